@@ -1,0 +1,51 @@
+// The one handler table: contract channel -> service call. Both hosts (Electron IPC, serve's
+// WebSocket) and tests call `dispatch`, which validates params with the contract's zod schema and
+// turns every failure into the contract's error shape.
+import { channels, isChannel } from '../shared/contract';
+import { OpsError, toErrorShape, type OpsErrorShape } from '../shared/errors';
+import type { HandlerTable } from './handler-types';
+import type { ServiceContext } from './services/context';
+import { appHandlers, type AppDeps } from './services/app/handlers';
+import { installHandlers } from './services/install/handlers';
+import type { InstallService } from './services/install/service';
+import type { OpsStore } from './services/store/store';
+
+export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: OpsErrorShape };
+
+export interface ApiDeps {
+  ctx: ServiceContext;
+  store: OpsStore;
+  install: InstallService;
+  app: AppDeps;
+}
+
+export interface Api {
+  dispatch(channel: string, params: unknown): Promise<DispatchResult>;
+}
+
+export function createApi(deps: ApiDeps): Api {
+  const table: HandlerTable = {
+    ...appHandlers(deps.app, deps.store),
+    ...installHandlers(deps.install),
+  };
+
+  return {
+    async dispatch(channel, rawParams) {
+      try {
+        if (!isChannel(channel)) throw new OpsError('unknown-channel', `No such channel: ${channel}`);
+        const parsed = channels[channel].params.safeParse(rawParams ?? {});
+        if (!parsed.success) {
+          const issues = parsed.error.issues
+            .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
+            .join('; ');
+          throw new OpsError('bad-request', `Invalid parameters for ${channel}`, issues);
+        }
+        const handler = table[channel] as (p: unknown) => unknown;
+        const result = await handler(parsed.data);
+        return { ok: true, result };
+      } catch (err) {
+        return { ok: false, error: toErrorShape(err) };
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Contract domain "app": what the console itself is (version, host, data dir) and its settings.
+import { z } from 'zod';
+import { event, request } from './define';
+
+export type HostKind = 'electron' | 'serve';
+export type ThemeName = 'dark' | 'light';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: HostKind;
+  platform: string;
+  dataDir: string;
+  opsDbPath: string;
+  /** Features whose services are wired in this build; the renderer shows only these panels. */
+  features: string[];
+}
+
+export interface UiSettings {
+  theme: ThemeName;
+  /** Fractions of the window given to the side column and to the bottom row. */
+  layout: { sideWidth: number; bottomHeight: number };
+}
+
+export const appChannels = {
+  'app:info': request<AppInfo>()(z.object({}).strict()),
+  'app:get-ui-settings': request<UiSettings>()(z.object({}).strict()),
+  'app:set-ui-settings': request<UiSettings>()(
+    z
+      .object({
+        theme: z.enum(['dark', 'light']).optional(),
+        layout: z
+          .object({ sideWidth: z.number().min(0.15).max(0.7), bottomHeight: z.number().min(0.15).max(0.8) })
+          .optional(),
+      })
+      .strict(),
+  ),
+  /** Ask the host to open an http(s) URL in the OS browser. */
+  'app:open-external': request<{ opened: boolean }>()(
+    z.object({ url: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs') }).strict(),
+  ),
+} as const;
+
+export const appEvents = {
+  /** A message for the operator from the main side (a service failed, a process ended). */
+  'app:notice': event<{ level: 'info' | 'warning' | 'error'; message: string }>(),
+} as const;

@@ -1,0 +1,34 @@
+// Contract domain "install": the Aura installs the console found, which one is attached, and the
+// operator's manual additions and overrides.
+import { z } from 'zod';
+import type { InstallCandidate } from '../install-types';
+import { event, request } from './define';
+
+export interface InstallList {
+  candidates: InstallCandidate[];
+  /** Id of the attached candidate, or null. */
+  selectedId: string | null;
+}
+
+const pathString = z.string().min(1).max(4096);
+
+export const installChannels = {
+  'install:list': request<InstallList>()(z.object({ rescan: z.boolean().default(false) }).strict()),
+  'install:select': request<InstallList>()(z.object({ id: z.string().min(1) }).strict()),
+  /** Add a data root by hand (it persists and becomes a candidate). */
+  'install:add': request<InstallList>()(z.object({ dataRoot: pathString }).strict()),
+  /** Override single paths of the attached install; an empty string clears an override. */
+  'install:override': request<InstallList>()(
+    z
+      .object({
+        logsDir: z.string().max(4096).optional(),
+        dbPath: z.string().max(4096).optional(),
+        apiUrl: z.string().max(2048).optional(),
+      })
+      .strict(),
+  ),
+} as const;
+
+export const installEvents = {
+  'install:changed': event<InstallList>(),
+} as const;
