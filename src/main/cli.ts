@@ -1,0 +1,88 @@
+// The `aura-ops` command line: the same services as the window, for scripts, headless machines and
+// the end-to-end tests. Each sub-command lives with its service; this file only dispatches.
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIO } from './cli-types';
+import { serveCommand } from './hosts/serve-command';
+import { APP_VERSION } from './version';
+
+interface CommandEntry {
+  run: CliCommand;
+  summary: string;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  serve: { run: serveCommand, summary: 'Serve the console to a browser on this machine (token-protected)' },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    `aura-ops ${APP_VERSION}: an operations console for a local Aura Video Studio install`,
+    '',
+    'Usage: aura-ops <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  -h, --help     Show this help (and `aura-ops <command> --help` for a command)',
+    '  -v, --version  Print the version',
+    '',
+    'Environment:',
+    '  AURA_OPS_DATA_DIR  Where the console keeps its own ops.db (default: the per-user config folder)',
+    '  AURA_DATA_PATH, AURA_LOGS_PATH, AURA_DATABASE_PATH, AURA_API_URL  Read as Aura reads them',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '-v' || name === '--version') {
+    io.out(APP_VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`aura-ops: unknown command "${name}". Run aura-ops --help for the list.`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (err) {
+    const e = err as Error & { code?: string; detail?: string };
+    io.err(`aura-ops ${name}: ${e.message}${e.detail ? `\n  ${e.detail}` : ''}`);
+    return 1;
+  }
+}
+
+/** parseArgs with the error turned into a one-line usage message. */
+export function parseFlags<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true }>> {
+  return parseArgs({ args: argv, options, allowPositionals: true });
+}
+
+/** Process entry: run with this process's argv and set its exit code. */
+export function main(): void {
+  const io: CliIO = {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      // Long-running commands (serve) resolve only when they are done; exit with their code.
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`aura-ops: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) main();

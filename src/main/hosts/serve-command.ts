@@ -1,0 +1,119 @@
+// `aura-ops serve`: start the console runtime and the serve host, print the tokenised URL, and run
+// until interrupted. Also what `npm start` falls back to when Electron cannot start.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIO } from '../cli-types';
+import { Runtime } from '../runtime';
+import { defaultDataDir } from '../services/store/store';
+import { startServe } from './serve';
+
+export const SERVE_HELP = `Usage: aura-ops serve [options]
+
+Serve the console to a browser on this machine. It prints a URL with a one-time-per-launch token;
+open that exact URL. Without the token the console answers 401.
+
+Options:
+  --port N          Port to listen on (default: a free port)
+  --host ADDR       Address to bind (default 127.0.0.1). Anything but loopback exposes a shell
+                    to your network: the console warns loudly.
+  --install DIR     Attach the Aura install whose data root is DIR (kept for later runs)
+  --data-dir DIR    Where the console keeps ops.db (default: $AURA_OPS_DATA_DIR or the per-user
+                    config folder)
+  --token T         Use this token instead of a random one (for scripts; keep it secret)
+  --open            Open the URL in the default browser when one is available
+  -h, --help        Show this help`;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function rendererDirDefault(): string {
+  return process.env.AURA_OPS_RENDERER_DIR ?? path.join(__dirname, '..', 'renderer');
+}
+
+export const serveCommand: CliCommand = async (argv, io) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      install: { type: 'string' },
+      'data-dir': { type: 'string' },
+      token: { type: 'string' },
+      open: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    io.out(SERVE_HELP);
+    return 0;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`aura-ops serve: --port must be a number from 0 to 65535, got "${values.port}"`);
+    return 2;
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (values.token !== undefined && values.token.length < 16) {
+    io.err('aura-ops serve: --token must be at least 16 characters');
+    return 2;
+  }
+  const runtime = new Runtime({
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    host: 'serve',
+    explicitInstall: values.install ?? null,
+  });
+  const handle = await startServe({
+    runtime,
+    rendererDir: rendererDirDefault(),
+    host,
+    port,
+    token: values.token,
+  }).catch(async (err: unknown) => {
+    await runtime.dispose();
+    throw err;
+  });
+
+  if (!LOOPBACK.has(host)) {
+    io.err(
+      [
+        '!!! WARNING: serving on a non-loopback address (' + host + ').',
+        '!!! Anyone who can reach this address and learns the token gets a shell on this machine.',
+        '!!! Use the default 127.0.0.1 unless you know exactly why not.',
+      ].join('\n'),
+    );
+  }
+  const cur = runtime.install.current();
+  io.out(`Aura Ops Console ${host === '127.0.0.1' ? '' : `(bound to ${host}) `}is serving at:`);
+  io.out(`  ${handle.openUrl}`);
+  io.out(cur ? `Attached install: ${cur.label} at ${cur.paths.dataRoot}` : 'No Aura install found yet: open the console to pick or add one.');
+  io.out(`Console data: ${runtime.dataDir}`);
+  io.out('Press Ctrl+C to stop.');
+  if (values.open) openBrowser(handle.openUrl, io);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.out('Stopping…');
+  await handle.close();
+  await runtime.dispose();
+  return 0;
+};
+
+function openBrowser(url: string, io: CliIO): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '""', url] : [url];
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    io.out('No display found: open the URL above in a browser on this machine.');
+    return;
+  }
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => io.out('Could not start a browser: open the URL above yourself.'));
+    child.unref();
+  } catch {
+    io.out('Could not start a browser: open the URL above yourself.');
+  }
+}

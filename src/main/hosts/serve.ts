@@ -1,0 +1,227 @@
+// The serve host: the same renderer over HTTP on 127.0.0.1 and the contract over one WebSocket.
+// A per-launch token (URL fragment -> HttpOnly SameSite=Strict cookie), a Host allowlist against
+// DNS rebinding, an Origin check on the upgrade and the app's CSP as headers keep other pages and
+// other users' browsers out: this host can drive a shell.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Runtime } from '../runtime';
+import {
+  SECURITY_HEADERS,
+  allowedHosts,
+  isAllowedHost,
+  isAllowedOrigin,
+  parseCookies,
+  randomToken,
+  safeEqual,
+} from './security';
+
+/** Frames above this size are refused: no contract call needs more, and it bounds memory. */
+const MAX_WS_PAYLOAD = 16 * 1024 * 1024;
+/** Above this many unsent bytes a client is too slow: events for it are dropped, calls still answer. */
+const WS_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+export interface ServeOptions {
+  runtime: Runtime;
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+}
+
+export interface ServeHandle {
+  url: string;
+  /** The URL with the token in its fragment: what the operator opens. */
+  openUrl: string;
+  token: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+const AUTH_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Aura Ops Console</title>
+<script src="/__auth.js"></script></head><body style="font-family:sans-serif;background:#111;color:#ddd">
+<h1>Aura Ops Console</h1><p id="msg">This console needs the link with its token, as printed by
+<code>aura-ops serve</code> (or <code>npm start</code>) in your terminal.</p></body></html>`;
+
+const AUTH_JS = `(function(){var m=/[#&]token=([^&]+)/.exec(location.hash);if(!m)return;
+fetch('/__auth',{method:'POST',headers:{'X-Aura-Ops-Token':decodeURIComponent(m[1])},credentials:'same-origin'})
+.then(function(r){if(r.status===204){history.replaceState(null,'',location.pathname);location.reload();}
+else{document.addEventListener('DOMContentLoaded',function(){});var e=document.getElementById('msg');
+if(e)e.textContent='That token is not valid for this console. Use the link printed by the latest aura-ops serve.';}});})();`;
+
+export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? randomToken();
+  const session = randomToken(32);
+  const rendererDir = path.resolve(opts.rendererDir);
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error(`The renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run: npm run build`);
+  }
+  let allowed = new Set<string>();
+  let cookieName = 'aura_ops';
+
+  const authed = (req: http.IncomingMessage): boolean => {
+    const cookie = parseCookies(req.headers.cookie)[cookieName];
+    if (cookie && safeEqual(cookie, session)) return true;
+    const auth = req.headers.authorization;
+    return typeof auth === 'string' && auth.startsWith('Bearer ') && safeEqual(auth.slice(7), token);
+  };
+
+  const send = (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+    res.end(body);
+  };
+
+  const server = http.createServer((req, res) => {
+    if (!isAllowedHost(req.headers.host, allowed)) {
+      send(res, 403, 'Forbidden: unexpected Host header', 'text/plain; charset=utf-8');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/__auth.js' && req.method === 'GET') {
+      send(res, 200, AUTH_JS, 'text/javascript; charset=utf-8');
+      return;
+    }
+    if (url.pathname === '/__auth' && req.method === 'POST') {
+      const origin = req.headers.origin;
+      const given = req.headers['x-aura-ops-token'];
+      if ((origin && !isAllowedOrigin(origin, allowed)) || typeof given !== 'string' || !safeEqual(given, token)) {
+        send(res, 401, 'Unauthorized', 'text/plain; charset=utf-8');
+        return;
+      }
+      res.writeHead(204, {
+        ...SECURITY_HEADERS,
+        'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+      res.end();
+      return;
+    }
+    if (!authed(req)) {
+      send(res, 401, AUTH_PAGE, 'text/html; charset=utf-8');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
+      return;
+    }
+    serveStatic(rendererDir, url.pathname, res, send);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  const sockets = new Set<WebSocket>();
+
+  server.on('upgrade', (req, socket, head) => {
+    const refuse = (code: number, text: string) => {
+      socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+    };
+    if (!isAllowedHost(req.headers.host, allowed)) return refuse(403, 'Forbidden');
+    if (!isAllowedOrigin(req.headers.origin, allowed)) return refuse(403, 'Forbidden');
+    if (!authed(req)) return refuse(401, 'Unauthorized');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') return refuse(404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      let msg: { id?: unknown; channel?: unknown; params?: unknown };
+      try {
+        msg = JSON.parse(data.toString()) as typeof msg;
+      } catch {
+        ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'bad-request', message: 'Malformed message' } }));
+        return;
+      }
+      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
+      const channel = typeof msg.channel === 'string' ? msg.channel : '';
+      void opts.runtime.api.dispatch(channel, msg.params).then((r) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...r }));
+      });
+    });
+  });
+
+  const offEvents = opts.runtime.onEvent((event, payload) => {
+    if (sockets.size === 0) return;
+    const frame = JSON.stringify({ event, payload });
+    for (const ws of sockets) {
+      if (ws.readyState === ws.OPEN && ws.bufferedAmount < WS_BACKPRESSURE_BYTES) ws.send(frame);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowed = allowedHosts(host, port);
+  cookieName = `aura_ops_${port}`;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/`;
+
+  return {
+    url,
+    openUrl: `${url}#token=${encodeURIComponent(token)}`,
+    token,
+    port,
+    host,
+    close: async () => {
+      offEvents();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+function serveStatic(
+  root: string,
+  pathname: string,
+  res: http.ServerResponse,
+  send: (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra?: Record<string, string>) => void,
+): void {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(pathname);
+  } catch {
+    send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
+    return;
+  }
+  if (rel === '/' || rel === '') rel = '/index.html';
+  const file = path.resolve(root, `.${rel}`);
+  if (file !== root && !file.startsWith(root + path.sep)) {
+    send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+    return;
+  }
+  fs.readFile(file, (err, body) => {
+    if (err) {
+      send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+      return;
+    }
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const cache: Record<string, string> = rel.startsWith('/assets/')
+      ? { 'Cache-Control': 'private, max-age=31536000, immutable' }
+      : {};
+    send(res, 200, body, type, cache);
+  });
+}

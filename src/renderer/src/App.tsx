@@ -1,0 +1,197 @@
+// The console shell: a header naming the attached install, and the panels of the features this
+// build wires (runbooks on the left, terminal over logs in the middle, install/health/database on
+// the side). Areas with no panel are not drawn. Resizable, themeable, keyboard reachable (Ctrl+K).
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { AppInfo, UiSettings } from '../../shared/contract/app';
+import type { InstallList } from '../../shared/contract/install';
+import CommandPalette, { type PaletteCommand } from './components/CommandPalette';
+import Splitter from './components/Splitter';
+import InstallPanel from './panels/Install/InstallPanel';
+import { api, type ConnectionState } from './transport';
+
+type Area = 'left' | 'main' | 'bottom' | 'side';
+
+interface PanelDef {
+  id: string;
+  title: string;
+  area: Area;
+  feature: string;
+  render: () => ReactNode;
+}
+
+export default function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [ui, setUi] = useState<UiSettings | null>(null);
+  const [installs, setInstalls] = useState<InstallList | null>(null);
+  const [conn, setConn] = useState<ConnectionState>('connecting');
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [sideTab, setSideTab] = useState('install');
+  const [fatal, setFatal] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [i, u, l] = await Promise.all([
+        api.invoke('app:info', {}),
+        api.invoke('app:get-ui-settings', {}),
+        api.invoke('install:list', {}),
+      ]);
+      setInfo(i);
+      setUi(u);
+      setInstalls(l);
+      setFatal(null);
+    } catch (err) {
+      setFatal((err as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const offConn = api.onConnection((s) => {
+      setConn(s);
+      if (s === 'open') void load();
+    });
+    const offInstall = api.on('install:changed', setInstalls);
+    return () => {
+      offConn();
+      offInstall();
+    };
+  }, [load]);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = ui?.theme ?? 'dark';
+  }, [ui?.theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === 'k' || (e.shiftKey && e.key.toLowerCase() === 'p'))) {
+        e.preventDefault();
+        setPaletteOpen((o) => !o);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const saveUi = useCallback(async (patch: Partial<UiSettings>) => {
+    setUi(await api.invoke('app:set-ui-settings', patch));
+  }, []);
+
+  const current = installs?.candidates.find((c) => c.id === installs.selectedId) ?? null;
+
+  const panels: PanelDef[] = useMemo(
+    () => [
+      {
+        id: 'install',
+        title: 'Install',
+        area: 'side',
+        feature: 'install',
+        render: () => <InstallPanel list={installs} onChange={setInstalls} />,
+      },
+    ],
+    [installs],
+  );
+  const enabled = panels.filter((p) => info?.features.includes(p.feature));
+  const inArea = (a: Area) => enabled.filter((p) => p.area === a);
+  const left = inArea('left');
+  const main = inArea('main');
+  const bottom = inArea('bottom');
+  const side = inArea('side');
+  const centerEmpty = main.length === 0 && bottom.length === 0;
+
+  const commands: PaletteCommand[] = [
+    {
+      id: 'theme',
+      title: `Switch to ${ui?.theme === 'light' ? 'dark' : 'light'} theme`,
+      run: () => void saveUi({ theme: ui?.theme === 'light' ? 'dark' : 'light' }),
+    },
+    { id: 'rescan', title: 'Rescan for Aura installs', run: () => void api.invoke('install:list', { rescan: true }).then(setInstalls) },
+    ...side.map((p) => ({ id: `show-${p.id}`, title: `Show ${p.title}`, run: () => setSideTab(p.id) })),
+    ...(installs?.candidates ?? [])
+      .filter((c) => c.id !== installs?.selectedId)
+      .map((c) => ({
+        id: `attach-${c.id}`,
+        title: `Attach ${c.label} (${c.paths.dataRoot})`,
+        run: () => void api.invoke('install:select', { id: c.id }).then(setInstalls),
+      })),
+  ];
+
+  if (fatal && !info) {
+    return (
+      <div className="fatal" role="alert">
+        <h1>Aura Ops Console cannot reach its back end</h1>
+        <p>{fatal}</p>
+        <p>If you used `aura-ops serve`, check that it still runs; this page reconnects by itself.</p>
+      </div>
+    );
+  }
+
+  const sidePanel = side.find((p) => p.id === sideTab) ?? side[0];
+  const sideWidth = centerEmpty && left.length === 0 ? 1 : (ui?.layout.sideWidth ?? 0.34);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">Aura Ops</span>
+        <span className="install-name" data-testid="header-install">
+          {current ? (
+            <>
+              {current.kind === 'sandbox' && <span className="badge">Demo install</span>} {current.label}
+              <span className="mono dim"> · {current.paths.dataRoot}</span>
+            </>
+          ) : (
+            <span className="dim">No install attached</span>
+          )}
+        </span>
+        <span className="spacer" />
+        {conn !== 'open' && <span className="conn warn">{conn === 'connecting' ? 'Connecting…' : 'Disconnected: reconnecting'}</span>}
+        <button className="ghost" onClick={() => setPaletteOpen(true)} title="Command palette (Ctrl+K)">
+          Commands <kbd>Ctrl K</kbd>
+        </button>
+        <button
+          className="ghost"
+          aria-label="Toggle theme"
+          onClick={() => void saveUi({ theme: ui?.theme === 'light' ? 'dark' : 'light' })}
+        >
+          {ui?.theme === 'light' ? 'Dark' : 'Light'}
+        </button>
+      </header>
+      <div className="workspace">
+        {left.length > 0 && <div className="area left">{left[0]!.render()}</div>}
+        {!centerEmpty && (
+          <div className="area center" style={{ flex: 1 - sideWidth }}>
+            {main.length > 0 && <div className="area main">{main[0]!.render()}</div>}
+            {bottom.length > 0 && (
+              <>
+                <Splitter
+                  direction="vertical"
+                  onResize={(f) => void saveUi({ layout: { sideWidth, bottomHeight: 1 - f } })}
+                />
+                <div className="area bottom" style={{ height: `${(ui?.layout.bottomHeight ?? 0.38) * 100}%` }}>
+                  {bottom[0]!.render()}
+                </div>
+              </>
+            )}
+          </div>
+        )}
+        {!centerEmpty && side.length > 0 && (
+          <Splitter direction="horizontal" onResize={(f) => void saveUi({ layout: { sideWidth: 1 - f, bottomHeight: ui?.layout.bottomHeight ?? 0.38 } })} />
+        )}
+        {side.length > 0 && (
+          <div className="area side" style={{ flex: sideWidth }}>
+            {side.length > 1 && (
+              <nav className="tabs" role="tablist">
+                {side.map((p) => (
+                  <button key={p.id} role="tab" aria-selected={p.id === sidePanel?.id} onClick={() => setSideTab(p.id)}>
+                    {p.title}
+                  </button>
+                ))}
+              </nav>
+            )}
+            <div className="tab-body">{sidePanel?.render()}</div>
+          </div>
+        )}
+      </div>
+      {paletteOpen && <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+// A drag handle between two areas; reports the pointer's position as a fraction of the parent.
+// Arrow keys move it too, so the layout is keyboard reachable.
+interface Props {
+  direction: 'horizontal' | 'vertical';
+  onResize: (fraction: number) => void;
+}
+
+/** Fractions outside this range would hide an area entirely. */
+const MIN = 0.15;
+const MAX = 0.85;
+
+export default function Splitter({ direction, onResize }: Props) {
+  const clamp = (f: number) => Math.min(MAX, Math.max(MIN, f));
+  return (
+    <div
+      className={`splitter ${direction}`}
+      role="separator"
+      tabIndex={0}
+      aria-orientation={direction === 'horizontal' ? 'vertical' : 'horizontal'}
+      onPointerDown={(e) => {
+        const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
+        const move = (ev: PointerEvent) => {
+          const f =
+            direction === 'horizontal'
+              ? (ev.clientX - parent.left) / parent.width
+              : (ev.clientY - parent.top) / parent.height;
+          onResize(clamp(f));
+        };
+        const up = () => {
+          window.removeEventListener('pointermove', move);
+          window.removeEventListener('pointerup', up);
+        };
+        window.addEventListener('pointermove', move);
+        window.addEventListener('pointerup', up);
+      }}
+      onKeyDown={(e) => {
+        const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
+        const self = e.currentTarget.getBoundingClientRect();
+        const cur =
+          direction === 'horizontal' ? (self.left - parent.left) / parent.width : (self.top - parent.top) / parent.height;
+        const step = 0.03;
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') onResize(clamp(cur - step));
+        if (e.key === 'ArrowRight' || e.key === 'ArrowDown') onResize(clamp(cur + step));
+      }}
+    />
+  );
+}

@@ -1,0 +1,6 @@
+// Renderer entry: mounts the console shell.
+import { createRoot } from 'react-dom/client';
+import App from './App';
+import './styles/base.css';
+
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,26 @@
+// System tools some suites need (Chromium, redis-server, sqlite3). Without one, a suite is skipped
+// with the reason printed, except under CI (or AURA_OPS_REQUIRE_TOOLS=1), where it fails instead.
+import fs from 'node:fs';
+
+const TOOLS = {
+  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  'redis-server': '/usr/bin/redis-server',
+  sqlite3: '/usr/bin/sqlite3',
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+
+export function toolPath(name: ToolName): string {
+  return TOOLS[name];
+}
+
+/** True when the suite must be skipped; throws under CI so a missing tool is a failure there. */
+export function missingTool(name: ToolName, suite: string): boolean {
+  if (fs.existsSync(TOOLS[name])) return false;
+  const msg = `${suite}: needs ${name} at ${TOOLS[name]} (install it: apt-get install ${name === 'sqlite3' ? 'sqlite3' : name})`;
+  if (process.env.CI === 'true' || process.env.AURA_OPS_REQUIRE_TOOLS === '1') {
+    throw new Error(`${msg}. Refusing to skip under CI.`);
+  }
+  process.stderr.write(`SKIPPED SUITE: ${msg}\n`);
+  return true;
+}
