@@ -2,10 +2,25 @@
 // the sandboxed preload cannot require packages, so its dependencies are bundled in.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import fs from 'node:fs';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+/** The aura.db reader runs in its own process from a plain CommonJS file: ship it next to main. */
+function copyDbWorker(): Plugin {
+  return {
+    name: 'aura-ops-copy-db-worker',
+    closeBundle() {
+      const out = resolve(__dirname, 'out/main');
+      fs.mkdirSync(out, { recursive: true });
+      fs.copyFileSync(resolve(__dirname, 'src/main/services/database/db-worker.cjs'), resolve(out, 'db-worker.cjs'));
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [copyDbWorker()],
     build: {
       rollupOptions: {
         input: {

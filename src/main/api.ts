@@ -9,6 +9,14 @@ import { appHandlers, type AppDeps } from './services/app/handlers';
 import { installHandlers } from './services/install/handlers';
 import type { InstallService } from './services/install/service';
 import type { OpsStore } from './services/store/store';
+import { sandboxHandlers } from './sandbox/handlers';
+import { walkthroughHandlers } from './services/walkthroughs/handlers';
+import { databaseHandlers } from './services/database/handlers';
+import type { DatabaseService } from './services/database/service';
+import { runbooksHandlers } from './services/runbooks/handlers';
+import type { RunbookLibrary } from './services/runbooks/library';
+import type { WalkthroughService } from './services/walkthroughs/service';
+import type { SandboxHandle } from './sandbox/server';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: OpsErrorShape };
 
@@ -17,6 +25,10 @@ export interface ApiDeps {
   store: OpsStore;
   install: InstallService;
   app: AppDeps;
+  getSandbox: () => SandboxHandle | null;
+  walkthroughs: WalkthroughService;
+  database: DatabaseService;
+  runbooks: RunbookLibrary;
 }
 
 export interface Api {
@@ -27,6 +39,10 @@ export function createApi(deps: ApiDeps): Api {
   const table: HandlerTable = {
     ...appHandlers(deps.app, deps.store),
     ...installHandlers(deps.install),
+    ...sandboxHandlers(deps.getSandbox),
+    ...walkthroughHandlers(deps.walkthroughs),
+    ...databaseHandlers(deps.database),
+    ...runbooksHandlers(deps.runbooks),
   };
 
   return {

@@ -3,6 +3,10 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from './cli-types';
 import { serveCommand } from './hosts/serve-command';
+import { sandboxCommand } from './sandbox/cli';
+import { reportCommand } from './services/walkthroughs/cli';
+import { dbCommand } from './services/database/cli';
+import { runbooksCommand } from './services/runbooks/cli';
 import { APP_VERSION } from './version';
 
 interface CommandEntry {
@@ -12,6 +16,10 @@ interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   serve: { run: serveCommand, summary: 'Serve the console to a browser on this machine (token-protected)' },
+  sandbox: { run: sandboxCommand, summary: 'Create and run a demo Aura install with fault scenarios' },
+  db: { run: dbCommand, summary: 'Inspect aura.db read-only: overview, tables, queries, checks, WAL-safe backup' },
+  runbooks: { run: runbooksCommand, summary: 'List and lint runbook folders' },
+  report: { run: reportCommand, summary: 'Print a walk-through session as a Markdown incident report or JSON' },
 };
 
 export function usage(): string {

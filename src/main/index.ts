@@ -4,13 +4,14 @@ import { app, dialog } from 'electron';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Runtime } from './runtime';
+import { startDemoIfNeeded } from './demo';
 import { openExternalSafe, rendererFileUrl, startElectronHost } from './hosts/electron';
 
 app.enableSandbox();
 
 const { values } = parseArgs({
   args: process.argv.slice(app.isPackaged ? 1 : 2),
-  options: { install: { type: 'string' }, 'data-dir': { type: 'string' } },
+  options: { install: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' } },
   strict: false,
   allowPositionals: true,
 });
@@ -31,6 +32,12 @@ app.whenReady().then(
       explicitInstall: typeof values.install === 'string' ? values.install : null,
       openExternal: openExternalSafe,
     });
+    void runtime.startBackground();
+    try {
+      await startDemoIfNeeded(runtime, values['no-demo'] ? 'off' : values.demo ? 'on' : 'auto');
+    } catch (err) {
+      dialog.showErrorBox('The demo install could not start', `${(err as Error).message}\n\nThe console runs without it.`);
+    }
     const outDir = path.join(__dirname, '..');
     const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? rendererFileUrl(outDir);
     await startElectronHost({ runtime, rendererUrl, preloadPath: path.join(outDir, 'preload', 'index.js') });

@@ -7,7 +7,13 @@ import type { EventName, EventPayload } from '../shared/contract';
 import { createApi, type Api } from './api';
 import type { ServiceContext } from './services/context';
 import { InstallService } from './services/install/service';
+import type { SandboxHandle } from './sandbox';
 import { OpsStore } from './services/store/store';
+import { WalkthroughService, type CommandFinished } from './services/walkthroughs/service';
+import { DatabaseService } from './services/database/service';
+import { RunbookLibrary } from './services/runbooks/library';
+import { bundledRunbooksDir } from './paths';
+import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
 
 export interface RuntimeOptions {
@@ -17,7 +23,11 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
   openExternal?: (url: string) => Promise<boolean>;
+  /** The bundled runbooks folder; default: found next to the app (null: none). */
+  runbooksDir?: string | null;
 }
+
+const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
 
 export type EventListener = (event: string, payload: unknown) => void;
 
@@ -26,10 +36,14 @@ export class Runtime {
   readonly install: InstallService;
   readonly ctx: ServiceContext;
   readonly api: Api;
+  readonly walkthroughs: WalkthroughService;
+  readonly database: DatabaseService;
+  readonly runbooks: RunbookLibrary;
   readonly dataDir: string;
   private readonly bus = new EventEmitter();
   private readonly disposers: Array<() => void | Promise<void>> = [];
   private disposed = false;
+  private sandbox: SandboxHandle | null = null;
 
   constructor(opts: RuntimeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
@@ -57,14 +71,54 @@ export class Runtime {
       platform: process.platform,
       dataDir: this.dataDir,
       opsDbPath: this.store.file,
-      features: ['install'],
+      features: ['install', 'walkthroughs', 'database', 'runbooks', ...(this.sandbox ? ['sandbox'] : [])],
+    });
+    this.walkthroughs = new WalkthroughService(this.store, this.ctx);
+    // Commands that finish in any terminal go into the current walk-through from here, so a
+    // reloaded or closed window cannot lose them.
+    this.bus.on('event', (event: string, payload: unknown) => {
+      if (event !== 'terminal:command-finished') return;
+      try {
+        this.walkthroughs.recordCommandFinished(payload as CommandFinished);
+      } catch (err) {
+        this.emit('app:notice', { level: 'error', message: `Could not record a finished command: ${(err as Error).message}` });
+      }
+    });
+    const nativeBinding = electronNativeBinding();
+    this.database = DatabaseService.fromContext(this.ctx, nativeBinding ? { nativeBinding } : {});
+    this.runbooks = new RunbookLibrary({
+      bundledDir: opts.runbooksDir === undefined ? bundledRunbooksDir() : opts.runbooksDir,
+      folders: this.store.getSetting<string[]>(KEY_RUNBOOK_FOLDERS) ?? [],
+      getInstall: () => this.install.current(),
+      onFoldersChanged: (folders) => this.store.setSetting(KEY_RUNBOOK_FOLDERS, folders),
+      onChanged: (reason) => this.emit('runbooks:changed', { reason }),
     });
     this.api = createApi({
       ctx: this.ctx,
       store: this.store,
       install: this.install,
       app: { info, openExternal: opts.openExternal ?? (async () => false) },
+      getSandbox: () => this.sandbox,
+      walkthroughs: this.walkthroughs,
+      database: this.database,
+      runbooks: this.runbooks,
     });
+  }
+
+  /** Work that only a long-running host wants: start helper processes before the first request. */
+  async startBackground(): Promise<void> {
+    await this.database.prewarm().catch((err: unknown) => {
+      this.emit('app:notice', { level: 'warning', message: `The database inspector could not start its reader: ${(err as Error).message}` });
+    });
+  }
+
+  /** The demo sandbox this console runs, if any (see demo.ts). */
+  setSandbox(handle: SandboxHandle | null): void {
+    this.sandbox = handle;
+    if (handle) {
+      const off = handle.onChange((status) => this.bus.emit('event', 'sandbox:changed', status));
+      this.disposers.push(off);
+    }
   }
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

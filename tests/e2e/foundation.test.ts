@@ -121,7 +121,7 @@ describe.skipIf(skip)('serve host with no install anywhere', () => {
   let serve: ServeProc;
   let browser: Browser;
   beforeAll(async () => {
-    serve = await startServe({});
+    serve = await startServe({ args: ['--no-demo'] });
     browser = await openBrowser();
   });
   afterAll(async () => {
@@ -137,5 +137,35 @@ describe.skipIf(skip)('serve host with no install anywhere', () => {
     const text = await empty.textContent();
     expect(text).toContain('No Aura install found');
     expect(text).toContain('add its data folder');
+  });
+});
+
+describe.skipIf(skip)('the built-in demo install', () => {
+  let serve: ServeProc;
+  let browser: Browser;
+  beforeAll(async () => {
+    serve = await startServe({});
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('is created, run and attached when no install is found, and its scenario switches from the console', async () => {
+    expect(serve.output()).toMatch(/Demo install \(sandbox Aura\) running at (http:\/\/127\.0\.0\.1:\d+)/);
+    const apiUrl = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.output())![1]!;
+    const { page } = browser;
+    await page.goto(serve.openUrl);
+    await page.getByTestId('demo-controls').waitFor();
+    expect(await page.getByTestId('header-install').textContent()).toContain('Demo');
+    expect(fs.existsSync(path.join(serve.dataDir, 'demo', 'aura.db'))).toBe(true);
+
+    const ready = async () => (await fetch(`${apiUrl}/health/ready`)).status;
+    expect(await ready()).toBe(200);
+    await page.selectOption('select[aria-label=Scenario]', 'db-corrupt');
+    await expect.poll(() => page.getByTestId('demo-controls').textContent(), { timeout: 10_000 }).toContain('Runbook: Database Issues');
+    const state = JSON.parse(fs.readFileSync(path.join(serve.dataDir, 'demo', '.aura-sandbox', 'state.json'), 'utf8')) as { scenario: string };
+    expect(state.scenario).toBe('db-corrupt');
   });
 });

@@ -106,6 +106,8 @@ export async function openBrowser(): Promise<Browser> {
     args: CHROMIUM_FLAGS,
     viewport: { width: 1400, height: 860 },
   });
+  // A missing element should fail a test in seconds, not hang it until the test timeout.
+  context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

@@ -7,6 +7,7 @@ import type { CliCommand, CliIO } from '../cli-types';
 import { Runtime } from '../runtime';
 import { defaultDataDir } from '../services/store/store';
 import { startServe } from './serve';
+import { startDemoIfNeeded, type DemoMode } from '../demo';
 
 export const SERVE_HELP = `Usage: aura-ops serve [options]
 
@@ -21,6 +22,9 @@ Options:
   --data-dir DIR    Where the console keeps ops.db (default: $AURA_OPS_DATA_DIR or the per-user
                     config folder)
   --token T         Use this token instead of a random one (for scripts; keep it secret)
+  --demo            Run and attach the built-in demo install (a sandbox Aura) even when a real
+                    install is found
+  --no-demo         Never start the demo install; by default it starts when no install is found
   --open            Open the URL in the default browser when one is available
   -h, --help        Show this help`;
 
@@ -40,6 +44,8 @@ export const serveCommand: CliCommand = async (argv, io) => {
       'data-dir': { type: 'string' },
       token: { type: 'string' },
       open: { type: 'boolean', default: false },
+      demo: { type: 'boolean' },
+      'no-demo': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -63,6 +69,14 @@ export const serveCommand: CliCommand = async (argv, io) => {
     host: 'serve',
     explicitInstall: values.install ?? null,
   });
+  void runtime.startBackground();
+  const demoMode: DemoMode = values['no-demo'] ? 'off' : values.demo ? 'on' : 'auto';
+  try {
+    const demo = await startDemoIfNeeded(runtime, demoMode);
+    if (demo) io.out(`Demo install (sandbox Aura) running at ${demo.url}, data in ${demo.dir}`);
+  } catch (err) {
+    io.err(`aura-ops serve: the demo install could not start: ${(err as Error).message}. The console runs without it.`);
+  }
   const handle = await startServe({
     runtime,
     rendererDir: rendererDirDefault(),

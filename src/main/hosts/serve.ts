@@ -188,8 +188,10 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       offEvents();
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Browsers keep idle keep-alive connections open; without this, close() waits for them.
       server.closeAllConnections();
+      await closed;
     },
   };
 }

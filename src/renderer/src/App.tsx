@@ -7,6 +7,9 @@ import type { InstallList } from '../../shared/contract/install';
 import CommandPalette, { type PaletteCommand } from './components/CommandPalette';
 import Splitter from './components/Splitter';
 import InstallPanel from './panels/Install/InstallPanel';
+import SessionPanel from './panels/Session/SessionPanel';
+import DatabasePanel from './panels/Database/DatabasePanel';
+import RunbooksPanel from './panels/Runbooks/RunbooksPanel';
 import { api, type ConnectionState } from './transport';
 
 type Area = 'left' | 'main' | 'bottom' | 'side';
@@ -87,8 +90,11 @@ export default function App() {
         feature: 'install',
         render: () => <InstallPanel list={installs} onChange={setInstalls} />,
       },
+      { id: 'session', title: 'Session', area: 'side', feature: 'walkthroughs', render: () => <SessionPanel /> },
+      { id: 'database', title: 'Database', area: 'side', feature: 'database', render: () => <DatabasePanel active={sideTab === 'database'} /> },
+      { id: 'runbooks', title: 'Runbooks', area: 'left', feature: 'runbooks', render: () => <RunbooksPanel /> },
     ],
-    [installs],
+    [installs, sideTab],
   );
   const enabled = panels.filter((p) => info?.features.includes(p.feature));
   const inArea = (a: Area) => enabled.filter((p) => p.area === a);
@@ -126,7 +132,9 @@ export default function App() {
   }
 
   const sidePanel = side.find((p) => p.id === sideTab) ?? side[0];
-  const sideWidth = centerEmpty && left.length === 0 ? 1 : (ui?.layout.sideWidth ?? 0.34);
+  const layout = ui?.layout ?? { leftWidth: 0.3, sideWidth: 0.32, bottomHeight: 0.38 };
+  const setLayout = (patch: Partial<UiSettings['layout']>) => void saveUi({ layout: { ...layout, ...patch } });
+  const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
 
   return (
     <div className="shell">
@@ -135,7 +143,7 @@ export default function App() {
         <span className="install-name" data-testid="header-install">
           {current ? (
             <>
-              {current.kind === 'sandbox' && <span className="badge">Demo install</span>} {current.label}
+              {current.kind === 'sandbox' && <span className="badge">Demo</span>} {current.label}
               <span className="mono dim"> · {current.paths.dataRoot}</span>
             </>
           ) : (
@@ -156,39 +164,43 @@ export default function App() {
         </button>
       </header>
       <div className="workspace">
-        {left.length > 0 && <div className="area left">{left[0]!.render()}</div>}
+        {left.length > 0 && (
+          <>
+            <div className="area left" style={{ width: pct(layout.leftWidth) }}>
+              {left[0]!.render()}
+            </div>
+            <Splitter direction="horizontal" onResize={(f) => setLayout({ leftWidth: f })} />
+          </>
+        )}
         {!centerEmpty && (
-          <div className="area center" style={{ flex: 1 - sideWidth }}>
+          <div className="area center">
             {main.length > 0 && <div className="area main">{main[0]!.render()}</div>}
             {bottom.length > 0 && (
               <>
-                <Splitter
-                  direction="vertical"
-                  onResize={(f) => void saveUi({ layout: { sideWidth, bottomHeight: 1 - f } })}
-                />
-                <div className="area bottom" style={{ height: `${(ui?.layout.bottomHeight ?? 0.38) * 100}%` }}>
+                {main.length > 0 && <Splitter direction="vertical" onResize={(f) => setLayout({ bottomHeight: 1 - f })} />}
+                <div className="area bottom" style={main.length > 0 ? { height: pct(layout.bottomHeight) } : { flex: 1 }}>
                   {bottom[0]!.render()}
                 </div>
               </>
             )}
           </div>
         )}
-        {!centerEmpty && side.length > 0 && (
-          <Splitter direction="horizontal" onResize={(f) => void saveUi({ layout: { sideWidth: 1 - f, bottomHeight: ui?.layout.bottomHeight ?? 0.38 } })} />
-        )}
         {side.length > 0 && (
-          <div className="area side" style={{ flex: sideWidth }}>
-            {side.length > 1 && (
-              <nav className="tabs" role="tablist">
-                {side.map((p) => (
-                  <button key={p.id} role="tab" aria-selected={p.id === sidePanel?.id} onClick={() => setSideTab(p.id)}>
-                    {p.title}
-                  </button>
-                ))}
-              </nav>
-            )}
-            <div className="tab-body">{sidePanel?.render()}</div>
-          </div>
+          <>
+            {!centerEmpty && <Splitter direction="horizontal" onResize={(f) => setLayout({ sideWidth: 1 - f })} />}
+            <div className={`area side${centerEmpty ? ' fill' : ''}`} style={centerEmpty ? undefined : { width: pct(layout.sideWidth) }}>
+              {side.length > 1 && (
+                <nav className="tabs" role="tablist">
+                  {side.map((p) => (
+                    <button key={p.id} role="tab" aria-selected={p.id === sidePanel?.id} onClick={() => setSideTab(p.id)}>
+                      {p.title}
+                    </button>
+                  ))}
+                </nav>
+              )}
+              <div className="tab-body">{sidePanel?.render()}</div>
+            </div>
+          </>
         )}
       </div>
       {paletteOpen && <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} />}

@@ -18,8 +18,8 @@ export interface AppInfo {
 
 export interface UiSettings {
   theme: ThemeName;
-  /** Fractions of the window given to the side column and to the bottom row. */
-  layout: { sideWidth: number; bottomHeight: number };
+  /** Fractions of the window given to the runbook column, the side column, and the bottom row. */
+  layout: { leftWidth: number; sideWidth: number; bottomHeight: number };
 }
 
 export const appChannels = {
@@ -30,7 +30,11 @@ export const appChannels = {
       .object({
         theme: z.enum(['dark', 'light']).optional(),
         layout: z
-          .object({ sideWidth: z.number().min(0.15).max(0.7), bottomHeight: z.number().min(0.15).max(0.8) })
+          .object({
+            leftWidth: z.number().min(0.15).max(0.6),
+            sideWidth: z.number().min(0.15).max(0.7),
+            bottomHeight: z.number().min(0.15).max(0.85),
+          })
           .optional(),
       })
       .strict(),

@@ -4,16 +4,28 @@
 import type { z } from 'zod';
 import type { ChannelDef, EventDef } from './define';
 import { appChannels, appEvents } from './app';
+import { databaseChannels, databaseEvents } from './database';
 import { installChannels, installEvents } from './install';
+import { runbooksChannels, runbooksEvents } from './runbooks';
+import { sandboxChannels, sandboxEvents } from './sandbox';
+import { walkthroughChannels, walkthroughEvents } from './walkthroughs';
 
 export const channels = {
   ...appChannels,
+  ...databaseChannels,
   ...installChannels,
+  ...runbooksChannels,
+  ...sandboxChannels,
+  ...walkthroughChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...databaseEvents,
   ...installEvents,
+  ...runbooksEvents,
+  ...sandboxEvents,
+  ...walkthroughEvents,
 } as const;
 
 export type Channels = typeof channels;

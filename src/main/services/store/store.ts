@@ -25,6 +25,56 @@ export const MIGRATIONS: Migration[] = [
       )`);
     },
   },
+  {
+    version: 2,
+    description: 'walk-through sessions, their timeline and checklist state',
+    up: (db) => {
+      db.exec(`CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('runbook', 'incident', 'change')),
+        title TEXT NOT NULL,
+        runbook_id TEXT,
+        runbook_title TEXT,
+        severity TEXT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'resolved', 'abandoned')),
+        install_label TEXT,
+        install_root TEXT,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        summary TEXT
+      );
+      CREATE TABLE session_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX session_events_by_session ON session_events(session_id, id);
+      CREATE TABLE session_checks (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        label TEXT NOT NULL,
+        checked INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, item_key)
+      );`);
+    },
+  },
+  {
+    version: 3,
+    description: 'probe history (one row per probe per sweep)',
+    up: (db) => {
+      db.exec(`CREATE TABLE probe_history (
+        probe TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        value REAL,
+        detail TEXT
+      );
+      CREATE INDEX probe_history_by_probe ON probe_history(probe, at);`);
+    },
+  },
 ];
 
 export class OpsStore {

@@ -5,6 +5,7 @@ import type { InstallList } from '../../../../shared/contract/install';
 import type { InstallCandidate, PathFact } from '../../../../shared/install-types';
 import { formatBytes } from '../../format';
 import { api, ApiError } from '../../transport';
+import DemoControls from './DemoControls';
 import './install.css';
 
 interface Props {
@@ -117,7 +118,10 @@ export default function InstallPanel({ list, onChange }: Props) {
   return (
     <div className="install-panel" data-testid="install-panel">
       {current ? (
-        <Attached c={current} />
+        <>
+          <Attached c={current} />
+          {current.kind === 'sandbox' && <DemoControls />}
+        </>
       ) : (
         <section className="install-empty" data-testid="no-install">
           <h2>No Aura install found</h2>

@@ -1,0 +1,62 @@
+// bench/runbooks: library load (parse + lint of N generated runbooks in a temp dir) and search
+// latency of the inverted index against a baseline linear scan over the same texts. Usage:
+//   npx tsx bench/runbooks.ts [--docs 200] [--queries 500]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { RunbookLibrary } from '../src/main/services/runbooks/library';
+import { tokenize } from '../src/shared/runbooks/search-index';
+
+const { values } = parseArgs({ options: { docs: { type: 'string', default: '200' }, queries: { type: 'string', default: '500' } } });
+const DOCS = Number(values.docs);
+const QUERIES = Number(values.queries);
+const WORDS = ['database', 'locked', 'redis', 'cache', 'provider', 'timeout', 'ffmpeg', 'disk', 'backup', 'restore', 'latency', 'error', 'spike', 'vacuum', 'index', 'logs', 'rotation', 'health', 'ready', 'wal'];
+
+function emit(metric: string, value: number, unit: string, baseline: number) {
+  console.log(JSON.stringify({ bench: 'runbooks', metric, value: Math.round(value * 1000) / 1000, unit, baseline: Math.round(baseline * 1000) / 1000, ratio: baseline > 0 ? Math.round((value / baseline) * 1000) / 1000 : null }));
+}
+
+function runbook(i: number): string {
+  const w = (k: number) => WORDS[(i * 7 + k * 3) % WORDS.length];
+  const para = Array.from({ length: 40 }, (_, k) => `${w(k)} ${w(k + 1)} check ${w(k + 2)} value ${k}`).join('. ');
+  return `---\ntitle: ${w(0)} ${w(1)} runbook ${i}\ncategory: Incident Response\nseverity: SEV-3\nlastReviewed: 2025-11-01\nsymptoms: [${w(2)} ${w(3)}]\n---\n# ${w(0)} ${w(1)} runbook ${i}\n\n## Overview\n${para}\n\n## Symptoms\n- ${w(4)}\n\n## Diagnosis\n\`\`\`bash {expect="/ok/"}\necho ok\n\`\`\`\n${para}\n\n## Resolution\n1. Restart the ${w(5)}.\n\n## Prevention\n${para}\n\n## References\n- none\n`;
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-runbooks-'));
+try {
+  const texts: string[] = [];
+  for (let i = 0; i < DOCS; i++) {
+    const t = runbook(i);
+    texts.push(t);
+    fs.writeFileSync(path.join(dir, `rb-${i}.md`), t);
+  }
+  // Load: parse + lint + index every file; baseline = only reading the files.
+  let t0 = performance.now();
+  for (let i = 0; i < DOCS; i++) fs.readFileSync(path.join(dir, `rb-${i}.md`), 'utf8');
+  const readMs = performance.now() - t0;
+  const lib = new RunbookLibrary({ bundledDir: dir, now: () => new Date('2025-12-10T00:00:00Z') });
+  t0 = performance.now();
+  lib.list(true);
+  const loadMs = performance.now() - t0;
+  emit(`load_${DOCS}_docs_ms`, loadMs, 'ms', readMs);
+
+  // Search: the index against a linear scan of lower-cased texts for every query word.
+  const queries = Array.from({ length: QUERIES }, (_, i) => `${WORDS[i % WORDS.length].slice(0, 4)} ${WORDS[(i * 3) % WORDS.length]}`);
+  const lowered = texts.map((t) => t.toLowerCase());
+  t0 = performance.now();
+  let scanHits = 0;
+  for (const q of queries) {
+    const words = tokenize(q);
+    scanHits += lowered.filter((t) => words.every((w) => t.includes(w))).length;
+  }
+  const scanMs = (performance.now() - t0) / QUERIES;
+  t0 = performance.now();
+  let indexHits = 0;
+  for (const q of queries) indexHits += lib.search(q, 20).length;
+  const searchMs = (performance.now() - t0) / QUERIES;
+  emit('search_ms_per_query', searchMs, 'ms', scanMs);
+  console.error(`(${indexHits} index hits (top 20), ${scanHits} scan hits over ${QUERIES} queries)`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,223 @@
+// The aura.db executor: a forked Node process that owns one read-only better-sqlite3 connection.
+// It is a process, not a worker_thread, because a thread stuck inside sqlite3_step cannot be
+// terminated (verified); killing a process always works and the OS releases its file locks.
+// Plain CommonJS so it runs unchanged from sources (tsx, vitest) and from a build. Its message
+// protocol is typed in ./protocol.ts; keep the two in step.
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+
+/** @type {import('better-sqlite3').Database | null} */
+let db = null;
+
+function send(msg) {
+  if (process.send) process.send(msg);
+}
+
+function errorOf(err) {
+  const code = err && typeof err.code === 'string' ? err.code : 'ERROR';
+  const message = err && typeof err.message === 'string' ? err.message : String(err);
+  return { code, message };
+}
+
+function loadDriver(nativeBinding) {
+  // Required lazily so a bad binding is reported as an error of `open`, not a crash at start.
+  const Database = require('better-sqlite3');
+  return { Database, nativeBinding };
+}
+
+function convertCell(v, maxText) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') {
+    if (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(v);
+    return { kind: 'bigint', value: v.toString() };
+  }
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    if (v.length > maxText) return { kind: 'long-text', text: v.slice(0, maxText), length: v.length };
+    return v;
+  }
+  if (Buffer.isBuffer(v) || v instanceof Uint8Array) {
+    const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    return { kind: 'blob', bytes: b.length, hex: b.subarray(0, 32).toString('hex') };
+  }
+  return String(v);
+}
+
+function runItem(item) {
+  const stmt = db.prepare(item.sql);
+  if (item.guard && !stmt.readonly) {
+    const e = new Error('This statement would change the database; the inspector is read-only.');
+    e.code = 'AURA_OPS_READONLY';
+    throw e;
+  }
+  const params = Array.isArray(item.params) ? item.params.slice() : [];
+  if (item.padParams) {
+    // EXPLAIN of a statement with ? placeholders: bind NULLs for the ones not given.
+    for (let i = 0; i < 100; i++) {
+      try {
+        stmt.bind(...params);
+        break;
+      } catch (err) {
+        if (!(err instanceof RangeError) || !/Too few/.test(err.message)) throw err;
+        params.push(null);
+      }
+    }
+    return collect(stmt, [], item);
+  }
+  if (!stmt.reader) {
+    stmt.run(...params);
+    return { columns: [], rows: [], hasMore: false };
+  }
+  return collect(stmt, params, item);
+}
+
+function collect(stmt, params, item) {
+  stmt.safeIntegers(true);
+  stmt.raw(true);
+  const columns = stmt.columns().map((c) => ({ name: c.name, declaredType: c.type ?? null }));
+  const rows = [];
+  let hasMore = false;
+  let bytes = 0;
+  const it = stmt.iterate(...params);
+  try {
+    for (const row of it) {
+      // Stop at the row cap, or early when a page of huge cells would flood the UI.
+      if (rows.length >= item.maxRows || bytes > item.maxBytes) {
+        hasMore = true;
+        break;
+      }
+      const cells = row.map((v) => convertCell(v, item.maxText));
+      for (const c of cells) bytes += typeof c === 'string' ? c.length : c && typeof c === 'object' ? 64 + (c.text ? c.text.length : 0) : 8;
+      rows.push(cells);
+    }
+  } finally {
+    // Ends the statement, which ends its read transaction: no lock is held between requests.
+    if (typeof it.return === 'function') it.return();
+  }
+  return { columns, rows, hasMore };
+}
+
+function endStrayTransaction() {
+  if (db && db.inTransaction) db.exec('ROLLBACK');
+}
+
+const handlers = {
+  open(req) {
+    if (db) {
+      db.close();
+      db = null;
+    }
+    const { Database, nativeBinding } = loadDriver(req.nativeBinding);
+    const opts = { readonly: true, fileMustExist: true, timeout: req.busyTimeoutMs };
+    if (nativeBinding) opts.nativeBinding = nativeBinding;
+    db = new Database(req.file, opts);
+    // Defence in depth on top of the read-only open: no statement may write, even to temp tables.
+    db.pragma('query_only = 1');
+    // Touch the schema now so "not a database" and "locked" surface at open, not at the first query.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return { sqliteVersion: db.prepare('SELECT sqlite_version()').pluck().get() };
+  },
+
+  run(req) {
+    const results = [];
+    for (const item of req.items) {
+      try {
+        results.push({ ok: true, value: runItem(item) });
+      } catch (err) {
+        if (req.stopOnError) throw err;
+        results.push({ ok: false, error: errorOf(err) });
+      } finally {
+        endStrayTransaction();
+      }
+    }
+    return results;
+  },
+
+  check(req) {
+    const problems = [];
+    let done = 0;
+    const total = req.tables.length;
+    for (const table of req.tables) {
+      send({ type: 'progress', id: req.id, progress: { done, total, current: table } });
+      const quoted = "'" + table.replace(/'/g, "''") + "'";
+      const lines = db.prepare(`PRAGMA ${req.kind}(${quoted})`).pluck().all();
+      for (const line of lines) if (line !== 'ok') problems.push(`${table}: ${line}`);
+      done += 1;
+    }
+    send({ type: 'progress', id: req.id, progress: { done, total, current: null } });
+    return { problems, tablesChecked: done };
+  },
+
+  async backup(req) {
+    // With a read transaction held, every backup step copies the same WAL snapshot, so writes by
+    // Aura meanwhile neither restart the backup nor are blocked by it (WAL readers never block).
+    if (req.holdSnapshot) {
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    }
+    let last = { totalPages: 0, remainingPages: 0 };
+    const t0 = performance.now();
+    try {
+      last = await db.backup(req.dest, {
+        progress(p) {
+          last = p;
+          send({ type: 'progress', id: req.id, progress: { done: p.totalPages - p.remainingPages, total: p.totalPages, current: null } });
+          return req.pagesPerStep;
+        },
+      });
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
+    const copyMs = performance.now() - t0;
+    const hash = crypto.createHash('sha256');
+    await new Promise((resolve, reject) => {
+      fs.createReadStream(req.dest)
+        .on('data', (chunk) => hash.update(chunk))
+        .on('end', resolve)
+        .on('error', reject);
+    });
+    const hashMs = performance.now() - t0 - copyMs;
+    return { pages: last.totalPages, size: fs.statSync(req.dest).size, sha256: hash.digest('hex'), copyMs, hashMs };
+  },
+
+  close() {
+    if (db) db.close();
+    db = null;
+    return null;
+  },
+};
+
+process.on('message', async (req) => {
+  const handler = handlers[req.op];
+  if (!handler) {
+    send({ type: 'result', id: req.id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: `unknown op ${req.op}` } });
+    return;
+  }
+  try {
+    if (req.op !== 'open' && req.op !== 'close' && !db) {
+      throw Object.assign(new Error('no database is open in the executor'), { code: 'AURA_OPS_NOT_OPEN' });
+    }
+    const value = await handler(req);
+    send({ type: 'result', id: req.id, ok: true, value });
+  } catch (err) {
+    try {
+      endStrayTransaction();
+    } catch (rollbackErr) {
+      send({ type: 'log', message: `rollback after error failed: ${errorOf(rollbackErr).message}` });
+    }
+    send({ type: 'result', id: req.id, ok: false, error: errorOf(err) });
+  }
+});
+
+process.on('disconnect', () => {
+  // The console went away: close cleanly (releases locks) and exit.
+  try {
+    if (db) db.close();
+  } finally {
+    process.exit(0);
+  }
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,60 @@
+// The message protocol between the service and its executor process (db-worker.cjs). The worker
+// is plain JS so it runs from sources and builds alike; these types are its contract.
+import type { Cell, ColumnInfo } from '../../../shared/contract/database';
+
+export interface StmtItem {
+  sql: string;
+  params: (string | number | null)[];
+  /** Rows to return at most; one more is read to learn whether more exist. */
+  maxRows: number;
+  /** Longest text returned whole; longer text comes back as a 'long-text' cell. */
+  maxText: number;
+  /** Approximate size budget of one page: reading stops (hasMore) once it is exceeded. */
+  maxBytes: number;
+  /** Refuse statements that are not read-only (sqlite3_stmt_readonly). */
+  guard: boolean;
+  /** Bind NULL for placeholders without a value (EXPLAIN QUERY PLAN of a parameterised statement). */
+  padParams?: boolean;
+}
+
+export interface StmtResult {
+  columns: ColumnInfo[];
+  rows: Cell[][];
+  hasMore: boolean;
+}
+
+export interface WorkerError {
+  /** SQLite extended code (SQLITE_BUSY, SQLITE_CORRUPT...), a Node code, or AURA_OPS_*. */
+  code: string;
+  message: string;
+}
+
+export type ItemOutcome = { ok: true; value: StmtResult } | { ok: false; error: WorkerError };
+
+export type WorkerRequest =
+  | { op: 'open'; file: string; nativeBinding?: string; busyTimeoutMs: number }
+  | { op: 'run'; items: StmtItem[]; stopOnError: boolean }
+  | { op: 'check'; kind: 'quick_check' | 'integrity_check'; tables: string[] }
+  | { op: 'backup'; dest: string; holdSnapshot: boolean; pagesPerStep: number }
+  | { op: 'close' };
+
+export interface WorkerResults {
+  open: { sqliteVersion: string };
+  run: ItemOutcome[];
+  check: { problems: string[]; tablesChecked: number };
+  backup: { pages: number; size: number; sha256: string; copyMs: number; hashMs: number };
+  close: null;
+}
+
+export interface WorkerProgress {
+  done: number;
+  total: number;
+  current: string | null;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'log'; message: string }
+  | { type: 'progress'; id: number; progress: WorkerProgress }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: WorkerError };

@@ -1,0 +1,677 @@
+// The aura.db inspector: overview, paged browser, read-only SQL console, ready views, checks and the
+// online backup. All SQLite work runs in executor processes (executor.ts) with a time limit and a
+// row cap; this module decides how to open the file safely and turns failures into clear errors.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OpsError } from '../../../shared/errors';
+import type {
+  BackupResult,
+  Cell,
+  CheckResult,
+  ColumnDetail,
+  DbOverview,
+  FilterOp,
+  HistoryEntry,
+  IndexSummary,
+  JobProgress,
+  PlanStep,
+  QueryResult,
+  ReadyView,
+  RowsPage,
+  SavedQuery,
+  TableSummary,
+} from '../../../shared/contract/database';
+import type { ServiceContext } from '../context';
+import { GROWTH_DBSTAT_SQL, GROWTH_VIEW_ID, MIGRATIONS_TABLE, READY_VIEWS, STUCK_JOB_MINUTES, schemaState } from './aura-schema';
+import { Executor, WorkerFailure, type RunOptions } from './executor';
+import type { ItemOutcome, StmtItem, StmtResult } from './protocol';
+import { QueryStore } from './query-store';
+import { buildRowsQuery, guardStatement, quoteIdent } from './sql-build';
+import { inspectFile, mapSqliteError, type FileInspection } from './sqlite-file';
+
+/** Default time limit of one query: long enough for an indexed lookup on a big DB, short enough to feel stuck. */
+export const QUERY_TIMEOUT_MS = 5_000;
+/** Default row cap of one page or console result (Datasette uses 1,000 too). */
+export const ROW_CAP = 1_000;
+/** Overview row counts stop here, so opening never scans a huge table; exact counts are on demand. */
+export const COUNT_CAP = 10_000;
+/** How long a read waits for a rollback-journal writer before reporting "locked". */
+export const BUSY_TIMEOUT_MS = 1_000;
+/** Checks and backups of a multi-GB file take minutes; they stay cancellable. */
+export const JOB_TIMEOUT_MS = 60 * 60_000;
+/** Text longer than this comes back as a 'long-text' cell (JSON blobs in Aura are a few KB). */
+export const CELL_TEXT_MAX = 16 * 1024;
+/** A page stops early past this many characters so a table of huge cells cannot flood the UI. */
+export const PAGE_CHARS_MAX = 8 * 1024 * 1024;
+/** Free pages above this share of the file make VACUUM worth it (the handbook's rule of thumb). */
+export const VACUUM_FREE_RATIO = 0.25;
+/** A WAL bigger than this share of the DB means checkpoints are starved (a long reader somewhere). */
+export const WAL_LARGE_RATIO = 0.5;
+/** Pages copied per backup step: ~16 MB at Aura's 4 KiB pages, few event-loop hops, small steps. */
+export const BACKUP_PAGES_PER_STEP = 4096;
+/** Snapshot copies need this much more free temp space than the file itself. */
+const SNAPSHOT_SPACE_MARGIN = 1.1;
+
+export interface DatabaseServiceOptions {
+  nativeBinding?: string;
+  workerScript?: string;
+  execPath?: string;
+  queryTimeoutMs?: number;
+  rowCap?: number;
+  countCap?: number;
+  busyTimeoutMs?: number;
+}
+
+export interface DatabaseDeps {
+  /** The console's own data dir: history, saved queries, backups. */
+  dataDir: string;
+  /** aura.db of the attached install, or null when none is attached. */
+  dbPath: () => string | null;
+  emit: (event: string, payload: unknown) => void;
+}
+
+interface Target {
+  insp: FileInspection;
+  /** The file the executor opens: aura.db itself or a private snapshot copy. */
+  openFile: string;
+  key: string;
+}
+
+interface SchemaCache {
+  key: string;
+  tables: Map<string, { type: 'table' | 'view'; columns: ColumnDetail[] }>;
+}
+
+/** Finds db-worker.cjs next to this module (sources) or next to the bundle (build). */
+export function defaultWorkerScript(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [
+    process.env.AURA_OPS_DB_WORKER,
+    path.join(here, 'db-worker.cjs'),
+    // Built: shared service code lands in out/main/chunks/, the worker is copied to out/main/.
+    path.join(here, '..', 'db-worker.cjs'),
+    path.join(here, 'db-worker.js'),
+    path.join(here, 'services', 'database', 'db-worker.cjs'),
+  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new OpsError(
+      'unavailable',
+      'The database executor script (db-worker.cjs) is missing from this build',
+      `Looked in: ${candidates.join(', ')}. Set AURA_OPS_DB_WORKER to its path.`,
+    );
+  }
+  return found;
+}
+
+function elapsedSince(t0: number): number {
+  return Math.round((performance.now() - t0) * 10) / 10;
+}
+
+function num(c: Cell | undefined): number {
+  if (typeof c === 'number') return c;
+  if (c && typeof c === 'object' && c.kind === 'bigint') return Number(c.value);
+  return 0;
+}
+
+function str(c: Cell | undefined): string {
+  if (typeof c === 'string') return c;
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'number') return String(c);
+  return c.kind === 'long-text' ? c.text : c.kind === 'bigint' ? c.value : '';
+}
+
+function timestamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+export class DatabaseService {
+  private readonly interactive: Executor;
+  private readonly jobs: Executor;
+  private readonly store: QueryStore;
+  private readonly queryTimeoutMs: number;
+  private readonly rowCap: number;
+  private readonly countCap: number;
+  private readonly busyTimeoutMs: number;
+  private schema: SchemaCache | null = null;
+  private snapshot: { key: string; dir: string; file: string } | null = null;
+  private snapshotPending: Promise<{ key: string; dir: string; file: string }> | null = null;
+  private oldSnapshotDirs: string[] = [];
+
+  constructor(
+    private readonly deps: DatabaseDeps,
+    options: DatabaseServiceOptions = {},
+  ) {
+    const execOpts = {
+      workerScript: options.workerScript ?? defaultWorkerScript(),
+      nativeBinding: options.nativeBinding,
+      execPath: options.execPath,
+    };
+    this.interactive = new Executor('interactive', execOpts);
+    this.jobs = new Executor('jobs', execOpts);
+    this.store = new QueryStore(deps.dataDir);
+    this.queryTimeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
+    this.rowCap = options.rowCap ?? ROW_CAP;
+    this.countCap = options.countCap ?? COUNT_CAP;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  }
+
+  /** Wires the service to a host's context: aura.db of the attached install, events, disposal. */
+  static fromContext(ctx: ServiceContext, options: DatabaseServiceOptions = {}): DatabaseService {
+    const svc = new DatabaseService(
+      { dataDir: ctx.dataDir, dbPath: () => ctx.getInstall()?.paths.dbPath ?? null, emit: (e, p) => ctx.emit(e, p) },
+      options,
+    );
+    ctx.onDispose(() => svc.dispose());
+    return svc;
+  }
+
+  /** Starts the interactive executor now, so the first overview does not pay for a process start. */
+  prewarm(): Promise<void> {
+    return this.interactive.prewarm();
+  }
+
+  /** Pid of the interactive executor (tests use it to see a timed-out executor replaced). */
+  get executorPid(): number | null {
+    return this.interactive.pid;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.interactive.dispose(), this.jobs.dispose()]);
+    const dirs = [...this.oldSnapshotDirs, ...(this.snapshot ? [this.snapshot.dir] : [])];
+    this.snapshot = null;
+    this.oldSnapshotDirs = [];
+    await Promise.all(dirs.map((d) => fs.promises.rm(d, { recursive: true, force: true })));
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  private async target(): Promise<Target> {
+    const dbPath = this.deps.dbPath();
+    if (!dbPath) {
+      throw new OpsError('not-found', 'No Aura install is attached, so there is no aura.db to inspect', 'Attach an install first (Install panel, or --db FILE on the command line).');
+    }
+    const insp = await inspectFile(path.resolve(dbPath));
+    if (insp.access === 'in-place') {
+      return { insp, openFile: insp.path, key: `in-place|${insp.path}|${insp.identity}` };
+    }
+    const key = `snapshot|${insp.path}|${insp.identity}|${insp.file.size}|${insp.file.mtime}|${insp.walFile.size}|${insp.walFile.mtime}`;
+    const snap = await this.ensureSnapshot(key, insp);
+    return { insp, openFile: snap.file, key };
+  }
+
+  /**
+   * A WAL-mode aura.db with no -wal/-shm (Aura stopped) cannot be opened read-only in place without
+   * SQLite creating both files next to it, so we read a private copy (a reflink where supported).
+   */
+  private async ensureSnapshot(key: string, insp: FileInspection): Promise<{ key: string; dir: string; file: string }> {
+    if (this.snapshot?.key === key) return this.snapshot;
+    if (this.snapshotPending) {
+      const s = await this.snapshotPending;
+      if (s.key === key) return s;
+    }
+    this.snapshotPending = (async () => {
+      const tmp = os.tmpdir();
+      const need = (insp.file.size + insp.walFile.size) * SNAPSHOT_SPACE_MARGIN;
+      const sfs = await fs.promises.statfs(tmp);
+      if (sfs.bavail * sfs.bsize < need) {
+        throw new OpsError(
+          'unavailable',
+          `Not enough free space in ${tmp} for a private snapshot of aura.db (${Math.ceil(need / 1e6)} MB needed)`,
+          'aura.db is in WAL mode and Aura is stopped; reading it in place would create -wal/-shm files. Free temp space, or start Aura and retry.',
+        );
+      }
+      const dir = await fs.promises.mkdtemp(path.join(tmp, 'aura-ops-db-'));
+      const file = path.join(dir, path.basename(insp.path));
+      await fs.promises.copyFile(insp.path, file, fs.constants.COPYFILE_FICLONE);
+      if (insp.walFile.exists) await fs.promises.copyFile(insp.walFile.path, `${file}-wal`, fs.constants.COPYFILE_FICLONE);
+      if (this.snapshot) this.oldSnapshotDirs.push(this.snapshot.dir);
+      this.snapshot = { key, dir, file };
+      return this.snapshot;
+    })();
+    try {
+      return await this.snapshotPending;
+    } finally {
+      this.snapshotPending = null;
+    }
+  }
+
+  private async exec(
+    lane: Executor,
+    items: StmtItem[],
+    opts: { timeoutMs?: number; requestId?: string; stopOnError?: boolean } = {},
+  ): Promise<{ target: Target; results: ItemOutcome[] }> {
+    const target = await this.target();
+    const runOpts: RunOptions = {
+      timeoutMs: opts.timeoutMs ?? this.queryTimeoutMs,
+      requestId: opts.requestId,
+      open: { key: target.key, file: target.openFile, busyTimeoutMs: this.busyTimeoutMs },
+    };
+    try {
+      const results = await lane.run({ op: 'run', items, stopOnError: opts.stopOnError ?? false }, runOpts);
+      return { target, results };
+    } catch (err) {
+      throw this.mapError(err, target);
+    }
+  }
+
+  private mapError(err: unknown, target: Target): unknown {
+    if (err instanceof WorkerFailure) return mapSqliteError(err.code, err.message, target.insp.path);
+    return err;
+  }
+
+  private item(sql: string, params: (string | number | null)[] = [], maxRows = this.rowCap, guard = false): StmtItem {
+    return { sql, params, maxRows, maxText: CELL_TEXT_MAX, maxBytes: PAGE_CHARS_MAX, guard };
+  }
+
+  private unwrap(outcome: ItemOutcome, target: Target): StmtResult {
+    if (outcome.ok) return outcome.value;
+    throw mapSqliteError(outcome.error.code, outcome.error.message, target.insp.path);
+  }
+
+  /** Tables and columns of the open file; cached per file identity, reloaded on demand. */
+  private async loadSchema(force = false): Promise<SchemaCache> {
+    if (!force && this.schema) {
+      const target = await this.target();
+      if (this.schema.key === target.key) return this.schema;
+    }
+    const { target, results } = await this.exec(this.interactive, [
+      this.item(
+        `SELECT m.name, m.type, p.name, p.type, p."notnull", p.pk
+         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p
+         WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         ORDER BY m.name, p.cid`,
+        [],
+        1_000_000,
+      ),
+    ]);
+    const tables = new Map<string, { type: 'table' | 'view'; columns: ColumnDetail[] }>();
+    for (const r of this.unwrap(results[0], target).rows) {
+      const name = str(r[0]);
+      let t = tables.get(name);
+      if (!t) {
+        t = { type: str(r[1]) === 'view' ? 'view' : 'table', columns: [] };
+        tables.set(name, t);
+      }
+      t.columns.push({ name: str(r[2]), type: str(r[3]), notNull: num(r[4]) !== 0, pk: num(r[5]) });
+    }
+    this.schema = { key: target.key, tables };
+    return this.schema;
+  }
+
+  private async tableDef(name: string): Promise<{ type: 'table' | 'view'; columns: ColumnDetail[] }> {
+    let def = (await this.loadSchema()).tables.get(name);
+    // Aura may have migrated since the cache was filled.
+    if (!def) def = (await this.loadSchema(true)).tables.get(name);
+    if (!def) throw new OpsError('not-found', `aura.db has no table or view named ${name}`, 'Pick one from the table list.');
+    return def;
+  }
+
+  // ---------------------------------------------------------------- overview
+
+  async overview(): Promise<DbOverview> {
+    const t0 = performance.now();
+    const { target, results } = await this.exec(this.interactive, [
+      this.item(
+        `SELECT (SELECT page_count FROM pragma_page_count()), (SELECT page_size FROM pragma_page_size()),
+                (SELECT freelist_count FROM pragma_freelist_count()), (SELECT journal_mode FROM pragma_journal_mode()),
+                sqlite_version()`,
+      ),
+      this.item(
+        `SELECT m.name, m.type, p.name, p.type, p."notnull", p.pk
+         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p
+         WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         ORDER BY m.name, p.cid`,
+        [],
+        1_000_000,
+      ),
+      this.item(
+        `SELECT m.name, il.name, il."unique", il.origin, ii.name
+         FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS il JOIN pragma_index_info(il.name) AS ii
+         WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno`,
+        [],
+        1_000_000,
+      ),
+    ]);
+    const head = this.unwrap(results[0], target).rows[0] ?? [];
+    const pageCount = num(head[0]);
+    const pageSize = num(head[1]);
+    const freelistPages = num(head[2]);
+    const tables = new Map<string, { type: 'table' | 'view'; columns: ColumnDetail[] }>();
+    for (const r of this.unwrap(results[1], target).rows) {
+      const name = str(r[0]);
+      let t = tables.get(name);
+      if (!t) tables.set(name, (t = { type: str(r[1]) === 'view' ? 'view' : 'table', columns: [] }));
+      t.columns.push({ name: str(r[2]), type: str(r[3]), notNull: num(r[4]) !== 0, pk: num(r[5]) });
+    }
+    this.schema = { key: target.key, tables };
+    const indexes = new Map<string, IndexSummary>();
+    for (const r of this.unwrap(results[2], target).rows) {
+      const name = str(r[1]);
+      let ix = indexes.get(name);
+      if (!ix) indexes.set(name, (ix = { name, table: str(r[0]), unique: num(r[2]) !== 0, origin: str(r[3]), columns: [] }));
+      ix.columns.push(str(r[4]));
+    }
+
+    // Second round: capped counts (never a full scan of a huge table) and the migration history.
+    const names = [...tables.entries()].filter(([, t]) => t.type === 'table').map(([n]) => n);
+    const hasHistory = tables.has(MIGRATIONS_TABLE);
+    const second = await this.exec(this.interactive, [
+      ...names.map((n) => this.item(`SELECT count(*) FROM (SELECT 1 FROM ${quoteIdent(n)} LIMIT ${this.countCap + 1})`)),
+      ...(hasHistory ? [this.item(`SELECT "MigrationId" FROM ${quoteIdent(MIGRATIONS_TABLE)} ORDER BY "MigrationId"`, [], 10_000)] : []),
+    ]);
+    const notes: string[] = [];
+    const summaries: TableSummary[] = [];
+    for (const [name, t] of tables) {
+      const idx = names.indexOf(name);
+      const s: TableSummary = { name, type: t.type, columns: t.columns, rowCount: null, capped: false };
+      if (idx >= 0) {
+        const o = second.results[idx];
+        if (o.ok) {
+          const n = num(o.value.rows[0]?.[0]);
+          s.rowCount = Math.min(n, this.countCap);
+          s.capped = n > this.countCap;
+        } else {
+          s.countError = mapSqliteError(o.error.code, o.error.message, target.insp.path).message;
+          notes.push(`Counting ${name} failed: ${o.error.message}`);
+        }
+      }
+      summaries.push(s);
+    }
+    let applied: string[] | null = null;
+    let schema = schemaState(null);
+    if (hasHistory) {
+      const o = second.results[names.length];
+      if (o.ok) {
+        applied = o.value.rows.map((r) => str(r[0]));
+        schema = schemaState(applied);
+      } else {
+        schema = { ...schemaState(null), state: 'unreadable', summary: `__EFMigrationsHistory could not be read: ${o.error.message}` };
+      }
+    }
+
+    const { insp } = target;
+    const freeRatio = pageCount > 0 ? freelistPages / pageCount : 0;
+    const vacuumCandidate = freeRatio > VACUUM_FREE_RATIO;
+    if (target.openFile !== insp.path) {
+      notes.push(
+        'aura.db is in WAL mode but has no -wal/-shm files (Aura is stopped): reading a private snapshot copy, because opening it in place would create those files next to it.',
+      );
+    }
+    if (vacuumCandidate) {
+      notes.push(`${Math.round(freeRatio * 100)}% of the file is free pages: a VACUUM candidate (with Aura stopped, on a backup first).`);
+    }
+    const sizeBytes = pageCount * pageSize;
+    if (insp.wal && insp.walFile.size > sizeBytes * WAL_LARGE_RATIO && insp.walFile.size > 16 * 1024 * 1024) {
+      notes.push('The -wal file is large compared with the database: checkpoints are not keeping up (a long-lived reader, or Aura under heavy write load).');
+    }
+    return {
+      dbPath: insp.path,
+      access: target.openFile === insp.path ? 'in-place' : 'snapshot',
+      file: insp.file,
+      wal: insp.walFile,
+      shm: insp.shmFile,
+      journalMode: str(head[3]),
+      pageSize,
+      pageCount,
+      sizeBytes,
+      freelistPages,
+      freeRatio,
+      vacuumCandidate,
+      vacuumThreshold: VACUUM_FREE_RATIO,
+      sqliteVersion: str(head[4]),
+      schema,
+      tables: summaries,
+      indexes: [...indexes.values()],
+      countCap: this.countCap,
+      notes,
+      elapsedMs: elapsedSince(t0),
+    };
+  }
+
+  async tables(): Promise<TableSummary[]> {
+    return (await this.overview()).tables;
+  }
+
+  async count(table: string, opts: { requestId?: string; timeoutMs?: number } = {}): Promise<{ table: string; count: number; elapsedMs: number }> {
+    const t0 = performance.now();
+    await this.tableDef(table);
+    const { target, results } = await this.exec(this.interactive, [this.item(`SELECT count(*) FROM ${quoteIdent(table)}`)], opts);
+    return { table, count: num(this.unwrap(results[0], target).rows[0]?.[0]), elapsedMs: elapsedSince(t0) };
+  }
+
+  // ---------------------------------------------------------------- browser and console
+
+  async rows(p: {
+    table: string;
+    offset?: number;
+    limit?: number;
+    sort?: { column: string; dir: 'asc' | 'desc' };
+    filters?: { column: string; op: FilterOp; value?: string | number | null }[];
+    requestId?: string;
+    timeoutMs?: number;
+  }): Promise<RowsPage> {
+    const t0 = performance.now();
+    const def = await this.tableDef(p.table);
+    const limit = Math.min(p.limit ?? this.rowCap, this.rowCap);
+    const offset = p.offset ?? 0;
+    const q = buildRowsQuery({ table: p.table, columns: def.columns, sort: p.sort, filters: p.filters ?? [], limit, offset });
+    const { target, results } = await this.exec(this.interactive, [this.item(q.sql, q.params, limit)], p);
+    const r = this.unwrap(results[0], target);
+    const types = new Map(def.columns.map((c) => [c.name, c.type]));
+    return {
+      columns: r.columns.map((c) => ({ name: c.name, declaredType: c.declaredType ?? types.get(c.name) ?? null })),
+      rows: r.rows,
+      offset,
+      limit,
+      hasMore: r.hasMore,
+      elapsedMs: elapsedSince(t0),
+      sql: q.sql,
+    };
+  }
+
+  async query(p: {
+    sql: string;
+    params?: (string | number | null)[];
+    limit?: number;
+    requestId?: string;
+    timeoutMs?: number;
+    record?: boolean;
+  }): Promise<QueryResult> {
+    const t0 = performance.now();
+    const limit = Math.min(p.limit ?? this.rowCap, this.rowCap);
+    const record = p.record ?? true;
+    try {
+      guardStatement(p.sql);
+      const { target, results } = await this.exec(this.interactive, [this.item(p.sql, p.params ?? [], limit, true)], p);
+      const r = this.unwrap(results[0], target);
+      const result: QueryResult = { ...r, offset: 0, limit, elapsedMs: elapsedSince(t0), sql: p.sql };
+      if (record) result.historyId = (await this.store.record({ sql: p.sql, ok: true, rows: r.rows.length, elapsedMs: result.elapsedMs })).id;
+      return result;
+    } catch (err) {
+      if (record) await this.store.record({ sql: p.sql, ok: false, error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
+
+  async explain(sql: string, params: (string | number | null)[] = []): Promise<PlanStep[]> {
+    guardStatement(sql);
+    const item = { ...this.item(`EXPLAIN QUERY PLAN ${sql}`, params, 10_000, true), padParams: params.length === 0 };
+    const { target, results } = await this.exec(this.interactive, [item]);
+    return this.unwrap(results[0], target).rows.map((r) => ({ id: num(r[0]), parent: num(r[1]), detail: str(r[3]) }));
+  }
+
+  cancel(requestId?: string): { cancelled: number } {
+    return { cancelled: this.interactive.cancel(requestId) + this.jobs.cancel(requestId) };
+  }
+
+  // ---------------------------------------------------------------- ready views
+
+  async views(): Promise<ReadyView[]> {
+    const schema = await this.loadSchema();
+    const out: ReadyView[] = READY_VIEWS.map((v) => {
+      const missing: string[] = [];
+      for (const [table, cols] of Object.entries(v.needs)) {
+        const def = schema.tables.get(table);
+        if (!def) missing.push(`table ${table}`);
+        else {
+          const have = new Set(def.columns.map((c) => c.name));
+          for (const c of cols) if (!have.has(c)) missing.push(`${table}.${c}`);
+        }
+      }
+      const view: ReadyView = { id: v.id, title: v.title, description: v.description, available: missing.length === 0 };
+      if (missing.length) view.reason = `aura.db lacks ${missing.join(', ')}`;
+      return view;
+    });
+    const { target, results } = await this.exec(this.interactive, [
+      this.item(`SELECT count(*) FROM pragma_compile_options WHERE compile_options = 'ENABLE_DBSTAT_VTAB'`),
+    ]);
+    const dbstat = num(this.unwrap(results[0], target).rows[0]?.[0]) > 0;
+    const growth: ReadyView = {
+      id: GROWTH_VIEW_ID,
+      title: 'DB growth by table',
+      description: 'Bytes and pages each table and index takes (dbstat; reads every page, so it takes a while on a big file).',
+      available: dbstat,
+    };
+    if (!dbstat) growth.reason = 'This SQLite build has no dbstat; use the overview row counts instead.';
+    out.push(growth);
+    return out;
+  }
+
+  async view(p: { id: string; offset?: number; limit?: number; olderThanMinutes?: number; requestId?: string; timeoutMs?: number }): Promise<RowsPage> {
+    const t0 = performance.now();
+    const limit = Math.min(p.limit ?? this.rowCap, this.rowCap);
+    const offset = p.offset ?? 0;
+    let sql: string;
+    let params: (string | number)[];
+    if (p.id === GROWTH_VIEW_ID) {
+      sql = GROWTH_DBSTAT_SQL;
+      params = [];
+    } else {
+      const def = READY_VIEWS.find((v) => v.id === p.id);
+      if (!def) throw new OpsError('not-found', `No ready view named ${p.id}`, `Views: ${[...READY_VIEWS.map((v) => v.id), GROWTH_VIEW_ID].join(', ')}.`);
+      const available = (await this.views()).find((v) => v.id === p.id);
+      if (available && !available.available) throw new OpsError('not-found', `${def.title} is not available: ${available.reason}`, 'This aura.db has an older or different schema; see the overview.');
+      sql = def.sql;
+      params = def.params({ olderThanMinutes: p.olderThanMinutes ?? STUCK_JOB_MINUTES });
+    }
+    const full = `${sql}\nLIMIT ${limit + 1} OFFSET ${offset}`;
+    const { target, results } = await this.exec(this.interactive, [this.item(full, params, limit, true)], p);
+    const r = this.unwrap(results[0], target);
+    return { ...r, offset, limit, elapsedMs: elapsedSince(t0), sql: full };
+  }
+
+  // ---------------------------------------------------------------- health
+
+  async check(kind: 'quick' | 'integrity', jobId: string): Promise<CheckResult> {
+    const t0 = performance.now();
+    const target = await this.target();
+    const tables = ['sqlite_schema', ...(await this.btreeTables())];
+    const emit = (p: { done: number; total: number; current: string | null }) => {
+      const payload: JobProgress = { jobId, ...p };
+      this.deps.emit('db:check-progress', payload);
+    };
+    try {
+      const r = await this.jobs.run(
+        { op: 'check', kind: kind === 'quick' ? 'quick_check' : 'integrity_check', tables },
+        {
+          timeoutMs: JOB_TIMEOUT_MS,
+          requestId: jobId,
+          onProgress: emit,
+          open: { key: target.key, file: target.openFile, busyTimeoutMs: this.busyTimeoutMs },
+        },
+      );
+      return { kind, ok: r.problems.length === 0, problems: r.problems, tablesChecked: r.tablesChecked, elapsedMs: elapsedSince(t0), scope: 'per-table' };
+    } catch (err) {
+      const mapped = this.mapError(err, target);
+      // A check that finds the file too damaged to even read is a result, not a failure of the check.
+      if (mapped instanceof OpsError && mapped.code === 'corrupt') {
+        return { kind, ok: false, problems: [mapped.message], tablesChecked: 0, elapsedMs: elapsedSince(t0), scope: 'per-table' };
+      }
+      throw mapped;
+    }
+  }
+
+  private async btreeTables(): Promise<string[]> {
+    const { target, results } = await this.exec(this.interactive, [
+      this.item(`SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY name`, [], 1_000_000),
+    ]);
+    return this.unwrap(results[0], target).rows.map((r) => str(r[0]));
+  }
+
+  /**
+   * Online backup with SQLite's backup API into a new file: `out` (CLI) or <dataDir>/backups/<name>.
+   * Never overwrites, never writes aura.db or its sidecars; a partial file is removed on failure.
+   */
+  async backup(p: { jobId?: string; out?: string; name?: string }): Promise<BackupResult> {
+    const t0 = performance.now();
+    const target = await this.target();
+    const dbPath = target.insp.path;
+    let dest: string;
+    if (p.out) {
+      dest = path.resolve(p.out);
+      const dir = path.dirname(dest);
+      if (!fs.existsSync(dir)) throw new OpsError('not-found', `The folder ${dir} does not exist`, 'Create it first or choose another --out.');
+    } else {
+      const dir = path.join(this.deps.dataDir, 'backups');
+      await fs.promises.mkdir(dir, { recursive: true });
+      dest = path.join(dir, p.name ?? `aura-${timestamp()}.db`);
+    }
+    const forbidden = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`];
+    let realDest = dest;
+    try {
+      realDest = path.join(fs.realpathSync(path.dirname(dest)), path.basename(dest));
+    } catch (err) {
+      throw new OpsError('not-found', `Cannot resolve ${path.dirname(dest)}: ${(err as Error).message}`, 'Choose an existing folder.');
+    }
+    const realDb = fs.realpathSync(dbPath);
+    if (forbidden.includes(dest) || [realDb, `${realDb}-wal`, `${realDb}-shm`, `${realDb}-journal`].includes(realDest)) {
+      throw new OpsError('forbidden-path', 'The backup cannot be written over aura.db or its -wal/-shm/-journal', 'Choose a new file name.');
+    }
+    if (fs.existsSync(dest)) throw new OpsError('bad-request', `${dest} already exists`, 'Backups never overwrite a file; choose a new name.');
+    const partial = `${dest}.partial`;
+    const jobId = p.jobId ?? `backup-${Date.now()}`;
+    const cleanup = () => Promise.all([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`].map((f) => fs.promises.rm(f, { force: true })));
+    try {
+      const r = await this.jobs.run(
+        { op: 'backup', dest: partial, holdSnapshot: target.insp.wal, pagesPerStep: BACKUP_PAGES_PER_STEP },
+        {
+          timeoutMs: JOB_TIMEOUT_MS,
+          requestId: jobId,
+          onProgress: (pr) => this.deps.emit('db:backup-progress', { jobId, ...pr } satisfies JobProgress),
+          open: { key: target.key, file: target.openFile, busyTimeoutMs: this.busyTimeoutMs },
+        },
+      );
+      await fs.promises.rename(partial, dest);
+      const ms = (n: number) => Math.round(n * 10) / 10;
+      return { file: dest, size: r.size, sha256: r.sha256, pages: r.pages, elapsedMs: elapsedSince(t0), copyMs: ms(r.copyMs), hashMs: ms(r.hashMs) };
+    } catch (err) {
+      await cleanup();
+      throw this.mapError(err, target);
+    }
+  }
+
+  // ---------------------------------------------------------------- history and saved queries
+
+  history(): Promise<HistoryEntry[]> {
+    return this.store.history();
+  }
+
+  clearHistory(): Promise<HistoryEntry[]> {
+    return this.store.clearHistory();
+  }
+
+  savedQueries(): Promise<SavedQuery[]> {
+    return this.store.saved();
+  }
+
+  saveQuery(name: string, sql: string): Promise<SavedQuery[]> {
+    return this.store.save(name, sql);
+  }
+
+  deleteQuery(name: string): Promise<SavedQuery[]> {
+    return this.store.remove(name);
+  }
+}

@@ -1,0 +1,110 @@
+// SQL the inspector builds itself: identifiers come only from the real schema and are quoted,
+// values are always ? parameters. Also the console's statement guard. Pure functions.
+import { OpsError } from '../../../shared/errors';
+import type { ColumnDetail, FilterOp } from '../../../shared/contract/database';
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export interface RowsQueryInput {
+  table: string;
+  columns: ColumnDetail[];
+  sort?: { column: string; dir: 'asc' | 'desc' };
+  filters: { column: string; op: FilterOp; value?: string | number | null }[];
+  limit: number;
+  offset: number;
+}
+
+function escapeLike(v: string): string {
+  return v.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** SELECT for one page of a table; `limit + 1` rows are asked for so the caller learns hasMore. */
+export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (string | number | null)[] } {
+  const known = new Set(input.columns.map((c) => c.name));
+  const col = (name: string): string => {
+    if (!known.has(name)) {
+      throw new OpsError('bad-request', `Table ${input.table} has no column ${name}`, 'Pick a column from the table header.');
+    }
+    return quoteIdent(name);
+  };
+  const where: string[] = [];
+  const params: (string | number | null)[] = [];
+  for (const f of input.filters) {
+    const c = col(f.column);
+    if (f.op === 'is-null') where.push(`${c} IS NULL`);
+    else if (f.op === 'not-null') where.push(`${c} IS NOT NULL`);
+    else {
+      if (f.value === undefined || f.value === null) {
+        throw new OpsError('bad-request', `The filter on ${f.column} needs a value`, 'Type a value, or use "is null".');
+      }
+      if (f.op === 'contains' || f.op === 'starts-with') {
+        const v = escapeLike(String(f.value));
+        where.push(`${c} LIKE ? ESCAPE '\\'`);
+        params.push(f.op === 'contains' ? `%${v}%` : `${v}%`);
+      } else {
+        where.push(`${c} ${f.op} ?`);
+        params.push(f.value);
+      }
+    }
+  }
+  let sql = `SELECT * FROM ${quoteIdent(input.table)}`;
+  if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+  if (input.sort) sql += ` ORDER BY ${col(input.sort.column)} ${input.sort.dir === 'desc' ? 'DESC' : 'ASC'}`;
+  sql += ` LIMIT ${input.limit + 1} OFFSET ${input.offset}`;
+  return { sql, params };
+}
+
+/** Read pragmas the console allows; anything else could change connection state or files. */
+const READ_PRAGMAS = new Set([
+  'table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list',
+  'foreign_key_check', 'page_count', 'page_size', 'freelist_count', 'journal_mode', 'user_version',
+  'schema_version', 'application_id', 'encoding', 'integrity_check', 'quick_check', 'compile_options',
+  'database_list', 'collation_list', 'function_list', 'module_list', 'pragma_list', 'auto_vacuum',
+  'data_version', 'max_page_count', 'cell_size_check', 'stats',
+]);
+
+/** Statements that change connection state or files even when SQLite calls them read-only. */
+const BLOCKED_HEADS = new Set(['attach', 'detach', 'begin', 'savepoint', 'release', 'commit', 'end', 'rollback', 'vacuum', 'reindex', 'analyze']);
+
+function stripLeadingComments(sql: string): string {
+  let s = sql;
+  for (;;) {
+    s = s.trimStart();
+    if (s.startsWith('--')) {
+      const nl = s.indexOf('\n');
+      s = nl === -1 ? '' : s.slice(nl + 1);
+    } else if (s.startsWith('/*')) {
+      const end = s.indexOf('*/');
+      s = end === -1 ? '' : s.slice(end + 2);
+    } else return s;
+  }
+}
+
+/**
+ * The console's guard before SQLite's own (a read-only connection, query_only, stmt.readonly):
+ * refuses transaction control, ATTACH/DETACH, VACUUM and pragmas outside a read-only allowlist.
+ */
+export function guardStatement(sql: string): void {
+  const body = stripLeadingComments(sql);
+  const head = /^([a-z_]+)/i.exec(body)?.[1]?.toLowerCase() ?? '';
+  if (BLOCKED_HEADS.has(head)) {
+    throw new OpsError(
+      'read-only',
+      `${head.toUpperCase()} is not allowed: the inspector is read-only and runs each statement on its own.`,
+      head === 'vacuum' ? 'VACUUM needs Aura stopped and a writable copy; use Health > backup, then VACUUM the copy.' : 'Run a SELECT (or EXPLAIN QUERY PLAN).',
+    );
+  }
+  if (head === 'pragma') {
+    const m = /^pragma\s+(?:[a-z_]+\s*\.\s*)?([a-z_]+)\s*(=|\()?/i.exec(body);
+    const name = m?.[1]?.toLowerCase() ?? '';
+    if (!READ_PRAGMAS.has(name) || m?.[2] === '=') {
+      throw new OpsError(
+        'read-only',
+        `PRAGMA ${name || '?'} is not allowed in the read-only console.`,
+        `Allowed: ${[...READ_PRAGMAS].sort().join(', ')} (read forms only).`,
+      );
+    }
+  }
+}

@@ -1,0 +1,239 @@
+// The runbook viewer: the six sections as an outline, severity/time badges, GFM Markdown without
+// raw HTML, highlighted code with Copy / Run / Run & check per shell step, local task-list ticks.
+// Safe by construction: no rehype-raw, refused URL schemes, no remote images, no in-app navigation.
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import type { RunbookDocument } from '../../../../shared/contract/runbooks';
+import type { CheckResult } from '../../../../shared/runbooks/expect';
+import { isExternalUrl, isRefusedUrl } from '../../../../shared/runbooks/paths';
+import { SECTION_NAMES, type CodeBlock, type Step } from '../../../../shared/runbooks/types';
+import { highlight } from './highlight';
+
+export type RunStepMode = 'copy' | 'run' | 'run-check';
+
+export interface RunbookViewerProps {
+  doc: RunbookDocument;
+  /** Copy / Run / Run & check of a shell step (the lead wires Run to the terminal). */
+  onRunStep?: (step: Step, mode: RunStepMode) => void;
+  /** A link to another runbook of the library was followed. */
+  onOpenRunbook?: (id: string, fragment: string | null) => void;
+  /** An http(s) link was followed; open it outside the app. */
+  onOpenExternal?: (url: string) => void;
+  /** Results of Run & check, by step id. */
+  checks?: Record<string, CheckResult>;
+}
+
+/** Hrefs the renderer may put in the DOM: refused schemes become empty, the rest as react-markdown allows. */
+export function safeUrl(url: string): string {
+  return isRefusedUrl(url) ? '' : defaultUrlTransform(url);
+}
+
+function Highlighted({ code, lang }: { code: string; lang: string | null }) {
+  const tokens = useMemo(() => highlight(code, lang), [code, lang]);
+  return (
+    <>
+      {tokens.map((t, i) => (t.kind === 'text' ? t.text : <span key={i} className={`tok-${t.kind}`}>{t.text}</span>))}
+    </>
+  );
+}
+
+function CodeBlockView({
+  block,
+  step,
+  check,
+  onRunStep,
+}: {
+  block: CodeBlock;
+  step: Step | null;
+  check: CheckResult | undefined;
+  onRunStep?: (step: Step, mode: RunStepMode) => void;
+}) {
+  const [copied, setCopied] = useState(false);
+  const shown = step ? step.filled : block.code;
+  const copy = () => {
+    if (!step) return;
+    if (onRunStep) onRunStep(step, 'copy');
+    else void navigator.clipboard?.writeText(step.filled).then(() => setCopied(true));
+  };
+  return (
+    <div className={`rb-code${step ? ' rb-step' : ''}`} data-line={block.line} data-step={step?.id}>
+      <div className="rb-code-head">
+        <span className="rb-lang">{block.lang ?? 'text'}</span>
+        {step && <span className="rb-step-id">{step.id}</span>}
+        {step?.expect && (
+          <span className="rb-expect" title="Expected output and exit code">
+            expect {step.expect.pattern ? `/${step.expect.pattern}/${step.expect.flags}` : ''} exit {step.expect.exitCode}
+          </span>
+        )}
+        {step?.expectError && <span className="rb-err">{step.expectError}</span>}
+        {step && (
+          <span className="rb-actions">
+            <button type="button" onClick={copy}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+            <button type="button" disabled={!onRunStep} onClick={() => onRunStep?.(step, 'run')} title="Run in the terminal">
+              Run
+            </button>
+            {step.expect && (
+              <button type="button" disabled={!onRunStep} onClick={() => onRunStep?.(step, 'run-check')} title="Run and compare with the expected output">
+                Run &amp; check
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+      <pre className="rb-pre">
+        <code>
+          <Highlighted code={shown} lang={block.lang} />
+        </code>
+      </pre>
+      {step && step.missingVariables.length > 0 && (
+        <div className="rb-note">
+          Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them)
+        </div>
+      )}
+      {check && (
+        <div className={`rb-check rb-check-${check.status}`} data-testid={`check-${step?.id ?? block.index}`}>
+          <strong>{check.status.toUpperCase()}</strong> expected {check.expected}; got {check.actual}
+          {check.reasons.length > 0 && <span className="rb-dim"> ({check.reasons.join('; ')})</span>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExternal, checks }: RunbookViewerProps) {
+  const [ticks, setTicks] = useState<Record<number, boolean>>({});
+  const rootRef = useRef<HTMLDivElement>(null);
+  const offset = doc.bodyLineOffset;
+  const fileLine = (node: { position?: { start: { line: number } } } | undefined) => (node?.position?.start.line ?? 0) + offset;
+
+  const scrollTo = (slug: string) => {
+    const el = rootRef.current?.querySelector(`[id="${CSS.escape(`rb-${slug}`)}"]`);
+    el?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
+
+  const components = useMemo<Components>(() => {
+    const heading = (Tag: 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6') =>
+      function HeadingWithId({ node, children }: { node?: { position?: { start: { line: number } } }; children?: ReactNode }) {
+        const h = doc.headings.find((x) => x.line === fileLine(node));
+        return <Tag id={h ? `rb-${h.slug}` : undefined}>{children}</Tag>;
+      };
+    return {
+      h1: heading('h1'),
+      h2: heading('h2'),
+      h3: heading('h3'),
+      h4: heading('h4'),
+      h5: heading('h5'),
+      h6: heading('h6'),
+      pre({ node }) {
+        const block = doc.codeBlocks.find((b) => b.line === fileLine(node));
+        if (!block) return null;
+        const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
+        return <CodeBlockView block={block} step={step} check={step ? checks?.[step.id] : undefined} onRunStep={onRunStep} />;
+      },
+      img({ alt, src }) {
+        // Images are never loaded: remote ones would leak the operator's IP, local ones have no server.
+        return (
+          <span className="rb-img" title={typeof src === 'string' && src ? `image not loaded: ${src.slice(0, 200)}` : 'image not loaded'}>
+            {`[image${alt ? `: ${alt}` : ''}]`}
+          </span>
+        );
+      },
+      a({ href, children, node }) {
+        const raw = typeof href === 'string' ? href : '';
+        const line = fileLine(node);
+        if (!raw) return <span className="rb-link-refused">{children}</span>;
+        if (raw.startsWith('#')) {
+          return (
+            <a href={raw} onClick={(e) => { e.preventDefault(); scrollTo(raw.slice(1)); }}>
+              {children}
+            </a>
+          );
+        }
+        const idx = doc.links.findIndex((l) => l.href === raw && l.line === line);
+        const i = idx >= 0 ? idx : doc.links.findIndex((l) => l.href === raw);
+        const link = i >= 0 ? doc.links[i] : null;
+        if (link?.kind === 'runbook') {
+          const target = doc.linkTargets[i];
+          if (!target) return <span className="rb-link-broken" title="This link does not resolve to a runbook in the library">{children}</span>;
+          return (
+            <a href={`#runbook:${target}`} className="rb-link-runbook" onClick={(e) => { e.preventDefault(); onOpenRunbook?.(target, link.fragment); }}>
+              {children}
+            </a>
+          );
+        }
+        if (isExternalUrl(raw)) {
+          return (
+            <a href={raw} className="rb-link-external" rel="noopener noreferrer" onClick={(e) => { e.preventDefault(); onOpenExternal?.(raw); }}>
+              {children}
+            </a>
+          );
+        }
+        return <span className="rb-link-other" title={raw}>{children}</span>;
+      },
+      input({ node, type, checked }) {
+        if (type !== 'checkbox') return null;
+        const line = fileLine(node);
+        const value = ticks[line] ?? checked === true;
+        return <input type="checkbox" checked={value} onChange={() => setTicks((t) => ({ ...t, [line]: !value }))} />;
+      },
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [doc, checks, onRunStep, onOpenRunbook, onOpenExternal, ticks]);
+
+  const s = doc.summary;
+  const problems = doc.lint.filter((p) => p.severity !== 'info');
+  return (
+    <div className="rb-viewer" ref={rootRef}>
+      <header className="rb-head">
+        <h1 className="rb-title">{s.title}</h1>
+        <div className="rb-badges">
+          {s.severity && <span className={`rb-badge rb-sev rb-${s.severity.toLowerCase()}`}>{s.severity}</span>}
+          {s.estimatedTime && <span className="rb-badge rb-time">⏱ {s.estimatedTime}</span>}
+          {s.category && <span className="rb-badge">{s.category}</span>}
+          {s.kind === 'runbook' && s.stale && (
+            <span className="rb-badge rb-stale" title="Not reviewed within 90 days">
+              {s.lastReviewed ? `reviewed ${s.reviewAgeDays} days ago` : 'never reviewed'}
+            </span>
+          )}
+          {problems.length > 0 && <span className="rb-badge rb-lint">{problems.length} lint</span>}
+        </div>
+      </header>
+      {s.kind === 'runbook' && (
+        <nav className="rb-outline" aria-label="Sections">
+          {SECTION_NAMES.map((name) => {
+            const sec = doc.sections.find((x) => x.name === name);
+            return sec ? (
+              <button type="button" key={name} onClick={() => scrollTo(sec.slug)}>
+                {name}
+              </button>
+            ) : (
+              <span key={name} className="rb-missing" title="Section missing">
+                {name}
+              </span>
+            );
+          })}
+        </nav>
+      )}
+      <article className="rb-body">
+        <Markdown remarkPlugins={[remarkGfm]} skipHtml urlTransform={safeUrl} components={components}>
+          {doc.body}
+        </Markdown>
+      </article>
+      {doc.lint.length > 0 && (
+        <details className="rb-problems">
+          <summary>{doc.lint.length} lint message(s)</summary>
+          <ul>
+            {doc.lint.map((p, i) => (
+              <li key={i} className={p.severity}>
+                line {p.line}: {p.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// Install variables in runbook code blocks ({{logsDir}}, {{dbPath}}, {{today}}, ...): which a
+// block uses, the values an attached install gives them, and the filled text the viewer shows.
+import type { InstallPaths } from '../install-types';
+
+const VARIABLE_RE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Every variable the console knows, with what it means (shown in the README and the viewer). */
+export const KNOWN_VARIABLES: Record<string, string> = {
+  dataRoot: 'the install data root (AURA_DATA_PATH or the platform default)',
+  logsDir: 'the Serilog logs directory',
+  dbPath: 'the full path of aura.db',
+  apiUrl: 'the API base URL, e.g. http://127.0.0.1:5005',
+  tempDir: 'the install temp directory',
+  appSettingsPath: 'the appsettings.json that was read',
+  redisHost: 'the Redis host from Caching:RedisConnection',
+  redisPort: 'the Redis port from Caching:RedisConnection',
+  today: "today's date as yyyyMMdd (Serilog rolling file names)",
+  yesterday: "yesterday's date as yyyyMMdd",
+  month: 'this month as yyyy-MM (errors-yyyy-MM.jsonl)',
+};
+
+export function variablesIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(VARIABLE_RE)) found.add(m[1]);
+  return [...found];
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** yyyyMMdd in the machine's local time, as Serilog names its rolling files. */
+export function yyyymmdd(d: Date): string {
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
+}
+
+/** The values an install gives the variables; date variables come from `now` (local time). */
+export function variablesFromInstall(paths: InstallPaths | null, now: Date): Record<string, string> {
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 12);
+  const vars: Record<string, string> = {
+    today: yyyymmdd(now),
+    yesterday: yyyymmdd(yesterday),
+    month: `${now.getFullYear()}-${pad(now.getMonth() + 1)}`,
+  };
+  if (!paths) return vars;
+  vars.dataRoot = paths.dataRoot;
+  vars.logsDir = paths.logsDir;
+  vars.dbPath = paths.dbPath;
+  vars.apiUrl = paths.apiUrl.replace(/\/+$/, '');
+  vars.tempDir = paths.tempDir;
+  if (paths.appSettingsPath) vars.appSettingsPath = paths.appSettingsPath;
+  if (paths.redis.host) vars.redisHost = paths.redis.host;
+  if (paths.redis.port !== null) vars.redisPort = String(paths.redis.port);
+  return vars;
+}
+
+/** Replace known variables; unknown or unfilled ones stay as written and are reported. */
+export function fillVariables(text: string, vars: Record<string, string>): { filled: string; missing: string[] } {
+  const missing = new Set<string>();
+  const filled = text.replace(VARIABLE_RE, (whole, name: string) => {
+    if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
+    missing.add(name);
+    return whole;
+  });
+  return { filled, missing: [...missing] };
+}
