@@ -24,7 +24,14 @@ interface Row {
 }
 
 function emit(metric: string, value: number, unit: string, baseline: number | null): void {
-  const row: Row = { bench: 'sandbox', metric, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: baseline ? round(value / baseline) : null };
+  const row: Row = {
+    bench: 'sandbox',
+    metric,
+    value: round(value),
+    unit,
+    baseline: baseline === null ? null : round(baseline),
+    ratio: baseline ? round(value / baseline) : null,
+  };
   process.stdout.write(JSON.stringify(row) + '\n');
 }
 const round = (n: number): number => Math.round(n * 1000) / 1000;
@@ -55,7 +62,12 @@ function dirBytes(dir: string): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { days: { type: 'string', default: '30' }, 'log-mb': { type: 'string', default: '20' }, 'db-mb': { type: 'string', default: '200' }, 'flood-seconds': { type: 'string', default: '3' } },
+    options: {
+      days: { type: 'string', default: '30' },
+      'log-mb': { type: 'string', default: '20' },
+      'db-mb': { type: 'string', default: '200' },
+      'flood-seconds': { type: 'string', default: '3' },
+    },
   });
   const days = Number(values.days);
   const logMb = Number(values['log-mb']);
@@ -69,7 +81,12 @@ async function main(): Promise<void> {
     const logMs = performance.now() - t0;
     const logBase = plainWrite(path.join(tmp, 'plain-logs.bin'), logs.logBytes);
     emit(`logs_${days}d_x_${logMb}mb_ms`, logMs, 'ms', logBase);
-    emit('logs_throughput', logs.logBytes / 1e6 / (logMs / 1000), 'MB/s', logs.logBytes / 1e6 / (logBase / 1000));
+    emit(
+      'logs_throughput',
+      logs.logBytes / 1e6 / (logMs / 1000),
+      'MB/s',
+      logs.logBytes / 1e6 / (logBase / 1000),
+    );
     fs.rmSync(logs.dir, { recursive: true, force: true });
     fs.rmSync(path.join(tmp, 'plain-logs.bin'), { force: true });
 
@@ -97,7 +114,9 @@ async function main(): Promise<void> {
     const sb = await startSandbox(fx.dir, { redis: 'off', jobTickMs: 60_000, trafficMs: 60_000 });
     const countLines = (): number => {
       let n = 0;
-      for (const f of fs.readdirSync(fx.logsDir)) if (f.startsWith('aura-api-')) n += fs.readFileSync(path.join(fx.logsDir, f), 'utf8').split('\n').length - 1;
+      for (const f of fs.readdirSync(fx.logsDir))
+        if (f.startsWith('aura-api-'))
+          n += fs.readFileSync(path.join(fx.logsDir, f), 'utf8').split('\n').length - 1;
       return n;
     };
     const before = countLines();
@@ -109,10 +128,18 @@ async function main(): Promise<void> {
     const lines = countLines() - before;
     await sb.stop();
     const model = new AuraLogModel({ seed: 1, dataRoot: fx.dir, url: 'http://127.0.0.1:5005' });
-    const sample = formatLine(model.plain(new Date(), 'INF', `Sending job progress update to group job-${model.hex(8)} via SignalR hub /hubs/job-queue`, 'Aura.Api.Hubs.JobQueueHub'));
+    const sample = formatLine(
+      model.plain(
+        new Date(),
+        'INF',
+        `Sending job progress update to group job-${model.hex(8)} via SignalR hub /hubs/job-queue`,
+        'Aura.Api.Hubs.JobQueueHub',
+      ),
+    );
     const plainFile = path.join(tmp, 'plain-flood.log');
     t0 = performance.now();
-    for (let i = 0; i < lines; i += 300) fs.appendFileSync(plainFile, sample.repeat(Math.min(300, lines - i)));
+    for (let i = 0; i < lines; i += 300)
+      fs.appendFileSync(plainFile, sample.repeat(Math.min(300, lines - i)));
     const plainFloodMs = performance.now() - t0;
     emit('log_flood_lines_per_second', lines / (floodMs / 1000), 'lines/s', lines / (plainFloodMs / 1000));
     emit('log_flood_target_met', lines / (floodMs / 1000) >= 5000 ? 1 : 0, 'bool', null);

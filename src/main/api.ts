@@ -15,6 +15,12 @@ import { databaseHandlers } from './services/database/handlers';
 import type { DatabaseService } from './services/database/service';
 import { runbooksHandlers } from './services/runbooks/handlers';
 import type { RunbookLibrary } from './services/runbooks/library';
+import { logsHandlers } from './services/logs/handlers';
+import type { LogsService } from './services/logs/service';
+import { probesHandlers } from './services/probes/handlers';
+import type { ProbesService } from './services/probes/service';
+import { terminalHandlers } from './services/terminal/handlers';
+import type { TerminalService } from './services/terminal/service';
 import type { WalkthroughService } from './services/walkthroughs/service';
 import type { SandboxHandle } from './sandbox/server';
 
@@ -29,6 +35,9 @@ export interface ApiDeps {
   walkthroughs: WalkthroughService;
   database: DatabaseService;
   runbooks: RunbookLibrary;
+  logs: LogsService;
+  probes: ProbesService;
+  terminal: TerminalService;
 }
 
 export interface Api {
@@ -43,6 +52,9 @@ export function createApi(deps: ApiDeps): Api {
     ...walkthroughHandlers(deps.walkthroughs),
     ...databaseHandlers(deps.database),
     ...runbooksHandlers(deps.runbooks),
+    ...logsHandlers(deps.logs),
+    ...probesHandlers(deps.probes),
+    ...terminalHandlers(deps.terminal),
   };
 
   return {

@@ -12,6 +12,9 @@ import { OpsStore } from './services/store/store';
 import { WalkthroughService, type CommandFinished } from './services/walkthroughs/service';
 import { DatabaseService } from './services/database/service';
 import { RunbookLibrary } from './services/runbooks/library';
+import { LogsService } from './services/logs/service';
+import { ProbesService } from './services/probes/service';
+import { TerminalService } from './services/terminal/service';
 import { bundledRunbooksDir } from './paths';
 import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
@@ -23,6 +26,8 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
   openExternal?: (url: string) => Promise<boolean>;
+  /** The terminal's shell (default: $SHELL, then /bin/bash). */
+  shell?: string;
   /** The bundled runbooks folder; default: found next to the app (null: none). */
   runbooksDir?: string | null;
 }
@@ -39,6 +44,9 @@ export class Runtime {
   readonly walkthroughs: WalkthroughService;
   readonly database: DatabaseService;
   readonly runbooks: RunbookLibrary;
+  readonly logs: LogsService;
+  readonly probes: ProbesService;
+  readonly terminal: TerminalService;
   readonly dataDir: string;
   private readonly bus = new EventEmitter();
   private readonly disposers: Array<() => void | Promise<void>> = [];
@@ -71,7 +79,7 @@ export class Runtime {
       platform: process.platform,
       dataDir: this.dataDir,
       opsDbPath: this.store.file,
-      features: ['install', 'walkthroughs', 'database', 'runbooks', ...(this.sandbox ? ['sandbox'] : [])],
+      features: ['install', 'walkthroughs', 'database', 'runbooks', 'logs', 'probes', 'terminal', ...(this.sandbox ? ['sandbox'] : [])],
     });
     this.walkthroughs = new WalkthroughService(this.store, this.ctx);
     // Commands that finish in any terminal go into the current walk-through from here, so a
@@ -93,6 +101,10 @@ export class Runtime {
       onFoldersChanged: (folders) => this.store.setSetting(KEY_RUNBOOK_FOLDERS, folders),
       onChanged: (reason) => this.emit('runbooks:changed', { reason }),
     });
+    this.logs = new LogsService(this.ctx, {});
+    // Sweeps start with the host (startBackground), not whenever a runtime is made (tests, CLI).
+    this.probes = new ProbesService(this.ctx, this.store, { autoStart: false });
+    this.terminal = new TerminalService(this.ctx, opts.shell ? { defaultShell: opts.shell } : {});
     this.api = createApi({
       ctx: this.ctx,
       store: this.store,
@@ -102,11 +114,15 @@ export class Runtime {
       walkthroughs: this.walkthroughs,
       database: this.database,
       runbooks: this.runbooks,
+      logs: this.logs,
+      probes: this.probes,
+      terminal: this.terminal,
     });
   }
 
   /** Work that only a long-running host wants: start helper processes before the first request. */
   async startBackground(): Promise<void> {
+    this.probes.start();
     await this.database.prewarm().catch((err: unknown) => {
       this.emit('app:notice', { level: 'warning', message: `The database inspector could not start its reader: ${(err as Error).message}` });
     });

@@ -70,6 +70,7 @@ describe.skipIf(skip)('serve host with an install', () => {
   it('shows the attached install with its real paths after opening the tokenised URL', async () => {
     const { page } = browser;
     await page.goto(serve.openUrl);
+    await page.getByRole('tab', { name: 'Install' }).click();
     const panel = page.getByTestId('install-panel');
     await panel.waitFor();
     await expect.poll(() => page.getByTestId('fact-Data root').textContent()).toContain(install);
@@ -157,6 +158,7 @@ describe.skipIf(skip)('the built-in demo install', () => {
     const apiUrl = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.output())![1]!;
     const { page } = browser;
     await page.goto(serve.openUrl);
+    await page.getByRole('tab', { name: 'Install' }).click();
     await page.getByTestId('demo-controls').waitFor();
     expect(await page.getByTestId('header-install').textContent()).toContain('Demo');
     expect(fs.existsSync(path.join(serve.dataDir, 'demo', 'aura.db'))).toBe(true);

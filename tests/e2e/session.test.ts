@@ -37,10 +37,10 @@ describe.skipIf(skip)('walk-through sessions', () => {
 
     await panel.getByLabel('Note').fill('Checked /health/ready: 503');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('Checked /health/ready: 503');
+    await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 8000 }).toContain('Checked /health/ready: 503');
     await panel.getByLabel('Note').fill('Did not restart: a render job was running');
     await page.getByRole('button', { name: 'Record deviation' }).click();
-    await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('Deviation: Did not restart');
+    await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 8000 }).toContain('Deviation: Did not restart');
 
     // Restart the console on the same data dir: the session is still there, still current.
     await serve.stop();

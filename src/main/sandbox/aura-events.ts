@@ -15,7 +15,6 @@ export function makeRng(seed: number): () => number {
   };
 }
 
-const HEX = '0123456789abcdef';
 const KESTREL = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
 
 export interface RequestSpec {
@@ -54,7 +53,7 @@ export const SAMPLE_EXCEPTIONS = {
     '   at Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(Int32 rc, sqlite3 db)\n' +
     '   at Microsoft.Data.Sqlite.SqliteDataReader.NextResult()',
   nullRef:
-    "System.NullReferenceException: Object reference not set to an instance of an object.\n" +
+    'System.NullReferenceException: Object reference not set to an instance of an object.\n' +
     '   at Aura.Api.Controllers.JobsController.CreateJob(CreateJobRequest request, CancellationToken ct) in C:\\src\\aura-video-studio\\Aura.Api\\Controllers\\JobsController.cs:line 142\n' +
     '   at Microsoft.AspNetCore.Mvc.Infrastructure.ActionMethodExecutor.TaskOfIActionResultExecutor.Execute(ActionContext actionContext, IActionResultTypeMapper mapper, ObjectMethodExecutor executor, Object controller, Object[] arguments)\n' +
     '   at Aura.Api.Middleware.CorrelationIdMiddleware.InvokeAsync(HttpContext context)',
@@ -124,8 +123,8 @@ export class AuraLogModel {
 
   hex(n: number): string {
     let s = '';
-    for (let i = 0; i < n; i++) s += HEX[Math.floor(this.rng() * 16)];
-    return s;
+    while (s.length < n) s += (Math.floor(this.rng() * 4294967296) >>> 0).toString(16).padStart(8, '0');
+    return s.slice(0, n);
   }
 
   /** A GUID the way EF stores it in SQLite (upper case, dashed). */
@@ -168,7 +167,14 @@ export class AuraLogModel {
   }
 
   /** An event outside any request (`[] [] []`). */
-  plain(time: Date, level: SerilogLevel, message: string, sourceContext?: string, exception?: string, extra: Record<string, unknown> = {}): LogEvent {
+  plain(
+    time: Date,
+    level: SerilogLevel,
+    message: string,
+    sourceContext?: string,
+    exception?: string,
+    extra: Record<string, unknown> = {},
+  ): LogEvent {
     const props = sourceContext ? { SourceContext: sourceContext, ...extra } : { ...extra };
     const e: LogEvent = { time, level, message, properties: this.enrich(props) };
     if (exception) e.exception = exception;
@@ -183,8 +189,16 @@ export class AuraLogModel {
     const sep = this.o.dataRoot.includes('\\') ? '\\' : '/';
     return [
       this.plain(at(0), 'INF', `Logging initialized. Logs directory: ${this.o.dataRoot}${sep}logs`),
-      this.plain(at(13), 'INF', `Using SQLite database at ${this.o.dataRoot}${sep}aura.db (WAL will be configured via PRAGMA)`),
-      this.plain(at(20 + init), 'INF', `Database initialization completed successfully in ${msText(init)}ms. WAL mode: True, Integrity: True`),
+      this.plain(
+        at(13),
+        'INF',
+        `Using SQLite database at ${this.o.dataRoot}${sep}aura.db (WAL will be configured via PRAGMA)`,
+      ),
+      this.plain(
+        at(20 + init),
+        'INF',
+        `Database initialization completed successfully in ${msText(init)}ms. WAL mode: True, Integrity: True`,
+      ),
       this.plain(
         at(440),
         'INF',
@@ -192,15 +206,32 @@ export class AuraLogModel {
         'Program',
       ),
       this.plain(at(480), 'INF', '=== Service Initialization Starting ===', sic),
-      this.plain(at(700), 'INF', `✓ Database Connectivity initialized successfully in ${this.int(150, 300)}ms`, sic),
+      this.plain(
+        at(700),
+        'INF',
+        `✓ Database Connectivity initialized successfully in ${this.int(150, 300)}ms`,
+        sic,
+      ),
       this.plain(at(720), 'INF', 'Initializing: FFmpeg Availability (Critical: False, Timeout: 10s)', sic),
-      this.plain(at(1100), 'INF', `Application started. Press Ctrl+C to shut down. Listening on: ${this.url}`, 'Program'),
+      this.plain(
+        at(1100),
+        'INF',
+        `Application started. Press Ctrl+C to shut down. Listening on: ${this.url}`,
+        'Program',
+      ),
       this.plain(at(1400), 'INF', `Total time: ${this.int(900, 1600)}ms, Successful: 4/4`, sic),
     ];
   }
 
   /** The "Incoming request" line RequestLoggingMiddleware writes when a request arrives. */
-  incoming(start: Date, r: Pick<RequestSpec, 'method' | 'path' | 'clientIp' | 'userAgent' | 'correlationId' | 'traceId' | 'spanId'>, ids: RequestIds): LogEvent {
+  incoming(
+    start: Date,
+    r: Pick<
+      RequestSpec,
+      'method' | 'path' | 'clientIp' | 'userAgent' | 'correlationId' | 'traceId' | 'spanId'
+    >,
+    ids: RequestIds,
+  ): LogEvent {
     const corr = r.correlationId ?? ids.correlationId;
     const ip = r.clientIp ?? '127.0.0.1';
     const ua = r.userAgent ?? 'axios/1.7.7';
@@ -250,8 +281,22 @@ export class AuraLogModel {
       ConnectionId: ids.connectionId,
     };
     const tail = { OperationName: op, ClientIp: ip, UserAgent: ua, HttpMethod: r.method, HttpPath: r.path };
-    const ev = (time: Date, level: SerilogLevel, message: string, props: Record<string, unknown>, exception?: string): LogEvent => {
-      const e: LogEvent = { time, level, correlationId: corr, traceId: trace, spanId: span, message, properties: this.enrich(props) };
+    const ev = (
+      time: Date,
+      level: SerilogLevel,
+      message: string,
+      props: Record<string, unknown>,
+      exception?: string,
+    ): LogEvent => {
+      const e: LogEvent = {
+        time,
+        level,
+        correlationId: corr,
+        traceId: trace,
+        spanId: span,
+        message,
+        properties: this.enrich(props),
+      };
       if (exception) e.exception = exception;
       return e;
     };
@@ -274,11 +319,17 @@ export class AuraLogModel {
     }
     if (r.status >= 500) {
       out.push(
-        ev(end, 'ERR', 'An unhandled exception has occurred while executing the request.', {
-          EventId: { Id: 1, Name: 'UnhandledException' },
-          SourceContext: 'Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware',
-          ...base,
-        }, r.exception ?? SAMPLE_EXCEPTIONS.nullRef),
+        ev(
+          end,
+          'ERR',
+          'An unhandled exception has occurred while executing the request.',
+          {
+            EventId: { Id: 1, Name: 'UnhandledException' },
+            SourceContext: 'Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware',
+            ...base,
+          },
+          r.exception ?? SAMPLE_EXCEPTIONS.nullRef,
+        ),
       );
     }
     const level: SerilogLevel = r.status >= 500 ? 'ERR' : r.status >= 400 ? 'WRN' : 'INF';
@@ -324,7 +375,13 @@ export class AuraLogModel {
   }
 
   jobEvent(time: Date, level: SerilogLevel, message: string, exception?: string): LogEvent {
-    return this.plain(time, level, message, 'Aura.Api.HostedServices.BackgroundJobProcessorService', exception);
+    return this.plain(
+      time,
+      level,
+      message,
+      'Aura.Api.HostedServices.BackgroundJobProcessorService',
+      exception,
+    );
   }
 
   /** The provider-failure lines of FACTS §5 for one script generation. */
@@ -332,15 +389,38 @@ export class AuraLogModel {
     const so = 'Aura.Core.Orchestrator.ScriptOrchestrator';
     const at = (ms: number): Date => new Date(t.getTime() + ms);
     const out = [
-      this.plain(at(0), 'WRN', 'Primary provider OpenAI failed, attempting fallback chain: Service Unavailable (503)', so),
+      this.plain(
+        at(0),
+        'WRN',
+        'Primary provider OpenAI failed, attempting fallback chain: Service Unavailable (503)',
+        so,
+      ),
       this.plain(at(40), 'INF', 'Falling back to Ollama', so),
-      this.plain(at(90), 'ERR', 'Error performing Ollama health check', 'Aura.Core.Services.Providers.OllamaHealthCheckService', SAMPLE_EXCEPTIONS.ollamaRefused),
-      this.plain(at(120), 'WRN', 'Health check failed for Ollama', 'Aura.Core.Services.Providers.ProviderHealthMonitor'),
+      this.plain(
+        at(90),
+        'ERR',
+        'Error performing Ollama health check',
+        'Aura.Core.Services.Providers.OllamaHealthCheckService',
+        SAMPLE_EXCEPTIONS.ollamaRefused,
+      ),
+      this.plain(
+        at(120),
+        'WRN',
+        'Health check failed for Ollama',
+        'Aura.Core.Services.Providers.ProviderHealthMonitor',
+      ),
       this.plain(at(160), 'INF', 'Falling back to RuleBased', so),
       this.plain(at(200), 'ERR', 'CRITICAL: Even RuleBased fallback failed - no providers available', so),
     ];
     if (circuitOpen) {
-      out.push(this.plain(at(210), 'WRN', 'Provider OpenAI circuit opened after 5 consecutive failures', 'Aura.Core.AI.Routing.LlmRouterService'));
+      out.push(
+        this.plain(
+          at(210),
+          'WRN',
+          'Provider OpenAI circuit opened after 5 consecutive failures',
+          'Aura.Core.AI.Routing.LlmRouterService',
+        ),
+      );
     }
     return out;
   }
@@ -359,8 +439,18 @@ export class AuraLogModel {
   audit(t: Date, ok: boolean): LogEvent {
     const ids = this.newIds();
     const e = ok
-      ? this.plain(t, 'INF', '[AUDIT] API key ***REDACTED*** used for /api/providers/test/openai: Success', 'Aura.Api.Security.AuditLogger')
-      : this.plain(t, 'WRN', '[AUDIT] Input validation failed for /api/script.Topic: \'Topic\' must not be empty.', 'Aura.Api.Security.AuditLogger');
+      ? this.plain(
+          t,
+          'INF',
+          '[AUDIT] API key ***REDACTED*** used for /api/providers/test/openai: Success',
+          'Aura.Api.Security.AuditLogger',
+        )
+      : this.plain(
+          t,
+          'WRN',
+          "[AUDIT] Input validation failed for /api/script.Topic: 'Topic' must not be empty.",
+          'Aura.Api.Security.AuditLogger',
+        );
     return { ...e, correlationId: ids.correlationId, traceId: ids.traceId, spanId: ids.spanId };
   }
 }

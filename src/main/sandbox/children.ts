@@ -69,7 +69,9 @@ export function redisCommand(port: number, args: string[], host = '127.0.0.1'): 
   return new Promise((resolve, reject) => {
     const sock = net.createConnection({ host, port });
     let buf = '';
-    sock.setTimeout(RESP_TIMEOUT_MS, () => sock.destroy(new Error(`Redis at ${host}:${port} did not answer in ${RESP_TIMEOUT_MS} ms`)));
+    sock.setTimeout(RESP_TIMEOUT_MS, () =>
+      sock.destroy(new Error(`Redis at ${host}:${port} did not answer in ${RESP_TIMEOUT_MS} ms`)),
+    );
     sock.once('error', reject);
     sock.on('data', (d) => {
       buf += d.toString('utf8');
@@ -84,7 +86,8 @@ export function redisCommand(port: number, args: string[], host = '127.0.0.1'): 
 }
 
 /** sh script: run "$0" "$@" (redis-server) in the background; kill it on stdin EOF or TERM/INT. */
-const REDIS_WATCHDOG = '"$0" "$@" & p=$!; trap \'kill $p 2>/dev/null; wait $p; exit 0\' TERM INT; read _ ; kill $p 2>/dev/null; wait $p';
+const REDIS_WATCHDOG =
+  '"$0" "$@" & p=$!; trap \'kill $p 2>/dev/null; wait $p; exit 0\' TERM INT; read _ ; kill $p 2>/dev/null; wait $p';
 
 export class RedisChild {
   private child: ChildProcess | null = null;
@@ -107,7 +110,22 @@ export class RedisChild {
   async start(): Promise<void> {
     if (this.running) return;
     fs.mkdirSync(this.dataDir, { recursive: true });
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dataDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dataDir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ];
     // On POSIX a tiny sh watchdog owns redis-server and kills it when our end of its stdin closes,
     // which also happens when this process dies without running exit handlers (SIGKILL, crash).
     const child =
@@ -127,7 +145,9 @@ export class RedisChild {
       } catch (err) {
         if (Date.now() > deadline) {
           await this.stop();
-          throw new Error(`redis-server did not answer PING on port ${this.port} within ${REDIS_START_TIMEOUT_MS} ms: ${(err as Error).message}`);
+          throw new Error(
+            `redis-server did not answer PING on port ${this.port} within ${REDIS_START_TIMEOUT_MS} ms: ${(err as Error).message}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -160,7 +180,8 @@ export interface LockHolder {
  */
 export async function holdWriteLock(dbPath: string): Promise<LockHolder> {
   const bin = which('sqlite3');
-  const sql = 'UPDATE "JobQueue" SET "UpdatedAt" = "UpdatedAt" WHERE rowid = (SELECT min(rowid) FROM "JobQueue");';
+  const sql =
+    'UPDATE "JobQueue" SET "UpdatedAt" = "UpdatedAt" WHERE rowid = (SELECT min(rowid) FROM "JobQueue");';
   if (!bin) {
     const db = new Database(dbPath, { timeout: LOCK_TIMEOUT_MS });
     db.exec('BEGIN IMMEDIATE');
@@ -224,7 +245,11 @@ export function corruptDatabase(dbPath: string): number[] {
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
     // The table and its indexes: COUNT(*) may be answered from an index alone.
-    roots = (db.prepare("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'ProjectStates' AND rootpage > 0").all() as { rootpage: number }[]).map((r) => r.rootpage);
+    roots = (
+      db
+        .prepare("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'ProjectStates' AND rootpage > 0")
+        .all() as { rootpage: number }[]
+    ).map((r) => r.rootpage);
     pageSize = Number(db.pragma('page_size', { simple: true }));
   } finally {
     db.close();
@@ -233,7 +258,13 @@ export function corruptDatabase(dbPath: string): number[] {
   try {
     // Byte 0 of a b-tree page is its type (2, 5, 10 or 13); 0x00 plus a bogus cell count is invalid.
     for (const root of roots) {
-      fs.writeSync(fd, Buffer.from([0x00, 0xde, 0xad, 0xbe, 0xef, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00]), 0, 12, (root - 1) * pageSize);
+      fs.writeSync(
+        fd,
+        Buffer.from([0x00, 0xde, 0xad, 0xbe, 0xef, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00]),
+        0,
+        12,
+        (root - 1) * pageSize,
+      );
     }
     fs.fsyncSync(fd);
   } finally {

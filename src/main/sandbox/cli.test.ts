@@ -12,7 +12,9 @@ import { readScenarioFile } from './server';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-'));
 const RUN_CLI = path.join(__dirname, 'fixtures', 'run-cli.ts');
-const hasRedis = (process.env.PATH ?? '').split(path.delimiter).some((d) => d && fs.existsSync(path.join(d, 'redis-server')));
+const hasRedis = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .some((d) => d && fs.existsSync(path.join(d, 'redis-server')));
 const spawned: ChildProcess[] = [];
 afterAll(() => {
   for (const c of spawned) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -71,7 +73,8 @@ describe('in-process commands', () => {
     const j = await cli('scenarios', '--json');
     expect(JSON.parse(j.out)).toEqual(SCENARIOS);
     const t = await cli('scenarios');
-    for (const s of SCENARIOS) expect(t.out).toMatch(new RegExp(`^${s.name} +${s.severity} +${s.runbook}`, 'm'));
+    for (const s of SCENARIOS)
+      expect(t.out).toMatch(new RegExp(`^${s.name} +${s.severity} +${s.runbook}`, 'm'));
   });
 
   it('scenario on a stopped sandbox sets the one the next run starts in', async () => {
@@ -113,11 +116,20 @@ async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms = 80
   return v;
 }
 const sqliteWrite = (db: string): Promise<number | null> =>
-  new Promise((resolve) => spawn('sqlite3', [db, 'UPDATE JobQueue SET Priority = Priority;'], { stdio: 'ignore' }).on('close', resolve));
+  new Promise((resolve) =>
+    spawn('sqlite3', [db, 'UPDATE JobQueue SET Priority = Priority;'], { stdio: 'ignore' }).on(
+      'close',
+      resolve,
+    ),
+  );
 
 describe('aura-ops sandbox run in its own process', () => {
   function startRun(dir: string, scenario: string): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'run', dir, '--port', '0', '--scenario', scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', RUN_CLI, 'run', dir, '--port', '0', '--scenario', scenario],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     spawned.push(child);
     let out = '';
     let err = '';
@@ -131,7 +143,12 @@ describe('aura-ops sandbox run in its own process', () => {
       child.once('exit', (code) => reject(new Error(`sandbox run exited ${code}: ${err}`)));
     });
   }
-  const childPids = (dir: string): number[] => (JSON.parse(fs.readFileSync(path.join(dir, '.aura-sandbox', 'children.json'), 'utf8')) as { pids: number[] }).pids;
+  const childPids = (dir: string): number[] =>
+    (
+      JSON.parse(fs.readFileSync(path.join(dir, '.aura-sandbox', 'children.json'), 'utf8')) as {
+        pids: number[];
+      }
+    ).pids;
 
   it('SIGTERM stops it cleanly: exit 0, port closed, children gone, lock released, state file removed', async () => {
     const dir = path.join(tmp, 'term');
@@ -145,7 +162,12 @@ describe('aura-ops sandbox run in its own process', () => {
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(await portOpen(Number(new URL(url).port))).toBe(false);
-    expect(await until(() => pids.some(alive), (v) => !v)).toBe(false);
+    expect(
+      await until(
+        () => pids.some(alive),
+        (v) => !v,
+      ),
+    ).toBe(false);
     expect(fs.existsSync(path.join(dir, '.aura-sandbox', 'state.json'))).toBe(false);
     expect(await sqliteWrite(path.join(dir, 'aura.db'))).toBe(0);
   });
@@ -154,11 +176,28 @@ describe('aura-ops sandbox run in its own process', () => {
     const dir = path.join(tmp, 'kill');
     const { child } = await startRun(dir, 'db-locked');
     const pids = childPids(dir);
-    const redisConn = JSON.parse(fs.readFileSync(path.join(dir, 'appsettings.json'), 'utf8')).Caching.RedisConnection as string;
+    const redisConn = JSON.parse(fs.readFileSync(path.join(dir, 'appsettings.json'), 'utf8')).Caching
+      .RedisConnection as string;
     expect(pids.every(alive)).toBe(true);
     child.kill('SIGKILL');
-    expect(await until(() => pids.some(alive), (v) => !v)).toBe(false);
-    if (hasRedis) expect(await until(() => portOpen(Number(redisConn.split(':')[1])), (v) => !v)).toBe(false);
-    expect(await until(() => sqliteWrite(path.join(dir, 'aura.db')), (c) => c === 0)).toBe(0);
+    expect(
+      await until(
+        () => pids.some(alive),
+        (v) => !v,
+      ),
+    ).toBe(false);
+    if (hasRedis)
+      expect(
+        await until(
+          () => portOpen(Number(redisConn.split(':')[1])),
+          (v) => !v,
+        ),
+      ).toBe(false);
+    expect(
+      await until(
+        () => sqliteWrite(path.join(dir, 'aura.db')),
+        (c) => c === 0,
+      ),
+    ).toBe(0);
   });
 });

@@ -34,7 +34,8 @@ function bad(io: CliIO, msg: string): number {
 function int(v: string | undefined, name: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new RangeError(`--${name} must be a number from ${min} to ${max} (got "${v}")`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new RangeError(`--${name} must be a number from ${min} to ${max} (got "${v}")`);
   return n;
 }
 
@@ -62,7 +63,11 @@ export const sandboxCommand: CliCommand = async (argv, io) => {
         return bad(io, `unknown command "${sub}"`);
     }
   } catch (err) {
-    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (
+      err instanceof RangeError ||
+      (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+    ) {
       return bad(io, (err as Error).message);
     }
     io.err(`aura-ops sandbox ${sub}: ${(err as Error).message}`);
@@ -74,7 +79,14 @@ function create(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { days: { type: 'string' }, projects: { type: 'string' }, 'log-mb': { type: 'string' }, 'db-mb': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      days: { type: 'string' },
+      projects: { type: 'string' },
+      'log-mb': { type: 'string' },
+      'db-mb': { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
   });
   if (positionals.length !== 1) return bad(io, 'create needs exactly one DIR');
   const t0 = Date.now();
@@ -86,10 +98,24 @@ function create(argv: string[], io: CliIO): number {
     overwrite: values.force === true,
   });
   if (values.json) {
-    io.out(JSON.stringify({ dir: r.dir, dbPath: r.dbPath, logsDir: r.logsDir, appSettingsPath: r.appSettingsPath, logFiles: r.logFiles, logBytes: r.logBytes, dbBytes: r.dbBytes, counts: r.counts, ms: Date.now() - t0 }));
+    io.out(
+      JSON.stringify({
+        dir: r.dir,
+        dbPath: r.dbPath,
+        logsDir: r.logsDir,
+        appSettingsPath: r.appSettingsPath,
+        logFiles: r.logFiles,
+        logBytes: r.logBytes,
+        dbBytes: r.dbBytes,
+        counts: r.counts,
+        ms: Date.now() - t0,
+      }),
+    );
   } else {
     io.out(`Sandbox created in ${r.dir} (${Date.now() - t0} ms)`);
-    io.out(`  aura.db       ${(r.dbBytes / 1_048_576).toFixed(1)} MB, ${r.counts.ProjectStates ?? 0} projects, ${r.counts.JobQueue ?? 0} jobs`);
+    io.out(
+      `  aura.db       ${(r.dbBytes / 1_048_576).toFixed(1)} MB, ${r.counts.ProjectStates ?? 0} projects, ${r.counts.JobQueue ?? 0} jobs`,
+    );
     io.out(`  logs/         ${r.logFiles.length} files, ${(r.logBytes / 1_048_576).toFixed(1)} MB`);
     io.out(`  appsettings   ${r.appSettingsPath}`);
     io.out(`Run it: aura-ops sandbox run ${r.dir}`);
@@ -116,7 +142,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const st = handle.status();
   io.out(`Sandbox Aura listening on ${handle.url} (scenario: ${handle.scenario})`);
   io.out(`  data root ${handle.dir}`);
-  io.out(`  redis     ${st.redis.enabled ? `127.0.0.1:${st.redis.port}` : 'off (no redis-server on PATH: in-memory cache)'}`);
+  io.out(
+    `  redis     ${st.redis.enabled ? `127.0.0.1:${st.redis.port}` : 'off (no redis-server on PATH: in-memory cache)'}`,
+  );
   io.out(`Switch scenarios from another shell: aura-ops sandbox scenario ${handle.dir} NAME`);
   io.out('Press Ctrl+C to stop.');
   handle.onChange((s) => io.out(`scenario -> ${s.scenario}`));
@@ -135,12 +163,19 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function scenario(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' } },
+  });
   if (positionals.length !== 2) return bad(io, 'scenario needs DIR and NAME');
   const [dir, name] = positionals;
-  if (!isScenarioName(name)) return bad(io, `unknown scenario "${name}"; one of: ${SCENARIO_NAMES.join(', ')}`);
+  if (!isScenarioName(name))
+    return bad(io, `unknown scenario "${name}"; one of: ${SCENARIO_NAMES.join(', ')}`);
   if (!isSandbox(dir)) {
-    io.err(`aura-ops sandbox scenario: ${dir} is not a sandbox; create one with "aura-ops sandbox create ${dir}"`);
+    io.err(
+      `aura-ops sandbox scenario: ${dir} is not a sandbox; create one with "aura-ops sandbox create ${dir}"`,
+    );
     return 1;
   }
   writeScenarioFile(dir, name);
@@ -154,7 +189,8 @@ async function scenario(argv: string[], io: CliIO): Promise<number> {
   for (;;) {
     const now = readStateFile(dir);
     if (now?.scenario === name) {
-      if (values.json) io.out(JSON.stringify({ dir, scenario: name, running: true, url: now.url, pid: now.pid }));
+      if (values.json)
+        io.out(JSON.stringify({ dir, scenario: name, running: true, url: now.url, pid: now.pid }));
       else io.out(`Sandbox at ${now.url} is now in scenario "${name}".`);
       return 0;
     }
@@ -163,7 +199,9 @@ async function scenario(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     if (Date.now() > deadline) {
-      io.err(`aura-ops sandbox scenario: the sandbox (pid ${state.pid}) did not confirm "${name}" within ${SWITCH_CONFIRM_TIMEOUT_MS / 1000} s; check its output`);
+      io.err(
+        `aura-ops sandbox scenario: the sandbox (pid ${state.pid}) did not confirm "${name}" within ${SWITCH_CONFIRM_TIMEOUT_MS / 1000} s; check its output`,
+      );
       return 1;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -171,7 +209,11 @@ async function scenario(argv: string[], io: CliIO): Promise<number> {
 }
 
 function scenarios(argv: string[], io: CliIO): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' } },
+  });
   if (positionals.length > 0) return bad(io, 'scenarios takes no arguments');
   if (values.json) {
     io.out(JSON.stringify(SCENARIOS));
@@ -179,6 +221,7 @@ function scenarios(argv: string[], io: CliIO): number {
   }
   const w = Math.max(...SCENARIOS.map((s) => s.name.length));
   const rw = Math.max(...SCENARIOS.map((s) => s.runbook.length));
-  for (const s of SCENARIOS) io.out(`${s.name.padEnd(w)}  ${s.severity}  ${s.runbook.padEnd(rw)}  ${s.title}`);
+  for (const s of SCENARIOS)
+    io.out(`${s.name.padEnd(w)}  ${s.severity}  ${s.runbook.padEnd(rw)}  ${s.title}`);
   return 0;
 }

@@ -35,7 +35,8 @@ function factsTables(): Map<string, { pk: string[]; columns: FactColumn[] }> {
   return out;
 }
 
-const sqlite = (db: string, sql: string): string => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+const sqlite = (db: string, sql: string): string =>
+  execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
 
 let sb: CreateSandboxResult;
 beforeAll(() => {
@@ -46,7 +47,10 @@ describe('aura.db', () => {
   it('has exactly the tables of the EF model snapshot plus the migrations history', () => {
     const facts = factsTables();
     expect(facts.size).toBe(34);
-    const tables = sqlite(sb.dbPath, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name;").split('\n');
+    const tables = sqlite(
+      sb.dbPath,
+      "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name;",
+    ).split('\n');
     expect(tables.sort()).toEqual([...facts.keys(), '__EFMigrationsHistory'].sort());
     // Declared in the model, created only by an undiscovered migration: absent, as in real DBs.
     expect(tables).not.toContain('SemanticAssetMetadata');
@@ -56,15 +60,26 @@ describe('aura.db', () => {
     const db = new Database(sb.dbPath, { readonly: true });
     try {
       for (const [table, spec] of factsTables()) {
-        const cols = db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
-        expect(cols.map((c) => c.name), table).toEqual(spec.columns.map((c) => c.name));
+        const cols = db.prepare(`PRAGMA table_info("${table}")`).all() as {
+          name: string;
+          type: string;
+          notnull: number;
+          pk: number;
+        }[];
+        expect(
+          cols.map((c) => c.name),
+          table,
+        ).toEqual(spec.columns.map((c) => c.name));
         for (const [i, c] of cols.entries()) {
           const f = spec.columns[i];
           // table_info upper-cases plain type keywords (`text` -> TEXT); decimal(18,6) stays as declared.
           expect(c.type.toLowerCase(), `${table}.${c.name}`).toBe(f.type.toLowerCase());
           expect(c.notnull === 0, `${table}.${c.name} nullable`).toBe(f.nullable);
         }
-        const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+        const pk = cols
+          .filter((c) => c.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((c) => c.name);
         expect(pk, `${table} PK`).toEqual(spec.pk);
       }
     } finally {
@@ -73,7 +88,12 @@ describe('aura.db', () => {
   });
 
   it('records the 8 migrations EF discovers and runs in WAL mode', () => {
-    expect(sqlite(sb.dbPath, 'SELECT MigrationId || "|" || ProductVersion FROM __EFMigrationsHistory ORDER BY 1;').split('\n')).toEqual([
+    expect(
+      sqlite(
+        sb.dbPath,
+        'SELECT MigrationId || "|" || ProductVersion FROM __EFMigrationsHistory ORDER BY 1;',
+      ).split('\n'),
+    ).toEqual([
       '20251026005425_InitialCreate|8.0.11',
       '20251101230642_AddUserSetupTable|8.0.11',
       '20251102050640_AddProjectStatePersistence|8.0.11',
@@ -88,18 +108,55 @@ describe('aura.db', () => {
   });
 
   it('holds the rows a troubleshooter looks for', () => {
-    expect(sqlite(sb.dbPath, 'SELECT DISTINCT Status FROM ProjectStates ORDER BY 1;').split('\n')).toEqual(['Cancelled', 'Completed', 'Failed', 'InProgress']);
-    expect(sqlite(sb.dbPath, 'SELECT DISTINCT Status FROM JobQueue ORDER BY 1;').split('\n')).toEqual(['Cancelled', 'Completed', 'Failed', 'Pending', 'Processing']);
-    expect(Number(sqlite(sb.dbPath, "SELECT COUNT(*) FROM JobQueue WHERE Status='Failed' AND LastError IS NOT NULL AND length(LastError) > 10;"))).toBeGreaterThan(0);
+    expect(sqlite(sb.dbPath, 'SELECT DISTINCT Status FROM ProjectStates ORDER BY 1;').split('\n')).toEqual([
+      'Cancelled',
+      'Completed',
+      'Failed',
+      'InProgress',
+    ]);
+    expect(sqlite(sb.dbPath, 'SELECT DISTINCT Status FROM JobQueue ORDER BY 1;').split('\n')).toEqual([
+      'Cancelled',
+      'Completed',
+      'Failed',
+      'Pending',
+      'Processing',
+    ]);
+    expect(
+      Number(
+        sqlite(
+          sb.dbPath,
+          "SELECT COUNT(*) FROM JobQueue WHERE Status='Failed' AND LastError IS NOT NULL AND length(LastError) > 10;",
+        ),
+      ),
+    ).toBeGreaterThan(0);
     // A stuck job: Processing, started hours ago, not updated since.
-    expect(Number(sqlite(sb.dbPath, "SELECT COUNT(*) FROM JobQueue WHERE Status='Processing' AND julianday('now') - julianday(UpdatedAt) > 1.0/24;"))).toBeGreaterThan(0);
+    expect(
+      Number(
+        sqlite(
+          sb.dbPath,
+          "SELECT COUNT(*) FROM JobQueue WHERE Status='Processing' AND julianday('now') - julianday(UpdatedAt) > 1.0/24;",
+        ),
+      ),
+    ).toBeGreaterThan(0);
     expect(Number(sqlite(sb.dbPath, 'SELECT COUNT(*) FROM JobProgressHistory;'))).toBeGreaterThan(0);
-    expect(Number(sqlite(sb.dbPath, 'SELECT COUNT(*) FROM audit_logs WHERE Success = 0 AND ErrorMessage IS NOT NULL;'))).toBeGreaterThan(0);
-    for (const t of ['UsageStatistics', 'CostTracking', 'PerformanceMetrics', 'system_configuration', 'user_setup']) {
+    expect(
+      Number(
+        sqlite(sb.dbPath, 'SELECT COUNT(*) FROM audit_logs WHERE Success = 0 AND ErrorMessage IS NOT NULL;'),
+      ),
+    ).toBeGreaterThan(0);
+    for (const t of [
+      'UsageStatistics',
+      'CostTracking',
+      'PerformanceMetrics',
+      'system_configuration',
+      'user_setup',
+    ]) {
       expect(Number(sqlite(sb.dbPath, `SELECT COUNT(*) FROM "${t}";`)), t).toBeGreaterThan(0);
     }
     // EF stores Guids as upper-case text and DateTimes as `yyyy-MM-dd HH:mm:ss.fff`.
-    expect(sqlite(sb.dbPath, 'SELECT Id || " " || CreatedAt FROM ProjectStates LIMIT 1;')).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12} \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
+    expect(sqlite(sb.dbPath, 'SELECT Id || " " || CreatedAt FROM ProjectStates LIMIT 1;')).toMatch(
+      /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12} \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/,
+    );
   });
 });
 
@@ -110,7 +167,12 @@ describe('appsettings.json', () => {
     expect(s.Serilog.MinimumLevel.Default).toBe('Information');
     expect(s.Caching).toMatchObject({ Enabled: true, UseRedis: false, RedisConnection: '' });
     expect(s.Database).toMatchObject({ Provider: 'SQLite', SQLitePath: '' });
-    expect(s.HealthChecks).toMatchObject({ DiskSpaceThresholdGB: 1.0, DiskSpaceCriticalGB: 0.5, MemoryWarningThresholdMB: 1024, MemoryCriticalThresholdMB: 2048 });
+    expect(s.HealthChecks).toMatchObject({
+      DiskSpaceThresholdGB: 1.0,
+      DiskSpaceCriticalGB: 0.5,
+      MemoryWarningThresholdMB: 1024,
+      MemoryCriticalThresholdMB: 2048,
+    });
   });
 });
 
@@ -120,18 +182,27 @@ describe('log history', () => {
     return w.toISOString().slice(0, 10).replace(/-/g, '');
   };
 
-  it('has the five families, today\'s main files and a _001 size roll', () => {
+  it("has the five families, today's main files and a _001 size roll", () => {
     const names = sb.logFiles;
     // errors-/warnings- appear on the first event that passes their level filter, as in Serilog.
-    for (const fam of ['aura-api-', 'performance-', 'audit-']) expect(names, fam).toContain(`${fam}${today()}.log`);
-    for (const fam of ['errors-', 'warnings-']) expect(names.some((n) => n.startsWith(fam)), fam).toBe(true);
+    for (const fam of ['aura-api-', 'performance-', 'audit-'])
+      expect(names, fam).toContain(`${fam}${today()}.log`);
+    for (const fam of ['errors-', 'warnings-'])
+      expect(
+        names.some((n) => n.startsWith(fam)),
+        fam,
+      ).toBe(true);
     expect(names.some((n) => /^aura-api-\d{8}_001\.log$/.test(n))).toBe(true);
-    expect(names.every((n) => /^(aura-api|errors|warnings|performance|audit)-\d{8}(_\d{3})?\.log$/.test(n))).toBe(true);
+    expect(
+      names.every((n) => /^(aura-api|errors|warnings|performance|audit)-\d{8}(_\d{3})?\.log$/.test(n)),
+    ).toBe(true);
   });
 
   it('writes every physical line as a template line or an exception/SQL continuation', () => {
-    const start = /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} ([+-]\d{2}:\d{2})\] \[(INF|WRN|ERR|FTL)\] \[([0-9a-f]{32}|[0-9A-Z]{13}:\d{8}|[0-9a-f-]{36}|)\] \[([0-9a-f]{32}|)\] \[([0-9a-f]{16}|)\] /;
-    const continuation = /^( {3}at |\s*---> | {3}--- End|[\w.]+(\+\w+)?(Exception|Error)\b|FROM |WHERE |ORDER BY |LIMIT |SELECT )/;
+    const start =
+      /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} ([+-]\d{2}:\d{2})\] \[(INF|WRN|ERR|FTL)\] \[([0-9a-f]{32}|[0-9A-Z]{13}:\d{8}|[0-9a-f-]{36}|)\] \[([0-9a-f]{32}|)\] \[([0-9a-f]{16}|)\] /;
+    const continuation =
+      /^( {3}at |\s*---> | {3}--- End|[\w.]+(\+\w+)?(Exception|Error)\b|FROM |WHERE |ORDER BY |LIMIT |SELECT )/;
     const off = localOffsetMinutes(new Date());
     const zzz = `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
     let starts = 0;
@@ -160,7 +231,11 @@ describe('log history', () => {
 
   it('keeps errors- to ERR/FTL and warnings- to WRN and above', () => {
     for (const n of sb.logFiles.filter((f) => f.startsWith('errors-') || f.startsWith('warnings-'))) {
-      const levels = new Set([...fs.readFileSync(path.join(sb.logsDir, n), 'utf8').matchAll(/^\[[^\]]+\] \[(\w{3})\]/gm)].map((m) => m[1]));
+      const levels = new Set(
+        [...fs.readFileSync(path.join(sb.logsDir, n), 'utf8').matchAll(/^\[[^\]]+\] \[(\w{3})\]/gm)].map(
+          (m) => m[1],
+        ),
+      );
       const allowed = n.startsWith('errors-') ? ['ERR', 'FTL'] : ['WRN', 'ERR', 'FTL'];
       for (const l of levels) expect(allowed, n).toContain(l);
     }
@@ -207,7 +282,8 @@ describe('createSandbox guards and determinism', () => {
     const b = createSandbox(path.join(tmp, 'seed-b'), { days: 1, logMb: 0.05, seed: 11, now });
     expect(a.logFiles).toEqual(b.logFiles);
     const main = a.logFiles.find((n) => n.startsWith('aura-api-'))!;
-    const norm = (r: CreateSandboxResult): string => fs.readFileSync(path.join(r.logsDir, main), 'utf8').split(r.dir).join('<dir>');
+    const norm = (r: CreateSandboxResult): string =>
+      fs.readFileSync(path.join(r.logsDir, main), 'utf8').split(r.dir).join('<dir>');
     expect(norm(a)).toBe(norm(b));
   });
 });

@@ -21,18 +21,25 @@ describe('sandbox handlers', () => {
     const h = sandboxHandlers(() => null);
     expect(await h['sandbox:scenarios']({})).toEqual(SCENARIOS);
     expect(await h['sandbox:status']({})).toMatchObject({ running: false, url: null, scenario: null });
-    const err = await Promise.resolve(h['sandbox:set-scenario']({ name: 'db-locked' })).catch((e: unknown) => e);
+    const err = await Promise.resolve(h['sandbox:set-scenario']({ name: 'db-locked' })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(OpsError);
     expect(err).toMatchObject({ code: 'unavailable' });
     expect((err as OpsError).detail).toMatch(/aura-ops sandbox run/);
   });
 
   it('with a running sandbox: switches and reports the new state; the schema rejects unknown names', async () => {
-    sb = await startSandbox(path.join(tmp, 'sb'), { create: { days: 1, logMb: 0.05, projects: 2 }, redis: 'off' });
+    sb = await startSandbox(path.join(tmp, 'sb'), {
+      create: { days: 1, logMb: 0.05, projects: 2 },
+      redis: 'off',
+    });
     const h = sandboxHandlers(() => sb);
     const seen: string[] = [];
     sb.onChange((s) => seen.push(s.scenario ?? ''));
-    const st = await h['sandbox:set-scenario'](sandboxChannels['sandbox:set-scenario'].params.parse({ name: 'memory-high' }));
+    const st = await h['sandbox:set-scenario'](
+      sandboxChannels['sandbox:set-scenario'].params.parse({ name: 'memory-high' }),
+    );
     expect(st).toMatchObject({ running: true, scenario: 'memory-high', url: sb.url, listening: true });
     expect(seen).toEqual(['memory-high']);
     expect((await fetch(`${sb.url}/health/ready`).then((r) => r.json())).status).toBe('degraded');

@@ -15,7 +15,9 @@ const NOT_RUNNING: SandboxStatus = {
   redis: { enabled: false, port: null, running: false },
 };
 
-export function sandboxHandlers(getSandbox: () => SandboxHandle | null): HandlersFor<keyof typeof sandboxChannels> {
+export function sandboxHandlers(
+  getSandbox: () => SandboxHandle | null,
+): HandlersFor<keyof typeof sandboxChannels> {
   return {
     'sandbox:scenarios': () => [...SCENARIOS],
     'sandbox:status': () => getSandbox()?.status() ?? NOT_RUNNING,
@@ -31,7 +33,11 @@ export function sandboxHandlers(getSandbox: () => SandboxHandle | null): Handler
       try {
         await sb.setScenario(name);
       } catch (err) {
-        throw new OpsError('internal', `The sandbox could not switch to "${name}": ${(err as Error).message}`, 'Check that the port is free and the sandbox folder is writable, then try again.');
+        throw new OpsError(
+          'internal',
+          `The sandbox could not switch to "${name}": ${(err as Error).message}`,
+          'Check that the port is free and the sandbox folder is writable, then try again.',
+        );
       }
       return sb.status();
     },

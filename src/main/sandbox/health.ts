@@ -49,7 +49,11 @@ export function diskFacts(scenario: ScenarioName): { freeGb: number; totalGb: nu
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 export function worst(statuses: AspStatus[]): AspStatus {
-  return statuses.includes('unhealthy') ? 'unhealthy' : statuses.includes('degraded') ? 'degraded' : 'healthy';
+  return statuses.includes('unhealthy')
+    ? 'unhealthy'
+    : statuses.includes('degraded')
+      ? 'degraded'
+      : 'healthy';
 }
 
 /** The seven `ready` checks of Aura.Api/HealthChecks, sorted by name as the writer emits them. */
@@ -70,7 +74,9 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
     let exception: string | null = null;
     if (!i.db.ok) {
       status = 'unhealthy';
-      description = /unable to open|no such file|cannot open/i.test(i.db.error ?? '') ? 'Cannot connect to database' : 'Database health check failed';
+      description = /unable to open|no such file|cannot open/i.test(i.db.error ?? '')
+        ? 'Cannot connect to database'
+        : 'Database health check failed';
       exception = i.db.error;
     } else if (i.db.elapsedMs > 2000) {
       status = 'degraded';
@@ -79,7 +85,15 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
       status = 'degraded';
       description = `Database response time elevated: ${Math.round(i.db.elapsedMs)}ms`;
     }
-    checks.push({ name: 'Database', status, description, duration: round2(i.db.elapsedMs + 0.4), data, tags: ['ready', 'db'], exception });
+    checks.push({
+      name: 'Database',
+      status,
+      description,
+      duration: round2(i.db.elapsedMs + 0.4),
+      data,
+      tags: ['ready', 'db'],
+      exception,
+    });
   }
   checks.push({
     name: 'DatabaseConfiguration',
@@ -124,7 +138,13 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
       status,
       description,
       duration: 0.52,
-      data: { free_gb: d.freeGb, total_gb: d.totalGb, threshold_gb: 1.0, critical_gb: 0.5, drive: process.platform === 'win32' ? 'C:\\' : '/' },
+      data: {
+        free_gb: d.freeGb,
+        total_gb: d.totalGb,
+        threshold_gb: 1.0,
+        critical_gb: 0.5,
+        drive: process.platform === 'win32' ? 'C:\\' : '/',
+      },
       tags: ['ready', 'infrastructure'],
       exception: null,
     });
@@ -166,12 +186,18 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
   {
     const outage = i.scenario === 'provider-outage';
     const warnings = outage
-      ? ['OpenAI: circuit open after 5 consecutive failures', 'Ollama is not running at http://127.0.0.1:11434', 'Gemini: 503 Service Unavailable']
+      ? [
+          'OpenAI: circuit open after 5 consecutive failures',
+          'Ollama is not running at http://127.0.0.1:11434',
+          'Gemini: 503 Service Unavailable',
+        ]
       : [];
     checks.push({
       name: 'Providers',
       status: outage ? 'degraded' : 'healthy',
-      description: outage ? `Provider configuration has ${warnings.length} warning(s)` : 'Providers configured correctly',
+      description: outage
+        ? `Provider configuration has ${warnings.length} warning(s)`
+        : 'Providers configured correctly',
       duration: 4.7,
       data: {
         llm_providers_available: outage ? 0 : 4,
@@ -183,7 +209,14 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
         ollama_models_count: outage ? 0 : 3,
         llm_providers: outage ? [] : ['OpenAI', 'Gemini', 'Ollama', 'RuleBased'],
         tts_providers: ['ElevenLabs', 'EdgeTTS', 'Piper'],
-        api_keys_configured: { openai: true, azure_openai: false, gemini: true, elevenlabs: true, playht: false, azure_speech: false },
+        api_keys_configured: {
+          openai: true,
+          azure_openai: false,
+          gemini: true,
+          elevenlabs: true,
+          playht: false,
+          azure_speech: false,
+        },
         api_keys_count: 3,
         warnings,
       },
@@ -196,7 +229,15 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
     status: 'healthy',
     description: 'Application startup complete',
     duration: 0.05,
-    data: { ready: true, timestamp: new Date().toISOString(), ffmpeg_configured: true, ffmpeg_path: i.ffmpegPath, ffmpeg_source: 'Managed', ffmpeg_warning: null, ffmpeg_error: null },
+    data: {
+      ready: true,
+      timestamp: new Date().toISOString(),
+      ffmpeg_configured: true,
+      ffmpeg_path: i.ffmpegPath,
+      ffmpeg_source: 'Managed',
+      ffmpeg_warning: null,
+      ffmpeg_error: null,
+    },
     tags: ['ready'],
     exception: null,
   });
@@ -209,25 +250,70 @@ export interface HttpAnswer {
 }
 
 /** `/health`, `/health/ready` and `/health/{tag}` (ASP.NET writer: 503 only when unhealthy). */
-export function aspHealthBody(kind: 'all' | 'ready' | { tag: string }, checks: AspCheck[], i: HealthInputs, durationMs: number): HttpAnswer {
+export function aspHealthBody(
+  kind: 'all' | 'ready' | { tag: string },
+  checks: AspCheck[],
+  i: HealthInputs,
+  durationMs: number,
+): HttpAnswer {
   const status = worst(checks.map((c) => c.status));
   const code = status === 'unhealthy' ? 503 : 200;
   const timestamp = new Date().toISOString();
   if (kind === 'all') {
     return {
       status: code,
-      body: { status, timestamp, duration: round2(durationMs), environment: i.environment, version: '1.0.0.0', checks: checks.map((c) => ({ name: c.name, status: c.status, description: c.description, duration: c.duration, data: c.data, tags: c.tags, exception: c.exception })) },
+      body: {
+        status,
+        timestamp,
+        duration: round2(durationMs),
+        environment: i.environment,
+        version: '1.0.0.0',
+        checks: checks.map((c) => ({
+          name: c.name,
+          status: c.status,
+          description: c.description,
+          duration: c.duration,
+          data: c.data,
+          tags: c.tags,
+          exception: c.exception,
+        })),
+      },
     };
   }
   if (kind === 'ready') {
-    return { status: code, body: { status, timestamp, duration: round2(durationMs), checks: checks.map((c) => ({ name: c.name, status: c.status, description: c.description, duration: c.duration, data: c.data, tags: c.tags })) } };
+    return {
+      status: code,
+      body: {
+        status,
+        timestamp,
+        duration: round2(durationMs),
+        checks: checks.map((c) => ({
+          name: c.name,
+          status: c.status,
+          description: c.description,
+          duration: c.duration,
+          data: c.data,
+          tags: c.tags,
+        })),
+      },
+    };
   }
   const tag = kind.tag;
   if (!(VALID_TAGS as readonly string[]).includes(tag)) {
     return { status: 404, body: { error: `No health checks with tag '${tag}' found` } };
   }
   // Quirk kept: status and HTTP code reflect all checks, not only the filtered ones.
-  return { status: code, body: { status, tag, timestamp, checks: checks.filter((c) => c.tags.includes(tag)).map((c) => ({ name: c.name, status: c.status, description: c.description, data: c.data })) } };
+  return {
+    status: code,
+    body: {
+      status,
+      tag,
+      timestamp,
+      checks: checks
+        .filter((c) => c.tags.includes(tag))
+        .map((c) => ({ name: c.name, status: c.status, description: c.description, data: c.data })),
+    },
+  };
 }
 
 interface SubCheck {
@@ -241,33 +327,85 @@ interface SubCheck {
 export function apiReady(i: HealthInputs): HttpAnswer {
   const d = diskFacts(i.scenario);
   const pct = round2((d.freeGb / d.totalGb) * 100);
-  const diskStatus: AspStatus = d.freeGb < 1 || pct < 5 ? 'unhealthy' : d.freeGb < 5 || pct < 10 ? 'degraded' : 'healthy';
+  const diskStatus: AspStatus =
+    d.freeGb < 1 || pct < 5 ? 'unhealthy' : d.freeGb < 5 || pct < 10 ? 'degraded' : 'healthy';
   const checks: SubCheck[] = [
-    { name: 'FFmpeg', status: 'healthy', message: `FFmpeg found at ${i.ffmpegPath}`, details: { path: i.ffmpegPath, version: '6.1.1' } },
-    { name: 'TempDirectory', status: 'healthy', message: `Temp directory is writable: ${i.tempDir}`, details: { path: i.tempDir } },
-    { name: 'ProviderRegistry', status: 'healthy', message: 'Provider registry initialized', details: { toolsDirectory: `${i.dataRoot}/Tools`, auraDataDirectory: `${i.dataRoot}/AuraData`, exists: true } },
+    {
+      name: 'FFmpeg',
+      status: 'healthy',
+      message: `FFmpeg found at ${i.ffmpegPath}`,
+      details: { path: i.ffmpegPath, version: '6.1.1' },
+    },
+    {
+      name: 'TempDirectory',
+      status: 'healthy',
+      message: `Temp directory is writable: ${i.tempDir}`,
+      details: { path: i.tempDir },
+    },
+    {
+      name: 'ProviderRegistry',
+      status: 'healthy',
+      message: 'Provider registry initialized',
+      details: {
+        toolsDirectory: `${i.dataRoot}/Tools`,
+        auraDataDirectory: `${i.dataRoot}/AuraData`,
+        exists: true,
+      },
+    },
     {
       name: 'PortAvailability',
       status: 'healthy',
       message: i.port === 5005 ? 'Port 5005 is in use by this process' : 'Port 5005 is available',
-      details: { port: 5005, inUse: i.port === 5005, ownedByCurrentProcess: i.port === 5005, owningProcessId: i.port === 5005 ? process.pid : null, owningProcessName: i.port === 5005 ? 'Aura.Api' : null, remediation: null },
+      details: {
+        port: 5005,
+        inUse: i.port === 5005,
+        ownedByCurrentProcess: i.port === 5005,
+        owningProcessId: i.port === 5005 ? process.pid : null,
+        owningProcessName: i.port === 5005 ? 'Aura.Api' : null,
+        remediation: null,
+      },
     },
     {
       name: 'DiskSpace',
       status: diskStatus,
-      message: diskStatus === 'healthy' ? `Sufficient disk space: ${d.freeGb.toFixed(2)} GB free` : `Low disk space: ${d.freeGb.toFixed(2)} GB free (${pct}%)`,
-      details: { freeSpaceGB: d.freeGb, totalSpaceGB: d.totalGb, freeSpacePercent: pct, outputDirectory: `${i.dataRoot}/Projects` },
+      message:
+        diskStatus === 'healthy'
+          ? `Sufficient disk space: ${d.freeGb.toFixed(2)} GB free`
+          : `Low disk space: ${d.freeGb.toFixed(2)} GB free (${pct}%)`,
+      details: {
+        freeSpaceGB: d.freeGb,
+        totalSpaceGB: d.totalGb,
+        freeSpacePercent: pct,
+        outputDirectory: `${i.dataRoot}/Projects`,
+      },
     },
-    { name: 'TtsProviders', status: 'healthy', message: '3 TTS provider(s) available', details: { availableProviders: ['ElevenLabs', 'EdgeTTS', 'Piper'], count: 3 } },
+    {
+      name: 'TtsProviders',
+      status: 'healthy',
+      message: '3 TTS provider(s) available',
+      details: { availableProviders: ['ElevenLabs', 'EdgeTTS', 'Piper'], count: 3 },
+    },
   ];
   const bad = checks.filter((c) => c.status !== 'healthy');
   const errors = bad.map((c) => c.message);
-  const status: AspStatus = bad.length === 0 ? 'healthy' : bad.length === checks.length && bad.every((c) => c.status === 'degraded') ? 'degraded' : 'unhealthy';
+  const status: AspStatus =
+    bad.length === 0
+      ? 'healthy'
+      : bad.length === checks.length && bad.every((c) => c.status === 'degraded')
+        ? 'degraded'
+        : 'unhealthy';
   return { status: status === 'unhealthy' ? 503 : 200, body: { status, checks, errors } };
 }
 
 export function apiLive(): HttpAnswer {
-  return { status: 200, body: { status: 'healthy', checks: [{ name: 'Application', status: 'healthy', message: 'Application is running' }], errors: [] } };
+  return {
+    status: 200,
+    body: {
+      status: 'healthy',
+      checks: [{ name: 'Application', status: 'healthy', message: 'Application is running' }],
+      errors: [],
+    },
+  };
 }
 
 interface DetailCheck {
@@ -279,7 +417,14 @@ interface DetailCheck {
   message: string;
   data: Record<string, unknown> | null;
   remediationHint: string | null;
-  remediationActions: { type: string; label: string; description: string; navigateTo: string | null; externalUrl: string | null; parameters: Record<string, string> | null }[];
+  remediationActions: {
+    type: string;
+    label: string;
+    description: string;
+    navigateTo: string | null;
+    externalUrl: string | null;
+    parameters: Record<string, string> | null;
+  }[];
 }
 
 const DETAIL_IDS: [string, string, DetailCheck['category'], boolean][] = [
@@ -311,17 +456,44 @@ export function detailChecks(scenario: ScenarioName): DetailCheck[] {
     const actions: DetailCheck['remediationActions'] = [];
     if (scenario === 'provider-outage' && category === 'LLM') {
       status = id === 'llm_rulebased' ? 'warning' : 'fail';
-      message = id === 'llm_ollama' ? 'Ollama is not running at http://127.0.0.1:11434' : `${name} is not responding (circuit open)`;
+      message =
+        id === 'llm_ollama'
+          ? 'Ollama is not running at http://127.0.0.1:11434'
+          : `${name} is not responding (circuit open)`;
       hint = 'Check the provider status page or switch to another provider';
-      actions.push({ type: 'switch_provider', label: 'Switch provider', description: 'Use a different LLM provider', navigateTo: '/settings/providers', externalUrl: null, parameters: null });
+      actions.push({
+        type: 'switch_provider',
+        label: 'Switch provider',
+        description: 'Use a different LLM provider',
+        navigateTo: '/settings/providers',
+        externalUrl: null,
+        parameters: null,
+      });
     }
     if (scenario === 'disk-low' && id === 'disk_space') {
       status = 'warning';
       message = 'Only 0.82 GB free disk space';
       hint = 'Free up disk space: delete old renders, logs and temp files';
-      actions.push({ type: 'open_help', label: 'Free disk space', description: 'How to reclaim disk space', navigateTo: null, externalUrl: null, parameters: null });
+      actions.push({
+        type: 'open_help',
+        label: 'Free disk space',
+        description: 'How to reclaim disk space',
+        navigateTo: null,
+        externalUrl: null,
+        parameters: null,
+      });
     }
-    return { id, name, category, status, isRequired, message, data: null, remediationHint: hint, remediationActions: actions };
+    return {
+      id,
+      name,
+      category,
+      status,
+      isRequired,
+      message,
+      data: null,
+      remediationHint: hint,
+      remediationActions: actions,
+    };
   });
 }
 
@@ -331,11 +503,18 @@ export function healthDetails(scenario: ScenarioName): HttpAnswer {
   const anyBad = checks.some((c) => c.status !== 'pass');
   const overallStatus = failedRequired ? 'unhealthy' : anyBad ? 'degraded' : 'healthy';
   const isReady = !failedRequired;
-  return { status: isReady ? 200 : 503, body: { overallStatus, isReady, checks, timestamp: new Date().toISOString() } };
+  return {
+    status: isReady ? 200 : 503,
+    body: { overallStatus, isReady, checks, timestamp: new Date().toISOString() },
+  };
 }
 
 export function healthSummary(scenario: ScenarioName): HttpAnswer {
-  const d = healthDetails(scenario).body as { overallStatus: string; isReady: boolean; checks: DetailCheck[] };
+  const d = healthDetails(scenario).body as {
+    overallStatus: string;
+    isReady: boolean;
+    checks: DetailCheck[];
+  };
   return {
     status: 200,
     body: {
@@ -377,7 +556,10 @@ export interface ProviderHealthDto {
   circuitOpenedAt: string | null;
 }
 
-export function providerList(scenario: ScenarioName, outageSince: Date | null): { dto: ProviderHealthDto; type: ProviderType }[] {
+export function providerList(
+  scenario: ScenarioName,
+  outageSince: Date | null,
+): { dto: ProviderHealthDto; type: ProviderType }[] {
   const now = new Date().toISOString();
   return PROVIDERS.map(([name, type]) => {
     const down = scenario === 'provider-outage' && type === 'llm';
@@ -390,7 +572,13 @@ export function providerList(scenario: ScenarioName, outageSince: Date | null): 
         lastCheckTime: now,
         responseTimeMs: down ? 0 : 120 + name.length * 7,
         consecutiveFailures: down ? 5 : 0,
-        lastError: down ? (name === 'Ollama' ? 'Connection refused (127.0.0.1:11434)' : name === 'RuleBased' ? 'No providers available' : 'Service Unavailable (503)') : null,
+        lastError: down
+          ? name === 'Ollama'
+            ? 'Connection refused (127.0.0.1:11434)'
+            : name === 'RuleBased'
+              ? 'No providers available'
+              : 'Service Unavailable (503)'
+          : null,
         successRate: down ? 0.12 : 0.99,
         averageResponseTimeMs: down ? 30_000 : 140 + name.length * 5,
         circuitState: open ? 'Open' : 'Closed',
@@ -402,12 +590,24 @@ export function providerList(scenario: ScenarioName, outageSince: Date | null): 
 }
 
 /** `/api/health/llm|tts|images`: 503 when every provider of that type is down. */
-export function providerTypeHealth(scenario: ScenarioName, type: ProviderType, outageSince: Date | null): HttpAnswer {
-  const list = providerList(scenario, outageSince).filter((p) => p.type === type).map((p) => p.dto);
+export function providerTypeHealth(
+  scenario: ScenarioName,
+  type: ProviderType,
+  outageSince: Date | null,
+): HttpAnswer {
+  const list = providerList(scenario, outageSince)
+    .filter((p) => p.type === type)
+    .map((p) => p.dto);
   const healthy = list.filter((p) => p.isHealthy).length;
   return {
     status: healthy === 0 ? 503 : 200,
-    body: { providerType: type, isHealthy: healthy > 0, healthyProviders: healthy, totalProviders: list.length, providers: list },
+    body: {
+      providerType: type,
+      isHealthy: healthy > 0,
+      healthyProviders: healthy,
+      totalProviders: list.length,
+      providers: list,
+    },
   };
 }
 
@@ -425,6 +625,13 @@ export function systemHealth(scenario: ScenarioName, memoryPercent: number): Htt
   const isHealthy = issues.length === 0;
   return {
     status: isHealthy ? 200 : 503,
-    body: { fFmpegAvailable: true, fFmpegVersion: '6.1.1', diskSpaceGB: d.freeGb, memoryUsagePercent: round2(memoryPercent), isHealthy, issues },
+    body: {
+      fFmpegAvailable: true,
+      fFmpegVersion: '6.1.1',
+      diskSpaceGB: d.freeGb,
+      memoryUsagePercent: round2(memoryPercent),
+      isHealthy,
+      issues,
+    },
   };
 }

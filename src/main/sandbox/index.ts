@@ -30,9 +30,31 @@
 // Not in FACTS, so shaped by judgement: the bodies of /api/health/llm|tts|images and /api/version, the
 // job-loop log messages, and the simulated drive/ffmpeg facts (the sandbox reports a 256 GB drive with
 // 118 GB free and a managed ffmpeg, so "healthy" is healthy on any machine).
-export { SCENARIOS, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName, type SandboxStatus } from '../../shared/contract/sandbox';
-export { createSandbox, sandboxLayout, isSandbox, SANDBOX_DEFAULTS, type CreateSandboxOptions, type CreateSandboxResult, type SandboxLayout } from './generator';
-export { startSandbox, writeScenarioFile, readScenarioFile, readStateFile, isScenarioName, type SandboxHandle, type StartSandboxOptions } from './server';
+export {
+  SCENARIOS,
+  SCENARIO_NAMES,
+  type ScenarioInfo,
+  type ScenarioName,
+  type SandboxStatus,
+} from '../../shared/contract/sandbox';
+export {
+  createSandbox,
+  sandboxLayout,
+  isSandbox,
+  SANDBOX_DEFAULTS,
+  type CreateSandboxOptions,
+  type CreateSandboxResult,
+  type SandboxLayout,
+} from './generator';
+export {
+  startSandbox,
+  writeScenarioFile,
+  readScenarioFile,
+  readStateFile,
+  isScenarioName,
+  type SandboxHandle,
+  type StartSandboxOptions,
+} from './server';
 export { sandboxHandlers } from './handlers';
 export { sandboxCommand } from './cli';
 export * from './serilog-writer';

@@ -14,7 +14,11 @@ const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 
 let sb: SandboxHandle;
 
 beforeAll(async () => {
-  sb = await startSandbox(path.join(tmp, 'sb'), { create: { days: 2, logMb: 0.2, projects: 6 }, jobTickMs: 100, trafficMs: 100 });
+  sb = await startSandbox(path.join(tmp, 'sb'), {
+    create: { days: 2, logMb: 0.2, projects: 6 },
+    jobTickMs: 100,
+    trafficMs: 100,
+  });
 });
 afterAll(async () => {
   await sb?.stop();
@@ -35,10 +39,14 @@ const run = (cmd: string, args: string[]): Promise<{ code: number | null; out: s
       resolve({ code, out, err });
     });
   });
-const curlCode = async (url: string): Promise<string> => (await run('curl', ['-s', '-o', '/dev/null', '-m', '2', '-w', '%{http_code}', url])).out;
+const curlCode = async (url: string): Promise<string> =>
+  (await run('curl', ['-s', '-o', '/dev/null', '-m', '2', '-w', '%{http_code}', url])).out;
 /** `tail -n N` of the family's newest file (by name: date, then roll sequence). */
 const tail = async (family: string, n = 400): Promise<string> => {
-  const names = fs.readdirSync(sb.layout.logsDir).filter((f) => f.startsWith(`${family}-`)).sort();
+  const names = fs
+    .readdirSync(sb.layout.logsDir)
+    .filter((f) => f.startsWith(`${family}-`))
+    .sort();
   return (await run('tail', ['-n', String(n), path.join(sb.layout.logsDir, names[names.length - 1])])).out;
 };
 async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
@@ -65,10 +73,15 @@ describe('a scenario switch, seen by curl, sqlite3 and tail', () => {
     expect((await run('sqlite3', [sb.layout.dbPath, 'PRAGMA integrity_check;'])).out.trim()).toBe('ok');
     await sb.setScenario('db-corrupt');
     expect(await curlCode(`${sb.url}/health/ready`)).toBe('503');
-    const ic = (await run('sqlite3', [sb.layout.dbPath, 'PRAGMA integrity_check;']));
+    const ic = await run('sqlite3', [sb.layout.dbPath, 'PRAGMA integrity_check;']);
     expect(`${ic.out}${ic.err}`).not.toMatch(/^ok\s*$/);
     expect(`${ic.out}${ic.err}`).toMatch(/malformed|btreeInitPage|error code 11/);
-    expect(await until(() => tail('errors'), (t) => t.includes("SQLite Error 11: 'database disk image is malformed'"))).toContain("SQLite Error 11: 'database disk image is malformed'");
+    expect(
+      await until(
+        () => tail('errors'),
+        (t) => t.includes("SQLite Error 11: 'database disk image is malformed'"),
+      ),
+    ).toContain("SQLite Error 11: 'database disk image is malformed'");
     await sb.setScenario('healthy');
     expect((await run('sqlite3', [sb.layout.dbPath, 'PRAGMA integrity_check;'])).out.trim()).toBe('ok');
     expect(await curlCode(`${sb.url}/health/ready`)).toBe('200');
@@ -76,19 +89,28 @@ describe('a scenario switch, seen by curl, sqlite3 and tail', () => {
 
   it('db-locked: sqlite3 writes get "database is locked", reads work, tail shows SQLITE_BUSY errors', async () => {
     await sb.setScenario('db-locked');
-    const w = (await run('sqlite3', [sb.layout.dbPath, 'UPDATE JobQueue SET Priority = Priority;']));
+    const w = await run('sqlite3', [sb.layout.dbPath, 'UPDATE JobQueue SET Priority = Priority;']);
     expect(w.code).not.toBe(0);
     expect(w.err).toMatch(/database is locked/);
-    expect((await run('sqlite3', [sb.layout.dbPath, 'SELECT COUNT(*) > 0 FROM JobQueue;'])).out.trim()).toBe('1');
-    const errs = await until(() => tail('errors'), (t) => t.includes("SQLite Error 5: 'database is locked'"));
-    expect(errs).toMatch(/\[ERR\] \[\] \[\] \[\] Failed to persist job progress for job \w+ .*\nMicrosoft\.Data\.Sqlite\.SqliteException \(0x80004005\): SQLite Error 5: 'database is locked'\./);
+    expect((await run('sqlite3', [sb.layout.dbPath, 'SELECT COUNT(*) > 0 FROM JobQueue;'])).out.trim()).toBe(
+      '1',
+    );
+    const errs = await until(
+      () => tail('errors'),
+      (t) => t.includes("SQLite Error 5: 'database is locked'"),
+    );
+    expect(errs).toMatch(
+      /\[ERR\] \[\] \[\] \[\] Failed to persist job progress for job \S+.*\nMicrosoft\.Data\.Sqlite\.SqliteException \(0x80004005\): SQLite Error 5: 'database is locked'\./,
+    );
     await sb.setScenario('healthy');
-    expect((await run('sqlite3', [sb.layout.dbPath, 'UPDATE JobQueue SET Priority = Priority;'])).code).toBe(0);
+    expect((await run('sqlite3', [sb.layout.dbPath, 'UPDATE JobQueue SET Priority = Priority;'])).code).toBe(
+      0,
+    );
   });
 
   it('api-down: curl cannot connect (exit 7) and tail shows the FTL line; another process switches it back', async () => {
     // Switch from a separate process through the CLI (state file), as an operator's shell would.
-    const down = (await run(process.execPath, ['--import', 'tsx', RUN_CLI, 'scenario', sb.dir, 'api-down']));
+    const down = await run(process.execPath, ['--import', 'tsx', RUN_CLI, 'scenario', sb.dir, 'api-down']);
     expect(down.code).toBe(0);
     expect(down.out).toContain('now in scenario "api-down"');
     expect(sb.scenario).toBe('api-down');
@@ -101,24 +123,44 @@ describe('a scenario switch, seen by curl, sqlite3 and tail', () => {
 
   it('log-flood: tail sees the flood lines pile up', async () => {
     await sb.setScenario('log-flood');
-    const t = await until(() => tail('aura-api', 2000), (x) => (x.match(/Sending job progress update/g) ?? []).length >= 1000);
+    const t = await until(
+      () => tail('aura-api', 2000),
+      (x) => (x.match(/Sending job progress update/g) ?? []).length >= 1000,
+    );
     expect((t.match(/Sending job progress update/g) ?? []).length).toBeGreaterThanOrEqual(1000);
     await sb.setScenario('healthy');
   });
 
-  it.runIf(hasRedis)('redis-down: the real redis-server stops, tail shows "Cache get failed" warnings, and it comes back', async () => {
-    const st = sb.status();
-    expect(st.redis).toMatchObject({ enabled: true, running: true });
-    const settings = JSON.parse(fs.readFileSync(sb.layout.appSettingsPath, 'utf8'));
-    expect(settings.Caching).toMatchObject({ UseRedis: true, RedisConnection: `127.0.0.1:${st.redis.port}` });
-    expect((await run('redis-cli', ['-p', String(st.redis.port), 'ping'])).out.trim()).toBe('PONG');
-    await sb.setScenario('redis-down');
-    expect(await portOpen(st.redis.port!)).toBe(false);
-    const w = await until(() => tail('warnings'), (t) => t.includes('Cache get failed for key: ***REDACTED***, returning null'));
-    expect(w).toMatch(/\[WRN\] \[\] \[\] \[\] Cache get failed for key: \*\*\*REDACTED\*\*\*, returning null .*\nStackExchange\.Redis\.RedisConnectionException: It was not possible to connect to the redis server\(s\)\. UnableToConnect on 127\.0\.0\.1:\d+\/Interactive/);
-    await sb.setScenario('healthy');
-    expect((await run('redis-cli', ['-p', String(st.redis.port), 'ping'])).out.trim()).toBe('PONG');
-    // The sandbox writes real cache entries the way StackExchangeRedisCache does (a hash).
-    expect(await until(async () => (await run('redis-cli', ['-p', String(st.redis.port), 'HKEYS', 'Aura:templates:popular'])).out, (o) => o.includes('absexp'))).toMatch(/absexp\s+sldexp\s+data/);
-  });
+  it.runIf(hasRedis)(
+    'redis-down: the real redis-server stops, tail shows "Cache get failed" warnings, and it comes back',
+    async () => {
+      const st = sb.status();
+      expect(st.redis).toMatchObject({ enabled: true, running: true });
+      const settings = JSON.parse(fs.readFileSync(sb.layout.appSettingsPath, 'utf8'));
+      expect(settings.Caching).toMatchObject({
+        UseRedis: true,
+        RedisConnection: `127.0.0.1:${st.redis.port}`,
+      });
+      expect((await run('redis-cli', ['-p', String(st.redis.port), 'ping'])).out.trim()).toBe('PONG');
+      await sb.setScenario('redis-down');
+      expect(await portOpen(st.redis.port!)).toBe(false);
+      const w = await until(
+        () => tail('warnings'),
+        (t) => t.includes('Cache get failed for key: ***REDACTED***, returning null'),
+      );
+      expect(w).toMatch(
+        /\[WRN\] \[\] \[\] \[\] Cache get failed for key: \*\*\*REDACTED\*\*\*, returning null .*\nStackExchange\.Redis\.RedisConnectionException: It was not possible to connect to the redis server\(s\)\. UnableToConnect on 127\.0\.0\.1:\d+\/Interactive/,
+      );
+      await sb.setScenario('healthy');
+      expect((await run('redis-cli', ['-p', String(st.redis.port), 'ping'])).out.trim()).toBe('PONG');
+      // The sandbox writes real cache entries the way StackExchangeRedisCache does (a hash).
+      expect(
+        await until(
+          async () =>
+            (await run('redis-cli', ['-p', String(st.redis.port), 'HKEYS', 'Aura:templates:popular'])).out,
+          (o) => o.includes('absexp'),
+        ),
+      ).toMatch(/absexp\s+sldexp\s+data/);
+    },
+  );
 });

@@ -1,3 +1,10 @@
 // The scenario table lives in the shared contract (the renderer lists it too); re-exported here so
 // Node-side code can import it next to the simulator.
-export { SCENARIOS, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName, type HandbookRunbook, type HandbookSeverity } from '../../shared/contract/sandbox';
+export {
+  SCENARIOS,
+  SCENARIO_NAMES,
+  type ScenarioInfo,
+  type ScenarioName,
+  type HandbookRunbook,
+  type HandbookSeverity,
+} from '../../shared/contract/sandbox';

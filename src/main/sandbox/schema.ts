@@ -3,18 +3,18 @@
 
 /** Migrations EF applies (only the classes with a [Migration] attribute), oldest first. */
 export const EF_MIGRATIONS = [
-  "20251026005425_InitialCreate",
-  "20251101230642_AddUserSetupTable",
-  "20251102050640_AddProjectStatePersistence",
-  "20251103202216_AddActionLogAndSoftDelete",
-  "20251108184353_AddWizardProjectManagement",
-  "20251109170431_AddSystemConfiguration",
-  "20251121045900_AddCreatedByToConfigurations",
-  "20251122175419_AddMissingDatabaseTables",
+  '20251026005425_InitialCreate',
+  '20251101230642_AddUserSetupTable',
+  '20251102050640_AddProjectStatePersistence',
+  '20251103202216_AddActionLogAndSoftDelete',
+  '20251108184353_AddWizardProjectManagement',
+  '20251109170431_AddSystemConfiguration',
+  '20251121045900_AddCreatedByToConfigurations',
+  '20251122175419_AddMissingDatabaseTables',
 ] as const;
 
 /** EF Core package version Aura ships (Aura.Core.csproj): what __EFMigrationsHistory.ProductVersion holds. */
-export const EF_PRODUCT_VERSION = "8.0.11";
+export const EF_PRODUCT_VERSION = '8.0.11';
 
 export const MIGRATIONS_HISTORY_DDL = `CREATE TABLE "__EFMigrationsHistory" (
     "MigrationId" TEXT NOT NULL CONSTRAINT "PK___EFMigrationsHistory" PRIMARY KEY,

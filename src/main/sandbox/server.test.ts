@@ -13,7 +13,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-srv-'));
 let sb: SandboxHandle;
 /** A small Serilog size limit so the live size roll happens within a second of log-flood. */
 const SIZE_LIMIT = 1_000_000;
-const todayStamp = (): string => new Date(Date.now() + localOffsetMinutes(new Date()) * 60_000).toISOString().slice(0, 10).replace(/-/g, '');
+const todayStamp = (): string =>
+  new Date(Date.now() + localOffsetMinutes(new Date()) * 60_000).toISOString().slice(0, 10).replace(/-/g, '');
 async function until<T>(fn: () => T, ok: (v: T) => boolean, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
   let v = fn();
@@ -25,7 +26,13 @@ async function until<T>(fn: () => T, ok: (v: T) => boolean, ms = 8000): Promise<
 }
 
 beforeAll(async () => {
-  sb = await startSandbox(path.join(tmp, 'sb'), { create: { days: 2, logMb: 0.2, projects: 8 }, jobTickMs: 100, trafficMs: 100, redis: 'off', fileSizeLimitBytes: SIZE_LIMIT });
+  sb = await startSandbox(path.join(tmp, 'sb'), {
+    create: { days: 2, logMb: 0.2, projects: 8 },
+    jobTickMs: 100,
+    trafficMs: 100,
+    redis: 'off',
+    fileSizeLimitBytes: SIZE_LIMIT,
+  });
 });
 afterAll(async () => {
   await sb?.stop();
@@ -55,18 +62,80 @@ const keys = (o: object): string[] => Object.keys(o).sort();
 
 // FACTS §1.3-A, copied: check name -> tags and data keys.
 const CHECKS: Record<string, { tags: string[]; data: string[] }> = {
-  Startup: { tags: ['ready'], data: ['ready', 'timestamp', 'ffmpeg_configured', 'ffmpeg_path', 'ffmpeg_source', 'ffmpeg_warning', 'ffmpeg_error'] },
-  DatabaseConfiguration: { tags: ['ready', 'db', 'config'], data: ['provider', 'database_path', 'validation_error'] },
-  Database: { tags: ['ready', 'db'], data: ['connection_available', 'response_time_ms', 'project_count', 'provider', 'elapsed_ms'] },
-  Dependencies: { tags: ['ready', 'dependencies'], data: ['ffmpeg_available', 'platform', 'gpu_available', 'tier', 'ffmpeg_path', 'ffmpeg_version', 'nvenc_available', 'gpu_vendor', 'gpu_model', 'gpu_vram_gb'] },
-  DiskSpace: { tags: ['ready', 'infrastructure'], data: ['free_gb', 'total_gb', 'threshold_gb', 'critical_gb', 'drive'] },
+  Startup: {
+    tags: ['ready'],
+    data: [
+      'ready',
+      'timestamp',
+      'ffmpeg_configured',
+      'ffmpeg_path',
+      'ffmpeg_source',
+      'ffmpeg_warning',
+      'ffmpeg_error',
+    ],
+  },
+  DatabaseConfiguration: {
+    tags: ['ready', 'db', 'config'],
+    data: ['provider', 'database_path', 'validation_error'],
+  },
+  Database: {
+    tags: ['ready', 'db'],
+    data: ['connection_available', 'response_time_ms', 'project_count', 'provider', 'elapsed_ms'],
+  },
+  Dependencies: {
+    tags: ['ready', 'dependencies'],
+    data: [
+      'ffmpeg_available',
+      'platform',
+      'gpu_available',
+      'tier',
+      'ffmpeg_path',
+      'ffmpeg_version',
+      'nvenc_available',
+      'gpu_vendor',
+      'gpu_model',
+      'gpu_vram_gb',
+    ],
+  },
+  DiskSpace: {
+    tags: ['ready', 'infrastructure'],
+    data: ['free_gb', 'total_gb', 'threshold_gb', 'critical_gb', 'drive'],
+  },
   Memory: {
     tags: ['ready', 'infrastructure'],
-    data: ['working_set_mb', 'private_memory_mb', 'virtual_memory_mb', 'gc_total_memory_mb', 'gc_gen0_collections', 'gc_gen1_collections', 'gc_gen2_collections', 'warning_threshold_mb', 'critical_threshold_mb', 'total_available_memory_mb', 'heap_size_mb', 'fragmented_mb', 'memory_load', 'memory_pressure_percent'],
+    data: [
+      'working_set_mb',
+      'private_memory_mb',
+      'virtual_memory_mb',
+      'gc_total_memory_mb',
+      'gc_gen0_collections',
+      'gc_gen1_collections',
+      'gc_gen2_collections',
+      'warning_threshold_mb',
+      'critical_threshold_mb',
+      'total_available_memory_mb',
+      'heap_size_mb',
+      'fragmented_mb',
+      'memory_load',
+      'memory_pressure_percent',
+    ],
   },
   Providers: {
     tags: ['ready', 'providers'],
-    data: ['llm_providers_available', 'tts_providers_available', 'video_composer_available', 'ollama_detection_complete', 'ollama_running', 'ollama_version', 'ollama_models_count', 'llm_providers', 'tts_providers', 'api_keys_configured', 'api_keys_count', 'warnings'],
+    data: [
+      'llm_providers_available',
+      'tts_providers_available',
+      'video_composer_available',
+      'ollama_detection_complete',
+      'ollama_running',
+      'ollama_version',
+      'ollama_models_count',
+      'llm_providers',
+      'tts_providers',
+      'api_keys_configured',
+      'api_keys_count',
+      'warnings',
+    ],
   },
 };
 
@@ -89,13 +158,16 @@ describe('shapes in the healthy scenario', () => {
       expect(keys(c.data)).toEqual([...CHECKS[c.name].data].sort());
       expect(c.status).toBe('healthy');
     }
-    expect(keys(r.body.checks.find((c: { name: string }) => c.name === 'Providers').data.api_keys_configured)).toEqual(['azure_openai', 'azure_speech', 'elevenlabs', 'gemini', 'openai', 'playht']);
+    expect(
+      keys(r.body.checks.find((c: { name: string }) => c.name === 'Providers').data.api_keys_configured),
+    ).toEqual(['azure_openai', 'azure_speech', 'elevenlabs', 'gemini', 'openai', 'playht']);
   });
 
   it('/health adds environment, version and a per-check exception', async () => {
     const r = await get('/health');
     expect(keys(r.body)).toEqual(['checks', 'duration', 'environment', 'status', 'timestamp', 'version']);
-    for (const c of r.body.checks) expect(keys(c)).toEqual(['data', 'description', 'duration', 'exception', 'name', 'status', 'tags']);
+    for (const c of r.body.checks)
+      expect(keys(c)).toEqual(['data', 'description', 'duration', 'exception', 'name', 'status', 'tags']);
   });
 
   it('/health/{tag} filters checks, keeps the all-checks status, and 404s unknown tags', async () => {
@@ -110,7 +182,10 @@ describe('shapes in the healthy scenario', () => {
         expect(CHECKS[c.name].tags).toContain(tag);
       }
     }
-    expect((await get('/health/db')).body.checks.map((c: { name: string }) => c.name)).toEqual(['Database', 'DatabaseConfiguration']);
+    expect((await get('/health/db')).body.checks.map((c: { name: string }) => c.name)).toEqual([
+      'Database',
+      'DatabaseConfiguration',
+    ]);
     for (const tag of ['system', 'nope']) {
       const r = await get(`/health/${tag}`);
       expect(r.status).toBe(404);
@@ -122,55 +197,158 @@ describe('shapes in the healthy scenario', () => {
     const z = await get('/healthz');
     expect(z.status).toBe(200);
     expect(keys(z.body)).toEqual(['staticHosting', 'status', 'timestamp']);
-    expect(keys((await get('/healthz/simple')).body)).toEqual(['service', 'status', 'timestampUtc', 'version']);
+    expect(keys((await get('/healthz/simple')).body)).toEqual([
+      'service',
+      'status',
+      'timestampUtc',
+      'version',
+    ]);
     expect(keys((await get('/api/healthz')).body)).toEqual(['status', 'timestamp']);
   });
 
   it('/api/health reports "Healthy" and the database with its migration state', async () => {
     const r = await get('/api/health');
     expect(r.status).toBe(200);
-    expect(keys(r.body)).toEqual(['architecture', 'database', 'environment', 'machineName', 'osPlatform', 'osVersion', 'status', 'timestamp', 'version']);
+    expect(keys(r.body)).toEqual([
+      'architecture',
+      'database',
+      'environment',
+      'machineName',
+      'osPlatform',
+      'osVersion',
+      'status',
+      'timestamp',
+      'version',
+    ]);
     expect(r.body.status).toBe('Healthy');
-    expect(keys(r.body.database)).toEqual(['connected', 'dataSource', 'error', 'migration', 'provider', 'responseTimeMs']);
+    expect(keys(r.body.database)).toEqual([
+      'connected',
+      'dataSource',
+      'error',
+      'migration',
+      'provider',
+      'responseTimeMs',
+    ]);
     expect(r.body.database.dataSource).toBe(sb.layout.dbPath);
-    expect(r.body.database.migration).toEqual({ current: '20251122175419_AddMissingDatabaseTables', latest: '20251122175419_AddMissingDatabaseTables', pending: 0, isUpToDate: true });
+    expect(r.body.database.migration).toEqual({
+      current: '20251122175419_AddMissingDatabaseTables',
+      latest: '20251122175419_AddMissingDatabaseTables',
+      pending: 0,
+      isUpToDate: true,
+    });
   });
 
   it('/api/health/live and /api/health/ready use the HealthCheckService shape', async () => {
     const live = await get('/api/health/live');
-    expect(live.body).toEqual({ status: 'healthy', checks: [{ name: 'Application', status: 'healthy', message: 'Application is running' }], errors: [] });
+    expect(live.body).toEqual({
+      status: 'healthy',
+      checks: [{ name: 'Application', status: 'healthy', message: 'Application is running' }],
+      errors: [],
+    });
     const ready = await get('/api/health/ready');
     expect(ready.status).toBe(200);
     expect(keys(ready.body)).toEqual(['checks', 'errors', 'status']);
-    expect(ready.body.checks.map((c: { name: string }) => c.name)).toEqual(['FFmpeg', 'TempDirectory', 'ProviderRegistry', 'PortAvailability', 'DiskSpace', 'TtsProviders']);
+    expect(ready.body.checks.map((c: { name: string }) => c.name)).toEqual([
+      'FFmpeg',
+      'TempDirectory',
+      'ProviderRegistry',
+      'PortAvailability',
+      'DiskSpace',
+      'TtsProviders',
+    ]);
     const port = ready.body.checks.find((c: { name: string }) => c.name === 'PortAvailability');
-    expect(keys(port.details)).toEqual(['inUse', 'ownedByCurrentProcess', 'owningProcessId', 'owningProcessName', 'port', 'remediation']);
+    expect(keys(port.details)).toEqual([
+      'inUse',
+      'ownedByCurrentProcess',
+      'owningProcessId',
+      'owningProcessName',
+      'port',
+      'remediation',
+    ]);
     expect(port.details.port).toBe(5005);
-    expect(keys(ready.body.checks.find((c: { name: string }) => c.name === 'DiskSpace').details)).toEqual(['freeSpaceGB', 'freeSpacePercent', 'outputDirectory', 'totalSpaceGB']);
+    expect(keys(ready.body.checks.find((c: { name: string }) => c.name === 'DiskSpace').details)).toEqual([
+      'freeSpaceGB',
+      'freeSpacePercent',
+      'outputDirectory',
+      'totalSpaceGB',
+    ]);
   });
 
   it('/api/health/summary and /details', async () => {
     const s = await get('/api/health/summary');
-    expect(keys(s.body)).toEqual(['failedChecks', 'isReady', 'overallStatus', 'passedChecks', 'timestamp', 'totalChecks', 'warningChecks']);
+    expect(keys(s.body)).toEqual([
+      'failedChecks',
+      'isReady',
+      'overallStatus',
+      'passedChecks',
+      'timestamp',
+      'totalChecks',
+      'warningChecks',
+    ]);
     expect(s.body.totalChecks).toBe(17);
     const d = await get('/api/health/details');
     expect(d.status).toBe(200);
     expect(keys(d.body)).toEqual(['checks', 'isReady', 'overallStatus', 'timestamp']);
     expect(d.body.checks.map((c: { id: string }) => c.id)).toEqual([
-      'config_present', 'disk_space', 'ffmpeg_present', 'gpu_encoders', 'llm_rulebased', 'llm_openai', 'llm_anthropic', 'llm_gemini', 'llm_ollama',
-      'tts_windows_sapi', 'tts_elevenlabs', 'tts_playht', 'tts_piper', 'tts_mimic3', 'image_stock', 'image_stable_diffusion', 'image_replicate',
+      'config_present',
+      'disk_space',
+      'ffmpeg_present',
+      'gpu_encoders',
+      'llm_rulebased',
+      'llm_openai',
+      'llm_anthropic',
+      'llm_gemini',
+      'llm_ollama',
+      'tts_windows_sapi',
+      'tts_elevenlabs',
+      'tts_playht',
+      'tts_piper',
+      'tts_mimic3',
+      'image_stock',
+      'image_stable_diffusion',
+      'image_replicate',
     ]);
-    for (const c of d.body.checks) expect(keys(c)).toEqual(['category', 'data', 'id', 'isRequired', 'message', 'name', 'remediationActions', 'remediationHint', 'status']);
+    for (const c of d.body.checks)
+      expect(keys(c)).toEqual([
+        'category',
+        'data',
+        'id',
+        'isRequired',
+        'message',
+        'name',
+        'remediationActions',
+        'remediationHint',
+        'status',
+      ]);
   });
 
   it('provider, system and circuit-breaker DTOs', async () => {
     const p = await get('/api/health/providers');
     expect(Array.isArray(p.body)).toBe(true);
     for (const x of p.body) {
-      expect(keys(x)).toEqual(['averageResponseTimeMs', 'circuitOpenedAt', 'circuitState', 'consecutiveFailures', 'failureRate', 'isHealthy', 'lastCheckTime', 'lastError', 'providerName', 'responseTimeMs', 'successRate']);
+      expect(keys(x)).toEqual([
+        'averageResponseTimeMs',
+        'circuitOpenedAt',
+        'circuitState',
+        'consecutiveFailures',
+        'failureRate',
+        'isHealthy',
+        'lastCheckTime',
+        'lastError',
+        'providerName',
+        'responseTimeMs',
+        'successRate',
+      ]);
     }
     const sys = await get('/api/health/system');
-    expect(keys(sys.body)).toEqual(['diskSpaceGB', 'fFmpegAvailable', 'fFmpegVersion', 'isHealthy', 'issues', 'memoryUsagePercent']);
+    expect(keys(sys.body)).toEqual([
+      'diskSpaceGB',
+      'fFmpegAvailable',
+      'fFmpegVersion',
+      'isHealthy',
+      'issues',
+      'memoryUsagePercent',
+    ]);
     const cb = await get('/api/health/circuit-breakers');
     expect(Object.values(cb.body).every((v) => v === 'Closed')).toBe(true);
     for (const t of ['llm', 'tts', 'images']) expect((await get(`/api/health/${t}`)).status).toBe(200);
@@ -180,12 +358,21 @@ describe('shapes in the healthy scenario', () => {
     expect((await get('/api/version')).body.version).toBe('1.0.0');
     const prom = await get('/api/metrics/prometheus');
     expect(prom.headers.get('content-type')).toMatch(/^text\/plain/);
-    for (const g of ['aura_cpu_usage_percent{type=', 'aura_memory_bytes{type=', 'aura_memory_usage_percent', 'aura_gpu_usage_percent{vendor=', 'aura_threadpool_threads{type=', 'aura_cache_memory_bytes']) expect(prom.text).toContain(g);
+    for (const g of [
+      'aura_cpu_usage_percent{type=',
+      'aura_memory_bytes{type=',
+      'aura_memory_usage_percent',
+      'aura_gpu_usage_percent{vendor=',
+      'aura_threadpool_threads{type=',
+      'aura_cache_memory_bytes',
+    ])
+      expect(prom.text).toContain(g);
     const logs = await get('/api/logs?lines=5');
     expect(keys(logs.body)).toEqual(['file', 'logs', 'totalLines']);
     expect(path.basename(logs.body.file)).toMatch(/^aura-api-\d{8}(_\d{3})?\.log$/);
     expect(logs.body.logs.length).toBeLessThanOrEqual(5);
-    for (const l of logs.body.logs) expect(keys(l)).toEqual(['correlationId', 'level', 'message', 'rawLine', 'timestamp']);
+    for (const l of logs.body.logs)
+      expect(keys(l)).toEqual(['correlationId', 'level', 'message', 'rawLine', 'timestamp']);
     for (const p of ['/api/v1/health', '/api/v1/capabilities', '/api/diagnostics/database-status']) {
       const r = await get(p);
       expect(r.status).toBe(404);
@@ -199,15 +386,26 @@ describe('shapes in the healthy scenario', () => {
     expect(r.headers.get('x-correlation-id')).toBe(corr);
     expect(r.headers.get('x-trace-id')).toBe(corr);
     expect(r.headers.get('x-span-id')).toMatch(/^[0-9a-f]{16}$/);
-    const tp = await get('/health/live', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const tp = await get('/health/live', {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
     expect(tp.headers.get('x-trace-id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(tp.headers.get('x-span-id')).toBe('00f067aa0ba902b7');
     expect(tp.headers.get('x-correlation-id')).toMatch(/^[0-9a-f]{32}$/);
-    const text = await waitForLog('aura-api-', (t) => t.includes(`[${corr}] [${corr}]`) && t.includes('Request completed: GET /health/live - 200 in'));
-    expect(text).toMatch(new RegExp(`\\[INF\\] \\[${corr}\\] \\[${corr}\\] \\[[0-9a-f]{16}\\] Incoming request: GET /health/live from 127\\.0\\.0\\.1 `));
+    const text = await waitForLog(
+      'aura-api-',
+      (t) => t.includes(`[${corr}] [${corr}]`) && t.includes('Request completed: GET /health/live - 200 in'),
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `\\[INF\\] \\[${corr}\\] \\[${corr}\\] \\[[0-9a-f]{16}\\] Incoming request: GET /health/live from 127\\.0\\.0\\.1 `,
+      ),
+    );
     await get('/api/v1/health', { 'X-Correlation-ID': 'aaaabbbbccccddddeeeeffff00001111' });
     const warn = await waitForLog('warnings-', (t) => t.includes('[aaaabbbbccccddddeeeeffff00001111]'));
-    expect(warn).toMatch(/\[WRN\] \[aaaabbbbccccddddeeeeffff00001111\] .* Request completed: GET \/api\/v1\/health - 404 in [\d.]+ms /);
+    expect(warn).toMatch(
+      /\[WRN\] \[aaaabbbbccccddddeeeeffff00001111\] .* Request completed: GET \/api\/v1\/health - 404 in [\d.]+ms /,
+    );
   });
 });
 
@@ -215,8 +413,14 @@ describe('shapes in the healthy scenario', () => {
 async function waitForLog(prefix: string, pred: (text: string) => boolean): Promise<string> {
   let text = '';
   for (let i = 0; i < 50; i++) {
-    const names = fs.readdirSync(sb.layout.logsDir).filter((n) => n.startsWith(prefix)).sort();
-    text = names.slice(-2).map((n) => fs.readFileSync(path.join(sb.layout.logsDir, n), 'utf8')).join('');
+    const names = fs
+      .readdirSync(sb.layout.logsDir)
+      .filter((n) => n.startsWith(prefix))
+      .sort();
+    text = names
+      .slice(-2)
+      .map((n) => fs.readFileSync(path.join(sb.layout.logsDir, n), 'utf8'))
+      .join('');
     if (pred(text)) return text;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -234,12 +438,62 @@ describe('status codes per scenario', () => {
   }
   const table: [ScenarioName, Expect][] = [
     ['error-spike', { ready: [200, 'healthy'], apiReady: 200, llm: 200, system: 200, details: 'healthy' }],
-    ['slow-db', { ready: [200, 'degraded'], apiReady: 200, llm: 200, system: 200, details: 'healthy', failing: ['Database', 'degraded', /^Database response time elevated: \d+ms$/] }],
+    [
+      'slow-db',
+      {
+        ready: [200, 'degraded'],
+        apiReady: 200,
+        llm: 200,
+        system: 200,
+        details: 'healthy',
+        failing: ['Database', 'degraded', /^Database response time elevated: \d+ms$/],
+      },
+    ],
     ['db-locked', { ready: [200, 'healthy'], apiReady: 200, llm: 200, system: 200, details: 'healthy' }],
-    ['db-corrupt', { ready: [503, 'unhealthy'], apiReady: 200, llm: 200, system: 200, details: 'healthy', failing: ['Database', 'unhealthy', /^Database health check failed$/] }],
-    ['provider-outage', { ready: [200, 'degraded'], apiReady: 200, llm: 503, system: 200, details: 'degraded', failing: ['Providers', 'degraded', /^Provider configuration has 3 warning\(s\)$/] }],
-    ['disk-low', { ready: [200, 'degraded'], apiReady: 503, llm: 200, system: 503, details: 'degraded', failing: ['DiskSpace', 'degraded', /^Low disk space: 0\.82 GB free/] }],
-    ['memory-high', { ready: [200, 'degraded'], apiReady: 200, llm: 200, system: 503, details: 'healthy', failing: ['Memory', 'degraded', /^High memory usage: \d+\.\d\d MB \(threshold: 1024 MB\)$/] }],
+    [
+      'db-corrupt',
+      {
+        ready: [503, 'unhealthy'],
+        apiReady: 200,
+        llm: 200,
+        system: 200,
+        details: 'healthy',
+        failing: ['Database', 'unhealthy', /^Database health check failed$/],
+      },
+    ],
+    [
+      'provider-outage',
+      {
+        ready: [200, 'degraded'],
+        apiReady: 200,
+        llm: 503,
+        system: 200,
+        details: 'degraded',
+        failing: ['Providers', 'degraded', /^Provider configuration has 3 warning\(s\)$/],
+      },
+    ],
+    [
+      'disk-low',
+      {
+        ready: [200, 'degraded'],
+        apiReady: 503,
+        llm: 200,
+        system: 503,
+        details: 'degraded',
+        failing: ['DiskSpace', 'degraded', /^Low disk space: 0\.82 GB free/],
+      },
+    ],
+    [
+      'memory-high',
+      {
+        ready: [200, 'degraded'],
+        apiReady: 200,
+        llm: 200,
+        system: 503,
+        details: 'healthy',
+        failing: ['Memory', 'degraded', /^High memory usage: \d+\.\d\d MB \(threshold: 1024 MB\)$/],
+      },
+    ],
     ['log-flood', { ready: [200, 'healthy'], apiReady: 200, llm: 200, system: 200, details: 'healthy' }],
     ['healthy', { ready: [200, 'healthy'], apiReady: 200, llm: 200, system: 200, details: 'healthy' }],
   ];
@@ -250,7 +504,9 @@ describe('status codes per scenario', () => {
     expect([ready.status, ready.body.status]).toEqual(want.ready);
     const nonHealthy = ready.body.checks.filter((c: { status: string }) => c.status !== 'healthy');
     if (want.failing) {
-      expect(nonHealthy.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([[want.failing[0], want.failing[1]]]);
+      expect(nonHealthy.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+        [want.failing[0], want.failing[1]],
+      ]);
       expect(nonHealthy[0].description).toMatch(want.failing[2]);
     } else {
       expect(nonHealthy).toEqual([]);
@@ -272,10 +528,15 @@ describe('status codes per scenario', () => {
     await sb.setScenario('error-spike');
     let fails = 0;
     const N = 60;
-    for (let i = 0; i < N; i++) if ((await get(i % 2 ? '/api/projects' : '/api/jobs')).status === 500) fails++;
+    for (let i = 0; i < N; i++)
+      if ((await get(i % 2 ? '/api/projects' : '/api/jobs')).status === 500) fails++;
     expect(fails / N).toBeGreaterThanOrEqual(0.1);
-    const errors = await waitForLog('errors-', (t) => /Request completed: (GET|POST) \/api\/(projects|jobs) - 500 in/.test(t));
-    expect(errors).toMatch(/\[ERR\] .*Request completed: (GET|POST) \/api\/(projects|jobs) - 500 in [\d.]+ms /);
+    const errors = await waitForLog('errors-', (t) =>
+      /Request completed: (GET|POST) \/api\/(projects|jobs) - 500 in/.test(t),
+    );
+    expect(errors).toMatch(
+      /\[ERR\] .*Request completed: (GET|POST) \/api\/(projects|jobs) - 500 in [\d.]+ms /,
+    );
     expect(errors).toMatch(/\n {3}at Aura\.Api\./);
     await sb.setScenario('healthy');
   });
@@ -286,26 +547,32 @@ describe('status codes per scenario', () => {
     const openai = p.body.find((x: { providerName: string }) => x.providerName === 'OpenAI');
     expect(openai).toMatchObject({ isHealthy: false, circuitState: 'Open', consecutiveFailures: 5 });
     expect((await get('/api/health/circuit-breakers')).body.OpenAI).toBe('Open');
-    const warn = await waitForLog('warnings-', (t) => t.includes('Provider OpenAI circuit opened after 5 consecutive failures'));
+    const warn = await waitForLog('warnings-', (t) =>
+      t.includes('Provider OpenAI circuit opened after 5 consecutive failures'),
+    );
     expect(warn).toContain('Primary provider OpenAI failed, attempting fallback chain: ');
     expect(warn).toContain('CRITICAL: Even RuleBased fallback failed - no providers available');
     await sb.setScenario('healthy');
   });
 
-  it('rolls today\'s files by size at the configured limit while log-flood runs', async () => {
-    const todays = (): string[] => fs.readdirSync(sb.layout.logsDir).filter((n) => n.startsWith(`aura-api-${todayStamp()}`));
+  it("rolls today's files by size at the configured limit while log-flood runs", async () => {
+    const todays = (): string[] =>
+      fs.readdirSync(sb.layout.logsDir).filter((n) => n.startsWith(`aura-api-${todayStamp()}`));
     const before = todays().length;
     await sb.setScenario('log-flood');
     const after = await until(todays, (names) => names.length > before);
     await sb.setScenario('healthy');
     expect(after.length).toBeGreaterThan(before);
     expect(after.some((n) => /^aura-api-\d{8}_\d{3}\.log$/.test(n))).toBe(true);
-    for (const n of after.slice(0, -1)) expect(fs.statSync(path.join(sb.layout.logsDir, n)).size).toBeGreaterThanOrEqual(SIZE_LIMIT);
+    for (const n of after.slice(0, -1))
+      expect(fs.statSync(path.join(sb.layout.logsDir, n)).size).toBeGreaterThanOrEqual(SIZE_LIMIT);
   });
 
   it('api-hang accepts connections but never answers; api-down closes the port', async () => {
     await sb.setScenario('api-hang');
-    await expect(fetch(sb.url + '/health/live', { signal: AbortSignal.timeout(600) })).rejects.toThrow(/timeout|aborted/i);
+    await expect(fetch(sb.url + '/health/live', { signal: AbortSignal.timeout(600) })).rejects.toThrow(
+      /timeout|aborted/i,
+    );
     await sb.setScenario('api-down');
     expect(sb.status().listening).toBe(false);
     const err = await new Promise<string | null>((resolve) => {
@@ -316,7 +583,9 @@ describe('status codes per scenario', () => {
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     });
     expect(err).toBe('ECONNREFUSED');
-    const fatal = await waitForLog('errors-', (t) => t.includes('[FTL] [] [] [] Application terminated unexpectedly'));
+    const fatal = await waitForLog('errors-', (t) =>
+      t.includes('[FTL] [] [] [] Application terminated unexpectedly'),
+    );
     expect(fatal).toContain('Application terminated unexpectedly');
     await sb.setScenario('healthy');
     expect((await get('/health/live')).status).toBe(200);

@@ -9,8 +9,26 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SCENARIO_NAMES, type SandboxStatus, type ScenarioName } from '../../shared/contract/sandbox';
 import { AuraLogModel, SAMPLE_EXCEPTIONS, type RequestIds, type RequestSpec } from './aura-events';
-import { RedisChild, corruptDatabase, freePort, holdWriteLock, redisCommand, restorePristine, savePristine, which, type LockHolder } from './children';
-import { createSandbox, efDate, isSandbox, sandboxLayout, writeAppSettings, type CreateSandboxOptions, type SandboxLayout } from './generator';
+import {
+  RedisChild,
+  corruptDatabase,
+  freePort,
+  holdWriteLock,
+  redisCommand,
+  restorePristine,
+  savePristine,
+  which,
+  type LockHolder,
+} from './children';
+import {
+  createSandbox,
+  efDate,
+  isSandbox,
+  sandboxLayout,
+  writeAppSettings,
+  type CreateSandboxOptions,
+  type SandboxLayout,
+} from './generator';
 import {
   apiLive,
   apiReady,
@@ -81,7 +99,13 @@ export function isScenarioName(s: string): s is ScenarioName {
 }
 
 /** Paths of the control files inside `<dir>/.aura-sandbox/`. */
-export function controlFiles(dir: string): { scenario: string; state: string; pristine: string; children: string; redisDir: string } {
+export function controlFiles(dir: string): {
+  scenario: string;
+  state: string;
+  pristine: string;
+  children: string;
+  redisDir: string;
+} {
   const c = sandboxLayout(dir).controlDir;
   return {
     scenario: path.join(c, 'scenario.json'),
@@ -113,7 +137,9 @@ export function readScenarioFile(dir: string): ScenarioName | null {
 }
 
 /** The state file a running sandbox keeps: pid, url and scenario (null when none is running). */
-export function readStateFile(dir: string): { pid: number; url: string; port: number; scenario: ScenarioName; startedAt: string } | null {
+export function readStateFile(
+  dir: string,
+): { pid: number; url: string; port: number; scenario: ScenarioName; startedAt: string } | null {
   try {
     const v = JSON.parse(fs.readFileSync(controlFiles(dir).state, 'utf8'));
     try {
@@ -141,7 +167,9 @@ function reapOrphans(dir: string): void {
   for (const pid of pids) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const ours = (cmd.includes('redis-server') && cmd.includes(controlFiles(dir).redisDir)) || (cmd.includes('sqlite3') && cmd.includes(sandboxLayout(dir).dbPath));
+      const ours =
+        (cmd.includes('redis-server') && cmd.includes(controlFiles(dir).redisDir)) ||
+        (cmd.includes('sqlite3') && cmd.includes(sandboxLayout(dir).dbPath));
       if (ours) process.kill(pid, 'SIGKILL');
     } catch {
       // not running any more (or no /proc on this OS)
@@ -155,7 +183,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function sqliteErrorText(err: unknown): string {
   const e = err as { code?: string; message?: string };
   const code = e.code ?? '';
-  const n = code === 'SQLITE_BUSY' ? 5 : code.startsWith('SQLITE_CORRUPT') ? 11 : code === 'SQLITE_NOTADB' ? 26 : code === 'SQLITE_CANTOPEN' ? 14 : 1;
+  const n =
+    code === 'SQLITE_BUSY'
+      ? 5
+      : code.startsWith('SQLITE_CORRUPT')
+        ? 11
+        : code === 'SQLITE_NOTADB'
+          ? 26
+          : code === 'SQLITE_CANTOPEN'
+            ? 14
+            : 1;
   return `Microsoft.Data.Sqlite.SqliteException (0x80004005): SQLite Error ${n}: '${e.message ?? String(err)}'.\n   at Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(Int32 rc, sqlite3 db)`;
 }
 
@@ -165,7 +202,9 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   const files = controlFiles(layout.dir);
   const running = readStateFile(layout.dir);
   if (running && running.pid !== process.pid) {
-    throw new Error(`A sandbox already runs from ${layout.dir} (pid ${running.pid}, ${running.url}); stop it first`);
+    throw new Error(
+      `A sandbox already runs from ${layout.dir} (pid ${running.pid}, ${running.url}); stop it first`,
+    );
   }
   reapOrphans(layout.dir);
   // A run that died in db-corrupt leaves the pristine copy: put it back before anything opens the DB.
@@ -185,11 +224,16 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   }
   /** Record our child pids (redis watchdog, lock holder) so a later run can reap them after a crash. */
   const recordChildren = (): void => {
-    const pids = [redis?.running ? redis.pid : null, lock?.kind === 'sqlite3-process' ? lock.pid : null].filter((p): p is number => p !== null);
+    const pids = [
+      redis?.running ? redis.pid : null,
+      lock?.kind === 'sqlite3-process' ? lock.pid : null,
+    ].filter((p): p is number => p !== null);
     fs.writeFileSync(files.children, JSON.stringify({ pids }) + '\n');
   };
 
-  const logs = new SerilogFileSet(layout.logsDir, { fileSizeLimitBytes: opts.fileSizeLimitBytes ?? AURA_FILE_SIZE_LIMIT });
+  const logs = new SerilogFileSet(layout.logsDir, {
+    fileSizeLimitBytes: opts.fileSizeLimitBytes ?? AURA_FILE_SIZE_LIMIT,
+  });
   const model = new AuraLogModel({ seed, dataRoot: layout.dir, url: 'http://127.0.0.1:0', environment });
   let db = new Database(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
@@ -209,7 +253,10 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   };
 
   // ---- database work ------------------------------------------------------------------------
-  const dbDelay = (): number => (scenario === 'slow-db' ? SLOW_DB_DELAY_MS[0] + model.rng() * (SLOW_DB_DELAY_MS[1] - SLOW_DB_DELAY_MS[0]) : 0);
+  const dbDelay = (): number =>
+    scenario === 'slow-db'
+      ? SLOW_DB_DELAY_MS[0] + model.rng() * (SLOW_DB_DELAY_MS[1] - SLOW_DB_DELAY_MS[0])
+      : 0;
 
   async function probeDb(): Promise<DbProbe> {
     const t0 = performance.now();
@@ -219,7 +266,12 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       const row = db.prepare('SELECT COUNT(*) AS n FROM "ProjectStates"').get() as { n: number };
       return { ok: true, elapsedMs: performance.now() - t0, projectCount: row.n, error: null };
     } catch (err) {
-      return { ok: false, elapsedMs: performance.now() - t0, projectCount: null, error: sqliteErrorText(err) };
+      return {
+        ok: false,
+        elapsedMs: performance.now() - t0,
+        projectCount: null,
+        error: sqliteErrorText(err),
+      };
     }
   }
 
@@ -228,10 +280,19 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       scenario,
       db: probe,
       dbPath: layout.dbPath,
-      configuredDbPath: process.platform === 'win32' ? path.join(os.homedir(), 'AppData', 'Local', 'Aura', 'aura.db') : path.join(os.homedir(), '.local', 'share', 'Aura', 'aura.db'),
+      configuredDbPath:
+        process.platform === 'win32'
+          ? path.join(os.homedir(), 'AppData', 'Local', 'Aura', 'aura.db')
+          : path.join(os.homedir(), '.local', 'share', 'Aura', 'aura.db'),
       tempDir: layout.tempDir + path.sep,
       dataRoot: layout.dir,
-      ffmpegPath: path.join(layout.dir, 'Tools', 'ffmpeg', 'bin', process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg'),
+      ffmpegPath: path.join(
+        layout.dir,
+        'Tools',
+        'ffmpeg',
+        'bin',
+        process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg',
+      ),
       port: handle.port,
       workingSetMb: workingSetMb(),
       environment,
@@ -239,7 +300,9 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   }
 
   function workingSetMb(): number {
-    return scenario === 'memory-high' ? MEMORY_HIGH_MB + model.rng() * 40 : process.memoryUsage().rss / 1_048_576;
+    return scenario === 'memory-high'
+      ? MEMORY_HIGH_MB + model.rng() * 40
+      : process.memoryUsage().rss / 1_048_576;
   }
 
   // ---- job loop -----------------------------------------------------------------------------
@@ -252,7 +315,14 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       return true;
     } catch (err) {
       const jobId = job?.id ?? 'n/a';
-      write([model.jobEvent(new Date(), 'ERR', `Failed to persist job progress for job ${jobId} (${what})`, sqliteErrorText(err))]);
+      write([
+        model.jobEvent(
+          new Date(),
+          'ERR',
+          `Failed to persist job progress for job ${jobId} (${what})`,
+          sqliteErrorText(err),
+        ),
+      ]);
       return false;
     }
   }
@@ -264,7 +334,13 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       const id = model.hex(32);
       const projectId = model.guid();
       const corr = model.hex(32);
-      const topic = model.pick(['Morning routine tips', 'Intro to astronomy', 'Weekly team update', 'How tides work', 'Cooking with lentils']);
+      const topic = model.pick([
+        'Morning routine tips',
+        'Intro to astronomy',
+        'Weekly team update',
+        'How tides work',
+        'Cooking with lentils',
+      ]);
       const ok = dbWrite('enqueue', () => {
         db.transaction(() => {
           db.prepare(
@@ -274,22 +350,38 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
           db.prepare(
             `INSERT INTO "JobQueue" ("JobId","CompletedAt","CorrelationId","CreatedAt","CreatedBy","CurrentStage","EnqueuedAt","IsQuickDemo","JobDataJson","LastError","MaxRetries","ModifiedBy","NextRetryAt","OutputPath","Priority","ProgressPercent","RetryCount","StartedAt","Status","UpdatedAt","WorkerId")
              VALUES (?, NULL, ?, ?, 'default', 'Script', ?, 0, ?, NULL, 3, NULL, NULL, NULL, 5, 0, 0, ?, 'Processing', ?, 'worker-1')`,
-          ).run(id, corr, efDate(now), efDate(now), JSON.stringify({ projectId, brief: { topic } }), efDate(now), efDate(now));
+          ).run(
+            id,
+            corr,
+            efDate(now),
+            efDate(now),
+            JSON.stringify({ projectId, brief: { topic } }),
+            efDate(now),
+            efDate(now),
+          );
         })();
       });
       if (!ok) return;
       job = { id, projectId, pct: 0, started: now.getTime(), corr };
-      write([model.jobEvent(now, 'INF', `Job ${id} dequeued by worker-1 (priority 5)`), model.jobEvent(now, 'INF', `Starting job ${id}: ${topic}`)]);
+      write([
+        model.jobEvent(now, 'INF', `Job ${id} dequeued by worker-1 (priority 5)`),
+        model.jobEvent(now, 'INF', `Starting job ${id}: ${topic}`),
+      ]);
       return;
     }
     const j = job;
     const stage = STAGES[Math.min(4, Math.floor(j.pct / 20))];
     if (scenario === 'provider-outage' && stage === 'Script') {
       write(model.providerOutage(now, false));
-      const err = 'Script generation failed: All LLM providers failed. Primary: OpenAI (Service Unavailable); fallback Ollama: Connection refused (127.0.0.1:11434); RuleBased: no providers available';
+      const err =
+        'Script generation failed: All LLM providers failed. Primary: OpenAI (Service Unavailable); fallback Ollama: Connection refused (127.0.0.1:11434); RuleBased: no providers available';
       dbWrite('fail', () => {
-        db.prepare(`UPDATE "JobQueue" SET "Status"='Failed', "LastError"=?, "CompletedAt"=?, "UpdatedAt"=?, "RetryCount"=3 WHERE "JobId"=?`).run(err, efDate(now), efDate(now), j.id);
-        db.prepare(`UPDATE "ProjectStates" SET "Status"='Failed', "ErrorMessage"=?, "UpdatedAt"=? WHERE "Id"=?`).run(err, efDate(now), j.projectId);
+        db.prepare(
+          `UPDATE "JobQueue" SET "Status"='Failed', "LastError"=?, "CompletedAt"=?, "UpdatedAt"=?, "RetryCount"=3 WHERE "JobId"=?`,
+        ).run(err, efDate(now), efDate(now), j.id);
+        db.prepare(
+          `UPDATE "ProjectStates" SET "Status"='Failed', "ErrorMessage"=?, "UpdatedAt"=? WHERE "Id"=?`,
+        ).run(err, efDate(now), j.projectId);
       });
       write([model.jobEvent(now, 'ERR', `Job ${j.id} failed at stage Script: ${err}`)]);
       job = null;
@@ -301,21 +393,39 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       db.transaction(() => {
         db.prepare(
           `INSERT INTO "JobProgressHistory" ("CurrentItem","ElapsedMilliseconds","EstimatedRemainingMilliseconds","JobId","Message","ProgressPercent","Stage","SubstageDetail","Timestamp","TotalItems") VALUES (NULL, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)`,
-        ).run(now.getTime() - j.started, Math.round(((now.getTime() - j.started) / Math.max(1, next)) * (100 - next)), j.id, `${nextStage} in progress`, next, nextStage, efDate(now));
+        ).run(
+          now.getTime() - j.started,
+          Math.round(((now.getTime() - j.started) / Math.max(1, next)) * (100 - next)),
+          j.id,
+          `${nextStage} in progress`,
+          next,
+          nextStage,
+          efDate(now),
+        );
         if (next === 100) {
           const out = path.join(layout.dir, 'Projects', `${j.projectId}.mp4`);
-          db.prepare(`UPDATE "JobQueue" SET "Status"='Completed', "ProgressPercent"=100, "CurrentStage"='Render', "CompletedAt"=?, "UpdatedAt"=?, "OutputPath"=? WHERE "JobId"=?`).run(efDate(now), efDate(now), out, j.id);
-          db.prepare(`UPDATE "ProjectStates" SET "Status"='Completed', "ProgressPercent"=100, "CurrentStage"='Render', "CompletedAt"=?, "UpdatedAt"=?, "OutputFilePath"=? WHERE "Id"=?`).run(efDate(now), efDate(now), out, j.projectId);
+          db.prepare(
+            `UPDATE "JobQueue" SET "Status"='Completed', "ProgressPercent"=100, "CurrentStage"='Render', "CompletedAt"=?, "UpdatedAt"=?, "OutputPath"=? WHERE "JobId"=?`,
+          ).run(efDate(now), efDate(now), out, j.id);
+          db.prepare(
+            `UPDATE "ProjectStates" SET "Status"='Completed', "ProgressPercent"=100, "CurrentStage"='Render', "CompletedAt"=?, "UpdatedAt"=?, "OutputFilePath"=? WHERE "Id"=?`,
+          ).run(efDate(now), efDate(now), out, j.projectId);
         } else {
-          db.prepare(`UPDATE "JobQueue" SET "ProgressPercent"=?, "CurrentStage"=?, "UpdatedAt"=? WHERE "JobId"=?`).run(next, nextStage, efDate(now), j.id);
-          db.prepare(`UPDATE "ProjectStates" SET "ProgressPercent"=?, "CurrentStage"=?, "UpdatedAt"=? WHERE "Id"=?`).run(next, nextStage, efDate(now), j.projectId);
+          db.prepare(
+            `UPDATE "JobQueue" SET "ProgressPercent"=?, "CurrentStage"=?, "UpdatedAt"=? WHERE "JobId"=?`,
+          ).run(next, nextStage, efDate(now), j.id);
+          db.prepare(
+            `UPDATE "ProjectStates" SET "ProgressPercent"=?, "CurrentStage"=?, "UpdatedAt"=? WHERE "Id"=?`,
+          ).run(next, nextStage, efDate(now), j.projectId);
         }
       })();
     });
     if (!ok) return;
     j.pct = next;
     if (next === 100) {
-      write([model.jobEvent(now, 'INF', `Job ${j.id} completed successfully in ${now.getTime() - j.started}ms`)]);
+      write([
+        model.jobEvent(now, 'INF', `Job ${j.id} completed successfully in ${now.getTime() - j.started}ms`),
+      ]);
       job = null;
     } else {
       write([model.jobEvent(now, 'INF', `Job ${j.id} progress: ${nextStage} ${next}%`)]);
@@ -331,7 +441,9 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     const ids = model.newIds();
     const p = model.pick(['/api/projects', '/api/jobs', '/api/queue/status', '/api/settings']);
     const spec: RequestSpec = { method: 'GET', path: p, status: 200, durationMs: 3 + model.rng() * 60 };
-    if (p === '/api/projects' || p === '/api/jobs') spec.dbQuery = 'SELECT "j"."JobId", "j"."Status", "j"."ProgressPercent"\nFROM "JobQueue" AS "j"\nORDER BY "j"."EnqueuedAt" DESC\nLIMIT @__p_0';
+    if (p === '/api/projects' || p === '/api/jobs')
+      spec.dbQuery =
+        'SELECT "j"."JobId", "j"."Status", "j"."ProgressPercent"\nFROM "JobQueue" AS "j"\nORDER BY "j"."EnqueuedAt" DESC\nLIMIT @__p_0';
     if (scenario === 'error-spike' && model.rng() < 0.3) {
       spec.method = 'POST';
       spec.path = '/api/jobs';
@@ -346,17 +458,43 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     const evs = model.request(now, spec, ids);
     if (spec.durationMs > 1000) {
       evs.push(
-        model.plain(new Date(now.getTime() + spec.durationMs), 'INF', `Slow request: ${spec.method} ${spec.path} took ${Math.round(spec.durationMs)}ms (threshold: 1000ms). StatusCode: ${spec.status}, CorrelationId: ${ids.requestId}`, 'Aura.Api.Middleware.QueryPerformanceMiddleware'),
+        model.plain(
+          new Date(now.getTime() + spec.durationMs),
+          'INF',
+          `Slow request: ${spec.method} ${spec.path} took ${Math.round(spec.durationMs)}ms (threshold: 1000ms). StatusCode: ${spec.status}, CorrelationId: ${ids.requestId}`,
+          'Aura.Api.Middleware.QueryPerformanceMiddleware',
+        ),
       );
     }
     if (scenario === 'memory-high' && trafficCount % 3 === 0) {
-      evs.push(model.plain(now, 'WRN', `High memory usage: ${workingSetMb().toFixed(2)} MB (threshold: 1024 MB)`, 'Aura.Api.HealthChecks.MemoryHealthCheck'));
+      evs.push(
+        model.plain(
+          now,
+          'WRN',
+          `High memory usage: ${workingSetMb().toFixed(2)} MB (threshold: 1024 MB)`,
+          'Aura.Api.HealthChecks.MemoryHealthCheck',
+        ),
+      );
     }
     if (scenario === 'disk-low' && trafficCount % 3 === 0) {
-      evs.push(model.plain(now, 'WRN', `Low disk space: ${diskFacts(scenario).freeGb.toFixed(2)} GB free (threshold: 1 GB)`, 'Aura.Api.HealthChecks.DiskSpaceHealthCheck'));
+      evs.push(
+        model.plain(
+          now,
+          'WRN',
+          `Low disk space: ${diskFacts(scenario).freeGb.toFixed(2)} GB free (threshold: 1 GB)`,
+          'Aura.Api.HealthChecks.DiskSpaceHealthCheck',
+        ),
+      );
     }
     if (scenario === 'slow-db' && trafficCount % 3 === 0) {
-      evs.push(model.plain(now, 'WRN', `Database response time elevated: ${Math.round(dbDelay())}ms`, 'Aura.Api.HealthChecks.DatabaseHealthCheck'));
+      evs.push(
+        model.plain(
+          now,
+          'WRN',
+          `Database response time elevated: ${Math.round(dbDelay())}ms`,
+          'Aura.Api.HealthChecks.DatabaseHealthCheck',
+        ),
+      );
     }
     write(evs);
     // A real cache round trip when Redis is configured: what fails in redis-down is the socket.
@@ -364,7 +502,16 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       try {
         await redisCommand(redis.port, ['HGET', 'Aura:templates:popular', 'data']);
         if (trafficCount % 10 === 1) {
-          await redisCommand(redis.port, ['HSET', 'Aura:templates:popular', 'absexp', String((Date.now() + 300_000) * 10_000), 'sldexp', '-1', 'data', '[]']);
+          await redisCommand(redis.port, [
+            'HSET',
+            'Aura:templates:popular',
+            'absexp',
+            String((Date.now() + 300_000) * 10_000),
+            'sldexp',
+            '-1',
+            'data',
+            '[]',
+          ]);
         }
       } catch {
         write([model.cacheGetFailed(new Date(), `127.0.0.1:${redis.port}`)]);
@@ -380,11 +527,19 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     let written = 0;
     floodTimer = setInterval(() => {
       const now = Date.now();
-      const owed = Math.min(FLOOD_LINES_PER_SECOND, Math.floor(((now - began) / 1000) * FLOOD_LINES_PER_SECOND) - written);
+      const owed = Math.min(
+        FLOOD_LINES_PER_SECOND,
+        Math.floor(((now - began) / 1000) * FLOOD_LINES_PER_SECOND) - written,
+      );
       if (owed <= 0) return;
       const batch: LogEvent[] = new Array(owed);
       for (let k = 0; k < owed; k++) {
-        batch[k] = model.plain(new Date(now), 'INF', `Sending job progress update to group job-${model.hex(8)} via SignalR hub /hubs/job-queue`, 'Aura.Api.Hubs.JobQueueHub');
+        batch[k] = model.plain(
+          new Date(now),
+          'INF',
+          `Sending job progress update to group job-${model.hex(8)} via SignalR hub /hubs/job-queue`,
+          'Aura.Api.Hubs.JobQueueHub',
+        );
       }
       write(batch);
       written += owed;
@@ -394,16 +549,25 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   // ---- HTTP ---------------------------------------------------------------------------------
   const json = (res: http.ServerResponse, a: HttpAnswer): void => {
     const body = JSON.stringify(a.body);
-    res.writeHead(a.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(a.status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   };
 
   function parseLogsFor(url: URL): HttpAnswer {
-    const names = fs.readdirSync(layout.logsDir).filter((n) => /^aura-api-\d{8}(_\d{3,})?\.log$/.test(n)).sort();
+    const names = fs
+      .readdirSync(layout.logsDir)
+      .filter((n) => /^aura-api-\d{8}(_\d{3,})?\.log$/.test(n))
+      .sort();
     const newest = names[names.length - 1];
     if (!newest) return { status: 200, body: { logs: [], file: null, totalLines: 0 } };
     const file = path.join(layout.logsDir, newest);
-    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.length > 0);
     const level = url.searchParams.get('level');
     const corr = url.searchParams.get('correlationId');
     const max = Math.max(1, Math.min(10_000, Number(url.searchParams.get('lines') ?? 500) || 500));
@@ -453,7 +617,12 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     ].join('\n');
   }
 
-  async function route(method: string, url: URL, ids: RequestIds, res: http.ServerResponse): Promise<{ status: number; dbQuery?: string; exception?: string }> {
+  async function route(
+    method: string,
+    url: URL,
+    ids: RequestIds,
+    res: http.ServerResponse,
+  ): Promise<{ status: number; dbQuery?: string; exception?: string }> {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const send = (a: HttpAnswer): { status: number } => {
       json(res, a);
@@ -463,32 +632,73 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       res.writeHead(405, { Allow: 'GET' }).end();
       return { status: 405 };
     }
-    if (p === '/health/live') return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString() } });
-    if (p === '/healthz') return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString(), staticHosting: 'ready' } });
-    if (p === '/healthz/simple') return send({ status: 200, body: { status: 'ok', service: 'Aura.Api', version: '1.0.0', timestampUtc: new Date().toISOString() } });
-    if (p === '/api/healthz') return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString() } });
+    if (p === '/health/live')
+      return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString() } });
+    if (p === '/healthz')
+      return send({
+        status: 200,
+        body: { status: 'healthy', timestamp: new Date().toISOString(), staticHosting: 'ready' },
+      });
+    if (p === '/healthz/simple')
+      return send({
+        status: 200,
+        body: { status: 'ok', service: 'Aura.Api', version: '1.0.0', timestampUtc: new Date().toISOString() },
+      });
+    if (p === '/api/healthz')
+      return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString() } });
     if (p === '/health' || p === '/health/ready' || p.startsWith('/health/')) {
       const t0 = performance.now();
       const probe = await probeDb();
       const inputs = healthInputs(probe);
       const checks = aspChecks(inputs);
-      const kind = p === '/health' ? 'all' : p === '/health/ready' ? 'ready' : { tag: decodeURIComponent(p.slice('/health/'.length)) };
+      const kind =
+        p === '/health'
+          ? 'all'
+          : p === '/health/ready'
+            ? 'ready'
+            : { tag: decodeURIComponent(p.slice('/health/'.length)) };
       const a = aspHealthBody(kind, checks, inputs, performance.now() - t0);
       for (const c of checks) {
         if (c.name === 'Database' && c.status !== 'healthy') {
-          write([{ ...model.plain(new Date(), c.status === 'unhealthy' ? 'ERR' : 'WRN', c.status === 'unhealthy' ? `Database health check failed after ${Math.round(probe.elapsedMs)}ms` : c.description, 'Aura.Api.HealthChecks.DatabaseHealthCheck', c.exception ?? undefined), correlationId: ids.correlationId, traceId: ids.traceId, spanId: ids.spanId }]);
+          write([
+            {
+              ...model.plain(
+                new Date(),
+                c.status === 'unhealthy' ? 'ERR' : 'WRN',
+                c.status === 'unhealthy'
+                  ? `Database health check failed after ${Math.round(probe.elapsedMs)}ms`
+                  : c.description,
+                'Aura.Api.HealthChecks.DatabaseHealthCheck',
+                c.exception ?? undefined,
+              ),
+              correlationId: ids.correlationId,
+              traceId: ids.traceId,
+              spanId: ids.spanId,
+            },
+          ]);
         }
       }
-      return { ...send(a), dbQuery: 'SELECT COUNT(*)\nFROM "ProjectStates" AS "p"', exception: probe.ok ? undefined : (probe.error ?? undefined) };
+      return {
+        ...send(a),
+        dbQuery: 'SELECT COUNT(*)\nFROM "ProjectStates" AS "p"',
+        exception: probe.ok ? undefined : (probe.error ?? undefined),
+      };
     }
     if (p === '/api/health') {
       const probe = await probeDb();
       let migration: Record<string, unknown> | null = null;
       let error: string | null = probe.ok ? null : (probe.error ?? 'unknown');
       try {
-        const rows = db.prepare('SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY "MigrationId"').all() as { MigrationId: string }[];
+        const rows = db
+          .prepare('SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY "MigrationId"')
+          .all() as { MigrationId: string }[];
         const current = rows.length ? rows[rows.length - 1].MigrationId : null;
-        migration = { current, latest: '20251122175419_AddMissingDatabaseTables', pending: 8 - rows.length, isUpToDate: rows.length === 8 };
+        migration = {
+          current,
+          latest: '20251122175419_AddMissingDatabaseTables',
+          pending: 8 - rows.length,
+          isUpToDate: rows.length === 8,
+        };
       } catch (err) {
         error = error ?? sqliteErrorText(err);
       }
@@ -503,7 +713,14 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
           osVersion: `${os.type()} ${os.release()}`,
           architecture: process.arch === 'x64' ? 'X64' : process.arch === 'arm64' ? 'Arm64' : process.arch,
           timestamp: new Date().toISOString(),
-          database: { connected: probe.ok, provider: 'Microsoft.EntityFrameworkCore.Sqlite', dataSource: layout.dbPath, responseTimeMs: Math.round(probe.elapsedMs * 10) / 10, error, migration },
+          database: {
+            connected: probe.ok,
+            provider: 'Microsoft.EntityFrameworkCore.Sqlite',
+            dataSource: layout.dbPath,
+            responseTimeMs: Math.round(probe.elapsedMs * 10) / 10,
+            error,
+            migration,
+          },
         },
       });
     }
@@ -511,11 +728,24 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     if (p === '/api/health/ready') return send(apiReady(healthInputs(await probeDb())));
     if (p === '/api/health/summary' || p === '/api/health/details') {
       const dashed = model.guid().toLowerCase();
-      write([{ ...model.plain(new Date(), 'INF', `Health ${p.endsWith('summary') ? 'summary' : 'details'} requested, CorrelationId: ${dashed}`), correlationId: dashed, traceId: ids.traceId, spanId: ids.spanId }]);
+      write([
+        {
+          ...model.plain(
+            new Date(),
+            'INF',
+            `Health ${p.endsWith('summary') ? 'summary' : 'details'} requested, CorrelationId: ${dashed}`,
+          ),
+          correlationId: dashed,
+          traceId: ids.traceId,
+          spanId: ids.spanId,
+        },
+      ]);
       return send(p.endsWith('summary') ? healthSummary(scenario) : healthDetails(scenario));
     }
-    if (p === '/api/health/providers') return send({ status: 200, body: providerList(scenario, outageSince).map((x) => x.dto) });
-    if (p === '/api/health/circuit-breakers') return send({ status: 200, body: circuitBreakers(scenario, outageSince) });
+    if (p === '/api/health/providers')
+      return send({ status: 200, body: providerList(scenario, outageSince).map((x) => x.dto) });
+    if (p === '/api/health/circuit-breakers')
+      return send({ status: 200, body: circuitBreakers(scenario, outageSince) });
     if (p === '/api/health/llm') return send(providerTypeHealth(scenario, 'llm', outageSince));
     if (p === '/api/health/tts') return send(providerTypeHealth(scenario, 'tts', outageSince));
     if (p === '/api/health/images') return send(providerTypeHealth(scenario, 'image', outageSince));
@@ -524,27 +754,63 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       return send(systemHealth(scenario, pct));
     }
     if (p === '/api/version') {
-      return send({ status: 200, body: { version: '1.0.0', assemblyVersion: '1.0.0.0', informationalVersion: '1.0.0+b55dc18f473142094d8c6196a80a7ef39124a2ff', runtimeVersion: '8.0.11', environment } });
+      return send({
+        status: 200,
+        body: {
+          version: '1.0.0',
+          assemblyVersion: '1.0.0.0',
+          informationalVersion: '1.0.0+b55dc18f473142094d8c6196a80a7ef39124a2ff',
+          runtimeVersion: '8.0.11',
+          environment,
+        },
+      });
     }
     if (p === '/api/metrics/prometheus') {
       const body = prometheus();
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+      res
+        .writeHead(200, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+        })
+        .end(body);
       return { status: 200 };
     }
     if (p === '/api/logs') return send(parseLogsFor(url));
     if (p === '/api/projects' || p === '/api/jobs') {
       if (scenario === 'error-spike' && model.rng() < 0.3) {
-        return { ...send({ status: 500, body: { type: 'https://tools.ietf.org/html/rfc9110#section-15.6.1', title: 'An error occurred while processing your request.', status: 500, traceId: ids.traceId } }), exception: model.pick([SAMPLE_EXCEPTIONS.nullRef, SAMPLE_EXCEPTIONS.timeout]) };
+        return {
+          ...send({
+            status: 500,
+            body: {
+              type: 'https://tools.ietf.org/html/rfc9110#section-15.6.1',
+              title: 'An error occurred while processing your request.',
+              status: 500,
+              traceId: ids.traceId,
+            },
+          }),
+          exception: model.pick([SAMPLE_EXCEPTIONS.nullRef, SAMPLE_EXCEPTIONS.timeout]),
+        };
       }
       const delay = dbDelay();
       if (delay) await sleep(delay);
-      const q = p === '/api/projects'
-        ? 'SELECT "Id" AS id, "Title" AS title, "Status" AS status, "ProgressPercent" AS progressPercent, "UpdatedAt" AS updatedAt FROM "ProjectStates" WHERE NOT "IsDeleted" ORDER BY "UpdatedAt" DESC LIMIT 50'
-        : 'SELECT "JobId" AS jobId, "Status" AS status, "CurrentStage" AS currentStage, "ProgressPercent" AS progressPercent, "LastError" AS lastError FROM "JobQueue" ORDER BY "EnqueuedAt" DESC LIMIT 50';
+      const q =
+        p === '/api/projects'
+          ? 'SELECT "Id" AS id, "Title" AS title, "Status" AS status, "ProgressPercent" AS progressPercent, "UpdatedAt" AS updatedAt FROM "ProjectStates" WHERE NOT "IsDeleted" ORDER BY "UpdatedAt" DESC LIMIT 50'
+          : 'SELECT "JobId" AS jobId, "Status" AS status, "CurrentStage" AS currentStage, "ProgressPercent" AS progressPercent, "LastError" AS lastError FROM "JobQueue" ORDER BY "EnqueuedAt" DESC LIMIT 50';
       try {
         return { ...send({ status: 200, body: db.prepare(q).all() }), dbQuery: q };
       } catch (err) {
-        return { ...send({ status: 500, body: { title: 'An error occurred while processing your request.', status: 500, traceId: ids.traceId } }), exception: sqliteErrorText(err) };
+        return {
+          ...send({
+            status: 500,
+            body: {
+              title: 'An error occurred while processing your request.',
+              status: 500,
+              traceId: ids.traceId,
+            },
+          }),
+          exception: sqliteErrorText(err),
+        };
       }
     }
     // Everything else, /api/v1/* included: ASP.NET's empty 404.
@@ -565,7 +831,17 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     const spanId = hdr('x-span-id') ?? tp?.[2] ?? ids.spanId;
     const full = { ...ids, correlationId, traceId, spanId };
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const base: RequestSpec = { method: req.method ?? 'GET', path: url.pathname, status: 0, durationMs: 0, clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', userAgent: hdr('user-agent') ?? '', correlationId, traceId, spanId };
+    const base: RequestSpec = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      status: 0,
+      durationMs: 0,
+      clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      userAgent: hdr('user-agent') ?? '',
+      correlationId,
+      traceId,
+      spanId,
+    };
     write([model.incoming(start, base, full)]);
     if (scenario === 'api-hang') {
       hung.add(res);
@@ -578,12 +854,30 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     route(base.method, url, full, res)
       .then((r) => {
         const durationMs = Math.max(0.05, Date.now() - start.getTime() + model.rng());
-        write(model.completion(start, { ...base, status: r.status, durationMs, dbQuery: r.dbQuery, exception: r.status >= 500 ? r.exception : undefined }, full));
+        write(
+          model.completion(
+            start,
+            {
+              ...base,
+              status: r.status,
+              durationMs,
+              dbQuery: r.dbQuery,
+              exception: r.status >= 500 ? r.exception : undefined,
+            },
+            full,
+          ),
+        );
       })
       .catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Length': 0 }).end();
         const durationMs = Date.now() - start.getTime();
-        write(model.completion(start, { ...base, status: 500, durationMs, exception: `System.Exception: ${(err as Error).message}` }, full));
+        write(
+          model.completion(
+            start,
+            { ...base, status: 500, durationMs, exception: `System.Exception: ${(err as Error).message}` },
+            full,
+          ),
+        );
       });
   });
   server.keepAliveTimeout = 5000;
@@ -595,7 +889,11 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   const listen = (port: number): Promise<number> =>
     new Promise((resolve, reject) => {
       const onErr = (err: NodeJS.ErrnoException): void => {
-        reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} on 127.0.0.1 is already in use; pick another with --port`) : err);
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new Error(`Port ${port} on 127.0.0.1 is already in use; pick another with --port`)
+            : err,
+        );
       };
       server.once('error', onErr);
       server.listen(port, '127.0.0.1', () => {
@@ -648,7 +946,14 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       job = null;
     } else if (s === 'provider-outage') {
       outageSince = null;
-      write([model.plain(new Date(), 'INF', 'Circuit breaker reset for provider: OpenAI', 'Aura.Api.Controllers.HealthController')]);
+      write([
+        model.plain(
+          new Date(),
+          'INF',
+          'Circuit breaker reset for provider: OpenAI',
+          'Aura.Api.Controllers.HealthController',
+        ),
+      ]);
     } else if (s === 'redis-down') {
       await redis?.start();
     } else if (s === 'log-flood') {
@@ -659,7 +964,15 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
 
   async function enter(s: ScenarioName): Promise<void> {
     if (s === 'api-down') {
-      write([model.plain(new Date(), 'FTL', 'Application terminated unexpectedly', undefined, 'System.InvalidOperationException: A fatal error occurred in the request pipeline.\n   at Aura.Api.Program.Main(String[] args)')]);
+      write([
+        model.plain(
+          new Date(),
+          'FTL',
+          'Application terminated unexpectedly',
+          undefined,
+          'System.InvalidOperationException: A fatal error occurred in the request pipeline.\n   at Aura.Api.Program.Main(String[] args)',
+        ),
+      ]);
       await closeServer();
     } else if (s === 'db-locked') {
       lock = await holdWriteLock(layout.dbPath);
@@ -690,17 +1003,29 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     redis: { enabled: redis !== null, port: redis?.port ?? null, running: redis?.running ?? false },
   });
   const writeState = (): void => {
-    fs.writeFileSync(files.state, JSON.stringify({ pid: process.pid, url, port, scenario, startedAt: startedAt.toISOString() }) + '\n');
+    fs.writeFileSync(
+      files.state,
+      JSON.stringify({ pid: process.pid, url, port, scenario, startedAt: startedAt.toISOString() }) + '\n',
+    );
   };
   const startedAt = new Date();
 
   function transition(next: ScenarioName): Promise<void> {
     const run = chain.then(async () => {
       if (stopped || next === scenario) return;
-      const prev = scenario;
-      await leave(prev);
+      await leave(scenario);
       scenario = next;
-      await enter(next);
+      try {
+        await enter(next);
+      } catch (err) {
+        // Half-entered (e.g. the lock could not be taken): fall back to healthy so the file and the
+        // state agree, and the poller does not retry the failing switch forever.
+        scenario = 'healthy';
+        writeScenarioFile(layout.dir, 'healthy');
+        recordChildren();
+        writeState();
+        throw err;
+      }
       recordChildren();
       writeState();
       const st = status();
@@ -719,7 +1044,8 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       return scenario;
     },
     async setScenario(name) {
-      if (!isScenarioName(name)) throw new Error(`Unknown scenario "${String(name)}"; run "aura-ops sandbox scenarios" for the list`);
+      if (!isScenarioName(name))
+        throw new Error(`Unknown scenario "${String(name)}"; run "aura-ops sandbox scenarios" for the list`);
       writeScenarioFile(layout.dir, name);
       await transition(name);
     },
@@ -733,7 +1059,9 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       await chain;
       for (const t of timers) clearInterval(t);
       if (floodTimer) clearInterval(floodTimer);
-      write([model.plain(new Date(), 'INF', 'Application is shutting down...', 'Microsoft.Hosting.Lifetime')]);
+      write([
+        model.plain(new Date(), 'INF', 'Application is shutting down...', 'Microsoft.Hosting.Lifetime'),
+      ]);
       stopped = true;
       await closeServer();
       await lock?.release();
@@ -765,7 +1093,17 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       } catch {
         return; // a half-written file: the next poll sees the finished one
       }
-      if (want && want !== scenario) void transition(want).catch((err: unknown) => write([model.plain(new Date(), 'ERR', `Sandbox could not switch to ${want}: ${(err as Error).message}`, 'Aura.Sandbox')]));
+      if (want && want !== scenario)
+        void transition(want).catch((err: unknown) =>
+          write([
+            model.plain(
+              new Date(),
+              'ERR',
+              `Sandbox could not switch to ${want}: ${(err as Error).message}`,
+              'Aura.Sandbox',
+            ),
+          ]),
+        );
     }, SCENARIO_POLL_MS),
   );
   const initial = opts.scenario ?? readScenarioFile(layout.dir) ?? 'healthy';

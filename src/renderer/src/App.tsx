@@ -9,7 +9,12 @@ import Splitter from './components/Splitter';
 import InstallPanel from './panels/Install/InstallPanel';
 import SessionPanel from './panels/Session/SessionPanel';
 import DatabasePanel from './panels/Database/DatabasePanel';
-import RunbooksPanel from './panels/Runbooks/RunbooksPanel';
+import RunbookWorkbench from './panels/Runbooks/RunbookWorkbench';
+import TerminalPanel from './panels/Terminal/TerminalPanel';
+import { requestTerminalRun } from './panels/Terminal/run-request';
+import LogsPanel from './panels/Logs/LogsPanel';
+import HealthPanel from './panels/Health/HealthPanel';
+import { openRunbookRequests } from './state/ui-bus';
 import { api, type ConnectionState } from './transport';
 
 type Area = 'left' | 'main' | 'bottom' | 'side';
@@ -28,8 +33,10 @@ export default function App() {
   const [installs, setInstalls] = useState<InstallList | null>(null);
   const [conn, setConn] = useState<ConnectionState>('connecting');
   const [paletteOpen, setPaletteOpen] = useState(false);
-  const [sideTab, setSideTab] = useState('install');
+  const [sideTab, setSideTab] = useState('health');
   const [fatal, setFatal] = useState<string | null>(null);
+  /** Columns the operator folded away to give the terminal and logs room (Ctrl+B, Ctrl+J). */
+  const [hidden, setHidden] = useState<{ left: boolean; side: boolean }>({ left: false, side: false });
 
   const load = useCallback(async () => {
     try {
@@ -41,6 +48,7 @@ export default function App() {
       setInfo(i);
       setUi(u);
       setInstalls(l);
+      if (!l.selectedId) setSideTab('install');
       setFatal(null);
     } catch (err) {
       setFatal((err as Error).message);
@@ -69,6 +77,12 @@ export default function App() {
       if ((e.ctrlKey || e.metaKey) && (e.key === 'k' || (e.shiftKey && e.key.toLowerCase() === 'p'))) {
         e.preventDefault();
         setPaletteOpen((o) => !o);
+      } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'b') {
+        e.preventDefault();
+        setHidden((h) => ({ ...h, left: !h.left }));
+      } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'j') {
+        e.preventDefault();
+        setHidden((h) => ({ ...h, side: !h.side }));
       }
     };
     window.addEventListener('keydown', onKey);
@@ -81,8 +95,26 @@ export default function App() {
 
   const current = installs?.candidates.find((c) => c.id === installs.selectedId) ?? null;
 
+  const openRunbook = useCallback((title: string) => {
+    setHidden((h) => ({ ...h, left: false }));
+    openRunbookRequests.request({ title });
+  }, []);
+
   const panels: PanelDef[] = useMemo(
     () => [
+      {
+        id: 'health',
+        title: 'Health',
+        area: 'side',
+        feature: 'probes',
+        render: () => (
+          <HealthPanel
+            active={sideTab === 'health'}
+            onOpenRunbook={openRunbook}
+            onRunCommand={info?.features.includes('terminal') ? (command) => requestTerminalRun({ command, mode: 'run' }) : undefined}
+          />
+        ),
+      },
       {
         id: 'install',
         title: 'Install',
@@ -92,16 +124,24 @@ export default function App() {
       },
       { id: 'session', title: 'Session', area: 'side', feature: 'walkthroughs', render: () => <SessionPanel /> },
       { id: 'database', title: 'Database', area: 'side', feature: 'database', render: () => <DatabasePanel active={sideTab === 'database'} /> },
-      { id: 'runbooks', title: 'Runbooks', area: 'left', feature: 'runbooks', render: () => <RunbooksPanel /> },
+      {
+        id: 'runbooks',
+        title: 'Runbooks',
+        area: 'left',
+        feature: 'runbooks',
+        render: () => <RunbookWorkbench terminal={info?.features.includes('terminal') ?? false} />,
+      },
+      { id: 'terminal', title: 'Terminal', area: 'main', feature: 'terminal', render: () => <TerminalPanel /> },
+      { id: 'logs', title: 'Logs', area: 'bottom', feature: 'logs', render: () => <LogsPanel /> },
     ],
-    [installs, sideTab],
+    [installs, sideTab, openRunbook, info],
   );
   const enabled = panels.filter((p) => info?.features.includes(p.feature));
   const inArea = (a: Area) => enabled.filter((p) => p.area === a);
-  const left = inArea('left');
+  const left = hidden.left ? [] : inArea('left');
   const main = inArea('main');
   const bottom = inArea('bottom');
-  const side = inArea('side');
+  const side = hidden.side ? [] : inArea('side');
   const centerEmpty = main.length === 0 && bottom.length === 0;
 
   const commands: PaletteCommand[] = [
@@ -110,8 +150,17 @@ export default function App() {
       title: `Switch to ${ui?.theme === 'light' ? 'dark' : 'light'} theme`,
       run: () => void saveUi({ theme: ui?.theme === 'light' ? 'dark' : 'light' }),
     },
+    { id: 'toggle-left', title: `${hidden.left ? 'Show' : 'Hide'} the runbook column (Ctrl+B)`, run: () => setHidden((h) => ({ ...h, left: !h.left })) },
+    { id: 'toggle-side', title: `${hidden.side ? 'Show' : 'Hide'} the side column (Ctrl+J)`, run: () => setHidden((h) => ({ ...h, side: !h.side })) },
     { id: 'rescan', title: 'Rescan for Aura installs', run: () => void api.invoke('install:list', { rescan: true }).then(setInstalls) },
-    ...side.map((p) => ({ id: `show-${p.id}`, title: `Show ${p.title}`, run: () => setSideTab(p.id) })),
+    ...inArea('side').map((p) => ({
+      id: `show-${p.id}`,
+      title: `Show ${p.title}`,
+      run: () => {
+        setHidden((h) => ({ ...h, side: false }));
+        setSideTab(p.id);
+      },
+    })),
     ...(installs?.candidates ?? [])
       .filter((c) => c.id !== installs?.selectedId)
       .map((c) => ({
@@ -151,6 +200,14 @@ export default function App() {
           )}
         </span>
         <span className="spacer" />
+        {inArea('left').length > 0 && (
+          <button className="ghost" aria-pressed={!hidden.left} title="Runbook column (Ctrl+B)" onClick={() => setHidden((h) => ({ ...h, left: !h.left }))}>
+            Runbooks
+          </button>
+        )}
+        <button className="ghost" aria-pressed={!hidden.side} title="Side column (Ctrl+J)" onClick={() => setHidden((h) => ({ ...h, side: !h.side }))}>
+          Side
+        </button>
         {conn !== 'open' && <span className="conn warn">{conn === 'connecting' ? 'Connecting…' : 'Disconnected: reconnecting'}</span>}
         <button className="ghost" onClick={() => setPaletteOpen(true)} title="Command palette (Ctrl+K)">
           Commands <kbd>Ctrl K</kbd>

@@ -9,6 +9,9 @@ import { installChannels, installEvents } from './install';
 import { runbooksChannels, runbooksEvents } from './runbooks';
 import { sandboxChannels, sandboxEvents } from './sandbox';
 import { walkthroughChannels, walkthroughEvents } from './walkthroughs';
+import { logsChannels, logsEvents } from './logs';
+import { probesChannels, probesEvents } from './probes';
+import { terminalChannels, terminalEvents } from './terminal';
 
 export const channels = {
   ...appChannels,
@@ -17,6 +20,9 @@ export const channels = {
   ...runbooksChannels,
   ...sandboxChannels,
   ...walkthroughChannels,
+  ...logsChannels,
+  ...probesChannels,
+  ...terminalChannels,
 } as const;
 
 export const events = {
@@ -26,6 +32,9 @@ export const events = {
   ...runbooksEvents,
   ...sandboxEvents,
   ...walkthroughEvents,
+  ...logsEvents,
+  ...probesEvents,
+  ...terminalEvents,
 } as const;
 
 export type Channels = typeof channels;

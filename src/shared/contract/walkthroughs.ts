@@ -18,6 +18,8 @@ export const sessionEventInput = z.discriminatedUnion('type', [
     command: z.string().max(20_000),
     mode: z.enum(['run', 'paste', 'run-check', 'copy']),
     terminalId: z.string().max(100).optional(),
+    /** The step's declared expectation, so the finished command can be checked where it is recorded. */
+    expect: z.object({ pattern: z.string().max(4000), flags: z.string().max(8), exitCode: z.number().int() }).optional(),
   }),
   z.object({
     type: z.literal('command-finished'),

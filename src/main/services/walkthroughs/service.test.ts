@@ -77,6 +77,19 @@ describe('WalkthroughService', () => {
     store.close();
   });
 
+  it('checks a Run & check step against its declared expectation when its command finishes', () => {
+    const { svc, store } = setup();
+    const s = svc.start({ kind: 'runbook', title: 'Database Issues' });
+    const expect_ = { pattern: '^ok$', flags: 'm', exitCode: 0 };
+    svc.record(s.id, { type: 'step-run', stepId: 'integrity', command: 'sqlite3 -readonly aura.db "PRAGMA integrity_check;"', mode: 'run-check', expect: expect_ });
+    svc.recordCommandFinished({ command: 'sqlite3 -readonly aura.db "PRAGMA integrity_check;"', exitCode: 0, outputExcerpt: 'ok\n' });
+    svc.record(s.id, { type: 'step-run', stepId: 'integrity', command: 'sqlite3 -readonly aura.db "PRAGMA integrity_check;"', mode: 'run-check', expect: expect_ });
+    svc.recordCommandFinished({ command: 'sqlite3 -readonly aura.db "PRAGMA integrity_check;"', exitCode: 1, outputExcerpt: '*** in database main ***\nPage 7 is never used' });
+    const fin = svc.get(s.id).events.filter((e) => e.type === 'command-finished');
+    expect(fin.map((e) => e.type === 'command-finished' && e.check?.status)).toEqual(['pass', 'fail']);
+    store.close();
+  });
+
   it('records nothing when no session is current, and nothing more once ended', () => {
     const { svc, store } = setup();
     expect(svc.recordCommandFinished({ command: 'ls', exitCode: 0 })).toBeNull();

@@ -13,6 +13,7 @@ import type {
   SeverityId,
 } from '../../../shared/contract/walkthroughs';
 import { OpsError } from '../../../shared/errors';
+import { checkExpectation } from '../../../shared/runbooks/expect';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
 import { renderJson, renderMarkdown } from './report';
@@ -155,9 +156,16 @@ export class WalkthroughService {
       .prepare(`SELECT data FROM session_events WHERE session_id = ? AND type = 'step-run' ORDER BY id DESC LIMIT 1`)
       .get(id) as { data: string } | undefined;
     let stepId: string | undefined;
+    let check: { status: 'pass' | 'fail' | 'unchecked'; expected: string; detail: string } | undefined;
     if (lastStep) {
-      const step = JSON.parse(lastStep.data) as { stepId: string; command: string };
-      if (step.command.trim() === cmd.command.trim()) stepId = step.stepId;
+      const step = JSON.parse(lastStep.data) as Extract<SessionEventInput, { type: 'step-run' }>;
+      if (step.command.trim() === cmd.command.trim()) {
+        stepId = step.stepId;
+        if (step.mode === 'run-check' && step.expect) {
+          const r = checkExpectation({ expect: step.expect, expectError: null }, cmd.outputExcerpt ?? '', cmd.exitCode);
+          check = { status: r.status, expected: r.expected, detail: r.actual };
+        }
+      }
     }
     this.record(id, {
       type: 'command-finished',
@@ -167,6 +175,7 @@ export class WalkthroughService {
       cwd: cmd.cwd ?? null,
       output: (cmd.outputExcerpt ?? '').slice(-OUTPUT_EXCERPT_CHARS),
       ...(stepId ? { stepId } : {}),
+      ...(check ? { check } : {}),
     });
     return id;
   }

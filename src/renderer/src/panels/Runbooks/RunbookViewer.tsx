@@ -22,6 +22,20 @@ export interface RunbookViewerProps {
   onOpenExternal?: (url: string) => void;
   /** Results of Run & check, by step id. */
   checks?: Record<string, CheckResult>;
+  /**
+   * Task-list state owned by a walk-through session (key `line:<file line>`). When given, ticks go
+   * to `onToggleTask` and are never kept in the viewer or written to the file.
+   */
+  tasks?: Record<string, boolean>;
+  onToggleTask?: (key: string, label: string, checked: boolean) => void;
+  /** Extra controls in the runbook's header (the walk-through button). */
+  headerExtra?: ReactNode;
+}
+
+/** The text of a task-list item from its source line ("- [ ] Backup completed" -> "Backup completed"). */
+export function taskLabel(body: string, bodyLine: number): string {
+  const line = body.split('\n')[bodyLine - 1] ?? '';
+  return line.replace(/^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s*/, '').trim() || `Item on line ${bodyLine}`;
 }
 
 /** Hrefs the renderer may put in the DOM: refused schemes become empty, the rest as react-markdown allows. */
@@ -53,8 +67,8 @@ function CodeBlockView({
   const shown = step ? step.filled : block.code;
   const copy = () => {
     if (!step) return;
-    if (onRunStep) onRunStep(step, 'copy');
-    else void navigator.clipboard?.writeText(step.filled).then(() => setCopied(true));
+    void navigator.clipboard?.writeText(step.filled).then(() => setCopied(true));
+    onRunStep?.(step, 'copy');
   };
   return (
     <div className={`rb-code${step ? ' rb-step' : ''}`} data-line={block.line} data-step={step?.id}>
@@ -103,7 +117,7 @@ function CodeBlockView({
   );
 }
 
-export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExternal, checks }: RunbookViewerProps) {
+export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExternal, checks, tasks, onToggleTask, headerExtra }: RunbookViewerProps) {
   const [ticks, setTicks] = useState<Record<number, boolean>>({});
   const rootRef = useRef<HTMLDivElement>(null);
   const offset = doc.bodyLineOffset;
@@ -176,12 +190,18 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
       input({ node, type, checked }) {
         if (type !== 'checkbox') return null;
         const line = fileLine(node);
+        if (onToggleTask) {
+          const key = `line:${line}`;
+          const value = tasks?.[key] ?? false;
+          const label = taskLabel(doc.body, line - doc.bodyLineOffset);
+          return <input type="checkbox" checked={value} aria-label={label} onChange={() => onToggleTask(key, label, !value)} />;
+        }
         const value = ticks[line] ?? checked === true;
         return <input type="checkbox" checked={value} onChange={() => setTicks((t) => ({ ...t, [line]: !value }))} />;
       },
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [doc, checks, onRunStep, onOpenRunbook, onOpenExternal, ticks]);
+  }, [doc, checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask]);
 
   const s = doc.summary;
   const problems = doc.lint.filter((p) => p.severity !== 'info');
@@ -189,6 +209,7 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
     <div className="rb-viewer" ref={rootRef}>
       <header className="rb-head">
         <h1 className="rb-title">{s.title}</h1>
+        {headerExtra}
         <div className="rb-badges">
           {s.severity && <span className={`rb-badge rb-sev rb-${s.severity.toLowerCase()}`}>{s.severity}</span>}
           {s.estimatedTime && <span className="rb-badge rb-time">⏱ {s.estimatedTime}</span>}

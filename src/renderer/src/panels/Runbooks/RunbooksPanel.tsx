@@ -1,9 +1,10 @@
 // The Runbooks panel: the library (search, categories, stale marks, folders, "New runbook") beside
 // the viewer. The handbook index is the home page. Step buttons go to the `onRunStep` prop.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RunbookDocument, RunbookLibraryView, RunbookSearchHit, RunbookSummary } from '../../../../shared/contract/runbooks';
 import type { CheckResult } from '../../../../shared/runbooks/expect';
 import { RUNBOOK_CATEGORIES, type RunbookCategory, type Step } from '../../../../shared/runbooks/types';
+import { openRunbookRequests } from '../../state/ui-bus';
 import { api, ApiError, openExternal } from '../../transport';
 import RunbookViewer, { type RunStepMode } from './RunbookViewer';
 import './runbooks.css';
@@ -16,6 +17,12 @@ export interface RunbooksPanelProps {
   onRunStep?: (step: Step, mode: RunStepMode, doc: RunbookDocument) => void;
   /** Run & check results by step id for the open runbook (filled in by whoever runs steps). */
   checks?: Record<string, CheckResult>;
+  /** Session-owned task-list ticks for the open runbook, and where ticks go (see RunbookViewer). */
+  tasks?: Record<string, boolean>;
+  onToggleTask?: (doc: RunbookDocument, key: string, label: string, checked: boolean) => void;
+  headerExtra?: (doc: RunbookDocument) => ReactNode;
+  /** Told which runbook is open, so its owner can start or scope a walk-through. */
+  onOpen?: (doc: RunbookDocument | null) => void;
 }
 
 function message(err: unknown): string {
@@ -35,7 +42,10 @@ function Item({ r, selected, onOpen }: { r: RunbookSummary; selected: boolean; o
   );
 }
 
-export default function RunbooksPanel({ active = true, onRunStep, checks }: RunbooksPanelProps) {
+/** Below this width the library and the open runbook are shown one at a time. */
+const NARROW_PX = 720;
+
+export default function RunbooksPanel({ active = true, onRunStep, checks, tasks, onToggleTask, headerExtra, onOpen }: RunbooksPanelProps) {
   const [view, setView] = useState<RunbookLibraryView | null>(null);
   const [doc, setDoc] = useState<RunbookDocument | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -73,6 +83,9 @@ export default function RunbooksPanel({ active = true, onRunStep, checks }: Runb
     if (openId) void loadDoc(openId);
   }, [openId, loadDoc]);
   useEffect(() => {
+    onOpen?.(doc);
+  }, [doc, onOpen]);
+  useEffect(() => {
     const offA = api.on('runbooks:changed', () => {
       void loadList(true);
       if (openId) void loadDoc(openId);
@@ -106,6 +119,26 @@ export default function RunbooksPanel({ active = true, onRunStep, checks }: Runb
     el?.scrollIntoView({ block: 'start' });
     setPendingFragment(null);
   }, [doc, pendingFragment]);
+
+  // Other panels (triage) ask for a runbook by title; find it in the library, else search for it.
+  useEffect(
+    () =>
+      openRunbookRequests.listen((req) => {
+        void (async () => {
+          if (req.id) return setOpenId(req.id);
+          const wanted = (req.title ?? '').trim().toLowerCase();
+          if (!wanted) return;
+          const v = view ?? (await api.invoke('runbooks:list', {}));
+          const hit = v.runbooks.find((r) => r.title.trim().toLowerCase() === wanted);
+          if (hit) setOpenId(hit.id);
+          else {
+            setQuery(req.title ?? '');
+            setError(`No runbook titled "${req.title}" in the library: showing the closest matches.`);
+          }
+        })().catch((err: unknown) => setError(message(err)));
+      }),
+    [view],
+  );
 
   const groups = useMemo(() => {
     const runbooks = view?.runbooks.filter((r) => r.kind === 'runbook') ?? [];
@@ -141,13 +174,27 @@ export default function RunbooksPanel({ active = true, onRunStep, checks }: Runb
   };
 
   const open = (id: string) => {
+    setShowLibrary(false);
     if (id === openId && doc?.id === id) return;
     setOpenId(id);
   };
 
+  // In a narrow column the library and the viewer take turns instead of squeezing side by side.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const [narrow, setNarrow] = useState(false);
+  const [showLibrary, setShowLibrary] = useState(false);
+  useEffect(() => {
+    const el = rootRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setNarrow(el.clientWidth < NARROW_PX));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const libraryHidden = narrow && doc !== null && !showLibrary;
+
   return (
-    <div className="runbooks-panel">
-      <aside className="rb-library">
+    <div className={`runbooks-panel${narrow ? ' narrow' : ''}`} ref={rootRef}>
+      <aside className="rb-library" hidden={libraryHidden}>
         <input className="rb-search" type="search" placeholder="Search runbooks, symptoms…" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search runbooks" />
         {error && (
           <div className="rb-error" role="alert">
@@ -220,11 +267,19 @@ export default function RunbooksPanel({ active = true, onRunStep, checks }: Runb
           </div>
         </details>
       </aside>
-      <main className="rb-main">
+      <main className="rb-main" hidden={narrow && !libraryHidden && doc !== null}>
+        {narrow && doc && (
+          <button className="rb-back" onClick={() => setShowLibrary(true)}>
+            ← Library
+          </button>
+        )}
         {doc ? (
           <RunbookViewer
             doc={doc}
             checks={checks}
+            tasks={tasks}
+            onToggleTask={onToggleTask ? (key, label, checked) => onToggleTask(doc, key, label, checked) : undefined}
+            headerExtra={headerExtra?.(doc)}
             onRunStep={onRunStep ? (step, mode) => onRunStep(step, mode, doc) : undefined}
             onOpenRunbook={(id, fragment) => {
               setPendingFragment(fragment);

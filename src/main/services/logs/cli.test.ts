@@ -1,0 +1,96 @@
+// `aura-ops logs` sub-commands against real files: tail (last records, level filter, JSON),
+// search (regex, level, time range) and stats (error rate), with captured output.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logsCommand } from './cli';
+
+let dir: string;
+const line = (t: string, lv: string, cid: string, msg: string) =>
+  `[2025-12-08 ${t}.000 +00:00] [${lv}] [${cid}] [${cid}] [] ${msg} {"SourceContext":"Aura.Api.Middleware.RequestLoggingMiddleware"}\n`;
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await logsCommand(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-cli-'));
+  fs.writeFileSync(path.join(dir, 'aura-api-20251207.log'), line('00:00:00', 'ERR', 'old', 'Old failure'));
+  fs.writeFileSync(
+    path.join(dir, 'aura-api-20251208.log'),
+    line('10:00:00', 'INF', 'a1', 'Request completed: GET /x - 200 in 1ms') +
+      line('10:00:01', 'ERR', 'a2', 'Request completed: GET /y - 503 in 2ms') +
+      'System.Exception: down\n   at Y()\n' +
+      line('10:00:02', 'WRN', 'a3', 'Slow thing'),
+  );
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('logs CLI', () => {
+  it('tail prints the last records of the newest file as JSON, filtered by level', async () => {
+    const r = await run('tail', '--dir', dir, '--level', 'WRN', '--json');
+    expect(r.code).toBe(0);
+    const recs = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(recs.map((x) => [x.file, x.level, x.correlationId])).toEqual([
+      ['aura-api-20251208.log', 'ERR', 'a2'],
+      ['aura-api-20251208.log', 'WRN', 'a3'],
+    ]);
+    expect(recs[0]).toMatchObject({
+      time: '2025-12-08T10:00:01.000Z',
+      exception: 'System.Exception: down\n   at Y()',
+    });
+  });
+
+  it('tail -n 1 with a file pattern prints one record as text', async () => {
+    const r = await run('tail', path.join(dir, 'aura-api-*.log'), '-n', '1');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('aura-api-20251208.log 2025-12-08T10:00:02.000Z WRN [a3] Slow thing\n');
+  });
+
+  it('search finds records across every file of the set, also by exception text', async () => {
+    const r = await run(
+      'search',
+      path.join(dir, 'aura-api-*.log'),
+      '--regex',
+      'failure|down$',
+      '-i',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { correlationId: string }).correlationId),
+    ).toEqual(['old', 'a2']);
+    const since = await run(
+      'search',
+      '--dir',
+      dir,
+      'failure|down',
+      '--since',
+      '2025-12-08T01:00:00Z',
+      '--json',
+    );
+    expect(since.out.trim().split('\n')).toHaveLength(1);
+    const none = await run('search', '--dir', dir, 'nothing-like-this');
+    expect(none.code).toBe(1);
+  });
+
+  it('stats reports an empty window for old logs and rejects bad input', async () => {
+    const r = await run('stats', '--dir', dir, '--minutes', '5', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ requests: 0, rate5xx: null, errors: 0 });
+    expect((await run('stats')).code).toBe(2);
+    expect((await run('tail', '--dir', dir, '--level', 'LOUD')).err).toMatch(/Unknown level/);
+    expect((await run('search', '--dir', dir, '(')).err).toMatch(/not valid/);
+    expect((await run('tail', '--help')).out).toMatch(/Usage/);
+  });
+});

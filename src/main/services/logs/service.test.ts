@@ -1,0 +1,250 @@
+// LogsService end to end on real files in a temp install: big-file open (tail first, worker
+// index), paging, level/regex filters, search, seek by time, whole records, live batches,
+// error rate, histogram and the path guard.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstallCandidate } from '../../../shared/install-types';
+import { OpsError } from '../../../shared/errors';
+import type { ServiceContext } from '../context';
+import { TAIL_BYTES } from './file-reader';
+import { LogsService } from './service';
+
+let root: string;
+let logsDir: string;
+let outside: string;
+const events: Array<{ event: string; payload: unknown }> = [];
+const disposers: Array<() => void | Promise<void>> = [];
+let svc: LogsService;
+
+const T0 = Date.UTC(2025, 11, 8, 15, 0, 0, 0);
+const RECORDS = 12_000;
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+function stamp(ms: number): string {
+  // Written in -06:00 local time like FACTS §2.6.
+  const d = new Date(ms - 6 * 3600_000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} -06:00`;
+}
+function record(i: number): string {
+  const t = stamp(T0 + i * 1000);
+  if (i % 10 === 3) {
+    return `[${t}] [ERR] [cid${i}] [tid${i}] [span${i}] Failure number ${i} {"SourceContext":"Aura.Core.X"}\nSystem.Exception: boom ${i}\n   at Aura.Core.X.Run()\n`;
+  }
+  if (i % 10 === 5) {
+    const code = i % 20 === 5 ? 500 : 200;
+    return `[${t}] [INF] [cid${i}] [tid${i}] [span${i}] Request completed: GET /api/x - ${code} in 1.5ms {"SourceContext":"Aura.Api.Middleware.RequestLoggingMiddleware"}\n`;
+  }
+  const lv = i % 10 === 7 ? 'WRN' : 'INF';
+  return `[${t}] [${lv}] [] [] [] Message ${i} with {"braces":true} inside {"SourceContext":"Aura.Api.Y","N":${i}}\n`;
+}
+
+function install(): InstallCandidate {
+  const fact = (p: string) => ({ path: p, exists: true, size: null });
+  return {
+    id: 'test',
+    kind: 'manual',
+    label: 'test',
+    source: 'test',
+    paths: {
+      dataRoot: root,
+      logsDir,
+      dbPath: path.join(root, 'aura.db'),
+      appSettingsPath: null,
+      apiUrl: 'http://127.0.0.1:5005',
+      tempDir: path.join(root, 'Temp'),
+      redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
+    },
+    facts: {
+      dataRoot: fact(root),
+      logsDir: fact(logsDir),
+      db: fact(''),
+      dbWal: fact(''),
+      dbShm: fact(''),
+      appSettings: null,
+    },
+    found: true,
+    problems: [],
+  };
+}
+
+async function waitFor(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-svc-'));
+  logsDir = path.join(root, 'logs');
+  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-outside-'));
+  fs.mkdirSync(logsDir);
+  fs.writeFileSync(path.join(logsDir, 'aura-api-20251207.log'), record(0));
+  const parts: string[] = [];
+  for (let i = 0; i < RECORDS; i++) parts.push(record(i));
+  fs.writeFileSync(path.join(logsDir, 'aura-api-20251208.log'), parts.join(''));
+  fs.writeFileSync(path.join(logsDir, 'errors-20251208.log'), record(3) + record(13));
+  fs.writeFileSync(path.join(outside, 'secret.log'), 'secret\n');
+  fs.symlinkSync(path.join(outside, 'secret.log'), path.join(logsDir, 'aura-api-link.log'));
+  const ctx: ServiceContext = {
+    dataDir: root,
+    getInstall: () => install(),
+    emit: (event, payload) => events.push({ event, payload }),
+    onDispose: (fn) => disposers.push(fn),
+  };
+  svc = new LogsService(ctx);
+});
+
+afterAll(async () => {
+  for (const d of disposers) await d();
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(outside, { recursive: true, force: true });
+});
+
+describe('LogsService', () => {
+  it('lists the families present', () => {
+    const s = svc.sources();
+    expect(s.logsDirExists).toBe(true);
+    expect(s.families.map((f) => f.family)).toEqual(['aura-api', 'errors']);
+    expect(s.families[0].files.map((f) => f.name)).toEqual([
+      'aura-api-20251207.log',
+      'aura-api-20251208.log',
+      'aura-api-link.log',
+    ]);
+  });
+
+  it('opens a big file tail first, then indexes it and pages, filters and searches all of it', async () => {
+    expect(fs.statSync(path.join(logsDir, 'aura-api-20251208.log')).size).toBeGreaterThan(TAIL_BYTES * 4);
+    const info = svc.openPane({ path: path.join(logsDir, 'aura-api-20251208.log') });
+    expect(info.format).toBe('serilog');
+    expect(info.indexing).toBe(true);
+    // First paint: the last records are there before the index is built.
+    const tail = await svc.page({ paneId: info.paneId, fromLine: -2, count: 2 });
+    expect(tail.records.map((r) => r.message)).toEqual([
+      `Message ${RECORDS - 2} with {"braces":true} inside`,
+      `Message ${RECORDS - 1} with {"braces":true} inside`,
+    ]);
+    await svc.whenIndexed(info.paneId);
+    const done = events.find(
+      (e) => e.event === 'logs:index-progress' && (e.payload as { done: boolean }).done,
+    );
+    expect(done).toBeDefined();
+
+    const first = await svc.page({ paneId: info.paneId, fromLine: 0, count: 4 });
+    expect(first.total).toBe(RECORDS);
+    expect(first.records.map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    expect(first.records[3]).toMatchObject({
+      level: 'ERR',
+      correlationId: 'cid3',
+      exception: 'System.Exception: boom 3\n   at Aura.Core.X.Run()',
+      lineCount: 3,
+    });
+    expect(first.records[0].time).toBe(T0);
+
+    const errs = await svc.page({ paneId: info.paneId, fromLine: 0, count: 3, levels: ['ERR'] });
+    expect(errs.total).toBe(RECORDS / 10);
+    expect(errs.records.map((r) => r.correlationId)).toEqual(['cid3', 'cid13', 'cid23']);
+
+    const byRegex = await svc.page({
+      paneId: info.paneId,
+      fromLine: 0,
+      count: 2,
+      filter: { text: 'boom 1\\d\\b', regex: true, caseSensitive: false, invert: false },
+    });
+    expect(byRegex.records.map((r) => r.index)).toEqual([13]);
+    expect(byRegex.total).toBe(1);
+
+    const out = await svc.page({
+      paneId: info.paneId,
+      fromLine: 0,
+      count: 1,
+      levels: ['INF', 'WRN'],
+      filter: { text: 'Message', regex: false, caseSensitive: true, invert: true },
+    });
+    expect(out.total).toBe(RECORDS / 10);
+    expect(out.records[0].message).toMatch(/^Request completed/);
+
+    const found = await svc.search({
+      paneId: info.paneId,
+      pattern: 'cid1[0-9]{3}\\]',
+      regex: true,
+      caseSensitive: false,
+      limit: 5,
+    });
+    expect(found.total).toBe(200);
+    expect(found.matches).toEqual([1003, 1005, 1013, 1015, 1023]);
+    expect(found.truncated).toBe(true);
+
+    const seek = await svc.seekTime({ paneId: info.paneId, time: T0 + 5000.5 });
+    expect(seek.index).toBe(6);
+    // In a filtered view, search hits and time seeks are positions in that view.
+    const inErr = await svc.search({
+      paneId: info.paneId,
+      pattern: 'boom 1\\d\\b',
+      regex: true,
+      caseSensitive: false,
+      levels: ['ERR'],
+      limit: 10,
+    });
+    expect(inErr.matches).toEqual([1]);
+    expect((await svc.seekTime({ paneId: info.paneId, time: T0 + 20_000, levels: ['ERR'] })).index).toBe(2);
+
+    const whole = svc.record({ paneId: info.paneId, offset: first.records[3].offset });
+    expect(whole.exception).toContain('boom 3');
+
+    const h = svc.histogram({ paneId: info.paneId, fromLine: 0, toLine: 120 });
+    expect(h.buckets.map((b) => b.counts.reduce((a, c) => a + c, 0))).toEqual([60, 60]);
+    expect(h.buckets[0].counts[4]).toBe(6);
+    svc.closePane(info.paneId);
+  });
+
+  it('pushes appended records in batches with their positions', async () => {
+    const info = svc.openPane({ family: 'errors' });
+    expect(info.total).toBe(2);
+    const before = events.length;
+    fs.appendFileSync(path.join(logsDir, 'errors-20251208.log'), record(23));
+    type Batch = { records: Array<{ index: number; correlationId: string }>; first: number; total: number };
+    const appended = () =>
+      events
+        .slice(before)
+        .filter((e) => e.event === 'logs:batch')
+        .map((e) => e.payload as Batch)
+        .find((b) => b.records.some((r) => r.correlationId === 'cid23'));
+    await waitFor(() => appended() !== undefined, 'a batch with the appended record');
+    const batch = appended() as Batch;
+    // The initial records may share the batch: positions are contiguous from `first`.
+    expect(batch.records.map((r) => r.index)).toEqual(batch.records.map((_, k) => batch.first + k));
+    expect(batch.records[batch.records.length - 1]).toMatchObject({ index: 2, correlationId: 'cid23' });
+    expect(batch.total).toBe(3);
+    expect(svc.closePane(info.paneId)).toEqual({ closed: true });
+  });
+
+  it('computes the error rate over a window', () => {
+    const now = T0 + (RECORDS - 1) * 1000;
+    const r = svc.errorRate({ windowMinutes: 10, family: 'aura-api' }, now);
+    // 600 s window: records with time >= now - 600 s, i.e. 601 records.
+    expect(r.requests).toBe(60);
+    expect(r.requests5xx).toBe(30);
+    expect(r.rate5xx).toBe(0.5);
+    expect(r.errors).toBe(60);
+    expect(r.errorsPerMinute).toBe(6);
+  });
+
+  it('refuses paths outside the roots, symlinks included', () => {
+    const tryOpen = (p: string) => {
+      try {
+        svc.openPane({ path: p });
+        return 'opened';
+      } catch (err) {
+        return (err as OpsError).code;
+      }
+    };
+    expect(tryOpen(path.join(outside, 'secret.log'))).toBe('forbidden-path');
+    expect(tryOpen(path.join(logsDir, 'aura-api-link.log'))).toBe('forbidden-path');
+    expect(tryOpen(path.join(logsDir, '..', '..', 'etc', 'passwd'))).toBe('forbidden-path');
+    svc.addRoot(outside);
+    expect(tryOpen(path.join(outside, 'secret.log'))).toBe('opened');
+  });
+});

@@ -1,0 +1,793 @@
+// The logs service: tail panes over the attached install's log families (or single files under
+// allowed roots). Each pane follows its file set, indexes records as they arrive, indexes the
+// older part of a big file in a worker, and serves pages, filters and searches from disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  ErrorRateResult,
+  HistogramResult,
+  IndexedRecord,
+  LogSources,
+  PageResult,
+  PaneInfo,
+  PaneStatusKind,
+  SearchResult,
+} from '../../../shared/contract/logs';
+import { OpsError } from '../../../shared/errors';
+import {
+  LEVELS,
+  NO_LEVEL,
+  RecordGrouper,
+  levelIndex,
+  type LogFormat,
+  type LogLevel,
+  type LogRecord,
+} from '../../../shared/serilog';
+import type { ServiceContext } from '../context';
+import {
+  compileSearch,
+  detectFileFormat,
+  findTailStart,
+  readOneRecord,
+  readWholeRecord,
+  searchRange,
+  type CompiledSearch,
+} from './file-reader';
+import { buildIndex } from './index-worker';
+import type { SplitLine } from './line-splitter';
+import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './paths';
+import { RecordIndex } from './record-index';
+import { errorRateOf, histogramOf, readSetSince } from './stats';
+import { FileSetTailer, type TailFile, type TailStatus } from './tailer';
+
+/** Longest wait before new records are pushed to the renderer (the contract promises <= 50 ms). */
+export const BATCH_MS = 40;
+/** Delay before a big file's background index starts, so the first paint is not slowed. */
+const INDEX_DELAY_MS = 100;
+/** Records per histogram request at most: a strip covers the visible window, not the whole file. */
+const MAX_HISTOGRAM_RECORDS = 50_000;
+
+export interface LogFilter {
+  text: string;
+  regex: boolean;
+  caseSensitive: boolean;
+  invert: boolean;
+}
+
+interface Segment {
+  path: string;
+  name: string;
+  generation: number;
+  /** Position (in the known index) of this segment's first record. */
+  firstKnown: number;
+  /** The file was truncated or replaced: its old records are no longer on disk. */
+  gone: boolean;
+}
+
+interface View {
+  key: string;
+  mask: boolean[];
+  search: CompiledSearch | null;
+  invert: boolean;
+  positions: number[];
+}
+
+interface Pane {
+  id: string;
+  title: string;
+  dir: string;
+  pattern: string;
+  format: LogFormat;
+  tailer: FileSetTailer | null;
+  grouper: RecordGrouper | null;
+  groupGen: number;
+  known: RecordIndex;
+  segments: Segment[];
+  prefix: RecordIndex | null;
+  indexing: boolean;
+  indexDone: Promise<void>;
+  abort: AbortController;
+  batch: IndexedRecord[];
+  batchTimer: NodeJS.Timeout | null;
+  view: View | null;
+  closed: boolean;
+}
+
+export interface OpenSetOptions {
+  dir: string;
+  pattern: string;
+  format?: LogFormat;
+  title?: string;
+}
+
+export class LogsService {
+  private panes = new Map<string, Pane>();
+  private extraRoots: string[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    opts: { roots?: string[] } = {},
+  ) {
+    this.extraRoots = [...(opts.roots ?? [])];
+    ctx.onDispose(() => this.dispose());
+  }
+
+  /** Folders panes may read: the install's logs dir, its Logs (error store) dir, added roots. */
+  roots(): string[] {
+    const inst = this.ctx.getInstall();
+    const r: string[] = [];
+    if (inst) {
+      r.push(inst.paths.logsDir);
+      // ErrorLoggingService defaults to <dataRoot>/Logs, capital L (FACTS §2.4).
+      r.push(path.join(inst.paths.dataRoot, 'Logs'));
+    }
+    return [...r, ...this.extraRoots];
+  }
+
+  addRoot(p: string): LogSources {
+    const abs = path.resolve(p);
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+      throw new OpsError('not-found', `${p} is not a folder. Pick an existing folder that holds log files.`);
+    }
+    if (!this.extraRoots.includes(abs)) this.extraRoots.push(abs);
+    return this.sources();
+  }
+
+  /** The dir a family lives in: the logs dir, or <dataRoot>/Logs for the error store. */
+  private familyDir(familyId: string): string {
+    const inst = this.ctx.getInstall();
+    if (!inst) {
+      throw new OpsError(
+        'unavailable',
+        'No Aura install is attached. Attach one in the install picker, or open a file by path.',
+      );
+    }
+    const fam = familyById(familyId);
+    if (fam?.id === 'errors-jsonl') {
+      const alt = path.join(inst.paths.dataRoot, 'Logs');
+      if (
+        listFileSet(inst.paths.logsDir, fam.pattern).length === 0 &&
+        listFileSet(alt, fam.pattern).length > 0
+      )
+        return alt;
+    }
+    return inst.paths.logsDir;
+  }
+
+  sources(): LogSources {
+    const inst = this.ctx.getInstall();
+    const logsDir = inst?.paths.logsDir ?? null;
+    const families = inst
+      ? LOG_FAMILIES.map((f) => {
+          const dir = this.familyDir(f.id);
+          const files = listFileSet(dir, f.pattern).map((name) => {
+            const st = fs.statSync(path.join(dir, name));
+            return { name, size: st.size, mtimeMs: st.mtimeMs };
+          });
+          return { family: f.id, label: f.label, pattern: f.pattern, format: f.format, files };
+        }).filter((f) => f.files.length > 0)
+      : [];
+    return {
+      logsDir,
+      logsDirExists: logsDir !== null && fs.existsSync(logsDir),
+      roots: this.roots(),
+      families,
+    };
+  }
+
+  openPane(p: { family?: string; path?: string; format?: LogFormat }): PaneInfo {
+    if (p.family !== undefined) {
+      const fam = familyById(p.family);
+      if (!fam) {
+        throw new OpsError(
+          'bad-request',
+          `Unknown log family "${p.family}". Use one of: ${LOG_FAMILIES.map((f) => f.id).join(', ')}.`,
+        );
+      }
+      return this.openFileSet({
+        dir: this.familyDir(fam.id),
+        pattern: fam.pattern,
+        format: p.format ?? fam.format,
+        title: fam.label,
+      });
+    }
+    const file = p.path as string;
+    const real = assertAllowedPath(file, this.roots());
+    if (!fs.existsSync(real) || !fs.statSync(real).isFile()) {
+      throw new OpsError(
+        'not-found',
+        `${file} is not a file. Pick a log file under ${this.roots().join(' or ')}.`,
+      );
+    }
+    const base = path.basename(real);
+    return this.openFileSet({
+      dir: path.dirname(real),
+      pattern: base.replace(/[*?]/g, '?'),
+      format: p.format,
+      title: base,
+    });
+  }
+
+  /** Open a pane over `dir` + glob `pattern` (the dir must lie under an allowed root). */
+  openFileSet(o: OpenSetOptions): PaneInfo {
+    const roots = this.roots();
+    const dir = assertAllowedPath(o.dir, roots);
+    const id = `pane-${this.nextId++}`;
+    const files = listFileSet(dir, o.pattern);
+    const newest = files.length ? path.join(dir, files[files.length - 1]) : null;
+    let format: LogFormat = o.format ?? 'plain';
+    if (!o.format && newest) format = detectFileFormat(newest, path.basename(newest));
+    let startAt = 0;
+    let size = 0;
+    if (newest) {
+      assertAllowedPath(newest, roots);
+      size = fs.statSync(newest).size;
+      startAt = findTailStart(newest, size, format);
+    }
+    let resolveDone: () => void = () => {};
+    const pane: Pane = {
+      id,
+      title: o.title ?? o.pattern,
+      dir,
+      pattern: o.pattern,
+      format,
+      tailer: null,
+      grouper: null,
+      groupGen: -1,
+      known: new RecordIndex(),
+      segments: [],
+      prefix: null,
+      indexing: startAt > 0,
+      indexDone: new Promise<void>((r) => {
+        resolveDone = r;
+      }),
+      abort: new AbortController(),
+      batch: [],
+      batchTimer: null,
+      view: null,
+      closed: false,
+    };
+    this.panes.set(id, pane);
+    pane.tailer = new FileSetTailer({
+      dir,
+      pattern: o.pattern,
+      startAt,
+      onLines: (lines, f) => this.onLines(pane, lines, f),
+      onIdle: () => this.onIdle(pane),
+      onStatus: (s) => this.onStatus(pane, s),
+      checkPath: (fp) => {
+        assertAllowedPath(fp, this.roots());
+      },
+    });
+    pane.tailer.start();
+    if (newest && startAt > 0) {
+      const file = newest;
+      // Let the first page be served before the worker competes for the CPU.
+      const timer = setTimeout(() => this.startIndex(pane, file, startAt, resolveDone), INDEX_DELAY_MS);
+      pane.abort.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolveDone();
+      });
+    } else {
+      resolveDone();
+    }
+    return this.info(pane);
+  }
+
+  private startIndex(pane: Pane, newest: string, startAt: number, resolveDone: () => void): void {
+    const id = pane.id;
+    const format = pane.format;
+    void buildIndex(
+      newest,
+      startAt,
+      format,
+      (pr) =>
+        this.ctx.emit('logs:index-progress', {
+          paneId: id,
+          bytes: pr.bytes,
+          totalBytes: startAt,
+          records: pr.records,
+          done: false,
+          shift: 0,
+          total: this.total(pane),
+        }),
+      pane.abort.signal,
+    )
+      .then(({ index }) => {
+        if (pane.closed) return;
+        this.flushBatch(pane);
+        pane.prefix = index;
+        pane.indexing = false;
+        pane.view = null;
+        this.ctx.emit('logs:index-progress', {
+          paneId: id,
+          bytes: startAt,
+          totalBytes: startAt,
+          records: index.count,
+          done: true,
+          shift: index.count,
+          total: this.total(pane),
+        });
+      })
+      .catch((err: unknown) => {
+        pane.indexing = false;
+        if (pane.closed) return;
+        const message = err instanceof Error ? err.message : String(err);
+        this.ctx.emit('logs:index-progress', {
+          paneId: id,
+          bytes: 0,
+          totalBytes: startAt,
+          records: 0,
+          done: true,
+          shift: 0,
+          total: this.total(pane),
+          error: message,
+        });
+      })
+      .finally(() => resolveDone());
+  }
+
+  panesInfo(): PaneInfo[] {
+    return [...this.panes.values()].map((p) => this.info(p));
+  }
+
+  /** Resolves when the pane's background index is complete (at once for small files). */
+  whenIndexed(paneId: string): Promise<void> {
+    return this.pane(paneId).indexDone;
+  }
+
+  closePane(paneId: string): { closed: boolean } {
+    const pane = this.panes.get(paneId);
+    if (!pane) return { closed: false };
+    pane.closed = true;
+    pane.abort.abort();
+    pane.tailer?.stop();
+    if (pane.batchTimer) clearTimeout(pane.batchTimer);
+    this.panes.delete(paneId);
+    return { closed: true };
+  }
+
+  dispose(): void {
+    for (const id of [...this.panes.keys()]) this.closePane(id);
+  }
+
+  private pane(id: string): Pane {
+    const p = this.panes.get(id);
+    if (!p) throw new OpsError('not-found', `No log pane ${id}: it was closed. Open the log again.`);
+    return p;
+  }
+
+  private info(p: Pane): PaneInfo {
+    return {
+      paneId: p.id,
+      title: p.title,
+      dir: p.dir,
+      pattern: p.pattern,
+      format: p.format,
+      file: p.tailer?.currentFile ?? null,
+      indexing: p.indexing,
+      total: this.total(p),
+    };
+  }
+
+  private prefixCount(p: Pane): number {
+    return p.prefix?.count ?? 0;
+  }
+
+  private total(p: Pane): number {
+    return this.prefixCount(p) + p.known.count;
+  }
+
+  // ---- live path -------------------------------------------------------------------------
+
+  private onLines(pane: Pane, lines: SplitLine[], f: TailFile): void {
+    if (f.generation !== pane.groupGen) {
+      this.flushGrouper(pane);
+      pane.grouper = new RecordGrouper(pane.format, f.name);
+      pane.groupGen = f.generation;
+      pane.segments.push({
+        path: f.path,
+        name: f.name,
+        generation: f.generation,
+        firstKnown: pane.known.count,
+        gone: false,
+      });
+    }
+    const g = pane.grouper as RecordGrouper;
+    for (const l of lines) {
+      const r = g.push(l);
+      if (r) this.append(pane, r);
+    }
+  }
+
+  private onIdle(pane: Pane): void {
+    // Everything written so far is read: the held last record is complete enough to show.
+    this.flushGrouper(pane);
+  }
+
+  private flushGrouper(pane: Pane): void {
+    const r = pane.grouper?.flush();
+    if (r) this.append(pane, r);
+  }
+
+  private onStatus(pane: Pane, s: TailStatus): void {
+    if (s.kind === 'truncated' || s.kind === 'recreated') {
+      this.flushGrouper(pane);
+      for (const seg of pane.segments) if (seg.name === s.file) seg.gone = true;
+      pane.view = null;
+    }
+    this.ctx.emit('logs:pane-status', {
+      paneId: pane.id,
+      kind: s.kind as PaneStatusKind,
+      file: s.file,
+      message: s.message,
+    });
+  }
+
+  private append(pane: Pane, r: LogRecord): void {
+    pane.known.append(r.offset, levelIndex(r.level));
+    const index = this.total(pane) - 1;
+    const rec: IndexedRecord = { ...r, index };
+    const v = pane.view;
+    if (v && this.viewAccepts(v, rec)) v.positions.push(index);
+    pane.batch.push(rec);
+    if (!pane.batchTimer) pane.batchTimer = setTimeout(() => this.flushBatch(pane), BATCH_MS);
+  }
+
+  private flushBatch(pane: Pane): void {
+    if (pane.batchTimer) clearTimeout(pane.batchTimer);
+    pane.batchTimer = null;
+    if (pane.batch.length === 0 || pane.closed) return;
+    const records = pane.batch;
+    pane.batch = [];
+    this.ctx.emit('logs:batch', {
+      paneId: pane.id,
+      records,
+      first: records[0].index,
+      total: this.total(pane),
+    });
+  }
+
+  // ---- random access ---------------------------------------------------------------------
+
+  private offsetAt(p: Pane, i: number): number {
+    const pc = this.prefixCount(p);
+    return i < pc ? (p.prefix as RecordIndex).offset(i) : p.known.offset(i - pc);
+  }
+
+  private levelAt(p: Pane, i: number): number {
+    const pc = this.prefixCount(p);
+    return i < pc ? (p.prefix as RecordIndex).level(i) : p.known.level(i - pc);
+  }
+
+  private segmentIndexOf(p: Pane, i: number): number {
+    const k = i - this.prefixCount(p);
+    if (k < 0) return 0;
+    let lo = 0;
+    let hi = p.segments.length - 1;
+    let ans = 0;
+    while (lo <= hi) {
+      const m = (lo + hi) >>> 1;
+      if (p.segments[m].firstKnown <= k) {
+        ans = m;
+        lo = m + 1;
+      } else hi = m - 1;
+    }
+    return ans;
+  }
+
+  /** Global position range [start, end) of a segment. */
+  private segmentRange(p: Pane, s: number): [number, number] {
+    const pc = this.prefixCount(p);
+    const start = s === 0 ? 0 : pc + p.segments[s].firstKnown;
+    const end = s + 1 < p.segments.length ? pc + p.segments[s + 1].firstKnown : this.total(p);
+    return [start, end];
+  }
+
+  private readRecords(p: Pane, positions: number[]): IndexedRecord[] {
+    const out: IndexedRecord[] = [];
+    const fds = new Map<number, number>();
+    try {
+      for (const i of positions) {
+        const s = this.segmentIndexOf(p, i);
+        const seg = p.segments[s];
+        if (!seg || seg.gone) {
+          out.push(goneRecord(i, this.offsetAt(p, i), seg?.name ?? ''));
+          continue;
+        }
+        let fd = fds.get(s);
+        if (fd === undefined) {
+          try {
+            fd = fs.openSync(seg.path, 'r');
+          } catch {
+            seg.gone = true;
+            out.push(goneRecord(i, this.offsetAt(p, i), seg.name));
+            continue;
+          }
+          fds.set(s, fd);
+        }
+        const start = this.offsetAt(p, i);
+        const [, segEnd] = this.segmentRange(p, s);
+        const end = i + 1 < segEnd ? this.offsetAt(p, i + 1) : fs.fstatSync(fd).size;
+        const r = readOneRecord(fd, start, Math.max(end, start + 1), p.format, seg.name);
+        out.push({ ...r, index: i });
+      }
+    } finally {
+      for (const fd of fds.values()) fs.closeSync(fd);
+    }
+    return out;
+  }
+
+  async page(q: {
+    paneId: string;
+    fromLine: number;
+    count: number;
+    levels?: LogLevel[];
+    filter?: LogFilter;
+  }): Promise<PageResult> {
+    const p = this.pane(q.paneId);
+    this.flushGrouper(p);
+    const unfilteredTotal = this.total(p);
+    let positions: number[] | null = null;
+    let total = unfilteredTotal;
+    if (q.levels || q.filter) {
+      const v = await this.view(p, q.levels, q.filter);
+      positions = v.positions;
+      total = positions.length;
+    }
+    let from = q.fromLine < 0 ? Math.max(0, total + q.fromLine) : Math.min(q.fromLine, total);
+    const to = Math.min(total, from + q.count);
+    if (from > to) from = to;
+    const want: number[] = [];
+    for (let k = from; k < to; k++) want.push(positions ? positions[k] : k);
+    return { records: this.readRecords(p, want), from, total, unfilteredTotal };
+  }
+
+  private levelMask(levels?: LogLevel[]): boolean[] {
+    const mask = new Array<boolean>(NO_LEVEL + 1).fill(levels === undefined);
+    if (levels) for (const l of levels) mask[LEVELS.indexOf(l)] = true;
+    return mask;
+  }
+
+  private viewAccepts(v: View, r: LogRecord): boolean {
+    if (!v.mask[levelIndex(r.level)]) return false;
+    if (!v.search) return true;
+    const re = new RegExp(v.search.re.source, v.search.re.flags.replace('g', ''));
+    return re.test(recordSearchText(r)) !== v.invert;
+  }
+
+  private compile(pattern: string, regex: boolean, caseSensitive: boolean): CompiledSearch {
+    try {
+      return compileSearch(pattern, { regex, caseSensitive });
+    } catch (err) {
+      throw new OpsError(
+        'bad-request',
+        `The search pattern is not a valid regular expression: ${(err as Error).message}. Fix it or turn regex off.`,
+      );
+    }
+  }
+
+  private async view(p: Pane, levels: LogLevel[] | undefined, filter: LogFilter | undefined): Promise<View> {
+    const key = JSON.stringify([levels ?? null, filter ?? null]);
+    if (p.view?.key === key) return p.view;
+    const search = filter ? this.compile(filter.text, filter.regex, filter.caseSensitive) : null;
+    const mask = this.levelMask(levels);
+    if (search) await p.indexDone;
+    const total = this.total(p);
+    const positions: number[] = [];
+    if (search) {
+      const hits = this.matchPositions(p, search);
+      let h = 0;
+      for (let i = 0; i < total; i++) {
+        while (h < hits.length && hits[h] < i) h++;
+        const hit = h < hits.length && hits[h] === i;
+        if (hit !== filter?.invert && mask[this.levelAt(p, i)]) positions.push(i);
+      }
+    } else {
+      for (let i = 0; i < total; i++) if (mask[this.levelAt(p, i)]) positions.push(i);
+    }
+    const v: View = { key, mask, search, invert: filter?.invert ?? false, positions };
+    p.view = v;
+    return v;
+  }
+
+  /** Positions of records with at least one matching line, ascending, deduplicated. */
+  private matchPositions(p: Pane, search: CompiledSearch): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < p.segments.length; s++) {
+      const seg = p.segments[s];
+      const [a, b] = this.segmentRange(p, s);
+      if (seg.gone || a >= b) continue;
+      let fd: number;
+      try {
+        fd = fs.openSync(seg.path, 'r');
+      } catch {
+        continue;
+      }
+      try {
+        const start = this.offsetAt(p, a);
+        const end = fs.fstatSync(fd).size;
+        let last = -1;
+        searchRange(fd, start, end, search, (off) => {
+          // Records are found in offset order, so a moving binary search lower bound suffices.
+          let lo = Math.max(a, last);
+          let hi = b - 1;
+          let ans = -1;
+          while (lo <= hi) {
+            const m = (lo + hi) >>> 1;
+            if (this.offsetAt(p, m) <= off) {
+              ans = m;
+              lo = m + 1;
+            } else hi = m - 1;
+          }
+          if (ans >= 0 && ans !== last) {
+            out.push(ans);
+            last = ans;
+          }
+        });
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    return out;
+  }
+
+  async search(q: {
+    paneId: string;
+    pattern: string;
+    regex: boolean;
+    caseSensitive: boolean;
+    levels?: LogLevel[];
+    filter?: LogFilter;
+    limit: number;
+  }): Promise<SearchResult> {
+    const p = this.pane(q.paneId);
+    const search = this.compile(q.pattern, q.regex, q.caseSensitive);
+    this.flushGrouper(p);
+    await p.indexDone;
+    let hits = this.matchPositions(p, search);
+    if (q.levels || q.filter) {
+      // Report positions in the filtered view the caller is showing.
+      const v = await this.view(p, q.levels, q.filter);
+      const mapped: number[] = [];
+      for (const h of hits) {
+        const k = lowerBound(v.positions, h);
+        if (k < v.positions.length && v.positions[k] === h) mapped.push(k);
+      }
+      hits = mapped;
+    }
+    return { matches: hits.slice(0, q.limit), total: hits.length, truncated: hits.length > q.limit };
+  }
+
+  async seekTime(q: {
+    paneId: string;
+    time: number;
+    levels?: LogLevel[];
+    filter?: LogFilter;
+  }): Promise<{ index: number }> {
+    const { index } = await this.seekTimeUnfiltered(q);
+    if (!q.levels && !q.filter) return { index };
+    const v = await this.view(this.pane(q.paneId), q.levels, q.filter);
+    return { index: Math.min(lowerBound(v.positions, index), Math.max(0, v.positions.length - 1)) };
+  }
+
+  private async seekTimeUnfiltered(q: { paneId: string; time: number }): Promise<{ index: number }> {
+    const p = this.pane(q.paneId);
+    await p.indexDone;
+    const timeAt = (i: number): number | null => {
+      // Records without a time (orphan lines) borrow the next timed record's time.
+      for (let k = i; k < Math.min(this.total(p), i + 50); k++) {
+        const t = this.readRecords(p, [k])[0].time;
+        if (t !== null) return t;
+      }
+      return null;
+    };
+    let lo = 0;
+    let hi = this.total(p) - 1;
+    let ans = this.total(p);
+    while (lo <= hi) {
+      const m = (lo + hi) >>> 1;
+      const t = timeAt(m);
+      if (t === null || t >= q.time) {
+        ans = m;
+        hi = m - 1;
+      } else lo = m + 1;
+    }
+    return { index: Math.min(ans, Math.max(0, this.total(p) - 1)) };
+  }
+
+  histogram(q: { paneId: string; fromLine: number; toLine: number }): HistogramResult {
+    const p = this.pane(q.paneId);
+    const to = Math.min(this.total(p), q.toLine, q.fromLine + MAX_HISTOGRAM_RECORDS);
+    const positions: number[] = [];
+    for (let i = q.fromLine; i < to; i++) positions.push(i);
+    return { buckets: histogramOf(this.readRecords(p, positions)) };
+  }
+
+  errorRate(q: { windowMinutes: number; family: string }, now = Date.now()): ErrorRateResult {
+    const fam = familyById(q.family);
+    if (!fam) throw new OpsError('bad-request', `Unknown log family "${q.family}".`);
+    const dir = this.familyDir(fam.id);
+    assertAllowedPath(dir, this.roots());
+    const since = now - q.windowMinutes * 60_000;
+    const { records, files } = readSetSince(dir, fam.pattern, fam.format, since);
+    return errorRateOf(records, since, now, files);
+  }
+
+  record(q: { paneId: string; offset: number; file?: string }): LogRecord {
+    const p = this.pane(q.paneId);
+    const seg =
+      [...p.segments].reverse().find((s) => (q.file === undefined || s.name === q.file) && !s.gone) ??
+      (q.file ? undefined : p.segments[p.segments.length - 1]);
+    if (!seg || seg.gone) {
+      throw new OpsError(
+        'not-found',
+        'That record is no longer on disk (its file was rolled away, truncated or replaced).',
+      );
+    }
+    assertAllowedPath(seg.path, this.roots());
+    const i = this.findPosition(p, seg, q.offset);
+    const end =
+      i !== null && i + 1 < this.total(p) && this.segmentIndexOf(p, i + 1) === this.segmentIndexOf(p, i)
+        ? this.offsetAt(p, i + 1)
+        : null;
+    return readWholeRecord(seg.path, q.offset, end, p.format, seg.name);
+  }
+
+  private findPosition(p: Pane, seg: Segment, offset: number): number | null {
+    const s = p.segments.indexOf(seg);
+    const [a, b] = this.segmentRange(p, s);
+    for (let lo = a, hi = b - 1; lo <= hi;) {
+      const m = (lo + hi) >>> 1;
+      const o = this.offsetAt(p, m);
+      if (o === offset) return m;
+      if (o < offset) lo = m + 1;
+      else hi = m - 1;
+    }
+    return null;
+  }
+}
+
+function lowerBound(a: number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+function goneRecord(index: number, offset: number, file: string): IndexedRecord {
+  return {
+    index,
+    offset,
+    file,
+    time: null,
+    level: null,
+    correlationId: null,
+    traceId: null,
+    spanId: null,
+    source: null,
+    message: '(no longer on disk: the file was truncated or replaced)',
+    properties: null,
+    exception: null,
+    lineCount: 1,
+    truncated: false,
+  };
+}
+
+/** The text a filter matches for a live record (ids, level, message, properties, exception). */
+export function recordSearchText(r: LogRecord): string {
+  return [
+    r.level ?? '',
+    r.correlationId ?? '',
+    r.traceId ?? '',
+    r.spanId ?? '',
+    r.message,
+    r.properties ? JSON.stringify(r.properties) : '',
+    r.exception ?? '',
+  ].join(' ');
+}

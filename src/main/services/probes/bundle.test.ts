@@ -1,0 +1,153 @@
+// The support bundle: a config full of secrets leaves none in the zip (extracted with Python's
+// zipfile, which also verifies every CRC), and the zip holds what an engineer needs.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox } from '../../sandbox';
+import { resolveRoot } from '../install/discover';
+import { writeBundle, lastRecords } from './bundle';
+import { redactConfig, redactText, REDACTED } from './redact';
+import { runSweep } from './sweep';
+import { buildZip, crc32 } from './zip';
+import { bundleCommand } from './cli';
+
+const SECRETS = {
+  redisPass: 'r3dis-PASSWORD-x9',
+  pgPass: 'pg-S3cret!word',
+  openai: 'sk-proj-ABCDEFGHIJKLMNOP1234567890abcd',
+  jwtSecret: 'jwt-signing-secret-value-42',
+  apiKeyValue: 'key-0123456789-abcdefghij',
+  token: 'tok_live_98765zyxwv',
+  urlPass: 'u5er-pa55',
+  sas: 'sv=2024&sig=ABCDEFsignature123',
+  nestedKeyVault: 'kv-client-secret-777',
+  longRun: 'Zq8xY2vB7nM4kL1pR6tS9wU3eA5dF0gH',
+};
+
+let root: string;
+let dataRoot: string;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-bundle-'));
+  dataRoot = path.join(root, 'install');
+  createSandbox(dataRoot, { days: 1, projects: 4 });
+  const settings = {
+    Urls: 'http://127.0.0.1:1', // nothing listens: the API probe is quick and unreachable
+    ConnectionStrings: { Default: `Host=db;Database=aura;Username=aura;Password=${SECRETS.pgPass}` },
+    Caching: { UseRedis: false, RedisConnection: `127.0.0.1:6379,password=${SECRETS.redisPass},ssl=false` },
+    Providers: { OpenAI: { Model: 'gpt-4o-mini', Endpoint: 'https://api.openai.com', Value: SECRETS.openai } },
+    Authentication: { RequireAuthentication: true, JwtSecret: SECRETS.jwtSecret, ApiKeyHeaderName: 'X-API-Key', Keys: [SECRETS.apiKeyValue] },
+    Webhook: { Url: `https://ops:${SECRETS.urlPass}@hooks.example.com/aura`, AccessToken: SECRETS.token },
+    Storage: { Blob: `https://acct.blob.core.windows.net/c?${SECRETS.sas}` },
+    KeyVault: { Enabled: false, ClientSecret: SECRETS.nestedKeyVault, Options: { Anything: 'x' } },
+    Misc: { Build: SECRETS.longRun },
+    HealthChecks: { DiskSpaceThresholdGB: 1.0 },
+  };
+  fs.writeFileSync(path.join(dataRoot, 'appsettings.json'), `// Aura settings\n${JSON.stringify(settings, null, 2)}\n`);
+  const day = fs.readdirSync(path.join(dataRoot, 'logs')).filter((n) => n.startsWith('aura-api-')).sort().pop()!;
+  fs.appendFileSync(
+    path.join(dataRoot, 'logs', day),
+    `[2099-01-01 00:00:00.000 +00:00] [WRN] [] [] [] Redis connect to 127.0.0.1:6379,password=${SECRETS.redisPass} failed; retry with ${SECRETS.openai} {"Application":"Aura.Api"}\n`,
+  );
+});
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function extract(zip: string): Map<string, string> {
+  const out = path.join(root, `x-${path.basename(zip)}`);
+  execFileSync('python3', ['-m', 'zipfile', '-e', zip, out]);
+  const files = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.set(path.relative(out, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(out);
+  return files;
+}
+
+describe('support bundle', () => {
+  it('leaves no secret of the config or the logs in any file of the zip', async () => {
+    const install = resolveRoot({ kind: 'manual', dataRoot, source: 'test', useEnv: false }, { env: {} });
+    const sweep = await runSweep(install, { apiTimeoutMs: 500 });
+    const r = writeBundle({ install, sweep, lines: 50, outFile: path.join(root, 'b1.zip') });
+    const files = extract(r.file);
+    expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['manifest.json', 'summary.txt', 'probes.json', 'triage.json', 'db-overview.json', 'install.json', 'config/appsettings.redacted.json']));
+    expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}\.log$/.test(k))).toBe(true);
+    for (const [name, text] of files) {
+      for (const [what, secret] of Object.entries(SECRETS)) {
+        expect({ name, what, leaked: text.includes(secret) }).toEqual({ name, what, leaked: false });
+      }
+    }
+    // What is kept: the shape, harmless values, and the redaction marker where secrets were.
+    const cfg = JSON.parse(files.get('config/appsettings.redacted.json')!);
+    expect(cfg.Caching.RedisConnection).toBe(`127.0.0.1:6379,password=${REDACTED},ssl=false`);
+    expect(cfg.Authentication.RequireAuthentication).toBe(true);
+    expect(cfg.HealthChecks.DiskSpaceThresholdGB).toBe(1);
+    expect(cfg.Providers.OpenAI.Endpoint).toBe('https://api.openai.com');
+    expect(cfg.KeyVault.Options.Anything).toBe(REDACTED);
+    const log = [...files].find(([k]) => k.startsWith('logs/aura-api-'))![1];
+    expect(log).toContain(`password=${REDACTED}`);
+    const db = JSON.parse(files.get('db-overview.json')!);
+    expect(db.journalMode).toBe('wal');
+    expect(db.lastMigration).toBe('20251122175419_AddMissingDatabaseTables');
+    expect(db.tables.find((t: { name: string }) => t.name === 'ProjectStates').rows).toBe(4);
+    expect(JSON.parse(files.get('manifest.json')!).version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(files.get('summary.txt')).toMatch(/Triage: SEV-1 Critical/);
+  });
+
+  it('keeps the last N records of a family, a multi-line record counted once', () => {
+    const dir = path.join(root, 'fam');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+      path.join(dir, 'errors-20250101.log'),
+      ['[2025-01-01 00:00:01.000 +00:00] [ERR] [] [] [] one', '[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two', 'System.Exception: boom', '   at X.Y()', '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three', ''].join('\n'),
+    );
+    const r = lastRecords(dir, 'errors-*.log', 'serilog', 2);
+    expect(r.records).toBe(2);
+    expect(r.text).toBe(['[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two', 'System.Exception: boom', '   at X.Y()', '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three', ''].join('\n'));
+  });
+
+  it('leaves an unparsable appsettings.json out rather than risk a leak', async () => {
+    const bad = path.join(root, 'bad');
+    createSandbox(bad, { days: 1, projects: 1 });
+    fs.writeFileSync(path.join(bad, 'appsettings.json'), `{ "Caching": { "RedisConnection": "h:1,password=${SECRETS.redisPass}" `);
+    const out: string[] = [];
+    const code = await bundleCommand(['--install', bad, '--out', path.join(root, 'b2.zip'), '--lines', '5', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    expect(code).toBe(0);
+    const files = extract(JSON.parse(out.join('\n')).file);
+    expect(files.get('config/appsettings.redacted.json')).toContain('could not be parsed');
+    for (const text of files.values()) expect(text.includes(SECRETS.redisPass)).toBe(false);
+  });
+
+  it('rejects a bad --lines', async () => {
+    const err: string[] = [];
+    expect(await bundleCommand(['--lines', '0'], { out: () => undefined, err: (t) => err.push(t) })).toBe(64);
+    expect(err.join('')).toContain('--lines');
+  });
+});
+
+describe('redaction and zip building blocks', () => {
+  it('redacts by name, by connection-string pair, URL credentials and token shape', () => {
+    expect(redactConfig({ Password: 'x', Nested: { ApiKey: 'y', Port: 5 }, Name: 'ok', Flag: true })).toEqual({ Password: REDACTED, Nested: { ApiKey: REDACTED, Port: 5 }, Name: 'ok', Flag: true });
+    expect(redactText('Server=a;User Id=sa;Password=hunter2;')).toBe(`Server=a;User Id=${REDACTED};Password=${REDACTED};`);
+    expect(redactText('redis://default:pw123@cache:6379')).toBe(`redis://default:${REDACTED}@cache:6379`);
+    // Correlation ids (32 hex) stay readable in logs.
+    expect(redactText('[0d8f6a4c2e1b4d9f7a5c3e1b9d7f5a3c] ok')).toBe('[0d8f6a4c2e1b4d9f7a5c3e1b9d7f5a3c] ok');
+  });
+
+  it('computes the standard CRC-32 and writes an archive Python can list', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    const f = path.join(root, 'z.zip');
+    fs.writeFileSync(f, buildZip([{ name: 'a.txt', data: 'hello' }, { name: 'dir/ü.json', data: '{"x":' + '1,'.repeat(1000) + '1}' }]));
+    const files = extract(f);
+    expect(files.get('a.txt')).toBe('hello');
+    expect(files.get(path.join('dir', 'ü.json'))).toMatch(/^\{"x":1,/);
+  });
+});

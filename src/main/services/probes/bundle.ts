@@ -1,0 +1,188 @@
+// The support bundle: one zip with the probe results, the triage, an aura.db overview, the last N
+// records of each log family, the install's appsettings.json with secrets redacted, and versions.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BundleResult, SweepResult } from '../../../shared/contract/probes';
+import type { InstallCandidate } from '../../../shared/install-types';
+import { isRecordStart } from '../../../shared/serilog';
+import { APP_VERSION } from '../../version';
+import { parseAppSettings } from '../install/appsettings';
+import { LOG_FAMILIES, listFileSet } from '../logs/paths';
+import { openDatabase } from '../store/native';
+import { readHeader } from './db-probe';
+import { redactConfig, redactText } from './redact';
+import { buildZip, type ZipEntry } from './zip';
+
+/** Default number of log records per family. */
+export const DEFAULT_BUNDLE_LINES = 500;
+/** Bytes read from the end of a family's newest file at most (long stack traces included). */
+const LOG_TAIL_BYTES = 4 * 1024 * 1024;
+/** Row counts stop at this many per table: COUNT(*) on a huge table must not stall the bundle. */
+const COUNT_CAP = 100_000;
+const BUSY_TIMEOUT_MS = 500;
+/** Largest stopped-Aura WAL database copied to a temp dir to list its tables. */
+const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The last `n` records (a record = first line + continuation lines) of the newest file of a family. */
+export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): { file: string | null; text: string; records: number } {
+  const files = listFileSet(dir, pattern);
+  const newest = files[files.length - 1];
+  if (!newest) return { file: null, text: '', records: 0 };
+  const p = path.join(dir, newest);
+  const size = fs.statSync(p).size;
+  const take = Math.min(size, LOG_TAIL_BYTES);
+  const buf = Buffer.alloc(take);
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.readSync(fd, buf, 0, take, size - take);
+  } finally {
+    fs.closeSync(fd);
+  }
+  let lines = buf.toString('utf8').split(/\r?\n/);
+  if (take < size) lines = lines.slice(1);
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  let starts = 0;
+  let from = lines.length;
+  for (let i = lines.length - 1; i >= 0 && starts < n; i--) {
+    if (isRecordStart(lines[i], format)) {
+      starts++;
+      from = i;
+    }
+  }
+  return { file: newest, text: lines.slice(from).join('\n') + '\n', records: starts };
+}
+
+export interface DbOverview {
+  path: string;
+  exists: boolean;
+  sizeBytes: number | null;
+  journalMode: string | null;
+  walBytes: number | null;
+  tables: { name: string; rows: number; capped: boolean }[];
+  lastMigration: string | null;
+  error: string | null;
+}
+
+/** Size, journal mode, tables with capped counts and the last EF migration, read-only. */
+export function dbOverview(dbPath: string): DbOverview {
+  const o: DbOverview = { path: dbPath, exists: fs.existsSync(dbPath), sizeBytes: null, journalMode: null, walBytes: null, tables: [], lastMigration: null, error: null };
+  if (!o.exists) return o;
+  try {
+    const header = readHeader(dbPath);
+    if (!header) {
+      o.error = 'not an SQLite database (bad header)';
+      return o;
+    }
+    o.sizeBytes = header.pageCount * header.pageSize;
+    o.journalMode = header.wal ? 'wal' : 'delete';
+    const wal = `${dbPath}-wal`;
+    o.walBytes = fs.existsSync(wal) ? fs.statSync(wal).size : null;
+    // A WAL database without its sidecars (Aura stopped) cannot be opened read-only in place
+    // without SQLite creating -wal/-shm next to it: read a private copy instead.
+    let source = dbPath;
+    let snapshotDir: string | null = null;
+    if (header.wal && !(fs.existsSync(wal) && fs.existsSync(`${dbPath}-shm`))) {
+      if (o.sizeBytes > SNAPSHOT_MAX_BYTES) {
+        o.error = `tables not listed: Aura is not running and aura.db (${Math.round(o.sizeBytes / 1048576)} MB) is too big to copy for a look`;
+        return o;
+      }
+      snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-dbsnap-'));
+      source = path.join(snapshotDir, 'aura.db');
+      fs.copyFileSync(dbPath, source);
+    }
+    const db = openDatabase(source, { readonly: snapshotDir === null, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      db.pragma('query_only = 1');
+      o.sizeBytes = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
+      o.journalMode = String(db.pragma('journal_mode', { simple: true }));
+      const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+      for (const name of names) {
+        const q = `SELECT count(*) FROM (SELECT 1 FROM "${name.replace(/"/g, '""')}" LIMIT ${COUNT_CAP + 1})`;
+        try {
+          const rows = Number(db.prepare(q).pluck().get());
+          o.tables.push({ name, rows: Math.min(rows, COUNT_CAP), capped: rows > COUNT_CAP });
+        } catch (err) {
+          o.tables.push({ name, rows: -1, capped: false });
+          o.error = `${name}: ${(err as Error).message}`;
+        }
+      }
+      if (names.includes('__EFMigrationsHistory')) {
+        o.lastMigration = (db.prepare('SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY "MigrationId" DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
+      }
+    } finally {
+      db.close();
+      if (snapshotDir) fs.rmSync(snapshotDir, { recursive: true, force: true });
+    }
+  } catch (err) {
+    o.error = (err as Error).message;
+  }
+  return o;
+}
+
+function triageText(s: SweepResult): string {
+  const t = s.triage;
+  const lines = [
+    `Aura Ops Console ${APP_VERSION} support bundle, ${new Date(s.startedAt).toISOString()}`,
+    `Install: ${s.installLabel ?? 'none'} (${s.installId ?? '-'})`,
+    `Overall: ${s.overall}`,
+    '',
+    `Triage: ${t.severity} ${t.severityName}, respond ${t.responseTime}`,
+    ...t.suggestions.map((x) => `  ${x.rank}. ${x.runbook} (${x.severity})\n${x.reasons.map((r) => `       - ${r}`).join('\n')}`),
+    '',
+    'Probes:',
+    ...s.results.map((r) => `  [${r.state}] ${r.title}: ${r.summary}\n      $ ${r.shell}`),
+  ];
+  return redactText(lines.join('\n')) + '\n';
+}
+
+export interface BundleInput {
+  install: InstallCandidate | null;
+  sweep: SweepResult;
+  lines?: number;
+  outFile: string;
+}
+
+export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outFile }: BundleInput): BundleResult {
+  const entries: ZipEntry[] = [];
+  const add = (name: string, data: string): void => {
+    entries.push({ name, data });
+  };
+  add('manifest.json', JSON.stringify({ console: 'Aura Ops Console', version: APP_VERSION, createdAt: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`, install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null, linesPerFamily: lines }, null, 2));
+  add('summary.txt', triageText(sweep));
+  add('probes.json', redactText(JSON.stringify({ overall: sweep.overall, startedAt: sweep.startedAt, durationMs: sweep.durationMs, results: sweep.results, signals: sweep.signals }, null, 2)));
+  add('triage.json', redactText(JSON.stringify(sweep.triage, null, 2)));
+  if (install) {
+    add('install.json', redactText(JSON.stringify({ paths: install.paths, facts: install.facts, problems: install.problems }, null, 2)));
+    add('db-overview.json', JSON.stringify(dbOverview(install.paths.dbPath), null, 2));
+    const settingsPath = install.paths.appSettingsPath;
+    if (settingsPath && fs.existsSync(settingsPath)) {
+      const parsed = parseAppSettings(fs.readFileSync(settingsPath, 'utf8'));
+      add(
+        'config/appsettings.redacted.json',
+        parsed.ok
+          ? JSON.stringify(redactConfig(parsed.settings), null, 2)
+          : JSON.stringify({ error: `appsettings.json could not be parsed (${parsed.error}); it is left out so no secret can leak. Fix it and bundle again.` }, null, 2),
+      );
+    }
+    for (const fam of LOG_FAMILIES) {
+      try {
+        const tail = lastRecords(install.paths.logsDir, fam.pattern, fam.format, lines);
+        if (tail.file) add(`logs/${tail.file}`, redactText(tail.text));
+      } catch (err) {
+        add(`logs/${fam.id}.error.txt`, `Could not read the ${fam.label} files: ${(err as Error).message}\n`);
+      }
+    }
+  }
+  const zip = buildZip(entries);
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, zip);
+  fs.renameSync(tmp, outFile);
+  return { file: outFile, bytes: zip.length, entries: entries.map((e) => e.name) };
+}
+
+export function defaultBundleName(now = new Date()): string {
+  const s = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  return `aura-ops-bundle-${s}.zip`;
+}

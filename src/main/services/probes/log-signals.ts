@@ -1,0 +1,200 @@
+// The log probe: error rate over 5 and 15 minutes and the patterns triage needs (locked DB, cache
+// and provider failures, fatal crashes, flood rate), from the newest aura-api-*.log files read
+// backwards within a byte budget, so a log flood cannot make a sweep slow.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
+import { RecordGrouper, isSerilogStart, parseSerilog, type LogRecord } from '../../../shared/serilog';
+import type { InstallCandidate } from '../../../shared/install-types';
+import { HIGH_ERROR_RATE, LOG_FLOOD_LINES_PER_SECOND, MIN_REQUESTS_FOR_RATE, type LogSignals, type LogWindow } from '../../../shared/triage';
+import { listFileSet } from '../logs/paths';
+import { errorRateOf } from '../logs/stats';
+
+/** Bytes of log read per sweep at most: about 15k lines, a few tens of ms to parse. */
+export const LOG_SCAN_BUDGET_BYTES = 2 * 1024 * 1024;
+const MINUTE = 60_000;
+/** Backward step while looking for the window start. */
+const BACK_CHUNK_BYTES = 128 * 1024;
+/** Bytes peeked at a chunk start to find the time of its first whole line. */
+const PEEK_BYTES = 8 * 1024;
+
+const PATTERNS = {
+  dbLocked: /database is locked/i,
+  dbCorrupt: /database disk image is malformed|SQLITE_CORRUPT|SQLite Error 11\b|file is not a database/i,
+  cacheFailures: /^Cache (get|set) failed/i,
+  providerFailures: /^Primary provider .* failed|circuit opened after|Even RuleBased fallback failed|All LLM providers failed/i,
+  slowRequests: /SLOW REQUEST DETECTED|^Slow request/i,
+} as const;
+
+/** Records of the newest aura-api files with time >= since, within the byte budget. */
+export function readRecentRecords(logsDir: string, since: number, budget = LOG_SCAN_BUDGET_BYTES): { records: LogRecord[]; coveredFrom: number; files: string[] } {
+  const names = listFileSet(logsDir, 'aura-api-*.log').reverse();
+  let left = budget;
+  const chunks: LogRecord[][] = [];
+  const used: string[] = [];
+  let coveredFrom = since;
+  for (const name of names) {
+    const p = path.join(logsDir, name);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      continue; // rolled away between listing and stat
+    }
+    if (st.mtimeMs < since) break;
+    // Step back in chunks until a line older than the window (or the budget) is reached.
+    let start = st.size;
+    const fd = fs.openSync(p, 'r');
+    let buf: Buffer;
+    try {
+      while (start > 0 && st.size - start < left) {
+        start = Math.max(0, start - Math.min(BACK_CHUNK_BYTES, left - (st.size - start)));
+        if (start === 0) break;
+        const peek = Buffer.alloc(Math.min(PEEK_BYTES, st.size - start));
+        fs.readSync(fd, peek, 0, peek.length, start);
+        const lines = peek.toString('utf8').split('\n').slice(1);
+        const t = lines.map((l) => (isSerilogStart(l) ? parseSerilog([l]).time : null)).find((x) => x !== null);
+        if (t !== undefined && t !== null && t < since) break;
+      }
+      const take = st.size - start;
+      buf = Buffer.alloc(take);
+      fs.readSync(fd, buf, 0, take, start);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const take = buf.length;
+    left -= take;
+    let text = buf.toString('utf8');
+    let offset = start;
+    if (start > 0) {
+      // Drop the partial first line.
+      const cut = text.indexOf('\n') + 1;
+      offset += Buffer.byteLength(text.slice(0, cut));
+      text = text.slice(cut);
+    }
+    const g = new RecordGrouper('serilog', name);
+    const recs: LogRecord[] = [];
+    for (const line of text.split('\n')) {
+      const at = offset;
+      offset += Buffer.byteLength(line) + 1;
+      if (line === '' || line === '\r') continue;
+      const r = g.push({ text: line.replace(/\r$/, ''), offset: at });
+      if (r) recs.push(r);
+    }
+    const last = g.flush();
+    if (last) recs.push(last);
+    const inWindow = recs.filter((r) => r.time !== null && r.time >= since);
+    chunks.unshift(inWindow);
+    used.unshift(name);
+    const first = recs.find((r) => r.time !== null);
+    if (first && first.time !== null && first.time < since) break; // the window starts inside this file
+    if (start > 0 || left <= 0) {
+      // Budget spent before reaching the window start: say how far back we really saw.
+      coveredFrom = first?.time ?? Date.now();
+      break;
+    }
+  }
+  return { records: chunks.flat(), coveredFrom: Math.max(since, coveredFrom), files: used };
+}
+
+function windowOf(records: LogRecord[], minutes: number, floor: number, coveredFrom: number, now: number): LogWindow {
+  const since = Math.max(now - minutes * MINUTE, floor);
+  const r = errorRateOf(records, since, now);
+  const from = Math.max(since, coveredFrom);
+  const coveredMinutes = Math.max(0, (now - from) / MINUTE);
+  return {
+    minutes,
+    coveredMinutes: Math.round(coveredMinutes * 100) / 100,
+    requests: r.requests,
+    requests5xx: r.requests5xx,
+    rate5xx: r.rate5xx,
+    errors: r.errors,
+    errorsPerMinute: coveredMinutes > 0 ? Math.round((r.errors / coveredMinutes) * 100) / 100 : 0,
+  };
+}
+
+function localYmd(d: Date): string {
+  return `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export interface LogProbeOutput {
+  result: ProbeResult;
+  logs: LogSignals | null;
+}
+
+/**
+ * `floor` (epoch ms) cuts the windows: signals older than it are ignored (e.g. "since my fix").
+ */
+export function probeLogs(install: InstallCandidate, opts: { now?: number; floor?: number } = {}): LogProbeOutput {
+  const t0 = performance.now();
+  const now = opts.now ?? Date.now();
+  const floor = opts.floor ?? 0;
+  const dir = install.paths.logsDir;
+  const shell = `tail -n 100 "${path.join(dir, 'errors-')}$(date +%Y%m%d).log"`;
+  const details: ProbeDetail[] = [];
+  const done = (state: ProbeState, value: number | null, summary: string, logs: LogSignals | null): LogProbeOutput => ({
+    result: { id: 'logs', title: 'Log error rate', state, value, unit: '% 5xx', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },
+    logs,
+  });
+  if (!fs.existsSync(dir)) return done('not-configured', null, `No logs folder at ${dir}: Aura writes it once it runs; if AURA_LOGS_PATH points elsewhere set the logs override.`, null);
+  const since15 = Math.max(now - 15 * MINUTE, floor);
+  let read: ReturnType<typeof readRecentRecords>;
+  try {
+    read = readRecentRecords(dir, since15);
+  } catch (err) {
+    return done('unknown', null, `Cannot read the logs in ${dir}: ${(err as Error).message}`, null);
+  }
+  const { records, coveredFrom } = read;
+  const m5 = windowOf(records, 5, floor, coveredFrom, now);
+  const m15 = windowOf(records, 15, floor, coveredFrom, now);
+  const since5 = Math.max(now - 5 * MINUTE, floor);
+  const recent = records.filter((r) => r.time !== null && r.time >= since5 && r.time <= now);
+  const count = (re: RegExp): number => recent.filter((r) => re.test(r.message) || (r.exception !== null && re.test(r.exception))).length;
+  const fatals = recent.filter((r) => r.level === 'FTL');
+  const perSecFrom = Math.max(now - MINUTE, coveredFrom, floor);
+  const lastMinute = records.filter((r) => r.time !== null && r.time >= perSecFrom && r.time <= now).length;
+  const linesPerSecond = Math.round((lastMinute / Math.max(1, (now - perSecFrom) / 1000)) * 10) / 10;
+  const today = localYmd(new Date(now));
+  const sizeRollsToday = listFileSet(dir, `aura-api-${today}_*.log`).length;
+  const logs: LogSignals = {
+    m5,
+    m15,
+    fatal: fatals.length,
+    dbLocked: count(PATTERNS.dbLocked),
+    dbCorrupt: count(PATTERNS.dbCorrupt),
+    cacheFailures: count(PATTERNS.cacheFailures),
+    providerFailures: count(PATTERNS.providerFailures),
+    slowRequests: count(PATTERNS.slowRequests),
+    linesPerSecond,
+    sizeRollsToday,
+    lastFatal: fatals.length ? fatals[fatals.length - 1].message.slice(0, 200) : null,
+  };
+  const rate = (w: LogWindow): string => (w.rate5xx === null ? 'no requests' : `${(w.rate5xx * 100).toFixed(1)}% 5xx of ${w.requests}`);
+  details.push(
+    { label: 'Last 5 min', value: `${rate(m5)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}` },
+    { label: 'Last 15 min', value: `${rate(m15)}, ${m15.errors} ERR/FTL (${m15.errorsPerMinute}/min)${m15.coveredMinutes < 15 ? `, read back ${m15.coveredMinutes} min` : ''}` },
+    { label: 'Volume', value: `${linesPerSecond} lines/s, ${sizeRollsToday} size rolls today`, state: linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? 'degraded' : 'ok' },
+  );
+  const named: [string, number][] = [
+    ['"database is locked"', logs.dbLocked],
+    ['corruption errors', logs.dbCorrupt],
+    ['cache failures', logs.cacheFailures],
+    ['provider failures', logs.providerFailures],
+    ['slow requests', logs.slowRequests],
+    ['fatal (FTL)', logs.fatal],
+  ];
+  for (const [label, n] of named) if (n > 0) details.push({ label, value: `${n} in 5 min`, state: 'degraded' });
+  details.push({ label: 'Files read', value: read.files.join(', ') || 'none in the window' });
+
+  const high = m5.rate5xx !== null && m5.requests >= MIN_REQUESTS_FOR_RATE && m5.rate5xx > HIGH_ERROR_RATE;
+  const noisy = named.some(([, n]) => n > 0) || m5.requests5xx > 0 || linesPerSecond > LOG_FLOOD_LINES_PER_SECOND;
+  const state: ProbeState = high || logs.dbCorrupt > 0 ? 'unhealthy' : noisy ? 'degraded' : 'ok';
+  const value = m5.rate5xx === null ? null : Math.round(m5.rate5xx * 1000) / 10;
+  const extra = named.filter(([, n]) => n > 0).map(([l, n]) => `${n} ${l}`);
+  const summary =
+    `${rate(m5)} in 5 min, ${m5.errors} ERR/FTL` +
+    (extra.length ? `; ${extra.join(', ')}` : '') +
+    (linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? `; flooding at ${Math.round(linesPerSecond)} lines/s` : '') +
+    (high ? '. Above the 5% line: see High Error Rates.' : '.');
+  return done(state, value, summary, logs);
+}

@@ -1,0 +1,165 @@
+// The probes service: a sweep scheduler (configurable interval, pause, refresh now) over the
+// attached install, history in ops.db, `probes:update` pushed only when something changed, and
+// the triage and support bundle of the latest sweep.
+import path from 'node:path';
+import type { BundleResult, HistoryPoint, ProbeConfig, ProbeId, ProbeState, SweepResult } from '../../../shared/contract/probes';
+import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../../shared/contract/probes';
+import type { TriageResult } from '../../../shared/triage';
+import type { ServiceContext } from '../context';
+import type { OpsStore } from '../store/store';
+import { defaultBundleName, writeBundle } from './bundle';
+import { runSweep, type SweepOptions } from './sweep';
+
+/** Default sweep interval: often enough to see a change within a quarter minute, cheap enough to forget. */
+export const DEFAULT_INTERVAL_MS = 15_000;
+/** History kept per probe; older rows are pruned after each sweep. */
+export const HISTORY_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** Points returned for one sparkline at most (evenly thinned). */
+export const HISTORY_MAX_POINTS = 500;
+/** A first sweep this soon after start, so the dashboard is never empty for a whole interval. */
+const FIRST_SWEEP_DELAY_MS = 250;
+const KEY_CONFIG = 'probes.config';
+
+export interface ProbesServiceOptions {
+  /** Start the scheduler (default true); tests and the CLI sweep by hand. */
+  autoStart?: boolean;
+  sweep?: SweepOptions;
+}
+
+/**
+ * What decides "changed": the install, each probe's state and the triage (severity and matched
+ * rules). Values and wording that move every sweep (latency, bytes) are not a change; the panel
+ * reads them with probes:latest on its own refresh.
+ */
+function signature(s: SweepResult): string {
+  return JSON.stringify([s.installId, s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.matches.map((m) => m.ruleId)]);
+}
+
+export class ProbesService {
+  private latestSweep: SweepResult | null = null;
+  private lastSignature: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<SweepResult> | null = null;
+  private intervalMs: number;
+  private paused: boolean;
+  private nextAt: number | null = null;
+  private disposed = false;
+  private readonly insert;
+  private readonly prune;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly store: OpsStore,
+    private readonly opts: ProbesServiceOptions = {},
+  ) {
+    const saved = store.getSetting<{ intervalMs?: number; paused?: boolean }>(KEY_CONFIG) ?? {};
+    const iv = saved.intervalMs;
+    this.intervalMs = typeof iv === 'number' && iv >= MIN_INTERVAL_MS && iv <= MAX_INTERVAL_MS ? iv : DEFAULT_INTERVAL_MS;
+    this.paused = saved.paused === true;
+    this.insert = store.db.prepare('INSERT INTO probe_history (probe, at, state, value, detail) VALUES (?, ?, ?, ?, ?)');
+    this.prune = store.db.prepare('DELETE FROM probe_history WHERE probe = ? AND at < ?');
+    ctx.onDispose(() => this.dispose());
+    if (opts.autoStart !== false && !this.paused) this.schedule(FIRST_SWEEP_DELAY_MS);
+  }
+
+  /** Start the scheduler when it was created with autoStart: false (hosts do, tests do not). */
+  start(): void {
+    if (!this.paused && !this.disposed && !this.timer) this.schedule(FIRST_SWEEP_DELAY_MS);
+  }
+
+  /** Run every probe now; concurrent callers share one sweep. Resets the scheduler's clock. */
+  sweep(extra: SweepOptions = {}): Promise<SweepResult> {
+    if (this.running) return this.running;
+    const run = (async () => {
+      try {
+        const result = await runSweep(this.ctx.getInstall(), { ...this.opts.sweep, ...extra });
+        if (this.disposed) return result;
+        if (result.installId !== null) this.record(result);
+        this.latestSweep = result;
+        const sig = signature(result);
+        if (sig !== this.lastSignature) {
+          this.lastSignature = sig;
+          this.ctx.emit('probes:update', result);
+        }
+        return result;
+      } finally {
+        this.running = null;
+        if (!this.paused && !this.disposed && this.opts.autoStart !== false) this.schedule(this.intervalMs);
+      }
+    })();
+    this.running = run;
+    return run;
+  }
+
+  latest(): SweepResult | null {
+    return this.latestSweep;
+  }
+
+  async triage(): Promise<TriageResult> {
+    return (this.latestSweep ?? (await this.sweep())).triage;
+  }
+
+  history(probe: ProbeId, minutes: number, now = Date.now()): HistoryPoint[] {
+    const rows = this.store.db
+      .prepare('SELECT at, state, value FROM probe_history WHERE probe = ? AND at >= ? ORDER BY at')
+      .all(probe, now - minutes * 60_000) as { at: number; state: ProbeState; value: number | null }[];
+    if (rows.length <= HISTORY_MAX_POINTS) return rows;
+    const step = rows.length / HISTORY_MAX_POINTS;
+    const out: HistoryPoint[] = [];
+    for (let i = 0; i < HISTORY_MAX_POINTS; i++) out.push(rows[Math.floor(i * step)]);
+    out[out.length - 1] = rows[rows.length - 1];
+    return out;
+  }
+
+  config(p: { intervalMs?: number; paused?: boolean } = {}): ProbeConfig {
+    if (p.intervalMs !== undefined) this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, p.intervalMs));
+    if (p.paused !== undefined) this.paused = p.paused;
+    if (p.intervalMs !== undefined || p.paused !== undefined) {
+      this.store.setSetting(KEY_CONFIG, { intervalMs: this.intervalMs, paused: this.paused });
+      this.clearTimer();
+      if (!this.paused && !this.running && this.opts.autoStart !== false) this.schedule(this.intervalMs);
+    }
+    return { intervalMs: this.intervalMs, paused: this.paused, nextAt: this.paused ? null : this.nextAt };
+  }
+
+  async bundle(p: { lines: number; outFile?: string }): Promise<BundleResult> {
+    const sweep = this.latestSweep && Date.now() - this.latestSweep.startedAt < this.intervalMs ? this.latestSweep : await this.sweep();
+    const outFile = p.outFile ?? path.join(this.ctx.dataDir, 'bundles', defaultBundleName());
+    return writeBundle({ install: this.ctx.getInstall(), sweep, lines: p.lines, outFile });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clearTimer();
+  }
+
+  private record(s: SweepResult): void {
+    const tx = this.store.db.transaction(() => {
+      for (const r of s.results) {
+        this.insert.run(r.id, r.checkedAt, r.state, r.value, r.summary.slice(0, 500));
+        this.prune.run(r.id, s.startedAt - HISTORY_RETENTION_MS);
+      }
+    });
+    tx();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.nextAt = null;
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    this.nextAt = Date.now() + ms;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.sweep().catch((err: unknown) => {
+        // A sweep never throws for a probe failure (those are results); this is a bug or a closed store.
+        // sweep()'s finally has already scheduled the next run.
+        process.stderr.write(`aura-ops: probe sweep failed: ${(err as Error).message}\n`);
+      });
+    }, ms);
+    this.timer.unref?.();
+  }
+}

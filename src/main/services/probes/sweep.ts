@@ -1,0 +1,83 @@
+// One sweep: every probe of an install in parallel (each with its own hard timeout), the signals
+// triage reads, the triage itself and the overall verdict. Used by the service, the CLI and bench.
+import type { OverallState, ProbeResult, SweepResult } from '../../../shared/contract/probes';
+import type { InstallCandidate } from '../../../shared/install-types';
+import { emptySignals, triage, type TriageSignals } from '../../../shared/triage';
+import { API_TIMEOUT_MS, probeApi } from './api-probe';
+import { probeDatabase } from './db-probe';
+import { probeLogs } from './log-signals';
+import { probeRedis, REDIS_TIMEOUT_MS } from './redis-probe';
+import { isAuraProcess, probeDisk, probeMemory, probeProcesses } from './system-probes';
+
+export interface SweepOptions {
+  /** Ignore log signals older than this (epoch ms), e.g. "since the fix was applied". */
+  logsSince?: number;
+  apiTimeoutMs?: number;
+  redisTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const NOT_ATTACHED = 'No Aura install is attached: attach one in the Install panel, or pass --install DIR.';
+
+/** The verdict behind `aura-ops check`'s exit code. */
+export function overallOf(results: ProbeResult[]): OverallState {
+  const api = results.find((r) => r.id === 'api');
+  if (api?.state === 'unreachable') return 'unreachable';
+  if (results.some((r) => r.state === 'unhealthy')) return 'unhealthy';
+  if (results.some((r) => r.state === 'degraded' || r.state === 'unreachable')) return 'degraded';
+  return 'healthy';
+}
+
+function placeholder(id: ProbeResult['id'], title: string, shell: string): ProbeResult {
+  return { id, title, state: 'not-configured', value: null, summary: NOT_ATTACHED, details: [], checkedAt: Date.now(), durationMs: 0, shell };
+}
+
+export async function runSweep(install: InstallCandidate | null, opts: SweepOptions = {}): Promise<SweepResult> {
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  if (!install) {
+    const signals = emptySignals();
+    const results: ProbeResult[] = [
+      placeholder('api', 'Aura API', 'curl -s http://127.0.0.1:5005/health/ready'),
+      placeholder('redis', 'Redis cache', 'redis-cli ping'),
+      placeholder('disk', 'Disk space', 'df -h'),
+      placeholder('memory', 'Memory', 'free -h'),
+      placeholder('processes', 'Processes', 'ps aux | grep -E "(dotnet|node|redis|ffmpeg)"'),
+      placeholder('database', 'aura.db', 'sqlite3 -readonly aura.db "PRAGMA quick_check;"'),
+      placeholder('logs', 'Log error rate', 'tail -n 100 logs/errors-$(date +%Y%m%d).log'),
+    ];
+    return { installId: null, installLabel: null, startedAt, durationMs: Math.round(performance.now() - t0), overall: 'healthy', results, signals, triage: triage(signals) };
+  }
+  // The network probes run concurrently; the synchronous file probes run while they wait.
+  const apiP = probeApi(install.paths.apiUrl, opts.apiTimeoutMs ?? API_TIMEOUT_MS);
+  const redisP = probeRedis(install, opts.redisTimeoutMs ?? REDIS_TIMEOUT_MS, opts.env);
+  const procP = probeProcesses();
+  const disk = probeDisk(install);
+  const db = probeDatabase(install);
+  const logs = probeLogs(install, { floor: opts.logsSince });
+  const [api, redis, procs] = await Promise.all([apiP, redisP, procP]);
+  const memCheck = api.api.checks.find((c) => c.name === 'Memory');
+  const reported = typeof memCheck?.data.working_set_mb === 'number' ? memCheck.data.working_set_mb : null;
+  const memory = probeMemory(procs.procs.filter(isAuraProcess), reported);
+  const results = [api.result, redis.result, disk, memory.result, procs.result, db.result, logs.result];
+  const diskFree = disk.value;
+  const signals: TriageSignals = {
+    installed: true,
+    api: api.api,
+    redis: redis.redis,
+    disk: { minFreeGb: diskFree, path: disk.details.find((d) => d.state && d.state !== 'ok')?.label ?? null },
+    memory: { auraWorkingSetMb: memory.auraWorkingSetMb },
+    database: db.database,
+    logs: logs.logs,
+  };
+  return {
+    installId: install.id,
+    installLabel: install.label,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    overall: overallOf(results),
+    results,
+    signals,
+    triage: triage(signals),
+  };
+}

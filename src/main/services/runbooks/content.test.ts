@@ -1,0 +1,128 @@
+// The bundled runbook library (resources/runbooks) is true and tested: it lints clean, every
+// runbook has at least three checked read-only steps, and those steps pass against the sandbox in
+// the scenario each runbook is about (one sandbox, switched from scenario to scenario).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioName } from '../../../shared/contract/sandbox';
+import type { InstallPaths } from '../../../shared/install-types';
+import { variablesFromInstall } from '../../../shared/runbooks/variables';
+import { createSandbox, startSandbox, type SandboxHandle } from '../../sandbox';
+import { resolveRoot } from '../install/discover';
+import { RunbookLibrary } from './library';
+import { createAuraOpsShim, formatResults, FAILING_STATUSES, loadRunbooks, planSteps, testRunbooks, type LoadedRunbook } from './test-runner';
+
+const REPO = path.resolve(__dirname, '../../../..');
+const RUNBOOKS_DIR = path.join(REPO, 'resources', 'runbooks');
+/** A scenario's symptoms reach the logs within a few job/traffic ticks (1 s each); poll up to this. */
+const SETTLE_MS = 20_000;
+/** The handbook's runbooks and the sandbox state each one's checks describe (issue 9). */
+const PLAN: [ScenarioName, string[]][] = [
+  ['healthy', ['README.md', 'deployment.md', 'backup-and-restore.md', 'monitoring.md', 'performance-tuning.md', 'log-management.md', 'database-maintenance.md', 'dependency-updates.md']],
+  ['error-spike', ['high-error-rates.md']],
+  ['slow-db', ['service-degradation.md']],
+  ['api-hang', ['service-degradation.md']],
+  ['db-locked', ['database-issues.md']],
+  ['db-corrupt', ['database-issues.md']],
+  ['provider-outage', ['provider-failures.md']],
+  ['redis-down', ['cache-management.md']],
+];
+const TWELVE = [
+  'deployment.md', 'backup-and-restore.md', 'monitoring.md', 'performance-tuning.md',
+  'service-degradation.md', 'high-error-rates.md', 'database-issues.md', 'provider-failures.md',
+  'log-management.md', 'database-maintenance.md', 'cache-management.md', 'dependency-updates.md',
+];
+const MIN_CHECKED_STEPS = 3;
+
+/** Install paths shaped like an attached install with Redis configured (every variable fillable). */
+function fakePaths(): InstallPaths {
+  return {
+    dataRoot: '/data',
+    logsDir: '/data/logs',
+    dbPath: '/data/aura.db',
+    appSettingsPath: '/data/appsettings.json',
+    apiUrl: 'http://127.0.0.1:5005',
+    tempDir: '/data/Temp',
+    redis: { enabled: true, connection: '127.0.0.1:6379', host: '127.0.0.1', port: 6379, hasPassword: false },
+  };
+}
+
+describe('the bundled runbook library', () => {
+  it('has the handbook index and its twelve runbooks, each linked from the index', () => {
+    const files = fs.readdirSync(RUNBOOKS_DIR).filter((f) => f.endsWith('.md')).sort();
+    expect(files).toEqual(['README.md', ...TWELVE].sort());
+    const index = fs.readFileSync(path.join(RUNBOOKS_DIR, 'README.md'), 'utf8');
+    for (const f of TWELVE) expect(index).toContain(`](./${f})`);
+  });
+
+  it('lints without errors', () => {
+    const lib = new RunbookLibrary({ bundledDir: null, folders: [RUNBOOKS_DIR] });
+    const errors = lib.lintAll().flatMap((e) => e.problems.filter((p) => p.severity === 'error').map((p) => `${path.basename(p.file)}:${p.line} ${p.rule} ${p.message}`));
+    expect(errors).toEqual([]);
+  });
+
+  it('declares in front matter the scenarios the plan tests it under', () => {
+    const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date()));
+    for (const r of runbooks) {
+      const expected = PLAN.filter(([, files]) => files.includes(path.basename(r.path))).map(([s]) => s);
+      expect({ file: path.basename(r.path), scenarios: r.scenarios }).toEqual({ file: path.basename(r.path), scenarios: expected });
+    }
+  });
+
+  it(`gives every runbook at least ${MIN_CHECKED_STEPS} checked read-only steps in each of its scenarios`, () => {
+    const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date()));
+    for (const r of runbooks) {
+      for (const scenario of r.scenarios) {
+        const plan = planSteps(r, scenario);
+        const problems = plan.filter((p) => p.decided && FAILING_STATUSES.includes(p.decided.status)).map((p) => `${p.step.id}: ${p.decided?.reasons.join('; ')}`);
+        expect(problems, `${path.basename(r.path)} in ${scenario}`).toEqual([]);
+        const runnable = plan.filter((p) => p.decided === null).length;
+        expect(runnable, `${path.basename(r.path)} in ${scenario}`).toBeGreaterThanOrEqual(MIN_CHECKED_STEPS);
+      }
+    }
+  });
+});
+
+describe('the runbooks against the sandbox', () => {
+  let dir: string;
+  let sandbox: SandboxHandle | null = null;
+  let shim: { dir: string; cleanup(): void } | null = null;
+  let paths: InstallPaths;
+  let runbooks: LoadedRunbook[];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-content-'));
+    createSandbox(path.join(dir, 'aura'), { days: 2 });
+    sandbox = await startSandbox(path.join(dir, 'aura'), { port: 0, scenario: 'healthy' });
+    // Resolved after the start: the sandbox writes its port and Redis address into appsettings.json.
+    paths = resolveRoot({ kind: 'manual', dataRoot: sandbox.dir, source: 'test', useEnv: false }, { env: {} }).paths;
+    runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(paths, new Date()));
+    // `aura-ops` in steps runs this checkout's CLI from source (no build needed for the test).
+    shim = createAuraOpsShim([process.execPath, require.resolve('tsx/cli'), path.join(REPO, 'src', 'main', 'cli.ts')]);
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    shim?.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes every checked step of each runbook in its scenario', async () => {
+    expect(paths.redis.host, 'redis-server must be installed for the Cache Management checks').not.toBeNull();
+    const failures: string[] = [];
+    for (const [scenario, files] of PLAN) {
+      await sandbox?.setScenario(scenario);
+      const selected = runbooks.filter((r) => files.includes(path.basename(r.path)));
+      expect(selected).toHaveLength(files.length);
+      const results = await testRunbooks(selected, { paths, scenario, shimDir: shim?.dir ?? null, settleMs: SETTLE_MS });
+      const failed = results.filter((r) => r.status !== 'pass' && r.status !== 'skipped-scenario');
+      if (failed.length > 0) failures.push(`${scenario}:\n${formatResults(failed)}`);
+      for (const f of files) {
+        const passed = results.filter((r) => r.status === 'pass' && r.file.endsWith(f)).length;
+        if (passed < MIN_CHECKED_STEPS) failures.push(`${scenario}: ${f} passed only ${passed} checked step(s)`);
+      }
+    }
+    expect(failures.join('\n')).toBe('');
+  }, 150_000);
+});

@@ -1,0 +1,504 @@
+// One pty session: output batched in short windows, ack-based flow control (pause the pty when the
+// renderer falls behind), a bounded replay buffer for reattaching, and shell-integration tracking
+// that turns OSC 633 marks into "command finished" records.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { IPty } from 'node-pty';
+import type { TerminalCommandFinished, TerminalSessionInfo } from '../../../shared/contract/terminal';
+import { OpsError } from '../../../shared/errors';
+import { ShellIntegrationParser, stripAnsi, unescapeField } from './shell-integration';
+
+export interface SessionTunables {
+  /** Output collected for this long is sent as one event (VS Code uses 5 ms). */
+  batchMs: number;
+  /** A batch this large is sent at once, so one event never holds megabytes and flow control stays tight. */
+  maxBatchChars: number;
+  /** Pause the pty when this many emitted chars are not yet acknowledged by the renderer. */
+  highWatermark: number;
+  /** Resume it once the unacknowledged count falls below this. */
+  lowWatermark: number;
+  /** Output kept for replay on reattach. */
+  replayLimitChars: number;
+  /** After SIGHUP, wait this long before SIGKILL of the shell and its children. */
+  killGraceMs: number;
+}
+
+export const DEFAULT_TUNABLES: SessionTunables = {
+  batchMs: 5,
+  maxBatchChars: 64 * 1024,
+  highWatermark: 100_000,
+  lowWatermark: 5_000,
+  replayLimitChars: 512 * 1024,
+  killGraceMs: 2_000,
+};
+
+/** Raw output kept per running command; stripped and cut to the excerpt size when it finishes. */
+const EXCERPT_RAW_CHARS = 16 * 1024;
+/** The command-finished excerpt: the last ~4 KB of plain text. */
+const EXCERPT_CHARS = 4 * 1024;
+
+export interface SessionEvents {
+  data(sessionId: string, data: string, offset: number): void;
+  exit(sessionId: string, exitCode: number | null, signal: number | null): void;
+  commandFinished(record: TerminalCommandFinished): void;
+  changed(): void;
+}
+
+/** Bounded list of output chunks, trimmed from the front by total char count. */
+class ReplayBuffer {
+  private chunks: string[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly limit: number) {}
+
+  push(data: string): void {
+    if (data.length >= this.limit) {
+      this.chunks = [data.slice(data.length - this.limit)];
+      this.size = this.limit;
+      this.truncated = true;
+      return;
+    }
+    this.chunks.push(data);
+    this.size += data.length;
+    while (this.size > this.limit && this.chunks.length) {
+      const first = this.chunks[0];
+      const over = this.size - this.limit;
+      if (first.length <= over) {
+        this.chunks.shift();
+        this.size -= first.length;
+      } else {
+        this.chunks[0] = first.slice(over);
+        this.size -= over;
+      }
+      this.truncated = true;
+    }
+  }
+
+  /** The retained output; when older output was dropped, starts at a line boundary. */
+  text(): string {
+    const all = this.chunks.join('');
+    this.chunks = [all];
+    if (!this.truncated) return all;
+    const nl = all.indexOf('\n');
+    return nl >= 0 && nl < 4096 ? all.slice(nl + 1) : all;
+  }
+
+  get chars(): number {
+    return this.size;
+  }
+}
+
+/** Pids of all descendants of `pid` (Linux /proc); empty elsewhere. */
+export function descendants(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return []; // no /proc (macOS, Windows): only the shell itself is signalled
+  }
+  const children = new Map<number, number[]>();
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended while we looked
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(e));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.shift() as number;
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+/** True while `pid` exists and is not a zombie waiting to be reaped. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: kill(0) is all we know
+  }
+}
+
+export interface SessionSpawn {
+  pty: IPty;
+  shell: string;
+  cwd: string;
+  cols: number;
+  rows: number;
+  integration: boolean;
+  nonce: string;
+}
+
+export class TerminalSession {
+  title: string;
+  readonly createdAt = new Date().toISOString();
+  shell = '';
+  cwd = '';
+  cols = 80;
+  rows = 24;
+  status: 'running' | 'exited' = 'running';
+  exitCode: number | null = null;
+  signal: number | null = null;
+  removed = false;
+
+  private pty: IPty | null = null;
+  private nonce = '';
+  private integrationInjected = false;
+  private parser = new ShellIntegrationParser();
+  private batch: string[] = [];
+  private batchLen = 0;
+  private batchTimer: NodeJS.Timeout | null = null;
+  private offset = 0;
+  private replay: ReplayBuffer;
+  private unacked = 0;
+  private paused = false;
+  private killTimer: NodeJS.Timeout | null = null;
+  /** Pids to SIGKILL when the kill grace ends (the shell and what ran under it). */
+  private killList: number[] = [];
+
+  // Shell-integration state.
+  integration = false;
+  private state: 'idle' | 'prompt' | 'running' = 'idle';
+  currentCommand: string | null = null;
+  private commandLine: string | null = null;
+  private startedAt = 0;
+  private commandCwd: string | null = null;
+  lastCwd: string | null = null;
+  private excerpt = '';
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly id: string,
+    title: string,
+    private readonly tun: SessionTunables,
+    private readonly events: SessionEvents,
+  ) {
+    this.title = title;
+    this.replay = new ReplayBuffer(tun.replayLimitChars);
+  }
+
+  /** Attaches a freshly spawned pty (first start or restart in place). */
+  attach(s: SessionSpawn): void {
+    this.pty = s.pty;
+    this.shell = s.shell;
+    this.cwd = s.cwd;
+    this.cols = s.cols;
+    this.rows = s.rows;
+    this.nonce = s.nonce;
+    this.integrationInjected = s.integration;
+    this.status = 'running';
+    this.exitCode = null;
+    this.signal = null;
+    this.integration = false;
+    this.state = 'idle';
+    this.currentCommand = null;
+    this.commandLine = null;
+    this.unacked = 0;
+    this.paused = false;
+    this.parser = new ShellIntegrationParser();
+    const pty = s.pty;
+    pty.onData((d) => {
+      if (this.pty === pty) this.onOutput(d);
+    });
+    pty.onExit(({ exitCode, signal }) => {
+      if (this.pty === pty) this.onExit(exitCode, signal ?? null);
+    });
+  }
+
+  info(): TerminalSessionInfo {
+    const busy =
+      this.status === 'running' &&
+      (this.state === 'running' ||
+        (!this.integration && this.pty !== null && descendants(this.pty.pid).length > 0));
+    return {
+      id: this.id,
+      title: this.title,
+      shell: this.shell,
+      cwd: this.cwd,
+      pid: this.status === 'running' && this.pty ? this.pty.pid : null,
+      cols: this.cols,
+      rows: this.rows,
+      status: this.status,
+      exitCode: this.exitCode,
+      signal: this.signal,
+      integration: this.integration,
+      busy,
+      currentCommand: this.state === 'running' ? this.currentCommand : null,
+      lastCwd: this.lastCwd,
+      createdAt: this.createdAt,
+    };
+  }
+
+  get bracketedPaste(): boolean {
+    return this.parser.bracketedPaste;
+  }
+
+  get isRunningCommand(): boolean {
+    return this.state === 'running';
+  }
+
+  get flow(): { unacked: number; paused: boolean } {
+    return { unacked: this.unacked, paused: this.paused };
+  }
+
+  private livePty(): IPty {
+    if (this.status !== 'running' || !this.pty) {
+      throw new OpsError(
+        'unavailable',
+        `Terminal "${this.title}" has exited; restart it or open a new terminal.`,
+      );
+    }
+    return this.pty;
+  }
+
+  write(data: string): number {
+    this.livePty().write(data);
+    return data.length;
+  }
+
+  resize(cols: number, rows: number): void {
+    this.livePty().resize(cols, rows);
+    this.cols = cols;
+    this.rows = rows;
+  }
+
+  ack(chars: number): { unacked: number; paused: boolean } {
+    this.unacked = Math.max(0, this.unacked - chars);
+    if (this.paused && this.unacked < this.tun.lowWatermark) this.resumePty();
+    return this.flow;
+  }
+
+  /** A renderer (re)attaches: it gets the retained buffer, and flow control starts over for it. */
+  takeReplay(): { data: string; endOffset: number; truncated: boolean } {
+    this.flush();
+    const data = this.replay.text();
+    this.unacked = 0;
+    if (this.paused) this.resumePty();
+    return { data, endOffset: this.offset, truncated: this.replay.truncated };
+  }
+
+  get replayChars(): number {
+    return this.replay.chars;
+  }
+
+  /** Resolves once the shell shows its first prompt (or after `timeoutMs` for shells without hooks). */
+  waitReady(timeoutMs: number): Promise<void> {
+    if (this.state === 'prompt' || this.status !== 'running') return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, this.integrationInjected ? timeoutMs : Math.min(timeoutMs, 300));
+      const waiter = (): void => done();
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.readyWaiters.push(waiter);
+    });
+  }
+
+  kill(): void {
+    if (this.status !== 'running' || !this.pty) return;
+    const pid = this.pty.pid;
+    const kids = descendants(pid);
+    try {
+      this.pty.kill('SIGHUP');
+    } catch (err) {
+      throw new OpsError('internal', `Could not stop terminal "${this.title}": ${(err as Error).message}`);
+    }
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killList = [pid, ...kids];
+    this.killTimer = setTimeout(() => this.killLeftovers(), this.tun.killGraceMs);
+    this.killTimer.unref();
+  }
+
+  private killLeftovers(): void {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer = null;
+    const pids = [
+      ...this.killList,
+      ...(this.pty && this.status === 'running' ? [this.pty.pid, ...descendants(this.pty.pid)] : []),
+    ];
+    this.killList = [];
+    for (const p of new Set(pids)) {
+      if (alive(p)) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // it exited between the check and the signal: nothing left to stop
+        }
+      }
+    }
+  }
+
+  /** Immediate SIGKILL of the shell and everything under it (host shutdown). */
+  destroy(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    this.killLeftovers();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private onOutput(d: string): void {
+    let finished: TerminalCommandFinished | null = null;
+    let changed = false;
+    for (const piece of this.parser.feed(d)) {
+      if (piece.kind === 'text') {
+        if (this.state === 'running') this.addExcerpt(piece.text);
+        continue;
+      }
+      const r = this.onMark(piece.code, piece.args);
+      if (r === 'changed') changed = true;
+      else if (r) {
+        finished = r;
+        changed = true;
+      }
+    }
+    this.batch.push(d);
+    this.batchLen += d.length;
+    // Output waiting in the batch counts as unacknowledged too, so the pause is not one batch late.
+    if (!this.paused && this.unacked + this.batchLen > this.tun.highWatermark && this.pty) {
+      this.paused = true;
+      this.pty.pause();
+    }
+    if (finished || this.batchLen >= this.tun.maxBatchChars) this.flush();
+    else if (!this.batchTimer) this.batchTimer = setTimeout(() => this.flush(), this.tun.batchMs);
+    if (finished) this.events.commandFinished(finished);
+    if (changed) this.events.changed();
+  }
+
+  private onMark(code: string, args: string[]): TerminalCommandFinished | 'changed' | null {
+    switch (code) {
+      case 'A':
+        return null;
+      case 'B': {
+        const first = !this.integration;
+        this.integration = true;
+        if (this.state !== 'running') this.state = 'prompt';
+        const waiters = this.readyWaiters.splice(0);
+        for (const w of waiters) w();
+        return first ? 'changed' : null;
+      }
+      case 'E':
+        // The nonce proves the line came from our hook, not from output that imitates it.
+        if (args.length >= 2 && args[args.length - 1] === this.nonce) {
+          this.commandLine = unescapeField(args.slice(0, -1).join(';'));
+        }
+        return null;
+      case 'C':
+        this.state = 'running';
+        this.startedAt = Date.now();
+        this.commandCwd = this.lastCwd;
+        this.currentCommand = this.commandLine ?? '';
+        this.commandLine = null;
+        this.excerpt = '';
+        return 'changed';
+      case 'D': {
+        if (this.state !== 'running') return null;
+        const code = args[0] !== undefined && /^-?\d+$/.test(args[0]) ? Number(args[0]) : null;
+        return this.finishCommand(code);
+      }
+      case 'P': {
+        const kv = args.join(';');
+        if (kv.startsWith('Cwd=')) this.lastCwd = unescapeField(kv.slice(4));
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private finishCommand(exitCode: number | null): TerminalCommandFinished {
+    const ended = Date.now();
+    const plain = stripAnsi(this.excerpt);
+    const record: TerminalCommandFinished = {
+      sessionId: this.id,
+      command: this.currentCommand ?? '',
+      exitCode,
+      cwd: this.commandCwd,
+      startedAt: new Date(this.startedAt).toISOString(),
+      endedAt: new Date(ended).toISOString(),
+      durationMs: ended - this.startedAt,
+      outputExcerpt: plain.length > EXCERPT_CHARS ? plain.slice(plain.length - EXCERPT_CHARS) : plain,
+    };
+    this.state = 'idle';
+    this.currentCommand = null;
+    this.excerpt = '';
+    return record;
+  }
+
+  private addExcerpt(text: string): void {
+    if (text.length >= EXCERPT_RAW_CHARS) {
+      this.excerpt = text.slice(text.length - EXCERPT_RAW_CHARS);
+      return;
+    }
+    this.excerpt += text;
+    if (this.excerpt.length > 2 * EXCERPT_RAW_CHARS)
+      this.excerpt = this.excerpt.slice(this.excerpt.length - EXCERPT_RAW_CHARS);
+  }
+
+  private flush(): void {
+    if (this.batchTimer) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = null;
+    }
+    if (!this.batchLen) return;
+    const data = this.batch.length === 1 ? this.batch[0] : this.batch.join('');
+    this.batch = [];
+    this.batchLen = 0;
+    this.emitData(data);
+  }
+
+  private emitData(data: string): void {
+    this.replay.push(data);
+    const offset = this.offset;
+    this.offset += data.length;
+    this.unacked += data.length;
+    if (!this.removed) this.events.data(this.id, data, offset);
+    if (!this.paused && this.unacked > this.tun.highWatermark && this.status === 'running' && this.pty) {
+      this.paused = true;
+      this.pty.pause();
+    }
+  }
+
+  private resumePty(): void {
+    this.paused = false;
+    if (this.status === 'running' && this.pty) this.pty.resume();
+  }
+
+  private onExit(exitCode: number, signal: number | null): void {
+    // A pending kill escalation keeps running: children that ignored SIGHUP outlive the shell.
+    this.flush();
+    const code = signal ? null : exitCode;
+    let finished: TerminalCommandFinished | null = null;
+    // The shell ended while a command ran (`exit 3`, or it was killed): the command ends with it.
+    if (this.state === 'running') finished = this.finishCommand(code);
+    this.status = 'exited';
+    this.exitCode = code;
+    this.signal = signal || null;
+    this.paused = false;
+    const how = signal ? `was stopped by signal ${signal}` : `exited with code ${exitCode}`;
+    this.emitData(`\r\n\x1b[0;2m[The shell ${how}. Restart it from the tab menu.]\x1b[0m\r\n`);
+    const waiters = this.readyWaiters.splice(0);
+    for (const w of waiters) w();
+    if (finished) this.events.commandFinished(finished);
+    this.events.exit(this.id, code, this.signal);
+    this.events.changed();
+  }
+}

@@ -1,0 +1,378 @@
+// Real-pty integration tests of the terminal service: bash with the injected shell integration,
+// flow control under a flood, Ctrl-C, SIGINT-ignoring children, replay bounds, errors, run/paste.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
+import { terminalChannels } from '../../../shared/contract/terminal';
+import type { InstallCandidate } from '../../../shared/install-types';
+import { OpsError } from '../../../shared/errors';
+import type { ServiceContext } from '../context';
+import { terminalHandlers } from './handlers';
+import { alive, descendants } from './session';
+import { TerminalService, type TerminalServiceOptions } from './service';
+
+let root: string;
+let home: string;
+let dataRoot: string;
+const services: TerminalService[] = [];
+
+beforeAll(() => {
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'aura-term-test-')));
+  home = join(root, 'home');
+  dataRoot = join(root, 'Aura Data');
+  mkdirSync(home);
+  mkdirSync(join(dataRoot, 'logs'), { recursive: true });
+  // A user rc that sets a PROMPT_COMMAND ending in ';' and a plain prompt: the hooks must cope.
+  writeFileSync(join(home, '.bashrc'), "PS1='$ '\nPROMPT_COMMAND='__user_pc=1;'\nexport FROM_USER_RC=yes\n");
+});
+
+afterEach(() => {
+  for (const s of services.splice(0)) s.dispose();
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function fakeInstall(): InstallCandidate {
+  const fact = (path: string) => ({ path, exists: true, size: null });
+  return {
+    id: 'test',
+    kind: 'manual',
+    label: 'test install',
+    source: 'test',
+    paths: {
+      dataRoot,
+      logsDir: join(dataRoot, 'logs'),
+      dbPath: join(dataRoot, 'aura.db'),
+      appSettingsPath: null,
+      apiUrl: 'http://127.0.0.1:5999',
+      tempDir: join(dataRoot, 'Temp'),
+      redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
+    },
+    facts: {
+      dataRoot: fact(dataRoot),
+      logsDir: fact(join(dataRoot, 'logs')),
+      db: fact(join(dataRoot, 'aura.db')),
+      dbWal: fact(''),
+      dbShm: fact(''),
+      appSettings: null,
+    },
+    found: true,
+    problems: [],
+  };
+}
+
+interface Harness {
+  svc: TerminalService;
+  events: { event: string; payload: unknown }[];
+  output(sessionId: string): string;
+  finished(sessionId: string): TerminalCommandFinished[];
+  waitFor<T>(fn: () => T | undefined | null | false, what: string, ms?: number): Promise<T>;
+  runAndWait(sessionId: string, command: string): Promise<TerminalCommandFinished>;
+}
+
+/** `autoAck` plays the renderer: every data event is acknowledged as it arrives. */
+function harness(
+  opts: TerminalServiceOptions = {},
+  install: InstallCandidate | null = fakeInstall(),
+  autoAck = true,
+): Harness {
+  const events: { event: string; payload: unknown }[] = [];
+  const ctx: ServiceContext = {
+    dataDir: root,
+    getInstall: () => install,
+    emit: (event, payload) => events.push({ event, payload }),
+    onDispose: () => undefined,
+  };
+  const svc = new TerminalService(ctx, {
+    defaultShell: '/bin/bash',
+    env: { HOME: home, HISTFILE: join(root, 'hist') },
+    ...opts,
+  });
+  services.push(svc);
+  if (autoAck) {
+    svc.onEvent((event, payload) => {
+      const p = payload as { sessionId: string; data: string };
+      if (event === 'terminal:data' && svc.list().sessions.some((x) => x.id === p.sessionId))
+        svc.ack(p.sessionId, p.data.length);
+    });
+  }
+  const data = (id: string) =>
+    events
+      .filter((e) => e.event === 'terminal:data' && (e.payload as { sessionId: string }).sessionId === id)
+      .map((e) => (e.payload as { data: string }).data);
+  const h: Harness = {
+    svc,
+    events,
+    output: (id) => data(id).join(''),
+    finished: (id) =>
+      events
+        .filter(
+          (e) =>
+            e.event === 'terminal:command-finished' &&
+            (e.payload as TerminalCommandFinished).sessionId === id,
+        )
+        .map((e) => e.payload as TerminalCommandFinished),
+    async waitFor(fn, what, ms = 8000) {
+      const end = Date.now() + ms;
+      for (;;) {
+        const v = fn();
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async runAndWait(id, command) {
+      const before = h.finished(id).length;
+      await svc.run({ sessionId: id, command, confirmed: true });
+      return h.waitFor(() => h.finished(id)[before], `"${command}" to finish`);
+    },
+  };
+  return h;
+}
+
+describe('terminal service (real pty, bash)', () => {
+  it('starts in the install data root with the AURA_* variables and reports each command', async () => {
+    const h = harness();
+    const info = h.svc.create({ cols: 100, rows: 30 });
+    expect(info.cwd).toBe(dataRoot);
+    expect(info.status).toBe('running');
+    const env = await h.runAndWait(
+      info.id,
+      'echo "D=$AURA_DATA_PATH L=$AURA_LOGS_PATH B=$AURA_DATABASE_PATH U=$AURA_API_URL R=$FROM_USER_RC"',
+    );
+    expect(env.outputExcerpt).toContain(
+      `D=${dataRoot} L=${join(dataRoot, 'logs')} B=${join(dataRoot, 'aura.db')} U=http://127.0.0.1:5999 R=yes`,
+    );
+    expect(env.exitCode).toBe(0);
+    expect(env.cwd).toBe(dataRoot);
+
+    const fail = await h.runAndWait(info.id, 'ls /definitely-not-here; (exit 7)');
+    expect(fail.command).toBe('ls /definitely-not-here; (exit 7)');
+    expect(fail.exitCode).toBe(7);
+    expect(fail.outputExcerpt).toMatch(/No such file or directory/);
+    expect(fail.outputExcerpt).not.toContain('\x1b');
+    expect(Date.parse(fail.endedAt)).toBeGreaterThanOrEqual(Date.parse(fail.startedAt));
+
+    const cd = await h.runAndWait(info.id, 'cd logs && pwd');
+    expect(cd.cwd).toBe(dataRoot);
+    const next = await h.runAndWait(info.id, 'true');
+    expect(next.cwd).toBe(join(dataRoot, 'logs'));
+    expect(h.svc.list().sessions[0]).toMatchObject({
+      integration: true,
+      busy: false,
+      lastCwd: join(dataRoot, 'logs'),
+    });
+    expect(h.events.some((e) => e.event === 'terminal:sessions')).toBe(true);
+  });
+
+  it('falls back to the home folder when no install is attached, and passes no AURA_ variables', async () => {
+    const h = harness({}, null);
+    const info = h.svc.create({});
+    expect(info.cwd).toBe(home);
+    const r = await h.runAndWait(info.id, 'echo "[${AURA_DATA_PATH-unset}]"');
+    expect(r.outputExcerpt).toContain('[unset]');
+  });
+
+  it('refuses a wrong shell path with a clear message', () => {
+    const h = harness();
+    expect(() => h.svc.create({ shell: '/nope/bash' })).toThrow(OpsError);
+    try {
+      h.svc.create({ shell: '/nope/bash' });
+    } catch (err) {
+      expect((err as OpsError).code).toBe('invalid-config');
+      expect((err as OpsError).message).toMatch(/"\/nope\/bash" was not found.*such as \/bin\/bash/);
+    }
+    expect(() => h.svc.create({ shell: 'bin/bash' })).toThrow(/relative/);
+    expect(() => h.svc.create({ cwd: join(root, 'missing') })).toThrow(/does not exist/);
+    expect(h.svc.list().sessions).toEqual([]);
+  });
+
+  it('pauses the pty when output is not acknowledged, and resumes on ack', async () => {
+    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(), false);
+    const info = h.svc.create({});
+    await h.runAndWait(info.id, 'true');
+    h.svc.ack(info.id, 1 << 30);
+    await h.svc.run({
+      sessionId: info.id,
+      command: 'head -c 2000000 /dev/zero | tr "\\0" "x"; echo',
+      confirmed: true,
+    });
+    const s = h.svc.get(info.id);
+    await h.waitFor(() => s.flow.paused, 'the pty to pause');
+    const stalled = h.output(info.id).length;
+    await new Promise((r) => setTimeout(r, 300));
+    // Paused: at most what was already read from the pty before pause() took effect arrives.
+    expect(h.output(info.id).length - stalled).toBeLessThan(70_000);
+    expect(h.output(info.id).length).toBeLessThan(500_000);
+    expect(h.finished(info.id).length).toBe(1);
+    // A consumer that acks what it got lets the command finish.
+    let acked = 0;
+    const done = await h.waitFor(() => {
+      const got = h.output(info.id).length;
+      if (got > acked) {
+        h.svc.ack(info.id, got - acked);
+        acked = got;
+      }
+      return h.finished(info.id)[1];
+    }, 'the flood to finish');
+    expect(done.exitCode).toBe(0);
+    expect((h.output(info.id).match(/x/g) ?? []).length).toBeGreaterThanOrEqual(2_000_000);
+  });
+
+  it('delivers Ctrl-C during a flood', async () => {
+    const h = harness();
+    const info = h.svc.create({});
+    await h.runAndWait(info.id, 'true');
+    await h.svc.run({ sessionId: info.id, command: 'yes flood', confirmed: true });
+    await h.waitFor(() => h.output(info.id).length > 1_000_000, '1 MB of flood');
+    h.svc.write(info.id, '\x03');
+    const r = await h.waitFor(() => h.finished(info.id)[1], 'yes to stop');
+    expect(r.command).toBe('yes flood');
+    expect(r.exitCode).toBe(130);
+    expect(r.outputExcerpt.length).toBeLessThanOrEqual(4096);
+  });
+
+  it('stops a process that ignores SIGINT and SIGHUP by escalating to SIGKILL', async () => {
+    const h = harness({ killGraceMs: 300 });
+    const info = h.svc.create({});
+    await h.runAndWait(info.id, 'true');
+    await h.svc.run({
+      sessionId: info.id,
+      command: `bash -c "trap '' INT HUP; while :; do sleep 0.05; done"`,
+      confirmed: true,
+    });
+    const s = h.svc.get(info.id);
+    // The hook itself forks ($(history 1)), so wait for the command to start before looking for it.
+    const isStubborn = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trap');
+      } catch {
+        return false; // gone already
+      }
+    };
+    await h.waitFor(
+      () => s.isRunningCommand && descendants(info.pid as number).some(isStubborn),
+      'the child to start',
+    );
+    const kids = descendants(info.pid as number);
+    h.svc.write(info.id, '\x03');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.info().busy).toBe(true);
+    expect(h.svc.kill(info.id).killed).toBe(true);
+    const exit = await h.waitFor(
+      () => h.events.find((e) => e.event === 'terminal:exit'),
+      'the shell to exit',
+    );
+    expect((exit.payload as { sessionId: string }).sessionId).toBe(info.id);
+    await h.waitFor(() => kids.every((k) => !alive(k)), 'children to be gone');
+    expect(s.info().status).toBe('exited');
+    expect(h.output(info.id)).toMatch(/\[The shell (was stopped by signal|exited with code)/);
+  });
+
+  it('keeps the replay buffer bounded and replays the newest output', async () => {
+    const h = harness({ replayLimitChars: 64 * 1024 });
+    const info = h.svc.create({});
+    const r = await h.runAndWait(info.id, 'for i in $(seq 1 40000); do echo "line-$i"; done');
+    expect(r.exitCode).toBe(0);
+    const rep = h.svc.replay(info.id);
+    expect(rep.truncated).toBe(true);
+    expect(rep.data.length).toBeLessThanOrEqual(64 * 1024);
+    expect(rep.data).toContain('line-40000');
+    expect(rep.data).not.toContain('line-1\r\n');
+    expect(rep.endOffset).toBe(h.output(info.id).length);
+    expect(rep.info.id).toBe(info.id);
+  });
+
+  it('passes a single multi-megabyte line through intact with a bounded excerpt', async () => {
+    const h = harness();
+    const info = h.svc.create({});
+    const r = await h.runAndWait(info.id, 'head -c 3000000 /dev/zero | tr "\\0" "q"; echo END');
+    expect(r.exitCode).toBe(0);
+    const out = h.output(info.id);
+    // Checked without printing: a failure message holding 3 MB helps nobody.
+    expect(out.includes('q'.repeat(3_000_000) + 'END\r\n')).toBe(true);
+    expect(out.includes('q'.repeat(3_000_001))).toBe(false);
+    expect(r.outputExcerpt.length).toBeLessThanOrEqual(4096);
+    expect(/^q+END\n?$/.test(r.outputExcerpt)).toBe(true);
+  });
+
+  it('refuses a mutating command without confirmation, runs read-only ones, and pastes without Enter', async () => {
+    const h = harness();
+    await expect(h.svc.run({ command: 'rm -rf ./Temp' })).rejects.toMatchObject({
+      code: 'bad-request',
+      message: expect.stringMatching(/needs confirmation: rm removes files/),
+    });
+    expect(h.svc.list().sessions).toEqual([]); // nothing was started or sent
+
+    const ran = await h.svc.run({ command: 'echo read-only-ok', title: 'From runbook' });
+    expect(ran.classification.risk).toBe('read-only');
+    const f = await h.waitFor(() => h.finished(ran.sessionId)[0], 'the run');
+    expect(f.command).toBe('echo read-only-ok');
+    expect(h.svc.list().sessions[0].title).toBe('From runbook');
+
+    await h.svc.run({
+      sessionId: ran.sessionId,
+      command: 'touch pasted-file',
+      mode: 'paste',
+      confirmed: true,
+    });
+    await h.waitFor(() => h.output(ran.sessionId).includes('touch pasted-file'), 'the paste to echo');
+    expect(h.finished(ran.sessionId).length).toBe(1);
+    h.svc.write(ran.sessionId, '\r');
+    const pasted = await h.waitFor(
+      () => h.finished(ran.sessionId)[1],
+      'the pasted command to run after Enter',
+    );
+    expect(pasted.command).toBe('touch pasted-file');
+    expect(pasted.exitCode).toBe(0);
+  });
+
+  it('shows the exit code when the shell exits, and restarts in place', async () => {
+    const h = harness();
+    const info = h.svc.create({ title: 'ops' });
+    await h.runAndWait(info.id, 'true');
+    await h.svc.run({ sessionId: info.id, command: 'exit 3', confirmed: true });
+    const exit = await h.waitFor(() => h.events.find((e) => e.event === 'terminal:exit'), 'exit');
+    expect(exit.payload).toEqual({ sessionId: info.id, exitCode: 3, signal: null });
+    expect(h.output(info.id)).toContain('[The shell exited with code 3.');
+    expect(() => h.svc.write(info.id, 'x')).toThrow(/has exited; restart it/);
+    const again = h.svc.create({ restartId: info.id });
+    expect(again).toMatchObject({ id: info.id, title: 'ops', status: 'running' });
+    const r = await h.runAndWait(info.id, 'echo back');
+    expect(r.outputExcerpt).toContain('back');
+  });
+
+  it('serves the contract through terminalHandlers with validated params', async () => {
+    const h = harness();
+    const handlers = terminalHandlers(h.svc);
+    const call = async <C extends keyof typeof terminalChannels>(c: C, raw: unknown) => {
+      const parsed = terminalChannels[c].params.parse(raw);
+      return (handlers[c] as (p: unknown) => unknown)(parsed);
+    };
+    const info = (await call('terminal:create', {})) as { id: string; cols: number };
+    expect(info.cols).toBe(80);
+    expect(await call('terminal:resize', { sessionId: info.id, cols: 120, rows: 40 })).toEqual({
+      cols: 120,
+      rows: 40,
+    });
+    expect(await call('terminal:rename', { sessionId: info.id, title: '  logs  ' })).toMatchObject({
+      title: 'logs',
+    });
+    expect(await call('terminal:classify', { command: 'redis-cli FLUSHALL' })).toMatchObject({
+      risk: 'mutating',
+    });
+    expect(() => terminalChannels['terminal:run'].params.parse({ command: '' })).toThrow();
+    expect(await call('terminal:kill', { sessionId: info.id, remove: true })).toEqual({
+      killed: true,
+      removed: true,
+    });
+    expect(await call('terminal:list', {})).toEqual({ sessions: [] });
+    await expect(call('terminal:write', { sessionId: info.id, data: 'x' })).rejects.toMatchObject({
+      code: 'not-found',
+    });
+  });
+});

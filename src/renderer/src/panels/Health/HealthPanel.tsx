@@ -1,0 +1,237 @@
+// The health dashboard: the triage on top (severity, response time, ranked runbooks with the
+// reason), then a card per probe with its state, value, sparkline, last check and shell command.
+import { useCallback, useEffect, useState } from 'react';
+import type { HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
+import { api, ApiError } from '../../transport';
+import './health.css';
+
+interface Props {
+  active?: boolean;
+  onRunCommand?: (cmd: string) => void;
+  onOpenRunbook?: (title: string) => void;
+}
+
+const INTERVALS: [number, string][] = [
+  [5_000, '5 s'],
+  [15_000, '15 s'],
+  [30_000, '30 s'],
+  [60_000, '1 min'],
+  [300_000, '5 min'],
+];
+/** Minutes of history each sparkline shows. */
+const SPARK_MINUTES = 60;
+
+const STATE_LABEL: Record<ProbeState, string> = { ok: 'OK', degraded: 'Degraded', unhealthy: 'Unhealthy', unreachable: 'Unreachable', 'not-configured': 'Not configured', unknown: 'Unknown' };
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : `${Math.floor(s / 3600)}h ago`;
+}
+
+function Sparkline({ points }: { points: HistoryPoint[] }) {
+  const vals = points.filter((p) => p.value !== null) as (HistoryPoint & { value: number })[];
+  if (vals.length < 2) return <svg className="spark" viewBox="0 0 120 28" aria-label="no history yet" />;
+  const t0 = vals[0].at;
+  const t1 = vals[vals.length - 1].at;
+  const lo = Math.min(...vals.map((p) => p.value));
+  const hi = Math.max(...vals.map((p) => p.value));
+  const x = (t: number) => ((t - t0) / Math.max(1, t1 - t0)) * 118 + 1;
+  const y = (v: number) => 26 - ((v - lo) / Math.max(1e-9, hi - lo)) * 24;
+  const d = vals.map((p, i) => `${i ? 'L' : 'M'}${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+  return (
+    <svg className="spark" viewBox="0 0 120 28" role="img" aria-label={`history ${lo} to ${hi}`}>
+      <path d={d} />
+      {points
+        .filter((p) => p.state !== 'ok' && p.state !== 'not-configured')
+        .map((p) => (
+          <circle key={p.at} className={`dot ${p.state}`} cx={x(Math.min(Math.max(p.at, t0), t1))} cy={26} r={1.6} />
+        ))}
+    </svg>
+  );
+}
+
+function ProbeCard({ r, history, onRunCommand }: { r: ProbeResult; history: HistoryPoint[]; onRunCommand?: (cmd: string) => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <article className={`probe-card state-${r.state}`} data-testid={`probe-${r.id}`}>
+      <header>
+        <h3>{r.title}</h3>
+        <span className={`state-badge ${r.state}`}>{STATE_LABEL[r.state]}</span>
+      </header>
+      <div className="probe-value">
+        {r.value === null ? '—' : r.value}
+        {r.value !== null && r.unit ? <small> {r.unit}</small> : null}
+        <Sparkline points={history} />
+      </div>
+      <p className="probe-summary">{r.summary}</p>
+      <div className="probe-meta">
+        <span title={new Date(r.checkedAt).toLocaleString()}>checked {ago(r.checkedAt)} · {r.durationMs} ms</span>
+        {r.details.length > 0 && (
+          <button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
+            {open ? 'Hide details' : `Details (${r.details.length})`}
+          </button>
+        )}
+      </div>
+      {open && (
+        <table className="probe-details">
+          <tbody>
+            {r.details.map((d, i) => (
+              <tr key={`${d.label}-${i}`} className={d.state ?? ''} title={d.note}>
+                <th>{d.label}</th>
+                <td>{d.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="probe-shell">
+        <code>{r.shell}</code>
+        {onRunCommand && (
+          <button onClick={() => onRunCommand(r.shell)} title="Paste and run this command in the terminal">
+            Run in terminal
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}
+
+export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook }: Props) {
+  const [sweep, setSweep] = useState<SweepResult | null>(null);
+  const [config, setConfig] = useState<ProbeConfig | null>(null);
+  const [history, setHistory] = useState<Partial<Record<ProbeId, HistoryPoint[]>>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const show = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : String(err));
+
+  const loadHistory = useCallback(async (s: SweepResult | null) => {
+    if (!s) return;
+    const pairs = await Promise.all(s.results.map(async (r) => [r.id, await api.invoke('probes:history', { probe: r.id, minutes: SPARK_MINUTES })] as const));
+    setHistory(Object.fromEntries(pairs));
+  }, []);
+
+  const apply = useCallback(
+    (s: SweepResult | null) => {
+      setSweep(s);
+      void loadHistory(s).catch(show);
+    },
+    [loadHistory],
+  );
+
+  const refreshNow = useCallback(async () => {
+    setBusy(true);
+    try {
+      apply(await api.invoke('probes:sweep', {}));
+      setError(null);
+    } catch (err) {
+      show(err);
+    } finally {
+      setBusy(false);
+    }
+  }, [apply]);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const [latest, cfg] = await Promise.all([api.invoke('probes:latest', {}), api.invoke('probes:config', {})]);
+        if (!live) return;
+        setConfig(cfg);
+        if (latest) apply(latest);
+        else await refreshNow();
+      } catch (err) {
+        show(err);
+      }
+    })();
+    const off = api.on('probes:update', (s) => apply(s));
+    return () => {
+      live = false;
+      off();
+    };
+  }, [apply, refreshNow]);
+
+  // Values (latency, bytes) move without a state change: re-read the latest sweep on the interval.
+  useEffect(() => {
+    if (!active || !config || config.paused) return;
+    const t = setInterval(() => {
+      api.invoke('probes:latest', {}).then(apply, show);
+    }, config.intervalMs);
+    return () => clearInterval(t);
+  }, [active, config, apply]);
+
+  const setCfg = async (p: { intervalMs?: number; paused?: boolean }) => {
+    try {
+      setConfig(await api.invoke('probes:config', p));
+    } catch (err) {
+      show(err);
+    }
+  };
+
+  const bundle = async () => {
+    try {
+      const r = await api.invoke('probes:bundle', {});
+      setError(null);
+      window.alert(`Support bundle written:\n${r.file}\n(${Math.round(r.bytes / 1024)} KB, ${r.entries.length} files)`);
+    } catch (err) {
+      show(err);
+    }
+  };
+
+  const t = sweep?.triage;
+  return (
+    <div className="health-panel">
+      <div className="health-toolbar">
+        <button onClick={() => void refreshNow()} disabled={busy}>
+          {busy ? 'Checking…' : 'Refresh now'}
+        </button>
+        <label>
+          Every{' '}
+          <select value={config?.intervalMs ?? 15_000} onChange={(e) => void setCfg({ intervalMs: Number(e.target.value) })} aria-label="Refresh interval">
+            {INTERVALS.map(([ms, label]) => (
+              <option key={ms} value={ms}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button onClick={() => void setCfg({ paused: !config?.paused })} aria-pressed={config?.paused ?? false}>
+          {config?.paused ? 'Resume' : 'Pause'}
+        </button>
+        <button onClick={() => void bundle()} title="Zip probes, triage, DB overview, recent logs and the redacted config">
+          Support bundle
+        </button>
+        {sweep && <span className="dim">Last sweep {ago(sweep.startedAt)} ({sweep.durationMs} ms){config?.paused ? ' · paused' : ''}</span>}
+      </div>
+      {error && <p className="health-error" role="alert">{error}</p>}
+      {t && (
+        <section className={`triage sev-${t.severity.slice(-1)}`} aria-label="Triage">
+          <div className="triage-head">
+            <span className="sev-badge">{t.severity}</span>
+            <strong>{t.severityName}</strong>
+            <span className="dim">respond: {t.responseTime}</span>
+          </div>
+          <ol className="triage-list">
+            {t.suggestions.map((s) => (
+              <li key={s.runbook}>
+                <button className="link runbook" onClick={() => onOpenRunbook?.(s.runbook)} disabled={!onOpenRunbook}>
+                  {s.runbook}
+                </button>{' '}
+                <span className="dim">({s.severity})</span>
+                <ul>
+                  {s.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <div className="probe-grid">
+        {sweep?.results.map((r) => <ProbeCard key={r.id} r={r} history={history[r.id] ?? []} onRunCommand={onRunCommand} />)}
+        {!sweep && !error && <p className="dim">Running the first sweep…</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+// Live log tail panes side by side or stacked (default: the main log and the errors log), with a
+// correlation id filter shared by every pane and a picker for the install's other log families.
+import { useEffect, useState } from 'react';
+import type { LogSources, PaneInfo } from '../../../../shared/contract/logs';
+import { api, ApiError } from '../../transport';
+import LogPane from './LogPane';
+import './logs.css';
+
+/** Families opened when the panel first shows (the main log and the errors log). */
+const DEFAULT_FAMILIES = ['aura-api', 'errors'];
+
+function errText(e: unknown): string {
+  return e instanceof ApiError ? `${e.message}${e.detail ? ` (${e.detail})` : ''}` : String(e);
+}
+
+export default function LogsPanel({ active = true }: { active?: boolean }) {
+  const [sources, setSources] = useState<LogSources | null>(null);
+  const [panes, setPanes] = useState<PaneInfo[]>([]);
+  const [layout, setLayout] = useState<'tabs' | 'columns' | 'rows'>('tabs');
+  const [correlation, setCorrelation] = useState<string | null>(null);
+  const [pick, setPick] = useState('');
+  const [pathInput, setPathInput] = useState('');
+  const [error, setError] = useState('');
+  const [started, setStarted] = useState(false);
+  /** In tabs layout, the pane shown; the others stay mounted (and keep following) but hidden. */
+  const [shown, setShown] = useState<string | null>(null);
+
+  const open = async (p: { family?: string; path?: string }) => {
+    try {
+      const info = await api.invoke('logs:open-pane', p);
+      setPanes((prev) => [...prev, info]);
+      setError('');
+    } catch (e) {
+      setError(errText(e));
+    }
+  };
+
+  const refreshSources = async () => {
+    try {
+      const s = await api.invoke('logs:sources', {});
+      setSources(s);
+      return s;
+    } catch (e) {
+      setError(errText(e));
+      return null;
+    }
+  };
+
+  // Open the default panes the first time the panel is shown.
+  useEffect(() => {
+    if (!active || started) return;
+    setStarted(true);
+    void (async () => {
+      const s = await refreshSources();
+      if (!s) return;
+      if (!s.logsDir) {
+        setError('No Aura install is attached: attach one to see its logs, or open a log file by path.');
+        return;
+      }
+      const present = new Set(s.families.map((f) => f.family));
+      const wanted = DEFAULT_FAMILIES.filter((f) => present.has(f));
+      // With no files yet, still follow the main log: the pane waits for it to appear.
+      for (const f of wanted.length ? wanted : ['aura-api']) await open({ family: f });
+    })();
+  }, [active, started]);
+
+  // Close the panes on the server when the panel goes away.
+  useEffect(
+    () => () => {
+      setPanes((prev) => {
+        for (const p of prev) void api.invoke('logs:close-pane', { paneId: p.paneId }).catch(() => undefined);
+        return prev;
+      });
+    },
+    [],
+  );
+
+  const close = (paneId: string) => {
+    setPanes((prev) => prev.filter((p) => p.paneId !== paneId));
+    api.invoke('logs:close-pane', { paneId }).catch((e: unknown) => setError(errText(e)));
+  };
+
+  return (
+    <div className="logs-panel" data-testid="logs-panel">
+      <div className="logs-bar">
+        <select
+          value={pick}
+          onChange={(e) => setPick(e.target.value)}
+          onFocus={() => void refreshSources()}
+          aria-label="Log family"
+        >
+          <option value="">Open a log…</option>
+          {sources?.families.map((f) => (
+            <option key={f.family} value={f.family}>
+              {f.label} ({f.files.length})
+            </option>
+          ))}
+        </select>
+        <button
+          disabled={!pick}
+          onClick={() => {
+            void open({ family: pick });
+            setPick('');
+          }}
+        >
+          Open
+        </button>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (pathInput) void open({ path: pathInput });
+          }}
+        >
+          <input
+            placeholder="or a file path under the logs folder"
+            value={pathInput}
+            onChange={(e) => setPathInput(e.target.value)}
+            aria-label="Log file path"
+          />
+        </form>
+        <span className="spacer" />
+        {correlation ? (
+          <span className="logs-chip">
+            all panes: <code>{correlation}</code>{' '}
+            <button className="link" onClick={() => setCorrelation(null)}>
+              clear
+            </button>
+          </span>
+        ) : null}
+        <select aria-label="Pane layout" value={layout} onChange={(e) => setLayout(e.target.value as typeof layout)}>
+          <option value="tabs">Tabs</option>
+          <option value="rows">Stacked</option>
+          <option value="columns">Side by side</option>
+        </select>
+      </div>
+      {layout === 'tabs' && panes.length > 0 ? (
+        <nav className="logs-tabs" role="tablist" aria-label="Log panes">
+          {panes.map((p) => (
+            <button
+              key={p.paneId}
+              role="tab"
+              aria-selected={(shown ?? panes[0]!.paneId) === p.paneId}
+              onClick={() => setShown(p.paneId)}
+            >
+              {p.title}
+            </button>
+          ))}
+        </nav>
+      ) : null}
+      {error ? <div className="logs-error">{error}</div> : null}
+      <div className={`logs-panes ${layout}`}>
+        {panes.map((p) => (
+          <LogPane
+            key={p.paneId}
+            info={p}
+            hidden={layout === 'tabs' && (shown ?? panes[0]!.paneId) !== p.paneId}
+            correlation={correlation}
+            onCorrelation={setCorrelation}
+            onClose={() => close(p.paneId)}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+// The runbook column wired to the rest of the console: Run and Run & check send a step to the
+// terminal (mutating steps ask first), a finished command is checked against the step's declared
+// expectation, and while a walk-through is current every step run and task-list tick is recorded
+// in it. "Walk through" starts a session for the open runbook.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RunbookDocument } from '../../../../shared/contract/runbooks';
+import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
+import { checkExpectation, type CheckResult } from '../../../../shared/runbooks/expect';
+import type { Step } from '../../../../shared/runbooks/types';
+import { setCurrentSession, useCurrentSession } from '../../state/session-store';
+import { api, ApiError } from '../../transport';
+import { requestTerminalRun } from '../Terminal/run-request';
+import RunbooksPanel from './RunbooksPanel';
+import type { RunStepMode } from './RunbookViewer';
+
+/** A Run & check waits this long for its command to finish before it is dropped. */
+const PENDING_CHECK_MS = 10 * 60_000;
+
+export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
+  const { id: sessionId } = useCurrentSession();
+  const [session, setSession] = useState<SessionDetail | null>(null);
+  const [checks, setChecks] = useState<Record<string, CheckResult>>({});
+  const [error, setError] = useState<string | null>(null);
+  const pending = useRef(new Map<string, { step: Step; at: number }>());
+  const docRef = useRef<RunbookDocument | null>(null);
+
+  const fail = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
+
+  useEffect(() => {
+    if (!sessionId) return setSession(null);
+    let live = true;
+    const load = () =>
+      api.invoke('walkthrough:get', { id: sessionId }).then(
+        (d) => live && setSession(d),
+        () => live && setSession(null),
+      );
+    void load();
+    const off = api.on('walkthrough:changed', (s) => {
+      if (s.id === sessionId) void load();
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [sessionId]);
+
+  // A finished command answers the Run & check that sent it (matched on its command text).
+  useEffect(
+    () =>
+      api.on('terminal:command-finished', (e) => {
+        const key = e.command.trim();
+        const p = pending.current.get(key);
+        if (!p) return;
+        pending.current.delete(key);
+        if (Date.now() - p.at > PENDING_CHECK_MS) return;
+        setChecks((c) => ({ ...c, [p.step.id]: checkExpectation(p.step, e.outputExcerpt, e.exitCode) }));
+      }),
+    [],
+  );
+
+  const onOpen = useCallback((doc: RunbookDocument | null) => {
+    if (doc?.id !== docRef.current?.id) setChecks({});
+    docRef.current = doc;
+  }, []);
+
+  const active = session?.status === 'active' ? session : null;
+
+  const onRunStep = (step: Step, mode: RunStepMode) => {
+    if (active) {
+      void api
+        .invoke('walkthrough:record', {
+          id: active.id,
+          event: {
+            type: 'step-run',
+            stepId: step.id,
+            command: step.filled,
+            mode,
+            ...(step.expect ? { expect: step.expect } : {}),
+          },
+        })
+        .catch(fail);
+    }
+    if (mode === 'copy') return;
+    if (mode === 'run-check') pending.current.set(step.filled.trim(), { step, at: Date.now() });
+    requestTerminalRun({ command: step.filled, mode: 'run' });
+  };
+
+  const onToggleTask = (doc: RunbookDocument, key: string, label: string, checked: boolean) => {
+    if (!active) return;
+    void api.invoke('walkthrough:record', { id: active.id, event: { type: 'check', itemKey: `${doc.id}#${key}`, label, checked } }).catch(fail);
+  };
+
+  const tasks = (doc: RunbookDocument | null): Record<string, boolean> | undefined => {
+    if (!active || !doc) return undefined;
+    const out: Record<string, boolean> = {};
+    const prefix = `${doc.id}#`;
+    for (const [k, v] of Object.entries(active.checks)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v.checked;
+    return out;
+  };
+
+  const headerExtra = (doc: RunbookDocument) =>
+    doc.kind !== 'runbook' ? null : (
+      <div className="rb-walk" data-testid="walkthrough-bar">
+        {active ? (
+          <span className="rb-walk-on">● Recording in “{active.title}”</span>
+        ) : (
+          <button
+            onClick={() =>
+              void api
+                .invoke('walkthrough:start', {
+                  kind: doc.summary.category === 'Incident Response' ? 'incident' : doc.summary.category === 'Maintenance' ? 'change' : 'runbook',
+                  title: doc.summary.title,
+                  runbookId: doc.id,
+                  runbookTitle: doc.summary.title,
+                  ...(doc.summary.severity ? { severity: doc.summary.severity } : {}),
+                })
+                .then((d) => setCurrentSession(d.id))
+                .catch(fail)
+            }
+          >
+            Walk through
+          </button>
+        )}
+        {error && <span className="rb-walk-error" role="alert">{error}</span>}
+      </div>
+    );
+
+  return (
+    <RunbooksPanel
+      onRunStep={terminal ? onRunStep : undefined}
+      checks={checks}
+      tasks={active ? tasks(docRef.current) : undefined}
+      onToggleTask={active ? onToggleTask : undefined}
+      headerExtra={headerExtra}
+      onOpen={onOpen}
+    />
+  );
+}

@@ -1,0 +1,76 @@
+// Confirmation for a command that may change things: shows the exact text that will be sent and
+// why it counts as mutating, then lets the operator paste it (no Enter), run it, or cancel.
+import { useEffect, useRef } from 'react';
+import './terminal.css';
+
+export interface ConfirmCommandProps {
+  command: string;
+  /** Why the classifier marked it mutating (from terminal:classify). */
+  reasons: string[];
+  /** Where it will go, e.g. "Terminal 2" or "a new terminal". */
+  target?: string;
+  onPaste(): void;
+  onRun(): void;
+  onCancel(): void;
+}
+
+export function ConfirmCommand({ command, reasons, target, onPaste, onRun, onCancel }: ConfirmCommandProps) {
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // Cancel has focus, so an Enter pressed by habit sends nothing.
+    cancelRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onCancel();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onCancel]);
+
+  return (
+    <div className="term-modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+      <div
+        className="term-modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="confirm-command-title"
+        data-testid="confirm-command"
+      >
+        <h3 id="confirm-command-title">This command can change things</h3>
+        <p className="dim">
+          It will be sent to {target ?? 'the terminal'} exactly as shown. Paste puts it on the prompt without
+          running it.
+        </p>
+        <pre className="term-confirm-text" data-testid="confirm-command-text">
+          {command}
+        </pre>
+        {reasons.length > 0 && (
+          <ul className="term-confirm-reasons">
+            {reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        )}
+        <div className="term-modal-actions">
+          <button type="button" ref={cancelRef} onClick={onCancel}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            onClick={onPaste}
+            title="Put the command on the prompt without pressing Enter"
+          >
+            Paste
+          </button>
+          <button type="button" className="danger" onClick={onRun}>
+            Run
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export default ConfirmCommand;

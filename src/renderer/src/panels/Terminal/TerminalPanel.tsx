@@ -1,0 +1,371 @@
+// The terminal panel: tabs of pty sessions (new, rename, close that asks while a process runs,
+// restart after exit), an optional side-by-side split, and the answer to run requests from other
+// panels: read-only commands go straight to the terminal, mutating ones wait for ConfirmCommand.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TerminalSessionInfo } from '../../../../shared/contract/terminal';
+import { api } from '../../transport';
+import ConfirmCommand from './ConfirmCommand';
+import { TERMINAL_RUN_EVENT, type TerminalRunRequest } from './run-request';
+import XtermView, { type XtermHandle } from './XtermView';
+import './terminal.css';
+
+/** Defaults when the host passes no settings; xterm's own default scrollback is 1000 lines. */
+const DEFAULT_FONT_SIZE = 13;
+const DEFAULT_SCROLLBACK = 5_000;
+/** The active tab survives a reload of this window (sessionStorage is per browser tab). */
+const ACTIVE_KEY = 'aura-ops.terminal.active';
+
+function storedActive(): string | null {
+  try {
+    return sessionStorage.getItem(ACTIVE_KEY);
+  } catch {
+    return null; // storage disabled: start on the first tab
+  }
+}
+
+export interface TerminalPanelProps {
+  active?: boolean;
+  fontSize?: number;
+  scrollback?: number;
+  /** Shell for new terminals; default: the main side's ($SHELL, then /bin/bash). */
+  shell?: string;
+}
+
+interface PendingRun {
+  req: TerminalRunRequest;
+  reasons: string[];
+  target: string;
+}
+
+export default function TerminalPanel({
+  active = true,
+  fontSize = DEFAULT_FONT_SIZE,
+  scrollback = DEFAULT_SCROLLBACK,
+  shell,
+}: TerminalPanelProps) {
+  const [sessions, setSessions] = useState<TerminalSessionInfo[]>([]);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [splitId, setSplitId] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [closing, setClosing] = useState<TerminalSessionInfo | null>(null);
+  const [pendingRun, setPendingRun] = useState<PendingRun | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const mainRef = useRef<XtermHandle>(null);
+  const sessionsRef = useRef(sessions);
+  sessionsRef.current = sessions;
+  const activeRef = useRef(activeId);
+  activeRef.current = activeId;
+
+  const report = useCallback(
+    (err: unknown) => setNotice(err instanceof Error ? err.message : String(err)),
+    [],
+  );
+
+  const create = useCallback(async () => {
+    try {
+      const info = await api.invoke('terminal:create', shell ? { shell } : {});
+      setSessions((prev) => (prev.some((s) => s.id === info.id) ? prev : [...prev, info]));
+      setActiveId(info.id);
+      return info;
+    } catch (err) {
+      report(err);
+      return null;
+    }
+  }, [shell, report]);
+
+  // Sessions live in the main process: after a reload we attach to what is there.
+  useEffect(() => {
+    let alive = true;
+    const off = api.on('terminal:sessions', ({ sessions: list }) => setSessions(list));
+    api
+      .invoke('terminal:list', {})
+      .then(({ sessions: list }) => {
+        if (!alive) return;
+        setSessions(list);
+        const remembered = storedActive();
+        setActiveId(
+          (cur) => cur ?? (list.some((x) => x.id === remembered) ? remembered : (list[0]?.id ?? null)),
+        );
+        setLoaded(true);
+      })
+      .catch((err) => {
+        report(err);
+        setLoaded(true);
+      });
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [report]);
+
+  // A visible panel always has a terminal to type into.
+  useEffect(() => {
+    if (active && loaded && sessions.length === 0) void create();
+  }, [active, loaded, sessions.length, create]);
+
+  useEffect(() => {
+    if (!activeId) return;
+    try {
+      sessionStorage.setItem(ACTIVE_KEY, activeId);
+    } catch {
+      // storage disabled: a reload starts on the first tab, nothing else is lost
+    }
+  }, [activeId]);
+
+  useEffect(() => {
+    if (activeId && !sessions.some((s) => s.id === activeId)) setActiveId(sessions[0]?.id ?? null);
+    if (splitId && !sessions.some((s) => s.id === splitId)) setSplitId(null);
+  }, [sessions, activeId, splitId]);
+
+  // --- run requests from other panels
+  const send = useCallback(
+    async (req: TerminalRunRequest, mode: 'run' | 'paste', confirmed: boolean) => {
+      try {
+        const r = await api.invoke('terminal:run', {
+          command: req.command,
+          mode,
+          confirmed,
+          sessionId: req.sessionId,
+        });
+        setActiveId(r.sessionId);
+        setTimeout(() => mainRef.current?.focus(), 0);
+      } catch (err) {
+        report(err);
+      }
+    },
+    [report],
+  );
+
+  useEffect(() => {
+    const onRun = (ev: Event) => {
+      const req = (ev as CustomEvent<TerminalRunRequest>).detail;
+      if (!req || typeof req.command !== 'string' || !req.command.trim()) return;
+      const cur = sessionsRef.current.find((s) => s.id === (req.sessionId ?? activeRef.current));
+      // The active terminal takes it when idle; a busy or exited one would swallow the keystrokes.
+      const target = cur && cur.status === 'running' && !cur.busy ? cur : null;
+      const routed: TerminalRunRequest = { ...req, sessionId: target?.id };
+      api
+        .invoke('terminal:classify', { command: req.command })
+        .then((c) => {
+          if (c.risk === 'read-only') void send(routed, req.mode ?? 'run', false);
+          else
+            setPendingRun({
+              req: routed,
+              reasons: c.reasons,
+              target: target ? `"${target.title}"` : 'a new terminal',
+            });
+        })
+        .catch(report);
+    };
+    window.addEventListener(TERMINAL_RUN_EVENT, onRun);
+    return () => window.removeEventListener(TERMINAL_RUN_EVENT, onRun);
+  }, [send, report]);
+
+  // --- tab actions
+  const close = async (s: TerminalSessionInfo, force = false) => {
+    if (!force && s.status === 'running' && s.busy) {
+      setClosing(s);
+      return;
+    }
+    setClosing(null);
+    try {
+      await api.invoke('terminal:kill', { sessionId: s.id, remove: true });
+      setSessions((prev) => prev.filter((x) => x.id !== s.id));
+    } catch (err) {
+      report(err);
+    }
+  };
+
+  const restart = async (s: TerminalSessionInfo) => {
+    try {
+      await api.invoke('terminal:create', { restartId: s.id });
+    } catch (err) {
+      report(err);
+    }
+  };
+
+  const rename = async (s: TerminalSessionInfo, title: string) => {
+    setRenaming(null);
+    const t = title.trim();
+    if (!t || t === s.title) return;
+    try {
+      await api.invoke('terminal:rename', { sessionId: s.id, title: t });
+    } catch (err) {
+      report(err);
+    }
+  };
+
+  const toggleSplit = async () => {
+    if (splitId) {
+      setSplitId(null);
+      return;
+    }
+    const other = sessions.find((s) => s.id !== activeId);
+    if (other) setSplitId(other.id);
+    else {
+      const cur = activeId;
+      const info = await create();
+      if (info) {
+        setSplitId(info.id);
+        setActiveId(cur);
+      }
+    }
+  };
+
+  const activeSession = sessions.find((s) => s.id === activeId) ?? null;
+  const splitSession = sessions.find((s) => s.id === splitId && s.id !== activeId) ?? null;
+
+  const pane = (s: TerminalSessionInfo, main: boolean) => (
+    <div className={`term-pane${main ? ' main' : ''}`} key={s.id} data-testid="terminal-pane">
+      <XtermView
+        sessionId={s.id}
+        fontSize={fontSize}
+        scrollback={scrollback}
+        handleRef={main ? mainRef : undefined}
+        onFocus={() => !main && setActiveId(s.id)}
+        onNotice={setNotice}
+      />
+      {s.status === 'exited' && (
+        <div className="term-exited" role="status">
+          <span>
+            The shell{' '}
+            {s.signal ? `was stopped (signal ${s.signal})` : `exited with code ${s.exitCode ?? '?'}`}.
+          </span>
+          <button type="button" onClick={() => void restart(s)}>
+            Restart
+          </button>
+          <button type="button" className="ghost" onClick={() => void close(s, true)}>
+            Close
+          </button>
+        </div>
+      )}
+    </div>
+  );
+
+  return (
+    <div className="term-panel">
+      <div className="term-tabs" role="tablist" aria-label="Terminals">
+        {sessions.map((s) => (
+          <div
+            key={s.id}
+            role="tab"
+            aria-selected={s.id === activeId}
+            className={`term-tab${s.id === activeId ? ' active' : ''}${s.status === 'exited' ? ' exited' : ''}`}
+            onClick={() => setActiveId(s.id)}
+            onDoubleClick={() => setRenaming(s.id)}
+            title={`${s.shell} in ${s.lastCwd ?? s.cwd}${s.currentCommand ? `\nRunning: ${s.currentCommand}` : ''}`}
+          >
+            {s.busy && <span className="term-busy" aria-label="running" />}
+            {renaming === s.id ? (
+              <input
+                autoFocus
+                defaultValue={s.title}
+                aria-label="Terminal name"
+                maxLength={80}
+                onBlur={(e) => void rename(s, e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') void rename(s, e.currentTarget.value);
+                  if (e.key === 'Escape') setRenaming(null);
+                }}
+              />
+            ) : (
+              <span className="term-title">{s.title}</span>
+            )}
+            <button
+              type="button"
+              className="ghost term-close"
+              aria-label={`Close ${s.title}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                void close(s);
+              }}
+            >
+              ×
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => void create()}
+          aria-label="New terminal"
+          title="New terminal"
+        >
+          +
+        </button>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => void toggleSplit()}
+          aria-pressed={!!splitId}
+          title="Split side by side"
+        >
+          {splitId ? 'Unsplit' : 'Split'}
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => mainRef.current?.openSearch()}
+          title="Find (Ctrl+Shift+F)"
+        >
+          Find
+        </button>
+      </div>
+      {notice && (
+        <div className="term-notice" role="alert">
+          <span>{notice}</span>
+          <button type="button" className="ghost" onClick={() => setNotice(null)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+      <div className="term-panes">
+        {activeSession && pane(activeSession, true)}
+        {splitSession && pane(splitSession, false)}
+        {!activeSession && loaded && <div className="term-empty dim">No terminal. Press + to open one.</div>}
+      </div>
+      {closing && (
+        <div className="term-modal-backdrop">
+          <div className="term-modal" role="dialog" aria-modal="true" aria-labelledby="term-close-title">
+            <h3 id="term-close-title">Close “{closing.title}”?</h3>
+            <p>
+              A process is still running{closing.currentCommand ? ':' : '.'}
+              {closing.currentCommand && (
+                <code className="term-confirm-inline">{closing.currentCommand}</code>
+              )}
+            </p>
+            <p className="dim">Closing stops it (SIGHUP, then SIGKILL after 2 s).</p>
+            <div className="term-modal-actions">
+              <button type="button" autoFocus onClick={() => setClosing(null)}>
+                Keep it
+              </button>
+              <button type="button" className="danger" onClick={() => void close(closing, true)}>
+                Close and stop it
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+      {pendingRun && (
+        <ConfirmCommand
+          command={pendingRun.req.command}
+          reasons={pendingRun.reasons}
+          target={pendingRun.target}
+          onCancel={() => setPendingRun(null)}
+          onPaste={() => {
+            const p = pendingRun;
+            setPendingRun(null);
+            void send(p.req, 'paste', true);
+          }}
+          onRun={() => {
+            const p = pendingRun;
+            setPendingRun(null);
+            void send(p.req, 'run', true);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,336 @@
+// One xterm.js view bound to one pty session: replays the session's buffer on (re)attach, writes live
+// output and acks it from xterm's write callback (end-to-end flow control), marks each finished
+// command in the gutter from the OSC 633 sequences, and offers search, links and copy on select.
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { Terminal, type IDecoration, type IMarker } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import '@xterm/xterm/css/xterm.css';
+import { api, ApiError, openExternal } from '../../transport';
+
+/** Acks are sent in units of this many chars (VS Code's CharCountAckSize), plus a flush when idle. */
+const ACK_CHUNK = 5_000;
+/** A smaller remainder is acked after this quiet time, so the main side's count stays accurate. */
+const ACK_IDLE_MS = 50;
+
+export interface XtermHandle {
+  focus(): void;
+  openSearch(): void;
+}
+
+interface Props {
+  sessionId: string;
+  fontSize: number;
+  scrollback: number;
+  onFocus?: () => void;
+  /** Errors the view cannot show itself (a failed write, a clipboard refusal). */
+  onNotice?: (message: string) => void;
+  handleRef?: Ref<XtermHandle>;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export default function XtermView({ sessionId, fontSize, scrollback, onFocus, onNotice, handleRef }: Props) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const searchInputRef = useRef<HTMLInputElement>(null);
+  const noticeRef = useRef(onNotice);
+  noticeRef.current = onNotice;
+  const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState('');
+
+  useImperativeHandle(handleRef, () => ({
+    focus: () => termRef.current?.focus(),
+    openSearch: () => setSearchOpen(true),
+  }));
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const notice = (m: string) => noticeRef.current?.(m);
+    const term = new Terminal({
+      fontSize,
+      scrollback,
+      fontFamily: cssVar('--mono', 'monospace'),
+      allowProposedApi: true,
+      cursorBlink: true,
+      theme: {
+        background: cssVar('--bg', '#111418'),
+        foreground: cssVar('--fg', '#d8dee6'),
+        selectionBackground: '#4f9dff55',
+      },
+      overviewRuler: { width: 8 },
+    });
+    termRef.current = term;
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    searchRef.current = search;
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(
+      new WebLinksAddon((_ev, uri) => {
+        openExternal(uri).catch((err: Error) => notice(`Could not open ${uri}: ${err.message}`));
+      }),
+    );
+    term.open(host);
+    try {
+      const gl = new WebglAddon();
+      gl.onContextLoss(() => {
+        gl.dispose();
+        setRenderer('dom');
+        notice('The GPU context was lost; the terminal switched to the DOM renderer.');
+      });
+      term.loadAddon(gl);
+      setRenderer('webgl');
+    } catch {
+      setRenderer('dom'); // no WebGL2 here (headless, old GPU): the DOM renderer draws the same text
+    }
+    term.element?.setAttribute('data-session-id', sessionId);
+    // Read-only text of the buffer for end-to-end tests and diagnostics: with the WebGL renderer the
+    // screen is a canvas, so the DOM holds no text to read.
+    Object.defineProperty(host, 'auraTerminalText', {
+      configurable: true,
+      value: (): string => {
+        const b = term.buffer.active;
+        const lines: string[] = [];
+        for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+        return lines.join('\n').replace(/\n+$/, '\n');
+      },
+    });
+
+    // --- gutter marks from shell integration (the sequences are also in the replay, so marks survive reload)
+    let promptMarker: IMarker | null = null;
+    const decorations: IDecoration[] = [];
+    const osc = term.parser.registerOscHandler(633, (data) => {
+      const [code, arg] = data.split(';');
+      if (code === 'A') {
+        promptMarker?.dispose();
+        promptMarker = term.registerMarker(0);
+      } else if (code === 'D' && promptMarker) {
+        if (arg === undefined || arg === '') {
+          promptMarker.dispose(); // an empty line: nothing ran
+        } else {
+          const ok = arg === '0';
+          const deco = term.registerDecoration({
+            marker: promptMarker,
+            anchor: 'left',
+            x: 0,
+            width: 1,
+            layer: 'top',
+            overviewRulerOptions: {
+              color: ok ? cssVar('--ok', '#3fb97a') : cssVar('--err', '#f0605a'),
+              position: 'left',
+            },
+          });
+          if (deco) {
+            deco.onRender((el) => {
+              el.classList.add('term-mark', ok ? 'term-mark-ok' : 'term-mark-err');
+              el.title = ok ? 'Exit code 0' : `Exit code ${arg}`;
+              el.dataset.exitCode = arg;
+            });
+            decorations.push(deco);
+          }
+        }
+        promptMarker = null;
+      }
+      return true;
+    });
+
+    // --- output: replay then live, acked as xterm writes it
+    let disposed = false;
+    let liveFrom = Infinity; // offsets below this came with the replay
+    let attaching = true;
+    const early: { data: string; offset: number }[] = [];
+    let pendingAck = 0;
+    let ackTimer: ReturnType<typeof setTimeout> | undefined;
+    const sendAck = () => {
+      if (ackTimer) clearTimeout(ackTimer);
+      ackTimer = undefined;
+      if (!pendingAck || disposed) return;
+      const chars = pendingAck;
+      pendingAck = 0;
+      api.invoke('terminal:ack', { sessionId, chars }).catch((err: ApiError) => {
+        if (err.code !== 'not-found') notice(`Terminal flow control: ${err.message}`);
+      });
+    };
+    const writeLive = (data: string, offset: number) => {
+      const start = Math.max(0, liveFrom - offset);
+      if (start >= data.length) return;
+      const chunk = start ? data.slice(start) : data;
+      term.write(chunk, () => {
+        pendingAck += chunk.length;
+        if (pendingAck >= ACK_CHUNK) sendAck();
+        else if (!ackTimer) ackTimer = setTimeout(sendAck, ACK_IDLE_MS);
+      });
+    };
+    const offData = api.on('terminal:data', (p) => {
+      if (p.sessionId !== sessionId) return;
+      if (attaching) early.push(p);
+      else writeLive(p.data, p.offset);
+    });
+    const attach = async () => {
+      attaching = true;
+      try {
+        const r = await api.invoke('terminal:replay', { sessionId });
+        if (disposed) return;
+        term.reset();
+        for (const d of decorations.splice(0)) d.dispose();
+        liveFrom = r.endOffset;
+        term.write(r.data);
+        attaching = false;
+        for (const e of early.splice(0)) writeLive(e.data, e.offset);
+      } catch (err) {
+        attaching = false;
+        early.length = 0;
+        notice(`Could not attach to the terminal: ${(err as Error).message}`);
+      }
+    };
+    void attach();
+    let wasClosed = false;
+    const offConn = api.onConnection((s) => {
+      if (s === 'closed') wasClosed = true;
+      else if (s === 'open' && wasClosed) {
+        wasClosed = false;
+        void attach(); // the console restarted or the socket dropped: take the buffer again
+      }
+    });
+
+    // --- input, resize, clipboard
+    const onInput = term.onData((data) => {
+      api.invoke('terminal:write', { sessionId, data }).catch((err: Error) => notice(err.message));
+    });
+    const onResize = term.onResize(({ cols, rows }) => {
+      api.invoke('terminal:resize', { sessionId, cols, rows }).catch((err: ApiError) => {
+        if (err.code !== 'unavailable' && err.code !== 'not-found') notice(err.message);
+      });
+    });
+    const onSel = term.onSelectionChange(() => {
+      if (!term.hasSelection()) return;
+      navigator.clipboard
+        ?.writeText(term.getSelection())
+        .catch(() => notice('Copy on select needs clipboard permission; use Ctrl+Shift+C.'));
+    });
+    term.attachCustomKeyEventHandler((ev) => {
+      if (ev.type !== 'keydown' || !ev.ctrlKey || !ev.shiftKey) return true;
+      const k = ev.key.toLowerCase();
+      if (k === 'c' && term.hasSelection()) {
+        navigator.clipboard
+          ?.writeText(term.getSelection())
+          .catch(() => notice('The clipboard refused the copy.'));
+        return false;
+      }
+      if (k === 'v') {
+        // term.paste wraps the text in bracketed-paste markers when the shell asked for them.
+        navigator.clipboard
+          ?.readText()
+          .then((t) => term.paste(t))
+          .catch(() =>
+            notice('Reading the clipboard was refused; use the browser paste (Ctrl+V / middle click).'),
+          );
+        return false;
+      }
+      if (k === 'f') {
+        setSearchOpen(true);
+        return false;
+      }
+      return true;
+    });
+    const focusSub = term.textarea ? () => onFocus?.() : undefined;
+    if (focusSub) term.textarea?.addEventListener('focus', focusSub);
+
+    let raf = 0;
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(() => {
+        if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+      });
+    });
+    ro.observe(host);
+
+    return () => {
+      disposed = true;
+      sendAck();
+      ro.disconnect();
+      cancelAnimationFrame(raf);
+      if (focusSub) term.textarea?.removeEventListener('focus', focusSub);
+      offData();
+      offConn();
+      onInput.dispose();
+      onResize.dispose();
+      onSel.dispose();
+      osc.dispose();
+      term.dispose();
+      termRef.current = null;
+      searchRef.current = null;
+    };
+    // The view is rebuilt only for another session; font size and scrollback are applied below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sessionId]);
+
+  useEffect(() => {
+    const term = termRef.current;
+    if (!term) return;
+    term.options.fontSize = fontSize;
+    term.options.scrollback = scrollback;
+  }, [fontSize, scrollback]);
+
+  useEffect(() => {
+    if (searchOpen) searchInputRef.current?.focus();
+  }, [searchOpen]);
+
+  const find = (backwards: boolean) => {
+    const s = searchRef.current;
+    if (!s || !query) return;
+    if (backwards) s.findPrevious(query);
+    else s.findNext(query);
+  };
+
+  return (
+    <div className="term-view" data-renderer={renderer}>
+      {searchOpen && (
+        <div className="term-search" role="search">
+          <input
+            ref={searchInputRef}
+            value={query}
+            placeholder="Find in terminal"
+            aria-label="Find in terminal"
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') find(e.shiftKey);
+              if (e.key === 'Escape') {
+                setSearchOpen(false);
+                searchRef.current?.clearDecorations();
+                termRef.current?.focus();
+              }
+            }}
+          />
+          <button type="button" className="ghost" onClick={() => find(true)} aria-label="Previous match">
+            ↑
+          </button>
+          <button type="button" className="ghost" onClick={() => find(false)} aria-label="Next match">
+            ↓
+          </button>
+          <button
+            type="button"
+            className="ghost"
+            aria-label="Close search"
+            onClick={() => {
+              setSearchOpen(false);
+              searchRef.current?.clearDecorations();
+            }}
+          >
+            ×
+          </button>
+        </div>
+      )}
+      <div className="term-host" ref={hostRef} onMouseDown={() => onFocus?.()} />
+    </div>
+  );
+}

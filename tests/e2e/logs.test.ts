@@ -1,0 +1,60 @@
+// Log panes against the running demo install: records arrive live, a correlation id filters every
+// pane, and a scenario switch shows up in the errors pane.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingTool } from '../tools';
+import { openBrowser, startServe, type Browser, type ServeProc } from './harness';
+
+const skip = missingTool('chromium', 'e2e logs');
+
+describe.skipIf(skip)('log panes on the demo install', () => {
+  let serve: ServeProc;
+  let browser: Browser;
+  beforeAll(async () => {
+    serve = await startServe({});
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('tails the main log live and filters every pane by a clicked correlation id', async () => {
+    const { page } = browser;
+    await page.goto(serve.openUrl);
+    const main = page.getByTestId('log-pane-Main log (aura-api)');
+    await main.waitFor();
+    await expect.poll(() => main.getByTestId('log-row').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    // The sandbox keeps serving requests: a newer "Request completed" line must arrive.
+    const lastText = async () => (await main.getByTestId('log-row').last().textContent()) ?? '';
+    const before = await lastText();
+    await expect.poll(lastText, { timeout: 15_000 }).not.toBe(before);
+
+    const cid = main.locator('button.cid').first();
+    const id = (await cid.getAttribute('title')) ? await cid.textContent() : null;
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    await cid.click();
+    await expect.poll(() => page.locator('.logs-chip').count(), { timeout: 8000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => {
+        const rows = await main.getByTestId('log-row').allTextContents();
+        return rows.length > 0 && rows.every((r) => r.includes(id!));
+      }, { timeout: 8000 })
+      .toBe(true);
+    // Clearing the chip brings the other records back.
+    await page.locator('.logs-bar .logs-chip button').click();
+    await expect.poll(async () => (await main.getByTestId('log-row').allTextContents()).some((r) => !r.includes(id!)), { timeout: 8000 }).toBe(true);
+  });
+
+  it('shows the error-spike scenario in the errors pane', async () => {
+    const { page } = browser;
+    await page.getByRole('tab', { name: 'Install' }).click();
+    await page.selectOption('select[aria-label=Scenario]', 'error-spike');
+    await page.getByRole('tab', { name: 'Errors' }).click();
+    const errors = page.getByTestId('log-pane-Errors');
+    await expect
+      .poll(async () => (await errors.getByTestId('log-row').allTextContents()).some((t) => /ERR/.test(t) && /\b50[0-9]\b|Exception/.test(t)), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+  });
+});

@@ -1,0 +1,170 @@
+// The embedded terminal end to end: the real serve host, a real bash in a pty, the real renderer in
+// Chromium. Typing, resize, tab isolation, exit-code marks, confirmation of mutating run requests
+// and reattaching with the buffer after a reload.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { missingTool } from '../tools';
+import { openBrowser, startServe, tempDir, type Browser, type ServeProc } from './harness';
+
+const skip = missingTool('chromium', 'e2e terminal');
+
+/** Buffer text of a terminal pane (the WebGL renderer draws on a canvas, so the panel exposes it). */
+async function screen(page: Page, pane = 0): Promise<string> {
+  return page
+    .locator('[data-testid="terminal-pane"] .term-host')
+    .nth(pane)
+    .evaluate(
+      (el) => (el as HTMLElement & { auraTerminalText?: () => string }).auraTerminalText?.() ?? '',
+      undefined,
+      { timeout: 5000 },
+    );
+}
+
+async function waitScreen(page: Page, re: RegExp, pane = 0): Promise<string> {
+  let last = '';
+  for (let i = 0; i < 150; i++) {
+    last = await screen(page, pane);
+    if (re.test(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`terminal never showed ${re}; it shows:\n${last}`);
+}
+
+function termTabs(page: Page) {
+  return page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
+}
+
+async function typeLine(page: Page, text: string, pane = 0): Promise<void> {
+  await page.locator('[data-testid="terminal-pane"]').nth(pane).locator('.xterm').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+describe.skipIf(skip)('terminal panel in Chromium', () => {
+  let serve: ServeProc;
+  let browser: Browser;
+  let install: string;
+
+  beforeAll(async () => {
+    install = tempDir('term-install');
+    fs.mkdirSync(path.join(install, 'logs'));
+    fs.writeFileSync(path.join(install, 'aura.db'), '');
+    serve = await startServe({ install });
+    // A plain prompt so the screen text is predictable.
+    fs.writeFileSync(path.join(serve.home, '.bashrc'), "PS1='e2e$ '\n");
+    browser = await openBrowser();
+    await browser.page.goto(serve.openUrl);
+    await browser.page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (install) fs.rmSync(install, { recursive: true, force: true });
+  });
+
+  it('runs a typed command in the install folder and shows its output', async () => {
+    const { page } = browser;
+    await waitScreen(page, /e2e\$ $/m);
+    await typeLine(page, 'echo "out-$((6*7))" in "$PWD"');
+    await waitScreen(page, new RegExp(`out-42 in ${install.replace(/[/.]/g, '\\$&')}`));
+  });
+
+  it('marks finished commands green or red in the gutter', async () => {
+    const { page } = browser;
+    const pane = page.locator('[data-testid="terminal-pane"]').first();
+    await typeLine(page, 'false');
+    await pane.locator('.term-mark-err').first().waitFor({ timeout: 10_000 });
+    await typeLine(page, 'true');
+    await pane.locator('.term-mark-ok').first().waitFor({ timeout: 10_000 });
+    expect(await pane.locator('.term-mark-err').first().getAttribute('data-exit-code')).toBe('1');
+  });
+
+  it('reflows to a new size when the window is resized', async () => {
+    const { page } = browser;
+    await typeLine(page, 'echo "cols=$(tput cols)"');
+    const before = Number(/cols=(\d+)/.exec(await waitScreen(page, /cols=\d+/))![1]);
+    await page.setViewportSize({ width: 900, height: 860 });
+    await page.waitForTimeout(400);
+    await typeLine(page, 'clear; echo "now=$(tput cols)"');
+    const after = Number(/now=(\d+)/.exec(await waitScreen(page, /now=\d+/))![1]);
+    expect(after).toBeLessThan(before);
+    await page.setViewportSize({ width: 1400, height: 860 });
+  });
+
+  it('keeps two tabs isolated', async () => {
+    const { page } = browser;
+    await typeLine(page, 'clear; echo first-tab-only');
+    await waitScreen(page, /first-tab-only/);
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    await termTabs(page).nth(1).waitFor();
+    await waitScreen(page, /e2e\$ $/m);
+    await typeLine(page, 'echo second-tab-only');
+    const second = await waitScreen(page, /second-tab-only/);
+    expect(second).not.toContain('first-tab-only');
+    await termTabs(page).first().click();
+    const first = await waitScreen(page, /first-tab-only/);
+    expect(first).not.toContain('second-tab-only');
+  });
+
+  it('asks before a mutating run request and sends nothing until confirmed', async () => {
+    const { page } = browser;
+    const marker = path.join(install, 'created-by-run');
+    const command = `touch '${marker}'`;
+    await page.evaluate(
+      (c) => window.dispatchEvent(new CustomEvent('aura-ops:terminal-run', { detail: { command: c } })),
+      command,
+    );
+    const dialog = page.getByTestId('confirm-command');
+    await dialog.waitFor();
+    expect(await page.getByTestId('confirm-command-text').innerText()).toBe(command);
+    await page.waitForTimeout(500);
+    expect(fs.existsSync(marker)).toBe(false);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(fs.existsSync(marker)).toBe(false);
+
+    await page.evaluate(
+      (c) => window.dispatchEvent(new CustomEvent('aura-ops:terminal-run', { detail: { command: c } })),
+      command,
+    );
+    await dialog.getByRole('button', { name: 'Run' }).click();
+    for (let i = 0; i < 100 && !fs.existsSync(marker); i++) await page.waitForTimeout(100);
+    expect(fs.existsSync(marker)).toBe(true);
+  });
+
+  it('runs a read-only run request without asking', async () => {
+    const { page } = browser;
+    await typeLine(page, 'clear; echo cleared');
+    await waitScreen(page, /^cleared\ne2e\$ $/m); // idle again: the request goes to this terminal
+    await page.evaluate(() =>
+      window.dispatchEvent(
+        new CustomEvent('aura-ops:terminal-run', { detail: { command: 'echo ro-$((2+3))' } }),
+      ),
+    );
+    await waitScreen(page, /ro-5/);
+    expect(await page.getByTestId('confirm-command').count()).toBe(0);
+    expect(await termTabs(page).count()).toBe(2);
+  });
+
+  it('reattaches after a reload with the buffer and the marks', async () => {
+    const { page } = browser;
+    await typeLine(page, 'echo before-reload-$((40+2))');
+    await waitScreen(page, /before-reload-42/);
+    const tabsBefore = await termTabs(page).allInnerTexts();
+    await page.reload();
+    await page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
+    await waitScreen(page, /before-reload-42/);
+    await page
+      .locator('[data-testid="terminal-pane"]')
+      .first()
+      .locator('.term-mark-ok')
+      .first()
+      .waitFor({ timeout: 10_000 });
+    expect(await termTabs(page).allInnerTexts()).toEqual(tabsBefore);
+    await typeLine(page, 'echo after-reload');
+    await waitScreen(page, /after-reload\s/);
+  });
+});
