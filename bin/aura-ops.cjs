@@ -9,7 +9,7 @@ const root = path.join(__dirname, '..');
 const cli = path.join(root, 'out', 'main', 'cli.js');
 if (!fs.existsSync(cli)) {
   process.stderr.write('aura-ops: building the console first (npm run build)…\n');
-  const r = spawnSync(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build'], {
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1330,63 +1330,34 @@ const RULES: Record<string, Rule> = {
       ? ok
       : ['openssl writes keys or files'],
   'aura-ops': (args) => {
-    const mutVerbs = new Set([
-      'select',
-      'add',
-      'override',
-      'set',
-      'delete',
-      'remove',
-      'restore',
-      'reset',
-      'kill',
-      'run',
-      'write',
-      'fix',
-      'apply',
-      'start',
-      'stop',
-      'restart',
-      'generate',
-      'create',
-      'inject',
-      'fault',
-      'clear',
-      'vacuum',
-    ]);
-    const readSubs = new Set([
-      'help',
-      '--help',
-      '-h',
-      '--version',
-      'version',
-      'status',
-      'doctor',
-      'info',
-      'logs',
-      'tail',
-      'db',
-      'query',
-      'probe',
-      'probes',
-      'health',
-      'install',
-      'runbooks',
-      'runbook',
-      'terminal',
-      'classify',
-      'report',
-      'search',
-      'list',
-      'show',
-      'export',
-    ]);
+    // The console's own CLI: each sub-command is known, so none falls to "unknown".
     if (args.includes('--help') || args.includes('-h')) return ok;
-    const bad = args.find((a) => mutVerbs.has(a));
-    if (bad) return [`aura-ops ${bad} changes state`];
-    const sub = args.find((a) => !a.startsWith('-'));
-    if (sub === undefined || readSubs.has(sub)) return ok;
-    return [`aura-ops ${sub} is not a known read-only command`];
+    const words = args.filter((a) => !a.startsWith('-'));
+    const sub = words[0];
+    switch (sub) {
+      case undefined:
+      case 'help':
+      case 'check':
+      case 'logs':
+        return ok;
+      case 'db':
+        return words.includes('backup') ? ['aura-ops db backup writes a backup file'] : ok;
+      case 'runbooks':
+        if (words[1] === 'new') return ['aura-ops runbooks new writes a runbook file'];
+        return args.includes('--scenario') ? ['aura-ops runbooks test --scenario switches the sandbox scenario'] : ok;
+      case 'report':
+        return args.includes('--out') ? ['aura-ops report --out writes a file'] : ok;
+      case 'terminal':
+        return words[1] === 'classify' ? ok : ['aura-ops terminal run runs a command in a shell'];
+      case 'sandbox':
+        return words[1] === 'scenarios' ? ok : [`aura-ops sandbox ${words[1] ?? ''} changes the demo install`.replace(/ +changes/, ' changes')];
+      case 'bundle':
+        return ['aura-ops bundle writes a zip file'];
+      case 'serve':
+        return ['aura-ops serve starts a server that gives a browser a shell'];
+      default:
+        return [`aura-ops ${sub} is not a known read-only command`];
+    }
   },
 };
 

@@ -276,7 +276,7 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
   {
     id: 'db-very-slow',
     severity: 'SEV-2',
-    runbook: 'Performance Tuning',
+    runbook: 'Service Degradation',
     weight: 55,
     when: (s) => {
       const c = check(s, 'Database');
@@ -288,10 +288,18 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
   {
     id: 'db-slow',
     severity: 'SEV-3',
-    runbook: 'Performance Tuning',
+    runbook: 'Service Degradation',
     weight: 60,
     when: checkIs('Database', 'degraded'),
     reason: '{ready}: Database {status} ("{description}")',
+  },
+  {
+    id: 'db-slow-tuning',
+    severity: 'SEV-3',
+    runbook: 'Performance Tuning',
+    weight: 25,
+    when: checkIs('Database', 'degraded'),
+    reason: 'When slow database answers keep coming back, tune: cache size, WAL checkpoints, the biggest tables',
   },
   {
     id: 'db-slow-maintenance',

@@ -87,7 +87,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     title: 'Slow database',
     description:
       'The Database check is degraded ("Database response time elevated: Nms"), requests touching the DB get slow and log slow-request warnings.',
-    runbook: 'Performance Tuning',
+    runbook: 'Service Degradation',
     severity: 'SEV-3',
   },
   {

@@ -257,3 +257,12 @@ describe('hostile input', () => {
     expect(doc.problems).toContainEqual(expect.objectContaining({ rule: 'too-large', severity: 'error' }));
   });
 });
+
+describe('fence attributes as written', () => {
+  it('keeps backslashes in an expectation: Markdown would have eaten them', () => {
+    const md = ['# T', '', '## Diagnosis', '', '```bash {name="s" expect="/\\"status\\":\\"healthy\\"\\\\./"}', 'curl -s x', '```', ''].join('\n');
+    const doc = parse(md, 't.md');
+    const step = doc.steps[0]!;
+    expect(step.expect).toEqual({ pattern: '"status":"healthy"\\.', flags: '', exitCode: 0 });
+  });
+});

@@ -388,14 +388,23 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
   }
   inferFromBoldLines(meta, body);
 
+  // Markdown processes backslash escapes in a fence's info string (`\"` becomes `"`), which would
+  // change an expectation's regex; attributes are read from the fence line as written instead.
+  const bodyLines = body.split('\n');
+  const rawMeta = (node: { meta?: string | null; position?: { start: { line: number } } }): string | null => {
+    const src = node.position ? bodyLines[node.position.start.line - 1] : undefined;
+    const m = src === undefined ? null : /^\s*(?:>\s*)*(?:`{3,}|~{3,})\s*[^\s{]*\s*(.*)$/.exec(src);
+    return m ? m[1]!.trim() || null : (node.meta ?? null);
+  };
   const codeBlocks: CodeBlock[] = codeNodes.map(({ node }, index) => {
     const lang = node.lang ? node.lang.toLowerCase() : null;
     const line = lineOf(node);
+    const meta = rawMeta(node);
     return {
       index,
       lang,
-      attrs: parseFenceAttrs(node.meta),
-      meta: node.meta ?? null,
+      attrs: parseFenceAttrs(meta),
+      meta,
       code: node.value,
       line,
       endLine: endLineOf(node),

@@ -1,12 +1,29 @@
-// `aura-ops runbooks list|lint [DIR...]`: what the library understood of each runbook, and the
-// handbook's standards as file:line messages (exit 1 on errors) for editors and CI.
+// `aura-ops runbooks list|lint|test [DIR...]`: what the library understood of each runbook, the
+// handbook's standards as file:line messages (exit 1 on errors), and its checked steps run against
+// an install (exit 1 when one fails) for editors and CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OpsError } from '../../../shared/errors';
 import { formatProblem } from '../../../shared/runbooks/lint';
+import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/contract/sandbox';
+import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import type { CliCommand, CliIO } from '../../cli-types';
+import { resolveRoot } from '../install/discover';
 import { RunbookLibrary } from './library';
+import {
+  STEP_TIMEOUT_MS,
+  createAuraOpsShim,
+  currentSandboxScenario,
+  findAuraOpsBin,
+  formatResults,
+  isKnownScenario,
+  loadRunbooks,
+  summarize,
+  switchSandboxScenario,
+  testRunbooks,
+  type StepTestResult,
+} from './test-runner';
 
 const HELP = `Usage: aura-ops runbooks <command> [DIR...] [options]
 
@@ -16,13 +33,29 @@ Commands:
   lint [DIR...]   Check the handbook's standards (title, six sections, steps under
                   Resolution, fenced code with a language, reviewed within 90 days,
                   links that resolve). Prints file:line messages; exit 1 on errors.
-  test            Not available yet: needs the terminal's shell integration.
+  test [PATH...] --install DIR [--scenario NAME|all]
+                  Run every read-only step that declares an expectation (expect/exit)
+                  against the install in DIR and report pass/fail per step (file:line,
+                  step, expected vs actual). Steps run with bash, cwd = the data root,
+                  the install's AURA_* variables and this console's aura-ops on PATH.
+                  Mutating steps are never run: one with an expectation is an error.
+                  Exit 1 when a step fails.
 
-DIR defaults to the bundled runbooks (resources/runbooks, or $AURA_OPS_RUNBOOKS_DIR).
+DIR defaults to the bundled runbooks (resources/runbooks, or $AURA_OPS_RUNBOOKS_DIR);
+test also takes single runbook files.
 
 Options:
   --json          Print data as JSON
   --now DATE      Reference date for the review rule (yyyy-mm-dd; default today)
+  --install DIR   (test) The Aura data root: a sandbox dir, ~/.local/share/Aura, ...
+  --scenario S    (test) Switch the sandbox running from DIR to scenario S first and test
+                  the runbooks whose front matter lists S under testScenarios; steps with
+                  scenario="..." run only in that scenario. "all" walks every scenario the
+                  runbooks name and switches back at the end. Start the sandbox first:
+                  aura-ops sandbox run DIR --port 0
+  --settle SEC    (test) Re-run failing steps for up to SEC seconds while a scenario's
+                  symptoms reach the logs (default 20 with --scenario, else 0)
+  --timeout SEC   (test) Time limit per step (default ${STEP_TIMEOUT_MS / 1000})
   -h, --help      Show this help
 `;
 
@@ -109,13 +142,116 @@ function lintCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
   return errors > 0 ? 1 : 0;
 }
 
+interface TestFlags {
+  install?: string;
+  scenario?: string;
+  settle?: string;
+  timeout?: string;
+}
+
+/** Seconds from a flag, or an error message. */
+function seconds(flag: string, value: string | undefined, fallback: number): number | string {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) return `--${flag} "${value}" is not a number of seconds (0-3600).`;
+  return n * 1000;
+}
+
+async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: CliIO): Promise<number> {
+  if (!flags.install) {
+    io.err('runbooks test needs --install DIR: the Aura data root to test against (a sandbox dir, ~/.local/share/Aura, %LOCALAPPDATA%\\Aura, ...).\n');
+    return 2;
+  }
+  const timeoutMs = seconds('timeout', flags.timeout, STEP_TIMEOUT_MS);
+  if (typeof timeoutMs === 'string' || timeoutMs === 0) {
+    io.err(`${typeof timeoutMs === 'string' ? timeoutMs : '--timeout must be above 0.'}\n`);
+    return 2;
+  }
+  const install = resolveRoot({ kind: 'manual', dataRoot: flags.install, source: '--install', useEnv: false }, { env: process.env });
+  if (!install.facts.dataRoot.exists) {
+    io.err(`No folder at ${install.paths.dataRoot}: pass the data root that holds aura.db and logs/.\n`);
+    return 2;
+  }
+  if (!install.found) io.err(`Warning: ${install.paths.dataRoot} holds neither aura.db nor logs/; steps will probably fail.\n`);
+
+  let scenarios: (ScenarioName | null)[] = [null];
+  const folders = targets.length > 0 ? targets : [findBundledRunbooks()].filter((d): d is string => d !== null);
+  if (folders.length === 0) {
+    io.err('No runbook folder given and no resources/runbooks found: pass a folder or file.\n');
+    return 2;
+  }
+  const runbooks = loadRunbooks(folders, variablesFromInstall(install.paths, new Date()));
+  if (flags.scenario !== undefined) {
+    if (flags.scenario === 'all') {
+      const named = new Set(runbooks.flatMap((r) => r.scenarios));
+      scenarios = SCENARIO_NAMES.filter((n) => named.has(n));
+    } else {
+      const names = flags.scenario.split(',').map((n) => n.trim()).filter(Boolean);
+      const bad = names.filter((n) => !isKnownScenario(n));
+      if (bad.length > 0 || names.length === 0) {
+        io.err(`Unknown scenario "${bad.join(', ') || flags.scenario}": use one of ${SCENARIO_NAMES.join(', ')} or all.\n`);
+        return 2;
+      }
+      scenarios = names as ScenarioName[];
+    }
+    if (scenarios.length === 0) {
+      io.err('No runbook lists a sandbox scenario under testScenarios in its front matter: nothing to test.\n');
+      return 1;
+    }
+  }
+  const settleMs = seconds('settle', flags.settle, flags.scenario !== undefined ? 20_000 : 0);
+  if (typeof settleMs === 'string') {
+    io.err(`${settleMs}\n`);
+    return 2;
+  }
+
+  const bin = findAuraOpsBin();
+  if (!bin) io.err('Warning: bin/aura-ops.cjs not found next to this build; steps that call aura-ops use the one on PATH.\n');
+  const shim = bin ? createAuraOpsShim([process.execPath, bin]) : null;
+  const initial = flags.scenario === 'all' ? currentSandboxScenario(install.paths.dataRoot) : null;
+  const all: StepTestResult[] = [];
+  try {
+    for (const scenario of scenarios) {
+      const selected = scenario === null ? runbooks : runbooks.filter((r) => r.scenarios.includes(scenario));
+      if (scenario !== null) {
+        await switchSandboxScenario(install.paths.dataRoot, scenario);
+        if (!json) io.out(`Scenario ${scenario}: ${selected.length} runbook(s)\n`);
+      }
+      const results = await testRunbooks(selected, { paths: install.paths, scenario, shimDir: shim?.dir ?? null, timeoutMs, settleMs });
+      if (!json) io.out(formatResults(results));
+      all.push(...results);
+    }
+  } finally {
+    shim?.cleanup();
+    if (initial && scenarios.length > 0 && scenarios[scenarios.length - 1] !== initial) {
+      await switchSandboxScenario(install.paths.dataRoot, initial).catch((err: unknown) => io.err(`Could not switch the sandbox back to ${initial}: ${(err as Error).message}\n`));
+    }
+  }
+  const summary = summarize(all);
+  if (json) {
+    io.out(`${JSON.stringify({ install: { dataRoot: install.paths.dataRoot, apiUrl: install.paths.apiUrl }, scenarios, summary, results: all }, null, 2)}\n`);
+  } else if (scenarios.length > 1) {
+    io.out(`All scenarios: ${all.length} checked step(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.skipped} skipped\n`);
+  }
+  if (all.length === 0 && !json) io.out('No step declares an expectation (expect="..." or exit="...") in these runbooks.\n');
+  return summary.ok ? 0 : 1;
+}
+
 export const runbooksCommand: CliCommand = async (argv, io) => {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, now: { type: 'string' } },
+      options: {
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        now: { type: 'string' },
+        install: { type: 'string' },
+        scenario: { type: 'string' },
+        settle: { type: 'string' },
+        timeout: { type: 'string' },
+      },
     });
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${HELP}`);
@@ -139,8 +275,18 @@ export const runbooksCommand: CliCommand = async (argv, io) => {
     if (sub === 'list') return listCmd(libraryFor(dirs, now), json, io);
     if (sub === 'lint') return lintCmd(libraryFor(dirs, now), json, io);
     if (sub === 'test') {
-      io.err('`runbooks test` is not available yet: it needs the terminal shell integration and the sandbox.\n');
-      return 2;
+      const v = parsed.values;
+      return await testCmd(
+        dirs,
+        {
+          install: typeof v.install === 'string' ? v.install : undefined,
+          scenario: typeof v.scenario === 'string' ? v.scenario : undefined,
+          settle: typeof v.settle === 'string' ? v.settle : undefined,
+          timeout: typeof v.timeout === 'string' ? v.timeout : undefined,
+        },
+        json,
+        io,
+      );
     }
     io.err(`Unknown command "${sub}".\n\n${HELP}`);
     return 2;

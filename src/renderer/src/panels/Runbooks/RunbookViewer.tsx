@@ -1,7 +1,7 @@
 // The runbook viewer: the six sections as an outline, severity/time badges, GFM Markdown without
 // raw HTML, highlighted code with Copy / Run / Run & check per shell step, local task-list ticks.
 // Safe by construction: no rehype-raw, refused URL schemes, no remote images, no in-app navigation.
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
@@ -31,6 +31,9 @@ export interface RunbookViewerProps {
   /** Extra controls in the runbook's header (the walk-through button). */
   headerExtra?: ReactNode;
 }
+
+/** The file line of the list item being rendered (a task checkbox's own node has no position). */
+const TaskLine = createContext<number | null>(null);
 
 /** The text of a task-list item from its source line ("- [ ] Backup completed" -> "Backup completed"). */
 export function taskLabel(body: string, bodyLine: number): string {
@@ -187,9 +190,19 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
         }
         return <span className="rb-link-other" title={raw}>{children}</span>;
       },
-      input({ node, type, checked }) {
-        if (type !== 'checkbox') return null;
+      li({ node, children, className }) {
+        // A task item's checkbox carries no source position; its list item does.
         const line = fileLine(node);
+        return (
+          <TaskLine.Provider value={line}>
+            <li className={className}>{children}</li>
+          </TaskLine.Provider>
+        );
+      },
+      input: function TaskBox({ node, type, checked }) {
+        const itemLine = useContext(TaskLine);
+        if (type !== 'checkbox') return null;
+        const line = itemLine ?? fileLine(node);
         if (onToggleTask) {
           const key = `line:${line}`;
           const value = tasks?.[key] ?? false;

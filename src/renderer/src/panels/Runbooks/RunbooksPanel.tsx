@@ -125,6 +125,7 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
     () =>
       openRunbookRequests.listen((req) => {
         void (async () => {
+          setShowLibrary(false);
           if (req.id) return setOpenId(req.id);
           const wanted = (req.title ?? '').trim().toLowerCase();
           if (!wanted) return;
@@ -182,7 +183,8 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
   // In a narrow column the library and the viewer take turns instead of squeezing side by side.
   const rootRef = useRef<HTMLDivElement>(null);
   const [narrow, setNarrow] = useState(false);
-  const [showLibrary, setShowLibrary] = useState(false);
+  // The library shows first; opening a runbook (a click, a link, a triage request) turns to it.
+  const [showLibrary, setShowLibrary] = useState(true);
   useEffect(() => {
     const el = rootRef.current;
     if (!el) return;
