@@ -93,7 +93,7 @@ export class Runtime {
       }
     });
     const nativeBinding = electronNativeBinding();
-    this.database = DatabaseService.fromContext(this.ctx, nativeBinding ? { nativeBinding } : {});
+    this.database = DatabaseService.fromContext(this.ctx, { store: this.store, ...(nativeBinding ? { nativeBinding } : {}) });
     this.runbooks = new RunbookLibrary({
       bundledDir: opts.runbooksDir === undefined ? bundledRunbooksDir() : opts.runbooksDir,
       folders: this.store.getSetting<string[]>(KEY_RUNBOOK_FOLDERS) ?? [],

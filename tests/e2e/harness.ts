@@ -21,8 +21,16 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** Temp folders the harness made; removed when the test process exits. */
+const madeDirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of madeDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `aura-ops-${prefix}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `aura-ops-${prefix}-`));
+  madeDirs.add(d);
+  return d;
 }
 
 export interface ServeProc {

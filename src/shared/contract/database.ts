@@ -18,9 +18,24 @@ export interface ColumnInfo {
   declaredType: string | null;
 }
 
+/** How the browser pages a table, and the cursors to the neighbouring pages. */
+export interface PagingInfo {
+  /** 'keyset': seeks by the row key (fast at any depth); 'offset': reads every row before the page. */
+  mode: 'keyset' | 'offset';
+  /** The order rows come in, e.g. ["JobId", "rowid"] (empty: unspecified, offset mode only). */
+  order: string[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Pass as `cursor` to get the previous page; null on the first page. */
+  prevCursor: string | null;
+  /** Why OFFSET paging is used (offset mode). */
+  reason?: string;
+}
+
 export interface RowsPage {
   columns: ColumnInfo[];
   rows: Cell[][];
+  /** Position of the first row (0-based; approximate after concurrent writes in keyset mode). */
   offset: number;
   limit: number;
   /** More rows exist after this page. */
@@ -28,6 +43,8 @@ export interface RowsPage {
   elapsedMs: number;
   /** The SQL that ran (identifiers quoted, values as ? parameters). */
   sql: string;
+  /** Set by db:rows (the table browser). */
+  paging?: PagingInfo;
 }
 
 export interface ColumnDetail {
@@ -196,7 +213,10 @@ export const databaseChannels = {
     z
       .object({
         table: identifier,
+        /** Jump to this row position (ignored when `cursor` is given). */
         offset: z.number().int().min(0).default(0),
+        /** A page's nextCursor/prevCursor: the page after/before it, at any depth. */
+        cursor: z.string().min(1).max(400_000).optional(),
         limit: pageLimit,
         sort: z.object({ column: identifier, dir: z.enum(['asc', 'desc']) }).strict().optional(),
         filters: z.array(filterSchema).max(20).default([]),

@@ -76,10 +76,15 @@ function runItem(item) {
 function collect(stmt, params, item) {
   stmt.safeIntegers(true);
   stmt.raw(true);
-  const columns = stmt.columns().map((c) => ({ name: c.name, declaredType: c.type ?? null }));
+  // Keyset paging appends hidden key columns: strip them, keep the raw key of the first/last row.
+  const keyCols = item.keyCols > 0 ? item.keyCols : 0;
+  const all = stmt.columns();
+  const columns = all.slice(0, all.length - keyCols).map((c) => ({ name: c.name, declaredType: c.type ?? null }));
   const rows = [];
   let hasMore = false;
   let bytes = 0;
+  let firstKey = null;
+  let lastKey = null;
   const it = stmt.iterate(...params);
   try {
     for (const row of it) {
@@ -88,7 +93,12 @@ function collect(stmt, params, item) {
         hasMore = true;
         break;
       }
-      const cells = row.map((v) => convertCell(v, item.maxText));
+      const visible = keyCols ? row.slice(0, row.length - keyCols) : row;
+      if (keyCols) {
+        lastKey = row.slice(row.length - keyCols);
+        if (!firstKey) firstKey = lastKey;
+      }
+      const cells = visible.map((v) => convertCell(v, item.maxText));
       for (const c of cells) bytes += typeof c === 'string' ? c.length : c && typeof c === 'object' ? 64 + (c.text ? c.text.length : 0) : 8;
       rows.push(cells);
     }
@@ -96,7 +106,7 @@ function collect(stmt, params, item) {
     // Ends the statement, which ends its read transaction: no lock is held between requests.
     if (typeof it.return === 'function') it.return();
   }
-  return { columns, rows, hasMore };
+  return keyCols ? { columns, rows, hasMore, keys: { first: firstKey, last: lastKey } } : { columns, rows, hasMore };
 }
 
 function endStrayTransaction() {

@@ -2,9 +2,13 @@
 // is plain JS so it runs from sources and builds alike; these types are its contract.
 import type { Cell, ColumnInfo } from '../../../shared/contract/database';
 
+/** A raw key value: integers as bigint (safe integers), blobs as bytes. */
+export type RawValue = null | number | bigint | string | Uint8Array;
+
 export interface StmtItem {
   sql: string;
-  params: (string | number | null)[];
+  /** bigint for 64-bit integers taken from a row key. */
+  params: (string | number | bigint | null)[];
   /** Rows to return at most; one more is read to learn whether more exist. */
   maxRows: number;
   /** Longest text returned whole; longer text comes back as a 'long-text' cell. */
@@ -15,12 +19,19 @@ export interface StmtItem {
   guard: boolean;
   /** Bind NULL for placeholders without a value (EXPLAIN QUERY PLAN of a parameterised statement). */
   padParams?: boolean;
+  /**
+   * The last `keyCols` result columns are a hidden row key (keyset paging): they are left out of
+   * columns and rows, and the raw key of the first and last returned row comes back in `keys`.
+   */
+  keyCols?: number;
 }
 
 export interface StmtResult {
   columns: ColumnInfo[];
   rows: Cell[][];
   hasMore: boolean;
+  /** With keyCols: the raw key of the first and last row returned (null when no rows). */
+  keys?: { first: RawValue[] | null; last: RawValue[] | null };
 }
 
 export interface WorkerError {

@@ -137,7 +137,7 @@ describe('SQL console', () => {
     expect(plan.map((s) => s.detail).join(' ')).toMatch(/USING INDEX IX_JobQueue_Status/);
   });
 
-  test('saved queries persist in the data dir', async () => {
+  test('saved queries persist in ops.db in the data dir', async () => {
     await svc.saveQuery('failed', "SELECT * FROM JobQueue WHERE Status = 'Failed'");
     const other = new DatabaseService({ dataDir, dbPath: () => dbPath, emit: () => undefined });
     try {

@@ -9,12 +9,12 @@ import type {
   BackupResult,
   Cell,
   CheckResult,
-  ColumnDetail,
   DbOverview,
   FilterOp,
   HistoryEntry,
   IndexSummary,
   JobProgress,
+  PagingInfo,
   PlanStep,
   QueryResult,
   ReadyView,
@@ -25,8 +25,10 @@ import type {
 import type { ServiceContext } from '../context';
 import { GROWTH_DBSTAT_SQL, GROWTH_VIEW_ID, MIGRATIONS_TABLE, READY_VIEWS, STUCK_JOB_MINUTES, schemaState } from './aura-schema';
 import { Executor, WorkerFailure, type RunOptions } from './executor';
-import type { ItemOutcome, StmtItem, StmtResult } from './protocol';
-import { QueryStore } from './query-store';
+import { buildKeysetQuery, decodeCursor, encodeCursor, listingShape, planPaging, type PageParam, type SourceDef } from './paging';
+import type { ItemOutcome, RawValue, StmtItem, StmtResult } from './protocol';
+import { QueryStore, type OpsStoreLike } from './query-store';
+import { OpsStore } from '../store/store';
 import { buildRowsQuery, guardStatement, quoteIdent } from './sql-build';
 import { inspectFile, mapSqliteError, type FileInspection } from './sqlite-file';
 
@@ -64,8 +66,13 @@ export interface DatabaseServiceOptions {
 }
 
 export interface DatabaseDeps {
-  /** The console's own data dir: history, saved queries, backups. */
+  /** The console's own data dir: backups, and the legacy db-console.json imported once. */
   dataDir: string;
+  /**
+   * The console's store (ops.db) for the SQL history and saved queries. Without it the service
+   * opens <dataDir>/ops.db itself on first use of the history (the CLI never does).
+   */
+  store?: OpsStoreLike;
   /** aura.db of the attached install, or null when none is attached. */
   dbPath: () => string | null;
   emit: (event: string, payload: unknown) => void;
@@ -80,7 +87,28 @@ interface Target {
 
 interface SchemaCache {
   key: string;
-  tables: Map<string, { type: 'table' | 'view'; columns: ColumnDetail[] }>;
+  tables: Map<string, SourceDef>;
+}
+
+/** Tables and views with their columns and whether they are WITHOUT ROWID, one row per column. */
+const SCHEMA_SQL = `SELECT m.name, m.type, p.name, p.type, p."notnull", p.pk,
+         (SELECT l.wr FROM pragma_table_list(m.name) AS l WHERE l.schema = 'main')
+       FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p
+       WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+       ORDER BY m.name, p.cid`;
+
+function parseSchema(rows: Cell[][]): Map<string, SourceDef> {
+  const tables = new Map<string, SourceDef>();
+  for (const r of rows) {
+    const name = str(r[0]);
+    let t = tables.get(name);
+    if (!t) {
+      t = { type: str(r[1]) === 'view' ? 'view' : 'table', columns: [], withoutRowid: num(r[6]) === 1 };
+      tables.set(name, t);
+    }
+    t.columns.push({ name: str(r[2]), type: str(r[3]), notNull: num(r[4]) !== 0, pk: num(r[5]) });
+  }
+  return tables;
 }
 
 /** Finds db-worker.cjs next to this module (sources) or next to the bundle (build). */
@@ -130,7 +158,9 @@ function timestamp(d = new Date()): string {
 export class DatabaseService {
   private readonly interactive: Executor;
   private readonly jobs: Executor;
-  private readonly store: QueryStore;
+  private queryStore: QueryStore | null = null;
+  /** ops.db opened by this service (no store was given); closed on dispose. */
+  private ownStore: OpsStore | null = null;
   private readonly queryTimeoutMs: number;
   private readonly rowCap: number;
   private readonly countCap: number;
@@ -151,18 +181,21 @@ export class DatabaseService {
     };
     this.interactive = new Executor('interactive', execOpts);
     this.jobs = new Executor('jobs', execOpts);
-    this.store = new QueryStore(deps.dataDir);
     this.queryTimeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
     this.rowCap = options.rowCap ?? ROW_CAP;
     this.countCap = options.countCap ?? COUNT_CAP;
     this.busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   }
 
-  /** Wires the service to a host's context: aura.db of the attached install, events, disposal. */
-  static fromContext(ctx: ServiceContext, options: DatabaseServiceOptions = {}): DatabaseService {
+  /**
+   * Wires the service to a host's context: aura.db of the attached install, events, disposal, and
+   * the console's store (`store`, for the SQL history and saved queries).
+   */
+  static fromContext(ctx: ServiceContext, options: DatabaseServiceOptions & { store?: OpsStoreLike } = {}): DatabaseService {
+    const { store, ...rest } = options;
     const svc = new DatabaseService(
-      { dataDir: ctx.dataDir, dbPath: () => ctx.getInstall()?.paths.dbPath ?? null, emit: (e, p) => ctx.emit(e, p) },
-      options,
+      { dataDir: ctx.dataDir, store, dbPath: () => ctx.getInstall()?.paths.dbPath ?? null, emit: (e, p) => ctx.emit(e, p) },
+      rest,
     );
     ctx.onDispose(() => svc.dispose());
     return svc;
@@ -180,6 +213,9 @@ export class DatabaseService {
 
   async dispose(): Promise<void> {
     await Promise.all([this.interactive.dispose(), this.jobs.dispose()]);
+    this.queryStore = null;
+    this.ownStore?.close();
+    this.ownStore = null;
     const dirs = [...this.oldSnapshotDirs, ...(this.snapshot ? [this.snapshot.dir] : [])];
     this.snapshot = null;
     this.oldSnapshotDirs = [];
@@ -279,29 +315,16 @@ export class DatabaseService {
     }
     const { target, results } = await this.exec(this.interactive, [
       this.item(
-        `SELECT m.name, m.type, p.name, p.type, p."notnull", p.pk
-         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p
-         WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-         ORDER BY m.name, p.cid`,
+        SCHEMA_SQL,
         [],
         1_000_000,
       ),
     ]);
-    const tables = new Map<string, { type: 'table' | 'view'; columns: ColumnDetail[] }>();
-    for (const r of this.unwrap(results[0], target).rows) {
-      const name = str(r[0]);
-      let t = tables.get(name);
-      if (!t) {
-        t = { type: str(r[1]) === 'view' ? 'view' : 'table', columns: [] };
-        tables.set(name, t);
-      }
-      t.columns.push({ name: str(r[2]), type: str(r[3]), notNull: num(r[4]) !== 0, pk: num(r[5]) });
-    }
-    this.schema = { key: target.key, tables };
+    this.schema = { key: target.key, tables: parseSchema(this.unwrap(results[0], target).rows) };
     return this.schema;
   }
 
-  private async tableDef(name: string): Promise<{ type: 'table' | 'view'; columns: ColumnDetail[] }> {
+  private async tableDef(name: string): Promise<SourceDef> {
     let def = (await this.loadSchema()).tables.get(name);
     // Aura may have migrated since the cache was filled.
     if (!def) def = (await this.loadSchema(true)).tables.get(name);
@@ -320,10 +343,7 @@ export class DatabaseService {
                 sqlite_version()`,
       ),
       this.item(
-        `SELECT m.name, m.type, p.name, p.type, p."notnull", p.pk
-         FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p
-         WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-         ORDER BY m.name, p.cid`,
+        SCHEMA_SQL,
         [],
         1_000_000,
       ),
@@ -339,13 +359,7 @@ export class DatabaseService {
     const pageCount = num(head[0]);
     const pageSize = num(head[1]);
     const freelistPages = num(head[2]);
-    const tables = new Map<string, { type: 'table' | 'view'; columns: ColumnDetail[] }>();
-    for (const r of this.unwrap(results[1], target).rows) {
-      const name = str(r[0]);
-      let t = tables.get(name);
-      if (!t) tables.set(name, (t = { type: str(r[1]) === 'view' ? 'view' : 'table', columns: [] }));
-      t.columns.push({ name: str(r[2]), type: str(r[3]), notNull: num(r[4]) !== 0, pk: num(r[5]) });
-    }
+    const tables = parseSchema(this.unwrap(results[1], target).rows);
     this.schema = { key: target.key, tables };
     const indexes = new Map<string, IndexSummary>();
     for (const r of this.unwrap(results[2], target).rows) {
@@ -444,9 +458,16 @@ export class DatabaseService {
 
   // ---------------------------------------------------------------- browser and console
 
+  /**
+   * One page of a table or view. Tables page by key (paging.ts): `cursor` (a page's next/prev
+   * cursor) seeks straight to the neighbouring page; `offset` alone jumps to a row position by
+   * finding the key there with a key-only scan (an index when one covers it). Views, and tables
+   * without a usable key, page with OFFSET; `paging.reason` says so.
+   */
   async rows(p: {
     table: string;
     offset?: number;
+    cursor?: string;
     limit?: number;
     sort?: { column: string; dir: 'asc' | 'desc' };
     filters?: { column: string; op: FilterOp; value?: string | number | null }[];
@@ -456,20 +477,75 @@ export class DatabaseService {
     const t0 = performance.now();
     const def = await this.tableDef(p.table);
     const limit = Math.min(p.limit ?? this.rowCap, this.rowCap);
-    const offset = p.offset ?? 0;
-    const q = buildRowsQuery({ table: p.table, columns: def.columns, sort: p.sort, filters: p.filters ?? [], limit, offset });
-    const { target, results } = await this.exec(this.interactive, [this.item(q.sql, q.params, limit)], p);
-    const r = this.unwrap(results[0], target);
+    const filters = p.filters ?? [];
+    const plan = planPaging(p.table, def, p.sort);
+    const shape = listingShape(p.table, p.sort, filters, plan);
+    const cursor = p.cursor ? decodeCursor(shape, p.cursor) : null;
     const types = new Map(def.columns.map((c) => [c.name, c.type]));
-    return {
+    const page = (r: StmtResult, offset: number, sql: string, paging: PagingInfo): RowsPage => ({
       columns: r.columns.map((c) => ({ name: c.name, declaredType: c.declaredType ?? types.get(c.name) ?? null })),
       rows: r.rows,
       offset,
       limit,
       hasMore: r.hasMore,
       elapsedMs: elapsedSince(t0),
-      sql: q.sql,
+      sql,
+      paging,
+    });
+    const run = async (q: { sql: string; params: PageParam[]; keyCols?: number }, maxRows = limit): Promise<StmtResult> => {
+      const { target, results } = await this.exec(this.interactive, [{ ...this.item(q.sql, [], maxRows), params: q.params, keyCols: q.keyCols }], p);
+      return this.unwrap(results[0], target);
     };
+
+    if (plan.mode === 'offset') {
+      const offset = cursor ? cursor.position : (p.offset ?? 0);
+      const q = buildRowsQuery({ table: p.table, columns: def.columns, sort: p.sort, filters, limit, offset });
+      const r = await run(q);
+      return page(r, offset, q.sql, {
+        mode: 'offset',
+        order: plan.order,
+        reason: plan.reason,
+        nextCursor: r.hasMore ? encodeCursor(shape, { mode: 'offset', position: offset + r.rows.length }) : null,
+        prevCursor: offset > 0 ? encodeCursor(shape, { mode: 'offset', position: Math.max(0, offset - limit) }) : null,
+      });
+    }
+
+    const base = { table: p.table, columns: def.columns, filters, keys: plan.keys, limit };
+    const order = plan.keys.map((k) => k.label);
+    const keysetPaging = (next: RawValue[] | null, prev: RawValue[] | null, position: number, rowCount: number): PagingInfo => ({
+      mode: 'keyset',
+      order,
+      nextCursor: next ? encodeCursor(shape, { mode: 'keyset', dir: 'after', key: next, position: position + rowCount }) : null,
+      prevCursor: prev ? encodeCursor(shape, { mode: 'keyset', dir: 'before', key: prev, position: position - limit }) : null,
+    });
+    const forward = async (after: RawValue[] | undefined, position: number): Promise<RowsPage> => {
+      const q = buildKeysetQuery({ ...base, after });
+      if (!q) return page({ columns: [], rows: [], hasMore: false }, position, '', keysetPaging(null, null, position, 0));
+      const r = await run(q);
+      const keys = r.keys ?? { first: null, last: null };
+      return page(r, position, q.sql, keysetPaging(r.hasMore ? keys.last : null, position > 0 ? keys.first : null, position, r.rows.length));
+    };
+
+    if (cursor?.mode === 'keyset' && cursor.dir === 'before') {
+      const q = buildKeysetQuery({ ...base, after: cursor.key, reverse: true });
+      const r = q ? await run(q) : null;
+      // Reached the start with a short page: show the first full page instead.
+      if (!q || !r || (!r.hasMore && r.rows.length < limit)) return forward(undefined, 0);
+      const keys = r.keys ?? { first: null, last: null };
+      const position = r.hasMore ? Math.max(0, cursor.position) : 0;
+      const reversed: StmtResult = { columns: r.columns, rows: [...r.rows].reverse(), hasMore: true };
+      // Fetched backwards: the page's last row is the first fetched, its first row the last fetched.
+      return page(reversed, position, q.sql, keysetPaging(keys.first, r.hasMore ? keys.last : null, position, r.rows.length));
+    }
+    if (cursor?.mode === 'keyset') return forward(cursor.key, cursor.position);
+    const jump = cursor ? cursor.position : (p.offset ?? 0);
+    if (jump === 0) return forward(undefined, 0);
+    // A jump: the key of the row just before the target position, read from the keys alone.
+    const anchorQ = buildKeysetQuery({ ...base, limit: 0, keysOnly: true, offset: jump - 1 });
+    const anchor = anchorQ ? await run(anchorQ, 1) : null;
+    const key = anchor?.keys?.first;
+    if (!key) return page({ columns: [], rows: [], hasMore: false }, jump, anchorQ?.sql ?? '', keysetPaging(null, null, jump, 0));
+    return forward(key, jump);
   }
 
   async query(p: {
@@ -488,10 +564,10 @@ export class DatabaseService {
       const { target, results } = await this.exec(this.interactive, [this.item(p.sql, p.params ?? [], limit, true)], p);
       const r = this.unwrap(results[0], target);
       const result: QueryResult = { ...r, offset: 0, limit, elapsedMs: elapsedSince(t0), sql: p.sql };
-      if (record) result.historyId = (await this.store.record({ sql: p.sql, ok: true, rows: r.rows.length, elapsedMs: result.elapsedMs })).id;
+      if (record) result.historyId = this.record({ sql: p.sql, ok: true, rows: r.rows.length, elapsedMs: result.elapsedMs }).id;
       return result;
     } catch (err) {
-      if (record) await this.store.record({ sql: p.sql, ok: false, error: err instanceof Error ? err.message : String(err) });
+      if (record) this.record({ sql: p.sql, ok: false, error: err instanceof Error ? err.message : String(err) });
       throw err;
     }
   }
@@ -655,23 +731,52 @@ export class DatabaseService {
 
   // ---------------------------------------------------------------- history and saved queries
 
-  history(): Promise<HistoryEntry[]> {
-    return this.store.history();
+  /** The history store, made on first use; imports a legacy db-console.json once. */
+  private history$(): QueryStore {
+    if (this.queryStore) return this.queryStore;
+    let store = this.deps.store;
+    if (!store) {
+      this.ownStore = OpsStore.open(this.deps.dataDir);
+      store = this.ownStore;
+    }
+    const qs = new QueryStore(store);
+    this.queryStore = qs;
+    try {
+      const imported = qs.importLegacy(this.deps.dataDir);
+      if (imported.file && imported.history + imported.saved > 0) {
+        this.deps.emit('app:notice', {
+          level: 'info',
+          message: `Moved the SQL console's history (${imported.history}) and saved queries (${imported.saved}) from ${imported.file} into ops.db.`,
+        });
+      }
+    } catch (err) {
+      // The history in ops.db still works; the operator learns why the old entries are missing.
+      this.deps.emit('app:notice', { level: 'warning', message: `${(err as Error).message}. ${(err as OpsError).detail ?? ''}`.trim() });
+    }
+    return qs;
   }
 
-  clearHistory(): Promise<HistoryEntry[]> {
-    return this.store.clearHistory();
+  private record(entry: Omit<HistoryEntry, 'id' | 'at'>): HistoryEntry {
+    return this.history$().record(entry);
   }
 
-  savedQueries(): Promise<SavedQuery[]> {
-    return this.store.saved();
+  async history(): Promise<HistoryEntry[]> {
+    return this.history$().history();
   }
 
-  saveQuery(name: string, sql: string): Promise<SavedQuery[]> {
-    return this.store.save(name, sql);
+  async clearHistory(): Promise<HistoryEntry[]> {
+    return this.history$().clearHistory();
   }
 
-  deleteQuery(name: string): Promise<SavedQuery[]> {
-    return this.store.remove(name);
+  async savedQueries(): Promise<SavedQuery[]> {
+    return this.history$().saved();
+  }
+
+  async saveQuery(name: string, sql: string): Promise<SavedQuery[]> {
+    return this.history$().save(name, sql);
+  }
+
+  async deleteQuery(name: string): Promise<SavedQuery[]> {
+    return this.history$().remove(name);
   }
 }

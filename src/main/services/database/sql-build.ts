@@ -20,19 +20,20 @@ function escapeLike(v: string): string {
   return v.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** SELECT for one page of a table; `limit + 1` rows are asked for so the caller learns hasMore. */
-export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (string | number | null)[] } {
-  const known = new Set(input.columns.map((c) => c.name));
-  const col = (name: string): string => {
-    if (!known.has(name)) {
-      throw new OpsError('bad-request', `Table ${input.table} has no column ${name}`, 'Pick a column from the table header.');
-    }
-    return quoteIdent(name);
-  };
+/** WHERE terms (ANDed) and their parameters for the browser's column filters. */
+export function filterClauses(
+  table: string,
+  columns: ColumnDetail[],
+  filters: { column: string; op: FilterOp; value?: string | number | null }[],
+): { where: string[]; params: (string | number | null)[] } {
+  const known = new Set(columns.map((c) => c.name));
   const where: string[] = [];
   const params: (string | number | null)[] = [];
-  for (const f of input.filters) {
-    const c = col(f.column);
+  for (const f of filters) {
+    if (!known.has(f.column)) {
+      throw new OpsError('bad-request', `Table ${table} has no column ${f.column}`, 'Pick a column from the table header.');
+    }
+    const c = quoteIdent(f.column);
     if (f.op === 'is-null') where.push(`${c} IS NULL`);
     else if (f.op === 'not-null') where.push(`${c} IS NOT NULL`);
     else {
@@ -49,9 +50,23 @@ export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (s
       }
     }
   }
+  return { where, params };
+}
+
+/**
+ * SELECT for one OFFSET page (the fallback for sources without a row key; see paging.ts);
+ * `limit + 1` rows are asked for so the caller learns hasMore.
+ */
+export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (string | number | null)[] } {
+  const { where, params } = filterClauses(input.table, input.columns, input.filters);
   let sql = `SELECT * FROM ${quoteIdent(input.table)}`;
   if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
-  if (input.sort) sql += ` ORDER BY ${col(input.sort.column)} ${input.sort.dir === 'desc' ? 'DESC' : 'ASC'}`;
+  if (input.sort) {
+    if (!input.columns.some((c) => c.name === input.sort?.column)) {
+      throw new OpsError('bad-request', `Table ${input.table} has no column ${input.sort.column}`, 'Pick a column from the table header.');
+    }
+    sql += ` ORDER BY ${quoteIdent(input.sort.column)} ${input.sort.dir === 'desc' ? 'DESC' : 'ASC'}`;
+  }
   sql += ` LIMIT ${input.limit + 1} OFFSET ${input.offset}`;
   return { sql, params };
 }

@@ -75,6 +75,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX probe_history_by_probe ON probe_history(probe, at);`);
     },
   },
+  {
+    version: 4,
+    description: 'aura.db inspector: SQL console history and saved queries',
+    up: (db) => {
+      db.exec(`CREATE TABLE db_history (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        sql TEXT NOT NULL,
+        at TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        rows INTEGER,
+        elapsed_ms REAL,
+        error TEXT
+      );
+      CREATE TABLE db_saved_queries (
+        name TEXT PRIMARY KEY,
+        sql TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+      );`);
+    },
+  },
 ];
 
 export class OpsStore {

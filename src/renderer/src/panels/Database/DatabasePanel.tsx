@@ -40,6 +40,15 @@ function toApiError(err: unknown): ApiError {
   return err instanceof ApiError ? err : new ApiError({ code: 'internal', message: String(err) });
 }
 
+/** An ISO time as the operator's local "YYYY-MM-DD HH:MM:SS" (what the logs show). */
+function localTime(iso: string | null): string {
+  if (!iso) return '?';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
 function newId(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 }
@@ -61,11 +70,11 @@ function Overview({ data, onCount }: { data: DbOverview; onCount: (table: string
           {data.freelistPages} ({(data.freeRatio * 100).toFixed(1)}%){data.vacuumCandidate ? ` — VACUUM candidate (over ${data.vacuumThreshold * 100}%)` : ''}
         </dd>
         <dt>Last modified</dt>
-        <dd>{data.file.mtime ?? '?'}{data.wal.mtime ? ` (-wal ${data.wal.mtime})` : ''}</dd>
+        <dd>{localTime(data.file.mtime)}{data.wal.mtime ? ` (-wal ${localTime(data.wal.mtime)})` : ''}</dd>
         <dt>Schema</dt>
         <dd className={data.schema.state === 'current' ? 'db-ok' : 'db-warn'}>
           {data.schema.state}: {data.schema.summary}
-          {data.schema.lastApplied && <div className="db-mono">last applied {data.schema.lastApplied}</div>}
+          {data.schema.lastApplied && !data.schema.summary.includes(data.schema.lastApplied) && <div className="db-mono">last applied {data.schema.lastApplied}</div>}
         </dd>
         <dt>SQLite</dt>
         <dd>{data.sqliteVersion} · overview in {data.elapsedMs} ms</dd>
@@ -75,31 +84,46 @@ function Overview({ data, onCount }: { data: DbOverview; onCount: (table: string
       ))}
       <table className="db-grid db-tables">
         <thead>
-          <tr><th>Table</th><th>Rows</th><th>Columns</th><th>Indexes</th></tr>
+          <tr><th>Table</th><th>Rows</th><th title="Columns">Cols</th><th title="Indexes">Idx</th></tr>
         </thead>
         <tbody>
-          {data.tables.map((t) => (
-            <tr key={t.name}>
-              <td>{t.name}{t.type === 'view' ? ' (view)' : ''}</td>
-              <td>
-                {t.countError ? <span className="db-err-text">{t.countError}</span> : t.rowCount === null ? '–' : `${t.capped ? '> ' : ''}${t.rowCount}`}
-                {t.capped && <button className="db-more" onClick={() => onCount(t.name)}>exact</button>}
-              </td>
-              <td>{t.columns.length}</td>
-              <td className="db-mono">{data.indexes.filter((i) => i.table === t.name).map((i) => `${i.name}(${i.columns.join(',')})`).join(' ')}</td>
-            </tr>
-          ))}
+          {data.tables.map((t) => {
+            const idx = data.indexes.filter((i) => i.table === t.name);
+            return (
+              <tr key={t.name} data-table={t.name}>
+                <td className="db-name">{t.name}{t.type === 'view' ? ' (view)' : ''}</td>
+                <td>
+                  {t.countError ? <span className="db-err-text">{t.countError}</span> : t.rowCount === null ? '–' : `${t.capped ? '> ' : ''}${t.rowCount.toLocaleString()}`}
+                  {t.capped && <button className="db-more" onClick={() => onCount(t.name)}>exact</button>}
+                </td>
+                <td>{t.columns.length}</td>
+                <td title={idx.map((i) => `${i.name}(${i.columns.join(', ')})`).join('\n')}>{idx.length || ''}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      <details className="db-indexes">
+        <summary>Indexes ({data.indexes.filter((i) => i.origin === 'c').length} created, {data.indexes.filter((i) => i.origin !== 'c').length} from keys)</summary>
+        <ul>
+          {data.indexes.filter((i) => i.origin === 'c').map((i) => (
+            <li key={i.name} className="db-mono">{i.name} on {i.table}({i.columns.join(', ')}){i.unique ? ' unique' : ''}</li>
+          ))}
+        </ul>
+      </details>
     </div>
   );
 }
+
+/** Where the next page comes from: a cursor of the shown page, or a row position (a jump). */
+type PageRequest = { cursor: string; offset?: undefined } | { cursor?: undefined; offset: number };
 
 function Browse({ overview }: { overview: DbOverview | null }) {
   const [source, setSource] = useState<string>('');
   const [views, setViews] = useState<ReadyView[]>([]);
   const [page, setPage] = useState<RowsPage | null>(null);
-  const [offset, setOffset] = useState(0);
+  const [request, setRequest] = useState<PageRequest>({ offset: 0 });
+  const [jumpTo, setJumpTo] = useState('');
   const [sort, setSort] = useState<{ column: string; dir: 'asc' | 'desc' } | undefined>();
   const [filter, setFilter] = useState<{ column: string; op: FilterOp; value: string }>({ column: '', op: '=', value: '' });
   const [applied, setApplied] = useState<{ column: string; op: FilterOp; value: string } | null>(null);
@@ -110,6 +134,7 @@ function Browse({ overview }: { overview: DbOverview | null }) {
     api.invoke('db:views', {}).then(setViews, (e) => setError(toApiError(e)));
   }, [overview]);
 
+  const isView = source.startsWith('view:');
   const load = useCallback(async () => {
     if (!source) return;
     const requestId = newId('rows');
@@ -117,27 +142,56 @@ function Browse({ overview }: { overview: DbOverview | null }) {
     setError(null);
     try {
       if (source.startsWith('view:')) {
-        setPage(await api.invoke('db:view', { id: source.slice(5), offset, limit: PAGE_ROWS, requestId }));
+        setPage(await api.invoke('db:view', { id: source.slice(5), offset: request.offset ?? 0, limit: PAGE_ROWS, requestId }));
       } else {
         const filters = applied && applied.column ? [{ column: applied.column, op: applied.op, value: applied.value }] : [];
-        setPage(await api.invoke('db:rows', { table: source, offset, limit: PAGE_ROWS, sort, filters, requestId }));
+        const at = request.cursor ? { cursor: request.cursor } : { offset: request.offset ?? 0 };
+        setPage(await api.invoke('db:rows', { table: source, ...at, limit: PAGE_ROWS, sort, filters, requestId }));
       }
     } catch (e) {
       setError(toApiError(e));
     } finally {
       setBusy(null);
     }
-  }, [source, offset, sort, applied]);
+  }, [source, request, sort, applied]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
+  const first = () => setRequest({ offset: 0 });
+  // Ready views page by position; tables by the cursors the page carries (fast at any depth).
+  const prev = () => {
+    if (isView) setRequest({ offset: Math.max(0, (page?.offset ?? 0) - PAGE_ROWS) });
+    else if (page?.paging?.prevCursor) setRequest({ cursor: page.paging.prevCursor });
+  };
+  const next = () => {
+    if (isView) setRequest({ offset: (page?.offset ?? 0) + PAGE_ROWS });
+    else if (page?.paging?.nextCursor) setRequest({ cursor: page.paging.nextCursor });
+  };
+  const jump = () => {
+    const row = Number(jumpTo.replace(/[\s,_]/g, ''));
+    if (!Number.isInteger(row) || row < 1) {
+      setError(new ApiError({ code: 'bad-request', message: `"${jumpTo}" is not a row number`, detail: 'Type a whole number from 1.' }));
+      return;
+    }
+    setRequest({ offset: row - 1 });
+  };
+  const hasPrev = isView ? (page?.offset ?? 0) > 0 : !!page?.paging?.prevCursor;
+  const hasNext = isView ? !!page?.hasMore : !!page?.paging?.nextCursor;
   const table = overview?.tables.find((t) => t.name === source);
+  const resetTo = (s: string) => {
+    setSource(s);
+    setPage(null);
+    setRequest({ offset: 0 });
+    setSort(undefined);
+    setApplied(null);
+    setFilter({ column: '', op: '=', value: '' });
+  };
   return (
     <div className="db-browse">
       <div className="db-toolbar">
-        <select value={source} onChange={(e) => { setSource(e.target.value); setOffset(0); setSort(undefined); setApplied(null); }}>
+        <select aria-label="Table or view" className="db-source" value={source} onChange={(e) => resetTo(e.target.value)}>
           <option value="">Choose a table or view…</option>
           <optgroup label="Ready views">
             {views.map((v) => (
@@ -147,36 +201,53 @@ function Browse({ overview }: { overview: DbOverview | null }) {
             ))}
           </optgroup>
           <optgroup label="Tables">
-            {overview?.tables.map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+            {overview?.tables.map((t) => <option key={t.name} value={t.name}>{t.name}{t.type === 'view' ? ' (view)' : ''}</option>)}
           </optgroup>
         </select>
-        {table && (
-          <>
-            <select value={filter.column} onChange={(e) => setFilter({ ...filter, column: e.target.value })}>
-              <option value="">filter column…</option>
-              {table.columns.map((c) => <option key={c.name} value={c.name}>{c.name}</option>)}
-            </select>
-            <select value={filter.op} onChange={(e) => setFilter({ ...filter, op: e.target.value as FilterOp })}>
-              {filterOps.map((o) => <option key={o} value={o}>{o}</option>)}
-            </select>
-            <input value={filter.value} onChange={(e) => setFilter({ ...filter, value: e.target.value })} placeholder="value" />
-            <button onClick={() => { setApplied(filter.column ? filter : null); setOffset(0); }}>Apply</button>
-          </>
-        )}
-        <button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_ROWS))}>◀</button>
-        <span>{page ? `rows ${offset + 1}–${offset + page.rows.length}` : ''}</span>
-        <button disabled={!page?.hasMore} onClick={() => setOffset(offset + PAGE_ROWS)}>▶</button>
         {busy && <button onClick={() => api.invoke('db:cancel', { requestId: busy })}>Cancel</button>}
-        {page && <span className="db-dim">{page.elapsedMs} ms</span>}
       </div>
-      {source.startsWith('view:') && <div className="db-dim">{views.find((v) => `view:${v.id}` === source)?.description}</div>}
+      {table && (
+        <form className="db-toolbar" onSubmit={(e) => { e.preventDefault(); setApplied(filter.column ? filter : null); setRequest({ offset: 0 }); }}>
+          <select aria-label="Filter column" value={filter.column} onChange={(e) => setFilter({ ...filter, column: e.target.value })}>
+            <option value="">filter column…</option>
+            {table.columns.map((c) => <option key={c.name} value={c.name}>{c.name}</option>)}
+          </select>
+          <select aria-label="Filter operator" value={filter.op} onChange={(e) => setFilter({ ...filter, op: e.target.value as FilterOp })}>
+            {filterOps.map((o) => <option key={o} value={o}>{o}</option>)}
+          </select>
+          {filter.op !== 'is-null' && filter.op !== 'not-null' && (
+            <input aria-label="Filter value" className="db-filter-value" value={filter.value} onChange={(e) => setFilter({ ...filter, value: e.target.value })} placeholder="value" />
+          )}
+          <button type="submit">{filter.column ? 'Apply' : applied ? 'Clear filter' : 'Apply'}</button>
+        </form>
+      )}
+      {source && (
+        <div className="db-toolbar db-pager">
+          <button title="First page" aria-label="First page" disabled={!hasPrev} onClick={first}>«</button>
+          <button title="Previous page" aria-label="Previous page" disabled={!hasPrev} onClick={prev}>◀</button>
+          <span className="db-range">{page ? (page.rows.length ? `rows ${(page.offset + 1).toLocaleString()}–${(page.offset + page.rows.length).toLocaleString()}` : 'no rows here') : ''}</span>
+          <button title="Next page" aria-label="Next page" disabled={!hasNext} onClick={next}>▶</button>
+          {!isView && (
+            <form className="db-jump" onSubmit={(e) => { e.preventDefault(); jump(); }}>
+              <input aria-label="Go to row" inputMode="numeric" placeholder="row #" value={jumpTo} onChange={(e) => setJumpTo(e.target.value)} />
+              <button type="submit">Go</button>
+            </form>
+          )}
+          {page && <span className="db-dim">{page.elapsedMs} ms</span>}
+        </div>
+      )}
+      {isView && <div className="db-dim">{views.find((v) => `view:${v.id}` === source)?.description}</div>}
+      {page?.paging?.mode === 'offset' && <div className="db-note" role="note">{page.paging.reason}</div>}
+      {page?.paging?.mode === 'keyset' && page.paging.order.length > 0 && (
+        <div className="db-dim">ordered by {page.paging.order.join(', ')}{sort ? '' : ' (click a column to sort)'}</div>
+      )}
       <ErrorBox error={error} />
       {page && (
         <ResultTable
           columns={page.columns}
           rows={page.rows}
           sort={sort}
-          onSort={source.startsWith('view:') ? undefined : (column) => { setSort(sort?.column === column && sort.dir === 'asc' ? { column, dir: 'desc' } : { column, dir: 'asc' }); setOffset(0); }}
+          onSort={isView ? undefined : (column) => { setSort(sort?.column === column && sort.dir === 'asc' ? { column, dir: 'desc' } : { column, dir: 'asc' }); setRequest({ offset: 0 }); }}
         />
       )}
     </div>
@@ -256,6 +327,23 @@ function Sql() {
           )}
         </div>
         <div className="db-dim">Read-only: statements that would change aura.db are refused. One statement at a time, 5 s limit.</div>
+        <details className="db-lists">
+          <summary>Saved ({saved.length}) · History ({history.length})</summary>
+          <h4>Saved</h4>
+          {saved.length === 0 && <div className="db-dim">None yet: Save… keeps the query above under a name.</div>}
+          {saved.map((q) => (
+            <div key={q.name} className="db-side-item">
+              <button className="db-link" title={q.sql} onClick={() => setSql(q.sql)}>{q.name}</button>
+              <button className="db-more" aria-label={`Delete saved query ${q.name}`} onClick={() => api.invoke('db:delete-query', { name: q.name }).then(setSaved, (e) => setError(toApiError(e)))}>✕</button>
+            </div>
+          ))}
+          <h4>History</h4>
+          {history.slice(0, 50).map((h) => (
+            <button key={h.id} className={`db-link db-side-item ${h.ok ? '' : 'db-err-text'}`} title={h.error ?? h.at} onClick={() => setSql(h.sql)}>
+              {h.sql.slice(0, 200)}
+            </button>
+          ))}
+        </details>
         <ErrorBox error={error} />
         {plan && (
           <ul className="db-plan">
@@ -264,21 +352,6 @@ function Sql() {
         )}
         {result && <ResultTable columns={result.columns} rows={result.rows} />}
       </div>
-      <aside className="db-side">
-        <h4>Saved</h4>
-        {saved.map((q) => (
-          <div key={q.name} className="db-side-item">
-            <button className="db-link" onClick={() => setSql(q.sql)}>{q.name}</button>
-            <button className="db-more" onClick={() => api.invoke('db:delete-query', { name: q.name }).then(setSaved, (e) => setError(toApiError(e)))}>✕</button>
-          </div>
-        ))}
-        <h4>History</h4>
-        {history.slice(0, 50).map((h) => (
-          <button key={h.id} className={`db-link db-side-item ${h.ok ? '' : 'db-err-text'}`} title={h.error ?? h.at} onClick={() => setSql(h.sql)}>
-            {h.sql.slice(0, 80)}
-          </button>
-        ))}
-      </aside>
     </div>
   );
 }

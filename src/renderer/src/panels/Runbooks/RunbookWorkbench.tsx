@@ -87,7 +87,13 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
 
   const onToggleTask = (doc: RunbookDocument, key: string, label: string, checked: boolean) => {
     if (!active) return;
-    void api.invoke('walkthrough:record', { id: active.id, event: { type: 'check', itemKey: `${doc.id}#${key}`, label, checked } }).catch(fail);
+    const itemKey = `${doc.id}#${key}`;
+    // Show the tick at once; the session reload that follows the write confirms it (or undoes it on error).
+    setSession((s) => (s ? { ...s, checks: { ...s.checks, [itemKey]: { label, checked, at: Date.now() } } } : s));
+    void api.invoke('walkthrough:record', { id: active.id, event: { type: 'check', itemKey, label, checked } }).catch((err: unknown) => {
+      fail(err);
+      void api.invoke('walkthrough:get', { id: active.id }).then(setSession, fail);
+    });
   };
 
   const tasks = (doc: RunbookDocument | null): Record<string, boolean> | undefined => {

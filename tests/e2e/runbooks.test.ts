@@ -1,0 +1,118 @@
+// The runbook column end to end on the demo install: open a runbook, Run & check a read-only step
+// against the sandbox API, a mutating step asks first, a walk-through records a checklist tick that
+// survives a restart, and the exported report has the timeline in order.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingTool } from '../tools';
+import { openBrowser, startServe, tempDir, type Browser, type ServeProc } from './harness';
+
+const skip = missingTool('chromium', 'e2e runbooks');
+
+const DRILL = `---
+title: E2E Drill
+category: Incident Response
+severity: SEV-3
+estimatedTime: 5 minutes
+lastReviewed: 2026-11-27
+---
+# E2E Drill
+
+## Overview
+A drill used by the end-to-end tests.
+
+## Symptoms
+- Nothing in particular
+
+## Diagnosis
+\`\`\`bash {name="live" expect="/healthy/"}
+curl -s -m 2 {{apiUrl}}/health/live
+\`\`\`
+
+## Resolution
+1. Remove a stale marker file.
+
+\`\`\`bash {name="cleanup"}
+rm -f "{{dataRoot}}/stale-marker.tmp"
+\`\`\`
+
+- [ ] Logs checked after the fix
+
+## Prevention
+- Keep drilling.
+
+## References
+- The handbook.
+`;
+
+describe.skipIf(skip)('runbooks in the console', () => {
+  let serve: ServeProc;
+  let browser: Browser;
+  const dataDir = tempDir('rb-data');
+  const home = tempDir('rb-home');
+  const folder = tempDir('rb-folder');
+  fs.writeFileSync(path.join(folder, 'e2e-drill.md'), DRILL);
+
+  beforeAll(async () => {
+    serve = await startServe({ dataDir, home });
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('runs and checks a read-only step, asks before a mutating one, records a walk-through', { timeout: 90_000 }, async () => {
+    const { page } = browser;
+    await page.goto(serve.openUrl);
+    await page.getByText('Folders and new runbook').click();
+    await page.getByLabel('Folder path').fill(folder);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.getByRole('button', { name: /E2E Drill/ }).first().click();
+    await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
+
+    // Start a walk-through for this runbook.
+    await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
+    await expect.poll(() => page.getByTestId('walkthrough-bar').textContent(), { timeout: 8000 }).toContain('Recording in');
+
+    // Run & check: the sandbox answers /health/live, so the check passes.
+    const live = page.locator('[data-step="live"]');
+    expect(await live.locator('pre').textContent()).toMatch(/curl -s -m 2 http:\/\/127\.0\.0\.1:\d+\/health\/live/);
+    await live.getByRole('button', { name: 'Run & check' }).click();
+    await expect.poll(() => page.getByTestId('check-live').textContent().catch(() => ''), { timeout: 15_000 }).toContain('PASS');
+
+    // A mutating step is shown in full and nothing runs until the operator chooses.
+    fs.writeFileSync(path.join(serve.dataDir, 'demo', 'stale-marker.tmp'), 'x');
+    await page.locator('[data-step="cleanup"]').getByRole('button', { name: 'Run', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('rm -f');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fs.existsSync(path.join(serve.dataDir, 'demo', 'stale-marker.tmp'))).toBe(true);
+
+    // Tick the checklist item: it belongs to the session, not to the file.
+    await page.getByRole('checkbox', { name: 'Logs checked after the fix' }).check();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Logs checked after the fix' }).isChecked(), { timeout: 8000 }).toBe(true);
+    expect(fs.readFileSync(path.join(folder, 'e2e-drill.md'), 'utf8')).toContain('- [ ] Logs checked after the fix');
+
+    // Restart the console: the session and its tick are intact.
+    await serve.stop();
+    serve = await startServe({ dataDir, home });
+    await page.goto(serve.openUrl);
+    await page.getByRole('button', { name: /E2E Drill/ }).first().click();
+    await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Logs checked after the fix' }).isChecked(), { timeout: 10_000 }).toBe(true);
+
+    // The report has the step, its check and the tick, in that order.
+    await page.getByRole('tab', { name: 'Session' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report (Markdown)' }).click()]);
+    const md = fs.readFileSync((await download.path())!, 'utf8');
+    const ran = md.indexOf('step **live**');
+    const checked = md.indexOf('check **PASS**');
+    const ticked = md.indexOf('Ticked: Logs checked after the fix');
+    expect(ran).toBeGreaterThan(0);
+    expect(checked).toBeGreaterThan(ran);
+    expect(ticked).toBeGreaterThan(checked);
+  });
+});
