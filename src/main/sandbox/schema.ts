@@ -1,17 +1,9 @@
 // The EF Core schema of Aura's aura.db (FACTS §3, from AuraDbContextModelSnapshot.cs) as the SQL EF
 // emits for SQLite, plus the 8 migrations EF really discovers, so the sandbox DB is shaped like a real one.
+import { AURA_EF_MIGRATIONS } from '../../shared/aura-migrations';
 
 /** Migrations EF applies (only the classes with a [Migration] attribute), oldest first. */
-export const EF_MIGRATIONS = [
-  '20251026005425_InitialCreate',
-  '20251101230642_AddUserSetupTable',
-  '20251102050640_AddProjectStatePersistence',
-  '20251103202216_AddActionLogAndSoftDelete',
-  '20251108184353_AddWizardProjectManagement',
-  '20251109170431_AddSystemConfiguration',
-  '20251121045900_AddCreatedByToConfigurations',
-  '20251122175419_AddMissingDatabaseTables',
-] as const;
+export const EF_MIGRATIONS = AURA_EF_MIGRATIONS;
 
 /** EF Core package version Aura ships (Aura.Core.csproj): what __EFMigrationsHistory.ProductVersion holds. */
 export const EF_PRODUCT_VERSION = '8.0.11';

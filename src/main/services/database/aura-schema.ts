@@ -1,18 +1,10 @@
 // What the inspector knows about Aura's aura.db (FACTS §3): the EF migrations Aura ships and the
 // ready-made views for the questions the runbooks ask. Pure data and SQL; no I/O.
+import { AURA_EF_MIGRATIONS } from '../../../shared/aura-migrations';
 import type { SchemaState } from '../../../shared/contract/database';
 
 /** The migrations EF actually discovers in Aura (classes with a [Migration] attribute), oldest first. */
-export const AURA_MIGRATIONS = [
-  '20251026005425_InitialCreate',
-  '20251101230642_AddUserSetupTable',
-  '20251102050640_AddProjectStatePersistence',
-  '20251103202216_AddActionLogAndSoftDelete',
-  '20251108184353_AddWizardProjectManagement',
-  '20251109170431_AddSystemConfiguration',
-  '20251121045900_AddCreatedByToConfigurations',
-  '20251122175419_AddMissingDatabaseTables',
-] as const;
+export const AURA_MIGRATIONS = AURA_EF_MIGRATIONS;
 
 export const MIGRATIONS_TABLE = '__EFMigrationsHistory';
 
