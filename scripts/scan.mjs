@@ -18,32 +18,46 @@ if (!fs.existsSync(out)) {
   process.exit(1);
 }
 
-function parseCsvLine(line) {
-  const cells = [];
+/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
   let cur = '';
   let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (q) {
-      if (c === '"' && line[i + 1] === '"') {
+      if (c === '"' && text[i + 1] === '"') {
         cur += '"';
         i++;
       } else if (c === '"') q = false;
       else cur += c;
     } else if (c === '"') q = true;
     else if (c === ',') {
-      cells.push(cur.trim());
+      row.push(cur.trim());
       cur = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cur.trim());
+      cur = '';
+      if (row.some((x) => x !== '')) rows.push(row);
+      row = [];
     } else cur += c;
   }
-  cells.push(cur.trim());
-  return cells;
+  row.push(cur.trim());
+  if (row.some((x) => x !== '')) rows.push(row);
+  return rows;
 }
 
-const rows = fs.readFileSync(out, 'utf8').split('\n').slice(1).filter(Boolean).map(parseCsvLine);
+const rows = parseCsv(fs.readFileSync(out, 'utf8')).slice(1);
 const reviewed = JSON.parse(fs.readFileSync(path.join(root, 'security-review.json'), 'utf8'));
 const isReviewed = (check, file) => reviewed.some((x) => x.check === check && x.file === file);
 const blocking = [];
+const malformed = rows.filter((r) => r.length < 6);
+if (malformed.length) {
+  console.error(`electronegativity report has ${malformed.length} line(s) this scan cannot read:\n` + malformed.map((r) => '  ' + r.join(' | ')).join('\n'));
+  process.exit(1);
+}
 for (const [check, severity, confidence, file, location, sample] of rows) {
   const tag = `${severity.padEnd(6)} ${check} ${file}:${location}`;
   if (severity !== 'HIGH' && severity !== 'MEDIUM') {

@@ -1,4 +1,4 @@
-// System tools some suites need (Chromium, redis-server, sqlite3). Without one, a suite is skipped
+// System tools some suites need (Chromium, redis-server, sqlite3, zsh). Without one, a suite is skipped
 // with the reason printed, except under CI (or AURA_OPS_REQUIRE_TOOLS=1), where it fails instead.
 import fs from 'node:fs';
 
@@ -6,6 +6,7 @@ const TOOLS = {
   chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   'redis-server': '/usr/bin/redis-server',
   sqlite3: '/usr/bin/sqlite3',
+  zsh: '/usr/bin/zsh',
 } as const;
 
 export type ToolName = keyof typeof TOOLS;

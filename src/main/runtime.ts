@@ -33,6 +33,8 @@ export interface RuntimeOptions {
 }
 
 const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
+const KEY_LOG_ROOTS = 'logs.roots';
+const KEY_TERMINAL_SETTINGS = 'terminal.settings';
 
 export type EventListener = (event: string, payload: unknown) => void;
 
@@ -101,10 +103,19 @@ export class Runtime {
       onFoldersChanged: (folders) => this.store.setSetting(KEY_RUNBOOK_FOLDERS, folders),
       onChanged: (reason) => this.emit('runbooks:changed', { reason }),
     });
-    this.logs = new LogsService(this.ctx, {});
+    this.logs = new LogsService(this.ctx, {
+      roots: this.store.getSetting<string[]>(KEY_LOG_ROOTS) ?? [],
+      onRootsChanged: (roots) => this.store.setSetting(KEY_LOG_ROOTS, roots),
+    });
     // Sweeps start with the host (startBackground), not whenever a runtime is made (tests, CLI).
     this.probes = new ProbesService(this.ctx, this.store, { autoStart: false });
-    this.terminal = new TerminalService(this.ctx, opts.shell ? { defaultShell: opts.shell } : {});
+    this.terminal = new TerminalService(this.ctx, {
+      ...(opts.shell ? { defaultShell: opts.shell } : {}),
+      settingsStore: {
+        load: () => this.store.getSetting<unknown>(KEY_TERMINAL_SETTINGS),
+        save: (s) => this.store.setSetting(KEY_TERMINAL_SETTINGS, s),
+      },
+    });
     this.api = createApi({
       ctx: this.ctx,
       store: this.store,

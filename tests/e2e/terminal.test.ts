@@ -167,4 +167,44 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     await typeLine(page, 'echo after-reload');
     await waitScreen(page, /after-reload\s/);
   });
+  it('saves terminal settings from the popover: refuses a missing shell, applies font and shell', async () => {
+    const { page } = browser;
+    const open = async () => {
+      await page.getByRole('button', { name: 'Terminal settings' }).click();
+      const dlg = page.getByTestId('terminal-settings');
+      await dlg.waitFor();
+      return dlg;
+    };
+    let dlg = await open();
+    await dlg.getByLabel('Shell').fill('/nope/zsh');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => dlg.getByRole('alert').innerText())
+      .toMatch(/"\/nope\/zsh" was not found/);
+    await dlg.getByLabel('Font size').fill('99');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dlg.getByRole('alert').innerText()).toMatch(/Font size must be .* 8 to 32/);
+
+    await dlg.getByLabel('Shell').fill('/bin/sh');
+    await dlg.getByLabel('Font size').fill('17');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await dlg.waitFor({ state: 'detached' });
+    // The DOM renderer (headless Chromium has only software GL, so the panel picks it) shows the font.
+    const pane = page.locator('[data-testid="terminal-pane"] .term-host').first();
+    await expect
+      .poll(() => pane.evaluate((el) => getComputedStyle(el.querySelector('.xterm-rows')!).fontSize))
+      .toBe('17px');
+
+    // The settings live on the main side: a reload shows them, and a new terminal runs the saved shell.
+    await page.reload();
+    await page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
+    dlg = await open();
+    expect(await dlg.getByLabel('Shell').inputValue()).toBe('/bin/sh');
+    expect(await dlg.getByLabel('Font size').inputValue()).toBe('17');
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
+    const before = await termTabs(page).count();
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    await termTabs(page).nth(before).waitFor();
+    await expect.poll(() => termTabs(page).nth(before).getAttribute('title')).toMatch(/^\/bin\/sh in /);
+  });
 });

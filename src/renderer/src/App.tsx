@@ -181,7 +181,7 @@ export default function App() {
   }
 
   const sidePanel = side.find((p) => p.id === sideTab) ?? side[0];
-  const layout = ui?.layout ?? { leftWidth: 0.3, sideWidth: 0.32, bottomHeight: 0.38 };
+  const layout = ui?.layout ?? { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 };
   const setLayout = (patch: Partial<UiSettings['layout']>) => void saveUi({ layout: { ...layout, ...patch } });
   const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
 

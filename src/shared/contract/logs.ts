@@ -98,7 +98,7 @@ const filter = z
 
 export const logsChannels = {
   'logs:sources': request<LogSources>()(z.object({}).strict()),
-  /** Allow panes to open files under another folder (this session). */
+  /** Allow panes to open files under another folder (the host remembers it across restarts). */
   'logs:add-root': request<LogSources>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
   'logs:open-pane': request<PaneInfo>()(
     z
@@ -157,8 +157,17 @@ export const logsChannels = {
       })
       .strict(),
   ),
+  /** Per-minute counts over [fromLine, toLine) of the view the pane shows (levels/filter applied). */
   'logs:histogram': request<HistogramResult>()(
-    z.object({ paneId, fromLine: z.number().int().min(0), toLine: z.number().int().min(0) }).strict(),
+    z
+      .object({
+        paneId,
+        fromLine: z.number().int().min(0),
+        toLine: z.number().int().min(0),
+        levels,
+        filter,
+      })
+      .strict(),
   ),
   /** The whole record at a byte offset (lines uncut), e.g. to expand a truncated record. */
   'logs:record': request<LogRecord>()(

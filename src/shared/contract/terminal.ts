@@ -59,6 +59,34 @@ export interface TerminalRunResult {
   classification: CommandClassification;
 }
 
+/** The operator's terminal preferences, kept in ops.db by the host. */
+export interface TerminalSettings {
+  /** Shell for new terminals; null: the default ($SHELL, then /bin/bash, or the --shell flag). */
+  shell: string | null;
+  fontSize: number;
+  /** Lines xterm keeps above the screen. */
+  scrollback: number;
+}
+
+export interface TerminalSettingsInfo {
+  settings: TerminalSettings;
+  /** The shell used while `settings.shell` is null. */
+  defaultShell: string;
+}
+
+/** Readable range for a terminal font; outside it the panel is unusable. */
+export const TERMINAL_FONT_SIZE = { min: 8, max: 32, default: 13 } as const;
+/** Scrollback lines: xterm holds them in memory per terminal (~100 bytes a line at 120 columns). */
+export const TERMINAL_SCROLLBACK = { min: 0, max: 100_000, default: 5_000 } as const;
+
+export const terminalSettingsSchema = z
+  .object({
+    shell: z.string().trim().min(1).max(4096).nullable(),
+    fontSize: z.number().int().min(TERMINAL_FONT_SIZE.min).max(TERMINAL_FONT_SIZE.max),
+    scrollback: z.number().int().min(TERMINAL_SCROLLBACK.min).max(TERMINAL_SCROLLBACK.max),
+  })
+  .strict();
+
 const sessionId = z.string().min(1).max(64);
 /** Largest single write accepted: a multi-megabyte paste is fine, an unbounded one is not. */
 const MAX_WRITE_CHARS = 16 * 1024 * 1024;
@@ -126,6 +154,10 @@ export const terminalChannels = {
   ),
   /** The retained output of a session, for a renderer that (re)attaches. Resets its flow-control count. */
   'terminal:replay': request<TerminalReplay>()(z.object({ sessionId }).strict()),
+  /** Reads the terminal settings; with `set`, changes the given fields first (a shell is checked). */
+  'terminal:settings': request<TerminalSettingsInfo>()(
+    z.object({ set: terminalSettingsSchema.partial().optional() }).strict(),
+  ),
   'terminal:classify': request<CommandClassification>()(
     z.object({ command: z.string().max(MAX_COMMAND_CHARS) }).strict(),
   ),
@@ -138,4 +170,6 @@ export const terminalEvents = {
   'terminal:command-finished': event<TerminalCommandFinished>(),
   /** The full session list, whenever a session starts, exits, is renamed, removed or changes busy state. */
   'terminal:sessions': event<{ sessions: TerminalSessionInfo[] }>(),
+  /** The settings changed (in this window or another). */
+  'terminal:settings-changed': event<TerminalSettingsInfo>(),
 } as const;

@@ -11,7 +11,7 @@ export interface AppDeps {
 
 const KEY_UI = 'ui.settings';
 
-export const DEFAULT_UI: UiSettings = { theme: 'dark', layout: { leftWidth: 0.3, sideWidth: 0.32, bottomHeight: 0.38 } };
+export const DEFAULT_UI: UiSettings = { theme: 'dark', layout: { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 } };
 
 export function appHandlers(deps: AppDeps, store: OpsStore): HandlersFor<keyof typeof appChannels> {
   const read = (): UiSettings => {

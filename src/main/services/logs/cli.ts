@@ -18,6 +18,7 @@ import type { CliCommand, CliIO } from '../../cli-types';
 import { compileSearch, sampleLines } from './file-reader';
 import { LineSplitter } from './line-splitter';
 import { LOG_FAMILIES, familyById, listFileSet } from './paths';
+import { RECORD_HOLD_MS } from './service';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer } from './tailer';
 
@@ -192,6 +193,9 @@ async function tail(argv: string[], io: CliIO): Promise<number> {
     const startAt = newest ? lastRecordsStart(newest, format, count) : 'start';
     let grouper: RecordGrouper | null = null;
     let gen = -1;
+    /** While following, the last record waits this long for continuation lines (as in panes). */
+    let hold: NodeJS.Timeout | null = null;
+    let started = false;
     const emit = (r: LogRecord | null) => {
       if (r && (!keep || (r.level !== null && keep.has(r.level)))) printRecord(io, r, values.json);
     };
@@ -200,6 +204,8 @@ async function tail(argv: string[], io: CliIO): Promise<number> {
       pattern: set.pattern,
       startAt,
       onLines: (lines, f) => {
+        if (hold) clearTimeout(hold);
+        hold = null;
         if (f.generation !== gen) {
           emit(grouper?.flush() ?? null);
           grouper = new RecordGrouper(format, f.name);
@@ -207,13 +213,23 @@ async function tail(argv: string[], io: CliIO): Promise<number> {
         }
         for (const l of lines) emit((grouper as RecordGrouper).push(l));
       },
-      onIdle: () => emit(grouper?.flush() ?? null),
+      onIdle: () => {
+        // What was on disk at start is complete; later writes may continue the last record.
+        if (!started) emit(grouper?.flush() ?? null);
+        else if (!hold && grouper?.hasPending) {
+          hold = setTimeout(() => {
+            hold = null;
+            emit(grouper?.flush() ?? null);
+          }, RECORD_HOLD_MS);
+        }
+      },
       onStatus: (s) => {
         if (s.kind !== 'following') io.err(`[${s.kind}] ${s.message}\n`);
       },
     });
     tailers.push(t);
     t.start();
+    started = true;
   }
   if (!values.follow) {
     for (const t of tailers) t.stop();

@@ -150,6 +150,104 @@ export function readWholeRecord(
 export interface CompiledSearch {
   re: RegExp;
   bytewise: boolean;
+  /**
+   * Byte strings every match contains (literal runs of the pattern), candidates for a prefilter:
+   * the search looks for the rarest one with Buffer.indexOf and runs the regex only on lines
+   * that hold it. Empty when the pattern has no usable literal (then every line is tested).
+   */
+  literals: Buffer[];
+}
+
+/** Shortest literal worth a prefilter pass (one byte would hit almost every line). */
+const MIN_LITERAL_BYTES = 2;
+/**
+ * The prefilter is used when its literal is on at most this share of the sampled lines; above
+ * it, testing every line in big chunks is as fast as confirming hit after hit.
+ */
+const PREFILTER_MAX_LINE_SHARE = 0.25;
+
+/** Index just past the character class that opens at `i` (`[...]`, escapes honoured). */
+function skipClass(src: string, i: number): number {
+  let j = i + 1;
+  while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+  return j + 1;
+}
+
+/** Index just past the group that opens at `i`, nested groups and classes included. */
+function skipGroup(src: string, i: number): number {
+  let depth = 0;
+  let j = i;
+  while (j < src.length) {
+    const c = src[j];
+    if (c === '\\') j += 2;
+    else if (c === '[') j = skipClass(src, j);
+    else {
+      if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) return j + 1;
+      j++;
+    }
+  }
+  return j;
+}
+
+const QUANTIFIER_BRACES = /^\{\d+(,\d*)?\}/;
+
+/**
+ * The literal runs a regex source requires in every match, read conservatively: a top-level
+ * alternation gives none; groups, classes, escapes of letters/digits and optional atoms break a
+ * run (their content is not required as written). Used only to choose a prefilter.
+ */
+export function requiredLiterals(source: string): string[] {
+  const out: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run.length > 0) out.push(run);
+    run = '';
+  };
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    let lit: string | null = null;
+    if (c === '|') return [];
+    if (c === '(' || c === '[') {
+      end();
+      i = c === '(' ? skipGroup(source, i) : skipClass(source, i);
+    } else {
+      if (c === '\\') {
+        const d = source[i + 1];
+        if (d === undefined) return [];
+        // \d \S \b \1 \n \x41 ...: a class, an assertion or a code we do not decode.
+        lit = /[A-Za-z0-9]/.test(d) ? null : d;
+        i += 2;
+      } else if (c === '.' || c === '^' || c === '$') {
+        i++;
+      } else if (
+        c === '*' ||
+        c === '+' ||
+        c === '?' ||
+        (c === '{' && QUANTIFIER_BRACES.test(source.slice(i)))
+      ) {
+        return []; // a quantifier with nothing before it: not a pattern we understand
+      } else {
+        lit = c;
+        i++;
+      }
+    }
+    // A quantifier after the atom: `+` keeps one copy required, the others make it optional.
+    const q = source[i];
+    const braces = q === '{' ? QUANTIFIER_BRACES.exec(source.slice(i)) : null;
+    if (q === '*' || q === '?' || q === '+' || braces) {
+      if (q === '+' && lit !== null) run += lit;
+      end();
+      i += braces ? braces[0].length : 1;
+      if (source[i] === '?') i++; // lazy
+      continue;
+    }
+    if (lit === null) end();
+    else run += lit;
+  }
+  end();
+  return out;
 }
 
 export function compileSearch(
@@ -161,12 +259,51 @@ export function compileSearch(
   // Validate as a normal regex first so the error message names the user's pattern.
   const re = new RegExp(src, flags);
   const bytewise = /^[\x00-\x7f]*$/.test(pattern);
-  return { re, bytewise };
+  let runs = opts.regex ? requiredLiterals(pattern) : [pattern];
+  if (!opts.caseSensitive) {
+    // Ignoring case, only the parts of a run without letters are matched byte for byte.
+    runs = runs.flatMap((r) => (/^[\x00-\x7f]*$/.test(r) ? r.split(/[A-Za-z]+/) : []));
+  }
+  const literals = runs
+    // U+FFFD in a pattern stands for any invalid byte in the file: it has no byte form.
+    .flatMap((r) => r.split('\uFFFD'))
+    .filter((r) => !/[\r\n]/.test(r))
+    .map((r) => Buffer.from(r, 'utf8'))
+    .filter((b) => b.length >= MIN_LITERAL_BYTES);
+  return { re, bytewise, literals };
+}
+
+function countUpTo(buf: Buffer, needle: Buffer | number, len: number, cap: number): number {
+  let n = 0;
+  let at = buf.indexOf(needle, 0);
+  while (at >= 0 && at < len && n < cap) {
+    n++;
+    at = buf.indexOf(needle, at + 1);
+  }
+  return n;
+}
+
+/** The literal to prefilter with, judged on a sample (the first chunk), or null. */
+function choosePrefilter(sample: Buffer, literals: Buffer[]): Buffer | null {
+  if (literals.length === 0 || sample.length === 0) return null;
+  const lines = countUpTo(sample, 0x0a, sample.length, Number.MAX_SAFE_INTEGER) + 1;
+  const cap = Math.floor(lines * PREFILTER_MAX_LINE_SHARE);
+  let best: Buffer | null = null;
+  let bestHits = cap + 1;
+  for (const lit of literals) {
+    const hits = countUpTo(sample, lit, sample.length, bestHits);
+    if (hits < bestHits || (hits === bestHits && best !== null && lit.length > best.length)) {
+      best = lit;
+      bestHits = hits;
+    }
+  }
+  return bestHits <= cap ? best : null;
 }
 
 /**
- * Stream [start, end) of a file and call onLine(offset) for each line with a match; returns the
- * number of matching lines. Never holds more than one chunk in memory.
+ * Stream [start, end) of a file and call onLine(offset) for each line with a match (a match lies
+ * within one line, like grep); returns the number of matching lines. Never holds more than one
+ * chunk in memory.
  */
 export function searchRange(
   fd: number,
@@ -179,6 +316,14 @@ export function searchRange(
   let pos = start;
   const buf = Buffer.allocUnsafe(SEARCH_CHUNK_BYTES);
   const re = new RegExp(search.re.source, search.re.flags);
+  const encoding = search.bytewise ? 'latin1' : 'utf8';
+  let prefilter: Buffer | null | undefined;
+  /** Does line [ls, le) of the chunk match on its own (CR of a CRLF excluded)? */
+  const lineMatches = (chunk: Buffer, ls: number, le: number): boolean => {
+    const e = le > ls && chunk[le - 1] === 0x0d ? le - 1 : le;
+    re.lastIndex = 0;
+    return re.test(chunk.toString(encoding, ls, e));
+  };
   while (pos < end) {
     const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
     if (got <= 0) break;
@@ -189,26 +334,42 @@ export function searchRange(
       if (lastNl >= 0) len = lastNl + 1;
     }
     const chunk = buf.subarray(0, len);
-    if (search.bytewise) {
+    if (prefilter === undefined) prefilter = choosePrefilter(chunk, search.literals);
+    if (prefilter) {
+      let at = chunk.indexOf(prefilter, 0);
+      while (at >= 0) {
+        const ls = at === 0 ? 0 : chunk.lastIndexOf(0x0a, at - 1) + 1;
+        let le = chunk.indexOf(0x0a, at);
+        if (le < 0) le = len;
+        if (lineMatches(chunk, ls, le)) {
+          onLine(pos + ls);
+          count++;
+        }
+        if (le >= len) break;
+        at = chunk.indexOf(prefilter, le + 1);
+      }
+    } else if (search.bytewise) {
       const text = chunk.toString('latin1');
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(text)) !== null) {
-        const ls = text.lastIndexOf('\n', m.index - 1) + 1;
-        onLine(pos + ls);
-        count++;
-        const nl = text.indexOf('\n', m.index + Math.max(m[0].length, 1) - 1);
-        if (nl < 0) break;
-        re.lastIndex = nl + 1;
+        const ls = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+        let le = text.indexOf('\n', m.index);
+        if (le < 0) le = len;
+        // A match that runs past its line's end counts only if the line matches on its own.
+        if (m.index + m[0].length <= le || lineMatches(chunk, ls, le)) {
+          onLine(pos + ls);
+          count++;
+        }
+        if (le >= len) break;
+        re.lastIndex = le + 1;
       }
     } else {
       let ls = 0;
       while (ls < len) {
         let nl = chunk.indexOf(0x0a, ls);
         if (nl < 0) nl = len;
-        const line = chunk.toString('utf8', ls, nl);
-        re.lastIndex = 0;
-        if (re.test(line)) {
+        if (lineMatches(chunk, ls, nl)) {
           onLine(pos + ls);
           count++;
         }

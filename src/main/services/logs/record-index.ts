@@ -35,6 +35,21 @@ export class RecordIndex {
     for (let i = 0; i < count; i++) this.append(offsets[i], levels[i]);
   }
 
+  /**
+   * Append a worker's batch, taking over its buffers (no copy) in whole chunks while the index
+   * is chunk-aligned; the rest is copied. The caller must not reuse the arrays.
+   */
+  adoptMany(offsets: Float64Array, levels: Uint8Array, count = offsets.length): void {
+    let k = 0;
+    while ((this.n & (CHUNK - 1)) === 0 && count - k >= CHUNK) {
+      this.offsets.push(offsets.subarray(k, k + CHUNK));
+      this.levels.push(levels.subarray(k, k + CHUNK));
+      this.n += CHUNK;
+      k += CHUNK;
+    }
+    for (; k < count; k++) this.append(offsets[k], levels[k]);
+  }
+
   offset(i: number): number {
     return this.offsets[i >>> 16][i & (CHUNK - 1)];
   }

@@ -194,9 +194,23 @@ describe('LogsService', () => {
     const whole = svc.record({ paneId: info.paneId, offset: first.records[3].offset });
     expect(whole.exception).toContain('boom 3');
 
-    const h = svc.histogram({ paneId: info.paneId, fromLine: 0, toLine: 120 });
+    const h = await svc.histogram({ paneId: info.paneId, fromLine: 0, toLine: 120 });
     expect(h.buckets.map((b) => b.counts.reduce((a, c) => a + c, 0))).toEqual([60, 60]);
     expect(h.buckets[0].counts[4]).toBe(6);
+    // The strip counts what the pane shows: positions and counts are those of the filtered view.
+    const hErr = await svc.histogram({ paneId: info.paneId, fromLine: 0, toLine: 12, levels: ['ERR'] });
+    expect(hErr.buckets.map((b) => b.counts)).toEqual([
+      [0, 0, 0, 0, 6, 0, 0],
+      [0, 0, 0, 0, 6, 0, 0],
+    ]);
+    const hText = await svc.histogram({
+      paneId: info.paneId,
+      fromLine: 6,
+      toLine: 9,
+      filter: { text: 'Request completed', regex: false, caseSensitive: true, invert: false },
+    });
+    // Matches are records 5, 15, 25, ...: view positions 6..8 are records 65, 75, 85 (minute 2).
+    expect(hText.buckets).toEqual([{ t: T0 + 60_000, counts: [0, 0, 3, 0, 0, 0, 0] }]);
     svc.closePane(info.paneId);
   });
 
@@ -219,6 +233,83 @@ describe('LogsService', () => {
     expect(batch.records[batch.records.length - 1]).toMatchObject({ index: 2, correlationId: 'cid23' });
     expect(batch.total).toBe(3);
     expect(svc.closePane(info.paneId)).toEqual({ closed: true });
+  });
+
+  it('joins continuation lines that arrive in a later write to their record', async () => {
+    // A long hold so a slow machine cannot split the record; the default is RECORD_HOLD_MS.
+    const ctx: ServiceContext = {
+      dataDir: root,
+      getInstall: () => install(),
+      emit: (event, payload) => events.push({ event, payload }),
+      onDispose: (fn) => disposers.push(fn),
+    };
+    const held = new LogsService(ctx, { recordHoldMs: 1500 });
+    // Outside the aura-api family, so the other tests' figures are not changed.
+    const file = path.join(logsDir, 'split-writes.log');
+    fs.writeFileSync(file, record(1));
+    const info = held.openPane({ path: file });
+    expect(info.total).toBe(1);
+    const before = events.length;
+    type Rec = {
+      index: number;
+      level: string | null;
+      message: string;
+      exception: string | null;
+      lineCount: number;
+    };
+    const arrived = () =>
+      events
+        .slice(before)
+        .filter((e) => e.event === 'logs:batch' && (e.payload as { paneId: string }).paneId === info.paneId)
+        .flatMap((e) => (e.payload as { records: Rec[] }).records);
+    const t = stamp(T0);
+    // First line (with its properties) in one write; the exception follows in two more writes.
+    fs.appendFileSync(file, `[${t}] [ERR] [cidA] [] [] Render failed {"SourceContext":"Aura.Core.R"}\n`);
+    await new Promise((r) => setTimeout(r, 300)); // the tailer has read the first line by now
+    fs.appendFileSync(file, 'System.IO.IOException: disk full\n');
+    await new Promise((r) => setTimeout(r, 100));
+    fs.appendFileSync(file, `   at Aura.Core.R.Write()\n[${t}] [INF] [cidB] [] [] Next one {}\n`);
+    await waitFor(() => arrived().some((r) => r.message === 'Render failed'), 'the joined record');
+    // The last record is closed by the hold expiring (no next start): it arrives on its own.
+    await waitFor(() => arrived().some((r) => r.message === 'Next one'), 'the last record after the hold');
+    // The batch after open also carries the record that was already there (index 0).
+    const recs = arrived().filter((r) => r.index > 0);
+    expect(recs.map((r) => r.message)).toEqual(['Render failed', 'Next one']);
+    expect(recs[0]).toMatchObject({
+      index: 1,
+      level: 'ERR',
+      exception: 'System.IO.IOException: disk full\n   at Aura.Core.R.Write()',
+      lineCount: 3,
+    });
+    expect((await held.page({ paneId: info.paneId, fromLine: 0, count: 10 })).total).toBe(3);
+    held.closePane(info.paneId);
+  });
+
+  it('remembers added roots through the host and starts with the saved ones', () => {
+    const ctx: ServiceContext = {
+      dataDir: root,
+      getInstall: () => install(),
+      emit: () => undefined,
+      onDispose: (fn) => disposers.push(fn),
+    };
+    let saved: string[] | null = null;
+    const first = new LogsService(ctx, { onRootsChanged: (r) => (saved = r) });
+    first.addRoot(outside);
+    first.addRoot(outside); // no change, no second save
+    expect(saved).toEqual([path.resolve(outside)]);
+    // After a restart the host passes the saved list back in.
+    const second = new LogsService(ctx, { roots: saved ?? [] });
+    expect(second.sources().roots).toContain(path.resolve(outside));
+    const pane = second.openPane({ path: path.join(outside, 'secret.log') });
+    expect(pane.total).toBe(1);
+    second.closePane(pane.paneId);
+    // A store that cannot write: the user is told the folder will not survive a restart.
+    const failing = new LogsService(ctx, {
+      onRootsChanged: () => {
+        throw new Error('disk is read-only');
+      },
+    });
+    expect(() => failing.addRoot(outside)).toThrow(/could not be saved \(disk is read-only\)/);
   });
 
   it('computes the error rate over a window', () => {

@@ -33,7 +33,7 @@ import {
   searchRange,
   type CompiledSearch,
 } from './file-reader';
-import { buildIndex } from './index-worker';
+import { buildIndex, prewarmIndexWorker } from './index-worker';
 import type { SplitLine } from './line-splitter';
 import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './paths';
 import { RecordIndex } from './record-index';
@@ -46,6 +46,21 @@ export const BATCH_MS = 40;
 const INDEX_DELAY_MS = 100;
 /** Records per histogram request at most: a strip covers the visible window, not the whole file. */
 const MAX_HISTOGRAM_RECORDS = 50_000;
+/**
+ * How long the last record stays open for continuation lines (a multi-line exception written in
+ * several writes) once everything written was read; the next record start closes it at once.
+ * Short enough that a lone last record still shows within the 150 ms write-to-screen goal.
+ */
+export const RECORD_HOLD_MS = 120;
+
+export interface LogsServiceOptions {
+  /** Folders added earlier (persisted by the host) that panes may open files from. */
+  roots?: string[];
+  /** Called with every added root whenever the list changes (the host persists it). */
+  onRootsChanged?: (roots: string[]) => void;
+  /** Override RECORD_HOLD_MS (tests use a long hold so a slow machine cannot split a record). */
+  recordHoldMs?: number;
+}
 
 export interface LogFilter {
   text: string;
@@ -89,6 +104,10 @@ interface Pane {
   abort: AbortController;
   batch: IndexedRecord[];
   batchTimer: NodeJS.Timeout | null;
+  /** Closes the held last record when no continuation line came in time. */
+  holdTimer: NodeJS.Timeout | null;
+  /** Counts onLines calls, to tell whether a check read anything. */
+  lineSeq: number;
   view: View | null;
   closed: boolean;
 }
@@ -104,12 +123,16 @@ export class LogsService {
   private panes = new Map<string, Pane>();
   private extraRoots: string[] = [];
   private nextId = 1;
+  private readonly onRootsChanged: ((roots: string[]) => void) | undefined;
+  private readonly holdMs: number;
 
   constructor(
     private readonly ctx: ServiceContext,
-    opts: { roots?: string[] } = {},
+    opts: LogsServiceOptions = {},
   ) {
-    this.extraRoots = [...(opts.roots ?? [])];
+    this.extraRoots = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
+    this.onRootsChanged = opts.onRootsChanged;
+    this.holdMs = opts.recordHoldMs ?? RECORD_HOLD_MS;
     ctx.onDispose(() => this.dispose());
   }
 
@@ -130,7 +153,17 @@ export class LogsService {
     if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
       throw new OpsError('not-found', `${p} is not a folder. Pick an existing folder that holds log files.`);
     }
-    if (!this.extraRoots.includes(abs)) this.extraRoots.push(abs);
+    if (!this.extraRoots.includes(abs)) {
+      this.extraRoots.push(abs);
+      try {
+        this.onRootsChanged?.([...this.extraRoots]);
+      } catch (err) {
+        throw new OpsError(
+          'internal',
+          `${abs} was added for this session but could not be saved (${(err as Error).message}); it will be gone after a restart. Check that the console's data folder is writable.`,
+        );
+      }
+    }
     return this.sources();
   }
 
@@ -245,6 +278,8 @@ export class LogsService {
       abort: new AbortController(),
       batch: [],
       batchTimer: null,
+      holdTimer: null,
+      lineSeq: 0,
       view: null,
       closed: false,
     };
@@ -261,8 +296,12 @@ export class LogsService {
       },
     });
     pane.tailer.start();
+    // What was on disk at open is complete: its last record is not held.
+    this.flushGrouper(pane);
     if (newest && startAt > 0) {
       const file = newest;
+      // The thread starts while the first page is served; the job is posted after the delay.
+      prewarmIndexWorker();
       // Let the first page be served before the worker competes for the CPU.
       const timer = setTimeout(() => this.startIndex(pane, file, startAt, resolveDone), INDEX_DELAY_MS);
       pane.abort.signal.addEventListener('abort', () => {
@@ -344,6 +383,7 @@ export class LogsService {
     pane.abort.abort();
     pane.tailer?.stop();
     if (pane.batchTimer) clearTimeout(pane.batchTimer);
+    if (pane.holdTimer) clearTimeout(pane.holdTimer);
     this.panes.delete(paneId);
     return { closed: true };
   }
@@ -382,6 +422,11 @@ export class LogsService {
   // ---- live path -------------------------------------------------------------------------
 
   private onLines(pane: Pane, lines: SplitLine[], f: TailFile): void {
+    pane.lineSeq++;
+    if (pane.holdTimer) {
+      clearTimeout(pane.holdTimer);
+      pane.holdTimer = null;
+    }
     if (f.generation !== pane.groupGen) {
       this.flushGrouper(pane);
       pane.grouper = new RecordGrouper(pane.format, f.name);
@@ -402,11 +447,28 @@ export class LogsService {
   }
 
   private onIdle(pane: Pane): void {
-    // Everything written so far is read: the held last record is complete enough to show.
+    // Everything written so far is read. The last record may still get continuation lines in a
+    // later write: hold it open for a moment (the next record start closes it at once).
+    if (pane.closed || pane.holdTimer || !pane.grouper?.hasPending) return;
+    pane.holdTimer = setTimeout(() => this.holdExpired(pane), this.holdMs);
+  }
+
+  private holdExpired(pane: Pane): void {
+    pane.holdTimer = null;
+    if (pane.closed) return;
+    // Read once more first: a write that came after the last check must not be split off.
+    const seq = pane.lineSeq;
+    pane.tailer?.checkNow();
+    if (pane.lineSeq !== seq) return; // new lines: onIdle armed a new hold if still needed
     this.flushGrouper(pane);
+    this.flushBatch(pane);
   }
 
   private flushGrouper(pane: Pane): void {
+    if (pane.holdTimer) {
+      clearTimeout(pane.holdTimer);
+      pane.holdTimer = null;
+    }
     const r = pane.grouper?.flush();
     if (r) this.append(pane, r);
   }
@@ -527,7 +589,6 @@ export class LogsService {
     filter?: LogFilter;
   }): Promise<PageResult> {
     const p = this.pane(q.paneId);
-    this.flushGrouper(p);
     const unfilteredTotal = this.total(p);
     let positions: number[] | null = null;
     let total = unfilteredTotal;
@@ -644,7 +705,6 @@ export class LogsService {
   }): Promise<SearchResult> {
     const p = this.pane(q.paneId);
     const search = this.compile(q.pattern, q.regex, q.caseSensitive);
-    this.flushGrouper(p);
     await p.indexDone;
     let hits = this.matchPositions(p, search);
     if (q.levels || q.filter) {
@@ -697,11 +757,23 @@ export class LogsService {
     return { index: Math.min(ans, Math.max(0, this.total(p) - 1)) };
   }
 
-  histogram(q: { paneId: string; fromLine: number; toLine: number }): HistogramResult {
+  /**
+   * Records per minute by level over [fromLine, toLine) of what the pane shows: with levels or a
+   * filter, positions are in that filtered view (as logs:page counts them).
+   */
+  async histogram(q: {
+    paneId: string;
+    fromLine: number;
+    toLine: number;
+    levels?: LogLevel[];
+    filter?: LogFilter;
+  }): Promise<HistogramResult> {
     const p = this.pane(q.paneId);
-    const to = Math.min(this.total(p), q.toLine, q.fromLine + MAX_HISTOGRAM_RECORDS);
+    const view = q.levels || q.filter ? (await this.view(p, q.levels, q.filter)).positions : null;
+    const total = view ? view.length : this.total(p);
+    const to = Math.min(total, q.toLine, q.fromLine + MAX_HISTOGRAM_RECORDS);
     const positions: number[] = [];
-    for (let i = q.fromLine; i < to; i++) positions.push(i);
+    for (let i = q.fromLine; i < to; i++) positions.push(view ? view[i] : i);
     return { buckets: histogramOf(this.readRecords(p, positions)) };
   }
 

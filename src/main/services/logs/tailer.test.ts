@@ -141,6 +141,47 @@ describe('FileSetTailer', () => {
     );
   });
 
+  it('re-reads a file rewritten in place to the same or a larger size (head fingerprint)', async () => {
+    const p = f('aura-api-20251208.log');
+    fs.writeFileSync(
+      p,
+      '[2025-12-08 09:00:00.000 +00:00] first 1\n[2025-12-08 09:00:01.000 +00:00] first 2\n',
+    );
+    const { lines, statuses, t } = follow();
+    await waitFor(() => lines.length === 2, 'first lines');
+    const ino = fs.statSync(p).ino;
+    // Truncate and refill in one go (no check can run in between): same inode, a bigger size,
+    // so the size alone cannot tell. The tailer must start over, not read from its old offset.
+    fs.writeFileSync(
+      p,
+      '[2025-12-08 10:00:00.000 +00:00] second 1\n[2025-12-08 10:00:01.000 +00:00] second 2\nsecond 3\n',
+    );
+    expect(fs.statSync(p).ino).toBe(ino);
+    t.poke();
+    await waitFor(() => lines.length === 5, 'the rewritten lines');
+    expect(statuses.filter((s) => s.kind === 'truncated').map((s) => s.message)).toEqual([
+      'aura-api-20251208.log was rewritten in place (its first bytes changed); reading it again from the start.',
+    ]);
+    // Rewritten to exactly the same size, then appended: still every line once.
+    const same = fs.readFileSync(p, 'utf8').replace(/second/g, 'thirdd');
+    fs.writeFileSync(p, same);
+    t.poke();
+    await waitFor(() => lines.length === 8, 'same-size rewrite');
+    fs.appendFileSync(p, 'appended\n');
+    await waitFor(() => lines.length === 9, 'append after rewrite');
+    expect(lines).toEqual([
+      '[2025-12-08 09:00:00.000 +00:00] first 1',
+      '[2025-12-08 09:00:01.000 +00:00] first 2',
+      '[2025-12-08 10:00:00.000 +00:00] second 1',
+      '[2025-12-08 10:00:01.000 +00:00] second 2',
+      'second 3',
+      '[2025-12-08 10:00:00.000 +00:00] thirdd 1',
+      '[2025-12-08 10:00:01.000 +00:00] thirdd 2',
+      'thirdd 3',
+      'appended',
+    ]);
+  });
+
   it('follows a rename away (inode change) to the new file at the same name', async () => {
     const p = f('errors-2025-12.jsonl');
     fs.writeFileSync(p, '{"a":1}\n');

@@ -1,6 +1,7 @@
 // Follows a rolling file set (a directory + a pattern such as aura-api-*.log) like `tail -F` done
 // right: newest file across the daily and _NNN size rolls, re-open on truncation, delete/recreate
-// and rename (inode change), wait for a missing directory, never lose or double a line.
+// and rename (inode change), wait for a missing directory, never lose or double a line. A file
+// truncated and refilled between two checks (same inode, size no smaller) is caught by its head.
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineSplitter, MAX_DISPLAY_LINE_BYTES, type SplitLine } from './line-splitter';
@@ -12,6 +13,11 @@ export const TAIL_POLL_MS = 250;
 const READ_CHUNK_BYTES = 1024 * 1024;
 /** Bytes read per check before yielding to the event loop (a backlog is read over several turns). */
 const READ_BUDGET_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes at the start of the followed file compared on every check: a different head means the
+ * file was rewritten in place. 64 bytes hold a Serilog timestamp, level and correlation id.
+ */
+export const HEAD_FINGERPRINT_BYTES = 64;
 
 export type TailStatusKind =
   'waiting-for-dir' | 'waiting-for-file' | 'following' | 'rotated' | 'truncated' | 'recreated' | 'error';
@@ -53,6 +59,20 @@ interface Current {
   dev: number;
   splitter: LineSplitter;
   generation: number;
+  /** The first bytes of the file as first seen (grows up to HEAD_FINGERPRINT_BYTES). */
+  head: Buffer;
+}
+
+function readHead(fd: number, size: number): Buffer {
+  const want = Math.min(HEAD_FINGERPRINT_BYTES, size);
+  const b = Buffer.alloc(want);
+  let got = 0;
+  while (got < want) {
+    const n = fs.readSync(fd, b, got, want - got, got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return b.subarray(0, got);
 }
 
 export class FileSetTailer {
@@ -88,6 +108,11 @@ export class FileSetTailer {
   /** Check now (tests and callers that know the file changed). */
   poke(): void {
     this.schedule();
+  }
+
+  /** Check synchronously (a caller about to act on "nothing more was written" makes sure). */
+  checkNow(): void {
+    this.runCheck();
   }
 
   stop(): void {
@@ -188,12 +213,21 @@ export class FileSetTailer {
       }
       const cur = this.cur as Current;
       const fst = fs.fstatSync(cur.fd);
-      if (fst.size < cur.splitter.position) {
-        // Truncated in place: what was read stays, reading restarts at 0 as a new generation.
+      const shrank = fst.size < cur.splitter.position;
+      if (shrank || this.headChanged(cur, fst.size)) {
+        // Truncated (or rewritten) in place: what was read stays, reading restarts at 0 as a new
+        // generation.
         this.emit(cur, this.flushPartial(cur));
         cur.splitter.reset(0);
         cur.generation = ++this.generation;
-        this.status('truncated', cur.name, `${cur.name} was truncated; reading it again from the start.`);
+        cur.head = readHead(cur.fd, fst.size);
+        this.status(
+          'truncated',
+          cur.name,
+          shrank
+            ? `${cur.name} was truncated; reading it again from the start.`
+            : `${cur.name} was rewritten in place (its first bytes changed); reading it again from the start.`,
+        );
       }
       const read = this.readAvailable(cur, budget);
       budget -= read;
@@ -234,6 +268,20 @@ export class FileSetTailer {
     return true;
   }
 
+  /** Do the file's first bytes differ from those first seen? Extends a short fingerprint. */
+  private headChanged(cur: Current, size: number): boolean {
+    const now = readHead(cur.fd, size);
+    if (cur.splitter.position === 0) {
+      // Nothing read yet: whatever is there now is what will be read.
+      cur.head = now;
+      return false;
+    }
+    const n = Math.min(now.length, cur.head.length);
+    if (!now.subarray(0, n).equals(cur.head.subarray(0, n))) return true;
+    if (now.length > cur.head.length) cur.head = now;
+    return false;
+  }
+
   private open(name: string, start: 'start' | 'end' | number): boolean {
     const p = path.join(this.opts.dir, name);
     try {
@@ -262,6 +310,7 @@ export class FileSetTailer {
       dev: st.dev,
       splitter: new LineSplitter(pos, this.maxLineBytes),
       generation: ++this.generation,
+      head: readHead(fd, st.size),
     };
     return true;
   }

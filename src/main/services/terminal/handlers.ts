@@ -15,5 +15,6 @@ export function terminalHandlers(service: TerminalService): HandlersFor<keyof ty
     'terminal:run': (p) => service.run(p),
     'terminal:replay': (p) => service.replay(p.sessionId),
     'terminal:classify': (p) => service.classify(p.command),
+    'terminal:settings': (p) => (p.set ? service.updateSettings(p.set) : service.settings()),
   };
 }

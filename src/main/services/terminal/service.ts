@@ -6,11 +6,16 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import * as pty from 'node-pty';
 import { classifyCommand, type CommandClassification } from '../../../shared/command-risk';
-import type {
-  TerminalCommandFinished,
-  TerminalReplay,
-  TerminalRunResult,
-  TerminalSessionInfo,
+import {
+  TERMINAL_FONT_SIZE,
+  TERMINAL_SCROLLBACK,
+  terminalSettingsSchema,
+  type TerminalCommandFinished,
+  type TerminalReplay,
+  type TerminalRunResult,
+  type TerminalSessionInfo,
+  type TerminalSettings,
+  type TerminalSettingsInfo,
 } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
 import type { ServiceContext } from '../context';
@@ -32,6 +37,36 @@ export interface TerminalServiceOptions extends Partial<SessionTunables> {
   integrationDir?: string;
   /** Extra environment for every shell (tests use it to point HOME at a temp dir). */
   env?: Record<string, string>;
+  /** Where the settings live (the host passes ops.db); without it they last as long as the service. */
+  settingsStore?: TerminalSettingsStore;
+}
+
+/** Persistence of the terminal settings, given by the host (kept out of the service: no store import). */
+export interface TerminalSettingsStore {
+  /** What was saved before (any shape: it is checked field by field), or undefined/null when nothing was. */
+  load(): unknown;
+  save(settings: TerminalSettings): void;
+}
+
+export const DEFAULT_TERMINAL_SETTINGS: TerminalSettings = {
+  shell: null,
+  fontSize: TERMINAL_FONT_SIZE.default,
+  scrollback: TERMINAL_SCROLLBACK.default,
+};
+
+/** Keeps each saved field that is still valid; a damaged or out-of-range one falls back to its default. */
+export function sanitizeSettings(raw: unknown): TerminalSettings {
+  const out: TerminalSettings = { ...DEFAULT_TERMINAL_SETTINGS };
+  if (!raw || typeof raw !== 'object') return out;
+  const shape = terminalSettingsSchema.shape;
+  const r = raw as Record<string, unknown>;
+  const shell = shape.shell.safeParse(r.shell);
+  if (shell.success) out.shell = shell.data;
+  const fontSize = shape.fontSize.safeParse(r.fontSize);
+  if (fontSize.success) out.fontSize = fontSize.data;
+  const scrollback = shape.scrollback.safeParse(r.scrollback);
+  if (scrollback.success) out.scrollback = scrollback.data;
+  return out;
 }
 
 export interface CreateParams {
@@ -89,13 +124,60 @@ export class TerminalService {
   private readonly listeners = new Set<TerminalEventListener>();
   private counter = 0;
   private disposed = false;
+  private current: TerminalSettings;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly opts: TerminalServiceOptions = {},
   ) {
     this.tun = { ...DEFAULT_TUNABLES, ...stripUndefined(opts) };
+    let saved: unknown;
+    try {
+      saved = opts.settingsStore?.load();
+    } catch (err) {
+      // Unreadable settings must not cost the operator a terminal: start with the defaults.
+      process.stderr.write(`aura-ops: terminal settings could not be read, using defaults: ${(err as Error).message}\n`);
+    }
+    this.current = sanitizeSettings(saved);
     ctx.onDispose(() => this.dispose());
+  }
+
+  /** The shell used when neither the request nor the settings name one. */
+  get defaultShell(): string {
+    return this.opts.defaultShell ?? process.env.SHELL ?? '/bin/bash';
+  }
+
+  settings(): TerminalSettingsInfo {
+    return { settings: { ...this.current }, defaultShell: this.defaultShell };
+  }
+
+  /** Changes the given fields; a shell must exist and be executable (stored as its absolute path). */
+  updateSettings(patch: Partial<TerminalSettings>): TerminalSettingsInfo {
+    const next: TerminalSettings = { ...this.current, ...stripUndefined(patch) };
+    if (patch.shell !== undefined && patch.shell !== null) {
+      next.shell = resolveShell(patch.shell.trim(), process.env.PATH);
+    }
+    const checked = terminalSettingsSchema.safeParse(next);
+    if (!checked.success) {
+      throw new OpsError(
+        'bad-request',
+        `Terminal settings not saved: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+      );
+    }
+    if (this.opts.settingsStore) {
+      try {
+        this.opts.settingsStore.save(checked.data);
+      } catch (err) {
+        throw new OpsError(
+          'internal',
+          `The terminal settings could not be saved: ${(err as Error).message}. Check that the console's data folder is writable.`,
+        );
+      }
+    }
+    this.current = checked.data;
+    const info = this.settings();
+    this.emit('terminal:settings-changed', info);
+    return info;
   }
 
   /** Observe every event this service emits (walk-throughs record command-finished; CLI and bench read data). */
@@ -158,11 +240,7 @@ export class TerminalService {
     }
 
     const shellWanted =
-      p.shell ??
-      (p.restartId ? session.shell : undefined) ??
-      this.opts.defaultShell ??
-      process.env.SHELL ??
-      '/bin/bash';
+      p.shell ?? (p.restartId ? session.shell : undefined) ?? this.current.shell ?? this.defaultShell;
     const shell = resolveShell(shellWanted, process.env.PATH);
     const install = this.ctx.getInstall();
     const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...this.opts.env };

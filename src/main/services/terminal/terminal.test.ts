@@ -1,137 +1,39 @@
 // Real-pty integration tests of the terminal service: bash with the injected shell integration,
 // flow control under a flood, Ctrl-C, SIGINT-ignoring children, replay bounds, errors, run/paste.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, realpathSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
 import { terminalChannels } from '../../../shared/contract/terminal';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { OpsError } from '../../../shared/errors';
-import type { ServiceContext } from '../context';
 import { terminalHandlers } from './handlers';
 import { alive, descendants } from './session';
-import { TerminalService, type TerminalServiceOptions } from './service';
+import type { TerminalServiceOptions } from './service';
+import { fakeInstall, harness as makeHarness, makeFixture, type Fixture, type Harness } from './test-support';
 
+let fx: Fixture;
 let root: string;
 let home: string;
 let dataRoot: string;
-const services: TerminalService[] = [];
 
 beforeAll(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'aura-term-test-')));
-  home = join(root, 'home');
-  dataRoot = join(root, 'Aura Data');
-  mkdirSync(home);
-  mkdirSync(join(dataRoot, 'logs'), { recursive: true });
+  fx = makeFixture();
+  ({ root, home, dataRoot } = fx);
   // A user rc that sets a PROMPT_COMMAND ending in ';' and a plain prompt: the hooks must cope.
   writeFileSync(join(home, '.bashrc'), "PS1='$ '\nPROMPT_COMMAND='__user_pc=1;'\nexport FROM_USER_RC=yes\n");
 });
 
-afterEach(() => {
-  for (const s of services.splice(0)) s.dispose();
-});
+afterEach(() => fx.disposeServices());
 
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fx.cleanup());
 
-function fakeInstall(): InstallCandidate {
-  const fact = (path: string) => ({ path, exists: true, size: null });
-  return {
-    id: 'test',
-    kind: 'manual',
-    label: 'test install',
-    source: 'test',
-    paths: {
-      dataRoot,
-      logsDir: join(dataRoot, 'logs'),
-      dbPath: join(dataRoot, 'aura.db'),
-      appSettingsPath: null,
-      apiUrl: 'http://127.0.0.1:5999',
-      tempDir: join(dataRoot, 'Temp'),
-      redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
-    },
-    facts: {
-      dataRoot: fact(dataRoot),
-      logsDir: fact(join(dataRoot, 'logs')),
-      db: fact(join(dataRoot, 'aura.db')),
-      dbWal: fact(''),
-      dbShm: fact(''),
-      appSettings: null,
-    },
-    found: true,
-    problems: [],
-  };
-}
-
-interface Harness {
-  svc: TerminalService;
-  events: { event: string; payload: unknown }[];
-  output(sessionId: string): string;
-  finished(sessionId: string): TerminalCommandFinished[];
-  waitFor<T>(fn: () => T | undefined | null | false, what: string, ms?: number): Promise<T>;
-  runAndWait(sessionId: string, command: string): Promise<TerminalCommandFinished>;
-}
-
-/** `autoAck` plays the renderer: every data event is acknowledged as it arrives. */
+/** The shared harness, bound to this file's fixture. */
 function harness(
   opts: TerminalServiceOptions = {},
-  install: InstallCandidate | null = fakeInstall(),
+  install: InstallCandidate | null = fakeInstall(dataRoot),
   autoAck = true,
 ): Harness {
-  const events: { event: string; payload: unknown }[] = [];
-  const ctx: ServiceContext = {
-    dataDir: root,
-    getInstall: () => install,
-    emit: (event, payload) => events.push({ event, payload }),
-    onDispose: () => undefined,
-  };
-  const svc = new TerminalService(ctx, {
-    defaultShell: '/bin/bash',
-    env: { HOME: home, HISTFILE: join(root, 'hist') },
-    ...opts,
-  });
-  services.push(svc);
-  if (autoAck) {
-    svc.onEvent((event, payload) => {
-      const p = payload as { sessionId: string; data: string };
-      if (event === 'terminal:data' && svc.list().sessions.some((x) => x.id === p.sessionId))
-        svc.ack(p.sessionId, p.data.length);
-    });
-  }
-  const data = (id: string) =>
-    events
-      .filter((e) => e.event === 'terminal:data' && (e.payload as { sessionId: string }).sessionId === id)
-      .map((e) => (e.payload as { data: string }).data);
-  const h: Harness = {
-    svc,
-    events,
-    output: (id) => data(id).join(''),
-    finished: (id) =>
-      events
-        .filter(
-          (e) =>
-            e.event === 'terminal:command-finished' &&
-            (e.payload as TerminalCommandFinished).sessionId === id,
-        )
-        .map((e) => e.payload as TerminalCommandFinished),
-    async waitFor(fn, what, ms = 8000) {
-      const end = Date.now() + ms;
-      for (;;) {
-        const v = fn();
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
-    async runAndWait(id, command) {
-      const before = h.finished(id).length;
-      await svc.run({ sessionId: id, command, confirmed: true });
-      return h.waitFor(() => h.finished(id)[before], `"${command}" to finish`);
-    },
-  };
-  return h;
+  return makeHarness(fx, opts, install, autoAck);
 }
 
 describe('terminal service (real pty, bash)', () => {
@@ -192,7 +94,7 @@ describe('terminal service (real pty, bash)', () => {
   });
 
   it('pauses the pty when output is not acknowledged, and resumes on ack', async () => {
-    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(), false);
+    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
     const info = h.svc.create({});
     await h.runAndWait(info.id, 'true');
     h.svc.ack(info.id, 1 << 30);
@@ -254,8 +156,20 @@ describe('terminal service (real pty, bash)', () => {
         return false; // gone already
       }
     };
+    // A `sleep` under it means the loop runs, so its `trap '' INT HUP` is in force (under load the
+    // process can exist before it has set the trap, and then Ctrl-C would end it).
+    const isSleep = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep');
+      } catch {
+        return false; // gone already
+      }
+    };
     await h.waitFor(
-      () => s.isRunningCommand && descendants(info.pid as number).some(isStubborn),
+      () =>
+        s.isRunningCommand &&
+        descendants(info.pid as number).some(isStubborn) &&
+        descendants(info.pid as number).some(isSleep),
       'the child to start',
     );
     const kids = descendants(info.pid as number);

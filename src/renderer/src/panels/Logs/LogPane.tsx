@@ -14,7 +14,7 @@ const BLOCK = 200;
 const OVERSCAN = 20;
 /** Browsers cap element heights (~16-33M px); past this the scrollbar maps proportionally. */
 const MAX_SCROLL_PX = 8_000_000;
-/** Records either side of the viewport the histogram strip covers. */
+/** Records either side of the viewport the histogram strip covers (in the filtered view). */
 const HISTOGRAM_SPAN = 3000;
 /** Minimum gap between refreshes of a filtered view while following. */
 const FILTERED_REFRESH_MS = 250;
@@ -282,9 +282,10 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
   const contentPx = Math.min(total * ROW, MAX_SCROLL_PX);
   const scaled = total * ROW > MAX_SCROLL_PX;
   const maxTop = Math.max(1, contentPx - height);
-  const firstFloat = scaled
-    ? (Math.min(scrollTop, maxTop) / maxTop) * Math.max(0, total - visible + 1)
-    : scrollTop / ROW;
+  // The browser clamps scrollTop when a view shrinks (a filter applied) without always firing a
+  // scroll event: clamp the remembered value the same way, or the first rows would be skipped.
+  const top = Math.min(scrollTop, Math.max(0, contentPx - height));
+  const firstFloat = scaled ? (top / maxTop) * Math.max(0, total - visible + 1) : top / ROW;
   const first = Math.max(0, Math.floor(firstFloat));
   const from = Math.max(0, first - OVERSCAN);
   const to = Math.min(total, first + visible + OVERSCAN);
@@ -305,22 +306,30 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
     }
   });
 
-  // Histogram strip over the records around the viewport (pane positions, unfiltered).
-  const anchor = cache.current.get(first)?.index ?? null;
+  // Histogram strip over the records around the viewport, counting what the pane shows: the
+  // positions are in the filtered view and the same levels/filter apply.
+  const anchor = total > 0 ? first : null;
   useEffect(() => {
-    if (anchor === null) return;
+    if (anchor === null) {
+      setHist(null);
+      return;
+    }
+    const key = viewKeyRef.current;
     const t = setTimeout(() => {
       api
         .invoke('logs:histogram', {
           paneId: info.paneId,
           fromLine: Math.max(0, anchor - HISTOGRAM_SPAN),
           toLine: anchor + HISTOGRAM_SPAN,
+          ...viewParams,
         })
-        .then(setHist)
+        .then((h) => {
+          if (key === viewKeyRef.current) setHist(h);
+        })
         .catch((e: unknown) => setError(errText(e)));
     }, 300);
     return () => clearTimeout(t);
-  }, [anchor, info.paneId, total]);
+  }, [anchor, info.paneId, total, viewParams]);
 
   const highlightRe = useMemo(() => {
     if (!search.text) return null;

@@ -135,6 +135,8 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
     const heading = (Tag: 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6') =>
       function HeadingWithId({ node, children }: { node?: { position?: { start: { line: number } } }; children?: ReactNode }) {
         const h = doc.headings.find((x) => x.line === fileLine(node));
+        // The header above already shows the title: a first-level heading that repeats it is dropped.
+        if (Tag === 'h1' && h && h.text.trim() === doc.summary.title.trim()) return <span id={`rb-${h.slug}`} />;
         return <Tag id={h ? `rb-${h.slug}` : undefined}>{children}</Tag>;
       };
     return {
@@ -225,7 +227,7 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
         {headerExtra}
         <div className="rb-badges">
           {s.severity && <span className={`rb-badge rb-sev rb-${s.severity.toLowerCase()}`}>{s.severity}</span>}
-          {s.estimatedTime && <span className="rb-badge rb-time">⏱ {s.estimatedTime}</span>}
+          {s.estimatedTime && <span className="rb-badge rb-time" title="Estimated time">{s.estimatedTime}</span>}
           {s.category && <span className="rb-badge">{s.category}</span>}
           {s.kind === 'runbook' && s.stale && (
             <span className="rb-badge rb-stale" title="Not reviewed within 90 days">

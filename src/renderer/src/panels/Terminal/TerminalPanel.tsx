@@ -2,16 +2,19 @@
 // restart after exit), an optional side-by-side split, and the answer to run requests from other
 // panels: read-only commands go straight to the terminal, mutating ones wait for ConfirmCommand.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TerminalSessionInfo } from '../../../../shared/contract/terminal';
+import {
+  TERMINAL_FONT_SIZE,
+  TERMINAL_SCROLLBACK,
+  type TerminalSessionInfo,
+  type TerminalSettingsInfo,
+} from '../../../../shared/contract/terminal';
 import { api } from '../../transport';
 import ConfirmCommand from './ConfirmCommand';
 import { TERMINAL_RUN_EVENT, type TerminalRunRequest } from './run-request';
+import TerminalSettingsPopover from './TerminalSettingsPopover';
 import XtermView, { type XtermHandle } from './XtermView';
 import './terminal.css';
 
-/** Defaults when the host passes no settings; xterm's own default scrollback is 1000 lines. */
-const DEFAULT_FONT_SIZE = 13;
-const DEFAULT_SCROLLBACK = 5_000;
 /** The active tab survives a reload of this window (sessionStorage is per browser tab). */
 const ACTIVE_KEY = 'aura-ops.terminal.active';
 
@@ -25,10 +28,6 @@ function storedActive(): string | null {
 
 export interface TerminalPanelProps {
   active?: boolean;
-  fontSize?: number;
-  scrollback?: number;
-  /** Shell for new terminals; default: the main side's ($SHELL, then /bin/bash). */
-  shell?: string;
 }
 
 interface PendingRun {
@@ -37,12 +36,7 @@ interface PendingRun {
   target: string;
 }
 
-export default function TerminalPanel({
-  active = true,
-  fontSize = DEFAULT_FONT_SIZE,
-  scrollback = DEFAULT_SCROLLBACK,
-  shell,
-}: TerminalPanelProps) {
+export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   const [sessions, setSessions] = useState<TerminalSessionInfo[]>([]);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [splitId, setSplitId] = useState<string | null>(null);
@@ -51,6 +45,11 @@ export default function TerminalPanel({
   const [pendingRun, setPendingRun] = useState<PendingRun | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
+  // Settings live on the main side (ops.db); until they arrive the defaults apply.
+  const [settings, setSettings] = useState<TerminalSettingsInfo | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const fontSize = settings?.settings.fontSize ?? TERMINAL_FONT_SIZE.default;
+  const scrollback = settings?.settings.scrollback ?? TERMINAL_SCROLLBACK.default;
   const mainRef = useRef<XtermHandle>(null);
   const sessionsRef = useRef(sessions);
   sessionsRef.current = sessions;
@@ -64,7 +63,8 @@ export default function TerminalPanel({
 
   const create = useCallback(async () => {
     try {
-      const info = await api.invoke('terminal:create', shell ? { shell } : {});
+      // The main side picks the shell: the saved setting, else its default.
+      const info = await api.invoke('terminal:create', {});
       setSessions((prev) => (prev.some((s) => s.id === info.id) ? prev : [...prev, info]));
       setActiveId(info.id);
       return info;
@@ -72,7 +72,16 @@ export default function TerminalPanel({
       report(err);
       return null;
     }
-  }, [shell, report]);
+  }, [report]);
+
+  useEffect(() => {
+    const off = api.on('terminal:settings-changed', setSettings);
+    api
+      .invoke('terminal:settings', {})
+      .then(setSettings)
+      .catch((err: unknown) => report(new Error(`Terminal settings: ${(err as Error).message}`)));
+    return off;
+  }, [report]);
 
   // Sessions live in the main process: after a reload we attach to what is there.
   useEffect(() => {
@@ -312,6 +321,20 @@ export default function TerminalPanel({
         >
           Find
         </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => setSettingsOpen((o) => !o)}
+          aria-expanded={settingsOpen}
+          aria-label="Terminal settings"
+          title="Terminal settings"
+          disabled={!settings}
+        >
+          ⚙
+        </button>
+        {settingsOpen && settings && (
+          <TerminalSettingsPopover info={settings} onClose={() => setSettingsOpen(false)} />
+        )}
       </div>
       {notice && (
         <div className="term-notice" role="alert">

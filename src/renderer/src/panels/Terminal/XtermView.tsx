@@ -30,6 +30,30 @@ interface Props {
   handleRef?: Ref<XtermHandle>;
 }
 
+/** Software GL rasterisers: with them the WebGL renderer is many times slower than the DOM one. */
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+let webglVerdict: { ok: boolean; why: string } | null = null;
+
+/** Whether the WebGL renderer is worth loading here (hardware WebGL2), decided once per window. */
+function webglWorthIt(): { ok: boolean; why: string } {
+  if (webglVerdict) return webglVerdict;
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) webglVerdict = { ok: false, why: 'no WebGL2' };
+    else {
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      const name = ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : '';
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      webglVerdict = SOFTWARE_GL.test(name)
+        ? { ok: false, why: `software GL (${name})` }
+        : { ok: true, why: name || 'WebGL2' };
+    }
+  } catch (err) {
+    webglVerdict = { ok: false, why: `WebGL probe failed: ${(err as Error).message}` };
+  }
+  return webglVerdict;
+}
+
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
@@ -80,18 +104,22 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
       }),
     );
     term.open(host);
-    try {
-      const gl = new WebglAddon();
-      gl.onContextLoss(() => {
-        gl.dispose();
-        setRenderer('dom');
-        notice('The GPU context was lost; the terminal switched to the DOM renderer.');
-      });
-      term.loadAddon(gl);
-      setRenderer('webgl');
-    } catch {
-      setRenderer('dom'); // no WebGL2 here (headless, old GPU): the DOM renderer draws the same text
-    }
+    const gpu = webglWorthIt();
+    host.dataset.rendererReason = gpu.why;
+    if (gpu.ok) {
+      try {
+        const gl = new WebglAddon();
+        gl.onContextLoss(() => {
+          gl.dispose();
+          setRenderer('dom');
+          notice('The GPU context was lost; the terminal switched to the DOM renderer.');
+        });
+        term.loadAddon(gl);
+        setRenderer('webgl');
+      } catch {
+        setRenderer('dom'); // the addon refused this context: the DOM renderer draws the same text
+      }
+    } else setRenderer('dom');
     term.element?.setAttribute('data-session-id', sessionId);
     // Read-only text of the buffer for end-to-end tests and diagnostics: with the WebGL renderer the
     // screen is a canvas, so the DOM holds no text to read.
@@ -102,6 +130,17 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         const lines: string[] = [];
         for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
         return lines.join('\n').replace(/\n+$/, '\n');
+      },
+    });
+    // The last `n` lines up to the cursor: cheap enough to poll during a flood (the bench does).
+    Object.defineProperty(host, 'auraTerminalTail', {
+      configurable: true,
+      value: (n: number): string => {
+        const b = term.buffer.active;
+        const end = b.baseY + b.cursorY;
+        const lines: string[] = [];
+        for (let i = Math.max(0, end - n + 1); i <= end; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+        return lines.join('\n');
       },
     });
 
