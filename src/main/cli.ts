@@ -1,6 +1,5 @@
 // The `aura-ops` command line: the same services as the window, for scripts, headless machines and
 // the end-to-end tests. Each sub-command lives with its service; this file only dispatches.
-import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from './cli-types';
 import { serveCommand } from './hosts/serve-command';
 import { sandboxCommand } from './sandbox/cli';
@@ -72,14 +71,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.err(`aura-ops ${name}: ${e.message}${e.detail ? `\n  ${e.detail}` : ''}`);
     return 1;
   }
-}
-
-/** parseArgs with the error turned into a one-line usage message. */
-export function parseFlags<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
-  argv: string[],
-  options: T,
-): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true }>> {
-  return parseArgs({ args: argv, options, allowPositionals: true });
 }
 
 /** Process entry: run with this process's argv and set its exit code. */

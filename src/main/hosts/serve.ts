@@ -61,7 +61,7 @@ const AUTH_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Aura 
 const AUTH_JS = `(function(){var m=/[#&]token=([^&]+)/.exec(location.hash);if(!m)return;
 fetch('/__auth',{method:'POST',headers:{'X-Aura-Ops-Token':decodeURIComponent(m[1])},credentials:'same-origin'})
 .then(function(r){if(r.status===204){history.replaceState(null,'',location.pathname);location.reload();}
-else{document.addEventListener('DOMContentLoaded',function(){});var e=document.getElementById('msg');
+else{var e=document.getElementById('msg');
 if(e)e.textContent='That token is not valid for this console. Use the link printed by the latest aura-ops serve.';}});})();`;
 
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {

@@ -22,7 +22,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const [checks, setChecks] = useState<Record<string, CheckResult>>({});
   const [error, setError] = useState<string | null>(null);
   const pending = useRef(new Map<string, { step: Step; at: number }>());
-  const docRef = useRef<RunbookDocument | null>(null);
+  const [openDoc, setOpenDoc] = useState<RunbookDocument | null>(null);
 
   const fail = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
 
@@ -58,10 +58,10 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     [],
   );
 
-  const onOpen = useCallback((doc: RunbookDocument | null) => {
-    if (doc?.id !== docRef.current?.id) setChecks({});
-    docRef.current = doc;
-  }, []);
+  const onOpen = useCallback((doc: RunbookDocument | null) => setOpenDoc(doc), []);
+  // Check results belong to the runbook they were run from.
+  const openId = openDoc?.id ?? null;
+  useEffect(() => setChecks({}), [openId]);
 
   const active = session?.status === 'active' ? session : null;
 
@@ -135,7 +135,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     <RunbooksPanel
       onRunStep={terminal ? onRunStep : undefined}
       checks={checks}
-      tasks={active ? tasks(docRef.current) : undefined}
+      tasks={active ? tasks(openDoc) : undefined}
       onToggleTask={active ? onToggleTask : undefined}
       headerExtra={headerExtra}
       onOpen={onOpen}
