@@ -1,30 +1,18 @@
 // The aura.db inspector in the real UI on the demo install: the overview with the schema state,
 // browsing JobQueue to a failed job's LastError, the read-only SQL console with its history kept in
 // ops.db, and the quick check.
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { openBrowser, startServe, type Browser, type ServeProc } from './harness';
+import { useConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e database');
 
 describe.skipIf(skip)('aura.db inspector on the demo install', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  beforeAll(async () => {
-    serve = await startServe({});
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    // The harness leaves its temp data dir (with the demo install) and HOME behind.
-    for (const d of [serve?.dataDir, serve?.home]) if (d) fs.rmSync(d, { recursive: true, force: true });
-  });
+  const ui = useConsole();
 
   it('shows the overview: schema state and tables with row counts', { timeout: 40_000 }, async () => {
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Database' }).click();
     const panel = page.locator('.db-panel');
     const jobs = panel.locator('.db-tables tr[data-table="JobQueue"]');
@@ -38,7 +26,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   });
 
   it('browses JobQueue and shows a failed job\'s LastError', { timeout: 40_000 }, async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     const panel = page.locator('.db-panel');
     await panel.locator('.db-tab', { hasText: 'Browse' }).click();
     await panel.getByLabel('Table or view').selectOption('JobQueue');
@@ -61,7 +49,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   });
 
   it('runs a SELECT, refuses DELETE as read-only, and keeps the history', { timeout: 40_000 }, async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     const panel = page.locator('.db-panel');
     await panel.locator('.db-tab', { hasText: 'SQL' }).click();
     const editor = panel.locator('textarea.db-editor');
@@ -89,7 +77,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   });
 
   it('runs the quick check and reports ok', { timeout: 40_000 }, async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     const panel = page.locator('.db-panel');
     await panel.locator('.db-tab', { hasText: 'Health' }).click();
     await panel.getByRole('button', { name: 'Quick check' }).click();

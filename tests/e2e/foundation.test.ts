@@ -4,10 +4,10 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { missingTool } from '../tools';
-import { openBrowser, startServe, tempDir, type Browser, type ServeProc } from './harness';
+import { tempDir, useConsole } from './harness';
 
 function makeInstall(): string {
   const root = tempDir('install');
@@ -53,23 +53,12 @@ function wsAttempt(port: number, headers: Record<string, string>) {
 const skip = missingTool('chromium', 'e2e foundation');
 
 describe.skipIf(skip)('serve host with an install', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  let install: string;
-
-  beforeAll(async () => {
-    install = makeInstall();
-    serve = await startServe({ install });
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  let install = '';
+  const ui = useConsole(() => ({ install: (install = makeInstall()) }));
 
   it('shows the attached install with its real paths after opening the tokenised URL', async () => {
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Install' }).click();
     const panel = page.getByTestId('install-panel');
     await panel.waitFor();
@@ -80,59 +69,50 @@ describe.skipIf(skip)('serve host with an install', () => {
     expect(await page.getByTestId('header-install').textContent()).toContain(install);
     // The token left the address bar once exchanged for the cookie.
     expect(page.url()).not.toContain('token=');
-    const cookies = await browser.context.cookies();
-    const c = cookies.find((x) => x.name === `aura_ops_${serve.port}`);
+    const cookies = await ui.browser.context.cookies();
+    const c = cookies.find((x) => x.name === `aura_ops_${ui.serve.port}`);
     expect(c?.httpOnly).toBe(true);
     expect(c?.sameSite).toBe('Strict');
   });
 
   it('answers 401 without the token and with a wrong token', async () => {
-    const none = await rawRequest(serve.port, {});
+    const none = await rawRequest(ui.serve.port, {});
     expect(none.status).toBe(401);
     expect(none.body).not.toContain('/assets/');
-    const wrong = await rawRequest(serve.port, { headers: { Authorization: 'Bearer not-the-token-at-all' } });
+    const wrong = await rawRequest(ui.serve.port, { headers: { Authorization: 'Bearer not-the-token-at-all' } });
     expect(wrong.status).toBe(401);
-    const right = await rawRequest(serve.port, { headers: { Authorization: `Bearer ${serve.token}` } });
+    const right = await rawRequest(ui.serve.port, { headers: { Authorization: `Bearer ${ui.serve.token}` } });
     expect(right.status).toBe(200);
     expect(right.headers['content-security-policy']).toContain("script-src 'self'");
   });
 
   it('answers 403 to a foreign Host header (DNS rebinding)', async () => {
-    const res = await rawRequest(serve.port, { host: 'evil.example', headers: { Authorization: `Bearer ${serve.token}` } });
+    const res = await rawRequest(ui.serve.port, { host: 'evil.example', headers: { Authorization: `Bearer ${ui.serve.token}` } });
     expect(res.status).toBe(403);
-    const ok = await rawRequest(serve.port, { host: `localhost:${serve.port}`, headers: { Authorization: `Bearer ${serve.token}` } });
+    const ok = await rawRequest(ui.serve.port, { host: `localhost:${ui.serve.port}`, headers: { Authorization: `Bearer ${ui.serve.token}` } });
     expect(ok.status).toBe(200);
   });
 
   it('refuses a WebSocket upgrade from another origin, accepts its own', async () => {
-    const auth = { Authorization: `Bearer ${serve.token}` };
-    expect(await wsAttempt(serve.port, { ...auth, Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
-    expect(await wsAttempt(serve.port, { ...auth })).toEqual({ opened: false, status: 403 });
-    expect((await wsAttempt(serve.port, { Origin: `http://127.0.0.1:${serve.port}` })).status).toBe(401);
-    expect(await wsAttempt(serve.port, { ...auth, Origin: `http://127.0.0.1:${serve.port}` })).toEqual({ opened: true });
+    const auth = { Authorization: `Bearer ${ui.serve.token}` };
+    expect(await wsAttempt(ui.serve.port, { ...auth, Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 });
+    expect(await wsAttempt(ui.serve.port, { ...auth })).toEqual({ opened: false, status: 403 });
+    expect((await wsAttempt(ui.serve.port, { Origin: `http://127.0.0.1:${ui.serve.port}` })).status).toBe(401);
+    expect(await wsAttempt(ui.serve.port, { ...auth, Origin: `http://127.0.0.1:${ui.serve.port}` })).toEqual({ opened: true });
   });
 
   it('does not serve files outside the renderer folder', async () => {
-    const res = await rawRequest(serve.port, { path: '/../../package.json', headers: { Authorization: `Bearer ${serve.token}` } });
+    const res = await rawRequest(ui.serve.port, { path: '/../../package.json', headers: { Authorization: `Bearer ${ui.serve.token}` } });
     expect(res.body).not.toContain('"name": "aura-ops"');
   });
 });
 
 describe.skipIf(skip)('serve host with no install anywhere', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  beforeAll(async () => {
-    serve = await startServe({ args: ['--no-demo'] });
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  const ui = useConsole({ args: ['--no-demo'] });
 
   it('says no Aura install was found and what to do', async () => {
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     const empty = page.getByTestId('no-install');
     await empty.waitFor();
     const text = await empty.textContent();
@@ -142,32 +122,23 @@ describe.skipIf(skip)('serve host with no install anywhere', () => {
 });
 
 describe.skipIf(skip)('the built-in demo install', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  beforeAll(async () => {
-    serve = await startServe({});
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  const ui = useConsole();
 
   it('is created, run and attached when no install is found, and its scenario switches from the console', async () => {
-    expect(serve.output()).toMatch(/Demo install \(sandbox Aura\) running at (http:\/\/127\.0\.0\.1:\d+)/);
-    const apiUrl = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.output())![1]!;
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    expect(ui.serve.output()).toMatch(/Demo install \(sandbox Aura\) running at (http:\/\/127\.0\.0\.1:\d+)/);
+    const apiUrl = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(ui.serve.output())![1]!;
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.getByTestId('demo-controls').waitFor();
     expect(await page.getByTestId('header-install').textContent()).toContain('Demo');
-    expect(fs.existsSync(path.join(serve.dataDir, 'demo', 'aura.db'))).toBe(true);
+    expect(fs.existsSync(path.join(ui.serve.dataDir, 'demo', 'aura.db'))).toBe(true);
 
     const ready = async () => (await fetch(`${apiUrl}/health/ready`)).status;
     expect(await ready()).toBe(200);
     await page.selectOption('select[aria-label=Scenario]', 'db-corrupt');
     await expect.poll(() => page.getByTestId('demo-controls').textContent(), { timeout: 10_000 }).toContain('Runbook: Database Issues');
-    const state = JSON.parse(fs.readFileSync(path.join(serve.dataDir, 'demo', '.aura-sandbox', 'state.json'), 'utf8')) as { scenario: string };
+    const state = JSON.parse(fs.readFileSync(path.join(ui.serve.dataDir, 'demo', '.aura-sandbox', 'state.json'), 'utf8')) as { scenario: string };
     expect(state.scenario).toBe('db-corrupt');
   });
 });

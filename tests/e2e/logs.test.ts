@@ -3,27 +3,18 @@
 // errors pane.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { openBrowser, startServe, type Browser, type ServeProc } from './harness';
+import { useConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e logs');
 
 describe.skipIf(skip)('log panes on the demo install', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  beforeAll(async () => {
-    serve = await startServe({});
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  const ui = useConsole();
 
   it('tails the main log live and filters every pane by a clicked correlation id', async () => {
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     const main = page.getByTestId('log-pane-Main log (aura-api)');
     await main.waitFor();
     // Only the rows in view are in the DOM, and the layout may give the pane a few lines only.
@@ -51,7 +42,7 @@ describe.skipIf(skip)('log panes on the demo install', () => {
     // many as the log file holds), not every record around them.
     const fullId = (await main.locator('.logs-chip code').textContent()) ?? '';
     expect(fullId.startsWith(id!)).toBe(true);
-    const logsDir = path.join(serve.dataDir, 'demo', 'logs');
+    const logsDir = path.join(ui.serve.dataDir, 'demo', 'logs');
     const start = new RegExp(`^\\[[^\\]]+\\] \\[[A-Z]{3}\\] \\[${fullId}\\]`, 'gm');
     const inFiles = () =>
       fs
@@ -81,7 +72,7 @@ describe.skipIf(skip)('log panes on the demo install', () => {
   });
 
   it('shows the error-spike scenario in the errors pane', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.selectOption('select[aria-label=Scenario]', 'error-spike');
     await page.getByRole('tab', { name: 'Errors' }).click();

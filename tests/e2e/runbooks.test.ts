@@ -3,9 +3,9 @@
 // survives a restart, and the exported report has the timeline in order.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { openBrowser, startServe, tempDir, type Browser, type ServeProc } from './harness';
+import { tempDir, useConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e runbooks');
 
@@ -46,25 +46,13 @@ rm -f "{{dataRoot}}/stale-marker.tmp"
 `;
 
 describe.skipIf(skip)('runbooks in the console', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  const dataDir = tempDir('rb-data');
-  const home = tempDir('rb-home');
+  const ui = useConsole();
   const folder = tempDir('rb-folder');
   fs.writeFileSync(path.join(folder, 'e2e-drill.md'), DRILL);
 
-  beforeAll(async () => {
-    serve = await startServe({ dataDir, home });
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
-
   it('runs and checks a read-only step, asks before a mutating one, records a walk-through', { timeout: 90_000 }, async () => {
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     await page.getByText('Folders and new runbook').click();
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();
@@ -82,14 +70,14 @@ describe.skipIf(skip)('runbooks in the console', () => {
     await expect.poll(() => page.getByTestId('check-live').textContent().catch(() => ''), { timeout: 15_000 }).toContain('PASS');
 
     // A mutating step is shown in full and nothing runs until the operator chooses.
-    fs.writeFileSync(path.join(serve.dataDir, 'demo', 'stale-marker.tmp'), 'x');
+    fs.writeFileSync(path.join(ui.serve.dataDir, 'demo', 'stale-marker.tmp'), 'x');
     await page.locator('[data-step="cleanup"]').getByRole('button', { name: 'Run', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('rm -f');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await new Promise((r) => setTimeout(r, 500));
-    expect(fs.existsSync(path.join(serve.dataDir, 'demo', 'stale-marker.tmp'))).toBe(true);
+    expect(fs.existsSync(path.join(ui.serve.dataDir, 'demo', 'stale-marker.tmp'))).toBe(true);
 
     // Tick the checklist item: it belongs to the session, not to the file.
     await page.getByRole('checkbox', { name: 'Logs checked after the fix' }).check();
@@ -97,9 +85,8 @@ describe.skipIf(skip)('runbooks in the console', () => {
     expect(fs.readFileSync(path.join(folder, 'e2e-drill.md'), 'utf8')).toContain('- [ ] Logs checked after the fix');
 
     // Restart the console: the session and its tick are intact.
-    await serve.stop();
-    serve = await startServe({ dataDir, home });
-    await page.goto(serve.openUrl);
+    await ui.restart();
+    await page.goto(ui.serve.openUrl);
     await page.getByRole('button', { name: /E2E Drill/ }).first().click();
     await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
     await expect.poll(() => page.getByRole('checkbox', { name: 'Logs checked after the fix' }).isChecked(), { timeout: 10_000 }).toBe(true);

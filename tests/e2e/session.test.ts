@@ -1,30 +1,18 @@
 // Walk-through sessions in the real UI: start an incident, record notes and a deviation, see the
 // escalation clock, restart the console and find the session intact, export the report.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { openBrowser, startServe, tempDir, type Browser, type ServeProc } from './harness';
+import { useConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e session');
 
 describe.skipIf(skip)('walk-through sessions', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  const dataDir = tempDir('session-data');
-  const home = tempDir('session-home');
-
-  beforeAll(async () => {
-    serve = await startServe({ dataDir, home, args: ['--no-demo'] });
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+  const ui = useConsole({ args: ['--no-demo'] });
 
   it('records an incident, survives a restart, and exports the timeline in order', { timeout: 60_000 }, async () => {
-    const { page } = browser;
-    await page.goto(serve.openUrl);
+    const { page } = ui.browser;
+    await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Session' }).click();
     const panel = page.getByTestId('session-panel');
     await panel.getByLabel('Kind').selectOption('incident');
@@ -43,9 +31,8 @@ describe.skipIf(skip)('walk-through sessions', () => {
     await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 8000 }).toContain('Deviation: Did not restart');
 
     // Restart the console on the same data dir: the session is still there, still current.
-    await serve.stop();
-    serve = await startServe({ dataDir, home, args: ['--no-demo'] });
-    await page.goto(serve.openUrl);
+    await ui.restart();
+    await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Session' }).click();
     await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 10_000 }).toContain('Did not restart');
 

@@ -3,10 +3,10 @@
 // and reattaching with the buffer after a reload.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
-import { openBrowser, startServe, tempDir, type Browser, type ServeProc } from './harness';
+import { tempDir, useConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e terminal');
 
@@ -43,37 +43,30 @@ async function typeLine(page: Page, text: string, pane = 0): Promise<void> {
 }
 
 describe.skipIf(skip)('terminal panel in Chromium', () => {
-  let serve: ServeProc;
-  let browser: Browser;
-  let install: string;
-
-  beforeAll(async () => {
+  let install = '';
+  const ui = useConsole(() => {
     install = tempDir('term-install');
     fs.mkdirSync(path.join(install, 'logs'));
     fs.writeFileSync(path.join(install, 'aura.db'), '');
-    serve = await startServe({ install });
-    // A plain prompt so the screen text is predictable.
-    fs.writeFileSync(path.join(serve.home, '.bashrc'), "PS1='e2e$ '\n");
-    browser = await openBrowser();
-    await browser.page.goto(serve.openUrl);
-    await browser.page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
+    return { install };
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (install) fs.rmSync(install, { recursive: true, force: true });
+  beforeAll(async () => {
+    // A plain prompt so the screen text is predictable.
+    fs.writeFileSync(path.join(ui.serve.home, '.bashrc'), "PS1='e2e$ '\n");
+    await ui.browser.page.goto(ui.serve.openUrl);
+    await ui.browser.page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
   });
 
   it('runs a typed command in the install folder and shows its output', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     await waitScreen(page, /e2e\$ $/m);
     await typeLine(page, 'echo "out-$((6*7))" in "$PWD"');
     await waitScreen(page, new RegExp(`out-42 in ${install.replace(/[/.]/g, '\\$&')}`));
   });
 
   it('marks finished commands green or red in the gutter', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     const pane = page.locator('[data-testid="terminal-pane"]').first();
     await typeLine(page, 'false');
     await pane.locator('.term-mark-err').first().waitFor({ timeout: 10_000 });
@@ -83,7 +76,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   });
 
   it('reflows to a new size when the window is resized', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     await typeLine(page, 'echo "cols=$(tput cols)"');
     const before = Number(/cols=(\d+)/.exec(await waitScreen(page, /cols=\d+/))![1]);
     await page.setViewportSize({ width: 900, height: 860 });
@@ -95,7 +88,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   });
 
   it('keeps two tabs isolated', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     await typeLine(page, 'clear; echo first-tab-only');
     await waitScreen(page, /first-tab-only/);
     await page.getByRole('button', { name: 'New terminal' }).click();
@@ -110,7 +103,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   });
 
   it('asks before a mutating run request and sends nothing until confirmed', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     const marker = path.join(install, 'created-by-run');
     const command = `touch '${marker}'`;
     await page.evaluate(
@@ -136,7 +129,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   });
 
   it('runs a read-only run request without asking', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     await typeLine(page, 'clear; echo cleared');
     await waitScreen(page, /^cleared\ne2e\$ $/m); // idle again: the request goes to this terminal
     await page.evaluate(() =>
@@ -150,7 +143,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   });
 
   it('reattaches after a reload with the buffer and the marks', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     await typeLine(page, 'echo before-reload-$((40+2))');
     await waitScreen(page, /before-reload-42/);
     const tabsBefore = await termTabs(page).allInnerTexts();
@@ -168,7 +161,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     await waitScreen(page, /after-reload\s/);
   });
   it('saves terminal settings from the popover: refuses a missing shell, applies font and shell', async () => {
-    const { page } = browser;
+    const { page } = ui.browser;
     const open = async () => {
       await page.getByRole('button', { name: 'Terminal settings' }).click();
       const dlg = page.getByTestId('terminal-settings');

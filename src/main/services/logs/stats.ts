@@ -1,6 +1,7 @@
 // Figures the probes and triage use: the error rate (5xx "Request completed" over all of them,
 // ERR+FTL per minute) and per-minute histograms by level, from records read backwards from the
 // newest file until the window is covered.
+import type { ErrorRateResult } from '../../../shared/contract/logs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LEVELS, RecordGrouper, levelIndex, type LogFormat, type LogRecord } from '../../../shared/serilog';
@@ -14,18 +15,8 @@ const PROBE_BYTES = 64 * 1024;
 /** Safety cap: never read more than this for one window (a flood of lines is still counted). */
 const MAX_WINDOW_BYTES = 512 * 1024 * 1024;
 
-export interface ErrorRate {
-  since: number;
-  until: number;
-  windowMinutes: number;
-  requests: number;
-  requests5xx: number;
-  /** requests5xx / requests, or null with no requests in the window. */
-  rate5xx: number | null;
-  errors: number;
-  errorsPerMinute: number;
-  files: string[];
-}
+/** The contract's shape: what `logs:error-rate` answers and the probes read. */
+export type ErrorRate = ErrorRateResult;
 
 export interface HistogramBucket {
   /** Start of the minute, epoch ms. */
