@@ -3,7 +3,7 @@
 // ops.db, and the quick check.
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { useConsole } from './harness';
+import { useConsole } from './console';
 
 const skip = missingTool('chromium', 'e2e database');
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { missingTool } from '../tools';
-import { tempDir, useConsole } from './harness';
+import { useConsole } from './console';
+import { tempDir } from './harness';
 
 function makeInstall(): string {
   const root = tempDir('install');

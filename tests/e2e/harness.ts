@@ -1,11 +1,10 @@
-// End-to-end harness: runs the real `aura-ops serve` as a child process on a temp data dir and a
+// End-to-end harness (no vitest here: benches use it too, outside a test run): runs the real `aura-ops serve` as a child process on a temp data dir and a
 // temp HOME (so no real install leaks in), and drives the real renderer in the system Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import { toolPath } from '../tools';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -126,35 +125,4 @@ export async function openBrowser(): Promise<Browser> {
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
-}
-
-export interface ConsoleUnderTest {
-  serve: ServeProc;
-  browser: Browser;
-  /** Stop the console and start it again with the same options (same data dir and HOME). */
-  restart(): Promise<void>;
-}
-
-/**
- * A served console and a browser for one describe block: started in beforeAll, ended in
- * afterAll. Options may be a function when they depend on files made in the block.
- */
-export function useConsole(opts: ServeOpts | (() => ServeOpts) = {}): ConsoleUnderTest {
-  let resolved: ServeOpts = {};
-  const c = {
-    restart: async () => {
-      await c.serve.stop();
-      c.serve = await startServe({ ...resolved, dataDir: c.serve.dataDir, home: c.serve.home });
-    },
-  } as ConsoleUnderTest;
-  beforeAll(async () => {
-    resolved = typeof opts === 'function' ? opts() : opts;
-    c.serve = await startServe(resolved);
-    c.browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await c.browser?.close();
-    await c.serve?.stop();
-  });
-  return c;
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { useConsole } from './harness';
+import { useConsole } from './console';
 
 const skip = missingTool('chromium', 'e2e logs');
 

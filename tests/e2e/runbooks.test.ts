@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { tempDir, useConsole } from './harness';
+import { useConsole } from './console';
+import { tempDir } from './harness';
 
 const skip = missingTool('chromium', 'e2e runbooks');
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
-import { useConsole } from './harness';
+import { useConsole } from './console';
 
 const skip = missingTool('chromium', 'e2e session');
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
-import { tempDir, useConsole } from './harness';
+import { useConsole } from './console';
+import { tempDir } from './harness';
 
 const skip = missingTool('chromium', 'e2e terminal');
 
