@@ -232,6 +232,7 @@ export class TerminalService {
         this.tun,
         {
           data: (sessionId, data, offset) => this.emit('terminal:data', { sessionId, data, offset }),
+          scrollback: () => this.current.scrollback,
           exit: (sessionId, exitCode, signal) => this.emit('terminal:exit', { sessionId, exitCode, signal }),
           commandFinished: (r: TerminalCommandFinished) => this.emit('terminal:command-finished', r),
           changed: () => this.emitSessions(),

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 import type { TerminalCommandFinished, TerminalSessionInfo } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
+import { cutFlood, endsInGround } from './flood';
 import { ShellIntegrationParser, stripAnsi, unescapeField } from './shell-integration';
 
 export interface SessionTunables {
@@ -12,10 +13,15 @@ export interface SessionTunables {
   batchMs: number;
   /** A batch this large is sent at once, so one event never holds megabytes and flow control stays tight. */
   maxBatchChars: number;
-  /** Pause the pty when this many emitted chars are not yet acknowledged by the renderer. */
+  /**
+   * With this many emitted chars not yet acknowledged by the renderer, further output is held back
+   * (cut to what can still be on screen when it is plain text, otherwise the pty is paused).
+   */
   highWatermark: number;
-  /** Resume it once the unacknowledged count falls below this. */
+  /** Send what was held (and resume the pty) once the unacknowledged count falls below this. */
   lowWatermark: number;
+  /** Output held back for a renderer that is behind, beyond which the pty is paused even when it could be cut. */
+  maxHeldChars: number;
   /** Output kept for replay on reattach. */
   replayLimitChars: number;
   /** After SIGHUP, wait this long before SIGKILL of the shell and its children. */
@@ -27,13 +33,24 @@ export const DEFAULT_TUNABLES: SessionTunables = {
   maxBatchChars: 64 * 1024,
   // VS Code resumes at 5k; here the renderer acks per coalesced write, so resuming only when
   // nearly everything is acked left the pipe empty for a round trip each cycle. 200k/100k keeps it
-  // full (bench/terminal: 3.4 -> 4.3 MB/s through Chromium) with Ctrl-C p95 unchanged (~0.16 s).
+  // full (bench/terminal, before held output was cut: 3.4 -> 4.3 MB/s through Chromium) with
+  // Ctrl-C p95 unchanged (~0.16 s).
   highWatermark: 200_000,
   lowWatermark: 100_000,
+  maxHeldChars: 32 * 1024 * 1024,
   replayLimitChars: 512 * 1024,
   killGraceMs: 2_000,
 };
 
+/** Held output waiting for enough lines to be cut is allowed this many chars per terminal row. */
+const HELD_CHARS_PER_ROW = 256;
+/**
+ * The first cut is tried once this much is held: short lines (`yes`) are cut early, so little is
+ * queued ahead of the prompt after Ctrl-C; longer ones wait, doubling, for enough lines.
+ */
+const FIRST_CUT_CHARS = 32 * 1024;
+/** Held output is sent in events of at most this many chars (the renderer writes 1 MB at a time). */
+const RELEASE_EVENT_CHARS = 1024 * 1024;
 /** Raw output kept per running command; stripped and cut to the excerpt size when it finishes. */
 const EXCERPT_RAW_CHARS = 16 * 1024;
 /** The command-finished excerpt: the last ~4 KB of plain text. */
@@ -41,6 +58,8 @@ const EXCERPT_CHARS = 4 * 1024;
 
 export interface SessionEvents {
   data(sessionId: string, data: string, offset: number): void;
+  /** Scrollback rows of the renderer's terminal, so held output is never cut to fewer rows. */
+  scrollback(): number;
   exit(sessionId: string, exitCode: number | null, signal: number | null): void;
   commandFinished(record: TerminalCommandFinished): void;
   changed(): void;
@@ -172,6 +191,19 @@ export class TerminalSession {
   private replay: ReplayBuffer;
   private unacked = 0;
   private paused = false;
+  // Output held back while the renderer is behind (see flood.ts): cut to what can still be on
+  // screen when it is plain text, sent when the renderer catches up.
+  private holding = false;
+  private held: string[] = [];
+  private heldLen = 0;
+  private heldCutAt = 0;
+  private heldGround = true;
+  /** The emitted stream ends outside any escape sequence. */
+  private streamGround = true;
+  /** A scroll region smaller than the screen is set: lines do not reach the scrollback, no cuts. */
+  private scrollRegion = false;
+  /** Chars of output never sent because they would have scrolled out of the terminal unseen. */
+  droppedChars = 0;
   private killTimer: NodeJS.Timeout | null = null;
   /** Pids to SIGKILL when the kill grace ends (the shell and what ran under it). */
   private killList: number[] = [];
@@ -215,6 +247,11 @@ export class TerminalSession {
     this.commandLine = null;
     this.unacked = 0;
     this.paused = false;
+    this.holding = false;
+    this.held = [];
+    this.heldLen = 0;
+    this.streamGround = true;
+    this.scrollRegion = false;
     this.parser = new ShellIntegrationParser();
     const pty = s.pty;
     pty.onData((d) => {
@@ -257,8 +294,8 @@ export class TerminalSession {
     return this.state === 'running';
   }
 
-  get flow(): { unacked: number; paused: boolean } {
-    return { unacked: this.unacked, paused: this.paused };
+  get flow(): { unacked: number; paused: boolean; held: number } {
+    return { unacked: this.unacked, paused: this.paused, held: this.heldLen };
   }
 
   private livePty(): IPty {
@@ -282,15 +319,19 @@ export class TerminalSession {
     this.rows = rows;
   }
 
-  ack(chars: number): { unacked: number; paused: boolean } {
+  ack(chars: number): { unacked: number; paused: boolean; held: number } {
     this.unacked = Math.max(0, this.unacked - chars);
-    if (this.paused && this.unacked < this.tun.lowWatermark) this.resumePty();
+    if (this.unacked < this.tun.lowWatermark) {
+      if (this.holding) this.release();
+      else if (this.paused) this.resumePty();
+    }
     return this.flow;
   }
 
   /** A renderer (re)attaches: it gets the retained buffer, and flow control starts over for it. */
   takeReplay(): { data: string; endOffset: number; truncated: boolean } {
     this.flush();
+    this.release();
     const data = this.replay.text();
     this.unacked = 0;
     if (this.paused) this.resumePty();
@@ -373,12 +414,24 @@ export class TerminalSession {
         changed = true;
       }
     }
+    if (d.includes('\x1b')) this.trackScrollRegion(d);
+    if (this.holding) {
+      this.hold(d);
+      if (finished) this.events.commandFinished(finished);
+      if (changed) this.events.changed();
+      return;
+    }
     this.batch.push(d);
     this.batchLen += d.length;
-    // Output waiting in the batch counts as unacknowledged too, so the pause is not one batch late.
-    if (!this.paused && this.unacked + this.batchLen > this.tun.highWatermark && this.pty) {
-      this.paused = true;
-      this.pty.pause();
+    // Output waiting in the batch counts as unacknowledged too, so holding starts not one batch late.
+    if (this.unacked + this.batchLen > this.tun.highWatermark) {
+      this.flush();
+      this.holding = true;
+      this.heldGround = this.streamGround;
+      this.heldCutAt = FIRST_CUT_CHARS;
+      if (finished) this.events.commandFinished(finished);
+      if (changed) this.events.changed();
+      return;
     }
     if (finished || this.batchLen >= this.tun.maxBatchChars) this.flush();
     else if (!this.batchTimer) this.batchTimer = setTimeout(() => this.flush(), this.tun.batchMs);
@@ -456,6 +509,67 @@ export class TerminalSession {
       this.excerpt = this.excerpt.slice(this.excerpt.length - EXCERPT_RAW_CHARS);
   }
 
+  /** Holds output for a renderer that is behind; cuts it when it can, pauses the pty when it cannot. */
+  private hold(d: string): void {
+    this.held.push(d);
+    this.heldLen += d.length;
+    if (this.heldLen <= this.heldCutAt) return;
+    const scrollback = this.events.scrollback();
+    const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, scrollback, this.heldGround);
+    if (typeof cut !== 'string') {
+      this.held = cut.chunks;
+      this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
+      this.droppedChars += cut.dropped;
+    }
+    // The next attempt waits for as much again, so a backlog that cannot be cut is not rescanned
+    // for every chunk, and one that can stays within about twice what the terminal can hold.
+    this.heldCutAt = Math.max(FIRST_CUT_CHARS, 2 * this.heldLen);
+    // Too few lines yet: hold on while the lines may still be ordinary ones (a few hundred chars
+    // each); past that, or with anything that must be sent, the pty waits for the renderer.
+    const fewLinesLimit = Math.min(this.tun.maxHeldChars, (scrollback + 2 * this.rows) * HELD_CHARS_PER_ROW);
+    const pause =
+      cut === 'not-plain' || this.heldLen > this.tun.maxHeldChars || (cut === 'few-lines' && this.heldLen > fewLinesLimit);
+    if (pause && !this.paused && this.status === 'running' && this.pty) {
+      this.paused = true;
+      this.pty.pause();
+    }
+  }
+
+  /** Sends what was held (the renderer caught up, reattached, or the shell ended). */
+  private release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    const held = this.held;
+    this.held = [];
+    this.heldLen = 0;
+    let part: string[] = [];
+    let partLen = 0;
+    for (const c of held) {
+      part.push(c);
+      partLen += c.length;
+      if (partLen >= RELEASE_EVENT_CHARS) {
+        this.emitData(part.join(''));
+        part = [];
+        partLen = 0;
+      }
+    }
+    if (partLen) this.emitData(part.join(''));
+    if (this.paused && this.unacked < this.tun.highWatermark) this.resumePty();
+  }
+
+  /** DECSTBM: a region smaller than the screen keeps lines out of the scrollback. RIS resets it. */
+  private trackScrollRegion(d: string): void {
+    let last: RegExpExecArray | null = null;
+    for (const m of d.matchAll(/\x1b\[(\d*)(?:;(\d*))?r|\x1bc/g)) last = m;
+    if (!last) return;
+    if (last[0] === '\x1bc') this.scrollRegion = false;
+    else {
+      const top = Number(last[1] || 1);
+      const bottom = Number(last[2] || this.rows);
+      this.scrollRegion = top > 1 || bottom < this.rows;
+    }
+  }
+
   private flush(): void {
     if (this.batchTimer) {
       clearTimeout(this.batchTimer);
@@ -469,15 +583,12 @@ export class TerminalSession {
   }
 
   private emitData(data: string): void {
+    this.streamGround = endsInGround(this.streamGround, data);
     this.replay.push(data);
     const offset = this.offset;
     this.offset += data.length;
     this.unacked += data.length;
     if (!this.removed) this.events.data(this.id, data, offset);
-    if (!this.paused && this.unacked > this.tun.highWatermark && this.status === 'running' && this.pty) {
-      this.paused = true;
-      this.pty.pause();
-    }
   }
 
   private resumePty(): void {
@@ -488,6 +599,7 @@ export class TerminalSession {
   private onExit(exitCode: number, signal: number | null): void {
     // A pending kill escalation keeps running: children that ignored SIGHUP outlive the shell.
     this.flush();
+    this.release();
     const code = signal ? null : exitCode;
     let finished: TerminalCommandFinished | null = null;
     // The shell ended while a command ran (`exit 3`, or it was killed): the command ends with it.

@@ -1,5 +1,6 @@
 // Real-pty integration tests of the terminal service: bash with the injected shell integration,
 // flow control under a flood, Ctrl-C, SIGINT-ignoring children, replay bounds, errors, run/paste.
+import { Terminal } from '@xterm/headless';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +124,67 @@ describe('terminal service (real pty, bash)', () => {
     }, 'the flood to finish');
     expect(done.exitCode).toBe(0);
     expect((h.output(info.id).match(/x/g) ?? []).length).toBeGreaterThanOrEqual(2_000_000);
+  });
+
+  it('keeps reading a plain flood the renderer cannot keep up with, and sends only what stays on screen', async () => {
+    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
+    h.svc.updateSettings({ scrollback: 1_000 });
+    const info = h.svc.create({ cols: 100, rows: 30 });
+    await h.runAndWait(info.id, 'true');
+    h.svc.ack(info.id, 1 << 30);
+    const before = h.output(info.id).length;
+    // 2,000,000 numbered lines (~15 MB) and no ack at all: the command still finishes.
+    await h.svc.run({ sessionId: info.id, command: 'seq 1 2000000', confirmed: true });
+    const s = h.svc.get(info.id);
+    const done = await h.waitFor(() => h.finished(info.id)[1], 'seq to finish without acks', 30_000);
+    expect(done.exitCode).toBe(0);
+    expect(done.outputExcerpt).toMatch(/1999999\r?\n2000000/);
+    expect(s.flow.paused).toBe(false);
+    expect(s.flow.held).toBeLessThan(2 * (1_000 + 30) * 9 + 100_000);
+    expect(h.output(info.id).length - before).toBeLessThan(100_000);
+    // The renderer catches up: what it gets leaves its terminal as the whole stream would have.
+    h.svc.ack(info.id, 1 << 30);
+    const out = await h.waitFor(() => {
+      const o = h.output(info.id);
+      return o.includes('2000000') && o.slice(o.lastIndexOf('2000000')).includes('\x1b]633;D') && o;
+    }, 'the held output');
+    expect(s.droppedChars).toBeGreaterThan(10_000_000);
+    const term = new Terminal({ cols: 100, rows: 30, scrollback: 1_000, allowProposedApi: true });
+    await new Promise<void>((r) => term.write(out, r));
+    const b = term.buffer.active;
+    const rows: string[] = [];
+    for (let i = 0; i < b.length; i++) rows.push(b.getLine(i)!.translateToString(true));
+    term.dispose();
+    const numbers = rows.filter((r) => /^\d+$/.test(r)).map(Number);
+    // Every row the terminal holds is there, consecutive, up to the last line seq printed.
+    expect(numbers.length).toBeGreaterThan(1_000);
+    expect(numbers[numbers.length - 1]).toBe(2_000_000);
+    expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+    expect(rows[0]).toMatch(/^\d+$/);
+  });
+
+  it('pauses a flood it cannot cut (cursor and erase sequences between the lines)', async () => {
+    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
+    const info = h.svc.create({});
+    await h.runAndWait(info.id, 'true');
+    h.svc.ack(info.id, 1 << 30);
+    await h.svc.run({ sessionId: info.id, command: "seq 1 500000 | sed 's/$/\\x1b[K/'", confirmed: true });
+    const s = h.svc.get(info.id);
+    await h.waitFor(() => s.flow.paused, 'the pty to pause');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.finished(info.id).length).toBe(1);
+    expect(s.droppedChars).toBe(0);
+    let acked = 0;
+    const done = await h.waitFor(() => {
+      const got = h.output(info.id).length;
+      if (got > acked) {
+        h.svc.ack(info.id, got - acked);
+        acked = got;
+      }
+      return h.finished(info.id)[1];
+    }, 'the flood to finish', 30_000);
+    expect(done.exitCode).toBe(0);
+    expect(h.output(info.id)).toContain('\r\n250000\x1b[K\r\n');
   });
 
   it('delivers Ctrl-C during a flood', async () => {
