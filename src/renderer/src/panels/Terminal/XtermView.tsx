@@ -12,8 +12,12 @@ import { api, ApiError, openExternal } from '../../transport';
 
 /** Acks are sent in units of this many chars (VS Code's CharCountAckSize), plus a flush when idle. */
 const ACK_CHUNK = 5_000;
-/** Above this much queued output a frame's worth is written at once rather than waiting for the frame. */
-const WRITE_COALESCE_MAX_CHARS = 256 * 1024;
+/** Above this much queued output it is written at once rather than waiting for the next slot. */
+const WRITE_COALESCE_MAX_CHARS = 1024 * 1024;
+/** Under a flood, queued output is written (and so redrawn) at most this often. */
+const FLOOD_WRITE_MS = 33;
+/** A write this large, or one xterm has not finished parsing, means a flood is on. */
+const FLOOD_MIN_CHARS = 16 * 1024;
 /** A smaller remainder is acked after this quiet time, so the main side's count stays accurate. */
 const ACK_IDLE_MS = 50;
 
@@ -198,23 +202,43 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         if (err.code !== 'not-found') notice(`Terminal flow control: ${err.message}`);
       });
     };
-    // Output that arrives within one frame is handed to xterm as one write: many small writes
-    // cost xterm far more per byte than a few large ones (profiled: 4x slower under a flood).
+    // Output is handed to xterm in few large writes: many small writes cost xterm far more per
+    // byte than a few large ones, and xterm redraws after each parse. Interactive output (echo,
+    // prompts) goes at the next frame; under a flood (xterm still parsing, or a large write just
+    // made) everything that arrived is written at most every FLOOD_WRITE_MS, so the screen redraws
+    // a few times a second instead of every frame and the time goes to parsing.
     let queued: string[] = [];
     let queuedLen = 0;
     let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let inFlight = 0; // writes handed to xterm and not yet parsed
+    let lastWrite = -Infinity;
+    let lastWriteLen = 0;
     const flush = () => {
       if (frame) cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
       frame = 0;
+      timer = undefined;
       if (!queuedLen || disposed) return;
       const chunk = queued.length === 1 ? queued[0]! : queued.join('');
       queued = [];
       queuedLen = 0;
+      inFlight++;
+      lastWrite = performance.now();
+      lastWriteLen = chunk.length;
       term.write(chunk, () => {
+        inFlight--;
         pendingAck += chunk.length;
         if (pendingAck >= ACK_CHUNK) sendAck();
         else if (!ackTimer) ackTimer = setTimeout(sendAck, ACK_IDLE_MS);
       });
+    };
+    const schedule = () => {
+      if (frame || timer) return;
+      const since = performance.now() - lastWrite;
+      const flooding = inFlight > 0 || (since < FLOOD_WRITE_MS && lastWriteLen >= FLOOD_MIN_CHARS);
+      if (!flooding) frame = requestAnimationFrame(flush);
+      else timer = setTimeout(flush, Math.max(0, FLOOD_WRITE_MS - since));
     };
     const writeLive = (data: string, offset: number) => {
       const start = Math.max(0, liveFrom - offset);
@@ -223,7 +247,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
       queued.push(chunk);
       queuedLen += chunk.length;
       if (queuedLen >= WRITE_COALESCE_MAX_CHARS) flush();
-      else if (!frame) frame = requestAnimationFrame(flush);
+      else schedule();
     };
     const offData = api.on('terminal:data', (p) => {
       if (p.sessionId !== sessionId) return;
@@ -314,6 +338,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
     return () => {
       disposed = true;
       if (frame) cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
       sendAck();
       ro.disconnect();
       cancelAnimationFrame(raf);
