@@ -1,8 +1,11 @@
 // Terminal benchmark, end to end: `cat` of a big file through pty -> terminal service (5 ms batches,
 // ack watermarks) -> serve host WebSocket -> xterm.js in headless Chromium, until xterm has parsed a
-// sentinel line, against raw node-pty on the same file in the same run; Ctrl-C latency during a
-// flood typed in the UI (until xterm shows the prompt again) against a raw pty running `yes`; and
-// the renderer's JS heap after a 2x flood, against the heap before any flood.
+// sentinel line, against raw node-pty on the same file in the same run; the chars that crossed the
+// WebSocket for it (plain lines that would scroll out of the terminal unseen are held back and
+// dropped, see services/terminal/flood.ts); the same file with an erase-line code on every line,
+// which cannot be cut; Ctrl-C latency during a flood typed in the UI (until xterm shows the prompt
+// again) against a raw pty running `yes`; and the renderer's JS heap after a 2x flood, against the
+// heap before any flood.
 // Usage: npx tsx bench/terminal.ts [--size-mb 50] [--trials 10]   (needs `npm run build` first)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,6 +163,9 @@ async function typeCommand(page: Page, text: string): Promise<void> {
 
 interface UiResult {
   catMs: number;
+  /** Chars of terminal output that reached the page during the cat. */
+  catWireChars: number;
+  uncutMs: number;
   ctrlC: number[];
   heapBefore: number;
   heapAfter: number;
@@ -177,7 +183,7 @@ async function heapUsed(page: Page, browser: Browser): Promise<number> {
   }
 }
 
-async function uiPath(file: string): Promise<UiResult> {
+async function uiPath(file: string, uncutFile: string): Promise<UiResult> {
   let serve: ServeProc | null = null;
   let browser: Browser | null = null;
   try {
@@ -185,6 +191,21 @@ async function uiPath(file: string): Promise<UiResult> {
     writeFileSync(join(serve.home, '.bashrc'), `PS1='${PROMPT} '\nHISTFILE=/dev/null\n`);
     browser = await openBrowser();
     const { page } = browser;
+    // Counts the terminal output that reaches the page, as the renderer receives it.
+    await page.addInitScript(() => {
+      const w = window as unknown as { benchWireChars: number };
+      w.benchWireChars = 0;
+      const Orig = window.WebSocket;
+      window.WebSocket = class extends Orig {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          this.addEventListener('message', (ev: MessageEvent) => {
+            const text = String(ev.data);
+            if (text.startsWith('{"event":"terminal:data"')) w.benchWireChars += text.length;
+          });
+        }
+      };
+    });
     await page.goto(serve.openUrl);
     await page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 30_000 });
     await page.evaluate(`window.tailInPageShim = ${tailInPage.toString()}`);
@@ -193,11 +214,21 @@ async function uiPath(file: string): Promise<UiResult> {
     const heapBefore = await heapUsed(page, browser);
 
     // Throughput: Enter -> xterm has parsed the sentinel printed after the file.
+    const wire = () => page.evaluate(() => (window as unknown as { benchWireChars: number }).benchWireChars);
     await typeCommand(page, `cat ${file}; echo BENCH-$((40+2))-END`);
+    const wire0 = await wire();
     const t0 = performance.now();
     await page.keyboard.press('Enter');
     await waitTail(page, '^BENCH-42-END$', 'the end of the cat', 20);
     const catMs = performance.now() - t0;
+    const catWireChars = (await wire()) - wire0;
+
+    // The same with an erase-line code on every line: nothing can be dropped, the pty is paused.
+    await typeCommand(page, `clear; cat ${uncutFile}; echo BENCH-$((40+2))-UNCUT`);
+    const t2 = performance.now();
+    await page.keyboard.press('Enter');
+    await waitTail(page, '^BENCH-42-UNCUT$', 'the end of the uncut cat', 20);
+    const uncutMs = performance.now() - t2;
 
     // Ctrl-C during a flood: keypress -> the prompt is back on screen (measured in the page).
     const ctrlC: number[] = [];
@@ -228,7 +259,7 @@ async function uiPath(file: string): Promise<UiResult> {
     await waitTail(page, '^BENCH-42-TWICE$', 'the end of the double cat', 20);
     const flood2Ms = performance.now() - t1;
     const heapAfter = await heapUsed(page, browser);
-    return { catMs, ctrlC, heapBefore, heapAfter, flood2Ms };
+    return { catMs, catWireChars, uncutMs, ctrlC, heapBefore, heapAfter, flood2Ms };
   } finally {
     await browser?.close();
     if (serve) {
@@ -247,6 +278,8 @@ async function main(): Promise<void> {
       '2025-01-01 12:00:00.000 +00:00 [INF] Aura.Api.Services.JobRunner: Job 4f2c progressed to 42% (render pass 3/7)\n';
     const rows = Math.ceil((sizeMb * 1024 * 1024) / row.length);
     writeFileSync(file, row.repeat(rows));
+    const uncutFile = join(dir, 'flood-erase.log');
+    writeFileSync(uncutFile, row.replace('\n', '\x1b[K\n').repeat(rows));
     const mb = (rows * row.length) / (1024 * 1024);
     const mbs = (ms: number, n = 1) => (n * mb) / (ms / 1000);
 
@@ -254,7 +287,7 @@ async function main(): Promise<void> {
     await rawCat([file]);
     const raw = Math.min((await rawCat([file])).ms, (await rawCat([file])).ms);
     const svc = await serviceCat(dir, file);
-    const ui = await uiPath(file);
+    const ui = await uiPath(file, uncutFile);
     const raw2 = (await rawCat([file, file])).ms;
 
     line({
@@ -264,6 +297,22 @@ async function main(): Promise<void> {
       baseline: +mbs(raw).toFixed(1),
       ratio: +(raw / ui.catMs).toFixed(3),
       goal: '>= 0.5 of raw and >= 20 MB/s',
+    });
+    line({
+      metric: `cat_${sizeMb}mb_chars_to_renderer`,
+      value: +(ui.catWireChars / (1024 * 1024)).toFixed(1),
+      unit: 'M chars (JSON frames)',
+      baseline: +mb.toFixed(1),
+      ratio: +(ui.catWireChars / (rows * row.length)).toFixed(3),
+      note: 'plain lines that would scroll out of the 5,000-row scrollback unseen are not sent',
+    });
+    line({
+      metric: `cat_${sizeMb}mb_erase_codes_ui_throughput`,
+      value: +mbs(ui.uncutMs).toFixed(1),
+      unit: 'MB/s',
+      baseline: +mbs(raw).toFixed(1),
+      ratio: +(raw / ui.uncutMs).toFixed(3),
+      note: 'an erase-line code on every line: nothing is dropped, the pty waits for the renderer',
     });
     line({
       metric: `cat_${sizeMb}mb_service_throughput`,

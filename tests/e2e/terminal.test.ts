@@ -1,6 +1,6 @@
 // The embedded terminal end to end: the real serve host, a real bash in a pty, the real renderer in
-// Chromium. Typing, resize, tab isolation, exit-code marks, confirmation of mutating run requests
-// and reattaching with the buffer after a reload.
+// Chromium. Typing, resize, tab isolation, exit-code marks, confirmation of mutating run requests,
+// reattaching with the buffer after a reload, and the screen a flood leaves.
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,21 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     await typeLine(page, 'echo after-reload');
     await waitScreen(page, /after-reload\s/);
   });
+  it('ends a flood with the whole scrollback in order, up to the last line', async () => {
+    const { page } = ui.browser;
+    // ~2.7 MB of numbered lines: more than the renderer keeps (5,000 rows of scrollback), so held
+    // output may be cut on the way; what the terminal holds at the end must not show it.
+    await typeLine(page, 'clear; seq 1 400000; echo flood-$((40+2))-done');
+    const text = await waitScreen(page, /^flood-42-done$/m);
+    const numbers = text
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l.trim()))
+      .map(Number);
+    expect(numbers[numbers.length - 1]).toBe(400_000);
+    expect(numbers.length).toBeGreaterThanOrEqual(4_990);
+    expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+  });
+
   it('saves terminal settings from the popover: refuses a missing shell, applies font and shell', async () => {
     const { page } = ui.browser;
     const open = async () => {
