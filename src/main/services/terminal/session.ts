@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 import type { TerminalCommandFinished, TerminalSessionInfo } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
-import { cutFlood, endsInGround } from './flood';
+import { cutFlood, endsInGround, type FloodRefusal } from './flood';
 import { ShellIntegrationParser, stripAnsi, unescapeField } from './shell-integration';
 
 export interface SessionTunables {
@@ -198,6 +198,8 @@ export class TerminalSession {
   private heldLen = 0;
   private heldCutAt = 0;
   private heldGround = true;
+  /** Why the last cut attempt failed, if it did. */
+  private heldRefusal: FloodRefusal | null = null;
   /** The emitted stream ends outside any escape sequence. */
   private streamGround = true;
   /** A scroll region smaller than the screen is set: lines do not reach the scrollback, no cuts. */
@@ -429,6 +431,7 @@ export class TerminalSession {
       this.holding = true;
       this.heldGround = this.streamGround;
       this.heldCutAt = FIRST_CUT_CHARS;
+      this.heldRefusal = null;
       if (finished) this.events.commandFinished(finished);
       if (changed) this.events.changed();
       return;
@@ -513,22 +516,26 @@ export class TerminalSession {
   private hold(d: string): void {
     this.held.push(d);
     this.heldLen += d.length;
-    if (this.heldLen <= this.heldCutAt) return;
     const scrollback = this.events.scrollback();
-    const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, scrollback, this.heldGround);
-    if (typeof cut !== 'string') {
-      this.held = cut.chunks;
-      this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
-      this.droppedChars += cut.dropped;
+    if (this.heldLen > this.heldCutAt) {
+      const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, scrollback, this.heldGround);
+      if (typeof cut !== 'string') {
+        this.held = cut.chunks;
+        this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
+        this.droppedChars += cut.dropped;
+      }
+      this.heldRefusal = typeof cut === 'string' ? cut : null;
+      // The next attempt waits for as much again, so a backlog that cannot be cut is not rescanned
+      // for every chunk, and one that can stays within about twice what the terminal can hold.
+      this.heldCutAt = Math.max(FIRST_CUT_CHARS, 2 * this.heldLen);
     }
-    // The next attempt waits for as much again, so a backlog that cannot be cut is not rescanned
-    // for every chunk, and one that can stays within about twice what the terminal can hold.
-    this.heldCutAt = Math.max(FIRST_CUT_CHARS, 2 * this.heldLen);
     // Too few lines yet: hold on while the lines may still be ordinary ones (a few hundred chars
     // each); past that, or with anything that must be sent, the pty waits for the renderer.
-    const fewLinesLimit = Math.min(this.tun.maxHeldChars, (scrollback + 2 * this.rows) * HELD_CHARS_PER_ROW);
-    const pause =
-      cut === 'not-plain' || this.heldLen > this.tun.maxHeldChars || (cut === 'few-lines' && this.heldLen > fewLinesLimit);
+    const limit =
+      this.heldRefusal === 'few-lines'
+        ? Math.min(this.tun.maxHeldChars, (scrollback + 2 * this.rows) * HELD_CHARS_PER_ROW)
+        : this.tun.maxHeldChars;
+    const pause = this.heldRefusal === 'not-plain' || this.heldLen > limit;
     if (pause && !this.paused && this.status === 'running' && this.pty) {
       this.paused = true;
       this.pty.pause();
