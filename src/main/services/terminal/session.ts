@@ -49,6 +49,10 @@ const HELD_CHARS_PER_ROW = 256;
  * queued ahead of the prompt after Ctrl-C; longer ones wait, doubling, for enough lines.
  */
 const FIRST_CUT_CHARS = 32 * 1024;
+/** A flood being cut is sent to the renderer at most this often... */
+const CUT_RELEASE_MS = 200;
+/** ...or once the pty has been quiet this long. */
+const OUTPUT_IDLE_MS = 10;
 /** Held output is sent in events of at most this many chars (the renderer writes 1 MB at a time). */
 const RELEASE_EVENT_CHARS = 1024 * 1024;
 /** Raw output kept per running command; stripped and cut to the excerpt size when it finishes. */
@@ -200,6 +204,11 @@ export class TerminalSession {
   private heldGround = true;
   /** Why the last cut attempt failed, if it did. */
   private heldRefusal: FloodRefusal | null = null;
+  /** Cuts made since holding began: a flood being cut is sent a few times a second. */
+  private heldCuts = 0;
+  private releaseTimer: NodeJS.Timeout | null = null;
+  private lastRelease = 0;
+  private lastOutput = 0;
   /** The emitted stream ends outside any escape sequence. */
   private streamGround = true;
   /** A scroll region smaller than the screen is set: lines do not reach the scrollback, no cuts. */
@@ -324,7 +333,7 @@ export class TerminalSession {
   ack(chars: number): { unacked: number; paused: boolean; held: number } {
     this.unacked = Math.max(0, this.unacked - chars);
     if (this.unacked < this.tun.lowWatermark) {
-      if (this.holding) this.release();
+      if (this.holding) this.releaseWhenDue();
       else if (this.paused) this.resumePty();
     }
     return this.flow;
@@ -394,6 +403,8 @@ export class TerminalSession {
 
   /** Immediate SIGKILL of the shell and everything under it (host shutdown). */
   destroy(): void {
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
     this.killLeftovers();
@@ -432,6 +443,7 @@ export class TerminalSession {
       this.heldGround = this.streamGround;
       this.heldCutAt = FIRST_CUT_CHARS;
       this.heldRefusal = null;
+      this.heldCuts = 0;
       if (finished) this.events.commandFinished(finished);
       if (changed) this.events.changed();
       return;
@@ -516,15 +528,10 @@ export class TerminalSession {
   private hold(d: string): void {
     this.held.push(d);
     this.heldLen += d.length;
+    this.lastOutput = Date.now();
     const scrollback = this.events.scrollback();
     if (this.heldLen > this.heldCutAt) {
-      const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, scrollback, this.heldGround);
-      if (typeof cut !== 'string') {
-        this.held = cut.chunks;
-        this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
-        this.droppedChars += cut.dropped;
-      }
-      this.heldRefusal = typeof cut === 'string' ? cut : null;
+      this.heldRefusal = this.cutHeld(scrollback);
       // The next attempt waits for as much again, so a backlog that cannot be cut is not rescanned
       // for every chunk, and one that can stays within about twice what the terminal can hold.
       this.heldCutAt = Math.max(FIRST_CUT_CHARS, 2 * this.heldLen);
@@ -542,10 +549,46 @@ export class TerminalSession {
     }
   }
 
+  /** Cuts the held output to what can still end up on screen; why not when it cannot. */
+  private cutHeld(scrollback: number): FloodRefusal | null {
+    const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, scrollback, this.heldGround);
+    if (typeof cut === 'string') return cut;
+    this.held = cut.chunks;
+    this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
+    this.droppedChars += cut.dropped;
+    this.heldCuts++;
+    return null;
+  }
+
+  /**
+   * The renderer caught up: held output goes now, unless it is a flood being cut, which goes at
+   * most every CUT_RELEASE_MS (each send is a screenful of scrollback for the renderer to parse,
+   * wasted when the next pushes it out), or as soon as the output stops (the end of a `cat`, the
+   * prompt after Ctrl-C).
+   */
+  private releaseWhenDue(): void {
+    if (!this.holding || this.unacked >= this.tun.lowWatermark) return;
+    const now = Date.now();
+    const wait = this.heldCuts > 0 ? this.lastRelease + CUT_RELEASE_MS - now : 0;
+    if (wait <= 0 || now - this.lastOutput >= OUTPUT_IDLE_MS) {
+      this.release();
+      return;
+    }
+    this.releaseTimer ??= setTimeout(() => {
+      this.releaseTimer = null;
+      this.releaseWhenDue();
+    }, Math.min(wait, OUTPUT_IDLE_MS));
+  }
+
   /** Sends what was held (the renderer caught up, reattached, or the shell ended). */
   private release(): void {
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
     if (!this.holding) return;
+    // A last cut: what arrived since the previous one may have pushed more lines out of view.
+    if (this.heldCuts > 0 && this.heldLen > FIRST_CUT_CHARS) this.cutHeld(this.events.scrollback());
     this.holding = false;
+    this.lastRelease = Date.now();
     const held = this.held;
     this.held = [];
     this.heldLen = 0;
