@@ -64,7 +64,11 @@ export class Runtime {
       env: opts.env,
       home: opts.home,
       explicitRoot: opts.explicitInstall ?? null,
-      onChange: (list) => this.emit('install:changed', list),
+      onChange: (list) => {
+        this.emit('install:changed', list);
+        // Created below; install changes come only after the constructor (select, demo attach).
+        this.probes?.installChanged();
+      },
     });
     this.ctx = {
       dataDir: this.dataDir,

@@ -143,6 +143,46 @@ describe('aura-ops check', () => {
 });
 
 describe('ProbesService', () => {
+  it('started by a host: schedules the next sweep after each one, and sweeps at once for a new install', async () => {
+    const dataDir = path.join(root, 'ops-sched');
+    const store = OpsStore.open(dataDir);
+    const disposers: (() => void)[] = [];
+    const inst = install();
+    let current: typeof inst | null = null;
+    const svc = new ProbesService(
+      { dataDir, getInstall: () => current, emit: () => undefined, onDispose: (fn) => void disposers.push(fn as () => void) },
+      store,
+      { autoStart: false },
+    );
+    const waitFor = async <T,>(fn: () => T | null | undefined | false, what: string): Promise<T> => {
+      const end = Date.now() + 10_000;
+      for (;;) {
+        const v = fn();
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      svc.config({ intervalMs: 60_000, paused: false });
+      expect(svc.latest()).toBeNull();
+      svc.start();
+      const first = await waitFor(() => svc.latest(), 'the first sweep');
+      expect(first.installId).toBeNull();
+      // The next sweep is on the clock, an interval away.
+      const next = await waitFor(() => svc.config().nextAt, 'the next sweep to be scheduled');
+      expect(next).toBeGreaterThan(Date.now() + 50_000);
+      // The demo install is attached a moment after start: its sweep does not wait a minute.
+      current = inst;
+      svc.installChanged();
+      const second = await waitFor(() => svc.latest()?.installId === inst.id && svc.latest(), 'a sweep of the new install');
+      expect(second.startedAt).toBeGreaterThan(first.startedAt);
+    } finally {
+      for (const d of disposers) d();
+      store.close();
+    }
+  });
+
   it('records history, emits probes:update only on change, and keeps its config', async () => {
     const dataDir = path.join(root, 'ops');
     const store = OpsStore.open(dataDir);

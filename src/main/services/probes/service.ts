@@ -44,6 +44,8 @@ export class ProbesService {
   private paused: boolean;
   private nextAt: number | null = null;
   private disposed = false;
+  /** The scheduler runs: from the start with autoStart, after start() without. */
+  private started: boolean;
   private readonly insert;
   private readonly prune;
 
@@ -59,12 +61,19 @@ export class ProbesService {
     this.insert = store.db.prepare('INSERT INTO probe_history (probe, at, state, value, detail) VALUES (?, ?, ?, ?, ?)');
     this.prune = store.db.prepare('DELETE FROM probe_history WHERE probe = ? AND at < ?');
     ctx.onDispose(() => this.dispose());
-    if (opts.autoStart !== false && !this.paused) this.schedule(FIRST_SWEEP_DELAY_MS);
+    this.started = opts.autoStart !== false;
+    if (this.started && !this.paused) this.schedule(FIRST_SWEEP_DELAY_MS);
   }
 
   /** Start the scheduler when it was created with autoStart: false (hosts do, tests do not). */
   start(): void {
-    if (!this.paused && !this.disposed && !this.timer) this.schedule(FIRST_SWEEP_DELAY_MS);
+    this.started = true;
+    if (!this.paused && !this.disposed && !this.timer && !this.running) this.schedule(FIRST_SWEEP_DELAY_MS);
+  }
+
+  /** Another install was attached: sweep it now rather than at the next tick (when running). */
+  installChanged(): void {
+    if (this.started && !this.paused && !this.disposed) this.schedule(FIRST_SWEEP_DELAY_MS);
   }
 
   /** Run every probe now; concurrent callers share one sweep. Resets the scheduler's clock. */
@@ -84,7 +93,7 @@ export class ProbesService {
         return result;
       } finally {
         this.running = null;
-        if (!this.paused && !this.disposed && this.opts.autoStart !== false) this.schedule(this.intervalMs);
+        if (!this.paused && !this.disposed && this.started) this.schedule(this.intervalMs);
       }
     })();
     this.running = run;
@@ -117,7 +126,7 @@ export class ProbesService {
     if (p.intervalMs !== undefined || p.paused !== undefined) {
       this.store.setSetting(KEY_CONFIG, { intervalMs: this.intervalMs, paused: this.paused });
       this.clearTimer();
-      if (!this.paused && !this.running && this.opts.autoStart !== false) this.schedule(this.intervalMs);
+      if (!this.paused && !this.running && this.started) this.schedule(this.intervalMs);
     }
     return { intervalMs: this.intervalMs, paused: this.paused, nextAt: this.paused ? null : this.nextAt };
   }
