@@ -3,7 +3,7 @@
 // sentinel line, against raw node-pty on the same file in the same run (both warm; the first cat of
 // the session, on cold code, is reported too); the chars that crossed the WebSocket for it (plain
 // lines that would scroll out of the terminal unseen are held back and dropped, see
-// services/terminal/flood.ts); the same file with an erase-line code on every line, which cannot be
+// services/terminal/flood.ts); the same file with a cursor move on every line, which cannot be
 // cut; Ctrl-C latency during a flood typed in the UI (until xterm shows the prompt again) against a
 // raw pty running `yes`; and the renderer's JS heap after a 2x flood, against the heap before any
 // flood.
@@ -235,7 +235,7 @@ async function uiPath(file: string, uncutFile: string): Promise<UiResult> {
     const catWireChars = warm.wireChars;
     const coldMs = cold.ms;
 
-    // The same with an erase-line code on every line: nothing can be dropped, the pty is paused.
+    // The same with a cursor move on every line: nothing can be dropped, the pty is paused.
     await typeCommand(page, `clear; cat ${uncutFile}; echo BENCH-$((40+2))-UNCUT`);
     const t2 = performance.now();
     await page.keyboard.press('Enter');
@@ -290,8 +290,9 @@ async function main(): Promise<void> {
       '2025-01-01 12:00:00.000 +00:00 [INF] Aura.Api.Services.JobRunner: Job 4f2c progressed to 42% (render pass 3/7)\n';
     const rows = Math.ceil((sizeMb * 1024 * 1024) / row.length);
     writeFileSync(file, row.repeat(rows));
-    const uncutFile = join(dir, 'flood-erase.log');
-    writeFileSync(uncutFile, row.replace('\n', '\x1b[K\n').repeat(rows));
+    // Up and down again: nothing changes on screen, but a cursor move is never dropped.
+    const uncutFile = join(dir, 'flood-cursor.log');
+    writeFileSync(uncutFile, row.replace('\n', '\x1b[A\x1b[B\n').repeat(rows));
     const mb = (rows * row.length) / (1024 * 1024);
     const mbs = (ms: number, n = 1) => (n * mb) / (ms / 1000);
 
@@ -327,12 +328,12 @@ async function main(): Promise<void> {
       note: 'plain lines that would scroll out of the 5,000-row scrollback unseen are not sent',
     });
     line({
-      metric: `cat_${sizeMb}mb_erase_codes_ui_throughput`,
+      metric: `cat_${sizeMb}mb_uncuttable_ui_throughput`,
       value: +mbs(ui.uncutMs).toFixed(1),
       unit: 'MB/s',
       baseline: +mbs(raw).toFixed(1),
       ratio: +(raw / ui.uncutMs).toFixed(3),
-      note: 'an erase-line code on every line: nothing is dropped, the pty waits for the renderer',
+      note: 'a cursor move on every line (as progress bars do): nothing is dropped, the pty waits for the renderer',
     });
     line({
       metric: `cat_${sizeMb}mb_service_throughput`,

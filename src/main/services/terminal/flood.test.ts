@@ -85,6 +85,21 @@ describe('the flood cut', () => {
     }
   });
 
+  it('drops erase-in-line with the rows it erases (grep --color output), background colours included', async () => {
+    const r = rng(42);
+    const backlog = lines(3_000, (i) =>
+      i % 4 === 0
+        ? `src/app.ts:${i}:  \x1b[01;31m\x1b[Kerror\x1b[m\x1b[K in job`
+        : i % 4 === 1
+          ? `\x1b[44mblue row ${i}\x1b[K\x1b[0m`
+          : i % 4 === 2
+            ? `progress ${Math.floor(r() * 100)}%\r\x1b[2Kdone ${i}`
+            : `left ${i}\x1b[1K right`,
+    );
+    await expectSameScreen('\x1b[41m$ grep\x1b[0m\r\n', `head\r\n${backlog}`);
+    await expectSameScreen('', `head\r\n${backlog}`, { cols: 30, rows: 5, scrollback: 50 });
+  });
+
   it('keeps lines that wrap, wide characters, tabs, backspaces and carriage-return progress bars', async () => {
     const backlog = lines(5_000, (i) =>
       i % 3 === 0 ? `${'long '.repeat(40)}${i}` : i % 3 === 1 ? `日本語の行\t${i}\tend\b!` : `progress 10%\r progress 90%\r done ${i}`,
@@ -115,6 +130,8 @@ describe('the flood cut', () => {
       'a title': `${many}\x1b]0;title\x07${many}`,
       'a bell': `${many}\x07${many}`,
       'a C1 CSI': `${many}\x9b2J${many}`,
+      'erase in display': `${many}\x1b[2J${many}`,
+      'an EL it does not know': `${many}\x1b[3K${many}`,
       'a charset shift': `${many}\x0e${many}`,
       'an SGR it does not model': `${many}\x1b[10m${many}`,
     };

@@ -4,12 +4,12 @@
 // they are dropped here instead of crossing the wire and being parsed and drawn, and the terminal
 // ends in exactly the state the whole stream would have left (mosh and ConPTY skip frames the same
 // way). Only text that changes nothing but the rows it writes is dropped: printable characters, CR,
-// LF, TAB, BS and SGR colour sequences, whose net effect is kept as one sequence. Anything else
-// (cursor moves, modes, titles, OSC marks, the alternate screen) stops the cut, and the session
-// falls back to pausing the pty.
+// LF, TAB, BS, erase-in-line (what `grep --color` ends each match with) and SGR colour sequences,
+// whose net effect is kept as one sequence. Anything else (cursor moves, modes, titles, OSC marks,
+// the alternate screen) stops the cut, and the session falls back to pausing the pty.
 
-/** A control or an escape other than SGR: text containing one is not dropped. */
-const NOT_PLAIN = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\x1b(?!\[[0-9;:]*m)/;
+/** A control or an escape other than SGR and EL: text containing one is not dropped. */
+const NOT_PLAIN = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\x1b(?!\[[0-9;:]*m|\[[012]?K)/;
 const SGR = /\x1b\[([0-9;:]*)m/g;
 /** One complete escape sequence starting at lastIndex (CSI, OSC, DCS/SOS/PM/APC, or a short ESC). */
 const COMPLETE_ESCAPE =
@@ -213,20 +213,21 @@ class ChunkText {
   }
 }
 
-/** An escape at the end of a piece that may be the start of an SGR finished in the next piece. */
+/** An escape at the end of a piece that may be the start of an SGR or EL finished in the next piece. */
 const SGR_PREFIX = /^\x1b(?:\[[0-9;:]*)?$/;
-const SGR_AT_START = /^\x1b\[([0-9;:]*)m/;
+const SGR_OR_EL_AT_START = /^\x1b\[(?:([0-9;:]*)m|[012]?K)/;
 
 /**
- * Whether `pieces` (consecutive) are plain text and SGR only, folding the SGR into `sgr`; an SGR
- * split between two pieces counts as one.
+ * Whether `pieces` (consecutive) are plain text, SGR and EL only, folding the SGR into `sgr`; a
+ * sequence split between two pieces counts as one. (EL erases only the row it is on, which is
+ * dropped with it.)
  */
 function plainPieces(pieces: readonly string[], sgr: SgrChange): boolean {
   let carry = '';
   for (let piece of pieces) {
     if (carry) {
-      const m = SGR_AT_START.exec(carry + piece.slice(0, 64));
-      if (!m || m[0].length <= carry.length || !sgr.apply(m[1]!)) return false;
+      const m = SGR_OR_EL_AT_START.exec(carry + piece.slice(0, 64));
+      if (!m || m[0].length <= carry.length || (m[1] !== undefined && !sgr.apply(m[1]))) return false;
       piece = piece.slice(m[0].length - carry.length);
       carry = '';
     }
