@@ -549,9 +549,14 @@ export class TerminalSession {
     }
   }
 
-  /** Cuts the held output to what can still end up on screen; why not when it cannot. */
+  /**
+   * Cuts the held output to what can still end up on screen; why not when it cannot. A screenful
+   * more than the terminal holds is kept, so a resize racing the cut (up to twice the rows) still
+   * finds every row it shows.
+   */
   private cutHeld(scrollback: number): FloodRefusal | null {
-    const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, scrollback, this.heldGround);
+    const keep = scrollback + this.rows;
+    const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, this.rows, keep, this.heldGround);
     if (typeof cut === 'string') return cut;
     this.held = cut.chunks;
     this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
