@@ -295,6 +295,16 @@ async function main(): Promise<void> {
     writeFileSync(uncutFile, row.replace('\n', '\x1b[A\x1b[B\n').repeat(rows));
     const mb = (rows * row.length) / (1024 * 1024);
     const mbs = (ms: number, n = 1) => (n * mb) / (ms / 1000);
+    /** A throughput line: `ms` for n copies of the file against raw node-pty's `rawMs` for the same. */
+    const throughput = (metric: string, ms: number, rawMs: number, extra: Record<string, unknown> = {}, n = 1) =>
+      line({
+        metric,
+        value: +mbs(ms, n).toFixed(1),
+        unit: 'MB/s',
+        baseline: +mbs(rawMs, n).toFixed(1),
+        ratio: +(rawMs / ms).toFixed(3),
+        ...extra,
+      });
 
     // Raw baseline: warm the page cache, then the better of two runs.
     await rawCat([file]);
@@ -303,20 +313,8 @@ async function main(): Promise<void> {
     const ui = await uiPath(file, uncutFile);
     const raw2 = (await rawCat([file, file])).ms;
 
-    line({
-      metric: `cat_${sizeMb}mb_ui_throughput`,
-      value: +mbs(ui.catMs).toFixed(1),
-      unit: 'MB/s',
-      baseline: +mbs(raw).toFixed(1),
-      ratio: +(raw / ui.catMs).toFixed(3),
-      goal: '>= 0.5 of raw and >= 20 MB/s',
-    });
-    line({
-      metric: `cat_${sizeMb}mb_ui_throughput_first_of_session`,
-      value: +mbs(ui.coldMs).toFixed(1),
-      unit: 'MB/s',
-      baseline: +mbs(raw).toFixed(1),
-      ratio: +(raw / ui.coldMs).toFixed(3),
+    throughput(`cat_${sizeMb}mb_ui_throughput`, ui.catMs, raw, { goal: '>= 0.5 of raw and >= 20 MB/s' });
+    throughput(`cat_${sizeMb}mb_ui_throughput_first_of_session`, ui.coldMs, raw, {
       note: 'the same cat as the first command of the session: cold code in the page and the console',
     });
     line({
@@ -327,21 +325,10 @@ async function main(): Promise<void> {
       ratio: +(ui.catWireChars / (rows * row.length)).toFixed(3),
       note: 'plain lines that would scroll out of the 5,000-row scrollback unseen are not sent',
     });
-    line({
-      metric: `cat_${sizeMb}mb_uncuttable_ui_throughput`,
-      value: +mbs(ui.uncutMs).toFixed(1),
-      unit: 'MB/s',
-      baseline: +mbs(raw).toFixed(1),
-      ratio: +(raw / ui.uncutMs).toFixed(3),
+    throughput(`cat_${sizeMb}mb_uncuttable_ui_throughput`, ui.uncutMs, raw, {
       note: 'a cursor move on every line (as progress bars do): nothing is dropped, the pty waits for the renderer',
     });
-    line({
-      metric: `cat_${sizeMb}mb_service_throughput`,
-      value: +mbs(svc.ms).toFixed(1),
-      unit: 'MB/s',
-      baseline: +mbs(raw).toFixed(1),
-      ratio: +(raw / svc.ms).toFixed(3),
-    });
+    throughput(`cat_${sizeMb}mb_service_throughput`, svc.ms, raw);
     line({
       metric: 'service_max_unacked_chars',
       value: svc.maxUnacked,
@@ -370,13 +357,7 @@ async function main(): Promise<void> {
       baseline: +(ui.heapBefore / (1024 * 1024)).toFixed(1),
       ratio: +(ui.heapAfter / ui.heapBefore).toFixed(2),
     });
-    line({
-      metric: `cat_${2 * sizeMb}mb_ui_throughput`,
-      value: +mbs(ui.flood2Ms, 2).toFixed(1),
-      unit: 'MB/s',
-      baseline: +mbs(raw2, 2).toFixed(1),
-      ratio: +(raw2 / ui.flood2Ms).toFixed(3),
-    });
+    throughput(`cat_${2 * sizeMb}mb_ui_throughput`, ui.flood2Ms, raw2, {}, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

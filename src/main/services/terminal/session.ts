@@ -53,6 +53,8 @@ const FIRST_CUT_CHARS = 32 * 1024;
 const CUT_RELEASE_MS = 200;
 /** ...or once the pty has been quiet this long. */
 const OUTPUT_IDLE_MS = 10;
+/** DECSTBM (set the scroll region) or RIS (full reset), as the session watches for them. */
+const SCROLL_REGION_OR_RIS = /\x1b\[(\d*)(?:;(\d*))?r|\x1bc/g;
 /** Held output is sent in events of at most this many chars (the renderer writes 1 MB at a time). */
 const RELEASE_EVENT_CHARS = 1024 * 1024;
 /** Raw output kept per running command; stripped and cut to the excerpt size when it finishes. */
@@ -615,7 +617,7 @@ export class TerminalSession {
   /** DECSTBM: a region smaller than the screen keeps lines out of the scrollback. RIS resets it. */
   private trackScrollRegion(d: string): void {
     let last: RegExpExecArray | null = null;
-    for (const m of d.matchAll(/\x1b\[(\d*)(?:;(\d*))?r|\x1bc/g)) last = m;
+    for (const m of d.matchAll(SCROLL_REGION_OR_RIS)) last = m;
     if (!last) return;
     if (last[0] === '\x1bc') this.scrollRegion = false;
     else {

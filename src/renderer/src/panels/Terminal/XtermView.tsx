@@ -206,7 +206,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
     // byte than a few large ones, and xterm redraws after each parse. Interactive output (echo,
     // prompts) goes at the next frame; under a flood (xterm still parsing, or a large write just
     // made) everything that arrived is written at most every FLOOD_WRITE_MS, so the screen redraws
-    // a few times a second instead of every frame and the time goes to parsing.
+    // half as often as the frame rate and the time goes to parsing.
     let queued: string[] = [];
     let queuedLen = 0;
     let frame = 0;
