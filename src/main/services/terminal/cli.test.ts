@@ -36,6 +36,16 @@ describe('aura-ops terminal', () => {
     expect(io.outs.join('\n')).toMatch(/^first\nls: cannot access '\/no-such-dir'/);
   });
 
+  it('prints a line written in two bursts as one line, and a last line without a newline', async () => {
+    const io = capture();
+    const code = await terminalCommand(
+      ['run', '--shell', '/bin/bash', '--cwd', dir, '--', "printf 'half '; sleep 0.3; printf 'line\\nlast'"],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.outs).toEqual(['half line', 'last']);
+  });
+
   it('prints the finished record with --json', async () => {
     const io = capture();
     expect(await terminalCommand(['run', '--json', '--cwd', dir, '--', 'pwd'], io)).toBe(0);

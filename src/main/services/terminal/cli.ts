@@ -119,6 +119,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     // Only the command's own output is printed: the text between its C (started) and D (done) marks.
     const parser = new ShellIntegrationParser();
     let inCommand = false;
+    // Pty output arrives in chunks cut anywhere, even inside a line or an escape: lines are printed
+    // whole, the last partial one when the command ends.
+    let partial = '';
+    const printLines = (text: string, end: boolean) => {
+      const lines = (partial + text).split('\n');
+      partial = end ? '' : lines.pop()!;
+      for (const l of end && lines[lines.length - 1] === '' ? lines.slice(0, -1) : lines) {
+        io.out(stripAnsi(l.replace(/\r+$/, '')));
+      }
+    };
     const finished = new Promise<TerminalCommandFinished | null>((resolve) => {
       service.onEvent((event, payload) => {
         if (event === 'terminal:data') {
@@ -127,8 +137,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           for (const piece of parser.feed(d.data)) {
             if (piece.kind === 'mark') {
               if (piece.code === 'C') inCommand = true;
-              else if (piece.code === 'D') inCommand = false;
-            } else if (inCommand && !values.json) io.out(stripAnsi(piece.text).replace(/\n$/, ''));
+              else if (piece.code === 'D' && inCommand) {
+                inCommand = false;
+                if (partial && !values.json) printLines('', true);
+              }
+            } else if (inCommand && !values.json) printLines(piece.text, false);
           }
         } else if (event === 'terminal:command-finished') resolve(payload as TerminalCommandFinished);
         else if (event === 'terminal:exit') resolve(null);
