@@ -25,23 +25,27 @@ describe.skipIf(skip)('log panes on the demo install', () => {
     await expect.poll(lastText, { timeout: 15_000 }).not.toBe(before);
 
     const cid = main.locator('button.cid').first();
-    const id = (await cid.getAttribute('title')) ? await cid.textContent() : null;
-    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    const shown = (await cid.getAttribute('title')) ? await cid.textContent() : null;
+    expect(shown).toMatch(/^[0-9a-f]{12}$/);
     await cid.click();
     await expect.poll(() => page.locator('.logs-chip').count(), { timeout: 8000 }).toBeGreaterThanOrEqual(1);
+    // The filter's id comes from the chip: live rows keep arriving, so under load the click can
+    // land on the row that scrolled into the first place after the id above was read.
+    const fullId = (await main.locator('.logs-chip code').textContent()) ?? '';
+    const id = fullId.slice(0, 12);
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
     await expect
       .poll(
         async () => {
           const rows = await main.getByTestId('log-row').allTextContents();
-          return rows.length > 0 && rows.every((r) => r.includes(id!));
+          return rows.length > 0 && rows.every((r) => r.includes(id));
         },
-        { timeout: 8000 },
+        // The filtered view waits for the pane's record index, which a loaded machine builds slowly.
+        { timeout: 20_000 },
       )
       .toBe(true);
     // The histogram strip counts what the pane shows (the records of that correlation id, as
     // many as the log file holds), not every record around them.
-    const fullId = (await main.locator('.logs-chip code').textContent()) ?? '';
-    expect(fullId.startsWith(id!)).toBe(true);
     const logsDir = path.join(ui.serve.dataDir, 'demo', 'logs');
     const start = new RegExp(`^\\[[^\\]]+\\] \\[[A-Z]{3}\\] \\[${fullId}\\]`, 'gm');
     const inFiles = () =>
@@ -65,7 +69,7 @@ describe.skipIf(skip)('log panes on the demo install', () => {
     // Clearing the chip brings the other records back.
     await page.locator('.logs-bar .logs-chip button').click();
     await expect
-      .poll(async () => (await main.getByTestId('log-row').allTextContents()).some((r) => !r.includes(id!)), {
+      .poll(async () => (await main.getByTestId('log-row').allTextContents()).some((r) => !r.includes(id)), {
         timeout: 8000,
       })
       .toBe(true);
@@ -73,6 +77,9 @@ describe.skipIf(skip)('log panes on the demo install', () => {
 
   it('shows the error-spike scenario in the errors pane', async () => {
     const { page } = ui.browser;
+    // A fresh page: a correlation filter left by a failed test above would hide the new errors.
+    await page.goto(ui.serve.openUrl);
+    await page.getByTestId('log-pane-Errors').waitFor({ state: 'attached' });
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.selectOption('select[aria-label=Scenario]', 'error-spike');
     await page.getByRole('tab', { name: 'Errors' }).click();
