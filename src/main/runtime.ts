@@ -18,6 +18,7 @@ import { TerminalService } from './services/terminal/service';
 import { bundledRunbooksDir } from './paths';
 import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
+import { builtCliScript, writeCliLauncher, type CliCommand } from './cli-launcher';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -30,6 +31,11 @@ export interface RuntimeOptions {
   shell?: string;
   /** The bundled runbooks folder; default: found next to the app (null: none). */
   runbooksDir?: string | null;
+  /**
+   * How the terminal's `aura-ops` runs the CLI. Default under Node: this Node with the built
+   * out/main/cli.js (none when running from sources); the Electron host passes its own. null: none.
+   */
+  cli?: CliCommand | null;
 }
 
 const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
@@ -54,6 +60,8 @@ export class Runtime {
   private readonly disposers: Array<() => void | Promise<void>> = [];
   private disposed = false;
   private sandbox: SandboxHandle | null = null;
+  /** The folder holding the `aura-ops` launcher, first on the terminal's PATH (null: none). */
+  readonly cliBinDir: string | null;
 
   constructor(opts: RuntimeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
@@ -113,8 +121,15 @@ export class Runtime {
     });
     // Sweeps start with the host (startBackground), not whenever a runtime is made (tests, CLI).
     this.probes = new ProbesService(this.ctx, this.store, { autoStart: false });
+    this.cliBinDir = this.writeCliLauncher(opts.cli);
+    // Windows spells it Path: reuse the existing key, or the shell would get two.
+    const pathKey = Object.keys(process.env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+    const terminalEnv = this.cliBinDir
+      ? { [pathKey]: [this.cliBinDir, process.env[pathKey]].filter(Boolean).join(path.delimiter) }
+      : undefined;
     this.terminal = new TerminalService(this.ctx, {
       ...(opts.shell ? { defaultShell: opts.shell } : {}),
+      ...(terminalEnv ? { env: terminalEnv } : {}),
       settingsStore: {
         load: () => this.store.getSetting<unknown>(KEY_TERMINAL_SETTINGS),
         save: (s) => this.store.setSetting(KEY_TERMINAL_SETTINGS, s),
@@ -133,6 +148,15 @@ export class Runtime {
       probes: this.probes,
       terminal: this.terminal,
     });
+  }
+
+  private writeCliLauncher(cli: CliCommand | null | undefined): string | null {
+    let command = cli;
+    if (command === undefined) {
+      const script = process.versions.electron ? null : builtCliScript();
+      command = script ? { command: process.execPath, args: [script] } : null;
+    }
+    return command ? writeCliLauncher(path.join(this.dataDir, 'bin'), command) : null;
   }
 
   /** Work that only a long-running host wants: start helper processes before the first request. */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 type Handler = (...args: unknown[]) => unknown;
 
+const RENDERER_URL = 'file:///opt/aura-ops/out/renderer/index.html';
 const h = vi.hoisted(() => {
   const state = {
     windows: [] as Array<{ options: Record<string, unknown>; contents: FakeContents; loaded?: string }>,
@@ -30,6 +31,9 @@ const h = vi.hoisted(() => {
     }
     send(...args: unknown[]) {
       this.sent.push(args);
+    }
+    getURL() {
+      return 'file:///opt/aura-ops/out/renderer/index.html';
     }
   }
   class FakeWindow {
@@ -58,6 +62,9 @@ const h = vi.hoisted(() => {
     getNormalBounds() {
       return { x: 1, y: 2, width: 1000, height: 700 };
     }
+    getURL() {
+      return RENDERER_URL;
+    }
     show() {}
   }
   return { state, FakeWindow, FakeContents };
@@ -66,6 +73,8 @@ const h = vi.hoisted(() => {
 vi.mock('electron', () => ({
   app: { on: (ev: string, fn: Handler) => h.state.appHandlers.set(ev, fn) },
   BrowserWindow: h.FakeWindow,
+  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  utilityProcess: { fork: () => { throw new Error('not used here'); } },
   ipcMain: { handle: (ch: string, fn: Handler) => h.state.ipc.set(ch, fn) },
   shell: {
     openExternal: async (url: string) => {
@@ -81,11 +90,11 @@ vi.mock('electron', () => ({
   },
 }));
 
-import { IPC_INVOKE, isTrustedSender, startElectronHost } from './electron';
+import { IPC_INVOKE, isTrustedSender, startElectronHost, usableBounds } from './electron';
 import { CSP } from './security';
 import { Runtime } from '../runtime';
 
-const RENDERER = 'file:///opt/aura-ops/out/renderer/index.html';
+const RENDERER = RENDERER_URL;
 let dir: string;
 let runtime: Runtime;
 
@@ -151,12 +160,54 @@ describe('BrowserWindow', () => {
   });
 });
 
+describe('saved window bounds', () => {
+  const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+  it('keeps bounds that are on a screen', () => {
+    expect(usableBounds({ x: 10, y: 20, width: 1111, height: 777 }, screens)).toEqual({ x: 10, y: 20, width: 1111, height: 777 });
+    expect(usableBounds({ x: 1900 - 200, y: 0, width: 1000, height: 700 }, screens)).toMatchObject({ x: 1700 });
+  });
+  it('drops the position of bounds on a screen that is gone, and fits the size', () => {
+    expect(usableBounds({ x: 2500, y: 100, width: 1600, height: 900 }, screens)).toEqual({ width: 1600, height: 900 });
+    expect(usableBounds({ x: -5000, y: -5000, width: 4000, height: 3000 }, screens)).toEqual({ width: 1920, height: 1080 });
+    expect(usableBounds({ x: 1850, y: 0, width: 1000, height: 700 }, screens)).toEqual({ width: 1000, height: 700 });
+  });
+  it('ignores what is not a rectangle', () => {
+    for (const bad of [null, 'x', { x: 1 }, { x: 0, y: 0, width: Number.NaN, height: 5 }, { x: 0, y: 0, width: -1, height: 5 }]) {
+      expect(usableBounds(bad, screens)).toBeNull();
+    }
+  });
+  it('opens a window saved off-screen without its old position', async () => {
+    runtime.store.setSetting('window.bounds', { x: 9000, y: 9000, width: 1200, height: 800 });
+    await startElectronHost({ runtime, rendererUrl: RENDERER, preloadPath: '/p.js' });
+    const opts = h.state.windows[h.state.windows.length - 1]!.options;
+    expect(opts).toMatchObject({ width: 1200, height: 800 });
+    expect(opts.x).toBeUndefined();
+  });
+});
+
 describe('session', () => {
-  it('denies every permission request and check', () => {
-    const cb = vi.fn();
-    h.state.permissionHandler!({}, 'media', cb);
-    expect(cb).toHaveBeenCalledWith(false);
-    expect(h.state.permissionCheck!()).toBe(false);
+  const contents = { getURL: () => RENDERER };
+  it('denies every permission but clipboard writes from its own page', () => {
+    for (const p of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal']) {
+      const cb = vi.fn();
+      h.state.permissionHandler!(contents, p, cb, { requestingUrl: RENDERER, isMainFrame: true });
+      expect(cb).toHaveBeenCalledWith(false);
+      expect(h.state.permissionCheck!(contents, p, 'file://', { requestingUrl: RENDERER, isMainFrame: true })).toBe(false);
+    }
+  });
+  it('allows clipboard writes (Copy) for the renderer in its main frame only', () => {
+    const ask = (wc: unknown, url: string, main: boolean) => {
+      const cb = vi.fn();
+      h.state.permissionHandler!(wc, 'clipboard-sanitized-write', cb, { requestingUrl: url, isMainFrame: main });
+      const check = h.state.permissionCheck!(wc, 'clipboard-sanitized-write', 'file://', { requestingUrl: url, isMainFrame: main });
+      return [cb.mock.calls[0]![0], check];
+    };
+    expect(ask(contents, RENDERER, true)).toEqual([true, true]);
+    expect(ask(contents, RENDERER, false)).toEqual([false, false]);
+    expect(ask(contents, 'https://evil.example/', true)).toEqual([false, false]);
+    expect(ask(contents, 'file:///tmp/x.html', true)).toEqual([false, false]);
+    expect(ask({ getURL: () => 'https://evil.example/' }, RENDERER, true)).toEqual([false, false]);
+    expect(h.state.permissionCheck!(null, 'clipboard-sanitized-write', 'file://', { isMainFrame: true })).toBe(false);
   });
   it('sets the CSP on every response', () => {
     const cb = vi.fn();

@@ -1,17 +1,33 @@
 // The Electron host: a hardened BrowserWindow (context isolation, sandbox, no Node, strict CSP, no
-// navigation, no new windows, no permissions) and one IPC channel that carries the contract, with
-// the sender checked against the app's own page.
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent, type Rectangle, type WebContents } from 'electron';
+// navigation, no new windows, no permission but clipboard writes from its own page) and one IPC
+// channel that carries the contract, with the sender checked against the app's own page.
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+  type IpcMainInvokeEvent,
+  type Rectangle,
+  type WebContents,
+} from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Runtime } from '../runtime';
 import { CSP, isExternalUrl } from './security';
+import type { WorkerLauncher } from '../services/database/worker-process';
 
 export const IPC_INVOKE = 'aura-ops:invoke';
 export const IPC_EVENT = 'aura-ops:event';
 const KEY_BOUNDS = 'window.bounds';
 /** Saving bounds on every resize event would write ops.db dozens of times a second. */
 const BOUNDS_SAVE_DELAY_MS = 400;
+/** A saved window must show at least this much (px) on some screen, or it opens centred instead. */
+const MIN_VISIBLE_PX = { width: 200, height: 100 };
+/** The only permission the page gets: writing to the clipboard (runbook, log and terminal Copy). */
+const ALLOWED_PERMISSION = 'clipboard-sanitized-write';
 
 export interface ElectronHostOptions {
   runtime: Runtime;
@@ -58,9 +74,23 @@ export function hardenContents(contents: WebContents, rendererUrl: string): void
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function hardenSession(ses: Electron.Session): void {
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+/**
+ * Whether a permission is granted: only clipboard writes, only to the app's own page in its main
+ * frame. Everything else (camera, notifications, clipboard reads, ...) is denied.
+ */
+export function isPermissionAllowed(permission: string, pageUrl: string | undefined, isMainFrame: boolean, rendererUrl: string): boolean {
+  return permission === ALLOWED_PERMISSION && isMainFrame && isTrustedUrl(pageUrl, rendererUrl);
+}
+
+export function hardenSession(ses: Electron.Session, rendererUrl: string): void {
+  ses.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const page = details.requestingUrl;
+    callback(isPermissionAllowed(permission, page, details.isMainFrame, rendererUrl) && isTrustedUrl(wc.getURL(), rendererUrl));
+  });
+  ses.setPermissionCheckHandler((wc, permission, _origin, details) => {
+    if (!wc || !isTrustedUrl(wc.getURL(), rendererUrl)) return false;
+    return isPermissionAllowed(permission, details.requestingUrl ?? wc.getURL(), details.isMainFrame, rendererUrl);
+  });
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
@@ -75,12 +105,87 @@ export function registerIpc(runtime: Runtime, rendererUrl: string): void {
   });
 }
 
+function isRect(v: unknown): v is Rectangle {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return ['x', 'y', 'width', 'height'].every((k) => typeof r[k] === 'number' && Number.isFinite(r[k]));
+}
+
+/**
+ * The saved bounds if enough of them is on one of today's screens (a monitor may have gone since),
+ * else only a size that fits the primary screen, and the window opens centred.
+ */
+export function usableBounds(saved: unknown, workAreas: Rectangle[]): Partial<Rectangle> | null {
+  if (!isRect(saved) || saved.width <= 0 || saved.height <= 0) return null;
+  const visible = workAreas.some((a) => {
+    const w = Math.min(saved.x + saved.width, a.x + a.width) - Math.max(saved.x, a.x);
+    const h = Math.min(saved.y + saved.height, a.y + a.height) - Math.max(saved.y, a.y);
+    return w >= MIN_VISIBLE_PX.width && h >= MIN_VISIBLE_PX.height;
+  });
+  if (visible) return saved;
+  const primary = workAreas[0];
+  if (!primary) return null;
+  return { width: Math.min(saved.width, primary.width), height: Math.min(saved.height, primary.height) };
+}
+
+/** Brings the window forward (a second launch of the app lands here). */
+export function focusWindow(win: BrowserWindow): void {
+  if (win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+/**
+ * The aura.db reader as an Electron utilityProcess: the packaged app has the RunAsNode fuse off, so
+ * ELECTRON_RUN_AS_NODE cannot make the app binary a Node child. Call after app 'ready'.
+ */
+export const utilityProcessLauncher: WorkerLauncher = (script, env) => {
+  const child = utilityProcess.fork(script, [], { env, stdio: ['ignore', 'ignore', 'pipe'], serviceName: 'Aura Ops aura.db reader' });
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    stderr: child.stderr,
+    send(message, onError) {
+      if (exited) {
+        onError(new Error('the reader process has ended'));
+        return;
+      }
+      try {
+        child.postMessage(message);
+      } catch (err) {
+        onError(err as Error);
+      }
+    },
+    onMessage(listener) {
+      child.on('message', listener);
+    },
+    onExit(listener) {
+      child.once('exit', (code) => listener(`ended (exit code ${code})`));
+    },
+    requestStop() {
+      return false;
+    },
+    kill() {
+      child.kill();
+    },
+  };
+};
+
 export function createMainWindow(opts: ElectronHostOptions): BrowserWindow {
-  const saved = opts.runtime.store.getSetting<Rectangle>(KEY_BOUNDS);
+  const saved = usableBounds(
+    opts.runtime.store.getSetting<unknown>(KEY_BOUNDS),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
     width: saved?.width ?? 1440,
     height: saved?.height ?? 900,
-    ...(saved ? { x: saved.x, y: saved.y } : {}),
+    ...(saved && saved.x !== undefined && saved.y !== undefined ? { x: saved.x, y: saved.y } : {}),
     minWidth: 900,
     minHeight: 600,
     show: false,
@@ -130,7 +235,7 @@ export function createMainWindow(opts: ElectronHostOptions): BrowserWindow {
 /** Wire the whole host once the app is ready. */
 export async function startElectronHost(opts: ElectronHostOptions): Promise<BrowserWindow> {
   app.on('web-contents-created', (_e, contents) => hardenContents(contents, opts.rendererUrl));
-  hardenSession(session.defaultSession);
+  hardenSession(session.defaultSession, opts.rendererUrl);
   registerIpc(opts.runtime, opts.rendererUrl);
   return createMainWindow(opts);
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../services/store/native';
 
 /** How long a freshly spawned redis-server may take to answer PING. */
 const REDIS_START_TIMEOUT_MS = 5000;
@@ -183,7 +183,7 @@ export async function holdWriteLock(dbPath: string): Promise<LockHolder> {
   const sql =
     'UPDATE "JobQueue" SET "UpdatedAt" = "UpdatedAt" WHERE rowid = (SELECT min(rowid) FROM "JobQueue");';
   if (!bin) {
-    const db = new Database(dbPath, { timeout: LOCK_TIMEOUT_MS });
+    const db = openDatabase(dbPath, { timeout: LOCK_TIMEOUT_MS });
     db.exec('BEGIN IMMEDIATE');
     db.exec(sql);
     return {
@@ -239,7 +239,7 @@ export async function holdWriteLock(dbPath: string): Promise<LockHolder> {
  * the pages. Returns the damaged page numbers. The caller must have closed its own connections.
  */
 export function corruptDatabase(dbPath: string): number[] {
-  const db = new Database(dbPath);
+  const db = openDatabase(dbPath);
   let roots: number[];
   let pageSize: number;
   try {
@@ -275,7 +275,7 @@ export function corruptDatabase(dbPath: string): number[] {
 
 /** Copy the DB (after a checkpoint, without -wal/-shm) as the pristine file to restore later. */
 export function savePristine(dbPath: string, pristinePath: string): void {
-  const db = new Database(dbPath);
+  const db = openDatabase(dbPath);
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {

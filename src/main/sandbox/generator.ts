@@ -2,7 +2,8 @@
 // appsettings.json, aura.db with the EF schema and realistic rows (WAL), and N days of Serilog logs.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../services/store/native';
 import { AuraLogModel, SAMPLE_EXCEPTIONS, type RequestSpec } from './aura-events';
 import {
   AURA_INDEX_DDL,
@@ -233,7 +234,7 @@ function writeDatabase(
   days: number,
   dbMb: number,
 ): Record<string, number> {
-  const db = new Database(dbPath);
+  const db = openDatabase(dbPath);
   try {
     // Bulk load without a journal (nothing to roll back to in a fresh file), then switch to the
     // PRAGMAs DatabaseInitializationService sets (FACTS §3); WAL mode persists in the file.

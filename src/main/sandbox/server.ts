@@ -6,7 +6,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../services/store/native';
 import { SCENARIO_NAMES, type SandboxStatus, type ScenarioName } from '../../shared/contract/sandbox';
 import { AuraLogModel, SAMPLE_EXCEPTIONS, type RequestIds, type RequestSpec } from './aura-events';
 import {
@@ -235,7 +235,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     fileSizeLimitBytes: opts.fileSizeLimitBytes ?? AURA_FILE_SIZE_LIMIT,
   });
   const model = new AuraLogModel({ seed, dataRoot: layout.dir, url: 'http://127.0.0.1:0', environment });
-  let db = new Database(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
+  let db = openDatabase(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
 
   let scenario: ScenarioName = 'healthy';
@@ -942,7 +942,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     } else if (s === 'db-corrupt') {
       db.close();
       restorePristine(layout.dbPath, files.pristine);
-      db = new Database(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
+      db = openDatabase(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
       job = null;
     } else if (s === 'provider-outage') {
       outageSince = null;
@@ -980,7 +980,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       db.close();
       savePristine(layout.dbPath, files.pristine);
       corruptDatabase(layout.dbPath);
-      db = new Database(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
+      db = openDatabase(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
       job = null;
     } else if (s === 'provider-outage') {
       outageSince = new Date();

@@ -11,8 +11,13 @@ const fs = require('node:fs');
 /** @type {import('better-sqlite3').Database | null} */
 let db = null;
 
+// Under Electron with the RunAsNode fuse off this runs as a utilityProcess (messages through
+// process.parentPort); under Node it is a forked child (process.send / 'message').
+const parentPort = process.parentPort || null;
+
 function send(msg) {
-  if (process.send) process.send(msg);
+  if (parentPort) parentPort.postMessage(msg);
+  else if (process.send) process.send(msg);
 }
 
 function errorOf(err) {
@@ -199,7 +204,7 @@ const handlers = {
   },
 };
 
-process.on('message', async (req) => {
+async function onRequest(req) {
   const handler = handlers[req.op];
   if (!handler) {
     send({ type: 'result', id: req.id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: `unknown op ${req.op}` } });
@@ -219,7 +224,10 @@ process.on('message', async (req) => {
     }
     send({ type: 'result', id: req.id, ok: false, error: errorOf(err) });
   }
-});
+}
+
+if (parentPort) parentPort.on('message', (e) => void onRequest(e.data));
+else process.on('message', (req) => void onRequest(req));
 
 process.on('disconnect', () => {
   // The console went away: close cleanly (releases locks) and exit.
@@ -230,4 +238,5 @@ process.on('disconnect', () => {
   }
 });
 
+// A utilityProcess has no IPC disconnect: Electron ends it with the app (and the executor kills it).
 send({ type: 'ready' });

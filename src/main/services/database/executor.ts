@@ -1,9 +1,9 @@
-// One executor lane: a forked db-worker.cjs process running requests one at a time, each with a
-// time limit. A timeout or cancel kills the process (SIGKILL; the OS drops its locks) and the
+// One executor lane: a db-worker.cjs process (forked, or an Electron utilityProcess) running
+// requests one at a time, each with a time limit. A timeout or cancel kills the process (SIGKILL; the OS drops its locks) and the
 // next request starts a fresh one, so the main thread never waits on SQLite.
-import { fork, type ChildProcess } from 'node:child_process';
 import { OpsError } from '../../../shared/errors';
 import type { WorkerError, WorkerMessage, WorkerProgress, WorkerRequest, WorkerResults } from './protocol';
+import { workerLauncher, type WorkerLauncher, type WorkerProcess } from './worker-process';
 
 /** Starting a Node process and opening the file; generous because the machine may be loaded. */
 const START_TIMEOUT_MS = 30_000;
@@ -15,8 +15,10 @@ export interface ExecutorOptions {
   workerScript: string;
   /** better-sqlite3 binary for this runtime (Electron needs its own ABI build). */
   nativeBinding?: string;
-  /** Node binary to run the executor; defaults to this process (Electron runs as Node). */
+  /** Node binary to run a forked executor; defaults to this process. */
   execPath?: string;
+  /** How to start the process; defaults to the host's (worker-process.ts). */
+  launcher?: WorkerLauncher;
 }
 
 export interface RunOptions {
@@ -45,7 +47,7 @@ interface Task {
 }
 
 export class Executor {
-  private child: ChildProcess | null = null;
+  private child: WorkerProcess | null = null;
   private openedKey: string | null = null;
   private nextId = 1;
   private queue: Task[] = [];
@@ -55,6 +57,7 @@ export class Executor {
   private readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private isReady = false;
   private disposed = false;
+  private readonly exitWaiters = new Map<WorkerProcess, () => void>();
 
   constructor(
     readonly name: string,
@@ -108,10 +111,10 @@ export class Executor {
     const child = this.child;
     if (!child) return;
     await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      // A graceful disconnect lets the worker close its connection; SIGKILL if it does not exit.
-      if (child.connected) child.disconnect();
-      setTimeout(() => child.kill('SIGKILL'), 1000).unref();
+      this.exitWaiters.set(child, resolve);
+      // A graceful stop lets the worker close its connection; kill it if it does not exit.
+      if (!child.requestStop()) child.kill();
+      setTimeout(() => child.kill(), 1000).unref();
     });
     this.child = null;
   }
@@ -168,7 +171,7 @@ export class Executor {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
       child.send({ ...req, id }, (err) => {
-        if (err && this.pending.delete(id)) reject(new OpsError('internal', `Cannot reach the database executor: ${err.message}`));
+        if (this.pending.delete(id)) reject(new OpsError('internal', `Cannot reach the database executor: ${err.message}`));
       });
     });
   }
@@ -179,27 +182,23 @@ export class Executor {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
-  private ensureChild(): ChildProcess {
+  private ensureChild(): WorkerProcess {
     if (this.child) return this.child;
     this.isReady = false;
     const env: NodeJS.ProcessEnv = { ...process.env };
-    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    const child = fork(this.options.workerScript, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      // Do not inherit loaders (tsx, vitest): the worker is plain JS and starts faster without them.
-      execArgv: [],
-      execPath: this.options.execPath ?? process.execPath,
-      env,
-    });
+    const launch = this.options.launcher ?? workerLauncher();
+    const child = launch(this.options.workerScript, env, this.options.execPath);
     this.stderrTail = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
     });
-    child.on('message', (msg: WorkerMessage) => this.onMessage(msg));
-    child.on('error', (err) => this.onExit(child, `could not start: ${err.message}`));
-    child.on('exit', (code, signal) => this.onExit(child, `ended (${signal ?? `exit code ${code}`})`));
+    child.onMessage((msg) => this.onMessage(msg as WorkerMessage));
+    child.onExit((how) => {
+      this.exitWaiters.get(child)?.();
+      this.exitWaiters.delete(child);
+      this.onExit(child, how);
+    });
     this.child = child;
     return child;
   }
@@ -219,7 +218,7 @@ export class Executor {
     }
   }
 
-  private onExit(child: ChildProcess, how: string): void {
+  private onExit(child: WorkerProcess, how: string): void {
     if (this.child !== child) return;
     this.child = null;
     this.openedKey = null;
@@ -237,7 +236,7 @@ export class Executor {
     this.child = null;
     this.openedKey = null;
     this.failPending(reason);
-    if (child) child.kill('SIGKILL');
+    if (child) child.kill();
   }
 
   private failPending(err: unknown): void {

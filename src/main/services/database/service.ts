@@ -1,6 +1,7 @@
 // The aura.db inspector: overview, paged browser, read-only SQL console, ready views, checks and the
 // online backup. All SQLite work runs in executor processes (executor.ts) with a time limit and a
 // row cap; this module decides how to open the file safely and turns failures into clear errors.
+import { electronNativeBinding } from '../store/native';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -176,7 +177,8 @@ export class DatabaseService {
   ) {
     const execOpts = {
       workerScript: options.workerScript ?? defaultWorkerScript(),
-      nativeBinding: options.nativeBinding,
+      // The CLI makes its own service: under Electron it needs the Electron-ABI build too.
+      nativeBinding: options.nativeBinding ?? electronNativeBinding(),
       execPath: options.execPath,
     };
     this.interactive = new Executor('interactive', execOpts);
