@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { copyPackage, envWithoutNodedir, nodeScriptCommand } from './start-lib.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -26,7 +27,8 @@ function buildIfStale() {
   const stale = !fs.existsSync(marker) || Math.max(...inputs.map(newestMtime)) > fs.statSync(marker).mtimeMs;
   if (!stale) return;
   console.log('Building the console…');
-  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const vite = nodeScriptCommand(root, 'electron-vite', path.join('bin', 'electron-vite.js'));
+  const r = spawnSync(vite.command, [...vite.args, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) {
     console.error('npm start: the build failed; run `npm run build` to see the full output.');
     process.exit(1);
@@ -66,18 +68,17 @@ function ensureElectronSqlite() {
   const version = require('electron/package.json').version;
   const stamp = path.join(root, '.electron-native', 'electron-version');
   if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === version) return null;
-  console.log(`Building better-sqlite3 for Electron ${version} (once)…`);
+  console.log(`Getting better-sqlite3 for Electron ${version} (once)…`);
   const work = path.join(root, '.electron-native', 'build');
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.cpSync(path.join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true });
+  const pkg = path.join(root, 'node_modules', 'better-sqlite3');
+  copyPackage(pkg, work);
   fs.rmSync(path.join(work, 'build'), { recursive: true, force: true });
-  // npm's nodedir setting would silently build for Node's ABI instead (TOOLCHAIN.md §7): drop it.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_nodedir$/i.test(k)));
-  env.npm_config_nodedir = '';
-  const gyp = [
-    () => require.resolve('node-gyp/bin/node-gyp.js'),
-    () => path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-  ]
+  const env = envWithoutNodedir(process.env);
+  const built = path.join(work, 'build', 'Release', 'better_sqlite3.node');
+  const why = [];
+  // First a prebuilt binary for Electron's ABI (what better-sqlite3's own install tries): no compiler needed.
+  const pkgRequire = createRequire(fs.realpathSync(path.join(pkg, 'package.json')));
+  const prebuild = [() => pkgRequire.resolve('prebuild-install/bin.js'), () => require.resolve('prebuild-install/bin.js')]
     .map((f) => {
       try {
         return f();
@@ -86,20 +87,49 @@ function ensureElectronSqlite() {
       }
     })
     .find((p) => p && fs.existsSync(p));
-  if (!gyp) return 'node-gyp was not found to build better-sqlite3 for Electron';
-  const r = spawnSync(
-    process.execPath,
-    [gyp, 'rebuild', '--release', `--target=${version}`, '--arch=' + process.arch, '--dist-url=https://electronjs.org/headers', '--nodedir='],
-    { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
-  );
-  const built = path.join(work, 'build', 'Release', 'better_sqlite3.node');
-  if (r.status !== 0 || !fs.existsSync(built)) {
-    const why = (r.stderr || '').split('\n').filter((l) => /error/i.test(l)).slice(-1)[0] ?? 'node-gyp failed';
-    return `better-sqlite3 could not be built for Electron ${version} (${why.trim()})`;
+  if (prebuild) {
+    const r = spawnSync(process.execPath, [prebuild, '--runtime', 'electron', '--target', version, '--arch', process.arch], {
+      cwd: work,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
+    if (r.status !== 0 || !fs.existsSync(built)) why.push(`no prebuilt binary (${lastLine(r.stderr, /err|warn/i) ?? `exit ${r.status}`})`);
+  } else why.push('prebuild-install is not installed');
+  // Then compile it against Electron's headers (needs a C++ toolchain and the network).
+  if (!fs.existsSync(built)) {
+    const gyp = [
+      () => require.resolve('node-gyp/bin/node-gyp.js'),
+      () => path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    ]
+      .map((f) => {
+        try {
+          return f();
+        } catch {
+          return null;
+        }
+      })
+      .find((p) => p && fs.existsSync(p));
+    if (!gyp) return `better-sqlite3 for Electron ${version}: ${why.join('; ')}, and node-gyp was not found to build it`;
+    const r = spawnSync(
+      process.execPath,
+      [gyp, 'rebuild', '--release', `--target=${version}`, '--arch=' + process.arch, '--dist-url=https://electronjs.org/headers', '--nodedir='],
+      { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    );
+    if (r.status !== 0 || !fs.existsSync(built)) {
+      why.push(`node-gyp failed (${lastLine(r.stderr, /error/i) ?? `exit ${r.status}`})`);
+      return `better-sqlite3 could not be got for Electron ${version}: ${why.join('; ')}`;
+    }
   }
   fs.copyFileSync(built, target);
   fs.writeFileSync(stamp, version);
   return null;
+}
+
+/** The last line of `text` matching `re`, trimmed, or null. */
+function lastLine(text, re) {
+  const hit = (text || '').split('\n').filter((l) => re.test(l)).pop();
+  return hit ? hit.trim() : null;
 }
 
 function serve(reason) {

@@ -21,4 +21,5 @@ export type StandInReport =
   | { t: 'open-external'; url: string }
   | { t: 'error-box'; title: string; content: string }
   | { t: 'utility'; pid: number; modulePath: string }
+  | { t: 'uncaught'; message: string }
   | { t: 'exit'; code: number };

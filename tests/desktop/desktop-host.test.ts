@@ -78,7 +78,7 @@ describe('the desktop app, booted from another folder with the native split', ()
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(prefs.preload).toBe(path.join(appRoot, 'out', 'preload', 'index.js'));
     expect(fs.existsSync(prefs.preload as string)).toBe(true);
-    expect(app.reports.filter((r) => r.t === 'error-box')).toEqual([]);
+    expect(app.reports.filter((r) => r.t === 'error-box' || r.t === 'uncaught')).toEqual([]);
   });
 
   it('answers app:info over IPC with the demo install running', async () => {

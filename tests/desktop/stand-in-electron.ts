@@ -254,6 +254,11 @@ process.on('message', (raw: unknown) => {
   );
 });
 
+// Electron's main process does not die of an uncaught error or a rejected promise: it logs it (an
+// exception also gets its own dialog) and goes on. So does the stand-in, and it says so.
+process.on('uncaughtException', (err) => report({ t: 'uncaught', message: err.message }));
+process.on('unhandledRejection', (err) => report({ t: 'uncaught', message: err instanceof Error ? err.message : String(err) }));
+
 // Like Electron, the process lives until the app quits or exits, whatever else is pending.
 const KEEP_ALIVE_MS = 2 ** 30;
 setInterval(() => undefined, KEEP_ALIVE_MS);
