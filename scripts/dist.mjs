@@ -4,6 +4,7 @@
 // Electron in node_modules, which would break `npm test` and `aura-ops` under Node.
 // Extra arguments go to electron-builder (`npm run dist -- --linux deb`); --prebuilt skips the build.
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,9 +31,27 @@ if (!prebuilt) {
   }
 }
 
+/** A digest of every file under dir (paths and contents), to see whether a rebuild touched it. */
+function digest(dir) {
+  const h = crypto.createHash('sha256');
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      h.update(path.relative(dir, p));
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) h.update(fs.readFileSync(p));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return h.digest('hex');
+}
+const buildDir = (name) => path.join(fs.realpathSync(path.join(root, 'node_modules', name)), 'build');
+
 const saved = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-dist-natives-'));
+const before = {};
 for (const name of NATIVE) {
-  const build = path.join(fs.realpathSync(path.join(root, 'node_modules', name)), 'build');
+  const build = buildDir(name);
+  before[name] = digest(build);
   if (fs.existsSync(build)) fs.cpSync(build, path.join(saved, name), { recursive: true });
 }
 let code = 1;
@@ -42,8 +61,10 @@ try {
 } finally {
   for (const name of NATIVE) {
     const keep = path.join(saved, name);
-    if (!fs.existsSync(keep)) continue;
-    const build = path.join(fs.realpathSync(path.join(root, 'node_modules', name)), 'build');
+    const build = buildDir(name);
+    // Untouched (npmRebuild off): leave it, so a test run reading it meanwhile never sees it missing.
+    if (!fs.existsSync(keep) || digest(build) === before[name]) continue;
+    console.log(`npm run dist: putting back the Node build of ${name}`);
     fs.rmSync(build, { recursive: true, force: true });
     fs.cpSync(keep, build, { recursive: true });
   }

@@ -33,7 +33,11 @@ function compileAbiStub(dir: string, abi: number): string {
     ].join('\n'),
   );
   const out = path.join(dir, 'better_sqlite3.node');
-  execFileSync('cc', ['-shared', '-fPIC', '-o', out, src]);
+  try {
+    execFileSync('cc', ['-shared', '-fPIC', '-o', out, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    throw new Error(`compiling the ABI stub needs a C compiler (cc; apt-get install build-essential): ${(err as Error).message}`);
+  }
   return out;
 }
 

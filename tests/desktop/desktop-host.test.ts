@@ -65,7 +65,12 @@ describe('the desktop app, booted from another folder with the native split', ()
       cwd: elsewhere,
       env: { HOME: elsewhere, SHELL: '/bin/bash', STAND_IN_USER_DATA: dataDir },
     });
-    await app.waitFor('the window loading', (r) => r.t === 'load', BOOT_MS);
+    // A startup that fails says so at once (an uncaught error, the could-not-start dialog): stop there.
+    await app.waitFor(
+      'the window loading (or a startup error)',
+      (r) => r.t === 'load' || r.t === 'uncaught' || (r.t === 'error-box' && /could not start$/.test(r.title) && !/demo/.test(r.title)),
+      BOOT_MS,
+    );
   }, BOOT_MS + 10_000);
   afterAll(() => app?.kill());
 
