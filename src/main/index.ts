@@ -1,6 +1,8 @@
 // Electron entry point: resolve the data dir, build the runtime, open the hardened window. The same
 // runtime backs `aura-ops serve`. Started with --aura-ops-cli it runs the CLI instead (no window).
 import { app, dialog, type BrowserWindow } from 'electron';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Runtime } from './runtime';
@@ -34,6 +36,10 @@ function cliCommand(): CliCommand {
 
 async function runCliMode(args: string[]): Promise<void> {
   app.dock?.hide();
+  // Chromium's own files (cookies, caches) go to a private folder, not the open window's profile.
+  const sessionData = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-cli-'));
+  app.setPath('sessionData', sessionData);
+  process.on('exit', () => fs.rmSync(sessionData, { recursive: true, force: true }));
   // utilityProcess (the aura.db reader) can only start once the app is ready.
   await app.whenReady();
   setWorkerLauncher(utilityProcessLauncher);

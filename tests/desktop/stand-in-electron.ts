@@ -33,7 +33,14 @@ class StandInApp extends EventEmitter implements Own<Electron.App> {
     if (ready) return Promise.resolve();
     return new Promise((resolve) => readyWaiters.push(resolve));
   }
+  private readonly paths = new Map<string, string>();
+  setPath(name: Parameters<Electron.App['setPath']>[0], value: string): void {
+    if (ready) throw new Error('the stand-in, like Electron for sessionData, wants setPath before ready');
+    this.paths.set(name, value);
+  }
   getPath(name: Parameters<Electron.App['getPath']>[0]): string {
+    const set = this.paths.get(name);
+    if (set) return set;
     if (name === 'userData') return process.env.STAND_IN_USER_DATA ?? path.join(os.tmpdir(), 'aura-ops-stand-in');
     return os.tmpdir();
   }

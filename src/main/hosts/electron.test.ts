@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 type Handler = (...args: unknown[]) => unknown;
 
-const RENDERER_URL = 'file:///opt/aura-ops/out/renderer/index.html';
 const h = vi.hoisted(() => {
   const state = {
     windows: [] as Array<{ options: Record<string, unknown>; contents: FakeContents; loaded?: string }>,
@@ -31,9 +30,6 @@ const h = vi.hoisted(() => {
     }
     send(...args: unknown[]) {
       this.sent.push(args);
-    }
-    getURL() {
-      return 'file:///opt/aura-ops/out/renderer/index.html';
     }
   }
   class FakeWindow {
@@ -61,9 +57,6 @@ const h = vi.hoisted(() => {
     }
     getNormalBounds() {
       return { x: 1, y: 2, width: 1000, height: 700 };
-    }
-    getURL() {
-      return RENDERER_URL;
     }
     show() {}
   }
@@ -94,7 +87,7 @@ import { IPC_INVOKE, isTrustedSender, startElectronHost, usableBounds } from './
 import { CSP } from './security';
 import { Runtime } from '../runtime';
 
-const RENDERER = RENDERER_URL;
+const RENDERER = 'file:///opt/aura-ops/out/renderer/index.html';
 let dir: string;
 let runtime: Runtime;
 
