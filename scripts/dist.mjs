@@ -57,7 +57,10 @@ for (const name of NATIVE) {
 let code = 1;
 try {
   const builder = nodeScriptCommand(root, 'electron-builder', 'cli.js');
-  code = run({ command: builder.command, args: [...builder.args, ...builderArgs] }, envWithoutNodedir(process.env));
+  code = run(
+    { command: builder.command, args: [...builder.args, ...builderArgs] },
+    envWithoutNodedir(process.env),
+  );
 } finally {
   for (const name of NATIVE) {
     const keep = path.join(saved, name);
@@ -70,5 +73,8 @@ try {
   }
   fs.rmSync(saved, { recursive: true, force: true });
 }
-if (code !== 0) console.error(`npm run dist: electron-builder failed (exit ${code}); the project's own native builds were put back.`);
+if (code !== 0)
+  console.error(
+    `npm run dist: electron-builder failed (exit ${code}); the project's own native builds were put back.`,
+  );
 process.exit(code);

@@ -40,7 +40,9 @@ describe('copyPackage', () => {
     copyPackage(link, work);
     expect(fs.lstatSync(work).isSymbolicLink()).toBe(false);
     fs.rmSync(path.join(work, 'build'), { recursive: true, force: true });
-    expect(fs.readFileSync(path.join(real, 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe('node build');
+    expect(fs.readFileSync(path.join(real, 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe(
+      'node build',
+    );
     expect(fs.existsSync(path.join(work, 'package.json'))).toBe(true);
   });
 

@@ -43,7 +43,11 @@ describe('the POSIX launcher', () => {
     fs.mkdirSync(appDir);
     const script = path.join(appDir, 'print-argv.js');
     fs.writeFileSync(script, 'process.stdout.write(JSON.stringify(process.argv.slice(2)))');
-    const bin = writeCliLauncher(path.join(dir, 'bin'), { command: process.execPath, args: [script, '--aura-ops-cli', ...HOSTILE] }, 'linux');
+    const bin = writeCliLauncher(
+      path.join(dir, 'bin'),
+      { command: process.execPath, args: [script, '--aura-ops-cli', ...HOSTILE] },
+      'linux',
+    );
     const launcher = path.join(bin, 'aura-ops');
     const r = spawnSync(launcher, HOSTILE, { cwd: dir, encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -60,26 +64,44 @@ describe('the POSIX launcher', () => {
     fs.chmodSync(path.join(bin, 'aura-ops'), 0o777);
     writeCliLauncher(bin, { command: '/usr/bin/node', args: [] }, 'linux');
     expect(fs.statSync(path.join(bin, 'aura-ops')).mode & 0o777).toBe(0o700);
-    expect(fs.readFileSync(path.join(bin, 'aura-ops'), 'utf8')).toBe(posixLauncher({ command: '/usr/bin/node', args: [] }));
-    const fresh = writeCliLauncher(path.join(dir, 'fresh', 'bin'), { command: '/usr/bin/node', args: [] }, 'linux');
+    expect(fs.readFileSync(path.join(bin, 'aura-ops'), 'utf8')).toBe(
+      posixLauncher({ command: '/usr/bin/node', args: [] }),
+    );
+    const fresh = writeCliLauncher(
+      path.join(dir, 'fresh', 'bin'),
+      { command: '/usr/bin/node', args: [] },
+      'linux',
+    );
     expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
   });
 });
 
 describe('the Windows launcher', () => {
   it('quotes each word, doubles % so nothing expands, and passes the user arguments', () => {
-    const text = windowsLauncher({ command: 'C:\\Program Files\\Aura Ops Console\\Aura Ops Console.exe', args: ['--aura-ops-cli'] });
-    expect(text.split('\r\n')).toContain('"C:\\Program Files\\Aura Ops Console\\Aura Ops Console.exe" "--aura-ops-cli" %*');
+    const text = windowsLauncher({
+      command: 'C:\\Program Files\\Aura Ops Console\\Aura Ops Console.exe',
+      args: ['--aura-ops-cli'],
+    });
+    expect(text.split('\r\n')).toContain(
+      '"C:\\Program Files\\Aura Ops Console\\Aura Ops Console.exe" "--aura-ops-cli" %*',
+    );
     expect(cmdQuote('C:\\Users\\a%PATH%b')).toBe('"C:\\Users\\a%%PATH%%b"');
   });
 
   it('refuses paths cmd.exe would split or end: quotes, line breaks, NUL', () => {
-    for (const bad of ['a"b', 'a\nb', 'a\rb', 'a\0b']) expect(() => cmdQuote(bad)).toThrow(/quote or line break/);
+    for (const bad of ['a"b', 'a\nb', 'a\rb', 'a\0b'])
+      expect(() => cmdQuote(bad)).toThrow(/quote or line break/);
   });
 
   it('writes aura-ops.cmd on Windows', () => {
-    const bin = writeCliLauncher(path.join(temp(), 'bin'), { command: 'C:\\node.exe', args: ['C:\\cli.js'] }, 'win32');
+    const bin = writeCliLauncher(
+      path.join(temp(), 'bin'),
+      { command: 'C:\\node.exe', args: ['C:\\cli.js'] },
+      'win32',
+    );
     expect(fs.readdirSync(bin)).toEqual(['aura-ops.cmd']);
-    expect(fs.readFileSync(path.join(bin, 'aura-ops.cmd'), 'utf8')).toContain('"C:\\node.exe" "C:\\cli.js" %*');
+    expect(fs.readFileSync(path.join(bin, 'aura-ops.cmd'), 'utf8')).toContain(
+      '"C:\\node.exe" "C:\\cli.js" %*',
+    );
   });
 });

@@ -22,7 +22,8 @@ export function shQuote(s: string): string {
  * expanded. Anything else that cmd would read as a line break is refused.
  */
 export function cmdQuote(s: string): string {
-  if (/["\r\n\0]/.test(s)) throw new Error(`cannot write a launcher for a path holding a quote or line break: ${JSON.stringify(s)}`);
+  if (/["\r\n\0]/.test(s))
+    throw new Error(`cannot write a launcher for a path holding a quote or line break: ${JSON.stringify(s)}`);
   return `"${s.replace(/%/g, '%%')}"`;
 }
 
@@ -30,7 +31,7 @@ export function posixLauncher(cli: CliCommand): string {
   const words = [cli.command, ...cli.args].map(shQuote).join(' ');
   return [
     '#!/bin/sh',
-    '# Written by Aura Ops Console: runs its `aura-ops` CLI with the app\'s own runtime.',
+    "# Written by Aura Ops Console: runs its `aura-ops` CLI with the app's own runtime.",
     `exec ${words} "$@"`,
     '',
   ].join('\n');
@@ -38,14 +39,23 @@ export function posixLauncher(cli: CliCommand): string {
 
 export function windowsLauncher(cli: CliCommand): string {
   const words = [cli.command, ...cli.args].map(cmdQuote).join(' ');
-  return ['@echo off', 'rem Written by Aura Ops Console: runs its aura-ops CLI with the app\'s own runtime.', `${words} %*`, ''].join('\r\n');
+  return [
+    '@echo off',
+    "rem Written by Aura Ops Console: runs its aura-ops CLI with the app's own runtime.",
+    `${words} %*`,
+    '',
+  ].join('\r\n');
 }
 
 /**
  * Writes `<dir>/aura-ops` (and `aura-ops.cmd` on Windows) and returns `dir`, to be put first on the
  * terminal's PATH. The folder is the console's own (inside its data dir), owner-only.
  */
-export function writeCliLauncher(dir: string, cli: CliCommand, platform: NodeJS.Platform = process.platform): string {
+export function writeCliLauncher(
+  dir: string,
+  cli: CliCommand,
+  platform: NodeJS.Platform = process.platform,
+): string {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (platform === 'win32') {
     fs.writeFileSync(path.join(dir, 'aura-ops.cmd'), windowsLauncher(cli));

@@ -36,7 +36,9 @@ function compileAbiStub(dir: string, abi: number): string {
   try {
     execFileSync('cc', ['-shared', '-fPIC', '-o', out, src], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
-    throw new Error(`compiling the ABI stub needs a C compiler (cc; apt-get install build-essential): ${(err as Error).message}`);
+    throw new Error(
+      `compiling the ABI stub needs a C compiler (cc; apt-get install build-essential): ${(err as Error).message}`,
+    );
   }
   return out;
 }
@@ -47,7 +49,8 @@ function compileAbiStub(dir: string, abi: number): string {
  */
 export function makeDesktopApp(): string {
   const outDir = process.env.AURA_OPS_DESKTOP_OUT ?? path.join(REPO, 'out');
-  if (!fs.existsSync(path.join(outDir, 'main', 'index.js'))) throw new Error(`no build at ${outDir}: run npx electron-vite build first`);
+  if (!fs.existsSync(path.join(outDir, 'main', 'index.js')))
+    throw new Error(`no build at ${outDir}: run npx electron-vite build first`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-desktop-app-'));
   fs.cpSync(outDir, path.join(root, 'out'), { recursive: true });
   fs.copyFileSync(path.join(REPO, 'package.json'), path.join(root, 'package.json'));
@@ -65,7 +68,10 @@ export function makeDesktopApp(): string {
   fs.cpSync(path.join(realSqlite, 'lib'), path.join(sqlite, 'lib'), { recursive: true });
   compileAbiStub(path.join(sqlite, 'build', 'Release'), electronAbi());
   fs.mkdirSync(path.join(root, '.electron-native'));
-  fs.copyFileSync(path.join(realSqlite, 'build', 'Release', 'better_sqlite3.node'), path.join(root, '.electron-native', 'better_sqlite3.node'));
+  fs.copyFileSync(
+    path.join(realSqlite, 'build', 'Release', 'better_sqlite3.node'),
+    path.join(root, '.electron-native', 'better_sqlite3.node'),
+  );
   return root;
 }
 
@@ -84,7 +90,11 @@ export class AppProcess {
   private listeners: Array<() => void> = [];
 
   constructor(root: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...opts.env,
+      NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}`,
+    };
     for (const k of Object.keys(env)) if (k.startsWith('AURA_')) delete env[k];
     this.child = fork(path.join(root, 'out', 'main', 'index.js'), args, {
       cwd: opts.cwd,
@@ -99,7 +109,9 @@ export class AppProcess {
       this.reports.push(m as StandInReport);
       for (const l of this.listeners.slice()) l();
     });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     this.exited.then(() => {
       for (const l of this.listeners.slice()) l();
     });
@@ -121,12 +133,20 @@ export class AppProcess {
           resolve(hit);
         } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
           done();
-          reject(new Error(`the app ended (${this.child.exitCode ?? this.child.signalCode}) before ${what}; output:\n${this.output.slice(-3000)}`));
+          reject(
+            new Error(
+              `the app ended (${this.child.exitCode ?? this.child.signalCode}) before ${what}; output:\n${this.output.slice(-3000)}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no ${what} within ${ms} ms; reports: ${JSON.stringify(this.reports.map((r) => r.t))}; output:\n${this.output.slice(-3000)}`));
+        reject(
+          new Error(
+            `no ${what} within ${ms} ms; reports: ${JSON.stringify(this.reports.map((r) => r.t))}; output:\n${this.output.slice(-3000)}`,
+          ),
+        );
       }, ms);
       const done = () => {
         clearTimeout(timer);
@@ -155,7 +175,10 @@ export class AppProcess {
   async waitExit(ms: number): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the app did not exit within ${ms} ms; output:\n${this.output.slice(-3000)}`)), ms);
+      timer = setTimeout(
+        () => reject(new Error(`the app did not exit within ${ms} ms; output:\n${this.output.slice(-3000)}`)),
+        ms,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);

@@ -9,7 +9,8 @@ export type ControlRequest =
   | { t: 'second-instance' }
   | { t: 'quit' };
 
-export type ControlReply = { t: 'reply'; id: number; ok: true; value: unknown } | { t: 'reply'; id: number; ok: false; error: string };
+export type ControlReply =
+  { t: 'reply'; id: number; ok: true; value: unknown } | { t: 'reply'; id: number; ok: false; error: string };
 
 export type StandInReport =
   | ControlReply

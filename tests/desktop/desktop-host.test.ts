@@ -38,7 +38,8 @@ function tempDir(prefix: string): string {
 
 beforeAll(() => {
   // The demo install starts a real redis-server; quitting must end it.
-  if (!fs.existsSync(toolPath('redis-server'))) throw new Error(`the desktop-host test needs redis-server at ${toolPath('redis-server')}`);
+  if (!fs.existsSync(toolPath('redis-server')))
+    throw new Error(`the desktop-host test needs redis-server at ${toolPath('redis-server')}`);
   appRoot = makeDesktopApp();
   temps.push(appRoot);
 });
@@ -47,7 +48,8 @@ afterAll(() => {
 });
 
 function finishedOf(r: StandInReport, command: string): Finished | null {
-  if (r.t !== 'sent' || r.channel !== 'aura-ops:event' || r.args[0] !== 'terminal:command-finished') return null;
+  if (r.t !== 'sent' || r.channel !== 'aura-ops:event' || r.args[0] !== 'terminal:command-finished')
+    return null;
   const f = r.args[1] as Finished;
   return f.command === command ? f : null;
 }
@@ -68,7 +70,10 @@ describe('the desktop app, booted from another folder with the native split', ()
     // A startup that fails says so at once (an uncaught error, the could-not-start dialog): stop there.
     await app.waitFor(
       'the window loading (or a startup error)',
-      (r) => r.t === 'load' || r.t === 'uncaught' || (r.t === 'error-box' && /could not start$/.test(r.title) && !/demo/.test(r.title)),
+      (r) =>
+        r.t === 'load' ||
+        r.t === 'uncaught' ||
+        (r.t === 'error-box' && /could not start$/.test(r.title) && !/demo/.test(r.title)),
       BOOT_MS,
     );
   }, BOOT_MS + 10_000);
@@ -100,7 +105,9 @@ describe('the desktop app, booted from another folder with the native split', ()
     expect(overview.error).toBeUndefined();
     expect(overview.ok).toBe(true);
     expect(JSON.stringify(overview.result)).toMatch(/"journalMode":"wal"/i);
-    const utility = app.reports.filter((r): r is Extract<StandInReport, { t: 'utility' }> => r.t === 'utility');
+    const utility = app.reports.filter(
+      (r): r is Extract<StandInReport, { t: 'utility' }> => r.t === 'utility',
+    );
     expect(utility.length).toBeGreaterThan(0);
     expect(utility[0]!.modulePath).toBe(path.join(appRoot, 'out', 'main', 'db-worker.cjs'));
   });
@@ -118,9 +125,17 @@ describe('the desktop app, booted from another folder with the native split', ()
     expect(created.ok).toBe(true);
     const sessionId = (created.result as { id: string }).id;
     const command = 'echo "desktop $((6 * 7))"';
-    const run = (await app.invoke('terminal:run', { sessionId, command, confirmed: true }, renderer)) as IpcResult;
+    const run = (await app.invoke(
+      'terminal:run',
+      { sessionId, command, confirmed: true },
+      renderer,
+    )) as IpcResult;
     expect(run.ok).toBe(true);
-    const done = await app.waitFor('the command finishing', (r) => finishedOf(r, command) !== null, COMMAND_MS);
+    const done = await app.waitFor(
+      'the command finishing',
+      (r) => finishedOf(r, command) !== null,
+      COMMAND_MS,
+    );
     const f = finishedOf(done, command)!;
     expect(f.exitCode).toBe(0);
     expect(f.outputExcerpt).toContain('desktop 42');
@@ -132,7 +147,14 @@ describe('the desktop app, booted from another folder with the native split', ()
     const ids: string[] = [];
     JSON.stringify(list.result, (_k, v: unknown) => {
       const o = v as { id?: unknown; file?: unknown };
-      if (o && typeof o === 'object' && typeof o.id === 'string' && typeof o.file === 'string' && o.file === 'database-maintenance.md') ids.push(o.id);
+      if (
+        o &&
+        typeof o === 'object' &&
+        typeof o.id === 'string' &&
+        typeof o.file === 'string' &&
+        o.file === 'database-maintenance.md'
+      )
+        ids.push(o.id);
       return v;
     });
     expect(ids.length, 'the bundled Database Maintenance runbook').toBeGreaterThan(0);
@@ -148,9 +170,17 @@ describe('the desktop app, booted from another folder with the native split', ()
     const command = step!.filled;
     const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
     const sessionId = (created.result as { id: string }).id;
-    const run = (await app.invoke('terminal:run', { sessionId, command, confirmed: true }, renderer)) as IpcResult;
+    const run = (await app.invoke(
+      'terminal:run',
+      { sessionId, command, confirmed: true },
+      renderer,
+    )) as IpcResult;
     expect(run.ok).toBe(true);
-    const done = await app.waitFor('the runbook step finishing', (r) => finishedOf(r, command) !== null, COMMAND_MS);
+    const done = await app.waitFor(
+      'the runbook step finishing',
+      (r) => finishedOf(r, command) !== null,
+      COMMAND_MS,
+    );
     const f = finishedOf(done, command)!;
     expect(f.outputExcerpt).not.toMatch(/command not found/);
     expect(f.outputExcerpt).toMatch(/journal\s+wal/);
@@ -158,14 +188,20 @@ describe('the desktop app, booted from another folder with the native split', ()
   });
 
   it('lets Copy reach the clipboard from its own page only, and denies every other permission', async () => {
-    const ask = (t: 'permission-request' | 'permission-check', permission: string, requestingUrl: string, isMainFrame = true) =>
-      app.request({ t, permission, requestingUrl, isMainFrame });
+    const ask = (
+      t: 'permission-request' | 'permission-check',
+      permission: string,
+      requestingUrl: string,
+      isMainFrame = true,
+    ) => app.request({ t, permission, requestingUrl, isMainFrame });
     for (const t of ['permission-request', 'permission-check'] as const) {
       expect(await ask(t, 'clipboard-sanitized-write', renderer)).toBe(true);
       expect(await ask(t, 'clipboard-sanitized-write', `${renderer}#runbooks`)).toBe(true);
       expect(await ask(t, 'clipboard-sanitized-write', renderer, false)).toBe(false);
       expect(await ask(t, 'clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
-      expect(await ask(t, 'clipboard-sanitized-write', pathToFileURL('/tmp/other.html').toString())).toBe(false);
+      expect(await ask(t, 'clipboard-sanitized-write', pathToFileURL('/tmp/other.html').toString())).toBe(
+        false,
+      );
       expect(await ask(t, 'clipboard-read', renderer)).toBe(false);
       expect(await ask(t, 'media', renderer)).toBe(false);
       expect(await ask(t, 'notifications', renderer)).toBe(false);
@@ -177,53 +213,70 @@ describe('the desktop app, booted from another folder with the native split', ()
     await app.waitFor('the window taking focus', (r) => r.t === 'focus', 10_000);
   });
 
-  it('quits cleanly and ends every child: pty, reader, sandbox, redis', async () => {
-    const kids = descendants(app.pid);
-    const cmds = kids.map((k) => k.cmd).join('\n');
-    expect(cmds).toMatch(/redis-server/);
-    expect(cmds).toMatch(/db-worker\.cjs/);
-    expect(cmds).toMatch(/bash/);
-    await app.request({ t: 'quit' });
-    const exit = await app.waitExit(QUIT_MS);
-    expect(exit).toEqual({ code: 0, signal: null });
-    const deadline = Date.now() + QUIT_MS;
-    let alive = kids.filter((k) => isAlive(k.pid));
-    while (alive.length > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      alive = kids.filter((k) => isAlive(k.pid));
-    }
-    expect(alive).toEqual([]);
-  }, QUIT_MS * 2 + 10_000);
+  it(
+    'quits cleanly and ends every child: pty, reader, sandbox, redis',
+    async () => {
+      const kids = descendants(app.pid);
+      const cmds = kids.map((k) => k.cmd).join('\n');
+      expect(cmds).toMatch(/redis-server/);
+      expect(cmds).toMatch(/db-worker\.cjs/);
+      expect(cmds).toMatch(/bash/);
+      await app.request({ t: 'quit' });
+      const exit = await app.waitExit(QUIT_MS);
+      expect(exit).toEqual({ code: 0, signal: null });
+      const deadline = Date.now() + QUIT_MS;
+      let alive = kids.filter((k) => isAlive(k.pid));
+      while (alive.length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        alive = kids.filter((k) => isAlive(k.pid));
+      }
+      expect(alive).toEqual([]);
+    },
+    QUIT_MS * 2 + 10_000,
+  );
 });
 
 describe('the desktop app when it cannot start', () => {
-  it('shows the error in a dialog and exits non-zero', async () => {
-    const dir = tempDir('aura-ops-desktop-bad-');
-    const notADir = path.join(dir, 'a-file');
-    fs.writeFileSync(notADir, 'this is not a folder\n');
-    const app = new AppProcess(appRoot, ['--data-dir', notADir, '--no-demo'], { cwd: dir, env: { HOME: dir } });
-    try {
-      const exit = await app.waitExit(BOOT_MS);
-      expect(exit.code).toBe(1);
-      const box = app.reports.find((r) => r.t === 'error-box');
-      expect(box).toMatchObject({ t: 'error-box', title: 'Aura Ops Console could not start' });
-      expect(app.reports.some((r) => r.t === 'window')).toBe(false);
-    } finally {
-      app.kill();
-    }
-  }, BOOT_MS + 10_000);
+  it(
+    'shows the error in a dialog and exits non-zero',
+    async () => {
+      const dir = tempDir('aura-ops-desktop-bad-');
+      const notADir = path.join(dir, 'a-file');
+      fs.writeFileSync(notADir, 'this is not a folder\n');
+      const app = new AppProcess(appRoot, ['--data-dir', notADir, '--no-demo'], {
+        cwd: dir,
+        env: { HOME: dir },
+      });
+      try {
+        const exit = await app.waitExit(BOOT_MS);
+        expect(exit.code).toBe(1);
+        const box = app.reports.find((r) => r.t === 'error-box');
+        expect(box).toMatchObject({ t: 'error-box', title: 'Aura Ops Console could not start' });
+        expect(app.reports.some((r) => r.t === 'window')).toBe(false);
+      } finally {
+        app.kill();
+      }
+    },
+    BOOT_MS + 10_000,
+  );
 
-  it('starts nothing when another instance holds the lock', async () => {
-    const dir = tempDir('aura-ops-desktop-second-');
-    const app = new AppProcess(appRoot, ['--data-dir', dir], { cwd: dir, env: { HOME: dir, STAND_IN_LOCK_TAKEN: '1' } });
-    try {
-      const exit = await app.waitExit(BOOT_MS);
-      expect(exit.code).toBe(0);
-      expect(app.reports.some((r) => r.t === 'window' || r.t === 'error-box')).toBe(false);
-      expect(fs.existsSync(path.join(dir, 'ops.db'))).toBe(false);
-    } finally {
-      app.kill();
-    }
-  }, BOOT_MS + 10_000);
+  it(
+    'starts nothing when another instance holds the lock',
+    async () => {
+      const dir = tempDir('aura-ops-desktop-second-');
+      const app = new AppProcess(appRoot, ['--data-dir', dir], {
+        cwd: dir,
+        env: { HOME: dir, STAND_IN_LOCK_TAKEN: '1' },
+      });
+      try {
+        const exit = await app.waitExit(BOOT_MS);
+        expect(exit.code).toBe(0);
+        expect(app.reports.some((r) => r.t === 'window' || r.t === 'error-box')).toBe(false);
+        expect(fs.existsSync(path.join(dir, 'ops.db'))).toBe(false);
+      } finally {
+        app.kill();
+      }
+    },
+    BOOT_MS + 10_000,
+  );
 });
-

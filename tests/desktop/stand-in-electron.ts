@@ -41,13 +41,15 @@ class StandInApp extends EventEmitter implements Own<Electron.App> {
   getPath(name: Parameters<Electron.App['getPath']>[0]): string {
     const set = this.paths.get(name);
     if (set) return set;
-    if (name === 'userData') return process.env.STAND_IN_USER_DATA ?? path.join(os.tmpdir(), 'aura-ops-stand-in');
+    if (name === 'userData')
+      return process.env.STAND_IN_USER_DATA ?? path.join(os.tmpdir(), 'aura-ops-stand-in');
     return os.tmpdir();
   }
   /** The folder of the app's package.json, found up from the entry script (like Electron's). */
   getAppPath(): string {
     let dir = path.dirname(require.main?.filename ?? process.argv[1] ?? '.');
-    while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir)
+      dir = path.dirname(dir);
     return dir;
   }
   quit(): void {
@@ -87,7 +89,10 @@ class StandInWebContents extends EventEmitter implements Own<Electron.WebContent
 const windows: StandInBrowserWindow[] = [];
 const mainWindow = (): StandInBrowserWindow | null => windows[windows.length - 1] ?? null;
 
-export class StandInBrowserWindow extends EventEmitter implements Omit<Own<Electron.BrowserWindow>, 'webContents'> {
+export class StandInBrowserWindow
+  extends EventEmitter
+  implements Omit<Own<Electron.BrowserWindow>, 'webContents'>
+{
   webContents: StandInWebContents = new StandInWebContents();
   private minimized = false;
   constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
@@ -201,7 +206,11 @@ class StandInUtilityProcess extends EventEmitter {
 export const utilityProcess = {
   fork(modulePath: string, args?: string[], options?: Electron.ForkOptions): Electron.UtilityProcess {
     if (!ready) throw new Error('utilityProcess.fork can only be called after the ready event');
-    return new StandInUtilityProcess(modulePath, args ?? [], options ?? {}) as unknown as Electron.UtilityProcess;
+    return new StandInUtilityProcess(
+      modulePath,
+      args ?? [],
+      options ?? {},
+    ) as unknown as Electron.UtilityProcess;
   },
 };
 
@@ -215,7 +224,10 @@ async function answer(req: ControlRequest): Promise<unknown> {
     case 'invoke': {
       const handler = ipcHandlers.get(req.channel);
       if (!handler) throw new Error(`no ipcMain handler for ${req.channel}`);
-      const event = { senderFrame: pageFrame(req.frameUrl), sender: wc } as unknown as Electron.IpcMainInvokeEvent;
+      const event = {
+        senderFrame: pageFrame(req.frameUrl),
+        sender: wc,
+      } as unknown as Electron.IpcMainInvokeEvent;
       return (handler as (e: Electron.IpcMainInvokeEvent, ...a: unknown[]) => unknown)(event, ...req.args);
     }
     case 'permission-request': {
@@ -229,10 +241,15 @@ async function answer(req: ControlRequest): Promise<unknown> {
     }
     case 'permission-check': {
       if (!checkHandler) throw new Error('no permission check handler');
-      return checkHandler(wc ? (wc as unknown as Electron.WebContents) : null, req.permission as 'media', new URL(req.requestingUrl).origin, {
-        requestingUrl: req.requestingUrl,
-        isMainFrame: req.isMainFrame,
-      });
+      return checkHandler(
+        wc ? (wc as unknown as Electron.WebContents) : null,
+        req.permission as 'media',
+        new URL(req.requestingUrl).origin,
+        {
+          requestingUrl: req.requestingUrl,
+          isMainFrame: req.isMainFrame,
+        },
+      );
     }
     case 'window-open': {
       if (!wc?.windowOpenHandler) throw new Error('no window-open handler');
@@ -257,14 +274,17 @@ process.on('message', (raw: unknown) => {
   const req = raw as ControlRequest & { id: number };
   answer(req).then(
     (value) => report({ t: 'reply', id: req.id, ok: true, value } satisfies ControlReply),
-    (err: unknown) => report({ t: 'reply', id: req.id, ok: false, error: (err as Error).message } satisfies ControlReply),
+    (err: unknown) =>
+      report({ t: 'reply', id: req.id, ok: false, error: (err as Error).message } satisfies ControlReply),
   );
 });
 
 // Electron's main process does not die of an uncaught error or a rejected promise: it logs it (an
 // exception also gets its own dialog) and goes on. So does the stand-in, and it says so.
 process.on('uncaughtException', (err) => report({ t: 'uncaught', message: err.message }));
-process.on('unhandledRejection', (err) => report({ t: 'uncaught', message: err instanceof Error ? err.message : String(err) }));
+process.on('unhandledRejection', (err) =>
+  report({ t: 'uncaught', message: err instanceof Error ? err.message : String(err) }),
+);
 
 // Like Electron, the process lives until the app quits or exits, whatever else is pending.
 const KEEP_ALIVE_MS = 2 ** 30;

@@ -27,8 +27,15 @@ const FUSES = [
   'GrantFileProtocolExtraPrivileges',
 ] as const;
 
-const NATIVES = ['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/node-pty/build/Release/pty.node'];
-const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(REPO, f))).digest('hex');
+const NATIVES = [
+  'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+  'node_modules/node-pty/build/Release/pty.node',
+];
+const sha = (f: string) =>
+  crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(REPO, f)))
+    .digest('hex');
 
 interface Asar {
   listPackage(archive: string, options: { isPack: boolean }): string[];
@@ -43,13 +50,25 @@ let before: Record<string, string>;
 let result: { status: number | null; output: string; ms: number };
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO, 'out', 'main', 'index.js'))) throw new Error('no build in out/: run npx electron-vite build first');
+  if (!fs.existsSync(path.join(REPO, 'out', 'main', 'index.js')))
+    throw new Error('no build in out/: run npx electron-vite build first');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-pack-'));
   const electron = path.join(work, 'electron');
   fs.mkdirSync(path.join(electron, 'resources'), { recursive: true });
-  const wire = Buffer.concat([Buffer.from(SENTINEL), Buffer.from([1, FUSES.length]), Buffer.from(DEFAULT_WIRE)]);
-  fs.writeFileSync(path.join(electron, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\n# stand-in Electron\nexit 0\n# '), wire, Buffer.from('\n')]), { mode: 0o755 });
-  fs.writeFileSync(path.join(electron, 'version'), JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/electron/package.json'), 'utf8')).version);
+  const wire = Buffer.concat([
+    Buffer.from(SENTINEL),
+    Buffer.from([1, FUSES.length]),
+    Buffer.from(DEFAULT_WIRE),
+  ]);
+  fs.writeFileSync(
+    path.join(electron, 'electron'),
+    Buffer.concat([Buffer.from('#!/bin/sh\n# stand-in Electron\nexit 0\n# '), wire, Buffer.from('\n')]),
+    { mode: 0o755 },
+  );
+  fs.writeFileSync(
+    path.join(electron, 'version'),
+    JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/electron/package.json'), 'utf8')).version,
+  );
   before = Object.fromEntries(NATIVES.map((f) => [f, sha(f)]));
   const started = Date.now();
   const r = spawnSync(
@@ -64,7 +83,16 @@ beforeAll(() => {
       `-c.directories.output=${path.join(work, 'dist')}`,
     ],
     // No network is needed: a proxy that does not exist makes any download fail loudly.
-    { cwd: REPO, encoding: 'utf8', env: { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', ELECTRON_BUILDER_OFFLINE: '1' } },
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HTTPS_PROXY: 'http://127.0.0.1:9',
+        HTTP_PROXY: 'http://127.0.0.1:9',
+        ELECTRON_BUILDER_OFFLINE: '1',
+      },
+    },
   );
   result = { status: r.status, output: `${r.stdout}\n${r.stderr}`, ms: Date.now() - started };
   process.stdout.write(`packaging: electron-builder --dir took ${(result.ms / 1000).toFixed(1)} s\n`);
@@ -83,19 +111,32 @@ describe('npm run dist --dir, offline', () => {
   });
 
   it('puts out/ and package.json in app.asar, and no sources or maps', () => {
-    const files = asar.listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((f) => f.split(path.sep).join('/'));
-    for (const f of ['/package.json', '/out/main/index.js', '/out/main/cli.js', '/out/main/db-worker.cjs', '/out/preload/index.js', '/out/renderer/index.html']) {
+    const files = asar
+      .listPackage(path.join(resources, 'app.asar'), { isPack: false })
+      .map((f) => f.split(path.sep).join('/'));
+    for (const f of [
+      '/package.json',
+      '/out/main/index.js',
+      '/out/main/cli.js',
+      '/out/main/db-worker.cjs',
+      '/out/preload/index.js',
+      '/out/renderer/index.html',
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.some((f) => f.startsWith('/src/'))).toBe(false);
     expect(files.some((f) => f.endsWith('.map'))).toBe(false);
-    const pkg = JSON.parse(asar.extractFile(path.join(resources, 'app.asar'), 'package.json').toString('utf8')) as { main: string };
+    const pkg = JSON.parse(
+      asar.extractFile(path.join(resources, 'app.asar'), 'package.json').toString('utf8'),
+    ) as { main: string };
     expect(pkg.main).toBe('./out/main/index.js');
   });
 
   it('keeps the native modules outside the asar, without their C sources', () => {
     const mods = path.join(resources, 'app.asar.unpacked', 'node_modules');
-    expect(fs.existsSync(path.join(mods, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+    expect(fs.existsSync(path.join(mods, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(
+      true,
+    );
     expect(fs.existsSync(path.join(mods, 'node-pty', 'build', 'Release', 'pty.node'))).toBe(true);
     expect(fs.existsSync(path.join(mods, 'better-sqlite3', 'deps'))).toBe(false);
     expect(fs.existsSync(path.join(mods, 'better-sqlite3', 'build', 'Release', 'obj'))).toBe(false);
@@ -103,7 +144,10 @@ describe('npm run dist --dir, offline', () => {
 
   it('gives macOS spawn-helper its execute bit back (microsoft/node-pty#850)', () => {
     const prebuilds = path.join(resources, 'app.asar.unpacked', 'node_modules', 'node-pty', 'prebuilds');
-    const helpers = fs.readdirSync(prebuilds).map((d) => path.join(prebuilds, d, 'spawn-helper')).filter((f) => fs.existsSync(f));
+    const helpers = fs
+      .readdirSync(prebuilds)
+      .map((d) => path.join(prebuilds, d, 'spawn-helper'))
+      .filter((f) => fs.existsSync(f));
     expect(helpers.length).toBeGreaterThan(0);
     for (const h of helpers) expect(fs.statSync(h).mode & 0o111, h).toBe(0o111);
   });
@@ -123,7 +167,11 @@ describe('npm run dist --dir, offline', () => {
     const original = fs.readFileSync(exe);
     fs.writeFileSync(exe, '#!/bin/sh\nprintf "%s|" "$@"\n', { mode: 0o755 });
     try {
-      const r = spawnSync(path.join(resources, 'bin', 'aura-ops'), ['db', 'overview', '--db', "it's here.db"], { cwd: os.tmpdir(), encoding: 'utf8' });
+      const r = spawnSync(
+        path.join(resources, 'bin', 'aura-ops'),
+        ['db', 'overview', '--db', "it's here.db"],
+        { cwd: os.tmpdir(), encoding: 'utf8' },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toBe("--aura-ops-cli|db|overview|--db|it's here.db|");
     } finally {
@@ -153,7 +201,10 @@ describe('npm run dist --dir, offline', () => {
     for (const f of NATIVES) expect(sha(f), f).toBe(before[f]);
     const r = spawnSync(
       process.execPath,
-      ['-e', "const D=require('better-sqlite3'); const db=new D(':memory:'); console.log(db.prepare('select 6*7 v').get().v); require('node-pty')"],
+      [
+        '-e',
+        "const D=require('better-sqlite3'); const db=new D(':memory:'); console.log(db.prepare('select 6*7 v').get().v); require('node-pty')",
+      ],
       { cwd: REPO, encoding: 'utf8' },
     );
     expect(r.stderr).toBe('');
