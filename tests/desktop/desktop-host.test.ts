@@ -100,17 +100,21 @@ describe('the desktop app, booted from another folder with the native split', ()
     expect(v.features).toContain('sandbox');
   });
 
-  it('reads aura.db (db:overview) through the reader utilityProcess with the Electron binding', async () => {
-    const overview = (await app.invoke('db:overview', {}, renderer, COMMAND_MS)) as IpcResult;
-    expect(overview.error).toBeUndefined();
-    expect(overview.ok).toBe(true);
-    expect(JSON.stringify(overview.result)).toMatch(/"journalMode":"wal"/i);
-    const utility = app.reports.filter(
-      (r): r is Extract<StandInReport, { t: 'utility' }> => r.t === 'utility',
-    );
-    expect(utility.length).toBeGreaterThan(0);
-    expect(utility[0]!.modulePath).toBe(path.join(appRoot, 'out', 'main', 'db-worker.cjs'));
-  });
+  it(
+    'reads aura.db (db:overview) through the reader utilityProcess with the Electron binding',
+    async () => {
+      const overview = (await app.invoke('db:overview', {}, renderer, COMMAND_MS)) as IpcResult;
+      expect(overview.error).toBeUndefined();
+      expect(overview.ok).toBe(true);
+      expect(JSON.stringify(overview.result)).toMatch(/"journalMode":"wal"/i);
+      const utility = app.reports.filter(
+        (r): r is Extract<StandInReport, { t: 'utility' }> => r.t === 'utility',
+      );
+      expect(utility.length).toBeGreaterThan(0);
+      expect(utility[0]!.modulePath).toBe(path.join(appRoot, 'out', 'main', 'db-worker.cjs'));
+    },
+    COMMAND_MS + 10_000,
+  );
 
   it('refuses IPC from any other frame', async () => {
     const evil = (await app.invoke('app:info', {}, 'https://evil.example/')) as IpcResult;
@@ -120,72 +124,80 @@ describe('the desktop app, booted from another folder with the native split', ()
     expect(await app.request({ t: 'navigate', url: 'https://evil.example/' })).toBe(true);
   });
 
-  it('runs a terminal command over IPC', async () => {
-    const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
-    expect(created.ok).toBe(true);
-    const sessionId = (created.result as { id: string }).id;
-    const command = 'echo "desktop $((6 * 7))"';
-    const run = (await app.invoke(
-      'terminal:run',
-      { sessionId, command, confirmed: true },
-      renderer,
-    )) as IpcResult;
-    expect(run.ok).toBe(true);
-    const done = await app.waitFor(
-      'the command finishing',
-      (r) => finishedOf(r, command) !== null,
-      COMMAND_MS,
-    );
-    const f = finishedOf(done, command)!;
-    expect(f.exitCode).toBe(0);
-    expect(f.outputExcerpt).toContain('desktop 42');
-  });
+  it(
+    'runs a terminal command over IPC',
+    async () => {
+      const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
+      expect(created.ok).toBe(true);
+      const sessionId = (created.result as { id: string }).id;
+      const command = 'echo "desktop $((6 * 7))"';
+      const run = (await app.invoke(
+        'terminal:run',
+        { sessionId, command, confirmed: true },
+        renderer,
+      )) as IpcResult;
+      expect(run.ok).toBe(true);
+      const done = await app.waitFor(
+        'the command finishing',
+        (r) => finishedOf(r, command) !== null,
+        COMMAND_MS,
+      );
+      const f = finishedOf(done, command)!;
+      expect(f.exitCode).toBe(0);
+      expect(f.outputExcerpt).toContain('desktop 42');
+    },
+    COMMAND_MS + 10_000,
+  );
 
-  it('runs a runbook step that calls aura-ops, from the terminal PATH', async () => {
-    const list = (await app.invoke('runbooks:list', {}, renderer)) as IpcResult;
-    expect(list.ok).toBe(true);
-    const ids: string[] = [];
-    JSON.stringify(list.result, (_k, v: unknown) => {
-      const o = v as { id?: unknown; file?: unknown };
-      if (
-        o &&
-        typeof o === 'object' &&
-        typeof o.id === 'string' &&
-        typeof o.file === 'string' &&
-        o.file === 'database-maintenance.md'
-      )
-        ids.push(o.id);
-      return v;
-    });
-    expect(ids.length, 'the bundled Database Maintenance runbook').toBeGreaterThan(0);
-    const doc = (await app.invoke('runbooks:get', { id: ids[0] }, renderer)) as IpcResult;
-    expect(doc.ok).toBe(true);
-    const steps: Array<{ name?: string; filled: string }> = [];
-    JSON.stringify(doc.result, (_k, v: unknown) => {
-      if (v && typeof v === 'object' && 'filled' in v) steps.push(v as { name?: string; filled: string });
-      return v;
-    });
-    const step = steps.find((s) => s.filled.startsWith('aura-ops db overview'));
-    expect(step, 'the Database Maintenance overview step').toBeDefined();
-    const command = step!.filled;
-    const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
-    const sessionId = (created.result as { id: string }).id;
-    const run = (await app.invoke(
-      'terminal:run',
-      { sessionId, command, confirmed: true },
-      renderer,
-    )) as IpcResult;
-    expect(run.ok).toBe(true);
-    const done = await app.waitFor(
-      'the runbook step finishing',
-      (r) => finishedOf(r, command) !== null,
-      COMMAND_MS,
-    );
-    const f = finishedOf(done, command)!;
-    expect(f.outputExcerpt).not.toMatch(/command not found/);
-    expect(f.outputExcerpt).toMatch(/journal\s+wal/);
-    expect(f.exitCode).toBe(0);
-  });
+  it(
+    'runs a runbook step that calls aura-ops, from the terminal PATH',
+    async () => {
+      const list = (await app.invoke('runbooks:list', {}, renderer)) as IpcResult;
+      expect(list.ok).toBe(true);
+      const ids: string[] = [];
+      JSON.stringify(list.result, (_k, v: unknown) => {
+        const o = v as { id?: unknown; file?: unknown };
+        if (
+          o &&
+          typeof o === 'object' &&
+          typeof o.id === 'string' &&
+          typeof o.file === 'string' &&
+          o.file === 'database-maintenance.md'
+        )
+          ids.push(o.id);
+        return v;
+      });
+      expect(ids.length, 'the bundled Database Maintenance runbook').toBeGreaterThan(0);
+      const doc = (await app.invoke('runbooks:get', { id: ids[0] }, renderer)) as IpcResult;
+      expect(doc.ok).toBe(true);
+      const steps: Array<{ name?: string; filled: string }> = [];
+      JSON.stringify(doc.result, (_k, v: unknown) => {
+        if (v && typeof v === 'object' && 'filled' in v) steps.push(v as { name?: string; filled: string });
+        return v;
+      });
+      const step = steps.find((s) => s.filled.startsWith('aura-ops db overview'));
+      expect(step, 'the Database Maintenance overview step').toBeDefined();
+      const command = step!.filled;
+      const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
+      const sessionId = (created.result as { id: string }).id;
+      const run = (await app.invoke(
+        'terminal:run',
+        { sessionId, command, confirmed: true },
+        renderer,
+      )) as IpcResult;
+      expect(run.ok).toBe(true);
+      const done = await app.waitFor(
+        'the runbook step finishing',
+        (r) => finishedOf(r, command) !== null,
+        COMMAND_MS,
+      );
+      const f = finishedOf(done, command)!;
+      expect(f.outputExcerpt).not.toMatch(/command not found/);
+      expect(f.outputExcerpt).toMatch(/journal\s+wal/);
+      expect(f.exitCode).toBe(0);
+    },
+    COMMAND_MS + 10_000,
+  );
 
   it('lets Copy reach the clipboard from its own page only, and denies every other permission', async () => {
     const ask = (
