@@ -63,7 +63,7 @@ function expansionPiece(n: BashNode, quoted: boolean, sub: SubstitutionCheck, re
         );
       return { text: n.text, known: false, split: !quoted };
     case 'command_substitution':
-      if (!n.text.startsWith('$('))
+      if (n.children[0]?.type !== '$(')
         reasons.push(`backquote substitution ${n.text} (write $(...) inside double quotes)`);
       else if (!quoted)
         reasons.push(`unquoted ${n.text}: its output may split into any words, options included`);

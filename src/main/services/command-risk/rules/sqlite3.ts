@@ -220,7 +220,9 @@ export function sqliteScriptProblems(script: string): string[] {
   };
   for (const line of script.split('\n')) {
     const t = line.trim();
-    if (t.startsWith('.') && sql.trim() === '') {
+    // A dot-command is a line of its own once the SQL before it is complete (ends with `;`).
+    if (t.startsWith('.') && (sql.trim() === '' || sql.trim().endsWith(';'))) {
+      flushSql();
       const cmd = t.split(/\s+/)[0].toLowerCase();
       if (!SAFE_DOT.has(cmd))
         problems.push(
