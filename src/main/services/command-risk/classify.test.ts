@@ -429,6 +429,17 @@ describe('classifyCommand: control characters and lines', () => {
     expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
+  it('asks, without throwing, for nesting too deep to walk', async () => {
+    const arithmetic = await classifyCommand(`${'('.repeat(4000)}ls${')'.repeat(4000)}`);
+    expect(arithmetic.risk).toBe('mutating');
+    const subshells = await classifyCommand(`${'( '.repeat(4000)}ls${' )'.repeat(4000)}`);
+    expect(subshells.reasons.join()).toMatch(/too deep/);
+    const ifs = `${'if true; then '.repeat(100)}ls${'; fi'.repeat(100)}`;
+    expect((await classifyCommand(ifs)).reasons).toEqual([
+      `groups or loops nested more than 64 deep are too deep to check`,
+    ]);
+  });
+
   it('finds the grammar through the package resolver', () => {
     expect(fs.existsSync(bashWasmPath())).toBe(true);
   });

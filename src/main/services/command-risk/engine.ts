@@ -10,11 +10,16 @@ import { heredocBody, wordArg } from './words';
 /** Nesting limit for quoted $(...): deeper text is not walked, it asks. */
 const MAX_SUBSTITUTION_DEPTH = 4;
 
+/** Nesting limit for groups, loops and conditions: deeper text asks (and the walk's stack stays small). */
+const MAX_NESTING = 64;
+
 /** Folders whose programs are the system's own: `/usr/bin/grep` is grep; `./grep` is anything. */
 const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/[^/]+$/;
 
 /** Environment a command may be given (`LC_ALL=C grep`): locale and time zone names, never paths. */
 const SAFE_ASSIGNMENT = /^(LC_[A-Z]+|LANG|LANGUAGE|TZ)=[A-Za-z0-9_.@+:-]*$/;
+
+const TOO_DEEP = `groups or loops nested more than ${MAX_NESTING} deep are too deep to check`;
 
 const OUTPUT_OPS = new Set(['>', '>>', '&>', '&>>', '>|']);
 const REDIRECT_OPS = new Set([...OUTPUT_OPS, '<', '>&', '<&', '<>', '>&-', '<&-']);
@@ -44,7 +49,22 @@ class Walk {
   }
 
   /** One statement. `piped`: its stdin comes from a pipe or an enclosing redirection. */
+  private nesting = 0;
+
   statement(n: BashNode, piped: boolean): void {
+    if (this.nesting >= MAX_NESTING) {
+      if (!this.reasons.includes(TOO_DEEP)) this.reasons.push(TOO_DEEP);
+      return;
+    }
+    this.nesting++;
+    try {
+      this.statementOf(n, piped);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private statementOf(n: BashNode, piped: boolean): void {
     switch (n.type) {
       case 'comment':
         return;
