@@ -52,6 +52,10 @@ const READ_ONLY: string[] = [
   `uptime; free -h; vmstat 1 5`,
   `ps aux | grep -E "Aura.Api|dotnet|redis-server" | grep -v grep`,
   `dotnet --list-runtimes; ffmpeg -version | head -n 1`,
+  // Install paths holding shell text, single-quoted as the filled variables are: one literal word each.
+  `tail -n 20 '/srv/it'\\''s/aura-api.log'`,
+  `sqlite3 -readonly '/srv/ev$(($(touch PWNED)0))/aura.db' "PRAGMA quick_check;"`,
+  `df -h '/srv/a"; touch x; echo "b'`,
   // Other diagnostic shapes.
   `cat "$AURA_LOGS_PATH/aura-api-20250101.log"`,
   `ls -la "$AURA_DATA_PATH"`,
@@ -115,6 +119,9 @@ const MUTATING: [string, RegExp, boolean?][] = [
   ['cat <<< "$(touch F)"', /touch creates files/, true],
   ['echo "$(echo "$(echo "$(echo "$(echo "$(echo x)")")")")"', /too deep/],
   ['echo "$(ls | xargs touch)"', /xargs runs a command/],
+  // The attacks on unquoted install variables (issue 14, item 1), as the classifier sees them.
+  ['sqlite3 -readonly "ev$(($(touch F)0))/aura.db" "PRAGMA quick_check;"', /arithmetic expansion|does not parse/, true],
+  ['sqlite3 -readonly "/x"; sed -n "w F" /etc/hostname; echo ""/aura.db "PRAGMA quick_check;"', /the command "w"/, true],
   // Subscripts that run commands: read, printf -v, [[ -v ]], test -v.
   ["read 'a[$(touch F)]' <<< x", /read sets/, true],
   ["printf -v 'a[$(touch F)]' %s x", /printf -v/, true],
