@@ -52,6 +52,13 @@ const READ_ONLY: string[] = [
   `uptime; free -h; vmstat 1 5`,
   `ps aux | grep -E "Aura.Api|dotnet|redis-server" | grep -v grep`,
   `dotnet --list-runtimes; ffmpeg -version | head -n 1`,
+  // The Health panel's shell equivalents of its probes.
+  `curl -s -m 5 http://127.0.0.1:5005/health/ready`,
+  `sqlite3 -readonly "/srv/aura/aura.db" "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size(); PRAGMA quick_check;"`,
+  `tail -n 100 "/srv/aura/logs/errors-$(date +%Y%m%d).log"`,
+  `df -h "/srv/aura" "/srv/aura/logs"`,
+  `ps aux | grep -E "(Aura.Api|dotnet|node|electron|redis-server|ffmpeg)" | grep -v grep`,
+  `redis-cli -h 127.0.0.1 -p 6379 --askpass --tls ping`,
   // Install paths holding shell text, single-quoted as the filled variables are: one literal word each.
   `tail -n 20 '/srv/it'\\''s/aura-api.log'`,
   `sqlite3 -readonly '/srv/ev$(($(touch PWNED)0))/aura.db' "PRAGMA quick_check;"`,

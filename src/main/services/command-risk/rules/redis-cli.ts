@@ -93,6 +93,7 @@ export const redisCliRule: ToolRule = (args, ctx) => {
       '--csv',
       '--json',
       '--no-auth-warning',
+      '--askpass',
       '--tls',
       '--insecure',
       '--verbose',
