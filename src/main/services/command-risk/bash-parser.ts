@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
+import { OpsError } from '../../../shared/errors';
 
 export type BashNode = Node;
 
@@ -28,8 +29,17 @@ export function bashWasmPath(): string {
 export function loadBashParser(): Promise<BashParser> {
   if (!loading) {
     loading = (async () => {
-      await Parser.init();
-      const language = await Language.load(new Uint8Array(fs.readFileSync(bashWasmPath())));
+      let language: Language;
+      try {
+        await Parser.init();
+        language = await Language.load(new Uint8Array(fs.readFileSync(bashWasmPath())));
+      } catch (err) {
+        throw new OpsError(
+          'unavailable',
+          'The command checker could not load its bash grammar (tree-sitter-bash.wasm), so it cannot tell read-only commands apart. Reinstall the console dependencies (npm install) so node_modules holds web-tree-sitter and tree-sitter-bash.',
+          (err as Error).message,
+        );
+      }
       const parser = new Parser();
       parser.setLanguage(language);
       return {
@@ -43,6 +53,7 @@ export function loadBashParser(): Promise<BashParser> {
         },
       };
     })();
+    // A failed load is not kept: the next call tries again (the caller got the error above).
     loading.catch(() => {
       loading = null;
     });
