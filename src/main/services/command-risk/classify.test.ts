@@ -97,6 +97,7 @@ const READ_ONLY: string[] = [
   `echo "rm -rf / is dangerous"; echo 'a > b'; echo a\\>b`,
   `cat <<< "text"`,
   `  # just a comment`,
+  `df -h # the data folder, in human units`,
   ``,
   `ls\n\ndf -h`,
   `echo "tab\there"`,
@@ -127,8 +128,16 @@ const MUTATING: [string, RegExp, boolean?][] = [
   ['echo "$(echo "$(echo "$(echo "$(echo "$(echo x)")")")")"', /too deep/],
   ['echo "$(ls | xargs touch)"', /xargs runs a command/],
   // The attacks on unquoted install variables (issue 14, item 1), as the classifier sees them.
-  ['sqlite3 -readonly "ev$(($(touch F)0))/aura.db" "PRAGMA quick_check;"', /arithmetic expansion|does not parse/, true],
-  ['sqlite3 -readonly "/x"; sed -n "w F" /etc/hostname; echo ""/aura.db "PRAGMA quick_check;"', /the command "w"/, true],
+  [
+    'sqlite3 -readonly "ev$(($(touch F)0))/aura.db" "PRAGMA quick_check;"',
+    /arithmetic expansion|does not parse/,
+    true,
+  ],
+  [
+    'sqlite3 -readonly "/x"; sed -n "w F" /etc/hostname; echo ""/aura.db "PRAGMA quick_check;"',
+    /the command "w"/,
+    true,
+  ],
   // Subscripts that run commands: read, printf -v, [[ -v ]], test -v.
   ["read 'a[$(touch F)]' <<< x", /read sets/, true],
   ["printf -v 'a[$(touch F)]' %s x", /printf -v/, true],
@@ -327,6 +336,8 @@ const MUTATING: [string, RegExp, boolean?][] = [
   ['ls &\ntouch F', /line 2: touch creates files/, true],
   ['echo ok\ntouch F', /line 2: touch creates files/, true],
   // Words bash expands beyond what is written.
+  ['ls # $(touch F)', /zsh runs as a command/],
+  ['df -h\n# then: touch F; ls', /line 2: the comment/],
   ['echo !!', /history expansion/],
   ['echo "!-1"', /history expansion/],
   ['ls *(e:touch F:)', /unquoted parentheses|does not parse completely/],
@@ -441,6 +452,22 @@ describe('classifyCommand: control characters and lines', () => {
     expect((await classifyCommand(big)).risk).toBe('read-only');
     // Generous bound for a loaded machine; a typical step takes well under 5 ms.
     expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('asks for a comment holding shell syntax, which an interactive zsh runs', async () => {
+    const cmd = 'echo x # $(touch F)';
+    expect((await classifyCommand(cmd)).reasons).toEqual([
+      'the comment # $(touch F) holds shell syntax, which zsh runs as a command',
+    ]);
+    const d = freshFolder();
+    const r = spawnSync('zsh', ['-f', '-i'], {
+      cwd: d,
+      input: `${cmd}\nexit\n`,
+      env: { PATH: '/usr/bin:/bin', HOME: d },
+      timeout: 20_000,
+    });
+    expect(r.error).toBeUndefined();
+    expect(fs.existsSync(path.join(d, 'F'))).toBe(true);
   });
 
   it('asks, without throwing, for nesting too deep to walk', async () => {

@@ -19,6 +19,9 @@ const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/[^/]+$/;
 /** Environment a command may be given (`LC_ALL=C grep`): locale and time zone names, never paths. */
 const SAFE_ASSIGNMENT = /^(LC_[A-Z]+|LANG|LANGUAGE|TZ)=[A-Za-z0-9_.@+:-]*$/;
 
+/** Syntax zsh acts on when `#` does not start a comment: expansions, operators, redirections, history. */
+const ZSH_ACTIVE_IN_COMMENT = /[$`;|&<>(){}!\\]/;
+
 const TOO_DEEP = `groups or loops nested more than ${MAX_NESTING} deep are too deep to check`;
 
 const OUTPUT_OPS = new Set(['>', '>>', '&>', '&>>', '>|']);
@@ -67,6 +70,9 @@ class Walk {
   private statementOf(n: BashNode, piped: boolean): void {
     switch (n.type) {
       case 'comment':
+        // zsh without interactive_comments (its default) runs a `#` line as a command.
+        if (ZSH_ACTIVE_IN_COMMENT.test(n.text))
+          this.reasons.push(`the comment ${n.text} holds shell syntax, which zsh runs as a command`);
         return;
       case 'command':
         this.command(n, { reasons: [], stdinText: null }, piped);
