@@ -96,6 +96,8 @@ const READ_ONLY: string[] = [
   `/usr/bin/grep -c x a.log`,
   `echo "rm -rf / is dangerous"; echo 'a > b'; echo a\\>b`,
   `cat <<< "text"`,
+  "cat <<'EOF'\n`touch F` $(touch F) ${x@P}\nEOF",
+  'cat <<EOF\nplain \\`text\\` and $HOME\nEOF',
   `  # just a comment`,
   `df -h # the data folder, in human units`,
   ``,
@@ -125,6 +127,9 @@ const MUTATING: [string, RegExp, boolean?][] = [
   ['echo >(touch F)', /process substitution/, true],
   ['cat <<EOF\n$(touch F)\nEOF', /touch creates files/, true],
   ['cat <<< "$(touch F)"', /touch creates files/, true],
+  ['cat <<EOF\n`touch F`\nEOF', /the here-doc holds `/, true],
+  ['cat <<EOF\n$[ $(touch F) ]\nEOF', /the here-doc holds \$\[|touch creates files|does not parse/, true],
+  ['sqlite3 -readonly a.db <<EOF\nSELECT `touch F`;\nEOF', /the here-doc holds `/, true],
   ['echo "$(echo "$(echo "$(echo "$(echo "$(echo x)")")")")"', /too deep/],
   ['echo "$(ls | xargs touch)"', /xargs runs a command/],
   // The attacks on unquoted install variables (issue 14, item 1), as the classifier sees them.

@@ -175,7 +175,12 @@ class Walk {
         continue;
       }
       if (r.type === 'heredoc_redirect') {
-        const body = heredocBody(r.namedChildren.find((c) => c.type === 'heredoc_body') ?? null, this.sub);
+        const start = r.namedChildren.find((c) => c.type === 'heredoc_start')?.text ?? '';
+        const body = heredocBody(
+          r.namedChildren.find((c) => c.type === 'heredoc_body') ?? null,
+          /['"\\]/.test(start),
+          this.sub,
+        );
         out.reasons.push(...body.reasons);
         out.stdinText = body.text;
         if (r.namedChildren.some((c) => !['heredoc_start', 'heredoc_body', 'heredoc_end'].includes(c.type))) {

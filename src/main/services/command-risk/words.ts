@@ -13,6 +13,8 @@ const PLAIN_BRACED = /^\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9])\}$/;
 /** `!` starts history expansion in an interactive bash unless a blank, `=` or `(` follows. */
 const HISTORY_BANG = /!(?![\s=(]|$)/;
 const GLOB_CHARS = '*?[';
+/** Here-doc text bash expands that the grammar leaves as plain content: backquotes, $[ ], $(( )), ${ with an operator. */
+const UNPARSED_IN_HEREDOC = /`|\$\[|\$\(\(|\$\{(?![A-Za-z_][A-Za-z0-9_]*\})/;
 
 /** The part of an unquoted word bash takes literally, and whether it globs or brace-expands. */
 function unquotedWord(raw: string): { value: string; globAt: number; reason: string | null } {
@@ -158,15 +160,21 @@ export function wordArg(n: BashNode, sub: SubstitutionCheck): WordResult {
 /** Why a here-doc body's expansions may change something (a quoted delimiter leaves none), and its text when fully known. */
 export function heredocBody(
   body: BashNode | null,
+  quotedDelimiter: boolean,
   sub: SubstitutionCheck,
 ): { text: string | null; reasons: string[] } {
   if (!body) return { text: '', reasons: [] };
+  if (quotedDelimiter) return { text: body.text, reasons: [] };
   const reasons: string[] = [];
+  // tree-sitter-bash does not see backquotes or $[...] in a here-doc body; bash runs them.
+  const hidden = UNPARSED_IN_HEREDOC.exec(body.text.replace(/\\[\s\S]/g, ''));
+  if (hidden)
+    reasons.push(`the here-doc holds ${hidden[0]}, which bash expands (quote the delimiter: <<'EOF')`);
   let known = true;
   for (const c of body.namedChildren) {
     if (c.type === 'heredoc_content') continue;
     known = false;
     expansionPiece(c, true, sub, reasons);
   }
-  return { text: known ? body.text : null, reasons };
+  return { text: known && !hidden ? body.text : null, reasons };
 }
