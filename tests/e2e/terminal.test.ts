@@ -129,13 +129,33 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     expect(fs.existsSync(marker)).toBe(true);
   });
 
+  it('asks before a run request with control characters and shows them escaped', async () => {
+    const { page } = ui.browser;
+    const marker = path.join(install, 'created-after-cr');
+    const command = `echo checking disk\x0ftouch '${marker}'\recho done`;
+    await page.evaluate(
+      (c) => window.dispatchEvent(new CustomEvent('aura-ops:terminal-run', { detail: { command: c } })),
+      command,
+    );
+    const dialog = page.getByTestId('confirm-command');
+    await dialog.waitFor();
+    expect(await page.getByTestId('confirm-command-text').innerText()).toBe(
+      `echo checking disk^Otouch '${marker}'\\recho done`,
+    );
+    expect(await page.getByTestId('confirm-command-hidden').innerText()).toMatch(/control characters/);
+    expect(await dialog.innerText()).toMatch(/control characters \^O/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   it('runs a read-only run request without asking', async () => {
     const { page } = ui.browser;
     await typeLine(page, 'clear; echo cleared');
     await waitScreen(page, /^cleared\ne2e\$ $/m); // idle again: the request goes to this terminal
     await page.evaluate(() =>
       window.dispatchEvent(
-        new CustomEvent('aura-ops:terminal-run', { detail: { command: 'echo ro-$((2+3))' } }),
+        new CustomEvent('aura-ops:terminal-run', { detail: { command: 'echo "ro-$(seq 5 5)"' } }),
       ),
     );
     await waitScreen(page, /ro-5/);

@@ -70,11 +70,11 @@ describe('the bundled runbook library', () => {
     }
   });
 
-  it(`gives every runbook at least ${MIN_CHECKED_STEPS} checked read-only steps in each of its scenarios`, () => {
+  it(`gives every runbook at least ${MIN_CHECKED_STEPS} checked read-only steps in each of its scenarios`, async () => {
     const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date()));
     for (const r of runbooks) {
       for (const scenario of r.scenarios) {
-        const plan = planSteps(r, scenario);
+        const plan = await planSteps(r, scenario);
         const problems = plan.filter((p) => p.decided && FAILING_STATUSES.includes(p.decided.status)).map((p) => `${p.step.id}: ${p.decided?.reasons.join('; ')}`);
         expect(problems, `${path.basename(r.path)} in ${scenario}`).toEqual([]);
         const runnable = plan.filter((p) => p.decided === null).length;

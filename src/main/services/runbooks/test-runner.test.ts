@@ -74,8 +74,8 @@ describe('planSteps', () => {
   ].join('\n');
   const vars = { logsDir: '/l', apiUrl: 'http://127.0.0.1:9' };
 
-  it('refuses mutating steps, skips unfilled and other-scenario ones, flags invalid expectations', () => {
-    const plan = planSteps(loaded(doc, vars), null);
+  it('refuses mutating steps, skips unfilled and other-scenario ones, flags invalid expectations', async () => {
+    const plan = await planSteps(loaded(doc, vars), null);
     const by = Object.fromEntries(plan.map((p) => [p.step.id, p]));
     expect(Object.keys(by)).toEqual(['reads', 'writes', 'needs-redis', 'hang-only', 'bad-regex']);
     expect(by.reads.decided).toBeNull();
@@ -87,16 +87,16 @@ describe('planSteps', () => {
     expect(by['bad-regex'].decided?.status).toBe('invalid');
   });
 
-  it('runs a scenario-specific step only in its scenario', () => {
-    const inHang = planSteps(loaded(doc, vars), 'api-hang').find((p) => p.step.id === 'hang-only');
-    const inSlow = planSteps(loaded(doc, vars), 'slow-db').find((p) => p.step.id === 'hang-only');
+  it('runs a scenario-specific step only in its scenario', async () => {
+    const inHang = (await planSteps(loaded(doc, vars), 'api-hang')).find((p) => p.step.id === 'hang-only');
+    const inSlow = (await planSteps(loaded(doc, vars), 'slow-db')).find((p) => p.step.id === 'hang-only');
     expect(inHang?.decided).toBeNull();
     expect(inSlow?.decided?.status).toBe('skipped-scenario');
     expect(inSlow?.decided?.reasons[0]).toContain('api-hang, not slow-db');
   });
 
-  it('picks the shell from the fence language', () => {
-    const plan = planSteps(loaded(`# S\n${fence('sh {expect="a"}', 'echo a')}`), null);
+  it('picks the shell from the fence language', async () => {
+    const plan = await planSteps(loaded(`# S\n${fence('sh {expect="a"}', 'echo a')}`), null);
     expect(plan[0].shell).toBe('sh');
   });
 });
@@ -172,7 +172,7 @@ describe('runPlannedSteps', () => {
   it('re-runs a failing step while the install settles, and records the attempts', async () => {
     const counter = path.join(tmp, 'attempts');
     const src = `# Settle\n${fence('bash {name="second-time" expect="/attempt 2/"}', `n=$(cat ${shellQuote(counter)} 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > ${shellQuote(counter)}; echo "attempt $n"`)}`;
-    const plan = planSteps(loaded(src), null);
+    const plan = await planSteps(loaded(src), null);
     // The counter write makes the step "mutating" for the classifier; run it as planned anyway.
     plan[0].decided = null;
     const [res] = await runPlannedSteps(plan, { paths: paths(tmp), scenario: null, shimDir: null, settleMs: 10_000 });

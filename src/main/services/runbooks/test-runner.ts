@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { classifyCommand } from '../../../shared/command-risk';
+import { classifyCommand } from '../command-risk';
 import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/contract/sandbox';
 import { OpsError } from '../../../shared/errors';
 import type { InstallPaths } from '../../../shared/install-types';
@@ -145,7 +145,7 @@ function blank(r: LoadedRunbook, step: Step, scenario: string | null): StepTestR
  * error), skip those the install cannot fill or that are written for another scenario.
  * `scenario` null means the install's state is unknown: scenario-specific steps are skipped.
  */
-export function planSteps(r: LoadedRunbook, scenario: string | null): PlannedStep[] {
+export async function planSteps(r: LoadedRunbook, scenario: string | null): Promise<PlannedStep[]> {
   const out: PlannedStep[] = [];
   for (const step of r.doc.steps) {
     if (!step.expect && !step.expectError) continue;
@@ -156,7 +156,7 @@ export function planSteps(r: LoadedRunbook, scenario: string | null): PlannedSte
       planned.decided = { ...base, status: 'invalid', expected: '(invalid expectation)', reasons: [step.expectError] };
       continue;
     }
-    const risk = classifyCommand(step.filled);
+    const risk = await classifyCommand(step.filled);
     if (risk.risk === 'mutating') {
       planned.decided = {
         ...base,
@@ -432,7 +432,7 @@ export async function runPlannedSteps(planned: PlannedStep[], opts: RunStepsOpti
 
 /** Plan and run the checked steps of these runbooks against an install in a known (or unknown) state. */
 export async function testRunbooks(runbooks: LoadedRunbook[], opts: RunStepsOptions): Promise<StepTestResult[]> {
-  const planned = runbooks.flatMap((r) => planSteps(r, opts.scenario));
+  const planned = (await Promise.all(runbooks.map((r) => planSteps(r, opts.scenario)))).flat();
   return runPlannedSteps(planned, opts);
 }
 

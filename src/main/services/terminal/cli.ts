@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classifyCommand } from '../../../shared/command-risk';
+import { classifyCommand } from '../command-risk';
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
 import type { CliCommand, CliIO } from '../../cli-types';
@@ -56,7 +56,7 @@ async function classify(argv: string[], io: CliIO): Promise<number> {
       'bad-request',
       'Give the command to classify, e.g. aura-ops terminal classify "rm -rf Temp".',
     );
-  const r = classifyCommand(positionals.join(' '));
+  const r = await classifyCommand(positionals.join(' '));
   if (values.json) io.out(JSON.stringify(r));
   else
     io.out(
@@ -87,7 +87,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const timeoutS = values.timeout === undefined ? DEFAULT_RUN_TIMEOUT_S : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0)
     throw new OpsError('bad-request', `--timeout must be a number of seconds, not "${values.timeout}".`);
-  const verdict = classifyCommand(command);
+  const verdict = await classifyCommand(command);
   if (verdict.risk === 'mutating' && !values.yes) {
     io.err(
       `This command may change things:\n${verdict.reasons.map((x) => `  - ${x}`).join('\n')}\nRun again with --yes to confirm.`,

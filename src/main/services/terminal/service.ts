@@ -5,7 +5,8 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import * as pty from 'node-pty';
-import { classifyCommand, type CommandClassification } from '../../../shared/command-risk';
+import type { CommandClassification } from '../../../shared/command-risk';
+import { classifyCommand } from '../command-risk';
 import {
   TERMINAL_FONT_SIZE,
   TERMINAL_SCROLLBACK,
@@ -343,14 +344,15 @@ export class TerminalService {
     return { sessionId, data: r.data, endOffset: r.endOffset, truncated: r.truncated, info: s.info() };
   }
 
-  classify(command: string): CommandClassification {
-    return classifyCommand(command);
+  /** CRLF counts as a line end (it is sent as LF); a lone CR or another control character asks. */
+  classify(command: string): Promise<CommandClassification> {
+    return classifyCommand(command.replace(/\r\n/g, '\n'));
   }
 
   /** Sends a command from elsewhere; a mutating one needs `confirmed: true` (the operator saw the exact text). */
   async run(p: RunParams): Promise<TerminalRunResult> {
     const mode = p.mode ?? 'run';
-    const classification = classifyCommand(p.command);
+    const classification = await this.classify(p.command);
     if (classification.risk === 'mutating' && p.confirmed !== true) {
       throw new OpsError(
         'bad-request',

@@ -1,7 +1,7 @@
 // Real-pty integration tests of the terminal service: bash with the injected shell integration,
 // flow control under a flood, Ctrl-C, SIGINT-ignoring children, replay bounds, errors, run/paste.
 import { Terminal } from '@xterm/headless';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { terminalChannels } from '../../../shared/contract/terminal';
@@ -305,6 +305,27 @@ describe('terminal service (real pty, bash)', () => {
     );
     expect(pasted.command).toBe('touch pasted-file');
     expect(pasted.exitCode).toBe(0);
+  });
+
+  it('refuses a run with control characters unless confirmed: bash would run what follows ^O or CR', async () => {
+    const h = harness();
+    const info = h.svc.create({ title: 'ctl' });
+    await h.runAndWait(info.id, 'true');
+    for (const [command, file] of [
+      ['echo hi\rtouch after-cr', 'after-cr'],
+      ['echo checking disk\x0ftouch after-ctrl-o', 'after-ctrl-o'],
+    ]) {
+      await expect(h.svc.run({ sessionId: info.id, command })).rejects.toMatchObject({
+        code: 'bad-request',
+        message: expect.stringMatching(/needs confirmation: holds the control character (\\r|\^O)/),
+      });
+      expect(h.finished(info.id).length).toBe(1); // nothing was sent
+      expect(existsSync(join(dataRoot, file))).toBe(false);
+    }
+    // Confirmed (the operator saw it escaped), it runs, and the part after the control character ran too.
+    await h.svc.run({ sessionId: info.id, command: 'echo hi\rtouch after-cr', confirmed: true });
+    await h.waitFor(() => existsSync(join(dataRoot, 'after-cr')) || null, 'the confirmed command to touch after-cr');
+    expect(await h.svc.classify('df -h\r\nfree -m')).toEqual({ risk: 'read-only', reasons: [] });
   });
 
   it('shows the exit code when the shell exits, and restarts in place', async () => {

@@ -1,7 +1,13 @@
 // Confirmation for a command that may change things: shows the exact text that will be sent and
 // why it counts as mutating, then lets the operator paste it (no Enter), run it, or cancel.
+// Control characters are shown escaped (^O, \r): a terminal acts on them but would not show them.
 import { useEffect, useRef } from 'react';
+import { escapeHiddenChars, hasHiddenChars } from '../../../../shared/command-risk';
 import './terminal.css';
+
+/** Said when the command holds control characters. */
+const HIDDEN_NOTE =
+  'It holds control characters, shown here as ^X, \\r or \\u{...}. The terminal acts on them: ^O and \\r end a line, so what follows runs as a command of its own.';
 
 export interface ConfirmCommandProps {
   command: string;
@@ -44,8 +50,13 @@ export function ConfirmCommand({ command, reasons, target, onPaste, onRun, onCan
           running it.
         </p>
         <pre className="term-confirm-text" data-testid="confirm-command-text">
-          {command}
+          {escapeHiddenChars(command)}
         </pre>
+        {hasHiddenChars(command) && (
+          <p className="term-confirm-warning" data-testid="confirm-command-hidden">
+            {HIDDEN_NOTE}
+          </p>
+        )}
         {reasons.length > 0 && (
           <ul className="term-confirm-reasons">
             {reasons.map((r) => (
