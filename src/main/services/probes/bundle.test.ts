@@ -79,7 +79,7 @@ describe('support bundle', () => {
     const r = writeBundle({ install, sweep, lines: 50, outFile: path.join(root, 'b1.zip') });
     const files = extract(r.file);
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['manifest.json', 'summary.txt', 'probes.json', 'triage.json', 'db-overview.json', 'install.json', 'config/appsettings.redacted.json']));
-    expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}\.log$/.test(k))).toBe(true);
+    expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}(_\d{3})?\.log$/.test(k))).toBe(true);
     for (const [name, text] of files) {
       for (const [what, secret] of Object.entries(SECRETS)) {
         expect({ name, what, leaked: text.includes(secret) }).toEqual({ name, what, leaked: false });
@@ -124,6 +124,32 @@ describe('support bundle', () => {
     const files = extract(JSON.parse(out.join('\n')).file);
     expect(files.get('config/appsettings.redacted.json')).toContain('could not be parsed');
     for (const text of files.values()) expect(text.includes(SECRETS.redisPass)).toBe(false);
+  });
+
+  it('refuses log-named symlinks and hard links out of the logs folder (issue 14, item 6)', async () => {
+    const inst = path.join(root, 'links');
+    createSandbox(inst, { days: 1, projects: 1 });
+    const logs = path.join(inst, 'logs');
+    const outside = path.join(root, 'outside-secret.txt');
+    fs.writeFileSync(outside, 'root:$6$OUTSIDE-SECRET-HASH:19000:0:99999:7:::\n');
+    // Named like the newest file of a family, so the bundle would pick it.
+    fs.symlinkSync(outside, path.join(logs, 'aura-api-29991231.log'));
+    fs.symlinkSync('/etc/shadow', path.join(logs, 'errors-29991231.log'));
+    fs.linkSync(outside, path.join(logs, 'warnings-29991231.log'));
+    fs.mkdirSync(path.join(logs, 'audit-29991231.log'));
+    const out: string[] = [];
+    expect(await bundleCommand(['--install', inst, '--out', path.join(root, 'links.zip'), '--lines', '5', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+    const files = extract(JSON.parse(out.join('\n')).file);
+    const shadow = fs.existsSync('/etc/shadow') ? fs.readFileSync('/etc/shadow', 'utf8').split('\n')[0] : 'no-shadow-here';
+    for (const [name, text] of files) {
+      expect({ name, leaked: text.includes('OUTSIDE-SECRET-HASH') || text.includes(shadow) }).toEqual({ name, leaked: false });
+    }
+    expect(files.get('logs/aura-api.error.txt')).toMatch(/aura-api-29991231\.log out of the bundle: it is a symbolic link/);
+    expect(files.get('logs/errors.error.txt')).toMatch(/symbolic link/);
+    expect(files.get('logs/warnings.error.txt')).toMatch(/hard link/);
+    expect(files.get('logs/audit.error.txt')).toMatch(/not a regular file/);
+    // The families without a planted link are still there.
+    expect([...files.keys()].some((k) => /^logs\/performance-\d{8}(_\d{3})?\.log$/.test(k))).toBe(true);
   });
 
   it('rejects a bad --lines', async () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleResult, SweepResult } from '../../../shared/contract/probes';
+import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { isRecordStart } from '../../../shared/serilog';
 import { APP_VERSION } from '../../version';
@@ -24,16 +25,39 @@ const BUSY_TIMEOUT_MS = 500;
 /** Largest stopped-Aura WAL database copied to a temp dir to list its tables. */
 const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Open a log file of the bundle for reading, refusing what the log viewer refuses: a symlink (the
+ * name is not followed: O_NOFOLLOW, then lstat), anything but a regular file, a file whose real
+ * path is outside the logs folder, and a hard link to a file elsewhere. Returns the fd and size.
+ */
+export function openLogInside(dir: string, name: string): { fd: number; size: number } {
+  const p = path.join(dir, name);
+  const why = (reason: string): OpsError => new OpsError('forbidden-path', `Left ${name} out of the bundle: ${reason}.`, `Logs folder: ${dir}`);
+  const l = fs.lstatSync(p);
+  if (l.isSymbolicLink()) throw why('it is a symbolic link, and the bundle only takes files that are really in the logs folder');
+  if (!l.isFile()) throw why('it is not a regular file');
+  const realDir = fs.realpathSync(dir);
+  const real = fs.realpathSync(p);
+  if (path.dirname(real) !== realDir) throw why(`its real path ${real} is outside the logs folder`);
+  if (l.nlink > 1) throw why('it is a hard link with other names, possibly outside the logs folder');
+  // O_NOFOLLOW: a file swapped for a symlink after the checks is still not followed (0 where unsupported).
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  const st = fs.fstatSync(fd);
+  if (!st.isFile() || st.ino !== l.ino || st.dev !== l.dev) {
+    fs.closeSync(fd);
+    throw why('it changed while it was being opened');
+  }
+  return { fd, size: st.size };
+}
+
 /** The last `n` records (a record = first line + continuation lines) of the newest file of a family. */
 export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): { file: string | null; text: string; records: number } {
   const files = listFileSet(dir, pattern);
   const newest = files[files.length - 1];
   if (!newest) return { file: null, text: '', records: 0 };
-  const p = path.join(dir, newest);
-  const size = fs.statSync(p).size;
+  const { fd, size } = openLogInside(dir, newest);
   const take = Math.min(size, LOG_TAIL_BYTES);
   const buf = Buffer.alloc(take);
-  const fd = fs.openSync(p, 'r');
   try {
     fs.readSync(fd, buf, 0, take, size - take);
   } finally {
