@@ -218,6 +218,11 @@ describe('health', () => {
     await expect(svc.backup({ out: dbPath })).rejects.toMatchObject({ code: 'forbidden-path' });
     await expect(svc.backup({ out: `${dbPath}-journal` })).rejects.toMatchObject({ code: 'forbidden-path' });
     expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual(['nightly.db']);
+    // Owner-only, like aura.db's data deserves (issue 14, item 8).
+    expect(fs.statSync(b.file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dataDir, 'backups')).mode & 0o777).toBe(0o700);
+    const out = path.join(tempDir(), 'cli-copy.db');
+    expect(fs.statSync((await svc.backup({ out })).file).mode & 0o777).toBe(0o600);
   });
 });
 

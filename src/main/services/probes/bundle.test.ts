@@ -76,7 +76,10 @@ describe('support bundle', () => {
   it('leaves no secret of the config or the logs in any file of the zip', async () => {
     const install = resolveRoot({ kind: 'manual', dataRoot, source: 'test', useEnv: false }, { env: {} });
     const sweep = await runSweep(install, { apiTimeoutMs: 500 });
-    const r = writeBundle({ install, sweep, lines: 50, outFile: path.join(root, 'b1.zip') });
+    const r = writeBundle({ install, sweep, lines: 50, outFile: path.join(root, 'bundles', 'b1.zip') });
+    // Owner-only file in an owner-only folder it created (issue 14, item 8).
+    expect(fs.statSync(r.file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(root, 'bundles')).mode & 0o777).toBe(0o700);
     const files = extract(r.file);
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['manifest.json', 'summary.txt', 'probes.json', 'triage.json', 'db-overview.json', 'install.json', 'config/appsettings.redacted.json']));
     expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}(_\d{3})?\.log$/.test(k))).toBe(true);

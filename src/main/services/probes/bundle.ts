@@ -11,6 +11,7 @@ import { APP_VERSION } from '../../version';
 import { parseAppSettings } from '../install/appsettings';
 import { LOG_FAMILIES, listFileSet } from '../logs/paths';
 import { openDatabase } from '../store/native';
+import { makePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../store/private-files';
 import { readHeader } from './db-probe';
 import { redactConfig, redactText } from './redact';
 import { buildZip, type ZipEntry } from './zip';
@@ -199,9 +200,12 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
     }
   }
   const zip = buildZip(entries);
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  makePrivateDir(path.dirname(outFile));
   const tmp = `${outFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, zip);
+  fs.rmSync(tmp, { force: true });
+  // Owner-only: the bundle holds log lines and configuration of the install.
+  fs.writeFileSync(tmp, zip, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  restrictFiles(tmp);
   fs.renameSync(tmp, outFile);
   return { file: outFile, bytes: zip.length, entries: entries.map((e) => e.name) };
 }
