@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { BundleResult, SweepResult } from '../../../shared/contract/probes';
 import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
+import { Redactor } from '../../../shared/redact';
 import { isRecordStart } from '../../../shared/serilog';
 import { APP_VERSION } from '../../version';
 import { parseAppSettings } from '../install/appsettings';
@@ -13,7 +14,6 @@ import { LOG_FAMILIES, listFileSet } from '../logs/paths';
 import { openDatabase } from '../store/native';
 import { makePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../store/private-files';
 import { readHeader } from './db-probe';
-import { redactConfig, redactText } from './redact';
 import { buildZip, type ZipEntry } from './zip';
 
 /** Default number of log records per family. */
@@ -145,7 +145,7 @@ export function dbOverview(dbPath: string): DbOverview {
   return o;
 }
 
-function triageText(s: SweepResult): string {
+function triageText(s: SweepResult, redact: Redactor): string {
   const t = s.triage;
   const lines = [
     `Aura Ops Console ${APP_VERSION} support bundle, ${new Date(s.startedAt).toISOString()}`,
@@ -158,7 +158,7 @@ function triageText(s: SweepResult): string {
     'Probes:',
     ...s.results.map((r) => `  [${r.state}] ${r.title}: ${r.summary}\n      $ ${r.shell}`),
   ];
-  return redactText(lines.join('\n')) + '\n';
+  return redact.text(lines.join('\n')) + '\n';
 }
 
 export interface BundleInput {
@@ -173,8 +173,10 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
   const add = (name: string, data: string): void => {
     entries.push({ name, data });
   };
-  add('manifest.json', JSON.stringify({ console: 'Aura Ops Console', version: APP_VERSION, createdAt: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`, install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null, linesPerFamily: lines }, null, 2));
-  add('summary.txt', triageText(sweep));
+  // One rule set for every file (src/shared/redact.ts); its counts per rule go in the manifest.
+  const redact = new Redactor();
+  const redactText = (t: string): string => redact.text(t);
+  add('summary.txt', triageText(sweep, redact));
   add('probes.json', redactText(JSON.stringify({ overall: sweep.overall, startedAt: sweep.startedAt, durationMs: sweep.durationMs, results: sweep.results, signals: sweep.signals }, null, 2)));
   add('triage.json', redactText(JSON.stringify(sweep.triage, null, 2)));
   if (install) {
@@ -186,7 +188,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
       add(
         'config/appsettings.redacted.json',
         parsed.ok
-          ? JSON.stringify(redactConfig(parsed.settings), null, 2)
+          ? JSON.stringify(redact.config(parsed.settings), null, 2)
           : JSON.stringify({ error: `appsettings.json could not be parsed (${parsed.error}); it is left out so no secret can leak. Fix it and bundle again.` }, null, 2),
       );
     }
@@ -199,6 +201,18 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
       }
     }
   }
+  const manifest = {
+    console: 'Aura Ops Console',
+    version: APP_VERSION,
+    createdAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null,
+    linesPerFamily: lines,
+    // How many secrets each rule took out of the files below (the values themselves are gone).
+    redactions: { total: Object.values(redact.counts).reduce((a, b) => a + b, 0), byRule: redact.counts },
+  };
+  entries.unshift({ name: 'manifest.json', data: JSON.stringify(manifest, null, 2) });
   const zip = buildZip(entries);
   makePrivateDir(path.dirname(outFile));
   const tmp = `${outFile}.${process.pid}.tmp`;
