@@ -88,7 +88,6 @@ describe('fillVariables', () => {
     { template: "printf '%s\\n' {{v}}/errors-{{v}}.log", expected: (v) => `${v}/errors-${v}.log\n` },
     { template: "printf '%s\\n' \"$(printf '%s' {{v}})\"", expected: (v) => `${v}\n` },
     { template: "printf '%s\\n' \"$(printf '%s' \"{{v}}\")\"", expected: (v) => `${v}\n` },
-    { template: "printf '%s\\n' ${UNSET_VAR:-{{v}}}", expected: (v) => `${v}\n` },
     { template: "printf '%s\\n' $'\\t'{{v}}", expected: (v) => `\t${v}\n` },
     { template: "printf '%s\\n' $'[{{v}}]'", expected: (v) => `[${v}]\n` },
     { template: "# a comment about {{v}}, don't worry\nprintf '%s\\n' {{v}}", expected: (v) => `${v}\n` },
@@ -119,16 +118,48 @@ describe('fillVariables', () => {
     expect(r.missing).toEqual(['nope']);
   });
 
-  it('refuses an unsafe value inside backticks or a here-document, fills a safe one', () => {
-    const hostile = { dataRoot: 'a$(touch PWNED)' };
-    for (const t of ['echo `ls {{dataRoot}}`', 'cat <<EOF\n{{dataRoot}}\nEOF', 'cat <<\'EOF\' # note\n{{dataRoot}}\nEOF']) {
-      const r = fillVariables(t, hostile);
-      expect(r.refused).toEqual(['dataRoot']);
+  it('refuses an unsafe value where the shell or the command reads it as code, fills a safe one', () => {
+    // Each template, with a hostile value, would run `touch PWNED` even with the value quoted.
+    const CODE_PLACES = [
+      'echo `ls {{dataRoot}}`',
+      'cat <<EOF\n{{dataRoot}}\nEOF',
+      "cat <<'EOF' # note\n{{dataRoot}}\nEOF",
+      'echo $(( {{dataRoot}} + 1 ))',
+      'echo "$(( 1 + {{dataRoot}} ))"',
+      'echo $(( a[1] + {{dataRoot}} ))',
+      '(( {{dataRoot}} > 0 )) && echo big',
+      'echo $[ {{dataRoot}} ]',
+      '[[ {{dataRoot}} -eq 0 ]]',
+      'x=(); echo ${x[{{dataRoot}}]}',
+      'echo ${HOME:-{{dataRoot}}}',
+      'eval echo {{dataRoot}}',
+      'bash -c {{dataRoot}}',
+      'ls; sh -c "echo {{dataRoot}}"',
+      'let n={{dataRoot}}',
+      'declare -i n={{dataRoot}}',
+      'printf -v {{dataRoot}} x',
+      'sudo -s echo {{dataRoot}}',
+      'env -S {{dataRoot}}',
+      'ssh host ls {{dataRoot}}',
+      'watch ls {{dataRoot}}',
+      "find . -exec sh -c 'ls {{dataRoot}}' \\;",
+    ];
+    const hostile = 'a[$(touch PWNED)]';
+    for (const t of CODE_PLACES) {
+      const r = fillVariables(t, { dataRoot: hostile });
+      expect({ t, refused: r.refused }).toEqual({ t, refused: ['dataRoot'] });
       expect(r.filled).toBe(t);
       expect(fillVariables(t, { dataRoot: '/srv/aura' }).filled).toBe(t.replace('{{dataRoot}}', '/srv/aura'));
     }
-    // A here-string is not a here-document.
-    expect(fillVariables('cat <<< {{dataRoot}}', hostile).refused).toEqual([]);
+    // Proof that these places are code: with the value quoted the old way, bash runs the injection.
+    for (const t of ['echo $(( {{v}} ))', '[[ {{v}} -eq 0 ]]', 'declare -i n={{v}}', 'eval echo {{v}}']) {
+      const r = run('bash', t.replace('{{v}}', shellQuote(t.startsWith('eval') ? 'x; touch PWNED' : hostile)));
+      expect({ t, left: r.left }).toEqual({ t, left: ['PWNED'] });
+    }
+    // Not code: a here-string, a command after one that evaluates, sudo without -s, printf without -v.
+    for (const t of ['cat <<< {{dataRoot}}', 'eval true; ls {{dataRoot}}', 'sudo ls {{dataRoot}}', "printf '%s' {{dataRoot}}", 'echo $(( 1 )) {{dataRoot}}', '[[ -d /tmp ]] && ls {{dataRoot}}']) {
+      expect({ t, refused: fillVariables(t, { dataRoot: hostile }).refused }).toEqual({ t, refused: [] });
+    }
   });
 });
 
@@ -138,7 +169,7 @@ describe('shellContexts', () => {
       const positions = [...text.matchAll(/@/g)].map((m) => m.index);
       return shellContexts(text, positions, () => 1);
     };
-    expect(at(`@ "@" '@' $'@' \`@\` "$(@)" \${x:-@} \\"@`)).toEqual(['plain', 'double', 'single', 'ansi', 'backtick', 'plain', 'plain', 'plain']);
+    expect(at(`@ "@" '@' $'@' \`@\` "$(@)" \${x:-@} \\"@`)).toEqual(['plain', 'double', 'single', 'ansi', 'backtick', 'plain', 'unknown', 'plain']);
     expect(at(`"it's @" '"@'`)).toEqual(['double', 'single']);
     expect(at(`$'\\'@' @`)).toEqual(['ansi', 'plain']);
   });

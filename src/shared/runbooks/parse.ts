@@ -451,7 +451,7 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
       problems.push({ line: block.line, severity: 'warning', rule: 'step-variable-quoted', message: `${list(quoted)} is written inside quotes, backticks or a here-document: write it bare (the console shell-quotes every value it fills), e.g. sqlite3 -readonly {{dbPath}} or {{logsDir}}/errors-{{today}}.log.` });
     }
     if (refused.length > 0) {
-      problems.push({ line: block.line, severity: 'error', rule: 'step-variable-unsafe', message: `The install's ${list(refused)} holds characters that cannot be filled safely inside backticks or a here-document: move the variable out of them; the step is not filled.` });
+      problems.push({ line: block.line, severity: 'error', rule: 'step-variable-unsafe', message: `The install's ${list(refused)} holds characters that cannot be filled safely where the step puts it (backticks, a here-document, arithmetic, [[ ]], \${...}, or the arguments of eval, sh -c, ssh, let, read, printf -v ...): there the shell reads even a quoted value as code. Pass it as a plain argument instead; the step is not filled.` });
     }
     steps.push({
       id: name ?? `step-${steps.length + 1}`,
