@@ -178,6 +178,16 @@ describe('code blocks and steps', () => {
     expect(doc.steps[2].filled).toBe('echo {{nope}}');
   });
 
+  it('warns when a step puts a variable inside quotes, and refuses a hostile value in backticks', () => {
+    expect(doc.problems).toContainEqual(expect.objectContaining({ rule: 'step-variable-quoted', severity: 'warning' }));
+    const bare = parse('# T\n\n```bash\nls {{logsDir}}\n```\n', 'x.md', { logsDir: '/l' });
+    expect(bare.problems.filter((p) => p.rule.startsWith('step-variable'))).toEqual([]);
+    const tick = parse('# T\n\n```bash\necho `ls {{logsDir}}`\n```\n', 'x.md', { logsDir: '/a b$(id)' });
+    expect(tick.steps[0].missingVariables).toEqual(['logsDir']);
+    expect(tick.steps[0].filled).toBe('echo `ls {{logsDir}}`');
+    expect(tick.problems).toContainEqual(expect.objectContaining({ rule: 'step-variable-unsafe', severity: 'error' }));
+  });
+
   it('runs only the prompted lines of a console block', () => {
     expect(doc.steps[1].filled).toBe('curl -s http://127.0.0.1:5005/health/live');
   });

@@ -443,9 +443,16 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     if (!block.executable || block.lang === null) continue;
     const code = commandText(block.lang, block.code);
     const { expect, error } = parseExpectation(block.attrs);
-    const { filled, missing } = fillVariables(code, vars);
+    const { filled, missing, quoted, refused } = fillVariables(code, vars);
     const name = block.attrs.name && /^[\w.-]{1,80}$/.test(block.attrs.name) ? block.attrs.name : null;
     if (error) problems.push({ line: block.line, severity: 'error', rule: 'step-expect', message: `${error}.` });
+    const list = (names: string[]) => names.map((v) => `{{${v}}}`).join(', ');
+    if (quoted.length > 0) {
+      problems.push({ line: block.line, severity: 'warning', rule: 'step-variable-quoted', message: `${list(quoted)} is written inside quotes, backticks or a here-document: write it bare (the console shell-quotes every value it fills), e.g. sqlite3 -readonly {{dbPath}} or {{logsDir}}/errors-{{today}}.log.` });
+    }
+    if (refused.length > 0) {
+      problems.push({ line: block.line, severity: 'error', rule: 'step-variable-unsafe', message: `The install's ${list(refused)} holds characters that cannot be filled safely where the step puts it (backticks, a here-document, arithmetic, [[ ]], \${...}, or the arguments of eval, sh -c, ssh, let, read, printf -v ...): there the shell reads even a quoted value as code. Pass it as a plain argument instead; the step is not filled.` });
+    }
     steps.push({
       id: name ?? `step-${steps.length + 1}`,
       name,
@@ -456,7 +463,7 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
       code,
       filled,
       variables: variablesIn(code),
-      missingVariables: options.variables ? missing : variablesIn(code),
+      missingVariables: options.variables ? [...missing, ...refused] : variablesIn(code),
       expect,
       expectError: error,
     });

@@ -1,6 +1,7 @@
 // Install variables in runbook code blocks ({{logsDir}}, {{dbPath}}, {{today}}, ...): which a
 // block uses, the values an attached install gives them, and the filled text the viewer shows.
 import type { InstallPaths } from '../install-types';
+import { quoteIn, shellContexts } from '../shell-quote';
 
 const VARIABLE_RE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -54,13 +55,48 @@ export function variablesFromInstall(paths: InstallPaths | null, now: Date): Rec
   return vars;
 }
 
-/** Replace known variables; unknown or unfilled ones stay as written and are reported. */
-export function fillVariables(text: string, vars: Record<string, string>): { filled: string; missing: string[] } {
+export interface FilledText {
+  filled: string;
+  /** Variables the install does not give (left as written). */
+  missing: string[];
+  /** Variables written inside quotes or backticks ("{{dbPath}}"): the console quotes values itself. */
+  quoted: string[];
+  /** Variables whose value cannot be filled safely where they stand (a here-document, backticks). */
+  refused: string[];
+}
+
+/**
+ * Replace known variables, each value shell-quoted for where it stands so that any value stays one
+ * word and is never expanded; unknown, unfilled or refused ones stay as written and are reported.
+ */
+export function fillVariables(text: string, vars: Record<string, string>): FilledText {
   const missing = new Set<string>();
-  const filled = text.replace(VARIABLE_RE, (whole, name: string) => {
-    if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-    missing.add(name);
-    return whole;
+  const quoted = new Set<string>();
+  const refused = new Set<string>();
+  const matches = [...text.matchAll(VARIABLE_RE)];
+  const lengths = new Map(matches.map((m) => [m.index, m[0].length]));
+  const contexts = shellContexts(text, matches.map((m) => m.index), (pos) => lengths.get(pos) ?? 1);
+  let filled = '';
+  let last = 0;
+  matches.forEach((m, k) => {
+    const name = m[1];
+    const context = contexts[k];
+    filled += text.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (context !== 'plain') quoted.add(name);
+    if (!Object.prototype.hasOwnProperty.call(vars, name)) {
+      missing.add(name);
+      filled += m[0];
+      return;
+    }
+    const value = quoteIn(vars[name], context);
+    if (value === null) {
+      refused.add(name);
+      filled += m[0];
+      return;
+    }
+    filled += value;
   });
-  return { filled, missing: [...missing] };
+  filled += text.slice(last);
+  return { filled, missing: [...missing], quoted: [...quoted], refused: [...refused] };
 }

@@ -50,12 +50,48 @@ function convertCell(v, maxText) {
   return String(v);
 }
 
+/**
+ * PRAGMAs whose bare read form SQLite still marks as possibly writing (sqlite3_stmt_readonly is
+ * false because the same statement with a value changes the file). Read, they only report.
+ */
+const READ_FORM_PRAGMAS = new Set(['journal_mode']);
+/** `PRAGMA [schema.]name` with no value and no argument, optionally ending in `;`. */
+const BARE_PRAGMA_RE = /^\s*PRAGMA\s+(?:[A-Za-z_]\w*\s*\.\s*)?([A-Za-z_]\w*)\s*;?\s*$/i;
+/** `PRAGMA [schema.]name` followed by `=` or `(`: a value or an argument. */
+const PRAGMA_WITH_VALUE_RE = /^\s*PRAGMA\s+(?:[A-Za-z_]\w*\s*\.\s*)?([A-Za-z_]\w*)\s*[=(]/i;
+
+/** Why a statement SQLite calls writing is refused, in words an operator can act on. */
+function writeRefusal(sql) {
+  const valued = PRAGMA_WITH_VALUE_RE.exec(sql);
+  if (valued) return `PRAGMA ${valued[1]} with a value or an argument sets or runs something in aura.db; only a read form (PRAGMA ${valued[1]}, without "=") runs here.`;
+  const bare = BARE_PRAGMA_RE.exec(sql);
+  if (bare) return `PRAGMA ${bare[1]} writes to aura.db even without a value (a checkpoint, vacuum or optimize step).`;
+  return 'SQLite reports that this statement can write to aura.db (an INSERT, UPDATE, DELETE, CREATE, DROP, ALTER or a writing function).';
+}
+
 function runItem(item) {
+  try {
+    return runGuardedItem(item);
+  } catch (err) {
+    // SQLite's authorizer answers a load_extension() call with a bare "not authorized".
+    if (err && err.message === 'not authorized' && /load_extension/i.test(item.sql)) {
+      const e = new Error('load_extension() is disabled: an extension is native code that could read, write or run anything, so the inspector never loads one into its reader.');
+      e.code = 'AURA_OPS_NO_EXTENSION';
+      throw e;
+    }
+    throw err;
+  }
+}
+
+function runGuardedItem(item) {
   const stmt = db.prepare(item.sql);
   if (item.guard && !stmt.readonly) {
-    const e = new Error('This statement would change the database; the inspector is read-only.');
-    e.code = 'AURA_OPS_READONLY';
-    throw e;
+    const bare = BARE_PRAGMA_RE.exec(item.sql);
+    if (!(bare && READ_FORM_PRAGMAS.has(bare[1].toLowerCase()) && stmt.reader)) {
+      const e = new Error(writeRefusal(item.sql));
+      e.code = 'AURA_OPS_READONLY';
+      throw e;
+    }
   }
   const params = Array.isArray(item.params) ? item.params.slice() : [];
   if (item.padParams) {

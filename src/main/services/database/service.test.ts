@@ -132,6 +132,36 @@ describe('SQL console', () => {
     expect(failed[0].error).toMatch(/more than one statement/);
   });
 
+  test('read forms of PRAGMAs run; refusals say why (issue 14, item 9)', async () => {
+    for (const sql of ['PRAGMA journal_mode', 'pragma main.journal_mode;', '  PRAGMA Journal_Mode  ']) {
+      const r = await svc.query({ sql, record: false });
+      expect({ sql, rows: r.rows }).toEqual({ sql, rows: [['delete']] });
+    }
+    const refused = async (sql: string) => {
+      try {
+        await svc.query({ sql, record: false });
+      } catch (err) {
+        return err as { code: string; message: string; detail?: string };
+      }
+      throw new Error(`${sql} ran`);
+    };
+    for (const sql of ['PRAGMA journal_mode = WAL', 'PRAGMA journal_mode(wal)', 'PRAGMA main.journal_mode=wal']) {
+      const e = await refused(sql);
+      expect(e.code).toBe('read-only');
+      expect(e.message).toMatch(/PRAGMA journal_mode with a value (or an argument )?sets .*only (its|a) read form \(PRAGMA journal_mode/);
+    }
+    expect((await refused('DELETE FROM JobQueue')).message).toMatch(/SQLite reports that this statement can write/);
+    expect((await refused('PRAGMA wal_checkpoint')).message).toMatch(/not on the console's list of PRAGMAs that only read: it could change aura\.db/);
+    const ext = await refused("SELECT load_extension('/tmp/evil.so')");
+    expect(ext.code).toBe('read-only');
+    expect(ext.message).toMatch(/load_extension\(\) is disabled: an extension is native code/);
+    expect(ext.message).not.toBe('not authorized');
+    // The file is still in rollback-journal mode: nothing was switched.
+    const check = new Database(dbPath, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    check.close();
+  });
+
   test('EXPLAIN QUERY PLAN shows index use', async () => {
     const plan = await svc.explain('SELECT * FROM JobQueue WHERE Status = ?');
     expect(plan.map((s) => s.detail).join(' ')).toMatch(/USING INDEX IX_JobQueue_Status/);
@@ -161,7 +191,7 @@ describe('SQL console', () => {
     expect(q.params).toEqual(['50\\%\\_%']);
     expect(() => guardStatement('/* c */ -- x\n  select 1')).not.toThrow();
     expect(() => guardStatement('PRAGMA table_info(JobQueue)')).not.toThrow();
-    expect(() => guardStatement('pragma main.user_version = 3')).toThrow(/not allowed/);
+    expect(() => guardStatement('pragma main.user_version = 3')).toThrow(/PRAGMA user_version with a value sets it.*only its read form/);
   });
 });
 
@@ -188,6 +218,11 @@ describe('health', () => {
     await expect(svc.backup({ out: dbPath })).rejects.toMatchObject({ code: 'forbidden-path' });
     await expect(svc.backup({ out: `${dbPath}-journal` })).rejects.toMatchObject({ code: 'forbidden-path' });
     expect(fs.readdirSync(path.join(dataDir, 'backups'))).toEqual(['nightly.db']);
+    // Owner-only, like aura.db's data deserves (issue 14, item 8).
+    expect(fs.statSync(b.file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dataDir, 'backups')).mode & 0o777).toBe(0o700);
+    const out = path.join(tempDir(), 'cli-copy.db');
+    expect(fs.statSync((await svc.backup({ out })).file).mode & 0o777).toBe(0o600);
   });
 });
 

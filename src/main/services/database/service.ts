@@ -31,6 +31,7 @@ import type { ItemOutcome, RawValue, StmtItem, StmtResult } from './protocol';
 import { QueryStore, type OpsStoreLike } from './query-store';
 import { OpsStore } from '../store/store';
 import { buildRowsQuery, guardStatement, quoteIdent } from './sql-build';
+import { makePrivateDir, touchPrivateFile } from '../store/private-files';
 import { inspectFile, mapSqliteError, type FileInspection } from './sqlite-file';
 
 /** Default time limit of one query: long enough for an indexed lookup on a big DB, short enough to feel stuck. */
@@ -694,7 +695,7 @@ export class DatabaseService {
       if (!fs.existsSync(dir)) throw new OpsError('not-found', `The folder ${dir} does not exist`, 'Create it first or choose another --out.');
     } else {
       const dir = path.join(this.deps.dataDir, 'backups');
-      await fs.promises.mkdir(dir, { recursive: true });
+      makePrivateDir(dir);
       dest = path.join(dir, p.name ?? `aura-${timestamp()}.db`);
     }
     const forbidden = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`];
@@ -713,6 +714,8 @@ export class DatabaseService {
     const jobId = p.jobId ?? `backup-${Date.now()}`;
     const cleanup = () => Promise.all([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`].map((f) => fs.promises.rm(f, { force: true })));
     try {
+      // A copy of aura.db is as private as the original: owner-only before a page is written.
+      touchPrivateFile(partial);
       const r = await this.jobs.run(
         { op: 'backup', dest: partial, holdSnapshot: target.insp.wal, pagesPerStep: BACKUP_PAGES_PER_STEP },
         {

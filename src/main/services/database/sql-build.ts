@@ -114,12 +114,12 @@ export function guardStatement(sql: string): void {
   if (head === 'pragma') {
     const m = /^pragma\s+(?:[a-z_]+\s*\.\s*)?([a-z_]+)\s*(=|\()?/i.exec(body);
     const name = m?.[1]?.toLowerCase() ?? '';
-    if (!READ_PRAGMAS.has(name) || m?.[2] === '=') {
-      throw new OpsError(
-        'read-only',
-        `PRAGMA ${name || '?'} is not allowed in the read-only console.`,
-        `Allowed: ${[...READ_PRAGMAS].sort().join(', ')} (read forms only).`,
-      );
+    const allowed = `Allowed: ${[...READ_PRAGMAS].sort().join(', ')} (read forms only).`;
+    if (READ_PRAGMAS.has(name) && m?.[2] === '=') {
+      throw new OpsError('read-only', `PRAGMA ${name} with a value sets it, which would change aura.db or the reader's connection; only its read form (PRAGMA ${name}) runs here.`, allowed);
+    }
+    if (!READ_PRAGMAS.has(name)) {
+      throw new OpsError('read-only', `PRAGMA ${name || '?'} is not on the console's list of PRAGMAs that only read: it could change aura.db or the reader's connection, so it is not run.`, allowed);
     }
   }
 }

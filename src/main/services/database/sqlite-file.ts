@@ -156,10 +156,16 @@ export async function inspectFile(dbPath: string): Promise<FileInspection> {
 
 /** SQLite / executor error codes to what the operator sees. */
 export function mapSqliteError(code: string, message: string, dbPath: string): OpsError {
-  if (code === 'AURA_OPS_READONLY' || (code.startsWith('SQLITE_READONLY') && code !== 'SQLITE_READONLY_ROLLBACK')) {
+  if (code === 'AURA_OPS_NO_EXTENSION') {
+    return new OpsError('read-only', message, 'Query aura.db with built-in SQL functions, or load the extension in your own sqlite3 on a copy of the file.');
+  }
+  if (code === 'AURA_OPS_READONLY') {
+    return new OpsError('read-only', `The inspector is read-only and did not run this statement: ${message}`, 'Change data through Aura itself. To experiment, back up aura.db and open the copy with sqlite3.');
+  }
+  if (code.startsWith('SQLITE_READONLY') && code !== 'SQLITE_READONLY_ROLLBACK') {
     return new OpsError(
       'read-only',
-      'The inspector is read-only: this statement would change aura.db and was not run.',
+      `The inspector is read-only: SQLite refused a write to aura.db (${message}), because the reader opens it read-only with query_only on.`,
       'Change data through Aura itself. To experiment, back up aura.db and open the copy with sqlite3.',
     );
   }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
 import { writeBundle, lastRecords } from './bundle';
-import { redactConfig, redactText, REDACTED } from './redact';
+import { redactConfig, redactText, REDACTED } from '../../../shared/redact';
+import { ORDINARY_LOG_LINES, PLANTED } from '../../../shared/redact-corpus';
 import { runSweep } from './sweep';
 import { buildZip, crc32 } from './zip';
 import { bundleCommand } from './cli';
@@ -76,10 +77,13 @@ describe('support bundle', () => {
   it('leaves no secret of the config or the logs in any file of the zip', async () => {
     const install = resolveRoot({ kind: 'manual', dataRoot, source: 'test', useEnv: false }, { env: {} });
     const sweep = await runSweep(install, { apiTimeoutMs: 500 });
-    const r = writeBundle({ install, sweep, lines: 50, outFile: path.join(root, 'b1.zip') });
+    const r = writeBundle({ install, sweep, lines: 50, outFile: path.join(root, 'bundles', 'b1.zip') });
+    // Owner-only file in an owner-only folder it created (issue 14, item 8).
+    expect(fs.statSync(r.file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(root, 'bundles')).mode & 0o777).toBe(0o700);
     const files = extract(r.file);
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['manifest.json', 'summary.txt', 'probes.json', 'triage.json', 'db-overview.json', 'install.json', 'config/appsettings.redacted.json']));
-    expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}\.log$/.test(k))).toBe(true);
+    expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}(_\d{3})?\.log$/.test(k))).toBe(true);
     for (const [name, text] of files) {
       for (const [what, secret] of Object.entries(SECRETS)) {
         expect({ name, what, leaked: text.includes(secret) }).toEqual({ name, what, leaked: false });
@@ -91,7 +95,8 @@ describe('support bundle', () => {
     expect(cfg.Authentication.RequireAuthentication).toBe(true);
     expect(cfg.HealthChecks.DiskSpaceThresholdGB).toBe(1);
     expect(cfg.Providers.OpenAI.Endpoint).toBe('https://api.openai.com');
-    expect(cfg.KeyVault.Options.Anything).toBe(REDACTED);
+    expect(cfg.KeyVault.ClientSecret).toBe(REDACTED);
+    expect(cfg.KeyVault.Options.Anything).toBe('x');
     const log = [...files].find(([k]) => k.startsWith('logs/aura-api-'))![1];
     expect(log).toContain(`password=${REDACTED}`);
     const db = JSON.parse(files.get('db-overview.json')!);
@@ -100,6 +105,38 @@ describe('support bundle', () => {
     expect(db.tables.find((t: { name: string }) => t.name === 'ProjectStates').rows).toBe(4);
     expect(JSON.parse(files.get('manifest.json')!).version).toMatch(/^\d+\.\d+\.\d+/);
     expect(files.get('summary.txt')).toMatch(/Triage: SEV-1 Critical/);
+  });
+
+  it('leaves none of the planted corpus (config and log lines) in a real zip, counts per rule in the manifest, ordinary lines intact (issue 14, item 7)', async () => {
+    const inst = path.join(root, 'corpus');
+    createSandbox(inst, { days: 1, projects: 1 });
+    const planted: Record<string, unknown> = { Urls: 'http://127.0.0.1:1' };
+    PLANTED.forEach((p, i) => (planted[`Case${String(i + 1).padStart(2, '0')}`] = p.config));
+    fs.writeFileSync(path.join(inst, 'appsettings.json'), JSON.stringify(planted, null, 2));
+    const logs = path.join(inst, 'logs');
+    const stamp = '[2099-01-01 00:00:00.000 +00:00]';
+    const ordinary = ORDINARY_LOG_LINES.filter((l) => !l.startsWith('   at ')).map((l) => (l.startsWith('[') ? l : `${stamp} [INF] [] [] [] ${l}`));
+    for (const family of ['aura-api', 'errors']) {
+      const newest = fs.readdirSync(logs).filter((n) => n.startsWith(`${family}-`)).sort().pop()!;
+      fs.appendFileSync(path.join(logs, newest), [...PLANTED.map((p) => `${stamp} [WRN] [] [] [] ${p.log}`), ...ordinary].join('\n') + '\n');
+    }
+    const out: string[] = [];
+    expect(await bundleCommand(['--install', inst, '--out', path.join(root, 'corpus.zip'), '--lines', '200', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+    const files = extract(JSON.parse(out.join('\n')).file);
+    for (const [name, text] of files) {
+      for (const p of PLANTED) expect({ name, id: p.id, leaked: text.includes(p.secret) }).toEqual({ name, id: p.id, leaked: false });
+    }
+    const cfg = files.get('config/appsettings.redacted.json')!;
+    const logText = [...files].filter(([k]) => k.startsWith('logs/')).map(([, t]) => t).join('\n');
+    const cases = JSON.parse(cfg) as Record<string, unknown>;
+    PLANTED.forEach((p, i) => expect({ id: p.id, hidden: JSON.stringify(cases[`Case${String(i + 1).padStart(2, '0')}`]).includes(REDACTED) }).toEqual({ id: p.id, hidden: true }));
+    for (const line of ordinary) expect(logText).toContain(line);
+    const manifest = JSON.parse(files.get('manifest.json')!) as { redactions: { total: number; byRule: Record<string, number> } };
+    // Each planted secret is counted at least once per place it was (config, two log families).
+    expect(manifest.redactions.total).toBeGreaterThanOrEqual(PLANTED.length * 3);
+    for (const rule of ['pem-private-key', 'stripe-key', 'github-token', 'slack-token', 'aws-access-key-id', 'google-api-key', 'openai-anthropic-key', 'jwt', 'auth-header', 'url-credentials', 'url-query-secret', 'secret-name', 'high-entropy']) {
+      expect({ rule, counted: manifest.redactions.byRule[rule] > 0 }).toEqual({ rule, counted: true });
+    }
   });
 
   it('keeps the last N records of a family, a multi-line record counted once', () => {
@@ -126,6 +163,32 @@ describe('support bundle', () => {
     for (const text of files.values()) expect(text.includes(SECRETS.redisPass)).toBe(false);
   });
 
+  it('refuses log-named symlinks and hard links out of the logs folder (issue 14, item 6)', async () => {
+    const inst = path.join(root, 'links');
+    createSandbox(inst, { days: 1, projects: 1 });
+    const logs = path.join(inst, 'logs');
+    const outside = path.join(root, 'outside-secret.txt');
+    fs.writeFileSync(outside, 'root:$6$OUTSIDE-SECRET-HASH:19000:0:99999:7:::\n');
+    // Named like the newest file of a family, so the bundle would pick it.
+    fs.symlinkSync(outside, path.join(logs, 'aura-api-29991231.log'));
+    fs.symlinkSync('/etc/shadow', path.join(logs, 'errors-29991231.log'));
+    fs.linkSync(outside, path.join(logs, 'warnings-29991231.log'));
+    fs.mkdirSync(path.join(logs, 'audit-29991231.log'));
+    const out: string[] = [];
+    expect(await bundleCommand(['--install', inst, '--out', path.join(root, 'links.zip'), '--lines', '5', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+    const files = extract(JSON.parse(out.join('\n')).file);
+    const shadow = fs.existsSync('/etc/shadow') ? fs.readFileSync('/etc/shadow', 'utf8').split('\n')[0] : 'no-shadow-here';
+    for (const [name, text] of files) {
+      expect({ name, leaked: text.includes('OUTSIDE-SECRET-HASH') || text.includes(shadow) }).toEqual({ name, leaked: false });
+    }
+    expect(files.get('logs/aura-api.error.txt')).toMatch(/aura-api-29991231\.log out of the bundle: it is a symbolic link/);
+    expect(files.get('logs/errors.error.txt')).toMatch(/symbolic link/);
+    expect(files.get('logs/warnings.error.txt')).toMatch(/hard link/);
+    expect(files.get('logs/audit.error.txt')).toMatch(/not a regular file/);
+    // The families without a planted link are still there.
+    expect([...files.keys()].some((k) => /^logs\/performance-\d{8}(_\d{3})?\.log$/.test(k))).toBe(true);
+  });
+
   it('rejects a bad --lines', async () => {
     const err: string[] = [];
     expect(await bundleCommand(['--lines', '0'], { out: () => undefined, err: (t) => err.push(t) })).toBe(64);
@@ -136,7 +199,7 @@ describe('support bundle', () => {
 describe('redaction and zip building blocks', () => {
   it('redacts by name, by connection-string pair, URL credentials and token shape', () => {
     expect(redactConfig({ Password: 'x', Nested: { ApiKey: 'y', Port: 5 }, Name: 'ok', Flag: true })).toEqual({ Password: REDACTED, Nested: { ApiKey: REDACTED, Port: 5 }, Name: 'ok', Flag: true });
-    expect(redactText('Server=a;User Id=sa;Password=hunter2;')).toBe(`Server=a;User Id=${REDACTED};Password=${REDACTED};`);
+    expect(redactText('Server=a;User Id=sa;Password=hunter2;')).toBe(`Server=a;User Id=sa;Password=${REDACTED};`);
     expect(redactText('redis://default:pw123@cache:6379')).toBe(`redis://default:${REDACTED}@cache:6379`);
     // Correlation ids (32 hex) stay readable in logs.
     expect(redactText('[0d8f6a4c2e1b4d9f7a5c3e1b9d7f5a3c] ok')).toBe('[0d8f6a4c2e1b4d9f7a5c3e1b9d7f5a3c] ok');

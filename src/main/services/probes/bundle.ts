@@ -4,14 +4,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleResult, SweepResult } from '../../../shared/contract/probes';
+import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
+import { Redactor } from '../../../shared/redact';
 import { isRecordStart } from '../../../shared/serilog';
 import { APP_VERSION } from '../../version';
 import { parseAppSettings } from '../install/appsettings';
 import { LOG_FAMILIES, listFileSet } from '../logs/paths';
 import { openDatabase } from '../store/native';
+import { makePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../store/private-files';
 import { readHeader } from './db-probe';
-import { redactConfig, redactText } from './redact';
 import { buildZip, type ZipEntry } from './zip';
 
 /** Default number of log records per family. */
@@ -24,16 +26,39 @@ const BUSY_TIMEOUT_MS = 500;
 /** Largest stopped-Aura WAL database copied to a temp dir to list its tables. */
 const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Open a log file of the bundle for reading, refusing what the log viewer refuses: a symlink (the
+ * name is not followed: O_NOFOLLOW, then lstat), anything but a regular file, a file whose real
+ * path is outside the logs folder, and a hard link to a file elsewhere. Returns the fd and size.
+ */
+export function openLogInside(dir: string, name: string): { fd: number; size: number } {
+  const p = path.join(dir, name);
+  const why = (reason: string): OpsError => new OpsError('forbidden-path', `Left ${name} out of the bundle: ${reason}.`, `Logs folder: ${dir}`);
+  const l = fs.lstatSync(p);
+  if (l.isSymbolicLink()) throw why('it is a symbolic link, and the bundle only takes files that are really in the logs folder');
+  if (!l.isFile()) throw why('it is not a regular file');
+  const realDir = fs.realpathSync(dir);
+  const real = fs.realpathSync(p);
+  if (path.dirname(real) !== realDir) throw why(`its real path ${real} is outside the logs folder`);
+  if (l.nlink > 1) throw why('it is a hard link with other names, possibly outside the logs folder');
+  // O_NOFOLLOW: a file swapped for a symlink after the checks is still not followed (0 where unsupported).
+  const fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  const st = fs.fstatSync(fd);
+  if (!st.isFile() || st.ino !== l.ino || st.dev !== l.dev) {
+    fs.closeSync(fd);
+    throw why('it changed while it was being opened');
+  }
+  return { fd, size: st.size };
+}
+
 /** The last `n` records (a record = first line + continuation lines) of the newest file of a family. */
 export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): { file: string | null; text: string; records: number } {
   const files = listFileSet(dir, pattern);
   const newest = files[files.length - 1];
   if (!newest) return { file: null, text: '', records: 0 };
-  const p = path.join(dir, newest);
-  const size = fs.statSync(p).size;
+  const { fd, size } = openLogInside(dir, newest);
   const take = Math.min(size, LOG_TAIL_BYTES);
   const buf = Buffer.alloc(take);
-  const fd = fs.openSync(p, 'r');
   try {
     fs.readSync(fd, buf, 0, take, size - take);
   } finally {
@@ -120,7 +145,7 @@ export function dbOverview(dbPath: string): DbOverview {
   return o;
 }
 
-function triageText(s: SweepResult): string {
+function triageText(s: SweepResult, redact: Redactor): string {
   const t = s.triage;
   const lines = [
     `Aura Ops Console ${APP_VERSION} support bundle, ${new Date(s.startedAt).toISOString()}`,
@@ -133,7 +158,7 @@ function triageText(s: SweepResult): string {
     'Probes:',
     ...s.results.map((r) => `  [${r.state}] ${r.title}: ${r.summary}\n      $ ${r.shell}`),
   ];
-  return redactText(lines.join('\n')) + '\n';
+  return redact.text(lines.join('\n')) + '\n';
 }
 
 export interface BundleInput {
@@ -148,8 +173,10 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
   const add = (name: string, data: string): void => {
     entries.push({ name, data });
   };
-  add('manifest.json', JSON.stringify({ console: 'Aura Ops Console', version: APP_VERSION, createdAt: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`, install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null, linesPerFamily: lines }, null, 2));
-  add('summary.txt', triageText(sweep));
+  // One rule set for every file (src/shared/redact.ts); its counts per rule go in the manifest.
+  const redact = new Redactor();
+  const redactText = (t: string): string => redact.text(t);
+  add('summary.txt', triageText(sweep, redact));
   add('probes.json', redactText(JSON.stringify({ overall: sweep.overall, startedAt: sweep.startedAt, durationMs: sweep.durationMs, results: sweep.results, signals: sweep.signals }, null, 2)));
   add('triage.json', redactText(JSON.stringify(sweep.triage, null, 2)));
   if (install) {
@@ -161,7 +188,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
       add(
         'config/appsettings.redacted.json',
         parsed.ok
-          ? JSON.stringify(redactConfig(parsed.settings), null, 2)
+          ? JSON.stringify(redact.config(parsed.settings), null, 2)
           : JSON.stringify({ error: `appsettings.json could not be parsed (${parsed.error}); it is left out so no secret can leak. Fix it and bundle again.` }, null, 2),
       );
     }
@@ -174,10 +201,25 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
       }
     }
   }
+  const manifest = {
+    console: 'Aura Ops Console',
+    version: APP_VERSION,
+    createdAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null,
+    linesPerFamily: lines,
+    // How many secrets each rule took out of the files below (the values themselves are gone).
+    redactions: { total: Object.values(redact.counts).reduce((a, b) => a + b, 0), byRule: redact.counts },
+  };
+  entries.unshift({ name: 'manifest.json', data: JSON.stringify(manifest, null, 2) });
   const zip = buildZip(entries);
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  makePrivateDir(path.dirname(outFile));
   const tmp = `${outFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, zip);
+  fs.rmSync(tmp, { force: true });
+  // Owner-only: the bundle holds log lines and configuration of the install.
+  fs.writeFileSync(tmp, zip, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  restrictFiles(tmp);
   fs.renameSync(tmp, outFile);
   return { file: outFile, bytes: zip.length, entries: entries.map((e) => e.name) };
 }

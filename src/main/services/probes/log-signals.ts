@@ -9,6 +9,7 @@ import type { InstallCandidate } from '../../../shared/install-types';
 import { HIGH_ERROR_RATE, LOG_FLOOD_LINES_PER_SECOND, MIN_REQUESTS_FOR_RATE, type LogSignals, type LogWindow } from '../../../shared/triage';
 import { listFileSet } from '../logs/paths';
 import { errorRateOf } from '../logs/stats';
+import { shellQuote } from '../../../shared/shell-quote';
 
 /** Bytes of log read per sweep at most: about 15k lines, a few tens of ms to parse. */
 export const LOG_SCAN_BUDGET_BYTES = 2 * 1024 * 1024;
@@ -130,7 +131,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const now = opts.now ?? Date.now();
   const floor = opts.floor ?? 0;
   const dir = install.paths.logsDir;
-  const shell = `tail -n 100 "${path.join(dir, 'errors-')}$(date +%Y%m%d).log"`;
+  const shell = `tail -n 100 ${shellQuote(path.join(dir, 'errors-'))}"$(date +%Y%m%d)".log`;
   const details: ProbeDetail[] = [];
   const done = (state: ProbeState, value: number | null, summary: string, logs: LogSignals | null): LogProbeOutput => ({
     result: { id: 'logs', title: 'Log error rate', state, value, unit: '% 5xx', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },

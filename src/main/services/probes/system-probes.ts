@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { DISK_CRITICAL_GB, DISK_DEGRADED_GB, MEMORY_CRITICAL_MB, MEMORY_WARNING_MB } from '../../../shared/triage';
+import { shellQuote } from '../../../shared/shell-quote';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -66,7 +67,7 @@ export function probeDisk(install: InstallCandidate): ProbeResult {
       : state === 'ok'
         ? `${minFree.toFixed(1)} GB free on the fullest volume (${minPath}).`
         : `Only ${minFree.toFixed(2)} GB free on ${minPath} (Aura degrades below ${DISK_DEGRADED_GB} GB, fails below ${DISK_CRITICAL_GB} GB): prune old logs, temp and renders.`;
-  const quoted = [...new Set(targets.map(([, p]) => existingAncestor(p)))].map((p) => `"${p}"`).join(' ');
+  const quoted = [...new Set(targets.map(([, p]) => existingAncestor(p)))].map((p) => shellQuote(p)).join(' ');
   return {
     id: 'disk',
     title: 'Disk space',

@@ -57,7 +57,7 @@ describe('RunbookLibrary', () => {
   it('returns a document with filled steps, lint and link targets', () => {
     const doc = lib().get('bundled:database-issues.md');
     const step = doc.steps.find((s) => s.id === 'lock-errors');
-    expect(step?.filled).toBe('grep -c "database is locked" "/srv/aura/logs/aura-api-20251210.log"');
+    expect(step?.filled).toBe('grep -c "database is locked" /srv/aura/logs/aura-api-20251210.log');
     expect(doc.steps.find((s) => s.id === 'step-4')?.filled).toBe('curl -fsS http://127.0.0.1:5005/health/ready');
     expect(doc.lint).toEqual([]);
     expect(doc.links.map((l, i) => [l.href, doc.linkTargets[i]])).toEqual([

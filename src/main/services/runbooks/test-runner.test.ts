@@ -1,11 +1,13 @@
 // The runbook step test runner: its pure planning and reporting, real bash runs (exit codes,
 // merged stderr, timeouts that end the whole pipeline) and `aura-ops runbooks test` on a temp install.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstallPaths } from '../../../shared/install-types';
 import { parseRunbook } from '../../../shared/runbooks/parse';
+import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import { runbooksCommand } from './cli';
 import {
   createAuraOpsShim,
@@ -258,6 +260,48 @@ describe('aura-ops runbooks test (CLI)', () => {
     const c = io();
     expect(await runbooksCommand(['test', path.join(tmp, 'missing'), '--install', install], c.io)).toBe(2);
     expect(c.err.join('')).toMatch(/does not exist/);
+  });
+});
+
+/** Every file under `dir` whose name is `name` (an injection's marker). */
+function findNamed(dir: string, name: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((p) => path.basename(p) === name);
+}
+
+describe('hostile install paths (issue 14, item 1)', () => {
+  it('Database Maintenance "integrity" with a data root named ev$(($(touch PWNED)0)) checks that aura.db and creates nothing', async () => {
+    const parent = fs.mkdtempSync(path.join(tmp, 'evil-root-'));
+    const root = path.join(parent, 'ev$(($(touch PWNED)0))');
+    fs.mkdirSync(root);
+    const db = spawnSync('sqlite3', [path.join(root, 'aura.db'), 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'], { encoding: 'utf8' });
+    expect(db.status).toBe(0);
+    const source = fs.readFileSync(path.join(__dirname, '../../../../resources/runbooks/database-maintenance.md'), 'utf8');
+    const doc = parseRunbook(source, { file: 'database-maintenance.md', variables: variablesFromInstall(paths(root), new Date()) });
+    const step = doc.steps.find((s) => s.id === 'integrity');
+    expect(step?.missingVariables).toEqual([]);
+    const r = await runCommand(step?.filled ?? '', { shell: 'bash', cwd: root, env: process.env, timeoutMs: 10_000 });
+    expect(r.output).toMatch(/^ok$/m);
+    expect(r.exitCode).toBe(0);
+    expect(findNamed(parent, 'PWNED')).toEqual([]);
+  });
+
+  it('aura-ops runbooks test with an install path holding "; sed -n "w FILE" ...; echo " writes no FILE', async () => {
+    const parent = fs.mkdtempSync(path.join(tmp, 'evil-install-'));
+    const install = path.join(parent, '"; sed -n "w FILE" /etc/hostname; echo "');
+    fs.mkdirSync(path.join(install, 'logs'), { recursive: true });
+    fs.writeFileSync(path.join(install, 'logs', 'errors-20261127.log'), "SQLite Error 5: 'database is locked'\n");
+    const books = fs.mkdtempSync(path.join(tmp, 'evil-books-'));
+    // The old convention (quoted by the author) and the new one (bare) must both stay one word.
+    fs.writeFileSync(
+      path.join(books, 'db.md'),
+      ['# DB', '', fence('bash {name="quoted" expect="/SQLite Error 5/"}', 'cat "{{logsDir}}"/errors-*.log'), fence('bash {name="bare" expect="/SQLite Error 5/"}', 'cat {{logsDir}}/errors-*.log')].join('\n'),
+    );
+    const out: string[] = [];
+    const code = await runbooksCommand(['test', books, '--install', install], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    expect(out.join('')).toContain('2 checked step(s): 2 passed, 0 failed, 0 skipped');
+    expect(code).toBe(0);
+    expect(findNamed(parent, 'FILE')).toEqual([]);
+    expect(findNamed(books, 'FILE')).toEqual([]);
   });
 });
 

@@ -26,6 +26,21 @@ describe('OpsStore', () => {
     s.close();
   });
 
+  it('keeps ops.db, its -wal and -shm owner-only (0600) in a data dir it creates 0700 (issue 14, item 8)', () => {
+    const dir = path.join(tmp(), 'new', 'data');
+    const s = OpsStore.open(dir);
+    s.setSetting('probe', { written: true });
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.dirname(dir))).toBe(0o700);
+    for (const f of ['ops.db', 'ops.db-wal', 'ops.db-shm']) expect({ f, mode: mode(path.join(dir, f)) }).toEqual({ f, mode: 0o600 });
+    s.close();
+    // An ops.db left 0644 by an older console is made owner-only when it is opened.
+    fs.chmodSync(path.join(dir, 'ops.db'), 0o644);
+    OpsStore.open(dir).close();
+    expect(mode(path.join(dir, 'ops.db'))).toBe(0o600);
+  });
+
   it('runs each migration once, in order, across reopenings', () => {
     const dir = tmp();
     const log: number[] = [];

@@ -1,10 +1,10 @@
 // The console's own state in <dataDir>/ops.db (better-sqlite3, WAL): settings now, and the tables
 // later features need. The schema is versioned with PRAGMA user_version; each migration runs once.
 import type Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { OpsError } from '../../../shared/errors';
 import { openDatabase } from './native';
+import { makePrivateDir, restrictFiles, touchPrivateFile } from './private-files';
 
 export interface Migration {
   version: number;
@@ -109,7 +109,7 @@ export class OpsStore {
 
   static open(dataDir: string, migrations: Migration[] = MIGRATIONS): OpsStore {
     try {
-      fs.mkdirSync(dataDir, { recursive: true });
+      makePrivateDir(dataDir);
     } catch (err) {
       throw new OpsError(
         'unavailable',
@@ -120,6 +120,9 @@ export class OpsStore {
     const file = path.join(dataDir, 'ops.db');
     let db: Database.Database;
     try {
+      // Owner-only before SQLite opens it: the -wal and -shm it makes take the main file's mode.
+      touchPrivateFile(file);
+      restrictFiles(`${file}-wal`, `${file}-shm`, `${file}-journal`);
       db = openDatabase(file);
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 2000');

@@ -107,7 +107,7 @@ function CodeBlockView({
       </pre>
       {step && step.missingVariables.length > 0 && (
         <div className="rb-note">
-          Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them)
+          Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them; a value that cannot be filled safely where the step uses it is explained under the runbook's problems)
         </div>
       )}
       {check && (
