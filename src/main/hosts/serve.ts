@@ -88,11 +88,26 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   };
 
   const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (err) {
+      // A defect, not an input: say so in the console's output and answer, never end the process.
+      logDefect(`HTTP ${req.method ?? '?'} request`, err);
+      if (!res.headersSent) send(res, 500, 'Internal error', 'text/plain; charset=utf-8');
+      else res.destroy();
+    }
+  });
+
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (!isAllowedHost(req.headers.host, allowed)) {
       send(res, 403, 'Forbidden: unexpected Host header', 'text/plain; charset=utf-8');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = { pathname: requestPath(req.url) };
+    if (url.pathname === null) {
+      send(res, 400, 'Bad request path', 'text/plain; charset=utf-8');
+      return;
+    }
     if (url.pathname === '/__auth.js' && req.method === 'GET') {
       send(res, 200, AUTH_JS, 'text/javascript; charset=utf-8');
       return;
@@ -120,12 +135,15 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       return;
     }
     serveStatic(rendererDir, url.pathname, res, send);
-  });
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
+    // A client may reset the connection before the upgrade completes: that ends its socket only.
+    const onSocketError = (err: Error) => logDefect('WebSocket upgrade socket', err);
+    socket.on('error', onSocketError);
     const refuse = (code: number, text: string) => {
       socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
@@ -133,27 +151,39 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     if (!isAllowedHost(req.headers.host, allowed)) return refuse(403, 'Forbidden');
     if (!isAllowedOrigin(req.headers.origin, allowed)) return refuse(403, 'Forbidden');
     if (!authed(req)) return refuse(401, 'Unauthorized');
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') return refuse(404, 'Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (requestPath(req.url) !== '/ws') return refuse(404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', onSocketError); // from here the WebSocket handles its socket's errors
+      wss.emit('connection', ws, req);
+    });
   });
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    // ws reports an oversized frame (1009) or invalid UTF-8 (1007) here and closes this socket;
+    // without a listener the 'error' event would end the whole process.
+    ws.on('error', (err) => logDefect('WebSocket client', err));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      let msg: { id?: unknown; channel?: unknown; params?: unknown };
-      try {
-        msg = JSON.parse(data.toString()) as typeof msg;
-      } catch {
-        ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'bad-request', message: 'Malformed message' } }));
+      const reply = (r: object) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));
+      };
+      if (isBinary) {
+        reply({ id: null, ok: false, error: { code: 'bad-request', message: 'Binary frames are not part of the protocol; send JSON text.' } });
         return;
       }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      const channel = typeof msg.channel === 'string' ? msg.channel : '';
-      void opts.runtime.api.dispatch(channel, msg.params).then((r) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...r }));
-      });
+      const msg = parseCall(data.toString());
+      if (typeof msg === 'string') {
+        reply({ id: null, ok: false, error: { code: 'bad-request', message: msg } });
+        return;
+      }
+      opts.runtime.api
+        .dispatch(msg.channel, msg.params)
+        .then((r) => reply({ id: msg.id, ...r }))
+        .catch((err: unknown) => {
+          logDefect(`call ${msg.channel}`, err);
+          reply({ id: msg.id, ok: false, error: { code: 'internal', message: 'The console failed to answer this call; see its output.' } });
+        });
     });
   });
 
@@ -196,19 +226,51 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   };
 }
 
+/** A defect reached the top of a handler: print it where the operator sees the console's output. */
+function logDefect(where: string, err: unknown): void {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  process.stderr.write(`aura-ops serve: ${where}: ${text}\n`);
+}
+
+/**
+ * The decoded path of a request target, or null when it is not one we could serve: not
+ * origin-form, bad percent-encoding, or a NUL byte (fs throws on those outside any callback).
+ */
+export function requestPath(target: string | undefined): string | null {
+  if (!target || !target.startsWith('/')) return null;
+  const q = target.search(/[?#]/);
+  const raw = q === -1 ? target : target.slice(0, q);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return decoded.includes('\0') ? null : decoded;
+}
+
+/** A contract call from the socket, or why the message is not one. */
+export function parseCall(text: string): { id: number | string | null; channel: string; params: unknown } | string {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return 'Malformed message: not JSON.';
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return 'Malformed message: expected a JSON object.';
+  const m = msg as { id?: unknown; channel?: unknown; params?: unknown };
+  const id = typeof m.id === 'number' || typeof m.id === 'string' ? m.id : null;
+  const channel = typeof m.channel === 'string' ? m.channel : '';
+  return { id, channel, params: m.params };
+}
+
 function serveStatic(
   root: string,
   pathname: string,
   res: http.ServerResponse,
   send: (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra?: Record<string, string>) => void,
 ): void {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(pathname);
-  } catch {
-    send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
-    return;
-  }
+  let rel = pathname;
   if (rel === '/' || rel === '') rel = '/index.html';
   const file = path.resolve(root, `.${rel}`);
   if (file !== root && !file.startsWith(root + path.sep)) {
