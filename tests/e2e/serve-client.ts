@@ -2,6 +2,7 @@
 // hostile inputs, fuzzing and slow readers talk to the real `aura-ops serve` process with it.
 import http from 'node:http';
 import WebSocket from 'ws';
+import { AUTH_PATH, SESSION_PROTOCOL_PREFIX, TOKEN_HEADER, WS_PROTOCOL } from '../../src/shared/serve-handshake';
 import type { ServeProc } from './harness';
 
 /** How long a test waits for one reply or one upgrade before it fails with a message. */
@@ -20,13 +21,30 @@ export interface Client {
   close(): void;
 }
 
-/** The headers (and subprotocols) a page served by this console would send to open /ws. */
-export function authFor(serve: ServeProc): { headers: Record<string, string>; protocols: string[] } {
-  return { headers: { Origin: `http://127.0.0.1:${serve.port}`, Authorization: `Bearer ${serve.token}` }, protocols: [] };
+/** The console's own origin, as its pages send it. */
+export function originOf(serve: ServeProc): string {
+  return `http://127.0.0.1:${serve.port}`;
 }
 
-export function connect(serve: ServeProc, opts: { onEvent?: (e: EventFrame) => void } = {}): Promise<Client> {
-  const { headers, protocols } = authFor(serve);
+/** Trades the launch token for a session, as the page does with its #token= fragment. */
+export async function signIn(serve: ServeProc): Promise<string> {
+  const res = await rawRequest(serve.port, {
+    method: 'POST',
+    path: AUTH_PATH,
+    headers: { Origin: originOf(serve), [TOKEN_HEADER]: serve.token },
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${res.body}`);
+  return (JSON.parse(res.body) as { session: string }).session;
+}
+
+/** The headers and subprotocols a page served by this console sends to open /ws. */
+export async function authFor(serve: ServeProc): Promise<{ headers: Record<string, string>; protocols: string[] }> {
+  const session = await signIn(serve);
+  return { headers: { Origin: originOf(serve) }, protocols: [WS_PROTOCOL, SESSION_PROTOCOL_PREFIX + session] };
+}
+
+export async function connect(serve: ServeProc, opts: { onEvent?: (e: EventFrame) => void } = {}): Promise<Client> {
+  const { headers, protocols } = await authFor(serve);
   const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws`, protocols, { headers, maxPayload: 256 * 1024 * 1024 });
   const events: EventFrame[] = [];
   const pending = new Map<number, (m: { ok: boolean; result?: unknown; error?: { message: string } }) => void>();

@@ -1,26 +1,34 @@
 // The serve host: the same renderer over HTTP on 127.0.0.1 and the contract over one WebSocket.
-// A per-launch token (URL fragment -> HttpOnly SameSite=Strict cookie), a Host allowlist against
-// DNS rebinding, an Origin check on the upgrade and the app's CSP as headers keep other pages and
-// other users' browsers out: this host can drive a shell.
+// A per-launch token (URL fragment -> a session in the tab's sessionStorage -> WebSocket subprotocol;
+// no cookie, since cookies reach every port of the host), a Host allowlist against DNS rebinding,
+// an Origin check on the upgrade and the app's CSP as headers keep other pages and other users'
+// browsers out: this host can drive a shell.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  AUTH_PATH,
+  SESSION_CHECK_PATH,
+  SESSION_HEADER,
+  TOKEN_HEADER,
+  WS_PROTOCOL,
+  sessionFromProtocols,
+} from '../../shared/serve-handshake';
 import type { Runtime } from '../runtime';
 import {
   SECURITY_HEADERS,
   allowedHosts,
   isAllowedHost,
   isAllowedOrigin,
-  parseCookies,
   randomToken,
   safeEqual,
 } from './security';
 
 /** Frames above this size are refused: no contract call needs more, and it bounds memory. */
 const MAX_WS_PAYLOAD = 16 * 1024 * 1024;
-/** Above this many unsent bytes a client is too slow: events for it are dropped, calls still answer. */
+/** Above this many unsent bytes a client is too slow: it is cut off, reconnects and resyncs. */
 const WS_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
 
 const MIME: Record<string, string> = {
@@ -53,17 +61,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const AUTH_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Aura Ops Console</title>
-<script src="/__auth.js"></script></head><body style="font-family:sans-serif;background:#111;color:#ddd">
-<h1>Aura Ops Console</h1><p id="msg">This console needs the link with its token, as printed by
-<code>aura-ops serve</code> (or <code>npm start</code>) in your terminal.</p></body></html>`;
-
-const AUTH_JS = `(function(){var m=/[#&]token=([^&]+)/.exec(location.hash);if(!m)return;
-fetch('/__auth',{method:'POST',headers:{'X-Aura-Ops-Token':decodeURIComponent(m[1])},credentials:'same-origin'})
-.then(function(r){if(r.status===204){history.replaceState(null,'',location.pathname);location.reload();}
-else{var e=document.getElementById('msg');
-if(e)e.textContent='That token is not valid for this console. Use the link printed by the latest aura-ops serve.';}});})();`;
-
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomToken();
@@ -73,13 +70,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     throw new Error(`The renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run: npm run build`);
   }
   let allowed = new Set<string>();
-  let cookieName = 'aura_ops';
 
+  /** The upgrade offers our subprotocol with this launch's session: nothing else opens /ws. */
   const authed = (req: http.IncomingMessage): boolean => {
-    const cookie = parseCookies(req.headers.cookie)[cookieName];
-    if (cookie && safeEqual(cookie, session)) return true;
-    const auth = req.headers.authorization;
-    return typeof auth === 'string' && auth.startsWith('Bearer ') && safeEqual(auth.slice(7), token);
+    const given = sessionFromProtocols(req.headers['sec-websocket-protocol']);
+    return given !== null && safeEqual(given, session);
   };
 
   const send = (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
@@ -108,36 +103,37 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       send(res, 400, 'Bad request path', 'text/plain; charset=utf-8');
       return;
     }
-    if (url.pathname === '/__auth.js' && req.method === 'GET') {
-      send(res, 200, AUTH_JS, 'text/javascript; charset=utf-8');
-      return;
-    }
-    if (url.pathname === '/__auth' && req.method === 'POST') {
-      const origin = req.headers.origin;
-      const given = req.headers['x-aura-ops-token'];
-      if ((origin && !isAllowedOrigin(origin, allowed)) || typeof given !== 'string' || !safeEqual(given, token)) {
-        send(res, 401, 'Unauthorized', 'text/plain; charset=utf-8');
+    if (url.pathname === AUTH_PATH) {
+      // The page trades the token from its URL fragment for the session. Only our own pages may:
+      // browsers always send Origin on a POST, so a missing one is refused too.
+      const given = req.headers[TOKEN_HEADER.toLowerCase()];
+      if (req.method !== 'POST' || !isAllowedOrigin(req.headers.origin, allowed) || typeof given !== 'string' || !safeEqual(given, token)) {
+        send(res, 401, JSON.stringify({ error: 'That token is not valid for this console.' }), 'application/json');
         return;
       }
-      res.writeHead(204, {
-        ...SECURITY_HEADERS,
-        'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-      });
-      res.end();
+      send(res, 200, JSON.stringify({ session }), 'application/json');
       return;
     }
-    if (!authed(req)) {
-      send(res, 401, AUTH_PAGE, 'text/html; charset=utf-8');
+    if (url.pathname === SESSION_CHECK_PATH && req.method === 'GET') {
+      const given = req.headers[SESSION_HEADER.toLowerCase()];
+      send(res, 200, JSON.stringify({ valid: typeof given === 'string' && safeEqual(given, session) }), 'application/json');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
       return;
     }
+    // The renderer's files carry no secret (they are the same for every install); everything
+    // that does crosses /ws, which needs the session.
     serveStatic(rendererDir, url.pathname, res, send);
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_PAYLOAD,
+    // Select our protocol, never echo the session entry back.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
@@ -187,11 +183,24 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     });
   });
 
+  // Every event frame carries its socket's next sequence number. A client too slow to take its
+  // events is cut off instead of silently missing some: it reconnects and every view takes its
+  // state again (a terminal its replay), so nothing stalls behind a gap.
+  const seqs = new WeakMap<WebSocket, number>();
   const offEvents = opts.runtime.onEvent((event, payload) => {
     if (sockets.size === 0) return;
-    const frame = JSON.stringify({ event, payload });
+    const body = JSON.stringify({ event, payload }).slice(1);
     for (const ws of sockets) {
-      if (ws.readyState === ws.OPEN && ws.bufferedAmount < WS_BACKPRESSURE_BYTES) ws.send(frame);
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount >= WS_BACKPRESSURE_BYTES) {
+        process.stderr.write(`aura-ops serve: a browser tab fell ${ws.bufferedAmount} bytes behind; it reconnects and resyncs.\n`);
+        sockets.delete(ws);
+        ws.terminate();
+        continue;
+      }
+      const seq = (seqs.get(ws) ?? 0) + 1;
+      seqs.set(ws, seq);
+      ws.send(`{"seq":${seq},${body}`);
     }
   });
 
@@ -204,7 +213,6 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   });
   const port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(host, port);
-  cookieName = `aura_ops_${port}`;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
 
