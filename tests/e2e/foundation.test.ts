@@ -68,6 +68,29 @@ describe.skipIf(skip)('serve host with an install', () => {
     await expect.poll(() => page.getByTestId('fact-Data root').textContent()).toContain(install);
   });
 
+  it('loads with no error in the browser console and with its icon', async () => {
+    const tab = await ui.browser.context.newPage();
+    const problems: string[] = [];
+    tab.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    tab.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+    });
+    try {
+      await tab.goto(ui.serve.openUrl);
+      await tab.getByTestId('header-install').waitFor();
+      await expect.poll(() => tab.getByTestId('header-install').textContent()).toContain(install);
+      const icon = await tab.evaluate(() => (document.querySelector('link[rel=icon]') as HTMLLinkElement | null)?.href ?? '');
+      const res = await rawRequest(ui.serve.port, { path: new URL(icon).pathname });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('image/svg+xml');
+      expect(problems).toEqual([]);
+    } finally {
+      await tab.close();
+    }
+  });
+
   it('a tab opened without the token says how to get in, and gets nothing', async () => {
     const other = await ui.browser.context.newPage();
     try {

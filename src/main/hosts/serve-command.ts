@@ -12,8 +12,9 @@ import { startDemoIfNeeded, type DemoMode } from '../demo';
 
 export const SERVE_HELP = `Usage: aura-ops serve [options]
 
-Serve the console to a browser on this machine. It prints a URL with a one-time-per-launch token;
-open that exact URL. Without the token the console answers 401.
+Serve the console to a browser on this machine. It prints a URL with a per-launch token; open
+that exact URL. The page trades the token for a session kept in that tab only (a reload keeps
+it); a tab opened without the token gets nothing but a note on how to get in.
 
 The token may also come from the environment: AURA_OPS_TOKEN (removed from the environment
 before any shell starts, so terminals do not inherit it). Give it at most one way.
