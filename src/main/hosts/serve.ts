@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -98,12 +99,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       send(res, 403, 'Forbidden: unexpected Host header', 'text/plain; charset=utf-8');
       return;
     }
-    const url = { pathname: requestPath(req.url) };
-    if (url.pathname === null) {
+    const pathname = requestPath(req.url);
+    if (pathname === null) {
       send(res, 400, 'Bad request path', 'text/plain; charset=utf-8');
       return;
     }
-    if (url.pathname === AUTH_PATH) {
+    if (pathname === AUTH_PATH) {
       // The page trades the token from its URL fragment for the session. Only our own pages may:
       // browsers always send Origin on a POST, so a missing one is refused too.
       const given = req.headers[TOKEN_HEADER.toLowerCase()];
@@ -114,7 +115,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       send(res, 200, JSON.stringify({ session }), 'application/json');
       return;
     }
-    if (url.pathname === SESSION_CHECK_PATH && req.method === 'GET') {
+    if (pathname === SESSION_CHECK_PATH && req.method === 'GET') {
       const given = req.headers[SESSION_HEADER.toLowerCase()];
       send(res, 200, JSON.stringify({ valid: typeof given === 'string' && safeEqual(given, session) }), 'application/json');
       return;
@@ -125,7 +126,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     }
     // The renderer's files carry no secret (they are the same for every install); everything
     // that does crosses /ws, which needs the session.
-    serveStatic(rendererDir, url.pathname, res, send);
+    serveStatic(rendererDir, pathname, res, send);
   };
 
   const wss = new WebSocketServer({
@@ -137,6 +138,15 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      logDefect('WebSocket upgrade', err);
+      socket.destroy();
+    }
+  });
+
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     // A client may reset the connection before the upgrade completes: that ends its socket only.
     const onSocketError = (err: Error) => logDefect('WebSocket upgrade socket', err);
     socket.on('error', onSocketError);
@@ -152,7 +162,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       socket.off('error', onSocketError); // from here the WebSocket handles its socket's errors
       wss.emit('connection', ws, req);
     });
-  });
+  };
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
@@ -184,8 +194,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   });
 
   // Every event frame carries its socket's next sequence number. A client too slow to take its
-  // events is cut off instead of silently missing some: it reconnects and every view takes its
-  // state again (a terminal its replay), so nothing stalls behind a gap.
+  // events is cut off instead of silently missing some: it reconnects, the console reloads its
+  // state and each terminal re-attaches with its replay, so no terminal stalls behind a gap.
   const seqs = new WeakMap<WebSocket, number>();
   const offEvents = opts.runtime.onEvent((event, payload) => {
     if (sockets.size === 0) return;
@@ -234,7 +244,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-/** A defect reached the top of a handler: print it where the operator sees the console's output. */
+/** A bad input or a defect reached the top of a handler: print it where the operator sees the console's output. */
 function logDefect(where: string, err: unknown): void {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   process.stderr.write(`aura-ops serve: ${where}: ${text}\n`);
