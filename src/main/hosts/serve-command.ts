@@ -1,6 +1,7 @@
 // `aura-ops serve`: start the console runtime and the serve host, print the tokenised URL, and run
 // until interrupted. Also what `npm start` falls back to when Electron cannot start.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from '../cli-types';
@@ -11,8 +12,12 @@ import { startDemoIfNeeded, type DemoMode } from '../demo';
 
 export const SERVE_HELP = `Usage: aura-ops serve [options]
 
-Serve the console to a browser on this machine. It prints a URL with a one-time-per-launch token;
-open that exact URL. Without the token the console answers 401.
+Serve the console to a browser on this machine. It prints a URL with a per-launch token; open
+that exact URL. The page trades the token for a session kept in that tab only (a reload keeps
+it); a tab opened without the token gets nothing but a note on how to get in.
+
+The token may also come from the environment: AURA_OPS_TOKEN (removed from the environment
+before any shell starts, so terminals do not inherit it). Give it at most one way.
 
 Options:
   --port N          Port to listen on (default: a free port)
@@ -21,7 +26,10 @@ Options:
   --install DIR     Attach the Aura install whose data root is DIR (kept for later runs)
   --data-dir DIR    Where the console keeps ops.db (default: $AURA_OPS_DATA_DIR or the per-user
                     config folder)
-  --token T         Use this token instead of a random one (for scripts; keep it secret)
+  --token-file F    Read the token from file F (first line; the file must not be readable by
+                    group or others) instead of making a random one
+  --token T         Use this token; other users can see it in the process list, so prefer
+                    --token-file or the AURA_OPS_TOKEN environment variable
   --demo            Run and attach the built-in demo install (a sandbox Aura) even when a real
                     install is found
   --no-demo         Never start the demo install; by default it starts when no install is found
@@ -43,6 +51,7 @@ export const serveCommand: CliCommand = async (argv, io) => {
       install: { type: 'string' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       open: { type: 'boolean', default: false },
       demo: { type: 'boolean' },
       'no-demo': { type: 'boolean', default: false },
@@ -60,10 +69,8 @@ export const serveCommand: CliCommand = async (argv, io) => {
     return 2;
   }
   const host = values.host ?? '127.0.0.1';
-  if (values.token !== undefined && values.token.length < 16) {
-    io.err('aura-ops serve: --token must be at least 16 characters');
-    return 2;
-  }
+  const given = readGivenToken(values.token, values['token-file'], io);
+  if (given === false) return 2;
   const runtime = new Runtime({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     host: 'serve',
@@ -82,7 +89,7 @@ export const serveCommand: CliCommand = async (argv, io) => {
     rendererDir: rendererDirDefault(),
     host,
     port,
-    token: values.token,
+    ...(given !== null ? { token: given } : {}),
   }).catch(async (err: unknown) => {
     await runtime.dispose();
     throw err;
@@ -115,6 +122,62 @@ export const serveCommand: CliCommand = async (argv, io) => {
   await runtime.dispose();
   return 0;
 };
+
+/** Env variable a script can pass the token in (unlike argv, not world-readable in /proc). */
+export const TOKEN_ENV = 'AURA_OPS_TOKEN';
+/** Shorter tokens could be guessed by another local user trying them one by one. */
+const MIN_TOKEN_CHARS = 16;
+
+/**
+ * The token the operator chose (--token-file, AURA_OPS_TOKEN or --token), null for a random one,
+ * or false after printing why it cannot be used. Always removes AURA_OPS_TOKEN from the
+ * environment, so the shells this console starts never inherit it.
+ */
+export function readGivenToken(flag: string | undefined, file: string | undefined, io: CliIO): string | null | false {
+  const fromEnv = process.env[TOKEN_ENV];
+  delete process.env[TOKEN_ENV];
+  const sources = [flag !== undefined && '--token', file !== undefined && '--token-file', fromEnv !== undefined && TOKEN_ENV].filter(
+    (x): x is string => typeof x === 'string',
+  );
+  if (sources.length === 0) return null;
+  if (sources.length > 1) {
+    io.err(`aura-ops serve: the token was given ${sources.length} ways (${sources.join(', ')}); give it one way.`);
+    return false;
+  }
+  let token: string;
+  let where: string;
+  if (file !== undefined) {
+    where = `the token file ${file}`;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+      token = fs.readFileSync(file, 'utf8').split(/\r?\n/)[0]!;
+    } catch (err) {
+      io.err(`aura-ops serve: cannot read --token-file ${file}: ${(err as Error).message}`);
+      return false;
+    }
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+      io.err(`aura-ops serve: ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
+      return false;
+    }
+  } else if (flag !== undefined) {
+    where = '--token';
+    token = flag;
+    io.err('aura-ops serve: note: --token is visible to other users in the process list; prefer --token-file or AURA_OPS_TOKEN.');
+  } else {
+    where = TOKEN_ENV;
+    token = fromEnv!;
+  }
+  if (token.length < MIN_TOKEN_CHARS) {
+    io.err(`aura-ops serve: ${where}: the token must be at least ${MIN_TOKEN_CHARS} characters`);
+    return false;
+  }
+  if (/[\x00-\x20\x7f]/.test(token)) {
+    io.err(`aura-ops serve: ${where}: the token must not contain spaces or control characters`);
+    return false;
+  }
+  return token;
+}
 
 function openBrowser(url: string, io: CliIO): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';

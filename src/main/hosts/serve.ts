@@ -1,26 +1,35 @@
 // The serve host: the same renderer over HTTP on 127.0.0.1 and the contract over one WebSocket.
-// A per-launch token (URL fragment -> HttpOnly SameSite=Strict cookie), a Host allowlist against
-// DNS rebinding, an Origin check on the upgrade and the app's CSP as headers keep other pages and
-// other users' browsers out: this host can drive a shell.
+// A per-launch token (URL fragment -> a session in the tab's sessionStorage -> WebSocket subprotocol;
+// no cookie, since cookies reach every port of the host), a Host allowlist against DNS rebinding,
+// an Origin check on the upgrade and the app's CSP as headers keep other pages and other users'
+// browsers out: this host can drive a shell.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  AUTH_PATH,
+  SESSION_CHECK_PATH,
+  SESSION_HEADER,
+  TOKEN_HEADER,
+  WS_PROTOCOL,
+  sessionFromProtocols,
+} from '../../shared/serve-handshake';
 import type { Runtime } from '../runtime';
 import {
   SECURITY_HEADERS,
   allowedHosts,
   isAllowedHost,
   isAllowedOrigin,
-  parseCookies,
   randomToken,
   safeEqual,
 } from './security';
 
 /** Frames above this size are refused: no contract call needs more, and it bounds memory. */
 const MAX_WS_PAYLOAD = 16 * 1024 * 1024;
-/** Above this many unsent bytes a client is too slow: events for it are dropped, calls still answer. */
+/** Above this many unsent bytes a client is too slow: it is cut off, reconnects and resyncs. */
 const WS_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
 
 const MIME: Record<string, string> = {
@@ -53,17 +62,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const AUTH_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Aura Ops Console</title>
-<script src="/__auth.js"></script></head><body style="font-family:sans-serif;background:#111;color:#ddd">
-<h1>Aura Ops Console</h1><p id="msg">This console needs the link with its token, as printed by
-<code>aura-ops serve</code> (or <code>npm start</code>) in your terminal.</p></body></html>`;
-
-const AUTH_JS = `(function(){var m=/[#&]token=([^&]+)/.exec(location.hash);if(!m)return;
-fetch('/__auth',{method:'POST',headers:{'X-Aura-Ops-Token':decodeURIComponent(m[1])},credentials:'same-origin'})
-.then(function(r){if(r.status===204){history.replaceState(null,'',location.pathname);location.reload();}
-else{var e=document.getElementById('msg');
-if(e)e.textContent='That token is not valid for this console. Use the link printed by the latest aura-ops serve.';}});})();`;
-
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomToken();
@@ -73,13 +71,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     throw new Error(`The renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run: npm run build`);
   }
   let allowed = new Set<string>();
-  let cookieName = 'aura_ops';
 
+  /** The upgrade offers our subprotocol with this launch's session: nothing else opens /ws. */
   const authed = (req: http.IncomingMessage): boolean => {
-    const cookie = parseCookies(req.headers.cookie)[cookieName];
-    if (cookie && safeEqual(cookie, session)) return true;
-    const auth = req.headers.authorization;
-    return typeof auth === 'string' && auth.startsWith('Bearer ') && safeEqual(auth.slice(7), token);
+    const given = sessionFromProtocols(req.headers['sec-websocket-protocol']);
+    return given !== null && safeEqual(given, session);
   };
 
   const send = (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
@@ -88,44 +84,72 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   };
 
   const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (err) {
+      // A defect, not an input: say so in the console's output and answer, never end the process.
+      logDefect(`HTTP ${req.method ?? '?'} request`, err);
+      if (!res.headersSent) send(res, 500, 'Internal error', 'text/plain; charset=utf-8');
+      else res.destroy();
+    }
+  });
+
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (!isAllowedHost(req.headers.host, allowed)) {
       send(res, 403, 'Forbidden: unexpected Host header', 'text/plain; charset=utf-8');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/__auth.js' && req.method === 'GET') {
-      send(res, 200, AUTH_JS, 'text/javascript; charset=utf-8');
+    const pathname = requestPath(req.url);
+    if (pathname === null) {
+      send(res, 400, 'Bad request path', 'text/plain; charset=utf-8');
       return;
     }
-    if (url.pathname === '/__auth' && req.method === 'POST') {
-      const origin = req.headers.origin;
-      const given = req.headers['x-aura-ops-token'];
-      if ((origin && !isAllowedOrigin(origin, allowed)) || typeof given !== 'string' || !safeEqual(given, token)) {
-        send(res, 401, 'Unauthorized', 'text/plain; charset=utf-8');
+    if (pathname === AUTH_PATH) {
+      // The page trades the token from its URL fragment for the session. Only our own pages may:
+      // browsers always send Origin on a POST, so a missing one is refused too.
+      const given = req.headers[TOKEN_HEADER.toLowerCase()];
+      if (req.method !== 'POST' || !isAllowedOrigin(req.headers.origin, allowed) || typeof given !== 'string' || !safeEqual(given, token)) {
+        send(res, 401, JSON.stringify({ error: 'That token is not valid for this console.' }), 'application/json');
         return;
       }
-      res.writeHead(204, {
-        ...SECURITY_HEADERS,
-        'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-      });
-      res.end();
+      send(res, 200, JSON.stringify({ session }), 'application/json');
       return;
     }
-    if (!authed(req)) {
-      send(res, 401, AUTH_PAGE, 'text/html; charset=utf-8');
+    if (pathname === SESSION_CHECK_PATH && req.method === 'GET') {
+      const given = req.headers[SESSION_HEADER.toLowerCase()];
+      send(res, 200, JSON.stringify({ valid: typeof given === 'string' && safeEqual(given, session) }), 'application/json');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
       return;
     }
-    serveStatic(rendererDir, url.pathname, res, send);
-  });
+    // The renderer's files carry no secret (they are the same for every install); everything
+    // that does crosses /ws, which needs the session.
+    serveStatic(rendererDir, pathname, res, send);
+  };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_PAYLOAD,
+    // Select our protocol, never echo the session entry back.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      logDefect('WebSocket upgrade', err);
+      socket.destroy();
+    }
+  });
+
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // A client may reset the connection before the upgrade completes: that ends its socket only.
+    const onSocketError = (err: Error) => logDefect('WebSocket upgrade socket', err);
+    socket.on('error', onSocketError);
     const refuse = (code: number, text: string) => {
       socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
@@ -133,35 +157,60 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     if (!isAllowedHost(req.headers.host, allowed)) return refuse(403, 'Forbidden');
     if (!isAllowedOrigin(req.headers.origin, allowed)) return refuse(403, 'Forbidden');
     if (!authed(req)) return refuse(401, 'Unauthorized');
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') return refuse(404, 'Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+    if (requestPath(req.url) !== '/ws') return refuse(404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', onSocketError); // from here the WebSocket handles its socket's errors
+      wss.emit('connection', ws, req);
+    });
+  };
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    // ws reports an oversized frame (1009) or invalid UTF-8 (1007) here and closes this socket;
+    // without a listener the 'error' event would end the whole process.
+    ws.on('error', (err) => logDefect('WebSocket client', err));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      let msg: { id?: unknown; channel?: unknown; params?: unknown };
-      try {
-        msg = JSON.parse(data.toString()) as typeof msg;
-      } catch {
-        ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'bad-request', message: 'Malformed message' } }));
+      const reply = (r: object) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));
+      };
+      if (isBinary) {
+        reply({ id: null, ok: false, error: { code: 'bad-request', message: 'Binary frames are not part of the protocol; send JSON text.' } });
         return;
       }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      const channel = typeof msg.channel === 'string' ? msg.channel : '';
-      void opts.runtime.api.dispatch(channel, msg.params).then((r) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...r }));
-      });
+      const msg = parseCall(data.toString());
+      if (typeof msg === 'string') {
+        reply({ id: null, ok: false, error: { code: 'bad-request', message: msg } });
+        return;
+      }
+      opts.runtime.api
+        .dispatch(msg.channel, msg.params)
+        .then((r) => reply({ id: msg.id, ...r }))
+        .catch((err: unknown) => {
+          logDefect(`call ${msg.channel}`, err);
+          reply({ id: msg.id, ok: false, error: { code: 'internal', message: 'The console failed to answer this call; see its output.' } });
+        });
     });
   });
 
+  // Every event frame carries its socket's next sequence number. A client too slow to take its
+  // events is cut off instead of silently missing some: it reconnects, the console reloads its
+  // state and each terminal re-attaches with its replay, so no terminal stalls behind a gap.
+  const seqs = new WeakMap<WebSocket, number>();
   const offEvents = opts.runtime.onEvent((event, payload) => {
     if (sockets.size === 0) return;
-    const frame = JSON.stringify({ event, payload });
+    const body = JSON.stringify({ event, payload }).slice(1);
     for (const ws of sockets) {
-      if (ws.readyState === ws.OPEN && ws.bufferedAmount < WS_BACKPRESSURE_BYTES) ws.send(frame);
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount >= WS_BACKPRESSURE_BYTES) {
+        process.stderr.write(`aura-ops serve: a browser tab fell ${ws.bufferedAmount} bytes behind; it reconnects and resyncs.\n`);
+        sockets.delete(ws);
+        ws.terminate();
+        continue;
+      }
+      const seq = (seqs.get(ws) ?? 0) + 1;
+      seqs.set(ws, seq);
+      ws.send(`{"seq":${seq},${body}`);
     }
   });
 
@@ -174,7 +223,6 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   });
   const port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(host, port);
-  cookieName = `aura_ops_${port}`;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
 
@@ -196,19 +244,51 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   };
 }
 
+/** A bad input or a defect reached the top of a handler: print it where the operator sees the console's output. */
+function logDefect(where: string, err: unknown): void {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  process.stderr.write(`aura-ops serve: ${where}: ${text}\n`);
+}
+
+/**
+ * The decoded path of a request target, or null when it is not one we could serve: not
+ * origin-form, bad percent-encoding, or a NUL byte (fs throws on those outside any callback).
+ */
+export function requestPath(target: string | undefined): string | null {
+  if (!target || !target.startsWith('/')) return null;
+  const q = target.search(/[?#]/);
+  const raw = q === -1 ? target : target.slice(0, q);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return decoded.includes('\0') ? null : decoded;
+}
+
+/** A contract call from the socket, or why the message is not one. */
+export function parseCall(text: string): { id: number | string | null; channel: string; params: unknown } | string {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return 'Malformed message: not JSON.';
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return 'Malformed message: expected a JSON object.';
+  const m = msg as { id?: unknown; channel?: unknown; params?: unknown };
+  const id = typeof m.id === 'number' || typeof m.id === 'string' ? m.id : null;
+  const channel = typeof m.channel === 'string' ? m.channel : '';
+  return { id, channel, params: m.params };
+}
+
 function serveStatic(
   root: string,
   pathname: string,
   res: http.ServerResponse,
   send: (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra?: Record<string, string>) => void,
 ): void {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(pathname);
-  } catch {
-    send(res, 400, 'Bad path', 'text/plain; charset=utf-8');
-    return;
-  }
+  let rel = pathname;
   if (rel === '/' || rel === '') rel = '/index.html';
   const file = path.resolve(root, `.${rel}`);
   if (file !== root && !file.startsWith(root + path.sep)) {

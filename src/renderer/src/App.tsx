@@ -170,6 +170,19 @@ export default function App() {
       })),
   ];
 
+  if (conn === 'unauthorized') {
+    return (
+      <div className="fatal" role="alert" data-testid="signed-out">
+        <h1>Open the console with its link</h1>
+        <p>{api.refusal()}</p>
+        <p>
+          This console only opens from the link that <code>aura-ops serve</code> (or <code>npm start</code>) prints in
+          your terminal, with the token after <code>#token=</code>. The token changes every time the console starts.
+        </p>
+      </div>
+    );
+  }
+
   if (fatal && !info) {
     return (
       <div className="fatal" role="alert">

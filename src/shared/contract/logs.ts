@@ -19,6 +19,9 @@ export interface LogSourceInfo {
   files: LogFileInfo[];
 }
 
+/** The detail of the 'forbidden-path' error of logs:add-root when typing the path would let it through. */
+export const LOG_ROOT_CONFIRM_DETAIL = 'confirm-by-typing-the-full-path';
+
 export interface LogSources {
   /** The attached install's logs dir, or null with no install. */
   logsDir: string | null;
@@ -99,7 +102,14 @@ const filter = z
 export const logsChannels = {
   'logs:sources': request<LogSources>()(z.object({}).strict()),
   /** Allow panes to open files under another folder (the host remembers it across restarts). */
-  'logs:add-root': request<LogSources>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
+  /**
+   * Let panes read files under a folder. Outside the install's folders and ordinary folders of
+   * home it needs `confirm` equal to the folder's full path (the error's detail is then
+   * LOG_ROOT_CONFIRM_DETAIL and its message names the path); system folders are refused.
+   */
+  'logs:add-root': request<LogSources>()(
+    z.object({ path: z.string().min(1).max(4096), confirm: z.string().max(4096).optional() }).strict(),
+  ),
   'logs:open-pane': request<PaneInfo>()(
     z
       .object({

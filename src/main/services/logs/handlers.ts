@@ -6,7 +6,7 @@ import type { LogsService } from './service';
 export function logsHandlers(service: LogsService): HandlersFor<keyof typeof logsChannels> {
   return {
     'logs:sources': () => service.sources(),
-    'logs:add-root': (p) => service.addRoot(p.path),
+    'logs:add-root': (p) => service.addRoot(p.path, p.confirm),
     'logs:open-pane': (p) => service.openPane(p),
     'logs:close-pane': (p) => service.closePane(p.paneId),
     'logs:panes': () => service.panesInfo(),

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstallCandidate } from '../../../shared/install-types';
+import { LOG_ROOT_CONFIRM_DETAIL } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
 import type { ServiceContext } from '../context';
 import { TAIL_BYTES } from './file-reader';
@@ -294,9 +295,10 @@ describe('LogsService', () => {
     };
     let saved: string[] | null = null;
     const first = new LogsService(ctx, { onRootsChanged: (r) => (saved = r) });
-    first.addRoot(outside);
-    first.addRoot(outside); // no change, no second save
-    expect(saved).toEqual([path.resolve(outside)]);
+    const real = fs.realpathSync(outside);
+    first.addRoot(outside, real);
+    first.addRoot(outside, real); // no change, no second save
+    expect(saved).toEqual([real]);
     // After a restart the host passes the saved list back in.
     const second = new LogsService(ctx, { roots: saved ?? [] });
     expect(second.sources().roots).toContain(path.resolve(outside));
@@ -309,7 +311,44 @@ describe('LogsService', () => {
         throw new Error('disk is read-only');
       },
     });
-    expect(() => failing.addRoot(outside)).toThrow(/could not be saved \(disk is read-only\)/);
+    expect(() => failing.addRoot(outside, real)).toThrow(/could not be saved \(disk is read-only\)/);
+  });
+
+  it('refuses system folders as log roots, asks for the typed path outside the install and home', () => {
+    const ctx: ServiceContext = { dataDir: root, getInstall: () => install(), emit: () => undefined, onDispose: (fn) => disposers.push(fn) };
+    const saves: string[][] = [];
+    const s = new LogsService(ctx, { onRootsChanged: (r) => saves.push(r) });
+    const codeOf = (f: () => unknown) => {
+      try {
+        f();
+        return 'added';
+      } catch (err) {
+        return `${(err as OpsError).code}${(err as OpsError).detail === LOG_ROOT_CONFIRM_DETAIL ? ' (confirm)' : ''}`;
+      }
+    };
+    // The root and /etc are refused even when "confirmed"; a link to /etc is judged as /etc.
+    expect(codeOf(() => s.addRoot('/'))).toBe('forbidden-path');
+    expect(codeOf(() => s.addRoot('/', '/'))).toBe('forbidden-path');
+    expect(codeOf(() => s.addRoot('/etc', '/etc'))).toBe('forbidden-path');
+    const link = path.join(outside, 'looks-like-logs');
+    fs.symlinkSync('/etc', link);
+    expect(codeOf(() => s.addRoot(link, link))).toBe('forbidden-path');
+    expect(codeOf(() => s.openPane({ path: '/etc/passwd' }))).toBe('forbidden-path');
+    // Outside the install and home: only with the full path typed.
+    const real = fs.realpathSync(outside);
+    expect(codeOf(() => s.addRoot(outside))).toBe('forbidden-path (confirm)');
+    expect(codeOf(() => s.addRoot(outside, 'yes'))).toBe('forbidden-path (confirm)');
+    expect(saves).toEqual([]);
+    expect(codeOf(() => s.addRoot(outside, real))).toBe('added');
+    // Inside the install's data root: no question.
+    fs.mkdirSync(path.join(root, 'more-logs'), { recursive: true });
+    expect(codeOf(() => s.addRoot(path.join(root, 'more-logs')))).toBe('added');
+    expect(saves.at(-1)).toEqual([real, fs.realpathSync(path.join(root, 'more-logs'))]);
+    // A "/" saved by an older version is dropped when the service starts.
+    const old = new LogsService(ctx, { roots: ['/', real] });
+    expect(old.sources().roots).not.toContain('/');
+    expect(old.sources().roots).toContain(real);
+    expect(codeOf(() => old.openPane({ path: '/etc/passwd' }))).toBe('forbidden-path');
   });
 
   it('computes the error rate over a window', () => {
@@ -335,7 +374,7 @@ describe('LogsService', () => {
     expect(tryOpen(path.join(outside, 'secret.log'))).toBe('forbidden-path');
     expect(tryOpen(path.join(logsDir, 'aura-api-link.log'))).toBe('forbidden-path');
     expect(tryOpen(path.join(logsDir, '..', '..', 'etc', 'passwd'))).toBe('forbidden-path');
-    svc.addRoot(outside);
+    svc.addRoot(outside, fs.realpathSync(outside));
     expect(tryOpen(path.join(outside, 'secret.log'))).toBe('opened');
   });
 });

@@ -2,6 +2,7 @@
 // allowed roots). Each pane follows its file set, indexes records as they arrive, indexes the
 // older part of a big file in a worker, and serves pages, filters and searches from disk.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type {
   ErrorRateResult,
@@ -13,6 +14,7 @@ import type {
   PaneStatusKind,
   SearchResult,
 } from '../../../shared/contract/logs';
+import { LOG_ROOT_CONFIRM_DETAIL } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
 import {
   LEVELS,
@@ -35,7 +37,8 @@ import {
 } from './file-reader';
 import { buildIndex, prewarmIndexWorker } from './index-worker';
 import type { SplitLine } from './line-splitter';
-import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './paths';
+import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet, resolveReal } from './paths';
+import { judgeLogRoot, type RootPolicyContext } from './root-policy';
 import { RecordIndex } from './record-index';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer, type TailFile, type TailStatus } from './tailer';
@@ -130,7 +133,14 @@ export class LogsService {
     private readonly ctx: ServiceContext,
     opts: LogsServiceOptions = {},
   ) {
-    this.extraRoots = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
+    // Roots saved before the policy existed are judged again: a system folder is dropped, loudly.
+    const saved = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
+    this.extraRoots = saved.filter((r) => {
+      const verdict = judgeLogRoot(resolveReal(r), this.policyContext());
+      if (verdict.kind !== 'refuse') return true;
+      process.stderr.write(`aura-ops: dropped the saved log folder ${r}: ${verdict.reason}\n`);
+      return false;
+    });
     this.onRootsChanged = opts.onRootsChanged;
     this.holdMs = opts.recordHoldMs ?? RECORD_HOLD_MS;
     ctx.onDispose(() => this.dispose());
@@ -148,10 +158,32 @@ export class LogsService {
     return [...r, ...this.extraRoots];
   }
 
-  addRoot(p: string): LogSources {
-    const abs = path.resolve(p);
-    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+  private policyContext(): RootPolicyContext {
+    const inst = this.ctx.getInstall();
+    return {
+      installDirs: inst ? [resolveReal(inst.paths.dataRoot), resolveReal(inst.paths.logsDir)] : [],
+      home: os.homedir() ? resolveReal(os.homedir()) : null,
+      windowsDir: process.env.SystemRoot ?? null,
+    };
+  }
+
+  /** Adds a folder panes may read, judged by root-policy.ts on its real path (symlinks resolved). */
+  addRoot(p: string, confirm?: string): LogSources {
+    const given = path.resolve(p);
+    if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) {
       throw new OpsError('not-found', `${p} is not a folder. Pick an existing folder that holds log files.`);
+    }
+    const abs = resolveReal(given);
+    const verdict = judgeLogRoot(abs, this.policyContext());
+    if (verdict.kind === 'refuse') {
+      throw new OpsError('forbidden-path', `Refusing to add ${abs} as a log folder: ${verdict.reason} Add the folder that holds the log files instead.`);
+    }
+    if (verdict.kind === 'confirm' && confirm !== abs) {
+      throw new OpsError(
+        'forbidden-path',
+        `Every file under ${abs} would become readable in the console: ${verdict.reason} To add it anyway, type its full path: ${abs}`,
+        LOG_ROOT_CONFIRM_DETAIL,
+      );
     }
     if (!this.extraRoots.includes(abs)) {
       this.extraRoots.push(abs);

@@ -1,7 +1,7 @@
 // Live log tail panes side by side or stacked (default: the main log and the errors log), with a
 // correlation id filter shared by every pane and a picker for the install's other log families.
 import { useEffect, useState } from 'react';
-import type { LogSources, PaneInfo } from '../../../../shared/contract/logs';
+import { LOG_ROOT_CONFIRM_DETAIL, type LogSources, type PaneInfo } from '../../../../shared/contract/logs';
 import { api, ApiError } from '../../transport';
 import LogPane from './LogPane';
 import './logs.css';
@@ -13,6 +13,75 @@ function errText(e: unknown): string {
   return e instanceof ApiError ? `${e.message}${e.detail ? ` (${e.detail})` : ''}` : String(e);
 }
 
+/**
+ * Adds a folder panes may read. Outside the install's folders and home the host asks for the
+ * folder's full path typed out; system folders it refuses (root-policy.ts on the main side).
+ */
+function AddRootForm({ onAdded, onClose }: { onAdded: (s: LogSources) => void; onClose: () => void }) {
+  const [folder, setFolder] = useState('');
+  const [asked, setAsked] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState('');
+  const submit = async (confirm?: string) => {
+    try {
+      onAdded(await api.invoke('logs:add-root', confirm === undefined ? { path: folder } : { path: folder, confirm }));
+      onClose();
+    } catch (e) {
+      if (e instanceof ApiError && e.detail === LOG_ROOT_CONFIRM_DETAIL) {
+        setAsked(e.message);
+        setError(confirm === undefined ? '' : 'That is not the full path of the folder.');
+      } else {
+        setAsked(null);
+        setError(errText(e));
+      }
+    }
+  };
+  return (
+    <div className="logs-add-root" data-testid="logs-add-root">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAsked(null);
+          setTyped('');
+          if (folder) void submit();
+        }}
+      >
+        <input
+          placeholder="a folder that holds log files"
+          value={folder}
+          onChange={(e) => {
+            setFolder(e.target.value);
+            setAsked(null);
+          }}
+          aria-label="Log folder to add"
+        />
+        <button type="submit" disabled={!folder}>
+          Add folder
+        </button>
+        <button type="button" className="ghost" onClick={onClose}>
+          Cancel
+        </button>
+      </form>
+      {asked ? (
+        <form
+          data-testid="logs-add-root-confirm"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit(typed);
+          }}
+        >
+          <p role="alert">{asked}</p>
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Type the folder's full path to confirm" />
+          <button type="submit" disabled={!typed}>
+            Add it anyway
+          </button>
+        </form>
+      ) : null}
+      {error ? <div className="logs-error">{error}</div> : null}
+    </div>
+  );
+}
+
 export default function LogsPanel({ active = true }: { active?: boolean }) {
   const [sources, setSources] = useState<LogSources | null>(null);
   const [panes, setPanes] = useState<PaneInfo[]>([]);
@@ -22,6 +91,7 @@ export default function LogsPanel({ active = true }: { active?: boolean }) {
   const [pathInput, setPathInput] = useState('');
   const [error, setError] = useState('');
   const [started, setStarted] = useState(false);
+  const [adding, setAdding] = useState(false);
   /** In tabs layout, the pane shown; the others stay mounted (and keep following) but hidden. */
   const [shown, setShown] = useState<string | null>(null);
 
@@ -118,6 +188,9 @@ export default function LogsPanel({ active = true }: { active?: boolean }) {
             aria-label="Log file path"
           />
         </form>
+        <button className="ghost" aria-pressed={adding} onClick={() => setAdding((a) => !a)}>
+          Add log folder…
+        </button>
         <span className="spacer" />
         {correlation ? (
           <span className="logs-chip">
@@ -147,6 +220,7 @@ export default function LogsPanel({ active = true }: { active?: boolean }) {
           ))}
         </nav>
       ) : null}
+      {adding ? <AddRootForm onAdded={setSources} onClose={() => setAdding(false)} /> : null}
       {error ? <div className="logs-error">{error}</div> : null}
       <div className={`logs-panes ${layout}`}>
         {panes.map((p) => (
