@@ -49,7 +49,7 @@ export function createApi(deps: ApiDeps): Api {
     ...appHandlers(deps.app, deps.store),
     ...installHandlers(deps.install),
     ...sandboxHandlers(deps.getSandbox),
-    ...walkthroughHandlers(deps.walkthroughs),
+    ...walkthroughHandlers(deps.walkthroughs, deps.terminal),
     ...databaseHandlers(deps.database),
     ...runbooksHandlers(deps.runbooks),
     ...logsHandlers(deps.logs),
