@@ -69,8 +69,9 @@ export type SystemEvent =
     }
   | { type: 'command'; adHoc: true; command: string; exitCode: number | null; durationMs: number | null; cwd: string | null; output: string; terminalId: string | null }
   | { type: 'triage'; severity: SeverityId; headline: string; overall: string; reasons: string[]; probes: Array<{ id: string; title: string; state: string; summary: string }> }
-  | { type: 'milestone'; milestone: Milestone; at: number; previous: number | null; source: 'console' | 'operator'; reason: string | null }
-  | { type: 'impact-start'; at: number; previous: number | null; source: 'logs' | 'operator'; evidence: LogEvidence | null; reason: string | null }
+  /** `time` is the milestone's time (the entry's own `at` is when it was recorded). */
+  | { type: 'milestone'; milestone: Milestone; time: number; previous: number | null; source: 'console' | 'operator'; reason: string | null }
+  | { type: 'impact-start'; time: number; previous: number | null; source: 'logs' | 'operator'; evidence: LogEvidence | null; reason: string | null }
   | { type: 'verify'; green: boolean; rows: VerifyRow[] }
   | { type: 'recording'; recording: boolean; reason: string }
   | { type: 'db-backup'; file: string; bytes: number | null; ok: boolean; detail: string }

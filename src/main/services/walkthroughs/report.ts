@@ -133,10 +133,10 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
         ...e.probes.map((p) => `| ${plain(p.title)} | ${plain(p.state)} | ${plain(p.summary)} |`),
       ])}`;
     case 'milestone':
-      return `Milestone **${MILESTONE_LABEL[e.milestone]}** at ${isoLocal(e.at, tz)}${e.previous !== null ? ` (was ${isoLocal(e.previous, tz)})` : ''}${e.source === 'operator' ? ' set by the operator' : ''}${e.reason ? ` — ${plain(e.reason)}` : ''}`;
+      return `Milestone **${MILESTONE_LABEL[e.milestone]}** at ${isoLocal(e.time, tz)}${e.previous !== null ? ` (was ${isoLocal(e.previous, tz)})` : ''}${e.source === 'operator' ? ' set by the operator' : ''}${e.reason ? ` — ${plain(e.reason)}` : ''}`;
     case 'impact-start': {
       const where = e.evidence ? ref(`Log record ${e.evidence.file}${e.evidence.line ? `:${e.evidence.line}` : ''}`, [inlineCode(`${e.evidence.file}${e.evidence.line ? `:${e.evidence.line}` : ''}`), '', fence(`${e.evidence.timestamp} [${e.evidence.level}] ${e.evidence.text}`, 'log')]) : '';
-      return `Impact start ${e.source === 'logs' ? 'proposed from the logs' : 'set by the operator'}: ${isoLocal(e.at, tz)}${e.previous !== null ? ` (was ${isoLocal(e.previous, tz)})` : ''}${e.reason ? ` — ${plain(e.reason)}` : ''}${where}`;
+      return `Impact start ${e.source === 'logs' ? 'proposed from the logs' : 'set by the operator'}: ${isoLocal(e.time, tz)}${e.previous !== null ? ` (was ${isoLocal(e.previous, tz)})` : ''}${e.reason ? ` — ${plain(e.reason)}` : ''}${where}`;
     }
     case 'verify':
       return `Verify: **${e.green ? 'green' : 'not green'}** (${e.rows.filter((r) => r.ok).length} of ${e.rows.length} rows ok)`;
@@ -182,7 +182,8 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
       `- **Time at each severity**: ${t.timeAtSeverity.length ? t.timeAtSeverity.map((x) => `${sevName(x.severity)} ${formatSpan(x.ms)}`).join(', ') : '—'}`,
       '',
     );
-    out.push('## Milestones', '', '| Milestone | Time | Since start | Set by |', '|---|---|---|---|');
+    const from = t.origin !== null && imp && t.origin === imp.at ? 'impact start' : 'detection';
+    out.push('## Milestones', '', `| Milestone | Time | Since ${from} | Set by |`, '|---|---|---|---|');
     for (const m of MILESTONE_ORDER) {
       const e = s.milestones[m];
       const since = e && t.origin !== null ? formatSpan(Math.max(0, e.at - t.origin)) : '—';

@@ -6,15 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SweepResult } from '../../../shared/contract/probes';
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
-import { emptySignals, triage, type TriageSignals } from '../../../shared/triage';
 import type { ServiceContext } from '../context';
 import { OpsStore } from '../store/store';
 import { fakeInstall } from '../terminal/test-support';
 import { reportCommand } from './cli';
 import { WalkthroughService, type TriageSource } from './service';
 import { runVerifyStep } from './verify-runner';
+import { sweepOf } from './test-support';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,36 +21,6 @@ afterEach(() => {
 });
 
 const T0 = Date.UTC(2026, 10, 27, 20, 0, 0);
-
-function signals(apiUp: boolean): TriageSignals {
-  const s = emptySignals();
-  s.installed = true;
-  s.api.url = 'http://127.0.0.1:5005';
-  s.api.reachable = apiUp;
-  s.api.error = apiUp ? null : 'ECONNREFUSED';
-  if (apiUp) {
-    s.api.readyHttp = 200;
-    s.api.readyStatus = 'healthy';
-    s.database.integrity = 'ok';
-  }
-  return s;
-}
-
-function sweepOf(apiUp: boolean, at: number): SweepResult {
-  const sig = signals(apiUp);
-  return {
-    installId: 'test',
-    installLabel: 'test install',
-    startedAt: at,
-    durationMs: 5,
-    overall: apiUp ? 'healthy' : 'unreachable',
-    results: [
-      { id: 'api', title: 'Aura API', state: apiUp ? 'ok' : 'unreachable', value: null, summary: apiUp ? 'answers' : 'refused', details: [], checkedAt: at, durationMs: 1, shell: 'curl' },
-    ],
-    signals: sig,
-    triage: triage(sig),
-  };
-}
 
 function setup(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-wt-')), withInstall = false) {
   dirs.push(dir);

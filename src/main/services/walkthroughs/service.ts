@@ -530,13 +530,13 @@ export class WalkthroughService {
          ON CONFLICT(session_id, milestone) DO UPDATE SET at = excluded.at, source = excluded.source, reason = excluded.reason`,
       )
       .run(id, milestone, at, source, reason);
-    this.append(id, { type: 'milestone', milestone, at, previous, source, reason });
+    this.append(id, { type: 'milestone', milestone, time: at, previous, source, reason });
   }
 
   private putImpactStart(id: string, at: number, source: 'logs' | 'operator', evidence: LogEvidence | null, reason: string | null): void {
     const prev = this.impactStart(id);
     this.store.db.prepare(`UPDATE sessions SET impact_start = ? WHERE id = ?`).run(JSON.stringify({ at, source, evidence }), id);
-    this.append(id, { type: 'impact-start', at, previous: prev?.at ?? null, source, evidence, reason });
+    this.append(id, { type: 'impact-start', time: at, previous: prev?.at ?? null, source, evidence, reason });
   }
 
   private milestones(id: string): Partial<Record<Milestone, MilestoneEntry>> {

@@ -199,14 +199,14 @@ function Entry({ e }: { e: SessionEvent }) {
     case 'milestone':
       return (
         <>
-          Milestone <strong>{MILESTONE_LABEL[e.milestone]}</strong> at {new Date(e.at).toLocaleTimeString()}
+          Milestone <strong>{MILESTONE_LABEL[e.milestone]}</strong> at {new Date(e.time).toLocaleTimeString()}
           {e.reason ? ` (${e.reason})` : ''}
         </>
       );
     case 'impact-start':
       return (
         <>
-          Impact start {e.source === 'logs' ? 'proposed from the logs' : 'set'}: {new Date(e.at).toLocaleTimeString()}
+          Impact start {e.source === 'logs' ? 'proposed from the logs' : 'set'}: {new Date(e.time).toLocaleTimeString()}
           {e.evidence ? ` · ${e.evidence.file.split(/[\\/]/).pop()}${e.evidence.line ? `:${e.evidence.line}` : ''}` : ''}
         </>
       );
