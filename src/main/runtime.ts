@@ -92,7 +92,7 @@ export class Runtime {
     });
     this.walkthroughs = new WalkthroughService(this.store, this.ctx, Date.now, {
       // Probes are made below; these run only on requests, after the constructor.
-      triage: { latest: () => this.probes.latest(), sweep: () => this.probes.sweep() },
+      triage: { latest: () => this.probes.latest(), sweep: (o) => this.probes.sweep(o ?? {}) },
       runStep: (command) => runVerifyStep(command, this.install.current()),
     });
     // Commands that finish in any terminal go into the recording session from here (a step run by

@@ -94,7 +94,9 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
       if (e.status === 'running' || e.status === 'pasted') return `${e.status === 'pasted' ? 'Pasted' : 'Ran'} ${what} — no finish was recorded`;
       const exit = e.exitCode === null ? 'exit code unknown' : `exit ${e.exitCode}`;
       const dur = e.durationMs === null ? '' : ` in ${e.durationMs < 1000 ? `${Math.round(e.durationMs)} ms` : formatSpan(e.durationMs)}`;
-      const span = e.startedAt !== null && e.endedAt !== null ? ` (${isoLocal(e.startedAt, tz).slice(11, 19)}–${isoLocal(e.endedAt, tz).slice(11, 19)})` : '';
+      const from = e.startedAt === null ? '' : isoLocal(e.startedAt, tz).slice(11, 19);
+      const to = e.endedAt === null ? '' : isoLocal(e.endedAt, tz).slice(11, 19);
+      const span = from && to && from !== to ? ` (${from}–${to})` : '';
       const check = e.verdict ? ` — check **${e.verdict.status.toUpperCase()}** (expected ${inlineCode(e.verdict.expected)}, got ${plain(e.verdict.actual)})` : '';
       const out = e.output.trim() ? ref(`Output of step ${e.stepId}`, [fence(e.output.trim(), 'text')]) : '';
       return `Ran ${what} → ${exit}${dur}${span}${check}${out}`;

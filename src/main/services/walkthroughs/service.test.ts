@@ -220,7 +220,7 @@ describe('WalkthroughService', () => {
     d = await svc.verify(s.id);
     const v = d.events.at(-2);
     expect(v).toMatchObject({ type: 'verify', green: true });
-    expect(v?.type === 'verify' && v.rows.map((r) => [r.label, r.before.split(' ')[0], r.after.split(' ')[0], r.ok])).toEqual([
+    expect(v?.type === 'verify' && v.rows.map((r) => [r.label.split(' (')[0], r.before.split(' ')[0], r.after.split(' ')[0], r.ok])).toEqual([
       ['Triage', 'SEV-1', 'SEV-4', true],
       ['Aura API', 'unreachable', 'ok', true],
       ['echo-ok', 'fail', 'pass', true],

@@ -92,8 +92,12 @@ export interface EndInput {
 /** What the service needs from the probes (absent in the CLI, where nothing sweeps). */
 export interface TriageSource {
   latest(): SweepResult | null;
-  sweep(): Promise<SweepResult>;
+  /** `logsSince`: ignore log records older than this (the fix), as `aura-ops check` can. */
+  sweep(opts?: { logsSince?: number }): Promise<SweepResult>;
 }
+
+/** Entries that are something the operator did; the last one before Verify is taken as the fix. */
+const ACTION_TYPES = new Set(['step', 'command', 'note', 'check', 'log-pin', 'db-backup']);
 
 /** Runs one checked step non-interactively (verify); the runtime gives the runbook runner. */
 export type StepRunner = (command: string) => Promise<{ output: string; exitCode: number | null }>;
@@ -360,10 +364,16 @@ export class WalkthroughService {
     if (!this.deps.triage) throw new OpsError('unavailable', 'Verify needs the health probes, which this host does not run.');
     const d = this.detail(id);
     const rows: VerifyRow[] = [];
-    const sweep = await this.deps.triage.sweep();
+    // Log lines written before the fix (the crash that started it all) must not keep verify red:
+    // the logs are read from the operator's last recorded action on.
+    const lastAction = [...d.events].reverse().find((e) => ACTION_TYPES.has(e.type));
+    const logsSince = lastAction?.at ?? d.startedAt;
+    const sweep = await this.deps.triage.sweep({ logsSince });
     const snap = d.events.find((e): e is Extract<SessionEvent, { type: 'triage' }> => e.type === 'triage');
     const triageOk = !isRed(sweep);
-    rows.push({ kind: 'triage', label: 'Triage', before: snap ? `${snap.severity} (${snap.overall})` : '—', after: `${sweep.triage.severity} (${sweep.overall})`, ok: triageOk });
+    const why = triageOk ? '' : `: ${sweep.triage.suggestions[0]?.reasons[0] ?? sweep.triage.headline}`;
+    const since = new Date(logsSince).toISOString().slice(11, 19);
+    rows.push({ kind: 'triage', label: `Triage (logs since ${since} UTC)`, before: snap ? `${snap.severity} (${snap.overall})` : '—', after: `${sweep.triage.severity} (${sweep.overall})${why}`, ok: triageOk });
     for (const r of sweep.results) {
       const before = snap?.probes.find((p) => p.id === r.id)?.state ?? '—';
       // Probe rows show what changed; the triage above already weighs them, so they do not block.
@@ -387,7 +397,9 @@ export class WalkthroughService {
       const v = toVerdict({ stepId: e.stepId, runId: e.runId, command: e.command, expect: e.expect }, out.output, out.exitCode);
       rows.push({ kind: 'step', label: e.stepId, before, after: `${v.status} (${v.actual})`, ok: v.status === 'pass' });
     }
-    const green = rows.filter((r) => r.kind !== 'probe').every((r) => r.ok);
+    // The triage decides: a step's expectation may describe the symptom (a check that confirms the
+    // fault passes before and fails after), so step rows are evidence for the operator, not a gate.
+    const green = triageOk;
     this.store.db.transaction(() => {
       this.append(id, { type: 'verify', green, rows });
       if (green && !this.milestones(id).mitigated) this.putMilestone(id, 'mitigated', this.now(), 'console', 'verify was green');

@@ -19,6 +19,12 @@ import { recordingId, setRecording, useCurrentSession } from '../../state/sessio
 import { api, ApiError } from '../../transport';
 import './session.css';
 
+/**
+ * The session shown, kept while the panel is hidden behind another tab (undefined: follow the
+ * recording one). Browsing never changes which session records.
+ */
+let keptViewId: string | null | undefined;
+
 /** The clock redraws once a second; escalation levels change on minute boundaries. */
 const CLOCK_TICK_MS = 1000;
 
@@ -426,7 +432,11 @@ export default function SessionPanel() {
   const { id: recording } = useCurrentSession();
   const [sessions, setSessions] = useState<SessionSummary[]>([]);
   /** The session shown: the recording one unless the operator opened another. Browsing never changes recording. */
-  const [viewId, setViewId] = useState<string | null | undefined>(undefined);
+  const [viewId, setViewIdState] = useState<string | null | undefined>(keptViewId);
+  const setViewId = (id: string | null | undefined) => {
+    keptViewId = id;
+    setViewIdState(id);
+  };
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
@@ -455,7 +465,10 @@ export default function SessionPanel() {
       setDetail(shownId ? await api.invoke('walkthrough:get', { id: shownId }) : null);
       setError(null);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'not-found') setViewId(null);
+      if (err instanceof ApiError && err.code === 'not-found') {
+        keptViewId = null;
+        setViewIdState(null);
+      }
       else fail(err);
     }
   }, [shownId]);
@@ -705,7 +718,18 @@ export default function SessionPanel() {
       )}
 
       {lastVerify && <VerifyTable e={lastVerify} />}
-      {resolving && detail.status === 'active' && <ResolveForm d={detail} green={!!lastVerify?.green} onDone={() => setResolving(false)} onError={fail} />}
+      {resolving && detail.status === 'active' && (
+        <ResolveForm
+          d={detail}
+          green={!!lastVerify?.green}
+          onDone={() => {
+            // Stay on the resolved session (its report is what comes next), not on "nothing records".
+            setViewId(detail.id);
+            setResolving(false);
+          }}
+          onError={fail}
+        />
+      )}
 
       <h3>Timeline</h3>
       <ol className="timeline" data-testid="timeline">
