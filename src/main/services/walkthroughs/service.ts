@@ -181,7 +181,7 @@ export class WalkthroughService {
       this.setRecording(id, at);
     });
     write();
-    if (recording) this.changed(recording);
+    if (recording) this.touched(recording);
     return this.changed(id);
   }
 
@@ -220,8 +220,8 @@ export class WalkthroughService {
       if (id) this.setRecording(id, at);
       else this.store.deleteSetting(KEY_CURRENT);
     })();
-    if (current) this.changed(current);
-    if (id) this.changed(id);
+    if (current) this.touched(current);
+    if (id) this.touched(id);
     this.ctx.emit('walkthrough:recording', { id });
     return id;
   }
@@ -243,7 +243,7 @@ export class WalkthroughService {
       data = { ...event };
     }
     const eventId = this.store.db.transaction(() => this.append(id, data))();
-    this.changed(id);
+    this.touched(id);
     return this.eventById(id, eventId);
   }
 
@@ -263,7 +263,7 @@ export class WalkthroughService {
       this.store.db.transaction(() =>
         this.append(sessionId, this.stepEntry(desc, mode, { status: mode === 'paste' ? 'pasted' : 'running', startedAt: at }), desc.runId),
       )();
-      this.changed(sessionId);
+      this.touched(sessionId);
     }
     this.runs.set(desc.runId, { sessionId, desc, mode });
     while (this.runs.size > MAX_OPEN_RUNS) this.runs.delete(this.runs.keys().next().value as string);
@@ -286,7 +286,7 @@ export class WalkthroughService {
     this.store.db.transaction(() =>
       this.append(sessionId, this.stepEntry(desc, outcome === 'copied' ? 'copy' : 'run', { status: outcome, reason: reason ?? (outcome === 'declined' ? 'the operator cancelled the confirmation' : null) }), desc.runId),
     )();
-    this.changed(sessionId);
+    this.touched(sessionId);
     return { recorded: true };
   }
 
@@ -328,7 +328,7 @@ export class WalkthroughService {
     this.store.db.transaction(() =>
       this.append(id, { type: 'command', adHoc: true, command: cmd.command, exitCode: cmd.exitCode, durationMs: cmd.durationMs ?? null, cwd: cmd.cwd ?? null, output, terminalId: cmd.sessionId ?? null }),
     )();
-    this.changed(id);
+    this.touched(id);
     return null;
   }
 
@@ -531,7 +531,7 @@ export class WalkthroughService {
     if (!row) return;
     const next = { ...(JSON.parse(row.data) as StepEvent), ...patch };
     this.store.db.prepare(`UPDATE session_events SET data = ? WHERE id = ?`).run(JSON.stringify(next), row.id);
-    this.changed(sessionId);
+    this.touched(sessionId);
   }
 
   private putMilestone(id: string, milestone: Milestone, at: number, source: 'console' | 'operator', reason: string | null): void {
@@ -608,10 +608,14 @@ export class WalkthroughService {
     return { ...toSummary(row), events, checks, milestones: this.milestones(id), impactStart: this.impactStart(id), postmortem };
   }
 
-  private changed(id: string): SessionDetail {
-    const d = this.detail(id);
+  /** Tell every window the session changed (its summary only: a write stays O(1) in the timeline length). */
+  private touched(id: string): void {
     this.ctx.emit('walkthrough:changed', toSummary(this.row(id)));
-    return d;
+  }
+
+  private changed(id: string): SessionDetail {
+    this.touched(id);
+    return this.detail(id);
   }
 }
 
