@@ -145,7 +145,7 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
     case 'recording':
       return `${e.recording ? 'Recording resumed' : 'Recording stopped'}: ${plain(e.reason)}`;
     case 'db-backup':
-      return `Database backup ${e.ok ? 'written' : 'failed'}: ${inlineCode(e.file)}${ref('Database backup', [plain(e.detail)])}`;
+      return `Database backup ${e.ok ? `written: ${inlineCode(e.file)}` : 'failed'}${ref('Database backup', [plain(e.detail)])}`;
     case 'db-check':
       return `Database check ${plain(e.check)}: **${e.ok ? 'ok' : 'problem'}**${ref(`Database check ${e.check}`, [fence(e.detail, 'text')])}`;
   }

@@ -3,6 +3,7 @@
 // when its command finishes (checked here, once); hand-typed commands are recorded as ad hoc.
 import crypto from 'node:crypto';
 import type { SweepResult } from '../../../shared/contract/probes';
+import type { BackupResult, CheckResult } from '../../../shared/contract/database';
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
 import {
   MILESTONES,
@@ -330,6 +331,39 @@ export class WalkthroughService {
     )();
     this.touched(id);
     return null;
+  }
+
+  // --- what happens elsewhere in the console ---------------------------------------------
+
+  /** A request finished elsewhere in the console: DB checks and backups and health sweeps are recorded. */
+  observe(channel: string, outcome: { ok: true; result: unknown } | { ok: false; error: { message: string } }): void {
+    if (channel !== 'db:check' && channel !== 'db:backup' && channel !== 'probes:sweep') return;
+    const id = this.currentId();
+    if (!id) return;
+    let data: SessionEventData;
+    if (channel === 'db:check') {
+      const r = outcome.ok ? (outcome.result as CheckResult) : null;
+      data = r
+        ? { type: 'db-check', check: `${r.kind} check`, ok: r.ok, detail: r.ok ? `${r.tablesChecked} tables checked in ${Math.round(r.elapsedMs)} ms` : r.problems.join('\n').slice(0, 4000) }
+        : { type: 'db-check', check: 'check', ok: false, detail: outcome.ok ? '' : outcome.error.message };
+    } else if (channel === 'db:backup') {
+      const r = outcome.ok ? (outcome.result as BackupResult) : null;
+      data = r
+        ? { type: 'db-backup', file: r.file, bytes: r.size, ok: true, detail: `${r.pages} pages, sha256 ${r.sha256}, ${Math.round(r.elapsedMs)} ms` }
+        : { type: 'db-backup', file: '', bytes: null, ok: false, detail: outcome.ok ? '' : outcome.error.message };
+    } else {
+      if (!outcome.ok) return; // a sweep that failed says so in the Health panel; nothing was seen
+      const r = outcome.result as SweepResult;
+      const notOk = r.results.filter((p) => p.state !== 'ok' && p.state !== 'not-configured');
+      data = {
+        type: 'probe-snapshot',
+        title: 'Health sweep',
+        state: r.overall,
+        summary: `${r.triage.headline}${notOk.length ? ` | ${notOk.map((p) => `${p.title}: ${p.state} (${p.summary})`).join('; ')}` : ''}`.slice(0, 4000),
+      };
+    }
+    this.store.db.transaction(() => this.append(id, data))();
+    this.touched(id);
   }
 
   // --- triage, milestones, impact ---------------------------------------------------------
