@@ -74,6 +74,10 @@ export type SystemEvent =
   | { type: 'impact-start'; time: number; previous: number | null; source: 'logs' | 'operator'; evidence: LogEvidence | null; reason: string | null }
   | { type: 'verify'; green: boolean; rows: VerifyRow[] }
   | { type: 'recording'; recording: boolean; reason: string }
+  /** A change was scheduled for `time` (default: the next maintenance window). */
+  | { type: 'scheduled'; time: number; window: string | null; timeZone: string }
+  /** A change began: where it stood against the maintenance windows at that moment. */
+  | { type: 'change-began'; inWindow: boolean; window: string | null; windowEnd: number | null; nextWindow: string | null; nextWindowStart: number | null; timeZone: string; scheduledFor: number | null }
   | { type: 'db-backup'; file: string; bytes: number | null; ok: boolean; detail: string }
   | { type: 'db-check'; check: string; ok: boolean; detail: string }
   /** Older sessions (schema 2-4) recorded these; kept readable. */
@@ -147,6 +151,8 @@ export interface SessionSummary {
 }
 
 export interface SessionDetail extends SessionSummary {
+  /** A change not begun yet: when it is planned for. */
+  scheduledFor: number | null;
   events: SessionEvent[];
   /** Checklist state of this session: item key -> ticked (task lists belong to the session, not the file). */
   checks: Record<string, { label: string; checked: boolean; at: number }>;
@@ -171,6 +177,8 @@ const stepDescriptor = z
     runId: runIdSchema,
     stepId: z.string().min(1).max(200),
     runbookId: z.string().max(2000).optional(),
+    /** Links a session started without a runbook to the runbook whose steps it runs. */
+    runbookTitle: z.string().max(300).optional(),
     command: z.string().min(1).max(256 * 1024),
     expect: expectation.optional(),
   })
@@ -189,6 +197,10 @@ export const walkthroughChannels = {
         severity: severity.optional(),
         /** Take the severity, a snapshot and the detection time from the latest triage. */
         fromTriage: z.boolean().default(false),
+        /** A change to begin later (epoch ms): it is listed, but records only once begun. */
+        scheduledFor: z.number().int().min(0).optional(),
+        /** The operator's IANA zone, for the maintenance windows (default: the console's). */
+        timeZone: z.string().min(1).max(64).optional(),
         /**
          * Recording moves to the new session only when nothing records, or when this names the
          * session that records now (the operator was asked): nothing switches silently.
@@ -232,6 +244,10 @@ export const walkthroughChannels = {
   ),
   'walkthrough:impact-start': request<SessionDetail>()(
     z.object({ id: z.string().min(1).max(64), at: z.number().int().min(0), reason: text(2000) }).strict(),
+  ),
+  /** Begin a scheduled change now: the window status is recorded and it takes recording. */
+  'walkthrough:begin': request<SessionDetail>()(
+    z.object({ id: z.string().min(1).max(64), takeRecordingFrom: z.string().min(1).max(64).nullable().optional(), timeZone: z.string().min(1).max(64).optional() }).strict(),
   ),
   /** Re-run the triage and the session's checked steps; before/after goes on the timeline. */
   'walkthrough:verify': request<SessionDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),

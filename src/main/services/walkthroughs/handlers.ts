@@ -23,6 +23,7 @@ export function walkthroughHandlers(svc: WalkthroughService, terminal: TerminalS
     'walkthrough:milestone': ({ id, milestone, at, reason }) => svc.setMilestone(id, milestone, at, reason),
     'walkthrough:impact-start': ({ id, at, reason }) => svc.setImpactStart(id, at, reason),
     'walkthrough:verify': ({ id }) => svc.verify(id),
+    'walkthrough:begin': ({ id, takeRecordingFrom, timeZone }) => svc.begin(id, takeRecordingFrom ?? null, timeZone),
     'walkthrough:end': ({ id, ...rest }) => svc.end(id, rest),
     'walkthrough:report': ({ id, format }) => svc.report(id, format),
   };

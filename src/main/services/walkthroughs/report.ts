@@ -3,7 +3,7 @@
 // (step output, log record with file and line, probe snapshot, DB check), verify's before/after,
 // contributing factors, what went well and what did not, action items. Markdown and JSON.
 import type { Milestone, SessionDetail, SessionEvent, SeverityId } from '../../../shared/contract/walkthroughs';
-import { ESCALATION_LEVELS, SEVERITY_LEVELS } from '../../../shared/handbook';
+import { CHANGE_CHECKLISTS, EMERGENCY_CHANGE_RULE, ESCALATION_LEVELS, SEVERITY_LEVELS } from '../../../shared/handbook';
 import { MILESTONE_ORDER, formatSpan, incidentTimes, type IncidentTimes, type SeverityChange } from '../../../shared/incident-metrics';
 
 /** A fence longer than any backtick run inside `text`, so pasted output cannot break the report. */
@@ -142,6 +142,10 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
     }
     case 'verify':
       return `Verify: **${e.green ? 'green' : 'not green'}** (${e.rows.filter((r) => r.ok).length} of ${e.rows.length} rows ok)`;
+    case 'scheduled':
+      return `Change scheduled for ${isoLocal(e.time, tz)} (${e.window ? `inside the ${plain(e.window)} maintenance window` : 'outside the maintenance windows'}, ${plain(e.timeZone)})`;
+    case 'change-began':
+      return `Change began ${e.inWindow ? `inside the ${plain(e.window ?? '')} maintenance window` : `**outside the maintenance windows** (next: ${plain(e.nextWindow ?? '')}; ${EMERGENCY_CHANGE_RULE})`}`;
     case 'recording':
       return `${e.recording ? 'Recording resumed' : 'Recording stopped'}: ${plain(e.reason)}`;
     case 'db-backup':
@@ -238,8 +242,37 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
     out.push('');
   }
 
-  const checks = Object.entries(s.checks);
-  out.push('## Checklist', '');
+  if (s.kind === 'change') {
+    const began = s.events.find((e) => e.type === 'change-began');
+    out.push('## Maintenance window', '');
+    if (s.scheduledFor !== null) out.push(`- **Scheduled for**: ${isoLocal(s.scheduledFor, tz)} (not begun yet)`);
+    const sched = s.events.find((e) => e.type === 'scheduled');
+    if (sched && sched.type === 'scheduled' && s.scheduledFor === null) out.push(`- **Scheduled for**: ${isoLocal(sched.time, tz)}`);
+    if (began && began.type === 'change-began') {
+      out.push(
+        `- **Began**: ${isoLocal(began.at, tz)}, ${began.inWindow ? `inside the ${plain(began.window ?? '')} window (${plain(began.timeZone)})` : `outside the maintenance windows (${plain(began.timeZone)}); the handbook allows this only as an emergency: ${EMERGENCY_CHANGE_RULE}`}`,
+      );
+    }
+    out.push('');
+    // The handbook's checklist as written; what was not ticked is listed as not done.
+    out.push('## Change checklist', '');
+    const notDone: string[] = [];
+    for (const phase of CHANGE_CHECKLISTS) {
+      out.push(`### ${phase.title}`, '');
+      for (const item of phase.items) {
+        const done = s.checks[`change:${item.id}`]?.checked ?? false;
+        if (!done) notDone.push(`${phase.title}: ${item.text}`);
+        out.push(`- [${done ? 'x' : ' '}] ${plain(item.text)}`);
+      }
+      out.push('');
+    }
+    out.push('### Not done', '');
+    if (notDone.length === 0) out.push('_Every item was ticked._');
+    for (const n of notDone) out.push(`- ${plain(n)}`);
+    out.push('');
+  }
+  const checks = Object.entries(s.checks).filter(([k]) => s.kind !== 'change' || !k.startsWith('change:'));
+  out.push(s.kind === 'change' ? '## Runbook checklist' : '## Checklist', '');
   if (checks.length === 0) out.push('_No checklist items were ticked._');
   for (const [, c] of checks) out.push(`- [${c.checked ? 'x' : ' '}] ${plain(c.label)}`);
   out.push('');

@@ -234,6 +234,35 @@ describe('WalkthroughService', () => {
     store.close();
   });
 
+  it('schedules a change for a window, begins it with the window status, links its runbook and lists what was not done', async () => {
+    const { svc, store } = setup();
+    // T0 is Friday 2026-11-27 20:00 UTC; the windows are weekdays 02-04 and Sunday 02-06.
+    const sunday3am = Date.UTC(2026, 10, 29, 3, 0, 0);
+    expect(() => svc.start({ kind: 'change', title: 'x', scheduledFor: sunday3am, timeZone: 'Mars/Olympus' })).toThrow(/not a time zone/);
+    expect(() => svc.start({ kind: 'incident', title: 'x', scheduledFor: sunday3am })).toThrow(/Only a change/);
+    const c = svc.start({ kind: 'change', title: 'Deploy 1.4', scheduledFor: sunday3am, timeZone: 'UTC' });
+    expect(c.scheduledFor).toBe(sunday3am);
+    expect(c.events).toMatchObject([{ type: 'scheduled', time: sunday3am, window: 'Sunday 02:00-06:00' }]);
+    // Scheduled is not recording.
+    expect(svc.currentId()).toBeNull();
+    const d = svc.begin(c.id, null, 'UTC');
+    expect(svc.currentId()).toBe(c.id);
+    expect(d.scheduledFor).toBeNull();
+    // Begun on a Friday evening: outside the windows, and the record says so.
+    expect(d.events.at(-1)).toMatchObject({ type: 'change-began', inWindow: false, nextWindow: 'Sunday 02:00-06:00', scheduledFor: sunday3am });
+    expect(() => svc.begin(c.id, null, 'UTC')).toThrow(/not a scheduled change/);
+    await svc.runStep({ runId: 'run-dep-0001', stepId: 'backup', runbookId: 'bundled/deployment.md', runbookTitle: 'Deployment', command: 'echo backup' }, 'run', async () => ({ sessionId: 't1', mode: 'run' as const }));
+    svc.record(c.id, { type: 'check', itemKey: 'change:pre-backup', label: 'Pre-Change: Backup completed', checked: true });
+    const md = svc.report(c.id, 'markdown').content;
+    expect(md).toContain('- **Runbook**: Deployment');
+    expect(md).toContain('**outside the maintenance windows**');
+    expect(md).toContain('- [x] Backup completed');
+    const notDone = md.slice(md.indexOf('### Not done'));
+    expect(notDone).toContain('- Pre-Change: Change request approved');
+    expect(notDone).not.toContain('Backup completed');
+    store.close();
+  });
+
   it('records nothing once ended', () => {
     const { svc, store } = setup();
     const s = svc.start({ kind: 'runbook', title: 'x' });

@@ -28,6 +28,7 @@ import {
 import { OpsError } from '../../../shared/errors';
 import { checkExpectation } from '../../../shared/runbooks/expect';
 import { classifyCommand } from '../../../shared/command-risk';
+import { isInWindow, localTimeZone, nextWindow } from '../../../shared/handbook';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
 import { renderJson, renderMarkdown } from './report';
@@ -59,6 +60,7 @@ interface SessionRow {
   summary: string | null;
   impact_start: string | null;
   postmortem: string | null;
+  scheduled_for: number | null;
   event_count: number;
 }
 
@@ -70,12 +72,15 @@ export interface StartInput {
   severity?: SeverityId;
   fromTriage?: boolean;
   takeRecordingFrom?: string | null;
+  scheduledFor?: number;
+  timeZone?: string;
 }
 
 export interface StepDescriptor {
   runId: string;
   stepId: string;
   runbookId?: string;
+  runbookTitle?: string;
   command: string;
   expect?: { pattern: string; flags: string; exitCode: number };
 }
@@ -129,7 +134,11 @@ export class WalkthroughService {
   // --- sessions ---------------------------------------------------------------------------
 
   start(input: StartInput): SessionDetail {
-    const recording = this.currentId();
+    const scheduled = input.kind === 'change' && input.scheduledFor !== undefined;
+    if (input.scheduledFor !== undefined && input.kind !== 'change') throw new OpsError('bad-request', 'Only a change can be scheduled.');
+    const tz = zoneOf(input.timeZone);
+    // A scheduled change does not record until it begins, so it takes nothing from anyone.
+    const recording = scheduled ? null : this.currentId();
     if (recording && input.takeRecordingFrom !== recording) {
       const r = this.summary(recording);
       throw new OpsError(
@@ -155,10 +164,17 @@ export class WalkthroughService {
       if (recording) this.append(recording, { type: 'recording', recording: false, reason: `recording moved to "${input.title}"` });
       this.store.db
         .prepare(
-          `INSERT INTO sessions (id, kind, title, runbook_id, runbook_title, severity, status, install_label, install_root, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+          `INSERT INTO sessions (id, kind, title, runbook_id, runbook_title, severity, status, install_label, install_root, started_at, scheduled_for)
+           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
         )
-        .run(id, input.kind, input.title, input.runbookId ?? null, input.runbookTitle ?? null, severity, install?.label ?? null, install?.paths.dataRoot ?? null, at);
+        .run(id, input.kind, input.title, input.runbookId ?? null, input.runbookTitle ?? null, severity, install?.label ?? null, install?.paths.dataRoot ?? null, at, scheduled ? input.scheduledFor! : null);
+      if (scheduled) {
+        const when = new Date(input.scheduledFor!);
+        const w = isInWindow(when, tz);
+        this.append(id, { type: 'scheduled', time: input.scheduledFor!, window: w.inWindow && w.window ? w.window.label : null, timeZone: tz });
+        return;
+      }
+      if (input.kind === 'change') this.append(id, this.windowStatus(at, tz, null));
       if (sweep) {
         // The triage that started it is the first entry: what the console saw, before anyone acted.
         this.append(id, {
@@ -184,6 +200,41 @@ export class WalkthroughService {
     write();
     if (recording) this.touched(recording);
     return this.changed(id);
+  }
+
+  /** Begin a scheduled change: the window status at this moment goes on its timeline, and it records. */
+  begin(id: string, takeRecordingFrom: string | null, timeZone?: string): SessionDetail {
+    const row = this.row(id);
+    if (row.status !== 'active' || row.scheduled_for === null) throw new OpsError('bad-request', `"${row.title}" is not a scheduled change waiting to begin.`);
+    const tz = zoneOf(timeZone);
+    const recording = this.currentId();
+    if (recording && takeRecordingFrom !== recording) {
+      throw new OpsError('busy', `"${this.summary(recording).title}" is recording. Beginning "${row.title}" moves the recording to it.`, `Confirm the switch (takeRecordingFrom: ${recording}).`);
+    }
+    const at = this.now();
+    this.store.db.transaction(() => {
+      if (recording) this.append(recording, { type: 'recording', recording: false, reason: `recording moved to "${row.title}"` });
+      this.store.db.prepare(`UPDATE sessions SET started_at = ?, scheduled_for = NULL WHERE id = ?`).run(at, id);
+      this.append(id, this.windowStatus(at, tz, row.scheduled_for));
+      this.setRecording(id, at);
+    })();
+    if (recording) this.touched(recording);
+    return this.changed(id);
+  }
+
+  private windowStatus(at: number, tz: string, scheduledFor: number | null): SessionEventData {
+    const w = isInWindow(new Date(at), tz);
+    const next = nextWindow(new Date(at), tz);
+    return {
+      type: 'change-began',
+      inWindow: w.inWindow,
+      window: w.window?.label ?? null,
+      windowEnd: w.inWindow && w.window ? w.window.end.getTime() : null,
+      nextWindow: w.inWindow ? null : next.label,
+      nextWindowStart: w.inWindow ? null : next.start.getTime(),
+      timeZone: tz,
+      scheduledFor,
+    };
   }
 
   list(status?: SessionStatus, limit = 50): SessionSummary[] {
@@ -261,9 +312,15 @@ export class WalkthroughService {
     const sessionId = this.currentId();
     const at = this.now();
     if (sessionId) {
-      this.store.db.transaction(() =>
-        this.append(sessionId, this.stepEntry(desc, mode, { status: mode === 'paste' ? 'pasted' : 'running', startedAt: at }), desc.runId),
-      )();
+      this.store.db.transaction(() => {
+        this.append(sessionId, this.stepEntry(desc, mode, { status: mode === 'paste' ? 'pasted' : 'running', startedAt: at }), desc.runId);
+        // A session started without a runbook belongs to the first runbook whose steps it runs.
+        if (desc.runbookId) {
+          this.store.db
+            .prepare(`UPDATE sessions SET runbook_id = ?, runbook_title = coalesce(runbook_title, ?) WHERE id = ? AND runbook_id IS NULL`)
+            .run(desc.runbookId, desc.runbookTitle ?? null, sessionId);
+        }
+      })();
       this.touched(sessionId);
     }
     this.runs.set(desc.runId, { sessionId, desc, mode });
@@ -639,7 +696,7 @@ export class WalkthroughService {
       checks[c.item_key] = { label: c.label, checked: c.checked === 1, at: c.at };
     }
     const postmortem = row.postmortem ? { ...EMPTY_POSTMORTEM, ...(JSON.parse(row.postmortem) as Partial<Postmortem>) } : { ...EMPTY_POSTMORTEM };
-    return { ...toSummary(row), events, checks, milestones: this.milestones(id), impactStart: this.impactStart(id), postmortem };
+    return { ...toSummary(row), scheduledFor: row.scheduled_for, events, checks, milestones: this.milestones(id), impactStart: this.impactStart(id), postmortem };
   }
 
   /** Tell every window the session changed (its summary only: a write stays O(1) in the timeline length). */
@@ -651,6 +708,17 @@ export class WalkthroughService {
     this.touched(id);
     return this.detail(id);
   }
+}
+
+/** A valid IANA zone (the operator's), or this machine's. */
+function zoneOf(timeZone: string | undefined): string {
+  if (!timeZone) return localTimeZone();
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new OpsError('bad-request', `"${timeZone}" is not a time zone`, 'Use an IANA name such as Europe/Berlin.');
+  }
+  return timeZone;
 }
 
 function toVerdict(desc: StepDescriptor, output: string, exitCode: number | null): StepVerdict {

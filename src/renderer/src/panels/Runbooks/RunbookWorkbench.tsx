@@ -85,7 +85,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     const desc = {
       runId,
       stepId: step.id,
-      ...(openDoc ? { runbookId: openDoc.id } : {}),
+      ...(openDoc ? { runbookId: openDoc.id, runbookTitle: openDoc.summary.title } : {}),
       command: step.filled,
       ...(step.expect ? { expect: step.expect } : {}),
     };

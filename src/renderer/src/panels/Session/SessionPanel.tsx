@@ -222,6 +222,18 @@ function Entry({ e }: { e: SessionEvent }) {
           Verify: <strong className={e.green ? 'ok' : 'err'}>{e.green ? 'green' : 'not green'}</strong>
         </>
       );
+    case 'scheduled':
+      return (
+        <>
+          Scheduled for <strong>{new Date(e.time).toLocaleString()}</strong> ({e.window ? `${e.window} window` : 'outside the maintenance windows'})
+        </>
+      );
+    case 'change-began':
+      return e.inWindow ? (
+        <>Began inside the {e.window} maintenance window</>
+      ) : (
+        <span className="warn">Began outside the maintenance windows (next: {e.nextWindow}). {EMERGENCY_CHANGE_RULE}.</span>
+      );
     case 'recording':
       return <span className="dim">{e.recording ? 'Recording resumed' : `Recording stopped: ${e.reason}`}</span>;
     case 'db-backup':
@@ -445,11 +457,13 @@ export default function SessionPanel() {
   const [verifying, setVerifying] = useState(false);
   const [sevEdit, setSevEdit] = useState<{ severity: SeverityId; reason: string } | null>(null);
   const [triage, setTriage] = useState<SweepResult | null>(null);
-  const [form, setForm] = useState<{ kind: 'incident' | 'change' | 'runbook'; title: string; severity: SeverityId | ''; fromTriage: boolean }>({
+  const [form, setForm] = useState<{ kind: 'incident' | 'change' | 'runbook'; title: string; severity: SeverityId | ''; fromTriage: boolean; when: string }>({
     kind: 'incident',
     title: '',
     severity: '',
     fromTriage: true,
+    // A change is planned for the next maintenance window unless the operator picks another time.
+    when: toLocalInput(nextWindow(new Date(), localTimeZone()).start.getTime()),
   });
   const shownId = viewId === undefined ? recording : viewId;
   const now = useNow(detail?.status === 'active');
@@ -540,6 +554,18 @@ export default function SessionPanel() {
             e.preventDefault();
             if (!form.title.trim()) return setError('Give the session a title: what is happening?');
             const title = form.title.trim();
+            const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+            if (form.kind === 'change' && submitter?.value === 'schedule') {
+              const when = fromLocalInput(form.when);
+              if (when === null) return setError('Pick when the change is planned.');
+              void api
+                .invoke('walkthrough:start', { kind: 'change', title, scheduledFor: when, timeZone: localTimeZone() })
+                .then((d) => {
+                  setViewId(d.id);
+                  setForm({ ...form, title: '' });
+                }, fail);
+              return;
+            }
             withSwitch(title, (from) =>
               api
                 .invoke('walkthrough:start', {
@@ -547,6 +573,7 @@ export default function SessionPanel() {
                   title,
                   ...(useTriage ? { fromTriage: true } : form.severity && form.kind === 'incident' ? { severity: form.severity } : {}),
                   ...(form.kind === 'incident' && useTriage && triage?.triage.suggestions[0] ? { runbookTitle: triage.triage.suggestions[0].runbook } : {}),
+                  ...(form.kind === 'change' ? { timeZone: localTimeZone() } : {}),
                   takeRecordingFrom: from,
                 })
                 .then((d) => {
@@ -578,7 +605,19 @@ export default function SessionPanel() {
               ))}
             </select>
           )}
-          <button type="submit">Start</button>
+          {form.kind === 'change' && (
+            <label className="when">
+              When <input type="datetime-local" step={60} aria-label="When" value={form.when} onChange={(e) => setForm({ ...form, when: e.target.value })} />
+            </label>
+          )}
+          {form.kind === 'change' && (
+            <button type="submit" value="schedule">
+              Schedule
+            </button>
+          )}
+          <button type="submit" value="start">
+            {form.kind === 'change' ? 'Start now' : 'Start'}
+          </button>
         </form>
         {askBox}
         {error && (
@@ -621,7 +660,13 @@ export default function SessionPanel() {
         {detail.kind === 'incident' ? 'Incident' : detail.kind === 'change' ? 'Planned change' : 'Runbook walk-through'} · {detail.status}
         {detail.runbookTitle ? ` · ${detail.runbookTitle}` : ''} · started {new Date(detail.startedAt).toLocaleString()}
       </p>
-      {detail.status === 'active' && (
+      {detail.status === 'active' && detail.scheduledFor !== null && (
+        <p className="recording-line" data-testid="scheduled">
+          Scheduled for <strong>{new Date(detail.scheduledFor).toLocaleString()}</strong>. It records once it begins.{' '}
+          <button onClick={() => withSwitch(detail.title, (from) => api.invoke('walkthrough:begin', { id: detail.id, takeRecordingFrom: from, timeZone: localTimeZone() }))}>Begin now</button>
+        </p>
+      )}
+      {detail.status === 'active' && detail.scheduledFor === null && (
         <p className="recording-line" data-testid="recording-state">
           {isRecording ? (
             <>

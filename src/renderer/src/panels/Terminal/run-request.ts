@@ -15,6 +15,7 @@ export interface TerminalRunRequest {
     runId: string;
     stepId: string;
     runbookId?: string;
+    runbookTitle?: string;
     command: string;
     expect?: { pattern: string; flags: string; exitCode: number };
     check: boolean;
