@@ -114,6 +114,23 @@ export interface VerifyRow {
   ok: boolean;
 }
 
+/** The handbook's emergency contacts, by role. */
+export const CONTACT_ROLES = ['on-call', 'database', 'infrastructure', 'security'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+export const CONTACT_ROLE_LABEL: Record<ContactRole, string> = {
+  'on-call': 'On-call engineer',
+  database: 'Database admin',
+  infrastructure: 'Infrastructure team',
+  security: 'Security team',
+};
+
+export interface Contact {
+  role: ContactRole;
+  name: string;
+  /** How to reach them: a phone number, a pager, a chat handle. */
+  reach: string;
+}
+
 export interface ActionItem {
   text: string;
   owner: string;
@@ -159,6 +176,8 @@ export interface SessionDetail extends SessionSummary {
   milestones: Partial<Record<Milestone, MilestoneEntry>>;
   impactStart: { at: number; source: 'logs' | 'operator'; evidence: LogEvidence | null } | null;
   postmortem: Postmortem;
+  /** The emergency contacts as they were when the session was read (listed as responders). */
+  contacts: Contact[];
 }
 
 /** What main says when a step's command finished: the renderer shows this verdict, never its own. */
@@ -263,6 +282,17 @@ export const walkthroughChannels = {
         wentBadly: z.array(text(2000)).max(50).default([]),
         /** Resolving without a green verify needs this written reason. */
         override: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
+  ),
+  /** The emergency contacts (kept in ops.db); with `set`, replaces them first. */
+  'walkthrough:contacts': request<Contact[]>()(
+    z
+      .object({
+        set: z
+          .array(z.object({ role: z.enum(CONTACT_ROLES), name: z.string().trim().max(200), reach: z.string().trim().max(300) }).strict())
+          .max(CONTACT_ROLES.length)
+          .optional(),
       })
       .strict(),
   ),

@@ -25,6 +25,7 @@ export function walkthroughHandlers(svc: WalkthroughService, terminal: TerminalS
     'walkthrough:verify': ({ id }) => svc.verify(id),
     'walkthrough:begin': ({ id, takeRecordingFrom, timeZone }) => svc.begin(id, takeRecordingFrom ?? null, timeZone),
     'walkthrough:end': ({ id, ...rest }) => svc.end(id, rest),
+    'walkthrough:contacts': ({ set }) => (set ? svc.setContacts(set) : svc.contacts()),
     'walkthrough:report': ({ id, format }) => svc.report(id, format),
   };
 }

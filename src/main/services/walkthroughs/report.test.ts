@@ -29,6 +29,10 @@ export async function fixedSession(stepMs = 30_000) {
     // Verify's re-run of the quick check, as the shell would answer it once the fix is in.
     runStep: async () => ({ output: 'ok\n', exitCode: 0 }),
   });
+  svc.setContacts([
+    { role: 'on-call', name: 'Dana', reach: 'PagerDuty "Aura" service' },
+    { role: 'database', name: 'Ravi', reach: '+1 555 0100' },
+  ]);
   svc.observeSweep(sweepOf(false, t - 4 * stepMs));
   const s = svc.start({ kind: 'incident', title: 'API answers 503', fromTriage: true, runbookTitle: 'Service Degradation' });
   svc.setImpactStart(s.id, Date.UTC(2026, 10, 27, 20, 15, 33), 'FTL line in aura-api-20261127.log');

@@ -2,7 +2,7 @@
 // time at each severity), milestones, responders, a timeline whose entries point at their evidence
 // (step output, log record with file and line, probe snapshot, DB check), verify's before/after,
 // contributing factors, what went well and what did not, action items. Markdown and JSON.
-import type { Milestone, SessionDetail, SessionEvent, SeverityId } from '../../../shared/contract/walkthroughs';
+import { CONTACT_ROLE_LABEL, type Milestone, type SessionDetail, type SessionEvent, type SeverityId } from '../../../shared/contract/walkthroughs';
 import { CHANGE_CHECKLISTS, EMERGENCY_CHANGE_RULE, ESCALATION_LEVELS, SEVERITY_LEVELS } from '../../../shared/handbook';
 import { MILESTONE_ORDER, formatSpan, incidentTimes, type IncidentTimes, type SeverityChange } from '../../../shared/incident-metrics';
 
@@ -206,6 +206,12 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
     const reached = ESCALATION_LEVELS.filter((l) => end - s.startedAt >= l.fromMinute * 60_000);
     out.push('## Escalation', '');
     for (const l of reached) out.push(`- Level ${l.level} from ${isoLocal(s.startedAt + l.fromMinute * 60_000, tz)}: ${l.action}`);
+    out.push('');
+    out.push('## Responders', '');
+    const escalated = s.events.filter((e) => e.type === 'escalation');
+    if (s.contacts.length === 0 && escalated.length === 0) out.push('_No emergency contacts are set (Session panel, Emergency contacts)._');
+    for (const c of s.contacts) out.push(`- ${CONTACT_ROLE_LABEL[c.role]}: ${plain(c.name)} (${plain(c.reach)})`);
+    for (const e of escalated) if (e.type === 'escalation') out.push(`- Escalated at ${isoLocal(e.at, tz)} (level ${e.level})${e.to ? ` to ${plain(e.to)}` : ''}`);
     out.push('');
   }
 

@@ -263,6 +263,29 @@ describe('WalkthroughService', () => {
     store.close();
   });
 
+  it('keeps emergency contacts in ops.db, one per role, each with a way to reach them', () => {
+    const a = setup();
+    expect(a.svc.contacts()).toEqual([]);
+    expect(() => a.svc.setContacts([{ role: 'on-call', name: 'Dana', reach: '' }])).toThrow(/how to reach Dana/);
+    expect(() =>
+      a.svc.setContacts([
+        { role: 'on-call', name: 'Dana', reach: 'pager' },
+        { role: 'on-call', name: 'Eve', reach: 'pager' },
+      ]),
+    ).toThrow(/given twice/);
+    a.svc.setContacts([
+      { role: 'security', name: 'Sam', reach: '#sec' },
+      { role: 'on-call', name: 'Dana', reach: 'PagerDuty' },
+      { role: 'database', name: '', reach: '' },
+    ]);
+    a.store.close();
+    const b = setup(a.dir);
+    expect(b.svc.contacts().map((c) => c.role)).toEqual(['on-call', 'security']);
+    const s = b.svc.start({ kind: 'incident', title: 'x', severity: 'SEV-2' });
+    expect(b.svc.report(s.id, 'markdown').content).toContain('- On-call engineer: Dana (PagerDuty)');
+    b.store.close();
+  });
+
   it('records nothing once ended', () => {
     const { svc, store } = setup();
     const s = svc.start({ kind: 'runbook', title: 'x' });

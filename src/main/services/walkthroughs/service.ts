@@ -6,8 +6,11 @@ import type { SweepResult } from '../../../shared/contract/probes';
 import type { BackupResult, CheckResult } from '../../../shared/contract/database';
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
 import {
+  CONTACT_ROLES,
+  CONTACT_ROLE_LABEL,
   MILESTONES,
   type ActionItem,
+  type Contact,
   type LogEvidence,
   type Milestone,
   type MilestoneEntry,
@@ -36,6 +39,7 @@ import { findImpactStart } from './impact';
 
 const KEY_CURRENT = 'walkthrough.current';
 const KEY_RED_SINCE = 'walkthrough.triageRedSince';
+const KEY_CONTACTS = 'walkthrough.contacts';
 /** Output kept per recorded command: enough for a report, bounded so ops.db stays small. */
 export const OUTPUT_EXCERPT_CHARS = 4096;
 /** Step runs main waits on at once; older unanswered ones are forgotten (their entry stays "running"). */
@@ -551,6 +555,22 @@ export class WalkthroughService {
     return rows[0]!.id;
   }
 
+  /** The emergency contacts, one per role, in the handbook's order; roles nobody filled are left out. */
+  contacts(): Contact[] {
+    const stored = this.store.getSetting<Contact[]>(KEY_CONTACTS);
+    if (!Array.isArray(stored)) return [];
+    return CONTACT_ROLES.flatMap((role) => stored.filter((c) => c && c.role === role && typeof c.name === 'string' && c.name.trim()).slice(0, 1));
+  }
+
+  setContacts(list: Contact[]): Contact[] {
+    const roles = list.map((c) => c.role);
+    if (new Set(roles).size !== roles.length) throw new OpsError('bad-request', 'Each role has one contact; a role was given twice.');
+    const bad = list.find((c) => c.name.trim() && !c.reach.trim());
+    if (bad) throw new OpsError('bad-request', `Say how to reach ${bad.name} (${CONTACT_ROLE_LABEL[bad.role]}).`);
+    this.store.setSetting(KEY_CONTACTS, list.filter((c) => c.name.trim()));
+    return this.contacts();
+  }
+
   // --- internals ----------------------------------------------------------------------------
 
   private requireActive(id: string, allowEnded = false): SessionSummary {
@@ -696,7 +716,7 @@ export class WalkthroughService {
       checks[c.item_key] = { label: c.label, checked: c.checked === 1, at: c.at };
     }
     const postmortem = row.postmortem ? { ...EMPTY_POSTMORTEM, ...(JSON.parse(row.postmortem) as Partial<Postmortem>) } : { ...EMPTY_POSTMORTEM };
-    return { ...toSummary(row), scheduledFor: row.scheduled_for, events, checks, milestones: this.milestones(id), impactStart: this.impactStart(id), postmortem };
+    return { ...toSummary(row), scheduledFor: row.scheduled_for, contacts: this.contacts(), events, checks, milestones: this.milestones(id), impactStart: this.impactStart(id), postmortem };
   }
 
   /** Tell every window the session changed (its summary only: a write stays O(1) in the timeline length). */

@@ -2,8 +2,18 @@
 // a runbook walk; which session records is explicit and switching asks; milestones and times to
 // acknowledge/mitigate/resolve; verify's before/after; resolve with a summary, contributing factors
 // and action items; the timeline; export the post-mortem draft. Everything lives in ops.db.
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ActionItem, Milestone, SessionDetail, SessionEvent, SessionSummary, SeverityId } from '../../../../shared/contract/walkthroughs';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  CONTACT_ROLES,
+  CONTACT_ROLE_LABEL,
+  type ActionItem,
+  type Contact,
+  type Milestone,
+  type SessionDetail,
+  type SessionEvent,
+  type SessionSummary,
+  type SeverityId,
+} from '../../../../shared/contract/walkthroughs';
 import type { SweepResult } from '../../../../shared/contract/probes';
 import {
   CHANGE_CHECKLISTS,
@@ -99,6 +109,21 @@ function Escalation({ s, now }: { s: SessionDetail; now: number }) {
           </>
         )}
       </div>
+      {esc.level >= 2 && !s.endedAt && (
+        <div className="contacts-now" data-testid="contacts-now">
+          {s.contacts.length === 0 ? (
+            <span className="dim">No emergency contacts are set: add them under Emergency contacts in the session list.</span>
+          ) : (
+            <>
+              Reach now:{' '}
+              {s.contacts
+                .filter((c) => (esc.level === 2 ? c.role === 'on-call' : true))
+                .map((c) => `${CONTACT_ROLE_LABEL[c.role]}: ${c.name} (${c.reach})`)
+                .join(' · ')}
+            </>
+          )}
+        </div>
+      )}
       {sev && (
         <div className="dim">
           {sev.id} response time: {sev.responseTime}
@@ -324,6 +349,50 @@ function Milestones({ d, now, onError }: { d: SessionDetail; now: number; onErro
         </form>
       )}
     </section>
+  );
+}
+
+/** The handbook's emergency contacts, one per role, kept in ops.db. */
+function Contacts({ onError }: { onError: (err: unknown) => void }) {
+  const [list, setList] = useState<Contact[] | null>(null);
+  const [saved, setSaved] = useState(false);
+  // The parent's error handler changes every render; the list is read once.
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+  useEffect(() => {
+    void api.invoke('walkthrough:contacts', {}).then(setList, (err: unknown) => onErrorRef.current(err));
+  }, []);
+  if (!list) return null;
+  const get = (role: Contact['role']) => list.find((c) => c.role === role) ?? { role, name: '', reach: '' };
+  const put = (c: Contact) => {
+    setSaved(false);
+    setList([...list.filter((x) => x.role !== c.role), c]);
+  };
+  return (
+    <details className="contacts" data-testid="contacts">
+      <summary>Emergency contacts</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          api.invoke('walkthrough:contacts', { set: CONTACT_ROLES.map(get) }).then((l) => {
+            setList(l);
+            setSaved(true);
+          }, onError);
+        }}
+      >
+        {CONTACT_ROLES.map((role) => (
+          <div className="row" key={role}>
+            <span className="role">{CONTACT_ROLE_LABEL[role]}</span>
+            <input aria-label={`${CONTACT_ROLE_LABEL[role]} name`} placeholder="Name" value={get(role).name} onChange={(e) => put({ ...get(role), name: e.target.value })} />
+            <input aria-label={`${CONTACT_ROLE_LABEL[role]} how to reach`} placeholder="How to reach" value={get(role).reach} onChange={(e) => put({ ...get(role), reach: e.target.value })} />
+          </div>
+        ))}
+        <div className="row">
+          <button type="submit">Save contacts</button>
+          {saved && <span className="ok">Saved.</span>}
+        </div>
+      </form>
+    </details>
   );
 }
 
@@ -625,6 +694,7 @@ export default function SessionPanel() {
             {error}
           </p>
         )}
+        <Contacts onError={fail} />
         <h3>Sessions</h3>
         {sessions.length === 0 && <p className="dim">No session recorded yet.</p>}
         <ul className="sessions">
