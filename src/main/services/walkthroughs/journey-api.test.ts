@@ -58,3 +58,25 @@ describe('everything done in the console lands on the timeline', () => {
     expect(md).toContain('already exists');
   });
 });
+
+describe('hostile input to the journey channels', () => {
+  it('refuses a run id that is not an id, a bogus time zone, times before 1970 and a reasonless impact start', async () => {
+    const r = new Runtime({ dataDir: tmp(), home: tmp(), env: {}, host: 'serve', explicitInstall: null });
+    runtimes.push(r);
+    const bad = async (channel: string, params: unknown) => {
+      const res = await r.api.dispatch(channel, params);
+      expect(res.ok, `${channel} ${JSON.stringify(params)}`).toBe(false);
+      return res.ok ? '' : `${res.error.code}: ${res.error.message} ${res.error.detail ?? ''}`;
+    };
+    expect(await bad('walkthrough:run-step', { step: { runId: '$(rm -rf ~)', stepId: 's', command: 'ls' }, mode: 'run' })).toMatch(/bad-request.*runId/);
+    expect(await bad('terminal:run', { command: 'ls', runId: 'x'.repeat(65) })).toMatch(/bad-request/);
+    expect(await bad('walkthrough:start', { kind: 'change', title: 'x', scheduledFor: 1, timeZone: '../../etc/passwd' })).toMatch(/not a time zone/);
+    expect(await bad('walkthrough:start', { kind: 'change', title: 'x', scheduledFor: -5 })).toMatch(/bad-request/);
+    expect(await bad('walkthrough:start', { kind: 'incident', title: '   ' })).toMatch(/bad-request/);
+    const s = await call<SessionDetail>(r, 'walkthrough:start', { kind: 'incident', title: 'x', severity: 'SEV-3' });
+    expect(await bad('walkthrough:impact-start', { id: s.id, at: Date.now() - 1000, reason: '' })).toMatch(/bad-request/);
+    expect(await bad('walkthrough:milestone', { id: s.id, milestone: 'lunch', at: 0 })).toMatch(/bad-request/);
+    expect(await bad('walkthrough:contacts', { set: [{ role: 'ceo', name: 'x', reach: 'y' }] })).toMatch(/bad-request/);
+    expect(await bad('walkthrough:end', { id: s.id, status: 'resolved', summary: 'done', actionItems: [{ text: 'fix', owner: '' }] })).toMatch(/bad-request/);
+  });
+});
