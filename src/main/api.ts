@@ -49,12 +49,22 @@ export function createApi(deps: ApiDeps): Api {
     ...appHandlers(deps.app, deps.store),
     ...installHandlers(deps.install),
     ...sandboxHandlers(deps.getSandbox),
-    ...walkthroughHandlers(deps.walkthroughs),
+    ...walkthroughHandlers(deps.walkthroughs, deps.terminal),
     ...databaseHandlers(deps.database),
     ...runbooksHandlers(deps.runbooks),
     ...logsHandlers(deps.logs),
     ...probesHandlers(deps.probes),
     ...terminalHandlers(deps.terminal),
+  };
+
+  // What the operator does elsewhere in the console (a DB check or backup, a health sweep) goes on
+  // the recording session's timeline; a failure to record is said, never swallowed.
+  const observe = (channel: string, outcome: DispatchResult) => {
+    try {
+      deps.walkthroughs.observe(channel, outcome);
+    } catch (err) {
+      deps.ctx.emit('app:notice', { level: 'error', message: `Could not record ${channel} in the session: ${(err as Error).message}` });
+    }
   };
 
   return {
@@ -69,7 +79,14 @@ export function createApi(deps: ApiDeps): Api {
           throw new OpsError('bad-request', `Invalid parameters for ${channel}`, issues);
         }
         const handler = table[channel] as (p: unknown) => unknown;
-        const result = await handler(parsed.data);
+        let result: unknown;
+        try {
+          result = await handler(parsed.data);
+        } catch (err) {
+          observe(channel, { ok: false, error: toErrorShape(err) });
+          throw err;
+        }
+        observe(channel, { ok: true, result });
         return { ok: true, result };
       } catch (err) {
         return { ok: false, error: toErrorShape(err) };

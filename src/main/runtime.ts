@@ -9,7 +9,10 @@ import type { ServiceContext } from './services/context';
 import { InstallService } from './services/install/service';
 import type { SandboxHandle } from './sandbox';
 import { OpsStore } from './services/store/store';
-import { WalkthroughService, type CommandFinished } from './services/walkthroughs/service';
+import { WalkthroughService } from './services/walkthroughs/service';
+import { runVerifyStep } from './services/walkthroughs/verify-runner';
+import type { TerminalCommandFinished } from '../shared/contract/terminal';
+import type { SweepResult } from '../shared/contract/probes';
 import { DatabaseService } from './services/database/service';
 import { RunbookLibrary } from './services/runbooks/library';
 import { LogsService } from './services/logs/service';
@@ -95,15 +98,20 @@ export class Runtime {
       opsDbPath: this.store.file,
       features: ['install', 'walkthroughs', 'database', 'runbooks', 'logs', 'probes', 'terminal', ...(this.sandbox ? ['sandbox'] : [])],
     });
-    this.walkthroughs = new WalkthroughService(this.store, this.ctx);
-    // Commands that finish in any terminal go into the current walk-through from here, so a
-    // reloaded or closed window cannot lose them.
+    this.walkthroughs = new WalkthroughService(this.store, this.ctx, Date.now, {
+      // Probes are made below; these run only on requests, after the constructor.
+      triage: { latest: () => this.probes.latest(), sweep: (o) => this.probes.sweep(o ?? {}) },
+      runStep: (command) => runVerifyStep(command, this.install.current()),
+    });
+    // Commands that finish in any terminal go into the recording session from here (a step run by
+    // its run id, anything else as ad hoc), so a reloaded or closed window cannot lose them; every
+    // sweep tells the walk-throughs when the triage went red (the "detected" milestone).
     this.bus.on('event', (event: string, payload: unknown) => {
-      if (event !== 'terminal:command-finished') return;
       try {
-        this.walkthroughs.recordCommandFinished(payload as CommandFinished);
+        if (event === 'terminal:command-finished') this.walkthroughs.commandFinished(payload as TerminalCommandFinished);
+        else if (event === 'probes:update') this.walkthroughs.observeSweep(payload as SweepResult);
       } catch (err) {
-        this.emit('app:notice', { level: 'error', message: `Could not record a finished command: ${(err as Error).message}` });
+        this.emit('app:notice', { level: 'error', message: `Could not record into the walk-through: ${(err as Error).message}` });
       }
     });
     const nativeBinding = electronNativeBinding();

@@ -57,7 +57,7 @@ describe.skipIf(skip)('runbooks in the console', () => {
     await page.getByText('Folders and new runbook').click();
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await page.getByRole('button', { name: /E2E Drill/ }).first().click();
+    await page.locator('.area.left').getByRole('button', { name: /E2E Drill/ }).first().click();
     await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
 
     // Start a walk-through for this runbook.
@@ -88,7 +88,7 @@ describe.skipIf(skip)('runbooks in the console', () => {
     // Restart the console: the session and its tick are intact.
     await ui.restart();
     await page.goto(ui.serve.openUrl);
-    await page.getByRole('button', { name: /E2E Drill/ }).first().click();
+    await page.locator('.area.left').getByRole('button', { name: /E2E Drill/ }).first().click();
     await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
     await expect.poll(() => page.getByRole('checkbox', { name: 'Logs checked after the fix' }).isChecked(), { timeout: 10_000 }).toBe(true);
 

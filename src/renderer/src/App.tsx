@@ -8,6 +8,7 @@ import CommandPalette, { type PaletteCommand } from './components/CommandPalette
 import Splitter from './components/Splitter';
 import InstallPanel from './panels/Install/InstallPanel';
 import SessionPanel from './panels/Session/SessionPanel';
+import RecordingIndicator from './panels/Session/RecordingIndicator';
 import DatabasePanel from './panels/Database/DatabasePanel';
 import RunbookWorkbench from './panels/Runbooks/RunbookWorkbench';
 import TerminalPanel from './panels/Terminal/TerminalPanel';
@@ -212,6 +213,14 @@ export default function App() {
             <span className="dim">No install attached</span>
           )}
         </span>
+        {info?.features.includes('walkthroughs') && (
+          <RecordingIndicator
+            onOpen={() => {
+              setHidden((h) => ({ ...h, side: false }));
+              setSideTab('session');
+            }}
+          />
+        )}
         <span className="spacer" />
         {inArea('left').length > 0 && (
           <button className="ghost" aria-pressed={!hidden.left} title="Runbook column (Ctrl+B)" onClick={() => setHidden((h) => ({ ...h, left: !h.left }))}>

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { CommandClassification } from '../command-risk';
 import { event, request } from './define';
+import { runIdSchema } from './walkthroughs';
 
 export interface TerminalSessionInfo {
   id: string;
@@ -40,6 +41,8 @@ export interface TerminalCommandFinished {
   durationMs: number;
   /** Last ~4 KB of the command's output, ANSI stripped. */
   outputExcerpt: string;
+  /** The run id terminal:run sent it under (a runbook step), or null for a command typed by hand. */
+  runId: string | null;
 }
 
 export interface TerminalReplay {
@@ -149,6 +152,8 @@ export const terminalChannels = {
         mode: z.enum(['run', 'paste']).default('run'),
         confirmed: z.boolean().default(false),
         title: z.string().min(1).max(80).optional(),
+        /** Tags the command so its terminal:command-finished names this run (see walkthrough:run-step). */
+        runId: runIdSchema.optional(),
       })
       .strict(),
   ),

@@ -96,6 +96,25 @@ export const MIGRATIONS: Migration[] = [
       );`);
     },
   },
+  {
+    version: 5,
+    description: 'incident journey: one timeline entry per step run (run id), milestones, impact start, post-mortem fields, scheduled changes',
+    up: (db) => {
+      db.exec(`ALTER TABLE session_events ADD COLUMN run_id TEXT;
+      CREATE UNIQUE INDEX session_events_by_run ON session_events(run_id) WHERE run_id IS NOT NULL;
+      ALTER TABLE sessions ADD COLUMN impact_start TEXT;
+      ALTER TABLE sessions ADD COLUMN postmortem TEXT;
+      ALTER TABLE sessions ADD COLUMN scheduled_for INTEGER;
+      CREATE TABLE session_milestones (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        milestone TEXT NOT NULL CHECK (milestone IN ('detected', 'acknowledged', 'identified', 'mitigated', 'resolved')),
+        at INTEGER NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('console', 'operator')),
+        reason TEXT,
+        PRIMARY KEY (session_id, milestone)
+      );`);
+    },
+  },
 ];
 
 export class OpsStore {

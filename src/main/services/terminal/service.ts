@@ -85,6 +85,8 @@ export interface RunParams {
   mode?: 'run' | 'paste';
   confirmed?: boolean;
   title?: string;
+  /** Tags the command this sends, so its finished record names the step run it answers. */
+  runId?: string;
 }
 
 export type TerminalEventListener = (event: string, payload: unknown) => void;
@@ -375,6 +377,7 @@ export class TerminalService {
       );
     }
     await session.waitReady(READY_TIMEOUT_MS);
+    session.expectRun(p.runId ?? null);
     const multiline = text.includes('\n');
     if (mode === 'paste') {
       if (session.bracketedPaste) session.write(PASTE_START + text + PASTE_END);

@@ -228,6 +228,9 @@ export class TerminalSession {
   private commandLine: string | null = null;
   private startedAt = 0;
   private commandCwd: string | null = null;
+  /** Run id of the command just sent by terminal:run; the next command start takes it. */
+  private pendingRunId: string | null = null;
+  private runId: string | null = null;
   lastCwd: string | null = null;
   private excerpt = '';
   private readyWaiters: (() => void)[] = [];
@@ -258,6 +261,8 @@ export class TerminalSession {
     this.state = 'idle';
     this.currentCommand = null;
     this.commandLine = null;
+    this.pendingRunId = null;
+    this.runId = null;
     this.unacked = 0;
     this.paused = false;
     this.holding = false;
@@ -301,6 +306,14 @@ export class TerminalSession {
 
   get bracketedPaste(): boolean {
     return this.parser.bracketedPaste;
+  }
+
+  /**
+   * The next command to start in this shell is the one terminal:run is sending now: its finished
+   * record carries `runId` (null: a command sent without one, recorded as ad hoc).
+   */
+  expectRun(runId: string | null): void {
+    this.pendingRunId = runId;
   }
 
   get isRunningCommand(): boolean {
@@ -480,6 +493,8 @@ export class TerminalSession {
         this.commandCwd = this.lastCwd;
         this.currentCommand = this.commandLine ?? '';
         this.commandLine = null;
+        this.runId = this.pendingRunId;
+        this.pendingRunId = null;
         this.excerpt = '';
         return 'changed';
       case 'D': {
@@ -509,7 +524,9 @@ export class TerminalSession {
       endedAt: new Date(ended).toISOString(),
       durationMs: ended - this.startedAt,
       outputExcerpt: plain.length > EXCERPT_CHARS ? plain.slice(plain.length - EXCERPT_CHARS) : plain,
+      runId: this.runId,
     };
+    this.runId = null;
     this.state = 'idle';
     this.currentCommand = null;
     this.excerpt = '';

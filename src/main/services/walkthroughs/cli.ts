@@ -9,7 +9,7 @@ import { WalkthroughService } from './service';
 const HELP = `Usage: aura-ops report SESSION [--json] [--out FILE] [--data-dir DIR]
        aura-ops report --list [--data-dir DIR]
 
-Print a walk-through session as a Markdown incident report (or JSON with --json). SESSION is the
+Print a recorded session as a post-mortem draft in Markdown (or JSON with --json). SESSION is the
 session id or a unique prefix of it, as --list shows.
 
 Options:

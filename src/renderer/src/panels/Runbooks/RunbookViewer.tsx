@@ -50,7 +50,15 @@ function Highlighted({ code, lang }: { code: string; lang: string | null }) {
   const tokens = useMemo(() => highlight(code, lang), [code, lang]);
   return (
     <>
-      {tokens.map((t, i) => (t.kind === 'text' ? t.text : <span key={i} className={`tok-${t.kind}`}>{t.text}</span>))}
+      {tokens.map((t, i) =>
+        t.kind === 'text' ? (
+          t.text
+        ) : (
+          <span key={i} className={`tok-${t.kind}`}>
+            {t.text}
+          </span>
+        ),
+      )}
     </>
   );
 }
@@ -80,7 +88,8 @@ function CodeBlockView({
         {step && <span className="rb-step-id">{step.id}</span>}
         {step?.expect && (
           <span className="rb-expect" title="Expected output and exit code">
-            expect {step.expect.pattern ? `/${step.expect.pattern}/${step.expect.flags}` : ''} exit {step.expect.exitCode}
+            expect {step.expect.pattern ? `/${step.expect.pattern}/${step.expect.flags}` : ''} exit{' '}
+            {step.expect.exitCode}
           </span>
         )}
         {step?.expectError && <span className="rb-err">{step.expectError}</span>}
@@ -89,11 +98,21 @@ function CodeBlockView({
             <button type="button" onClick={copy}>
               {copied ? 'Copied' : 'Copy'}
             </button>
-            <button type="button" disabled={!onRunStep} onClick={() => onRunStep?.(step, 'run')} title="Run in the terminal">
+            <button
+              type="button"
+              disabled={!onRunStep}
+              onClick={() => onRunStep?.(step, 'run')}
+              title="Run in the terminal"
+            >
               Run
             </button>
             {step.expect && (
-              <button type="button" disabled={!onRunStep} onClick={() => onRunStep?.(step, 'run-check')} title="Run and compare with the expected output">
+              <button
+                type="button"
+                disabled={!onRunStep}
+                onClick={() => onRunStep?.(step, 'run-check')}
+                title="Run and compare with the expected output"
+              >
                 Run &amp; check
               </button>
             )}
@@ -120,11 +139,21 @@ function CodeBlockView({
   );
 }
 
-export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExternal, checks, tasks, onToggleTask, headerExtra }: RunbookViewerProps) {
+export default function RunbookViewer({
+  doc,
+  onRunStep,
+  onOpenRunbook,
+  onOpenExternal,
+  checks,
+  tasks,
+  onToggleTask,
+  headerExtra,
+}: RunbookViewerProps) {
   const [ticks, setTicks] = useState<Record<number, boolean>>({});
   const rootRef = useRef<HTMLDivElement>(null);
   const offset = doc.bodyLineOffset;
-  const fileLine = (node: { position?: { start: { line: number } } } | undefined) => (node?.position?.start.line ?? 0) + offset;
+  const fileLine = (node: { position?: { start: { line: number } } } | undefined) =>
+    (node?.position?.start.line ?? 0) + offset;
 
   const scrollTo = (slug: string) => {
     const el = rootRef.current?.querySelector(`[id="${CSS.escape(`rb-${slug}`)}"]`);
@@ -133,10 +162,17 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
 
   const components = useMemo<Components>(() => {
     const heading = (Tag: 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6') =>
-      function HeadingWithId({ node, children }: { node?: { position?: { start: { line: number } } }; children?: ReactNode }) {
+      function HeadingWithId({
+        node,
+        children,
+      }: {
+        node?: { position?: { start: { line: number } } };
+        children?: ReactNode;
+      }) {
         const h = doc.headings.find((x) => x.line === fileLine(node));
         // The header above already shows the title: a first-level heading that repeats it is dropped.
-        if (Tag === 'h1' && h && h.text.trim() === doc.summary.title.trim()) return <span id={`rb-${h.slug}`} />;
+        if (Tag === 'h1' && h && h.text.trim() === doc.summary.title.trim())
+          return <span id={`rb-${h.slug}`} />;
         return <Tag id={h ? `rb-${h.slug}` : undefined}>{children}</Tag>;
       };
     return {
@@ -150,12 +186,24 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
         const block = doc.codeBlocks.find((b) => b.line === fileLine(node));
         if (!block) return null;
         const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
-        return <CodeBlockView block={block} step={step} check={step ? checks?.[step.id] : undefined} onRunStep={onRunStep} />;
+        return (
+          <CodeBlockView
+            block={block}
+            step={step}
+            check={step ? checks?.[step.id] : undefined}
+            onRunStep={onRunStep}
+          />
+        );
       },
       img({ alt, src }) {
         // Images are never loaded: remote ones would leak the operator's IP, local ones have no server.
         return (
-          <span className="rb-img" title={typeof src === 'string' && src ? `image not loaded: ${src.slice(0, 200)}` : 'image not loaded'}>
+          <span
+            className="rb-img"
+            title={
+              typeof src === 'string' && src ? `image not loaded: ${src.slice(0, 200)}` : 'image not loaded'
+            }
+          >
             {`[image${alt ? `: ${alt}` : ''}]`}
           </span>
         );
@@ -166,7 +214,13 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
         if (!raw) return <span className="rb-link-refused">{children}</span>;
         if (raw.startsWith('#')) {
           return (
-            <a href={raw} onClick={(e) => { e.preventDefault(); scrollTo(raw.slice(1)); }}>
+            <a
+              href={raw}
+              onClick={(e) => {
+                e.preventDefault();
+                scrollTo(raw.slice(1));
+              }}
+            >
               {children}
             </a>
           );
@@ -176,21 +230,45 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
         const link = i >= 0 ? doc.links[i] : null;
         if (link?.kind === 'runbook') {
           const target = doc.linkTargets[i];
-          if (!target) return <span className="rb-link-broken" title="This link does not resolve to a runbook in the library">{children}</span>;
+          if (!target)
+            return (
+              <span className="rb-link-broken" title="This link does not resolve to a runbook in the library">
+                {children}
+              </span>
+            );
           return (
-            <a href={`#runbook:${target}`} className="rb-link-runbook" onClick={(e) => { e.preventDefault(); onOpenRunbook?.(target, link.fragment); }}>
+            <a
+              href={`#runbook:${target}`}
+              className="rb-link-runbook"
+              onClick={(e) => {
+                e.preventDefault();
+                onOpenRunbook?.(target, link.fragment);
+              }}
+            >
               {children}
             </a>
           );
         }
         if (isExternalUrl(raw)) {
           return (
-            <a href={raw} className="rb-link-external" rel="noopener noreferrer" onClick={(e) => { e.preventDefault(); onOpenExternal?.(raw); }}>
+            <a
+              href={raw}
+              className="rb-link-external"
+              rel="noopener noreferrer"
+              onClick={(e) => {
+                e.preventDefault();
+                onOpenExternal?.(raw);
+              }}
+            >
               {children}
             </a>
           );
         }
-        return <span className="rb-link-other" title={raw}>{children}</span>;
+        return (
+          <span className="rb-link-other" title={raw}>
+            {children}
+          </span>
+        );
       },
       li({ node, children, className }) {
         // A task item's checkbox carries no source position; its list item does.
@@ -209,10 +287,23 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
           const key = `line:${line}`;
           const value = tasks?.[key] ?? false;
           const label = taskLabel(doc.body, line - doc.bodyLineOffset);
-          return <input type="checkbox" checked={value} aria-label={label} onChange={() => onToggleTask(key, label, !value)} />;
+          return (
+            <input
+              type="checkbox"
+              checked={value}
+              aria-label={label}
+              onChange={() => onToggleTask(key, label, !value)}
+            />
+          );
         }
         const value = ticks[line] ?? checked === true;
-        return <input type="checkbox" checked={value} onChange={() => setTicks((t) => ({ ...t, [line]: !value }))} />;
+        return (
+          <input
+            type="checkbox"
+            checked={value}
+            onChange={() => setTicks((t) => ({ ...t, [line]: !value }))}
+          />
+        );
       },
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -226,8 +317,14 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
         <h1 className="rb-title">{s.title}</h1>
         {headerExtra}
         <div className="rb-badges">
-          {s.severity && <span className={`rb-badge rb-sev rb-${s.severity.toLowerCase()}`}>{s.severity}</span>}
-          {s.estimatedTime && <span className="rb-badge rb-time" title="Estimated time">{s.estimatedTime}</span>}
+          {s.severity && (
+            <span className={`rb-badge rb-sev rb-${s.severity.toLowerCase()}`}>{s.severity}</span>
+          )}
+          {s.estimatedTime && (
+            <span className="rb-badge rb-time" title="Estimated time">
+              {s.estimatedTime}
+            </span>
+          )}
           {s.category && <span className="rb-badge">{s.category}</span>}
           {s.kind === 'runbook' && s.stale && (
             <span className="rb-badge rb-stale" title="Not reviewed within 90 days">
@@ -236,23 +333,23 @@ export default function RunbookViewer({ doc, onRunStep, onOpenRunbook, onOpenExt
           )}
           {problems.length > 0 && <span className="rb-badge rb-lint">{problems.length} lint</span>}
         </div>
+        {s.kind === 'runbook' && (
+          <nav className="rb-outline" aria-label="Sections">
+            {SECTION_NAMES.map((name) => {
+              const sec = doc.sections.find((x) => x.name === name);
+              return sec ? (
+                <button type="button" key={name} onClick={() => scrollTo(sec.slug)}>
+                  {name}
+                </button>
+              ) : (
+                <span key={name} className="rb-missing" title="Section missing">
+                  {name}
+                </span>
+              );
+            })}
+          </nav>
+        )}
       </header>
-      {s.kind === 'runbook' && (
-        <nav className="rb-outline" aria-label="Sections">
-          {SECTION_NAMES.map((name) => {
-            const sec = doc.sections.find((x) => x.name === name);
-            return sec ? (
-              <button type="button" key={name} onClick={() => scrollTo(sec.slug)}>
-                {name}
-              </button>
-            ) : (
-              <span key={name} className="rb-missing" title="Section missing">
-                {name}
-              </span>
-            );
-          })}
-        </nav>
-      )}
       <article className="rb-body">
         <Markdown remarkPlugins={[remarkGfm]} skipHtml urlTransform={safeUrl} components={components}>
           {doc.body}

@@ -1,13 +1,14 @@
 // The runbook column wired to the rest of the console: Run and Run & check send a step to the
-// terminal (mutating steps ask first), a finished command is checked against the step's declared
-// expectation, and while a walk-through is current every step run and task-list tick is recorded
-// in it. "Walk through" starts a session for the open runbook.
+// terminal under a new run id (mutating steps ask first); main checks the finished command once
+// and this shows its verdict; while a session records, every step run and task-list tick is
+// recorded in it. "Walk through" starts a session for the open runbook (from the triage when the
+// triage suggests it, so the incident carries the triage's severity).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
 import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
-import { checkExpectation, type CheckResult } from '../../../../shared/runbooks/expect';
+import type { CheckResult } from '../../../../shared/runbooks/expect';
 import type { Step } from '../../../../shared/runbooks/types';
-import { setCurrentSession, useCurrentSession } from '../../state/session-store';
+import { recordingId, useCurrentSession } from '../../state/session-store';
 import { api, ApiError } from '../../transport';
 import { requestTerminalRun } from '../Terminal/run-request';
 import RunbooksPanel from './RunbooksPanel';
@@ -16,12 +17,17 @@ import type { RunStepMode } from './RunbookViewer';
 /** A Run & check waits this long for its command to finish before it is dropped. */
 const PENDING_CHECK_MS = 10 * 60_000;
 
+function newRunId(): string {
+  return crypto.randomUUID();
+}
+
 export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const { id: sessionId } = useCurrentSession();
   const [session, setSession] = useState<SessionDetail | null>(null);
   const [checks, setChecks] = useState<Record<string, CheckResult>>({});
   const [error, setError] = useState<string | null>(null);
-  const pending = useRef(new Map<string, { step: Step; at: number }>());
+  /** Run id -> the step it runs, for the Run & checks this window sent. */
+  const pending = useRef(new Map<string, { step: Step; docId: string | null; at: number }>());
   const [openDoc, setOpenDoc] = useState<RunbookDocument | null>(null);
 
   const fail = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
@@ -44,16 +50,25 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     };
   }, [sessionId]);
 
-  // A finished command answers the Run & check that sent it (matched on its command text).
+  // Main's verdict on a finished step answers the Run & check that sent it, by its run id.
   useEffect(
     () =>
-      api.on('terminal:command-finished', (e) => {
-        const key = e.command.trim();
-        const p = pending.current.get(key);
+      api.on('walkthrough:step-result', (e) => {
+        const p = pending.current.get(e.runId);
         if (!p) return;
-        pending.current.delete(key);
-        if (Date.now() - p.at > PENDING_CHECK_MS) return;
-        setChecks((c) => ({ ...c, [p.step.id]: checkExpectation(p.step, e.outputExcerpt, e.exitCode) }));
+        pending.current.delete(e.runId);
+        if (Date.now() - p.at > PENDING_CHECK_MS || !e.verdict) return;
+        const v = e.verdict;
+        const result: CheckResult = {
+          status: v.status,
+          expected: v.expected,
+          actual: v.actual,
+          exitCodeOk: !v.reasons.some((r) => r.startsWith('exit code') || r.startsWith('the exit code')),
+          outputOk: !v.reasons.some((r) => r.startsWith('output')),
+          match: null,
+          reasons: v.reasons,
+        };
+        setChecks((c) => ({ ...c, [p.step.id]: result }));
       }),
     [],
   );
@@ -66,23 +81,35 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const active = session?.status === 'active' ? session : null;
 
   const onRunStep = (step: Step, mode: RunStepMode) => {
-    if (active) {
-      void api
-        .invoke('walkthrough:record', {
-          id: active.id,
-          event: {
-            type: 'step-run',
-            stepId: step.id,
-            command: step.filled,
-            mode,
-            ...(step.expect ? { expect: step.expect } : {}),
-          },
-        })
-        .catch(fail);
+    const runId = newRunId();
+    const desc = {
+      runId,
+      stepId: step.id,
+      ...(openDoc ? { runbookId: openDoc.id, runbookTitle: openDoc.summary.title } : {}),
+      command: step.filled,
+      ...(step.expect ? { expect: step.expect } : {}),
+    };
+    if (mode === 'copy') {
+      void api.invoke('walkthrough:step-not-run', { step: desc, outcome: 'copied' }).catch(fail);
+      return;
     }
-    if (mode === 'copy') return;
-    if (mode === 'run-check') pending.current.set(step.filled.trim(), { step, at: Date.now() });
-    requestTerminalRun({ command: step.filled, mode: 'run' });
+    if (mode === 'run-check') pending.current.set(runId, { step, docId: openDoc?.id ?? null, at: Date.now() });
+    requestTerminalRun({ command: step.filled, mode: 'run', step: { ...desc, check: mode === 'run-check' } });
+  };
+
+  const startWalk = async (doc: RunbookDocument) => {
+    const kind = doc.summary.category === 'Incident Response' ? 'incident' : doc.summary.category === 'Maintenance' ? 'change' : 'runbook';
+    // An incident started while the triage points at this runbook carries the triage's severity.
+    const latest = kind === 'incident' ? await api.invoke('probes:latest', {}) : null;
+    const fromTriage = !!latest && latest.triage.severity !== 'SEV-4' && latest.triage.suggestions.some((s) => s.runbook === doc.summary.title);
+    await api.invoke('walkthrough:start', {
+      kind,
+      title: doc.summary.title,
+      runbookId: doc.id,
+      runbookTitle: doc.summary.title,
+      ...(fromTriage ? { fromTriage: true } : doc.summary.severity && kind === 'incident' ? { severity: doc.summary.severity } : {}),
+      takeRecordingFrom: recordingId(),
+    });
   };
 
   const onToggleTask = (doc: RunbookDocument, key: string, label: string, checked: boolean) => {
@@ -110,20 +137,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
         {active ? (
           <span className="rb-walk-on">● Recording in “{active.title}”</span>
         ) : (
-          <button
-            onClick={() =>
-              void api
-                .invoke('walkthrough:start', {
-                  kind: doc.summary.category === 'Incident Response' ? 'incident' : doc.summary.category === 'Maintenance' ? 'change' : 'runbook',
-                  title: doc.summary.title,
-                  runbookId: doc.id,
-                  runbookTitle: doc.summary.title,
-                  ...(doc.summary.severity ? { severity: doc.summary.severity } : {}),
-                })
-                .then((d) => setCurrentSession(d.id))
-                .catch(fail)
-            }
-          >
+          <button onClick={() => void startWalk(doc).catch(fail)}>
             Walk through
           </button>
         )}

@@ -131,13 +131,26 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   const send = useCallback(
     async (req: TerminalRunRequest, mode: 'run' | 'paste', confirmed: boolean) => {
       try {
-        const r = await api.invoke('terminal:run', {
-          command: req.command,
-          mode,
-          confirmed,
-          sessionId: req.sessionId,
-        });
-        setActiveId(r.sessionId);
+        let target: string;
+        if (req.step) {
+          const { check, ...step } = req.step;
+          const r = await api.invoke('walkthrough:run-step', {
+            step,
+            mode: mode === 'paste' ? 'paste' : check ? 'run-check' : 'run',
+            confirmed,
+            ...(req.sessionId ? { terminalId: req.sessionId } : {}),
+          });
+          target = r.terminalId;
+        } else {
+          const r = await api.invoke('terminal:run', {
+            command: req.command,
+            mode,
+            confirmed,
+            sessionId: req.sessionId,
+          });
+          target = r.sessionId;
+        }
+        setActiveId(target);
         setTimeout(() => mainRef.current?.focus(), 0);
       } catch (err) {
         report(err);
@@ -376,7 +389,15 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
           command={pendingRun.req.command}
           reasons={pendingRun.reasons}
           target={pendingRun.target}
-          onCancel={() => setPendingRun(null)}
+          onCancel={() => {
+            const p = pendingRun;
+            setPendingRun(null);
+            // A declined step is on the record as declined, never as run.
+            if (p.req.step) {
+              const { check: _check, ...step } = p.req.step;
+              void api.invoke('walkthrough:step-not-run', { step, outcome: 'declined' }).catch(report);
+            }
+          }}
           onPaste={() => {
             const p = pendingRun;
             setPendingRun(null);

@@ -7,6 +7,19 @@ export interface TerminalRunRequest {
   mode?: 'run' | 'paste';
   /** A chosen terminal; default: the active one when it is idle, else a new one. */
   sessionId?: string;
+  /**
+   * A runbook step: sent through walkthrough:run-step under its run id (recorded, checked in main
+   * when `check`); a declined confirmation is recorded as declined.
+   */
+  step?: {
+    runId: string;
+    stepId: string;
+    runbookId?: string;
+    runbookTitle?: string;
+    command: string;
+    expect?: { pattern: string; flags: string; exitCode: number };
+    check: boolean;
+  };
 }
 
 export const TERMINAL_RUN_EVENT = 'aura-ops:terminal-run';
