@@ -30,7 +30,7 @@ import {
 } from '../../../shared/contract/walkthroughs';
 import { OpsError } from '../../../shared/errors';
 import { checkExpectation } from '../../../shared/runbooks/expect';
-import { classifyCommand } from '../../../shared/command-risk';
+import { classifyCommand } from '../command-risk';
 import { isInWindow, localTimeZone, nextWindow } from '../../../shared/handbook';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
@@ -480,7 +480,7 @@ export class WalkthroughService {
       if (e.type !== 'step' || e.mode !== 'run-check' || !e.expect || seen.has(e.stepId)) continue;
       seen.add(e.stepId);
       const before = e.verdict ? `${e.verdict.status} (${e.verdict.actual})` : e.status;
-      if (classifyCommand(e.command).risk !== 'read-only') {
+      if ((await classifyCommand(e.command)).risk !== 'read-only') {
         rows.push({ kind: 'step', label: e.stepId, before, after: 'not re-run: it can change things', ok: true });
         continue;
       }
