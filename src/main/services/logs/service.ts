@@ -39,6 +39,7 @@ import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './path
 import { RecordIndex } from './record-index';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer, type TailFile, type TailStatus } from './tailer';
+import { nowMs } from '../../../shared/clock';
 
 /** Longest wait before new records are pushed to the renderer (the contract promises <= 50 ms). */
 export const BATCH_MS = 40;
@@ -777,7 +778,7 @@ export class LogsService {
     return { buckets: histogramOf(this.readRecords(p, positions)) };
   }
 
-  errorRate(q: { windowMinutes: number; family: string }, now = Date.now()): ErrorRateResult {
+  errorRate(q: { windowMinutes: number; family: string }, now = nowMs()): ErrorRateResult {
     const fam = familyById(q.family);
     if (!fam) throw new OpsError('bad-request', `Unknown log family "${q.family}".`);
     const dir = this.familyDir(fam.id);

@@ -13,6 +13,7 @@ import { openDatabase } from '../store/native';
 import { readHeader } from './db-probe';
 import { redactConfig, redactText } from './redact';
 import { buildZip, type ZipEntry } from './zip';
+import { now as clockNow } from '../../../shared/clock';
 
 /** Default number of log records per family. */
 export const DEFAULT_BUNDLE_LINES = 500;
@@ -148,7 +149,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
   const add = (name: string, data: string): void => {
     entries.push({ name, data });
   };
-  add('manifest.json', JSON.stringify({ console: 'Aura Ops Console', version: APP_VERSION, createdAt: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`, install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null, linesPerFamily: lines }, null, 2));
+  add('manifest.json', JSON.stringify({ console: 'Aura Ops Console', version: APP_VERSION, createdAt: clockNow().toISOString(), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`, install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null, linesPerFamily: lines }, null, 2));
   add('summary.txt', triageText(sweep));
   add('probes.json', redactText(JSON.stringify({ overall: sweep.overall, startedAt: sweep.startedAt, durationMs: sweep.durationMs, results: sweep.results, signals: sweep.signals }, null, 2)));
   add('triage.json', redactText(JSON.stringify(sweep.triage, null, 2)));
@@ -182,7 +183,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
   return { file: outFile, bytes: zip.length, entries: entries.map((e) => e.name) };
 }
 
-export function defaultBundleName(now = new Date()): string {
+export function defaultBundleName(now = clockNow()): string {
   const s = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   return `aura-ops-bundle-${s}.zip`;
 }
