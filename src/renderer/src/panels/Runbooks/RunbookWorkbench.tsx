@@ -7,6 +7,7 @@ import type { RunbookDocument } from '../../../../shared/contract/runbooks';
 import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
 import { checkExpectation, type CheckResult } from '../../../../shared/runbooks/expect';
 import type { Step } from '../../../../shared/runbooks/types';
+import { LIVE_LOG_VARIABLES } from '../../../../shared/runbooks/variables';
 import { setCurrentSession, useCurrentSession } from '../../state/session-store';
 import { api, ApiError } from '../../transport';
 import { requestTerminalRun } from '../Terminal/run-request';
@@ -15,6 +16,7 @@ import type { RunStepMode } from './RunbookViewer';
 
 /** A Run & check waits this long for its command to finish before it is dropped. */
 const PENDING_CHECK_MS = 10 * 60_000;
+const LIVE_LOG_NAMES = new Set(Object.values(LIVE_LOG_VARIABLES));
 
 export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const { id: sessionId } = useCurrentSession();
@@ -65,7 +67,18 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
 
   const active = session?.status === 'active' ? session : null;
 
-  const onRunStep = (step: Step, mode: RunStepMode) => {
+  // A step that reads a live log ({{apiLog}}, ...) is filled again as it runs: the log may have
+  // rolled at size since the runbook was opened.
+  const onRunStep = (step: Step, mode: RunStepMode, doc: RunbookDocument) => {
+    if (mode === 'copy' || !step.variables.some((v) => LIVE_LOG_NAMES.has(v))) return sendStep(step, mode);
+    void api.invoke('runbooks:get', { id: doc.id }).then((fresh) => {
+      const now = fresh.steps.find((s) => s.id === step.id);
+      if (!now) return fail(new Error(`Step ${step.id} is no longer in ${doc.file}: reopen the runbook.`));
+      sendStep(now, mode);
+    }, fail);
+  };
+
+  const sendStep = (step: Step, mode: RunStepMode) => {
     if (active) {
       void api
         .invoke('walkthrough:record', {
