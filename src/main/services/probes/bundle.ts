@@ -25,14 +25,16 @@ const BUSY_TIMEOUT_MS = 500;
 /** Largest stopped-Aura WAL database copied to a temp dir to list its tables. */
 const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
 
-/** The last `n` records (a record = first line + continuation lines) of the newest file of a family. */
-export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): { file: string | null; text: string; records: number } {
-  const files = listFileSet(dir, pattern);
-  const newest = files[files.length - 1];
-  if (!newest) return { file: null, text: '', records: 0 };
-  const p = path.join(dir, newest);
+/**
+ * Earlier files of a family read when the newest has fewer than `n` records: the day may have just
+ * rolled at size (or at midnight), leaving a handful of lines in the live file.
+ */
+const MAX_EARLIER_FILES = 3;
+
+/** The tail of one file as lines (a partial first line dropped), at most `maxBytes` from its end. */
+function tailLines(p: string, maxBytes: number): string[] {
   const size = fs.statSync(p).size;
-  const take = Math.min(size, LOG_TAIL_BYTES);
+  const take = Math.min(size, maxBytes);
   const buf = Buffer.alloc(take);
   const fd = fs.openSync(p, 'r');
   try {
@@ -43,15 +45,47 @@ export function lastRecords(dir: string, pattern: string, format: Parameters<typ
   let lines = buf.toString('utf8').split(/\r?\n/);
   if (take < size) lines = lines.slice(1);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  let starts = 0;
-  let from = lines.length;
-  for (let i = lines.length - 1; i >= 0 && starts < n; i--) {
-    if (isRecordStart(lines[i], format)) {
-      starts++;
-      from = i;
+  return lines;
+}
+
+export interface RecordsTail {
+  /** The newest file of the family, or null when it has none. */
+  file: string | null;
+  /** The records of the newest file only. */
+  text: string;
+  /** Records found, over every part. */
+  records: number;
+  /** Oldest first: each file the last `n` records came from, with its share of them. */
+  parts: { file: string; text: string; records: number }[];
+}
+
+/**
+ * The last `n` records (a record = first line + continuation lines) of a family: from its newest
+ * file, and from earlier files (roll order) when the newest has fewer, up to MAX_EARLIER_FILES more
+ * and LOG_TAIL_BYTES read in all.
+ */
+export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): RecordsTail {
+  const files = listFileSet(dir, pattern);
+  const parts: RecordsTail['parts'] = [];
+  let budget = LOG_TAIL_BYTES;
+  let found = 0;
+  for (let i = files.length - 1; i >= 0 && found < n && budget > 0 && parts.length <= MAX_EARLIER_FILES; i--) {
+    const p = path.join(dir, files[i]);
+    const lines = tailLines(p, budget);
+    budget -= Math.min(fs.statSync(p).size, budget);
+    let starts = 0;
+    let from = lines.length;
+    for (let j = lines.length - 1; j >= 0 && found + starts < n; j--) {
+      if (isRecordStart(lines[j], format)) {
+        starts++;
+        from = j;
+      }
     }
+    found += starts;
+    parts.unshift({ file: files[i], text: starts > 0 ? lines.slice(from).join('\n') + '\n' : '', records: starts });
   }
-  return { file: newest, text: lines.slice(from).join('\n') + '\n', records: starts };
+  const newest = parts[parts.length - 1];
+  return { file: newest?.file ?? null, text: newest?.text ?? '', records: found, parts: parts.filter((x) => x.records > 0 || x === newest) };
 }
 
 export interface DbOverview {
@@ -169,7 +203,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
     for (const fam of LOG_FAMILIES) {
       try {
         const tail = lastRecords(install.paths.logsDir, fam.pattern, fam.format, lines);
-        if (tail.file) add(`logs/${tail.file}`, redactText(tail.text));
+        for (const part of tail.parts) add(`logs/${part.file}`, redactText(part.text));
       } catch (err) {
         add(`logs/${fam.id}.error.txt`, `Could not read the ${fam.label} files: ${(err as Error).message}\n`);
       }
