@@ -420,6 +420,14 @@ export class LogsService {
     return this.prefixCount(p) + p.known.count;
   }
 
+  /**
+   * Lines of the pane's last record that the tailer has read and holds open for continuation
+   * lines (0 when none): a record that is still being written.
+   */
+  heldLines(paneId: string): number {
+    return this.pane(paneId).grouper?.pendingLines ?? 0;
+  }
+
   // ---- live path -------------------------------------------------------------------------
 
   private onLines(pane: Pane, lines: SplitLine[], f: TailFile): void {
