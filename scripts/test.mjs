@@ -83,15 +83,16 @@ function fakeTimeSteps() {
 }
 
 /**
- * A folder put first on PATH in the faketime passes with `redis-server` run on the real clock:
- * Debian's redis-server (jemalloc) cannot start under libfaketime (it aborts in clock_gettime at
- * load), which is nothing of ours. Redis only holds the cache; its clock is not under test.
+ * A folder put first on PATH in the faketime passes where `redis-server` and `redis-cli` run on the
+ * real clock: Debian builds both with jemalloc, which aborts under libfaketime (a recursive
+ * clock_gettime at load), nothing of ours. Redis only holds the cache; its clock is not under test.
  */
 function realClockShims() {
   const dir = path.join(reportDir, 'real-clock-bin');
   fs.mkdirSync(dir, { recursive: true });
-  const redis = '/usr/bin/redis-server';
-  fs.writeFileSync(path.join(dir, 'redis-server'), `#!/bin/sh\n# redis-server cannot start under libfaketime: run it on the real clock.\nunset LD_PRELOAD FAKETIME\nexec ${redis} "$@"\n`, { mode: 0o755 });
+  for (const tool of ['redis-server', 'redis-cli']) {
+    fs.writeFileSync(path.join(dir, tool), `#!/bin/sh\n# ${tool} cannot start under libfaketime: run it on the real clock.\nunset LD_PRELOAD FAKETIME\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
+  }
   return dir;
 }
 
