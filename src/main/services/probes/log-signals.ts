@@ -42,7 +42,7 @@ export function readRecentRecords(logsDir: string, since: number, budget = LOG_S
     } catch {
       continue; // rolled away between listing and stat
     }
-    if (st.mtimeMs < since) break;
+    // No mtime shortcut: the lines' own times decide (a copied folder or another clock makes mtimes lie).
     // Step back in chunks until a line older than the window (or the budget) is reached.
     let start = st.size;
     const fd = fs.openSync(p, 'r');
