@@ -1,4 +1,5 @@
-// `npm test`: typecheck, lint, build, every vitest suite (unit, integration, end-to-end), then the
+// `npm test`: typecheck, lint, build, every vitest suite (unit, integration, end-to-end), the unit
+// and integration suites again under libfaketime at instants that break date logic, then the
 // Electron security scan. Stops at the first failing step and ends with one summary line.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -7,21 +8,98 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-test-')), 'vitest.json');
+const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-test-'));
+const report = path.join(reportDir, 'vitest.json');
+/** Every vitest JSON report of this run (the normal pass, then each faketime pass). */
+const reports = [report];
 const only = process.argv.slice(2);
+
+const FAKETIME = '/usr/bin/faketime';
+/** The real local date (yyyy-mm-dd), so the night instants fall on tonight, as on a real install. */
+const today = (() => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+})();
+/**
+ * Instants the unit and integration suites are run at again, under libfaketime ('@' = start the
+ * clock there and let it run): today's files barely exist; the day turns during the run; and
+ * Chicago's spring-forward hour (02:00 CST becomes 03:00 CDT) turns mid-run.
+ */
+const FAKE_INSTANTS = [
+  { label: `${today} 00:00:20`, spec: `@${today} 00:00:20`, tz: undefined },
+  { label: `${today} 23:59:40`, spec: `@${today} 23:59:40`, tz: undefined },
+  { label: '2026-03-08 01:59:30 America/Chicago (DST starts)', spec: '@2026-03-08 01:59:30', tz: 'America/Chicago' },
+];
+/**
+ * Children (sandbox, redis-server, sqlite3, shells) inherit libfaketime through LD_PRELOAD; without
+ * DONT_RESET each would start again at the instant, behind its parent. Monotonic time stays real:
+ * timers, deadlines and durations are not what these passes test.
+ */
+const FAKETIME_ENV = { FAKETIME_DONT_RESET: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+/**
+ * Left out of the faketime passes, to keep CI within 15 minutes on two cores: the end-to-end tests
+ * (the same services driven through Chromium), and the pty and reader-process suites, which test
+ * processes and time limits rather than dates (they passed under faketime at 23:59:40 when this
+ * was set up). They all run in the normal pass.
+ */
+const FAKETIME_EXCLUDE = ['tests/e2e/**', 'src/main/services/terminal/**', 'src/main/services/database/guarantees.test.ts'];
 
 const steps = [
   ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['lint', bin('eslint'), ['--max-warnings=0', '--no-error-on-unmatched-pattern', 'src', 'tests', 'bench', 'scripts']],
   ['build', bin('electron-vite'), ['build']],
   ['tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...only]],
+  ...fakeTimeSteps(),
   ['security scan', process.execPath, [path.join(root, 'scripts', 'scan.mjs')]],
 ];
 
-for (const [name, cmd, args] of steps) {
+/** One step per instant (with the same file filter as the normal pass); none with AURA_OPS_FAKETIME=0 outside CI. */
+function fakeTimeSteps() {
+  if (process.env.AURA_OPS_FAKETIME === '0' && process.env.CI !== 'true') return [];
+  // Only end-to-end files asked for: nothing of them runs under faketime.
+  if (only.length > 0 && only.every((f) => f.replace(/^\.\//, '').startsWith('tests/e2e'))) return [];
+  if (!fs.existsSync(FAKETIME)) {
+    const msg = `the faketime passes need ${FAKETIME} (apt-get install faketime)`;
+    if (process.env.CI === 'true') {
+      console.error(`npm test: ${msg}; refusing to skip them under CI.`);
+      process.exit(1);
+    }
+    console.error(`SKIPPED: ${msg}.`);
+    return [];
+  }
+  const shims = realClockShims();
+  return FAKE_INSTANTS.map((inst, i) => {
+    const out = path.join(reportDir, `vitest-faketime-${i + 1}.json`);
+    reports.push(out);
+    const env = {
+      ...process.env,
+      ...FAKETIME_ENV,
+      ...(inst.tz ? { TZ: inst.tz } : {}),
+      PATH: `${shims}${path.delimiter}${process.env.PATH ?? ''}`,
+      REDIS_SERVER_PATH: path.join(shims, 'redis-server'),
+    };
+    return [`tests at ${inst.label} (faketime)`, FAKETIME, ['-f', inst.spec, bin('vitest'), 'run', ...FAKETIME_EXCLUDE.flatMap((g) => ['--exclude', g]), '--reporter=dot', '--reporter=json', `--outputFile=${out}`, ...only], env];
+  });
+}
+
+/**
+ * A folder put first on PATH in the faketime passes where `redis-server` and `redis-cli` run on the
+ * real clock: Debian builds both with jemalloc, which aborts under libfaketime (a recursive
+ * clock_gettime at load), nothing of ours. Redis only holds the cache; its clock is not under test.
+ */
+function realClockShims() {
+  const dir = path.join(reportDir, 'real-clock-bin');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const tool of ['redis-server', 'redis-cli']) {
+    fs.writeFileSync(path.join(dir, tool), `#!/bin/sh\n# ${tool} cannot start under libfaketime: run it on the real clock.\nunset LD_PRELOAD FAKETIME\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
+  }
+  return dir;
+}
+
+for (const [name, cmd, args, env] of steps) {
   process.stdout.write(`\n=== ${name} ===\n`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: env ?? process.env });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     summary();
@@ -36,19 +114,27 @@ if (skipped > 0 && process.env.CI === 'true') {
   process.exit(1);
 }
 
-/** Prints the closing line and returns how many tests were skipped. */
+/** Prints one line per vitest pass and the closing total line; returns how many tests were skipped. */
 function summary() {
-  if (!fs.existsSync(report)) return 0;
-  const j = JSON.parse(fs.readFileSync(report, 'utf8'));
-  const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
-  if (skipped > 0) {
-    console.log('\nSkipped tests:');
-    for (const file of j.testResults ?? []) {
-      for (const t of file.assertionResults ?? []) {
-        if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') console.log(`  ${path.relative(root, file.name)}: ${t.fullName}`);
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  const done = reports.filter((f) => fs.existsSync(f));
+  for (const file of done) {
+    const j = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+    if (skipped > 0) {
+      console.log(`\nSkipped tests (${path.basename(file)}):`);
+      for (const f of j.testResults ?? []) {
+        for (const t of f.assertionResults ?? []) {
+          if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') console.log(`  ${path.relative(root, f.name)}: ${t.fullName}`);
+        }
       }
     }
+    if (done.length > 1) console.log(`${path.basename(file, '.json')}: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
+    total.passed += j.numPassedTests ?? 0;
+    total.failed += j.numFailedTests ?? 0;
+    total.skipped += skipped;
   }
-  console.log(`\ntests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
-  return skipped;
+  if (done.length === 0) return 0;
+  console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total.skipped;
 }

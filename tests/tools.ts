@@ -4,7 +4,8 @@ import fs from 'node:fs';
 
 const TOOLS = {
   chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  'redis-server': '/usr/bin/redis-server',
+  // REDIS_SERVER_PATH: the faketime passes of `npm test` point it at a wrapper that runs redis-server on the real clock.
+  'redis-server': process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server',
   sqlite3: '/usr/bin/sqlite3',
   zsh: '/usr/bin/zsh',
 } as const;

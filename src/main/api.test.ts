@@ -28,7 +28,9 @@ describe('contract', () => {
   it('names every channel domain:verb and gives each a params schema', () => {
     for (const name of CHANNEL_NAMES) {
       expect(name).toMatch(/^[a-z]+:[a-z-]+$/);
-      expect(typeof channels[name].params.safeParse).toBe('function');
+      // The schema is a real gate: it refuses what no channel takes (not an object; an extra key).
+      const params = channels[name].params;
+      expect({ name, string: params.safeParse('x').success, array: params.safeParse([]).success, extra: params.safeParse({ unexpectedKey: 1 }).success }).toEqual({ name, string: false, array: false, extra: false });
     }
   });
 });

@@ -372,6 +372,11 @@ export class RecordGrouper {
     return out;
   }
 
+  /** Lines of the unfinished last record held so far. */
+  get pendingLines(): number {
+    return this.pending.length;
+  }
+
   get hasPending(): boolean {
     return this.pending.length > 0;
   }

@@ -1,6 +1,7 @@
 // Triage rules as data: bad and edge inputs first, then ranking and the response times.
 import { describe, expect, it } from 'vitest';
 import { emptySignals, fillTemplate, TRIAGE_RULES, triage, type LogWindow, type TriageSignals } from './triage';
+import { SEVERITY_LEVELS } from './handbook';
 
 const win = (requests: number, requests5xx: number): LogWindow => ({ minutes: 5, coveredMinutes: 5, requests, requests5xx, rate5xx: requests ? requests5xx / requests : null, errors: requests5xx, errorsPerMinute: requests5xx / 5 });
 
@@ -67,6 +68,11 @@ describe('triage', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const runbooks = ['Deployment', 'Backup and Restore', 'Monitoring', 'Performance Tuning', 'Service Degradation', 'High Error Rates', 'Database Issues', 'Provider Failures', 'Log Management', 'Database Maintenance', 'Cache Management', 'Dependency Updates'];
     for (const r of TRIAGE_RULES) expect(runbooks).toContain(r.runbook);
+    // The handbook's four levels, and each is used by some rule (a rule cannot invent a SEV-5).
+    const severities = SEVERITY_LEVELS.map((l) => l.id);
+    expect(severities).toEqual(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4']);
+    for (const r of TRIAGE_RULES) expect({ rule: r.id, severity: severities.includes(r.severity) }).toEqual({ rule: r.id, severity: true });
+    expect([...new Set(TRIAGE_RULES.map((r) => r.severity))].sort()).toEqual(severities);
   });
 
   it('fills templates and leaves unknown names visible', () => {

@@ -10,11 +10,18 @@ const skip = missingTool('chromium', 'e2e database');
 describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   const ui = useConsole();
 
-  it('shows the overview: schema state and tables with row counts', { timeout: 40_000 }, async () => {
+  /** Each test starts from a fresh load of the console on the Database tab (none relies on another). */
+  async function openDatabase() {
     const { page } = ui.browser;
     await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Database' }).click();
     const panel = page.locator('.db-panel');
+    await panel.locator('.db-tab', { hasText: 'Overview' }).click({ timeout: 20_000 });
+    return { page, panel };
+  }
+
+  it('shows the overview: schema state and tables with row counts', { timeout: 40_000 }, async () => {
+    const { panel } = await openDatabase();
     const jobs = panel.locator('.db-tables tr[data-table="JobQueue"]');
     await jobs.waitFor({ timeout: 20_000 });
     // The demo install has every migration Aura ships applied.
@@ -26,8 +33,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   });
 
   it('browses JobQueue and shows a failed job\'s LastError', { timeout: 40_000 }, async () => {
-    const { page } = ui.browser;
-    const panel = page.locator('.db-panel');
+    const { panel } = await openDatabase();
     await panel.locator('.db-tab', { hasText: 'Browse' }).click();
     await panel.getByLabel('Table or view').selectOption('JobQueue');
     await panel.locator('.db-grid tbody tr').first().waitFor();
@@ -49,8 +55,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   });
 
   it('runs a SELECT, refuses DELETE as read-only, and keeps the history', { timeout: 40_000 }, async () => {
-    const { page } = ui.browser;
-    const panel = page.locator('.db-panel');
+    const { page, panel } = await openDatabase();
     await panel.locator('.db-tab', { hasText: 'SQL' }).click();
     const editor = panel.locator('textarea.db-editor');
     await editor.fill(`SELECT "JobId", "Status" FROM "JobQueue" WHERE "Status" = 'Failed'`);
@@ -77,8 +82,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   });
 
   it('runs the quick check and reports ok', { timeout: 40_000 }, async () => {
-    const { page } = ui.browser;
-    const panel = page.locator('.db-panel');
+    const { panel } = await openDatabase();
     await panel.locator('.db-tab', { hasText: 'Health' }).click();
     await panel.getByRole('button', { name: 'Quick check' }).click();
     const ok = panel.locator('.db-health .db-ok');

@@ -77,7 +77,15 @@ describe.skipIf(skip)('runbooks in the console', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('rm -f');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await new Promise((r) => setTimeout(r, 500));
+    await dialog.waitFor({ state: 'detached' });
+    // The terminal runs its input in order: once a command sent after Cancel has printed, the
+    // cancelled one would have run before it. It did not.
+    await page.evaluate(() => window.dispatchEvent(new CustomEvent('aura-ops:terminal-run', { detail: { command: "printf 'cancel-%s\\n' barrier" } })));
+    // Every terminal's text: the request goes to the active terminal when idle, else to a new one.
+    const terminalText = () => page.locator('[data-testid="terminal-pane"] .term-host').evaluateAll((els) => els.map((el) => (el as HTMLElement & { auraTerminalText?: () => string }).auraTerminalText?.() ?? '').join('\n'));
+    // Only the output has "cancel-barrier" (the typed command reads cancel-%s); a redrawn prompt may follow it on the line.
+    await expect.poll(terminalText, { timeout: 15_000 }).toMatch(/^cancel-barrier/m);
+    expect(await terminalText()).not.toContain('stale-marker');
     expect(fs.existsSync(path.join(ui.serve.dataDir, 'demo', 'stale-marker.tmp'))).toBe(true);
 
     // Tick the checklist item: it belongs to the session, not to the file.

@@ -81,9 +81,13 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     await typeLine(page, 'echo "cols=$(tput cols)"');
     const before = Number(/cols=(\d+)/.exec(await waitScreen(page, /cols=\d+/))![1]);
     await page.setViewportSize({ width: 900, height: 860 });
-    await page.waitForTimeout(400);
-    await typeLine(page, 'clear; echo "now=$(tput cols)"');
-    const after = Number(/now=(\d+)/.exec(await waitScreen(page, /now=\d+/))![1]);
+    // The resize reaches the pty a moment later: ask again until it reports fewer columns.
+    let after = before;
+    const deadline = Date.now() + 10_000;
+    for (let i = 0; after >= before && Date.now() < deadline; i++) {
+      await typeLine(page, `clear; echo "now${i}=$(tput cols)"`);
+      after = Number(new RegExp(`now${i}=(\\d+)`).exec(await waitScreen(page, new RegExp(`now${i}=\\d+`)))![1]);
+    }
     expect(after).toBeLessThan(before);
     await page.setViewportSize({ width: 1400, height: 860 });
   });
@@ -114,10 +118,13 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     const dialog = page.getByTestId('confirm-command');
     await dialog.waitFor();
     expect(await page.getByTestId('confirm-command-text').innerText()).toBe(command);
-    await page.waitForTimeout(500);
     expect(fs.existsSync(marker)).toBe(false);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
+    // The shell runs its input in order: once a line typed after Cancel has run, a command sent
+    // before it would have run too. It was not sent.
+    await typeLine(page, 'clear; echo after-cancel');
+    expect(await waitScreen(page, /^after-cancel$/m)).not.toContain('created-by-run');
     expect(fs.existsSync(marker)).toBe(false);
 
     await page.evaluate(

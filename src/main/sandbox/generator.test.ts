@@ -200,11 +200,17 @@ describe('log history', () => {
 
   it('writes every physical line as a template line or an exception/SQL continuation', () => {
     const start =
-      /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} ([+-]\d{2}:\d{2})\] \[(INF|WRN|ERR|FTL)\] \[([0-9a-f]{32}|[0-9A-Z]{13}:\d{8}|[0-9a-f-]{36}|)\] \[([0-9a-f]{32}|)\] \[([0-9a-f]{16}|)\] /;
+      /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) ([+-]\d{2}:\d{2})\] \[(INF|WRN|ERR|FTL)\] \[([0-9a-f]{32}|[0-9A-Z]{13}:\d{8}|[0-9a-f-]{36}|)\] \[([0-9a-f]{32}|)\] \[([0-9a-f]{16}|)\] /;
     const continuation =
       /^( {3}at |\s*---> | {3}--- End|[\w.]+(\+\w+)?(Exception|Error)\b|FROM |WHERE |ORDER BY |LIMIT |SELECT )/;
-    const off = localOffsetMinutes(new Date());
-    const zzz = `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+    // Each line carries the zone offset of its own instant (a DST change inside the history included).
+    const zzz = (off: number) => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+    const offsetOfLine = (local: string, zone: string): string => {
+      const sign = zone.startsWith('-') ? -1 : 1;
+      const minutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+      const instant = Date.parse(`${local.replace(' ', 'T')}Z`) - minutes * 60_000;
+      return zzz(localOffsetMinutes(new Date(instant)));
+    };
     let starts = 0;
     let empties = 0;
     let exceptions = 0;
@@ -215,7 +221,7 @@ describe('log history', () => {
         const m = start.exec(l);
         if (m) {
           starts++;
-          expect(m[1]).toBe(zzz);
+          expect(m[2]).toBe(offsetOfLine(m[1], m[2]));
           expect(l).toMatch(/ \{.*\}$|^[^{]*Executed DbCommand/);
           if (l.includes('] [] [] [] ')) empties++;
         } else {

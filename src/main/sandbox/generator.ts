@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../services/store/native';
+import * as clock from '../../shared/clock';
 import { AuraLogModel, SAMPLE_EXCEPTIONS, type RequestSpec } from './aura-events';
 import {
   AURA_INDEX_DDL,
@@ -164,7 +165,7 @@ export function createSandbox(dir: string, options: CreateSandboxOptions = {}): 
   ]) {
     fs.mkdirSync(d, { recursive: true });
   }
-  const now = o.now ?? new Date();
+  const now = o.now ?? clock.now();
   writeAppSettings(L.appSettingsPath, o.port, null);
   fs.writeFileSync(
     path.join(L.dir, 'AuraData', 'settings.json'),

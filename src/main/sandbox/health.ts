@@ -1,6 +1,7 @@
 // The health and diagnostics bodies of Aura's endpoints (FACTS §1.2-1.3), computed from the
 // sandbox's state: check names, tags, data keys, messages, status casing and the status rules,
 // quirks included (/api/health always "Healthy", /api/health/ready 503 on one degraded check).
+import * as clock from '../../shared/clock';
 import type { ScenarioName } from '../../shared/contract/sandbox';
 
 export type AspStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -231,7 +232,7 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
     duration: 0.05,
     data: {
       ready: true,
-      timestamp: new Date().toISOString(),
+      timestamp: clock.now().toISOString(),
       ffmpeg_configured: true,
       ffmpeg_path: i.ffmpegPath,
       ffmpeg_source: 'Managed',
@@ -258,7 +259,7 @@ export function aspHealthBody(
 ): HttpAnswer {
   const status = worst(checks.map((c) => c.status));
   const code = status === 'unhealthy' ? 503 : 200;
-  const timestamp = new Date().toISOString();
+  const timestamp = clock.now().toISOString();
   if (kind === 'all') {
     return {
       status: code,
@@ -505,7 +506,7 @@ export function healthDetails(scenario: ScenarioName): HttpAnswer {
   const isReady = !failedRequired;
   return {
     status: isReady ? 200 : 503,
-    body: { overallStatus, isReady, checks, timestamp: new Date().toISOString() },
+    body: { overallStatus, isReady, checks, timestamp: clock.now().toISOString() },
   };
 }
 
@@ -524,7 +525,7 @@ export function healthSummary(scenario: ScenarioName): HttpAnswer {
       passedChecks: d.checks.filter((c) => c.status === 'pass').length,
       warningChecks: d.checks.filter((c) => c.status === 'warning').length,
       failedChecks: d.checks.filter((c) => c.status === 'fail').length,
-      timestamp: new Date().toISOString(),
+      timestamp: clock.now().toISOString(),
     },
   };
 }
@@ -560,7 +561,7 @@ export function providerList(
   scenario: ScenarioName,
   outageSince: Date | null,
 ): { dto: ProviderHealthDto; type: ProviderType }[] {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   return PROVIDERS.map(([name, type]) => {
     const down = scenario === 'provider-outage' && type === 'llm';
     const open = down && name !== 'RuleBased';

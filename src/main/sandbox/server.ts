@@ -7,6 +7,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../services/store/native';
+import * as clock from '../../shared/clock';
 import { SCENARIO_NAMES, type SandboxStatus, type ScenarioName } from '../../shared/contract/sandbox';
 import { AuraLogModel, SAMPLE_EXCEPTIONS, type RequestIds, type RequestSpec } from './aura-events';
 import {
@@ -121,7 +122,7 @@ export function writeScenarioFile(dir: string, name: ScenarioName): void {
   const f = controlFiles(dir).scenario;
   fs.mkdirSync(path.dirname(f), { recursive: true });
   const tmp = `${f}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ scenario: name, requestedAt: new Date().toISOString() }) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify({ scenario: name, requestedAt: clock.now().toISOString() }) + '\n');
   fs.renameSync(tmp, f);
 }
 
@@ -317,7 +318,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       const jobId = job?.id ?? 'n/a';
       write([
         model.jobEvent(
-          new Date(),
+          clock.now(),
           'ERR',
           `Failed to persist job progress for job ${jobId} (${what})`,
           sqliteErrorText(err),
@@ -329,7 +330,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
 
   function jobTick(): void {
     if (scenario === 'api-down' || scenario === 'api-hang') return;
-    const now = new Date();
+    const now = clock.now();
     if (!job) {
       const id = model.hex(32);
       const projectId = model.guid();
@@ -437,7 +438,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   async function trafficTick(): Promise<void> {
     if (scenario === 'api-down' || scenario === 'api-hang') return;
     trafficCount++;
-    const now = new Date();
+    const now = clock.now();
     const ids = model.newIds();
     const p = model.pick(['/api/projects', '/api/jobs', '/api/queue/status', '/api/settings']);
     const spec: RequestSpec = { method: 'GET', path: p, status: 200, durationMs: 3 + model.rng() * 60 };
@@ -506,7 +507,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
             'HSET',
             'Aura:templates:popular',
             'absexp',
-            String((Date.now() + 300_000) * 10_000),
+            String((clock.nowMs() + 300_000) * 10_000),
             'sldexp',
             '-1',
             'data',
@@ -514,7 +515,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
           ]);
         }
       } catch {
-        write([model.cacheGetFailed(new Date(), `127.0.0.1:${redis.port}`)]);
+        write([model.cacheGetFailed(clock.now(), `127.0.0.1:${redis.port}`)]);
       }
     }
   }
@@ -523,10 +524,10 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   function startFlood(): void {
     // Paced by the clock, not by timer ticks: each tick writes what is owed since the flood began,
     // so timer drift or a slow tick does not lower the rate.
-    const began = Date.now();
+    const began = clock.nowMs();
     let written = 0;
     floodTimer = setInterval(() => {
-      const now = Date.now();
+      const now = clock.nowMs();
       const owed = Math.min(
         FLOOD_LINES_PER_SECOND,
         Math.floor(((now - began) / 1000) * FLOOD_LINES_PER_SECOND) - written,
@@ -633,19 +634,19 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       return { status: 405 };
     }
     if (p === '/health/live')
-      return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString() } });
+      return send({ status: 200, body: { status: 'healthy', timestamp: clock.now().toISOString() } });
     if (p === '/healthz')
       return send({
         status: 200,
-        body: { status: 'healthy', timestamp: new Date().toISOString(), staticHosting: 'ready' },
+        body: { status: 'healthy', timestamp: clock.now().toISOString(), staticHosting: 'ready' },
       });
     if (p === '/healthz/simple')
       return send({
         status: 200,
-        body: { status: 'ok', service: 'Aura.Api', version: '1.0.0', timestampUtc: new Date().toISOString() },
+        body: { status: 'ok', service: 'Aura.Api', version: '1.0.0', timestampUtc: clock.now().toISOString() },
       });
     if (p === '/api/healthz')
-      return send({ status: 200, body: { status: 'healthy', timestamp: new Date().toISOString() } });
+      return send({ status: 200, body: { status: 'healthy', timestamp: clock.now().toISOString() } });
     if (p === '/health' || p === '/health/ready' || p.startsWith('/health/')) {
       const t0 = performance.now();
       const probe = await probeDb();
@@ -663,7 +664,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
           write([
             {
               ...model.plain(
-                new Date(),
+                clock.now(),
                 c.status === 'unhealthy' ? 'ERR' : 'WRN',
                 c.status === 'unhealthy'
                   ? `Database health check failed after ${Math.round(probe.elapsedMs)}ms`
@@ -712,7 +713,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
           osPlatform: process.platform === 'win32' ? 'Win32NT' : 'Unix',
           osVersion: `${os.type()} ${os.release()}`,
           architecture: process.arch === 'x64' ? 'X64' : process.arch === 'arm64' ? 'Arm64' : process.arch,
-          timestamp: new Date().toISOString(),
+          timestamp: clock.now().toISOString(),
           database: {
             connected: probe.ok,
             provider: 'Microsoft.EntityFrameworkCore.Sqlite',
@@ -731,7 +732,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       write([
         {
           ...model.plain(
-            new Date(),
+            clock.now(),
             'INF',
             `Health ${p.endsWith('summary') ? 'summary' : 'details'} requested, CorrelationId: ${dashed}`,
           ),
@@ -819,7 +820,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   }
 
   const server = http.createServer((req, res) => {
-    const start = new Date();
+    const start = clock.now();
     const ids = model.newIds();
     const hdr = (n: string): string | undefined => {
       const v = req.headers[n];
@@ -853,7 +854,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     res.setHeader('X-Span-ID', spanId);
     route(base.method, url, full, res)
       .then((r) => {
-        const durationMs = Math.max(0.05, Date.now() - start.getTime() + model.rng());
+        const durationMs = Math.max(0.05, clock.nowMs() - start.getTime() + model.rng());
         write(
           model.completion(
             start,
@@ -870,7 +871,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       })
       .catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'Content-Length': 0 }).end();
-        const durationMs = Date.now() - start.getTime();
+        const durationMs = clock.nowMs() - start.getTime();
         write(
           model.completion(
             start,
@@ -925,14 +926,14 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
   const url = `http://127.0.0.1:${port}`;
   model.url = url;
   writeAppSettings(layout.appSettingsPath, port, redis ? `127.0.0.1:${redis.port}` : null);
-  write(model.startup(new Date(), redis ? `127.0.0.1:${redis.port}` : null));
+  write(model.startup(clock.now(), redis ? `127.0.0.1:${redis.port}` : null));
 
   // ---- scenarios ----------------------------------------------------------------------------
   async function leave(s: ScenarioName): Promise<void> {
     if (s === 'api-down') {
       await listen(port);
       model.processId = 10_000 + Math.floor(model.rng() * 50_000);
-      write(model.startup(new Date(), redis ? `127.0.0.1:${redis.port}` : null));
+      write(model.startup(clock.now(), redis ? `127.0.0.1:${redis.port}` : null));
     } else if (s === 'api-hang') {
       for (const r of hung) r.destroy();
       hung.clear();
@@ -948,7 +949,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       outageSince = null;
       write([
         model.plain(
-          new Date(),
+          clock.now(),
           'INF',
           'Circuit breaker reset for provider: OpenAI',
           'Aura.Api.Controllers.HealthController',
@@ -966,7 +967,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     if (s === 'api-down') {
       write([
         model.plain(
-          new Date(),
+          clock.now(),
           'FTL',
           'Application terminated unexpectedly',
           undefined,
@@ -983,7 +984,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       db = openDatabase(layout.dbPath, { timeout: DB_BUSY_TIMEOUT_MS });
       job = null;
     } else if (s === 'provider-outage') {
-      outageSince = new Date();
+      outageSince = clock.now();
       write(model.providerOutage(outageSince, true));
     } else if (s === 'redis-down') {
       await redis?.stop();
@@ -1008,7 +1009,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       JSON.stringify({ pid: process.pid, url, port, scenario, startedAt: startedAt.toISOString() }) + '\n',
     );
   };
-  const startedAt = new Date();
+  const startedAt = clock.now();
 
   function transition(next: ScenarioName): Promise<void> {
     const run = chain.then(async () => {
@@ -1060,7 +1061,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       for (const t of timers) clearInterval(t);
       if (floodTimer) clearInterval(floodTimer);
       write([
-        model.plain(new Date(), 'INF', 'Application is shutting down...', 'Microsoft.Hosting.Lifetime'),
+        model.plain(clock.now(), 'INF', 'Application is shutting down...', 'Microsoft.Hosting.Lifetime'),
       ]);
       stopped = true;
       await closeServer();
@@ -1097,7 +1098,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
         void transition(want).catch((err: unknown) =>
           write([
             model.plain(
-              new Date(),
+              clock.now(),
               'ERR',
               `Sandbox could not switch to ${want}: ${(err as Error).message}`,
               'Aura.Sandbox',

@@ -3,10 +3,13 @@
 // within a quarter, links that resolve. Pure: file existence comes in through the context.
 import { slugify } from './paths';
 import { SECTION_NAMES, type LintProblem, type ParsedRunbook, type ProblemSeverity } from './types';
+import { LIVE_LOG_VARIABLES } from './variables';
 
 /** The handbook asks for a quarterly review. */
 export const REVIEW_MAX_AGE_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A log file named by today's date in a command (`aura-api-{{today}}.log`); group 1 is the family prefix. */
+const TODAY_LOG_RE = /([a-z][a-z-]*)?-\{\{\s*today\s*\}\}\.log\b/;
 /** Titles that say nothing about the problem or task. */
 const VAGUE_TITLES = new Set(['runbook', 'untitled', 'todo', 'draft', 'notes', 'new runbook', 'readme']);
 /** Openings that make a step advice instead of an action ("You should...", "Maybe..."). */
@@ -85,6 +88,16 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
     if (block.lang === null) {
       add(block.line, 'error', 'code-lang', 'Code block without a language: name it (```bash for commands, ```text for output, ```json, ```sql, ...).');
     }
+  }
+
+  // The live log by its variable: `-{{today}}.log` is only the day's first file (FACTS §2.2 size rolls).
+  for (const step of doc.steps) {
+    const m = TODAY_LOG_RE.exec(step.code);
+    if (!m) continue;
+    const prefix = m[1] ?? '';
+    const variable = Object.prototype.hasOwnProperty.call(LIVE_LOG_VARIABLES, prefix) ? LIVE_LOG_VARIABLES[prefix] : null;
+    const fix = variable ? `use "{{${variable}}}"` : `use the family's live-log variable (${Object.values(LIVE_LOG_VARIABLES).map((v) => `{{${v}}}`).join(', ')})`;
+    add(step.line, 'warning', 'live-log', `"${m[0]}" is the day's first file only; once the day rolls at size the live file is _001, _002...: ${fix}.`);
   }
 
   if (doc.kind === 'index') return sortProblems(out);

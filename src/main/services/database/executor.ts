@@ -69,6 +69,11 @@ export class Executor {
     return this.child?.pid ?? null;
   }
 
+  /** The requestId of the task handed to the process (not one still queued), or null. */
+  get runningRequestId(): string | null {
+    return this.running?.opts.requestId ?? null;
+  }
+
   get busy(): boolean {
     return this.running !== null || this.queue.length > 0;
   }

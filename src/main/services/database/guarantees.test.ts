@@ -202,9 +202,17 @@ describe('time limit and cancel', () => {
       record: false,
     });
     const caught = errorOf(running);
-    await new Promise((r) => setTimeout(r, 200));
+    // Cancel the query the reader is running (killing the process), not one still in the queue.
+    const until = Date.now() + 10_000;
+    while (!svc.isExecuting('runaway')) {
+      if (Date.now() > until) throw new Error('the runaway query never reached the reader');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const readerPid = svc.executorPid;
+    expect(readerPid).not.toBeNull();
     expect(svc.cancel('runaway').cancelled).toBe(1);
     expect((await caught).code).toBe('cancelled');
+    expect(await processGone(readerPid as number)).toBe(true);
     expect((await svc.query({ sql: 'SELECT 2', record: false })).rows[0][0]).toBe(2);
   });
 });

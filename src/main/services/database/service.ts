@@ -582,6 +582,11 @@ export class DatabaseService {
     return this.unwrap(results[0], target).rows.map((r) => ({ id: num(r[0]), parent: num(r[1]), detail: str(r[3]) }));
   }
 
+  /** True while the request is being executed by the interactive reader process (not queued). */
+  isExecuting(requestId: string): boolean {
+    return this.interactive.runningRequestId === requestId;
+  }
+
   cancel(requestId?: string): { cancelled: number } {
     return { cancelled: this.interactive.cancel(requestId) + this.jobs.cancel(requestId) };
   }

@@ -21,6 +21,7 @@ import { LOG_FAMILIES, familyById, listFileSet } from './paths';
 import { RECORD_HOLD_MS } from './service';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer } from './tailer';
+import { nowMs } from '../../../shared/clock';
 
 /** Records printed by `logs tail` without --follow (and before following). */
 const DEFAULT_TAIL_RECORDS = 20;
@@ -59,7 +60,7 @@ function minLevelList(level: string | undefined): Set<LogLevel> | null {
   return new Set(LEVELS.slice(i));
 }
 
-export function parseTimeArg(s: string | undefined, now = Date.now()): number | null {
+export function parseTimeArg(s: string | undefined, now = nowMs()): number | null {
   if (s === undefined) return null;
   const rel = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s.trim());
   if (rel) {
@@ -372,7 +373,7 @@ async function stats(argv: string[], io: CliIO): Promise<number> {
   if (!(minutes > 0)) return fail(io, `--minutes wants a positive number, got "${values.minutes}".`);
   const dir = path.resolve(values.dir);
   if (!fs.existsSync(dir)) return fail(io, `No such folder: ${dir}.`);
-  const now = Date.now();
+  const now = nowMs();
   const since = now - minutes * 60_000;
   const { records, files } = readSetSince(dir, fam.pattern, fam.format, since);
   const rate = errorRateOf(records, since, now, files);

@@ -266,9 +266,11 @@ describe('LogsService', () => {
     const t = stamp(T0);
     // First line (with its properties) in one write; the exception follows in two more writes.
     fs.appendFileSync(file, `[${t}] [ERR] [cidA] [] [] Render failed {"SourceContext":"Aura.Core.R"}\n`);
-    await new Promise((r) => setTimeout(r, 300)); // the tailer has read the first line by now
+    // Each write is read before the next is made, so the record really arrives split in three reads.
+    await waitFor(() => held.heldLines(info.paneId) === 1, 'the tailer to read and hold the first line');
     fs.appendFileSync(file, 'System.IO.IOException: disk full\n');
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => held.heldLines(info.paneId) === 2, 'the tailer to read the exception line');
+    expect(arrived().some((r) => r.message === 'Render failed')).toBe(false);
     fs.appendFileSync(file, `   at Aura.Core.R.Write()\n[${t}] [INF] [cidB] [] [] Next one {}\n`);
     await waitFor(() => arrived().some((r) => r.message === 'Render failed'), 'the joined record');
     // The last record is closed by the hold expiring (no next start): it arrives on its own.

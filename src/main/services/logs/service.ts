@@ -42,6 +42,7 @@ import { judgeLogRoot, type RootPolicyContext } from './root-policy';
 import { RecordIndex } from './record-index';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer, type TailFile, type TailStatus } from './tailer';
+import { nowMs } from '../../../shared/clock';
 
 /** Longest wait before new records are pushed to the renderer (the contract promises <= 50 ms). */
 export const BATCH_MS = 40;
@@ -451,6 +452,14 @@ export class LogsService {
     return this.prefixCount(p) + p.known.count;
   }
 
+  /**
+   * Lines of the pane's last record that the tailer has read and holds open for continuation
+   * lines (0 when none): a record that is still being written.
+   */
+  heldLines(paneId: string): number {
+    return this.pane(paneId).grouper?.pendingLines ?? 0;
+  }
+
   // ---- live path -------------------------------------------------------------------------
 
   private onLines(pane: Pane, lines: SplitLine[], f: TailFile): void {
@@ -809,7 +818,7 @@ export class LogsService {
     return { buckets: histogramOf(this.readRecords(p, positions)) };
   }
 
-  errorRate(q: { windowMinutes: number; family: string }, now = Date.now()): ErrorRateResult {
+  errorRate(q: { windowMinutes: number; family: string }, now = nowMs()): ErrorRateResult {
     const fam = familyById(q.family);
     if (!fam) throw new OpsError('bad-request', `Unknown log family "${q.family}".`);
     const dir = this.familyDir(fam.id);

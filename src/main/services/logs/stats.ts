@@ -150,7 +150,7 @@ export function readSetSince(
   const used: string[] = [];
   for (const name of files) {
     const p = path.join(dir, name);
-    if (fs.statSync(p).mtimeMs < since) break;
+    // The lines' own times decide, not the mtime (a copied folder or another clock makes it lie).
     const { records, reachedOlder } = readFileSince(p, since, format);
     chunks.unshift(records);
     used.unshift(name);

@@ -4,6 +4,7 @@ import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contr
 import type { ApiCheckSignal, AspStatus, TriageSignals } from '../../../shared/triage';
 import { httpGet, type HttpOutcome } from './http';
 import { shellQuote } from '../../../shared/shell-quote';
+import { nowMs } from '../../../shared/clock';
 
 /** Hard cap on what the API probe costs: an API that hangs is reported after this. */
 export const API_TIMEOUT_MS = 2000;
@@ -99,7 +100,7 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
   };
   const shell = `curl -s -m ${Math.ceil(API_TIMEOUT_MS / 1000)} ${shellQuote(`${base}/health/ready`)}`;
   const done = (state: ProbeState, value: number | null, summary: string): ApiProbeOutput => ({
-    result: { id: 'api', title: 'Aura API', state, value, unit: 'ms', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },
+    result: { id: 'api', title: 'Aura API', state, value, unit: 'ms', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
     api,
   });
 

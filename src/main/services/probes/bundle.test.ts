@@ -47,7 +47,7 @@ beforeAll(() => {
     HealthChecks: { DiskSpaceThresholdGB: 1.0 },
   };
   fs.writeFileSync(path.join(dataRoot, 'appsettings.json'), `// Aura settings\n${JSON.stringify(settings, null, 2)}\n`);
-  const day = fs.readdirSync(path.join(dataRoot, 'logs')).filter((n) => n.startsWith('aura-api-')).sort().pop()!;
+  const day = liveMainLog(path.join(dataRoot, 'logs'));
   fs.appendFileSync(
     path.join(dataRoot, 'logs', day),
     `[2099-01-01 00:00:00.000 +00:00] [WRN] [] [] [] Redis connect to 127.0.0.1:6379,password=${SECRETS.redisPass} failed; retry with ${SECRETS.openai} {"Application":"Aura.Api"}\n`,
@@ -57,6 +57,15 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+/** Today's newest main-log roll in `dir`, found here by name and number (not by the code under test). */
+function liveMainLog(dir: string, now = new Date()): string {
+  const ymd = `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}`;
+  const seq = (n: string): number => Number(/_(\d+)\.log$/.exec(n)?.[1] ?? 0);
+  const today = fs.readdirSync(dir).filter((n) => new RegExp(`^aura-api-${ymd}(_\\d{3})?\\.log$`).test(n));
+  if (today.length === 0) throw new Error(`no aura-api file for ${ymd} in ${dir}: ${fs.readdirSync(dir).join(', ')}`);
+  return today.sort((a, b) => seq(a) - seq(b)).pop()!;
+}
 
 function extract(zip: string): Map<string, string> {
   const out = path.join(root, `x-${path.basename(zip)}`);
@@ -83,7 +92,8 @@ describe('support bundle', () => {
     expect(fs.statSync(path.join(root, 'bundles')).mode & 0o777).toBe(0o700);
     const files = extract(r.file);
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['manifest.json', 'summary.txt', 'probes.json', 'triage.json', 'db-overview.json', 'install.json', 'config/appsettings.redacted.json']));
-    expect([...files.keys()].some((k) => /^logs\/aura-api-\d{8}(_\d{3})?\.log$/.test(k))).toBe(true);
+    // The live main log, whichever roll of the day it is (`_NNN` once the day has rolled at size).
+    expect([...files.keys()]).toContain(`logs/${liveMainLog(path.join(dataRoot, 'logs'))}`);
     for (const [name, text] of files) {
       for (const [what, secret] of Object.entries(SECRETS)) {
         expect({ name, what, leaked: text.includes(secret) }).toEqual({ name, what, leaked: false });
@@ -149,6 +159,47 @@ describe('support bundle', () => {
     const r = lastRecords(dir, 'errors-*.log', 'serilog', 2);
     expect(r.records).toBe(2);
     expect(r.text).toBe(['[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two', 'System.Exception: boom', '   at X.Y()', '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three', ''].join('\n'));
+  });
+
+  it('takes the records before a roll from the earlier file when the live one has too few', () => {
+    const dir = path.join(root, 'rolled');
+    fs.mkdirSync(dir);
+    const rec = (s: number, msg: string) => `[2025-01-01 10:00:0${s}.000 +00:00] [ERR] [] [] [] ${msg}`;
+    fs.writeFileSync(path.join(dir, 'errors-20250101.log'), [rec(1, 'one'), rec(2, 'two'), 'System.Exception: boom', rec(3, 'three'), ''].join('\n'));
+    fs.writeFileSync(path.join(dir, 'errors-20250101_001.log'), [rec(4, 'four'), ''].join('\n'));
+    fs.writeFileSync(path.join(dir, 'errors-20241231_001.log'), [rec(0, 'older day'), ''].join('\n'));
+    const r = lastRecords(dir, 'errors-*.log', 'serilog', 3);
+    expect(r.file).toBe('errors-20250101_001.log');
+    expect(r.records).toBe(3);
+    expect(r.parts).toEqual([
+      { file: 'errors-20250101.log', text: [rec(2, 'two'), 'System.Exception: boom', rec(3, 'three'), ''].join('\n'), records: 2 },
+      { file: 'errors-20250101_001.log', text: `${rec(4, 'four')}\n`, records: 1 },
+    ]);
+    expect(lastRecords(dir, 'errors-*.log', 'serilog', 1).parts.map((x) => x.file)).toEqual(['errors-20250101_001.log']);
+    expect(lastRecords(dir, 'errors-*.log', 'serilog', 50).records).toBe(5);
+  });
+
+  it.each([
+    ['00:00:20', false],
+    ['20:10:00', true],
+  ])('at %s holds the live main log of a sandbox day (rolled at size: %s)', async (hhmmss, rolled) => {
+    const [h, m, sec] = hhmmss.split(':').map(Number);
+    const t = new Date();
+    const at = new Date(t.getFullYear(), t.getMonth(), t.getDate(), h, m, sec);
+    const dir = path.join(root, `day-${hhmmss.replace(/:/g, '')}`);
+    createSandbox(dir, { days: 1, projects: 1, now: at });
+    const logs = path.join(dir, 'logs');
+    const live = liveMainLog(logs, at);
+    expect(/_\d{3}\.log$/.test(live)).toBe(rolled);
+    fs.writeFileSync(path.join(dir, 'appsettings.json'), JSON.stringify({ Urls: 'http://127.0.0.1:1' })); // nothing listens: a quick, unreachable API probe
+    const install = resolveRoot({ kind: 'manual', dataRoot: dir, source: 'test', useEnv: false }, { env: {} });
+    const sweep = await runSweep(install, { apiTimeoutMs: 500 });
+    const files = extract(writeBundle({ install, sweep, lines: 50, outFile: path.join(root, `day-${hhmmss.replace(/:/g, '')}.zip`) }).file);
+    const mainLogs = [...files.keys()].filter((k) => k.startsWith('logs/aura-api-'));
+    expect(mainLogs[mainLogs.length - 1]).toBe(`logs/${live}`);
+    const count = (text: string): number => text.split('\n').filter((l) => /^\[\d{4}-/.test(l)).length;
+    const onDisk = fs.readdirSync(logs).filter((n) => n.startsWith('aura-api-')).reduce((n, f) => n + count(fs.readFileSync(path.join(logs, f), 'utf8')), 0);
+    expect(mainLogs.reduce((n, k) => n + count(files.get(k)!), 0)).toBe(Math.min(50, onDisk));
   });
 
   it('leaves an unparsable appsettings.json out rather than risk a leak', async () => {

@@ -15,6 +15,7 @@ import { openDatabase } from '../store/native';
 import { makePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../store/private-files';
 import { readHeader } from './db-probe';
 import { buildZip, type ZipEntry } from './zip';
+import { now as clockNow } from '../../../shared/clock';
 
 /** Default number of log records per family. */
 export const DEFAULT_BUNDLE_LINES = 500;
@@ -51,13 +52,16 @@ export function openLogInside(dir: string, name: string): { fd: number; size: nu
   return { fd, size: st.size };
 }
 
-/** The last `n` records (a record = first line + continuation lines) of the newest file of a family. */
-export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): { file: string | null; text: string; records: number } {
-  const files = listFileSet(dir, pattern);
-  const newest = files[files.length - 1];
-  if (!newest) return { file: null, text: '', records: 0 };
-  const { fd, size } = openLogInside(dir, newest);
-  const take = Math.min(size, LOG_TAIL_BYTES);
+/**
+ * Earlier files of a family read when the newest has fewer than `n` records: the day may have just
+ * rolled at size (or at midnight), leaving a handful of lines in the live file.
+ */
+const MAX_EARLIER_FILES = 3;
+
+/** The tail of one log file as lines (a partial first line dropped), at most `maxBytes` from its end. */
+function tailLines(dir: string, name: string, maxBytes: number): { lines: string[]; size: number } {
+  const { fd, size } = openLogInside(dir, name);
+  const take = Math.min(size, maxBytes);
   const buf = Buffer.alloc(take);
   try {
     fs.readSync(fd, buf, 0, take, size - take);
@@ -67,15 +71,46 @@ export function lastRecords(dir: string, pattern: string, format: Parameters<typ
   let lines = buf.toString('utf8').split(/\r?\n/);
   if (take < size) lines = lines.slice(1);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  let starts = 0;
-  let from = lines.length;
-  for (let i = lines.length - 1; i >= 0 && starts < n; i--) {
-    if (isRecordStart(lines[i], format)) {
-      starts++;
-      from = i;
+  return { lines, size };
+}
+
+export interface RecordsTail {
+  /** The newest file of the family, or null when it has none. */
+  file: string | null;
+  /** The records of the newest file only. */
+  text: string;
+  /** Records found, over every part. */
+  records: number;
+  /** Oldest first: each file the last `n` records came from, with its share of them. */
+  parts: { file: string; text: string; records: number }[];
+}
+
+/**
+ * The last `n` records (a record = first line + continuation lines) of a family: from its newest
+ * file, and from earlier files (roll order) when the newest has fewer, up to MAX_EARLIER_FILES more
+ * and LOG_TAIL_BYTES read in all.
+ */
+export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): RecordsTail {
+  const files = listFileSet(dir, pattern);
+  const parts: RecordsTail['parts'] = [];
+  let budget = LOG_TAIL_BYTES;
+  let found = 0;
+  for (let i = files.length - 1; i >= 0 && found < n && budget > 0 && parts.length <= MAX_EARLIER_FILES; i--) {
+    const { lines, size } = tailLines(dir, files[i], budget);
+    budget -= Math.min(size, budget);
+    let starts = 0;
+    let from = lines.length;
+    for (let j = lines.length - 1; j >= 0 && found + starts < n; j--) {
+      if (isRecordStart(lines[j], format)) {
+        starts++;
+        from = j;
+      }
     }
+    found += starts;
+    parts.unshift({ file: files[i], text: starts > 0 ? lines.slice(from).join('\n') + '\n' : '', records: starts });
   }
-  return { file: newest, text: lines.slice(from).join('\n') + '\n', records: starts };
+  const newest = parts[parts.length - 1];
+  return { file: newest?.file ?? null, text: newest?.text ?? '', records: found, parts: parts.filter((x) => x.records > 0 || x === newest) };
 }
 
 export interface DbOverview {
@@ -195,7 +230,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
     for (const fam of LOG_FAMILIES) {
       try {
         const tail = lastRecords(install.paths.logsDir, fam.pattern, fam.format, lines);
-        if (tail.file) add(`logs/${tail.file}`, redactText(tail.text));
+        for (const part of tail.parts) add(`logs/${part.file}`, redactText(part.text));
       } catch (err) {
         add(`logs/${fam.id}.error.txt`, `Could not read the ${fam.label} files: ${(err as Error).message}\n`);
       }
@@ -204,7 +239,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
   const manifest = {
     console: 'Aura Ops Console',
     version: APP_VERSION,
-    createdAt: new Date().toISOString(),
+    createdAt: clockNow().toISOString(),
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null,
@@ -224,7 +259,7 @@ export function writeBundle({ install, sweep, lines = DEFAULT_BUNDLE_LINES, outF
   return { file: outFile, bytes: zip.length, entries: entries.map((e) => e.name) };
 }
 
-export function defaultBundleName(now = new Date()): string {
+export function defaultBundleName(now = clockNow()): string {
   const s = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   return `aura-ops-bundle-${s}.zip`;
 }

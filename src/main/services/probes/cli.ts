@@ -11,6 +11,7 @@ import { isSandbox } from '../../sandbox/generator';
 import { discoverInstalls, resolveRoot } from '../install/discover';
 import { DEFAULT_BUNDLE_LINES, defaultBundleName, writeBundle } from './bundle';
 import { runSweep } from './sweep';
+import { nowMs } from '../../../shared/clock';
 
 export const EXIT_CODES: Record<OverallState, number> = { healthy: 0, degraded: 1, unhealthy: 2, unreachable: 3 };
 /** Exit code for a usage error; distinct from the health codes 0-3. */
@@ -107,7 +108,7 @@ export const checkCommand: CliCommand = async (argv, io) => {
       io.err(`aura-ops check: --since takes a number of minutes above 0, not "${values.since}"`);
       return EXIT_USAGE;
     }
-    logsSince = Date.now() - m * 60_000;
+    logsSince = nowMs() - m * 60_000;
   }
   const install = installOrExit(values.install, 'check', io);
   if (!install) return EXIT_NO_INSTALL;

@@ -6,6 +6,7 @@ import type { InstallCandidate } from '../../../shared/install-types';
 import type { TriageSignals } from '../../../shared/triage';
 import { openDatabase } from '../store/native';
 import { shellQuote } from '../../../shared/shell-quote';
+import { nowMs } from '../../../shared/clock';
 
 /** quick_check reads every page: only on files up to this size, so a sweep stays fast. */
 export const QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024;
@@ -41,7 +42,7 @@ export function probeDatabase(install: InstallCandidate): DbProbeOutput {
   const details: ProbeDetail[] = [];
   const shell = `sqlite3 -readonly ${shellQuote(dbPath)} "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size(); PRAGMA quick_check;"`;
   const done = (state: ProbeState, value: number | null, summary: string, database: TriageSignals['database']): DbProbeOutput => ({
-    result: { id: 'database', title: 'aura.db', state, value, unit: 'MB', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },
+    result: { id: 'database', title: 'aura.db', state, value, unit: 'MB', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
     database,
   });
   let st: fs.Stats;

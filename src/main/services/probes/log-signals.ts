@@ -10,6 +10,7 @@ import { HIGH_ERROR_RATE, LOG_FLOOD_LINES_PER_SECOND, MIN_REQUESTS_FOR_RATE, typ
 import { listFileSet } from '../logs/paths';
 import { errorRateOf } from '../logs/stats';
 import { shellQuote } from '../../../shared/shell-quote';
+import { nowMs } from '../../../shared/clock';
 
 /** Bytes of log read per sweep at most: about 15k lines, a few tens of ms to parse. */
 export const LOG_SCAN_BUDGET_BYTES = 2 * 1024 * 1024;
@@ -42,7 +43,7 @@ export function readRecentRecords(logsDir: string, since: number, budget = LOG_S
     } catch {
       continue; // rolled away between listing and stat
     }
-    if (st.mtimeMs < since) break;
+    // No mtime shortcut: the lines' own times decide (a copied folder or another clock makes mtimes lie).
     // Step back in chunks until a line older than the window (or the budget) is reached.
     let start = st.size;
     const fd = fs.openSync(p, 'r');
@@ -91,7 +92,7 @@ export function readRecentRecords(logsDir: string, since: number, budget = LOG_S
     if (first && first.time !== null && first.time < since) break; // the window starts inside this file
     if (start > 0 || left <= 0) {
       // Budget spent before reaching the window start: say how far back we really saw.
-      coveredFrom = first?.time ?? Date.now();
+      coveredFrom = first?.time ?? nowMs();
       break;
     }
   }
@@ -128,13 +129,13 @@ export interface LogProbeOutput {
  */
 export function probeLogs(install: InstallCandidate, opts: { now?: number; floor?: number } = {}): LogProbeOutput {
   const t0 = performance.now();
-  const now = opts.now ?? Date.now();
+  const now = opts.now ?? nowMs();
   const floor = opts.floor ?? 0;
   const dir = install.paths.logsDir;
   const shell = `tail -n 100 ${shellQuote(path.join(dir, 'errors-'))}"$(date +%Y%m%d)".log`;
   const details: ProbeDetail[] = [];
   const done = (state: ProbeState, value: number | null, summary: string, logs: LogSignals | null): LogProbeOutput => ({
-    result: { id: 'logs', title: 'Log error rate', state, value, unit: '% 5xx', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },
+    result: { id: 'logs', title: 'Log error rate', state, value, unit: '% 5xx', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
     logs,
   });
   if (!fs.existsSync(dir)) return done('not-configured', null, `No logs folder at ${dir}: Aura writes it once it runs; if AURA_LOGS_PATH points elsewhere set the logs override.`, null);

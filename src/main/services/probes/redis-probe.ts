@@ -6,6 +6,7 @@ import type { InstallCandidate } from '../../../shared/install-types';
 import type { RedisSignal, TriageSignals } from '../../../shared/triage';
 import { configString, readAppSettings } from '../install/appsettings';
 import { shellQuote } from '../../../shared/shell-quote';
+import { nowMs } from '../../../shared/clock';
 
 /** Hard cap on the whole Redis probe (connect, AUTH, PING, INFO, SCAN). */
 export const REDIS_TIMEOUT_MS = 2000;
@@ -90,7 +91,7 @@ export async function probeRedis(install: InstallCandidate, timeoutMs = REDIS_TI
   const shellFor = (t: RedisTarget | null): string =>
     t ? `redis-cli -h ${shellQuote(t.host)} -p ${shellQuote(String(t.port))}${t.password ? ' --askpass' : ''}${t.tls ? ' --tls' : ''} ping` : 'redis-cli ping';
   const done = (state: ProbeState, value: number | null, summary: string, signal: RedisSignal, error: string | null): RedisProbeOutput => ({
-    result: { id: 'redis', title: 'Redis cache', state, value, unit: 'ms', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell: shellFor(target) },
+    result: { id: 'redis', title: 'Redis cache', state, value, unit: 'ms', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell: shellFor(target) },
     redis: { state: signal, error },
   });
   if (!cfg.enabled) {

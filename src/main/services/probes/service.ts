@@ -9,6 +9,7 @@ import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
 import { defaultBundleName, writeBundle } from './bundle';
 import { runSweep, type SweepOptions } from './sweep';
+import { nowMs } from '../../../shared/clock';
 
 /** Default sweep interval: often enough to see a change within a quarter minute, cheap enough to forget. */
 export const DEFAULT_INTERVAL_MS = 15_000;
@@ -108,7 +109,7 @@ export class ProbesService {
     return (this.latestSweep ?? (await this.sweep())).triage;
   }
 
-  history(probe: ProbeId, minutes: number, now = Date.now()): HistoryPoint[] {
+  history(probe: ProbeId, minutes: number, now = nowMs()): HistoryPoint[] {
     const rows = this.store.db
       .prepare('SELECT at, state, value FROM probe_history WHERE probe = ? AND at >= ? ORDER BY at')
       .all(probe, now - minutes * 60_000) as { at: number; state: ProbeState; value: number | null }[];
@@ -160,7 +161,7 @@ export class ProbesService {
 
   private schedule(ms: number): void {
     this.clearTimer();
-    this.nextAt = Date.now() + ms;
+    this.nextAt = nowMs() + ms;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.sweep().catch((err: unknown) => {

@@ -8,6 +8,7 @@ import { probeDatabase } from './db-probe';
 import { probeLogs } from './log-signals';
 import { probeRedis, REDIS_TIMEOUT_MS } from './redis-probe';
 import { isAuraProcess, probeDisk, probeMemory, probeProcesses } from './system-probes';
+import { nowMs } from '../../../shared/clock';
 
 export interface SweepOptions {
   /** Ignore log signals older than this (epoch ms), e.g. "since the fix was applied". */
@@ -29,11 +30,11 @@ export function overallOf(results: ProbeResult[]): OverallState {
 }
 
 function placeholder(id: ProbeResult['id'], title: string, shell: string): ProbeResult {
-  return { id, title, state: 'not-configured', value: null, summary: NOT_ATTACHED, details: [], checkedAt: Date.now(), durationMs: 0, shell };
+  return { id, title, state: 'not-configured', value: null, summary: NOT_ATTACHED, details: [], checkedAt: nowMs(), durationMs: 0, shell };
 }
 
 export async function runSweep(install: InstallCandidate | null, opts: SweepOptions = {}): Promise<SweepResult> {
-  const startedAt = Date.now();
+  const startedAt = nowMs();
   const t0 = performance.now();
   if (!install) {
     const signals = emptySignals();

@@ -8,6 +8,7 @@ import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contr
 import type { InstallCandidate } from '../../../shared/install-types';
 import { DISK_CRITICAL_GB, DISK_DEGRADED_GB, MEMORY_CRITICAL_MB, MEMORY_WARNING_MB } from '../../../shared/triage';
 import { shellQuote } from '../../../shared/shell-quote';
+import { nowMs } from '../../../shared/clock';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -76,7 +77,7 @@ export function probeDisk(install: InstallCandidate): ProbeResult {
     unit: 'GB free',
     summary,
     details,
-    checkedAt: Date.now(),
+    checkedAt: nowMs(),
     durationMs: Math.round(performance.now() - t0),
     shell: process.platform === 'win32' ? 'wmic logicaldisk get caption,freespace,size' : `df -h ${quoted}`,
   };
@@ -130,7 +131,7 @@ async function listSiProcesses(timeoutMs: number): Promise<ProcInfo[]> {
   });
   try {
     const data = await Promise.race([si.processes(), deadline]);
-    const now = Date.now();
+    const now = nowMs();
     return data.list
       .filter((p) => WATCHED_PROCESS_RE.test(p.name))
       .map((p) => ({
@@ -175,12 +176,12 @@ export async function probeProcesses(): Promise<{ result: ProbeResult; procs: Pr
         : `${aura.length ? `Aura.Api running (pid ${aura.map((p) => p.pid).join(', ')})` : 'No Aura.Api/dotnet process on this machine (a remote or containerised API is probed over HTTP only)'}; also ${names.join(', ')}.`;
     return {
       procs,
-      result: { id: 'processes', title: 'Processes', state: 'ok', value: procs.length, unit: 'processes', summary, details, checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },
+      result: { id: 'processes', title: 'Processes', state: 'ok', value: procs.length, unit: 'processes', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
     };
   } catch (err) {
     return {
       procs: [],
-      result: { id: 'processes', title: 'Processes', state: 'unknown', value: null, summary: `Could not list processes: ${(err as Error).message}. Run the command by hand.`, details: [], checkedAt: Date.now(), durationMs: Math.round(performance.now() - t0), shell },
+      result: { id: 'processes', title: 'Processes', state: 'unknown', value: null, summary: `Could not list processes: ${(err as Error).message}. Run the command by hand.`, details: [], checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
     };
   }
 }
@@ -221,7 +222,7 @@ export function probeMemory(auraProcs: ProcInfo[], reportedWorkingSetMb: number 
       unit: 'MB',
       summary,
       details,
-      checkedAt: Date.now(),
+      checkedAt: nowMs(),
       durationMs: Math.round(performance.now() - t0),
       shell: process.platform === 'linux' ? 'free -h' : process.platform === 'darwin' ? 'vm_stat' : 'systeminfo | findstr Memory',
     },

@@ -1,6 +1,7 @@
 // A minimal zip writer (deflate via node:zlib, CRC-32 by table) for the support bundle: no new
 // dependency, UTF-8 names, every entry in memory (a bundle is a few MB at most).
 import zlib from 'node:zlib';
+import { now as clockNow } from '../../../shared/clock';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -31,7 +32,7 @@ function dosTime(d: Date): { time: number; date: number } {
 }
 
 /** The bytes of a zip archive holding `entries` (deflated; stored when deflate does not help). */
-export function buildZip(entries: ZipEntry[], now = new Date()): Buffer {
+export function buildZip(entries: ZipEntry[], now = clockNow()): Buffer {
   const { time, date } = dosTime(now);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];

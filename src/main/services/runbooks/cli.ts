@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { OpsError } from '../../../shared/errors';
 import { formatProblem } from '../../../shared/runbooks/lint';
 import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/contract/sandbox';
-import { variablesFromInstall } from '../../../shared/runbooks/variables';
+import { installVariables } from './install-variables';
 import type { CliCommand, CliIO } from '../../cli-types';
 import { resolveRoot } from '../install/discover';
 import { RunbookLibrary } from './library';
@@ -24,6 +24,7 @@ import {
   testRunbooks,
   type StepTestResult,
 } from './test-runner';
+import { now as clockNow } from '../../../shared/clock';
 
 const HELP = `Usage: aura-ops runbooks <command> [DIR...] [options]
 
@@ -180,7 +181,7 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
     io.err('No runbook folder given and no resources/runbooks found: pass a folder or file.\n');
     return 2;
   }
-  const runbooks = loadRunbooks(folders, variablesFromInstall(install.paths, new Date()));
+  const runbooks = loadRunbooks(folders, installVariables(install.paths));
   if (flags.scenario !== undefined) {
     if (flags.scenario === 'all') {
       const named = new Set(runbooks.flatMap((r) => r.scenarios));
@@ -262,7 +263,7 @@ export const runbooksCommand: CliCommand = async (argv, io) => {
     io.out(HELP);
     return sub || parsed.values.help ? 0 : 2;
   }
-  let now = new Date();
+  let now = clockNow();
   if (typeof parsed.values.now === 'string') {
     now = new Date(`${parsed.values.now}T12:00:00Z`);
     if (Number.isNaN(now.getTime())) {

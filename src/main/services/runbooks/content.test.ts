@@ -10,6 +10,7 @@ import type { InstallPaths } from '../../../shared/install-types';
 import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import { createSandbox, startSandbox, type SandboxHandle } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
+import { installVariables, listLogNames } from './install-variables';
 import { RunbookLibrary } from './library';
 import { createAuraOpsShim, formatResults, FAILING_STATUSES, loadRunbooks, planSteps, testRunbooks, type LoadedRunbook } from './test-runner';
 
@@ -34,6 +35,8 @@ const TWELVE = [
   'log-management.md', 'database-maintenance.md', 'cache-management.md', 'dependency-updates.md',
 ];
 const MIN_CHECKED_STEPS = 3;
+/** Size roll of the running sandbox: a few seconds of its traffic, so the day rolls to _001, _002... while the steps run. */
+const ROLL_BYTES = 48 * 1024;
 
 /** Install paths shaped like an attached install with Redis configured (every variable fillable). */
 function fakePaths(): InstallPaths {
@@ -63,7 +66,7 @@ describe('the bundled runbook library', () => {
   });
 
   it('declares in front matter the scenarios the plan tests it under', () => {
-    const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date()));
+    const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date(), []));
     for (const r of runbooks) {
       const expected = PLAN.filter(([, files]) => files.includes(path.basename(r.path))).map(([s]) => s);
       expect({ file: path.basename(r.path), scenarios: r.scenarios }).toEqual({ file: path.basename(r.path), scenarios: expected });
@@ -71,7 +74,7 @@ describe('the bundled runbook library', () => {
   });
 
   it(`gives every runbook at least ${MIN_CHECKED_STEPS} checked read-only steps in each of its scenarios`, async () => {
-    const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date()));
+    const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date(), []));
     for (const r of runbooks) {
       for (const scenario of r.scenarios) {
         const plan = await planSteps(r, scenario);
@@ -90,14 +93,18 @@ describe('the runbooks against the sandbox', () => {
   let shim: { dir: string; cleanup(): void } | null = null;
   let paths: InstallPaths;
   let runbooks: LoadedRunbook[];
+  let rollsAtStart = 0;
+  const mainLogRolls = (): number => listLogNames(paths.logsDir).filter((n) => /^aura-api-\d{8}_\d{3}\.log$/.test(n)).length;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-content-'));
     createSandbox(path.join(dir, 'aura'), { days: 2 });
-    sandbox = await startSandbox(path.join(dir, 'aura'), { port: 0, scenario: 'healthy' });
+    // Small rolls, as on a busy day: the live file is `_NNN` and moves on during the test.
+    sandbox = await startSandbox(path.join(dir, 'aura'), { port: 0, scenario: 'healthy', fileSizeLimitBytes: ROLL_BYTES });
     // Resolved after the start: the sandbox writes its port and Redis address into appsettings.json.
     paths = resolveRoot({ kind: 'manual', dataRoot: sandbox.dir, source: 'test', useEnv: false }, { env: {} }).paths;
-    runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(paths, new Date()));
+    runbooks = loadRunbooks([RUNBOOKS_DIR], installVariables(paths));
+    rollsAtStart = mainLogRolls();
     // `aura-ops` in steps runs this checkout's CLI from source (no build needed for the test).
     shim = createAuraOpsShim([process.execPath, require.resolve('tsx/cli'), path.join(REPO, 'src', 'main', 'cli.ts')]);
   });
@@ -124,5 +131,7 @@ describe('the runbooks against the sandbox', () => {
       }
     }
     expect(failures.join('\n')).toBe('');
+    // The steps ran while the sandbox rolled its main log at size: there are more `_NNN` files now.
+    expect(mainLogRolls()).toBeGreaterThan(rollsAtStart);
   }, 150_000);
 });

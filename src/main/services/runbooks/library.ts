@@ -20,6 +20,8 @@ import { SearchIndex } from '../../../shared/runbooks/search-index';
 import { fileNameFor, runbookTemplate } from '../../../shared/runbooks/template';
 import type { LintProblem, ParsedRunbook, RunbookCategory, Severity } from '../../../shared/runbooks/types';
 import { variablesFromInstall } from '../../../shared/runbooks/variables';
+import { installVariables } from './install-variables';
+import { now as clockNow } from '../../../shared/clock';
 
 /** Runbooks are small; a larger Markdown file is skipped rather than read into memory. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -128,11 +130,18 @@ export class RunbookLibrary {
   }
 
   private now(): Date {
-    return this.opts.now?.() ?? new Date();
+    return this.opts.now?.() ?? clockNow();
   }
 
   private variables(): Record<string, string> {
-    return variablesFromInstall(this.opts.getInstall?.()?.paths ?? null, this.now());
+    const paths = this.opts.getInstall?.()?.paths ?? null;
+    try {
+      return installVariables(paths, this.now());
+    } catch {
+      // The logs folder cannot be listed: the live-log variables stay unfilled, and the viewer
+      // names them as "Not filled" on every step that uses them instead of the library failing.
+      return variablesFromInstall(paths, this.now());
+    }
   }
 
   /** Re-read changed files of every folder (at most every RESCAN_MIN_INTERVAL_MS unless forced). */

@@ -13,8 +13,10 @@ import type { InstallPaths } from '../../../shared/install-types';
 import { checkExpectation } from '../../../shared/runbooks/expect';
 import { parseRunbook } from '../../../shared/runbooks/parse';
 import type { ParsedRunbook, Step } from '../../../shared/runbooks/types';
+import { fillVariables } from '../../../shared/runbooks/variables';
 import { isSandbox } from '../../sandbox/generator';
 import { SCENARIO_POLL_MS, readStateFile, writeScenarioFile } from '../../sandbox/server';
+import { installVariables } from './install-variables';
 
 /** Per-step time limit: a diagnostic step that takes longer is hung (api-hang steps use curl --max-time 5). */
 export const STEP_TIMEOUT_MS = 15_000;
@@ -386,10 +388,12 @@ export interface RunStepsOptions {
 }
 
 async function runOne(p: PlannedStep, opts: RunStepsOptions, attempts: number): Promise<StepTestResult> {
-  const base = blank(p.runbook, p.step, opts.scenario);
+  // Filled again as the step runs: the live log ({{apiLog}}, ...) may have rolled since loading.
+  const command = fillVariables(p.step.code, installVariables(opts.paths)).filled;
+  const base = { ...blank(p.runbook, p.step, opts.scenario), command };
   const env = stepEnv(opts.paths, opts.shimDir);
   const cwd = fs.existsSync(opts.paths.dataRoot) ? opts.paths.dataRoot : os.tmpdir();
-  const res = await runCommand(p.step.filled, { shell: p.shell, cwd, env, timeoutMs: opts.timeoutMs ?? STEP_TIMEOUT_MS });
+  const res = await runCommand(command, { shell: p.shell, cwd, env, timeoutMs: opts.timeoutMs ?? STEP_TIMEOUT_MS });
   if (res.spawnError) return { ...base, status: 'fail', attempts, durationMs: res.durationMs, actual: 'did not run', reasons: [res.spawnError] };
   const check = checkExpectation(p.step, res.output, res.timedOut ? null : res.exitCode);
   const reasons = res.timedOut ? [`timed out after ${Math.round((opts.timeoutMs ?? STEP_TIMEOUT_MS) / 1000)} s`, ...check.reasons.filter((r) => !r.startsWith('the exit code is unknown'))] : check.reasons;

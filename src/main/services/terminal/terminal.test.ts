@@ -235,8 +235,11 @@ describe('terminal service (real pty, bash)', () => {
       'the child to start',
     );
     const kids = descendants(info.pid as number);
+    const before = h.output(info.id).length;
     h.svc.write(info.id, '\x03');
-    await new Promise((r) => setTimeout(r, 200));
+    // The tty echoes ^C as it signals the foreground group: from then on Ctrl-C has been delivered.
+    await h.waitFor(() => h.output(info.id).slice(before).includes('^C'), 'the tty to take the Ctrl-C');
+    expect(kids.filter((pid) => isStubborn(pid)).length).toBeGreaterThan(0);
     expect(s.info().busy).toBe(true);
     expect(h.svc.kill(info.id).killed).toBe(true);
     const exit = await h.waitFor(

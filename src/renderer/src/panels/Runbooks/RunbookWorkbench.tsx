@@ -8,6 +8,7 @@ import type { RunbookDocument } from '../../../../shared/contract/runbooks';
 import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
 import type { CheckResult } from '../../../../shared/runbooks/expect';
 import type { Step } from '../../../../shared/runbooks/types';
+import { LIVE_LOG_VARIABLES } from '../../../../shared/runbooks/variables';
 import { recordingId, useCurrentSession } from '../../state/session-store';
 import { api, ApiError } from '../../transport';
 import { requestTerminalRun } from '../Terminal/run-request';
@@ -16,6 +17,7 @@ import type { RunStepMode } from './RunbookViewer';
 
 /** A Run & check waits this long for its command to finish before it is dropped. */
 const PENDING_CHECK_MS = 10 * 60_000;
+const LIVE_LOG_NAMES = new Set(Object.values(LIVE_LOG_VARIABLES));
 
 function newRunId(): string {
   return crypto.randomUUID();
@@ -80,12 +82,24 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
 
   const active = session?.status === 'active' ? session : null;
 
-  const onRunStep = (step: Step, mode: RunStepMode) => {
+  // A step that reads a live log ({{apiLog}}, ...) is filled again as it runs: the log may have
+  // rolled at size since the runbook was opened.
+  const onRunStep = (step: Step, mode: RunStepMode, doc: RunbookDocument) => {
+    if (mode === 'copy' || !step.variables.some((v) => LIVE_LOG_NAMES.has(v))) return sendStep(step, mode, doc);
+    void api.invoke('runbooks:get', { id: doc.id }).then((fresh) => {
+      const now = fresh.steps.find((s) => s.id === step.id);
+      if (!now) return fail(new Error(`Step ${step.id} is no longer in ${doc.file}: reopen the runbook.`));
+      sendStep(now, mode, doc);
+    }, fail);
+  };
+
+  const sendStep = (step: Step, mode: RunStepMode, doc: RunbookDocument) => {
     const runId = newRunId();
     const desc = {
       runId,
       stepId: step.id,
-      ...(openDoc ? { runbookId: openDoc.id, runbookTitle: openDoc.summary.title } : {}),
+      runbookId: doc.id,
+      runbookTitle: doc.summary.title,
       command: step.filled,
       ...(step.expect ? { expect: step.expect } : {}),
     };
@@ -93,7 +107,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
       void api.invoke('walkthrough:step-not-run', { step: desc, outcome: 'copied' }).catch(fail);
       return;
     }
-    if (mode === 'run-check') pending.current.set(runId, { step, docId: openDoc?.id ?? null, at: Date.now() });
+    if (mode === 'run-check') pending.current.set(runId, { step, docId: doc.id, at: Date.now() });
     requestTerminalRun({ command: step.filled, mode: 'run', step: { ...desc, check: mode === 'run-check' } });
   };
 
