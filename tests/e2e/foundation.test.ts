@@ -27,16 +27,31 @@ function makeInstall(): string {
   return root;
 }
 
+/** How long the host may take to answer an upgrade on a loaded machine. */
+const WS_ATTEMPT_DEADLINE_MS = 4_000;
+
 /** Tries to open /ws with exactly these headers and subprotocols; what the host answered. */
 function wsAttempt(port: number, headers: Record<string, string>, protocols: string[] = []) {
   return new Promise<{ opened: boolean; status?: number }>((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocols, { headers });
     ws.on('open', () => {
       ws.close();
-      resolve({ opened: true });
+      done({ opened: true });
     });
-    ws.on('unexpected-response', (_req, res) => resolve({ opened: false, status: res.statusCode }));
-    ws.on('error', () => resolve({ opened: false }));
+    // A host that never answers shows as status -1 after the deadline, not as a test timeout.
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve({ opened: false, status: -1 });
+    }, WS_ATTEMPT_DEADLINE_MS);
+    const done = (r: { opened: boolean; status?: number }) => {
+      clearTimeout(timer);
+      resolve(r);
+    };
+    ws.on('unexpected-response', (_req, res) => {
+      done({ opened: false, status: res.statusCode });
+      ws.terminate();
+    });
+    ws.on('error', () => done({ opened: false }));
   });
 }
 
@@ -187,6 +202,8 @@ describe.skipIf(skip)('serve host with an install', () => {
       expect(await tab.title()).toBe('0'); // that origin's sessionStorage is its own, and empty
     } finally {
       await tab.close();
+      // Chromium keeps its connections to the page alive; close() alone waits for them to time out.
+      evil.closeAllConnections();
       await new Promise<void>((r) => evil.close(() => r()));
     }
     const everything = JSON.stringify(seen);

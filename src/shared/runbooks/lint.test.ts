@@ -103,23 +103,23 @@ describe('lintRunbook', () => {
 
   it('warns on -{{today}}.log in a command and names the live-log variable of its family', () => {
     const withStep = (code: string) => GOOD.replace('echo ok', () => code);
-    const found = lint(withStep('grep -c x "{{logsDir}}/errors-{{today}}.log"'));
+    const found = lint(withStep('grep -c x {{logsDir}}/errors-{{today}}.log'));
     expect(found.map((p) => `${p.line}:${p.severity}:${p.rule}`)).toEqual(['14:warning:live-log']);
-    expect(found[0].message).toContain('"{{errorsLog}}"');
-    expect(lint(withStep('tail "{{logsDir}}/aura-api-{{ today }}.log"'))[0].message).toContain('"{{apiLog}}"');
+    expect(found[0].message).toContain('use {{errorsLog}} ');
+    expect(lint(withStep('tail {{logsDir}}/aura-api-{{ today }}.log'))[0].message).toContain('use {{apiLog}} ');
     // A prefix that is no family (or an Object.prototype key) gets the list, not a made-up variable.
-    for (const odd of ['cat "{{logsDir}}/constructor-{{today}}.log"', 'cat "{{logsDir}}/-{{today}}.log"']) {
+    for (const odd of ['cat {{logsDir}}/constructor-{{today}}.log', 'cat {{logsDir}}/-{{today}}.log']) {
       const [p] = lint(withStep(odd));
       expect(p.rule).toBe('live-log');
       expect(p.message).toContain('{{apiLog}}, {{errorsLog}}, {{warningsLog}}, {{performanceLog}}, {{auditLog}}');
     }
     // The variable itself, a dated backup and the roll pattern of an ls are fine.
-    for (const ok of ['tail "{{apiLog}}"', 'cp a "{{dataRoot}}/backups/aura-{{today}}.db"', "ls | grep -E -- '-{{today}}(_[0-9]{3})?\\.log$'"]) {
+    for (const ok of ['tail {{apiLog}}', 'cp a {{dataRoot}}/backups/aura-{{today}}.db', "ls | grep -E -- -{{today}}'(_[0-9]{3})?\\.log$'"]) {
       expect(lint(withStep(ok))).toEqual([]);
     }
     // Prose and output blocks are not commands; an index's commands are.
     expect(lint(GOOD.replace('Keep one writer.', 'Old runbooks read aura-api-{{today}}.log.'))).toEqual([]);
-    expect(lint('# Handbook\n\n```bash\ntail "{{logsDir}}/audit-{{today}}.log"\n```\n', 'README.md').map((p) => p.rule)).toEqual(['live-log']);
+    expect(lint('# Handbook\n\n```bash\ntail {{logsDir}}/audit-{{today}}.log\n```\n', 'README.md').map((p) => p.rule)).toEqual(['live-log']);
   });
 });
 

@@ -96,7 +96,7 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
     if (!m) continue;
     const prefix = m[1] ?? '';
     const variable = Object.prototype.hasOwnProperty.call(LIVE_LOG_VARIABLES, prefix) ? LIVE_LOG_VARIABLES[prefix] : null;
-    const fix = variable ? `use "{{${variable}}}"` : `use the family's live-log variable (${Object.values(LIVE_LOG_VARIABLES).map((v) => `{{${v}}}`).join(', ')})`;
+    const fix = variable ? `use {{${variable}}} (bare: the console quotes it)` : `use the family's live-log variable (${Object.values(LIVE_LOG_VARIABLES).map((v) => `{{${v}}}`).join(', ')})`;
     add(step.line, 'warning', 'live-log', `"${m[0]}" is the day's first file only; once the day rolls at size the live file is _001, _002...: ${fix}.`);
   }
 

@@ -37,7 +37,7 @@ export async function fixedSession(stepMs = 30_000) {
   const s = svc.start({ kind: 'incident', title: 'API answers 503', fromTriage: true, runbookTitle: 'Service Degradation' });
   svc.setImpactStart(s.id, Date.UTC(2026, 10, 27, 20, 15, 33), 'FTL line in aura-api-20261127.log');
   const ok = { pattern: '^ok$', flags: 'm', exitCode: 0 };
-  await svc.runStep({ runId: 'golden-run-1', stepId: 'db-quick-check', command: 'sqlite3 -readonly "$AURA_DATABASE_PATH" "PRAGMA quick_check;"', expect: ok }, 'run-check', async () => ({ sessionId: 't1', mode: 'run' as const }));
+  await svc.runStep({ runId: 'golden-run-1', stepId: 'db-quick-check', command: 'sqlite3 -readonly /srv/aura/aura.db "PRAGMA quick_check;"', expect: ok }, 'run-check', async () => ({ sessionId: 't1', mode: 'run' as const }));
   svc.commandFinished({ sessionId: 't1', command: 'sqlite3', exitCode: 0, cwd: '/srv/aura', startedAt: new Date(t).toISOString(), endedAt: new Date(t + 180).toISOString(), durationMs: 180, outputExcerpt: 'ok\n', runId: 'golden-run-1' });
   svc.stepNotRun({ runId: 'golden-run-2', stepId: 'restart-api', command: 'systemctl restart aura-api' }, 'declined');
   svc.commandFinished({ sessionId: 't1', command: 'curl -s http://127.0.0.1:5005/health/live', exitCode: 7, cwd: '/srv/aura', startedAt: new Date(t).toISOString(), endedAt: new Date(t + 20).toISOString(), durationMs: 20, outputExcerpt: 'curl: (7) Failed to connect', runId: null });

@@ -77,7 +77,7 @@ describe('RunbookViewer (render)', () => {
 
 ## 3. Diagnosis
 \`\`\`bash {name="db-integrity" expect="/^ok$/m"}
-sqlite3 "{{dbPath}}" "PRAGMA integrity_check;"
+sqlite3 {{dbPath}} "PRAGMA integrity_check;"
 \`\`\`
 
 \`\`\`json
