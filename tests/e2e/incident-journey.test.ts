@@ -80,6 +80,13 @@ describe.skipIf(skip)('the incident journey', () => {
     await panel.getByLabel('Note').fill('Port 5005 refuses connections; FTL line in the API log');
     await panel.getByRole('button', { name: 'Add note' }).click();
     await expect.poll(() => timeline.textContent(), { timeout: 8000 }).toContain('Port 5005 refuses');
+    // A log record pinned from its details lands on the timeline with its file and line.
+    const mainLog = page.getByTestId('log-pane-Main log (aura-api)');
+    await expect.poll(() => mainLog.getByTestId('log-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await mainLog.getByTestId('log-row').first().click();
+    await mainLog.getByRole('button', { name: 'Pin to session' }).click();
+    await mainLog.getByRole('button', { name: 'Pinned' }).waitFor();
+    await expect.poll(() => timeline.textContent(), { timeout: 8000 }).toMatch(/Pinned log record aura-api-\d{8}(_\d{3})?\.log:\d+/);
     await shot(page, '1-incident-active');
     await panel.getByRole('button', { name: 'All sessions' }).click();
     expect(await page.getByTestId('recording-indicator').textContent()).toContain('Recording: Service Degradation');
@@ -143,5 +150,8 @@ describe.skipIf(skip)('the incident journey', () => {
     expect(md).toMatch(/\| Triage \(logs since [\d:]+ UTC\) \| SEV-1 \(\w+\) \| SEV-4 \(\w+\) \| ok \|/);
     expect(md).toContain('| Alert on FTL lines in aura-api logs | Dana (on-call) |');
     expect(md).toContain('- No alert fired on the FTL line');
+    // The pinned record is evidence, with file and line, once.
+    expect(timelineMd.split('Pinned log record').length - 1).toBe(1);
+    expect(md).toMatch(/Log record aura-api-\d{8}(_\d{3})?\.log:\d+/);
   });
 });

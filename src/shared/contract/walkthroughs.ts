@@ -35,6 +35,8 @@ export const sessionEventInput = z.discriminatedUnion('type', [
     type: z.literal('log-pin'),
     file: z.string().max(4096),
     line: z.number().int().min(1).optional(),
+    /** Byte offset of the record in `file` (a base name in the install's logs folder): main turns it into `line`. */
+    offset: z.number().int().min(0).optional(),
     level: z.string().max(8),
     timestamp: z.string().max(64),
     text: z.string().max(16_384),

@@ -1,6 +1,7 @@
 // Walk-through sessions in ops.db: each event is written the moment it happens (a crash loses
 // nothing). A step run is one timeline entry keyed by its run id, written when sent and completed
 // when its command finishes (checked here, once); hand-typed commands are recorded as ad hoc.
+import path from 'node:path';
 import crypto from 'node:crypto';
 import type { SweepResult } from '../../../shared/contract/probes';
 import type { BackupResult, CheckResult } from '../../../shared/contract/database';
@@ -35,7 +36,7 @@ import { isInWindow, localTimeZone, nextWindow } from '../../../shared/handbook'
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
 import { renderJson, renderMarkdown } from './report';
-import { findImpactStart } from './impact';
+import { findImpactStart, lineAt } from './impact';
 
 const KEY_CURRENT = 'walkthrough.current';
 const KEY_RED_SINCE = 'walkthrough.triageRedSince';
@@ -298,9 +299,23 @@ export class WalkthroughService {
       if (prev && !event.reason) throw new OpsError('bad-request', `Changing the severity from ${prev} to ${event.severity} needs a reason.`, 'Write why, so the record explains it.');
       data = { ...event };
     }
+    if (event.type === 'log-pin') data = this.pinWithLine(event);
     const eventId = this.store.db.transaction(() => this.append(id, data))();
     this.touched(id);
     return this.eventById(id, eventId);
+  }
+
+  /**
+   * A pinned record names its file and line, so the report can point at it: the line is counted
+   * from the record's byte offset in the attached install's logs folder. Only a plain file name
+   * is looked up there; anything else is kept as given, without a line.
+   */
+  private pinWithLine(pin: Extract<SessionEventInput, { type: 'log-pin' }>): SessionEventData {
+    const { offset, ...rest } = pin;
+    const logsDir = this.ctx.getInstall()?.paths.logsDir;
+    if (offset === undefined || rest.line !== undefined || !logsDir || !/^[\w.-]+$/.test(rest.file) || rest.file.startsWith('.')) return rest;
+    const line = lineAt(path.join(logsDir, rest.file), offset);
+    return line === null ? rest : { ...rest, line };
   }
 
   // --- step runs ----------------------------------------------------------------------------

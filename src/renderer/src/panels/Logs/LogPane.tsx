@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } 
 import type { HistogramResult, IndexedRecord, PaneInfo } from '../../../../shared/contract/logs';
 import { LEVELS, formatRecordText, type LogLevel, type LogRecord } from '../../../../shared/serilog';
 import { api, ApiError } from '../../transport';
+import { useCurrentSession } from '../../state/session-store';
 
 /** Row height in px; fixed so the window is pure arithmetic. */
 const ROW = 20;
@@ -611,6 +612,7 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
             <button onClick={() => void navigator.clipboard.writeText(formatRecordText(selected))}>
               Copy
             </button>
+            <PinButton record={selected} />
             <button className="ghost" onClick={() => setSelected(null)} aria-label="Close details">
               ×
             </button>
@@ -623,5 +625,51 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** Longest record text a pin keeps (the contract's limit): the report shows the record itself. */
+const PIN_TEXT_MAX = 16_384;
+
+/**
+ * Pins the record to the session that records now, as evidence on its timeline (file, line, time,
+ * level, text). Shown only while a session records; says what happened, or why not.
+ */
+function PinButton({ record }: { record: LogRecord }): ReactElement | null {
+  const { id } = useCurrentSession();
+  const [state, setState] = useState<{ key: string; text: string } | null>(null);
+  const key = `${record.file}@${record.offset}`;
+  if (!id) return null;
+  const shown = state?.key === key ? state.text : null;
+  const pin = () => {
+    const text = formatRecordText(record);
+    void api
+      .invoke('walkthrough:record', {
+        id,
+        event: {
+          type: 'log-pin',
+          file: record.file,
+          offset: record.offset,
+          level: record.level ?? '-',
+          timestamp: record.time === null ? '-' : new Date(record.time).toISOString(),
+          text: text.length > PIN_TEXT_MAX ? text.slice(0, PIN_TEXT_MAX - 1) + '…' : text,
+        },
+      })
+      .then(
+        () => setState({ key, text: 'Pinned' }),
+        (err: unknown) => setState({ key, text: `Not pinned: ${err instanceof Error ? err.message : String(err)}` }),
+      );
+  };
+  return (
+    <>
+      <button onClick={pin} title="Put this record on the recording session's timeline, as evidence" disabled={shown === 'Pinned'}>
+        {shown === 'Pinned' ? 'Pinned' : 'Pin to session'}
+      </button>
+      {shown && shown !== 'Pinned' ? (
+        <span className="logs-pin-error" role="alert">
+          {shown}
+        </span>
+      ) : null}
+    </>
   );
 }

@@ -204,7 +204,8 @@ function Entry({ e }: { e: SessionEvent }) {
     case 'log-pin':
       return (
         <>
-          Pinned log [{e.level}] {e.text.slice(0, 160)}
+          Pinned log record {e.file}
+          {e.line ? `:${e.line}` : ''} [{e.level}] {e.text.slice(0, 160)}
         </>
       );
     case 'severity':
