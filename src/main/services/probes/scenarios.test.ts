@@ -217,6 +217,24 @@ describe('ProbesService', () => {
     }
   });
 
+  it('gives a sweep asked with options its own run, not the one already under way', async () => {
+    const dataDir = path.join(root, 'ops-options');
+    const store = OpsStore.open(dataDir);
+    const inst = install();
+    const svc = new ProbesService({ dataDir, getInstall: () => inst, emit: () => undefined, onDispose: () => undefined }, store, { autoStart: false });
+    try {
+      const plain = svc.sweep();
+      // Shared while it runs: a second plain caller gets the same sweep.
+      expect(svc.sweep()).toBe(plain);
+      const since = Date.now();
+      const [a, b] = await Promise.all([plain, svc.sweep({ logsSince: since })]);
+      expect(b).not.toBe(a);
+      expect(b.startedAt).toBeGreaterThanOrEqual(a.startedAt + a.durationMs);
+    } finally {
+      store.close();
+    }
+  });
+
   it('records history, emits probes:update only on change, and keeps its config', async () => {
     const dataDir = path.join(root, 'ops');
     const store = OpsStore.open(dataDir);

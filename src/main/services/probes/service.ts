@@ -77,8 +77,16 @@ export class ProbesService {
     if (this.started && !this.paused && !this.disposed) this.schedule(FIRST_SWEEP_DELAY_MS);
   }
 
-  /** Run every probe now; concurrent callers share one sweep. Resets the scheduler's clock. */
+  /** Run every probe now; concurrent callers without options share one sweep. Resets the scheduler's clock. */
   sweep(extra: SweepOptions = {}): Promise<SweepResult> {
+    // A caller with options of its own (Verify reads the logs only since the fix) gets a sweep made
+    // with them, after the one under way, never that one.
+    if (this.running && Object.keys(extra).length > 0) {
+      return this.running.then(
+        () => this.sweep(extra),
+        () => this.sweep(extra),
+      );
+    }
     if (this.running) return this.running;
     const run = (async () => {
       try {
