@@ -23,6 +23,15 @@ export interface IncidentTimes {
   outOfOrder: Milestone[];
 }
 
+/** How the panel and the report name each milestone. */
+export const MILESTONE_LABEL: Record<Milestone, string> = {
+  detected: 'Detected',
+  acknowledged: 'Acknowledged',
+  identified: 'Identified',
+  mitigated: 'Mitigated',
+  resolved: 'Resolved',
+};
+
 export const MILESTONE_ORDER: readonly Milestone[] = ['detected', 'acknowledged', 'identified', 'mitigated', 'resolved'];
 
 function since(origin: number | null, m: MilestoneEntry | undefined): number | null {

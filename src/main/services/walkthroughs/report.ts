@@ -2,9 +2,9 @@
 // time at each severity), milestones, responders, a timeline whose entries point at their evidence
 // (step output, log record with file and line, probe snapshot, DB check), verify's before/after,
 // contributing factors, what went well and what did not, action items. Markdown and JSON.
-import { CONTACT_ROLE_LABEL, type Milestone, type SessionDetail, type SessionEvent, type SeverityId } from '../../../shared/contract/walkthroughs';
+import { CONTACT_ROLE_LABEL, type SessionDetail, type SessionEvent, type SeverityId } from '../../../shared/contract/walkthroughs';
 import { CHANGE_CHECKLISTS, EMERGENCY_CHANGE_RULE, ESCALATION_LEVELS, SEVERITY_LEVELS } from '../../../shared/handbook';
-import { MILESTONE_ORDER, formatSpan, incidentTimes, type IncidentTimes, type SeverityChange } from '../../../shared/incident-metrics';
+import { MILESTONE_ORDER, formatSpan, incidentTimes, type IncidentTimes, type SeverityChange, MILESTONE_LABEL } from '../../../shared/incident-metrics';
 
 /** A fence longer than any backtick run inside `text`, so pasted output cannot break the report. */
 export function fence(text: string, lang = ''): string {
@@ -43,14 +43,6 @@ export function isoLocal(ms: number, timeZone?: string): string {
   }
   return `${new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(d)} ${timeZone}`;
 }
-
-const MILESTONE_LABEL: Record<Milestone, string> = {
-  detected: 'Detected',
-  acknowledged: 'Acknowledged',
-  identified: 'Identified',
-  mitigated: 'Mitigated',
-  resolved: 'Resolved',
-};
 
 function ms(n: number | null): string {
   return n === null ? '—' : formatSpan(n);

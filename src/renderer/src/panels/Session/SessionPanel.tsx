@@ -24,7 +24,7 @@ import {
   localTimeZone,
   nextWindow,
 } from '../../../../shared/handbook';
-import { MILESTONE_ORDER, formatSpan, incidentTimes } from '../../../../shared/incident-metrics';
+import { MILESTONE_ORDER, formatSpan, incidentTimes, MILESTONE_LABEL } from '../../../../shared/incident-metrics';
 import { recordingId, setRecording, useCurrentSession } from '../../state/session-store';
 import { api, ApiError } from '../../transport';
 import './session.css';
@@ -37,14 +37,6 @@ let keptViewId: string | null | undefined;
 
 /** The clock redraws once a second; escalation levels change on minute boundaries. */
 const CLOCK_TICK_MS = 1000;
-
-const MILESTONE_LABEL: Record<Milestone, string> = {
-  detected: 'Detected',
-  acknowledged: 'Acknowledged',
-  identified: 'Identified',
-  mitigated: 'Mitigated',
-  resolved: 'Resolved',
-};
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(Date.now());
