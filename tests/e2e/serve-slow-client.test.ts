@@ -30,6 +30,8 @@ describe('a slow reader', () => {
     let sessionId = '';
     let fastSawEnd = false;
     let fastTail = '';
+    /** Where the fast tab's stream ended: the terminal's own offset after the last chunk it took. */
+    let fastEnd = 0;
     // The fast tab acks every chunk at once, as xterm does after writing it, so the pty keeps flowing.
     const fast: Client = await connect(serve, {
       onEvent: (e: EventFrame) => {
@@ -38,6 +40,7 @@ describe('a slow reader', () => {
         if (d.sessionId !== sessionId) return;
         fast.ws.send(JSON.stringify({ id: 0, channel: 'terminal:ack', params: { sessionId, chars: d.data.length } }));
         fastTail = (fastTail + d.data).slice(-200);
+        fastEnd = d.offset + d.data.length;
         if (fastTail.includes(END)) fastSawEnd = true;
       },
     });
@@ -82,7 +85,9 @@ describe('a slow reader', () => {
       try {
         const replay = await again.call<{ data: string; endOffset: number }>('terminal:replay', { sessionId });
         expect(replay.data).toContain(END);
-        expect(replay.endOffset).toBeGreaterThan(FLOOD_BYTES);
+        // As far as the fast tab got. Not FLOOD_BYTES: when the fast tab's acks lag, the terminal
+        // drops plain lines that would scroll out unseen (the flood cut), for every tab alike.
+        expect(replay.endOffset).toBeGreaterThanOrEqual(fastEnd);
       } finally {
         again.close();
       }
