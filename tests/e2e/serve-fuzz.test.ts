@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { makeRng } from '../../src/main/sandbox/aura-events';
 import { AUTH_PATH, SESSION_CHECK_PATH, SESSION_PROTOCOL_PREFIX, TOKEN_HEADER, WS_PROTOCOL } from '../../src/shared/serve-handshake';
 import { startServe, type ServeProc } from './harness';
 import { authFor, connect, rawRequest, waitFor, type Client } from './serve-client';
@@ -21,17 +22,6 @@ const MIN_CASES = 1000;
 /** A raw request that neither answers nor closes within this is left (the host is checked after). */
 const RAW_TIMEOUT_MS = 5_000;
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
@@ -39,7 +29,7 @@ describe('the serve host under fuzzing', () => {
   let serve: ServeProc;
   let keeper: Client;
   let terminalId = '';
-  const rnd = prng(SEED);
+  const rnd = makeRng(SEED);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (n: number) => Math.floor(rnd() * n);
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));

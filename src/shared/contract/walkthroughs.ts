@@ -204,6 +204,8 @@ const stepDescriptor = z
     expect: expectation.optional(),
   })
   .strict();
+/** A runbook step as it travels from the viewer to main under its run id. */
+export type StepDescriptor = z.infer<typeof stepDescriptor>;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

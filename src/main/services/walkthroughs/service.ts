@@ -24,6 +24,7 @@ import {
   type SessionStatus,
   type SessionSummary,
   type SeverityId,
+  type StepDescriptor,
   type StepResult,
   type StepVerdict,
   type SystemEvent,
@@ -81,14 +82,6 @@ export interface StartInput {
   timeZone?: string;
 }
 
-export interface StepDescriptor {
-  runId: string;
-  stepId: string;
-  runbookId?: string;
-  runbookTitle?: string;
-  command: string;
-  expect?: { pattern: string; flags: string; exitCode: number };
-}
 
 export interface EndInput {
   status: 'resolved' | 'abandoned';

@@ -1,6 +1,8 @@
 // How other panels (the runbook viewer) ask the terminal to run or paste a command: a window event
 // the TerminalPanel answers by classifying it and, when it is mutating, asking the operator first.
 
+import type { StepDescriptor } from '../../../../shared/contract/walkthroughs';
+
 export interface TerminalRunRequest {
   command: string;
   /** Preselected action; the confirmation dialog still offers both for a mutating command. */
@@ -11,15 +13,7 @@ export interface TerminalRunRequest {
    * A runbook step: sent through walkthrough:run-step under its run id (recorded, checked in main
    * when `check`); a declined confirmation is recorded as declined.
    */
-  step?: {
-    runId: string;
-    stepId: string;
-    runbookId?: string;
-    runbookTitle?: string;
-    command: string;
-    expect?: { pattern: string; flags: string; exitCode: number };
-    check: boolean;
-  };
+  step?: StepDescriptor & { check: boolean };
 }
 
 export const TERMINAL_RUN_EVENT = 'aura-ops:terminal-run';
