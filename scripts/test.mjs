@@ -12,6 +12,13 @@ const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-test-'));
 const report = path.join(reportDir, 'vitest.json');
 /** Every vitest JSON report of this run (the normal pass, then each faketime pass). */
 const reports = [report];
+/**
+ * The tests' TMPDIR: every temp folder a suite makes (hundreds per run: installs, ops.db files,
+ * Chromium profiles) lands here; a run that passes removes it and the reports, a failing run keeps them.
+ */
+const scratch = path.join(reportDir, 'tmp');
+fs.mkdirSync(scratch);
+process.env.TMPDIR = scratch;
 const only = process.argv.slice(2);
 
 const FAKETIME = '/usr/bin/faketime';
@@ -103,7 +110,7 @@ for (const [name, cmd, args, env] of steps) {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     summary();
-    console.error(`npm test: step "${name}" failed (exit ${r.status ?? r.signal}) after ${secs} s`);
+    console.error(`npm test: step "${name}" failed (exit ${r.status ?? r.signal}) after ${secs} s; the tests' temp files are kept in ${scratch}`);
     process.exit(1);
   }
   process.stdout.write(`=== ${name}: ok (${secs} s) ===\n`);
@@ -113,6 +120,7 @@ if (skipped > 0 && process.env.CI === 'true') {
   console.error(`npm test: ${skipped} test(s) were skipped; under CI every suite must run.`);
   process.exit(1);
 }
+fs.rmSync(reportDir, { recursive: true, force: true, maxRetries: 3 });
 
 /** Prints one line per vitest pass and the closing total line; returns how many tests were skipped. */
 function summary() {
