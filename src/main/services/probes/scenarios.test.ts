@@ -47,6 +47,8 @@ const install = () => resolveRoot({ kind: 'sandbox', dataRoot: sb.dir, source: '
 const SCENARIO_DEADLINE_MS = 15_000;
 /** Pause between two sweeps while waiting for a scenario to show. */
 const SWEEP_POLL_MS = 100;
+/** Healthy sweeps that may differ from the one before on a loaded machine before two in a row agree. */
+const MAX_SWEEPS_TO_SETTLE = 6;
 
 /** Probe states and triage the test expects of a scenario, compared as one object (a readable diff). */
 function observed(s: SweepResult, sc: (typeof SCENARIOS)[number]) {
@@ -248,14 +250,26 @@ describe('ProbesService', () => {
     );
     try {
       await sb.setScenario('healthy');
-      await svc.sweep();
-      await svc.sweep();
-      expect(events).toEqual(['probes:update']);
+      // What counts as a change: a probe's state, the overall state, the severity or the matched
+      // rules. On a loaded machine a healthy API can turn 'slow' between two sweeps, which is a
+      // change, so sweep until two in a row are the same, counting the changes on the way.
+      const key = (s: SweepResult) => JSON.stringify([s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.matches.map((m) => m.ruleId)]);
+      let prev = await svc.sweep();
+      let changes = 1;
+      let sawSame = false;
+      for (let i = 0; i < MAX_SWEEPS_TO_SETTLE && !sawSame; i++) {
+        const next = await svc.sweep();
+        if (key(next) === key(prev)) sawSame = true;
+        else changes++;
+        prev = next;
+        expect(events).toHaveLength(changes);
+      }
+      expect(sawSame, 'two consecutive healthy sweeps with the same states').toBe(true);
       await sb.setScenario('redis-down');
       await svc.sweep();
-      expect(events).toEqual(['probes:update', 'probes:update']);
+      expect(events).toHaveLength(changes + 1);
       const hist = svc.history('redis', 10);
-      expect(hist.map((h) => h.state)).toEqual(['ok', 'ok', 'unreachable']);
+      expect(hist.map((h) => h.state).slice(-3)).toEqual(['ok', 'ok', 'unreachable']);
       expect(svc.latest()?.results.find((r) => r.id === 'redis')?.state).toBe('unreachable');
       expect(svc.config({ intervalMs: 5000, paused: true })).toEqual({ intervalMs: 5000, paused: true, nextAt: null });
       // A new service on the same store finds the saved config.
