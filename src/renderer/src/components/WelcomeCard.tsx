@@ -28,25 +28,25 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
           <>
             <h2>This is the demo install</h2>
             <p>
-              The console runs a sandbox Aura here (it starts one when it finds no Aura install)
+              The console runs a sandbox Aura
               {status?.url ? (
                 <>
                   {' '}
                   at <code>{status.url}</code>
                 </>
               ) : null}{' '}
-              with the same files, endpoints and logs as a real one: an aura.db, Serilog log files and the health
-              endpoints. Nothing you do here touches a real Aura.
+              with the same files, endpoints and logs as a real one (aura.db, Serilog logs, health endpoints); it
+              starts one when it finds no Aura install, and nothing you do here touches a real Aura. To practise a
+              runbook:
             </p>
-            <p>To practise a runbook:</p>
-            <ol>
+            <ol aria-label="To practise a runbook">
               <li>
-                Switch a fault scenario (error spike, API down, db locked, …) in the Install tab, or press{' '}
-                <kbd>Ctrl K</kbd> and type <em>scenario</em>.
+                Switch a fault scenario (error spike, API down, db locked, …): Install tab, or <kbd>Ctrl K</kbd> and
+                type <em>scenario</em>.
               </li>
-              <li>Watch the Health triage name the severity and the runbook to follow.</li>
-              <li>Walk that runbook on the left and run its steps in the terminal.</li>
-              <li>Switch back to Healthy and check that the console agrees.</li>
+              <li>Health&apos;s triage names the severity and the runbook.</li>
+              <li>Walk that runbook; run its steps in the terminal.</li>
+              <li>Switch back to Healthy and check the console agrees.</li>
             </ol>
           </>
         ) : (
@@ -65,8 +65,8 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
           </p>
         )}
         <p className="dim">
-          Find any runbook, action, log or session with <kbd>Ctrl K</kbd> (or <kbd>Ctrl Shift P</kbd>), from anywhere,
-          the terminal included. “Welcome” there brings this card back.
+          <kbd>Ctrl K</kbd> or <kbd>Ctrl Shift P</kbd> finds any runbook, action, log or session, from anywhere, the
+          terminal included; “Welcome” there brings this card back.
         </p>
       </div>
       <div className="welcome-actions">

@@ -52,6 +52,12 @@ describe('palette matcher', () => {
     expect(viaTitle).toBeGreaterThan(viaSymptom);
   });
 
+  it('takes scattered letters in a title only, never in a long description', () => {
+    const scenario = { title: 'Switch scenario: API down', detail: 'The backend process is gone: port closed, no jobs picked up' };
+    expect(scoreEntry('backup', scenario)).toBeNull();
+    expect(scoreEntry('swcnro', scenario)).not.toBeNull();
+  });
+
   it('needs every query word to match somewhere', () => {
     expect(titles('terminal zebra')).toEqual([]);
     expect(titles('qqq')).toEqual([]);

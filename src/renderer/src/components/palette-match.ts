@@ -67,15 +67,19 @@ function acrossWords(q: string, ws: string[], from: number): boolean {
   return go(0, from);
 }
 
-/** The best score of one query word against one field's text (0 when it does not match). */
-export function matchWord(q: string, text: string): number {
+/**
+ * The best score of one query word against one field's text (0 when it does not match). `loose`
+ * allows the scattered-letters match, which only a short text like a title can take without
+ * matching nearly every query (a long description holds the letters of almost any word).
+ */
+export function matchWord(q: string, text: string, loose = true): number {
   const ws = words(text);
   if (ws.length === 0 || q.length === 0) return 0;
   if (ws.includes(q)) return MATCH.exact;
   if (ws.some((w) => w.startsWith(q))) return MATCH.prefix;
   for (let i = 0; i < ws.length; i++) if (ws[i]![0] === q[0] && acrossWords(q, ws, i)) return MATCH.acrossWords;
   if (ws.some((w) => w[0] === q[0] && isSubsequence(q, w))) return MATCH.inWord;
-  if (q.length >= SUBSEQUENCE_MIN_CHARS && isSubsequence(q, ws.join(''))) return MATCH.subsequence;
+  if (loose && q.length >= SUBSEQUENCE_MIN_CHARS && isSubsequence(q, ws.join(''))) return MATCH.subsequence;
   return 0;
 }
 
@@ -99,7 +103,7 @@ export function scoreEntry(query: string, e: Matchable): number | null {
   let total = 0;
   for (const q of qs) {
     let best = 0;
-    for (const [f, text] of fields) best = Math.max(best, matchWord(q, text) * FIELD_WEIGHT[f]);
+    for (const [f, text] of fields) best = Math.max(best, matchWord(q, text, f === 'title') * FIELD_WEIGHT[f]);
     if (best === 0) {
       total = -1;
       break;
