@@ -113,4 +113,22 @@ describe('install choices persist in ops.db', () => {
     const r = await b.api.dispatch('app:get-ui-settings', {});
     expect(r.ok && (r.result as { theme: string }).theme).toBe('light');
   });
+
+  it('keeps the welcome card dismissed across restarts, and takes only a boolean for it', async () => {
+    const dataDir = tmp();
+    const a = runtime(dataDir);
+    const first = await a.api.dispatch('app:get-ui-settings', {});
+    expect(first.ok && (first.result as { welcomeDismissed: boolean }).welcomeDismissed).toBe(false);
+    for (const bad of ['yes', 1, null, { a: 1 }]) {
+      const r = await a.api.dispatch('app:set-ui-settings', { welcomeDismissed: bad });
+      expect(r.ok).toBe(false);
+    }
+    await a.api.dispatch('app:set-ui-settings', { welcomeDismissed: true });
+    // Another setting saved later leaves it alone.
+    await a.api.dispatch('app:set-ui-settings', { theme: 'light' });
+    await a.dispose();
+    const b = runtime(dataDir);
+    const r = await b.api.dispatch('app:get-ui-settings', {});
+    expect(r.ok && (r.result as { welcomeDismissed: boolean }).welcomeDismissed).toBe(true);
+  });
 });

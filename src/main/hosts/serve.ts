@@ -282,6 +282,9 @@ export function parseCall(text: string): { id: number | string | null; channel: 
   return { id, channel, params: m.params };
 }
 
+/** The renderer's icon (src/renderer/public, linked from index.html). */
+const FAVICON_PATH = '/favicon.svg';
+
 function serveStatic(
   root: string,
   pathname: string,
@@ -290,6 +293,8 @@ function serveStatic(
 ): void {
   let rel = pathname;
   if (rel === '/' || rel === '') rel = '/index.html';
+  // Browsers and tools that ask for /favicon.ico get the same icon index.html links.
+  if (rel === '/favicon.ico') rel = FAVICON_PATH;
   const file = path.resolve(root, `.${rel}`);
   if (file !== root && !file.startsWith(root + path.sep)) {
     send(res, 404, 'Not found', 'text/plain; charset=utf-8');

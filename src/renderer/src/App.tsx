@@ -1,10 +1,14 @@
 // The console shell: a header naming the attached install, and the panels of the features this
 // build wires (runbooks on the left, terminal over logs in the middle, install/health/database on
 // the side). Areas with no panel are not drawn. Resizable, themeable, keyboard reachable (Ctrl+K).
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AppInfo, UiSettings } from '../../shared/contract/app';
+import type { ScenarioName } from '../../shared/contract/sandbox';
 import type { InstallList } from '../../shared/contract/install';
-import CommandPalette, { type PaletteCommand } from './components/CommandPalette';
+import CommandPalette from './components/CommandPalette';
+import { paletteEntries, type PaletteEntry } from './components/palette-entries';
+import { usePaletteSources, useRunbookTextSearch } from './components/palette-data';
+import WelcomeCard from './components/WelcomeCard';
 import Splitter from './components/Splitter';
 import InstallPanel from './panels/Install/InstallPanel';
 import SessionPanel from './panels/Session/SessionPanel';
@@ -15,7 +19,15 @@ import TerminalPanel from './panels/Terminal/TerminalPanel';
 import { requestTerminalRun } from './panels/Terminal/run-request';
 import LogsPanel from './panels/Logs/LogsPanel';
 import HealthPanel from './panels/Health/HealthPanel';
-import { openRunbookRequests } from './state/ui-bus';
+import { attachableInstalls } from './state/installs';
+import {
+  databaseRequests,
+  demoRequests,
+  logRequests,
+  openRunbookRequests,
+  sessionRequests,
+  terminalActions,
+} from './state/ui-bus';
 import { api, type ConnectionState } from './transport';
 
 type Area = 'left' | 'main' | 'bottom' | 'side';
@@ -34,6 +46,10 @@ export default function App() {
   const [installs, setInstalls] = useState<InstallList | null>(null);
   const [conn, setConn] = useState<ConnectionState>('connecting');
   const [paletteOpen, setPaletteOpen] = useState(false);
+  /** Where focus was when the palette opened (the terminal, say): it goes back there on close. */
+  const focusBeforePalette = useRef<HTMLElement | null>(null);
+  const [paletteError, setPaletteError] = useState<string | null>(null);
+  const [welcomeOpen, setWelcomeOpen] = useState(false);
   const [sideTab, setSideTab] = useState('health');
   const [fatal, setFatal] = useState<string | null>(null);
   /** Columns the operator folded away to give the terminal and logs room (Ctrl+B, Ctrl+J). */
@@ -73,12 +89,35 @@ export default function App() {
     document.documentElement.dataset.theme = ui?.theme ?? 'dark';
   }, [ui?.theme]);
 
+  const paletteOpenRef = useRef(false);
+  const closePalette = useCallback(() => {
+    paletteOpenRef.current = false;
+    setPaletteOpen(false);
+    const back = focusBeforePalette.current;
+    focusBeforePalette.current = null;
+    if (back?.isConnected) back.focus();
+  }, []);
+
+  // The palette keys are taken in the capture phase, before the terminal's textarea (xterm would
+  // send Ctrl+K to the shell and stop the event) or any other element sees them.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && (e.key === 'k' || (e.shiftKey && e.key.toLowerCase() === 'p'))) {
-        e.preventDefault();
-        setPaletteOpen((o) => !o);
-      } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'b') {
+      if (!isPaletteKey(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (e.repeat) return;
+      if (paletteOpenRef.current) return closePalette();
+      focusBeforePalette.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      paletteOpenRef.current = true;
+      setPaletteOpen(true);
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [closePalette]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'b') {
         e.preventDefault();
         setHidden((h) => ({ ...h, left: !h.left }));
       } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'j') {
@@ -145,30 +184,69 @@ export default function App() {
   const side = hidden.side ? [] : inArea('side');
   const centerEmpty = main.length === 0 && bottom.length === 0;
 
-  const commands: PaletteCommand[] = [
+  const demo = current?.kind === 'sandbox';
+  const sources = usePaletteSources(paletteOpen, info?.features ?? [], demo);
+  const textSearch = useRunbookTextSearch();
+  const showSide = (tab: string) => {
+    setHidden((h) => ({ ...h, side: false }));
+    setSideTab(tab);
+  };
+  const paletteFailed = (what: string) => (err: unknown) =>
+    setPaletteError(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+  const commands: PaletteEntry[] = [
+    ...paletteEntries(
+      { ...sources, attachable: attachableInstalls(installs), features: info?.features ?? [] },
+      {
+        openRunbook: (id) => {
+          setHidden((h) => ({ ...h, left: false }));
+          openRunbookRequests.request({ id });
+        },
+        newTerminal: () => terminalActions.request('new'),
+        splitTerminal: () => terminalActions.request('split'),
+        startIncident: () => {
+          showSide('session');
+          sessionRequests.request({ startIncident: true });
+        },
+        exportReport: () => {
+          showSide('session');
+          sessionRequests.request({ exportReport: true });
+        },
+        backupDb: () => {
+          showSide('database');
+          databaseRequests.request('backup');
+        },
+        integrityCheck: () => {
+          showSide('database');
+          databaseRequests.request('integrity');
+        },
+        pickScenario: () => {
+          showSide('install');
+          demoRequests.request('pick-scenario');
+        },
+        switchScenario: (name) => {
+          showSide('install');
+          void api.invoke('sandbox:set-scenario', { name: name as ScenarioName }).catch(paletteFailed('Switching the scenario'));
+        },
+        openLog: (family) => logRequests.request({ family }),
+        attachInstall: (id) => void api.invoke('install:select', { id }).then(setInstalls, paletteFailed('Attaching the install')),
+        openSession: (id) => {
+          showSide('session');
+          sessionRequests.request({ open: id });
+        },
+        showWelcome: () => setWelcomeOpen(true),
+      },
+    ),
     {
       id: 'theme',
+      kind: 'view',
       title: `Switch to ${ui?.theme === 'light' ? 'dark' : 'light'} theme`,
+      keywords: ['theme', 'dark', 'light', 'colours'],
       run: () => void saveUi({ theme: ui?.theme === 'light' ? 'dark' : 'light' }),
     },
-    { id: 'toggle-left', title: `${hidden.left ? 'Show' : 'Hide'} the runbook column (Ctrl+B)`, run: () => setHidden((h) => ({ ...h, left: !h.left })) },
-    { id: 'toggle-side', title: `${hidden.side ? 'Show' : 'Hide'} the side column (Ctrl+J)`, run: () => setHidden((h) => ({ ...h, side: !h.side })) },
-    { id: 'rescan', title: 'Rescan for Aura installs', run: () => void api.invoke('install:list', { rescan: true }).then(setInstalls) },
-    ...inArea('side').map((p) => ({
-      id: `show-${p.id}`,
-      title: `Show ${p.title}`,
-      run: () => {
-        setHidden((h) => ({ ...h, side: false }));
-        setSideTab(p.id);
-      },
-    })),
-    ...(installs?.candidates ?? [])
-      .filter((c) => c.id !== installs?.selectedId)
-      .map((c) => ({
-        id: `attach-${c.id}`,
-        title: `Attach ${c.label} (${c.paths.dataRoot})`,
-        run: () => void api.invoke('install:select', { id: c.id }).then(setInstalls),
-      })),
+    { id: 'toggle-left', kind: 'view', title: `${hidden.left ? 'Show' : 'Hide'} the runbook column`, shortcut: 'Ctrl+B', run: () => setHidden((h) => ({ ...h, left: !h.left })) },
+    { id: 'toggle-side', kind: 'view', title: `${hidden.side ? 'Show' : 'Hide'} the side column`, shortcut: 'Ctrl+J', run: () => setHidden((h) => ({ ...h, side: !h.side })) },
+    { id: 'rescan', kind: 'action', title: 'Rescan for Aura installs', keywords: ['find', 'install', 'discover'], run: () => void api.invoke('install:list', { rescan: true }).then(setInstalls, paletteFailed('The rescan')) },
+    ...inArea('side').map((p): PaletteEntry => ({ id: `show-${p.id}`, kind: 'view', title: `Show ${p.title}`, keywords: ['tab', 'panel'], run: () => showSide(p.id) })),
   ];
 
   if (conn === 'unauthorized') {
@@ -231,7 +309,15 @@ export default function App() {
           Side
         </button>
         {conn !== 'open' && <span className="conn warn">{conn === 'connecting' ? 'Connecting…' : 'Disconnected: reconnecting'}</span>}
-        <button className="ghost" onClick={() => setPaletteOpen(true)} title="Command palette (Ctrl+K)">
+        <button
+          className="ghost"
+          onClick={() => {
+            focusBeforePalette.current = null;
+            paletteOpenRef.current = true;
+            setPaletteOpen(true);
+          }}
+          title="Command palette (Ctrl+K or Ctrl+Shift+P)"
+        >
           Commands <kbd>Ctrl K</kbd>
         </button>
         <button
@@ -242,6 +328,27 @@ export default function App() {
           {ui?.theme === 'light' ? 'Dark' : 'Light'}
         </button>
       </header>
+      {paletteError && (
+        <div className="palette-error error" role="alert">
+          {paletteError}{' '}
+          <button className="link" onClick={() => setPaletteError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {(welcomeOpen || (demo && ui !== null && !ui.welcomeDismissed)) && (
+        <WelcomeCard
+          demo={demo}
+          onPickScenario={() => {
+            showSide('install');
+            demoRequests.request('pick-scenario');
+          }}
+          onDismiss={() => {
+            setWelcomeOpen(false);
+            void saveUi({ welcomeDismissed: true }).catch(paletteFailed('Saving the dismissal'));
+          }}
+        />
+      )}
       <div className="workspace">
         {left.length > 0 && (
           <>
@@ -282,7 +389,21 @@ export default function App() {
           </>
         )}
       </div>
-      {paletteOpen && <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} />}
+      {paletteOpen && (
+        <CommandPalette
+          entries={commands}
+          problems={sources.problems}
+          textSearch={info?.features.includes('runbooks') ? textSearch : undefined}
+          onClose={closePalette}
+        />
+      )}
     </div>
   );
+}
+
+/** Ctrl+K or Ctrl+Shift+P (Cmd on macOS) opens and closes the palette. */
+function isPaletteKey(e: KeyboardEvent): boolean {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return false;
+  const k = e.key.toLowerCase();
+  return (k === 'k' && !e.shiftKey) || (k === 'p' && e.shiftKey);
 }

@@ -50,7 +50,14 @@ async function obtainSession(): Promise<{ session: string } | { refused: string 
   const m = /[#&]token=([^&]+)/.exec(location.hash);
   if (!m) {
     const kept = sessionStorage.getItem(SESSION_STORAGE_KEY);
-    return kept ? { session: kept } : { refused: 'This tab has no session.' };
+    if (!kept) return { refused: 'This tab has no session.' };
+    // A kept session may be from an earlier launch: ask first, so the page never offers the socket a
+    // session it would refuse (a refused upgrade is a 401 in the browser console on every reload).
+    if (!(await sessionValid(kept))) {
+      sessionStorage.removeItem(SESSION_STORAGE_KEY);
+      return { refused: 'The console was restarted since this tab signed in.' };
+    }
+    return { session: kept };
   }
   history.replaceState(null, '', location.pathname + location.search);
   let token: string;

@@ -20,6 +20,8 @@ export interface UiSettings {
   theme: ThemeName;
   /** Fractions of the window given to the runbook column, the side column, and the bottom row. */
   layout: { leftWidth: number; sideWidth: number; bottomHeight: number };
+  /** The operator closed the first-launch welcome card (the palette's "Welcome" opens it again). */
+  welcomeDismissed: boolean;
 }
 
 export const appChannels = {
@@ -36,6 +38,7 @@ export const appChannels = {
             bottomHeight: z.number().min(0.15).max(0.85),
           })
           .optional(),
+        welcomeDismissed: z.boolean().optional(),
       })
       .strict(),
   ),

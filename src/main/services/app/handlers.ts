@@ -11,7 +11,11 @@ export interface AppDeps {
 
 const KEY_UI = 'ui.settings';
 
-export const DEFAULT_UI: UiSettings = { theme: 'dark', layout: { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 } };
+export const DEFAULT_UI: UiSettings = {
+  theme: 'dark',
+  layout: { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 },
+  welcomeDismissed: false,
+};
 
 export function appHandlers(deps: AppDeps, store: OpsStore): HandlersFor<keyof typeof appChannels> {
   const read = (): UiSettings => {
@@ -26,6 +30,7 @@ export function appHandlers(deps: AppDeps, store: OpsStore): HandlersFor<keyof t
       const next: UiSettings = {
         theme: patch.theme ?? cur.theme,
         layout: patch.layout ?? cur.layout,
+        welcomeDismissed: patch.welcomeDismissed ?? cur.welcomeDismissed,
       };
       store.setSetting(KEY_UI, next);
       return next;

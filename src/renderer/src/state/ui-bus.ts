@@ -25,3 +25,19 @@ function channel<T>() {
 
 /** Open a runbook by its title (as triage names it) or by its library id. */
 export const openRunbookRequests = channel<{ title?: string; id?: string }>();
+
+/** Palette actions the terminal panel carries out: open a new tab, split or unsplit. */
+export const terminalActions = channel<'new' | 'split'>();
+
+/** Palette actions for the Session panel: open a recorded session, start an incident, export the report. */
+export type SessionRequest = { open: string } | { startIncident: true } | { exportReport: true };
+export const sessionRequests = channel<SessionRequest>();
+
+/** Palette actions for the Database panel's Health tab: make a backup or run the integrity check. */
+export const databaseRequests = channel<'backup' | 'integrity'>();
+
+/** Open (or show, when it is open) the pane of one log family. */
+export const logRequests = channel<{ family: string }>();
+
+/** Bring the demo's scenario picker into view and focus it. */
+export const demoRequests = channel<'pick-scenario'>();

@@ -17,6 +17,7 @@ import type {
 } from '../../../../shared/contract/database';
 import { filterOps } from '../../../../shared/contract/database';
 import { formatBytes } from '../../format';
+import { databaseRequests } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 import { download, toCsv, toJson } from './export';
 import ResultTable from './ResultTable';
@@ -356,7 +357,10 @@ function Sql() {
   );
 }
 
-function Health() {
+/** A job the command palette asked for, until the Health tab takes it. */
+type JobRequest = 'backup' | 'integrity' | null;
+
+function Health({ request, onTaken }: { request: JobRequest; onTaken: () => void }) {
   const [job, setJob] = useState<{ id: string; what: string } | null>(null);
   const [progress, setProgress] = useState<JobProgress | null>(null);
   const [check, setCheck] = useState<CheckResult | null>(null);
@@ -397,6 +401,12 @@ function Health() {
       setJob(null);
     }
   };
+
+  useEffect(() => {
+    if (!request || job) return;
+    onTaken();
+    void (request === 'backup' ? runBackup() : runCheck('integrity'));
+  });
 
   const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
   return (
@@ -439,6 +449,15 @@ export default function DatabasePanel({ active = true }: { active?: boolean }) {
   const [overview, setOverview] = useState<DbOverview | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(false);
+  const [jobRequest, setJobRequest] = useState<JobRequest>(null);
+  useEffect(
+    () =>
+      databaseRequests.listen((job) => {
+        setTab('health');
+        setJobRequest(job);
+      }),
+    [],
+  );
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -482,7 +501,7 @@ export default function DatabasePanel({ active = true }: { active?: boolean }) {
         {tab === 'overview' && overview && <Overview data={overview} onCount={exactCount} />}
         {tab === 'browse' && <Browse overview={overview} />}
         {tab === 'sql' && <Sql />}
-        {tab === 'health' && <Health />}
+        {tab === 'health' && <Health request={jobRequest} onTaken={() => setJobRequest(null)} />}
       </div>
     </div>
   );

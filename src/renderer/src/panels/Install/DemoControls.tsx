@@ -1,7 +1,8 @@
 // Drill controls for the built-in demo install: which fault scenario the sandbox Aura plays, what
 // it does, and which runbook it exercises. Switching takes effect for curl, sqlite3 and tail alike.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SCENARIOS, type SandboxStatus, type ScenarioName } from '../../../../shared/contract/sandbox';
+import { demoRequests } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 
 export default function DemoControls() {
@@ -13,6 +14,17 @@ export default function DemoControls() {
     void api.invoke('sandbox:status', {}).then(setStatus, (e: ApiError) => setError(e.message));
     return api.on('sandbox:changed', setStatus);
   }, []);
+
+  // The palette's "Switch scenario…" brings the picker into view, focused, once it is drawn.
+  const picker = useRef<HTMLSelectElement>(null);
+  const [wantFocus, setWantFocus] = useState(false);
+  useEffect(() => demoRequests.listen(() => setWantFocus(true)), []);
+  useEffect(() => {
+    if (!wantFocus || !picker.current) return;
+    picker.current.scrollIntoView({ block: 'nearest' });
+    picker.current.focus();
+    setWantFocus(false);
+  }, [wantFocus, status]);
 
   if (!status?.running) return null;
   const current = SCENARIOS.find((s) => s.name === status.scenario);
@@ -39,6 +51,7 @@ export default function DemoControls() {
       </p>
       <div className="row">
         <select
+          ref={picker}
           aria-label="Scenario"
           value={status.scenario ?? 'healthy'}
           disabled={busy}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { InstallList } from '../../../../shared/contract/install';
 import type { InstallCandidate, PathFact } from '../../../../shared/install-types';
 import { formatBytes } from '../../format';
+import { isAvailable } from '../../state/installs';
 import { api, ApiError } from '../../transport';
 import DemoControls from './DemoControls';
 import './install.css';
@@ -200,10 +201,10 @@ export default function InstallPanel({ list, onChange }: Props) {
           {list?.candidates.map((c) => (
             <li key={c.id} className={c.id === list.selectedId ? 'selected' : ''}>
               <div>
-                <strong>{c.label}</strong> <span className={c.found ? 'ok' : 'dim'}>{c.found ? 'found' : 'nothing there'}</span>
+                <strong>{c.label}</strong> <span className={isAvailable(c) ? 'ok' : 'dim'}>{isAvailable(c) ? 'found' : 'nothing there'}</span>
                 <div className="mono dim path">{c.paths.dataRoot}</div>
               </div>
-              {c.id !== list.selectedId && (
+              {c.id !== list.selectedId && isAvailable(c) && (
                 <button onClick={() => void run(() => api.invoke('install:select', { id: c.id }))}>Attach</button>
               )}
             </li>

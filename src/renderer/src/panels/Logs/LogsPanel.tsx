@@ -1,7 +1,8 @@
 // Live log tail panes side by side or stacked (default: the main log and the errors log), with a
 // correlation id filter shared by every pane and a picker for the install's other log families.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { LOG_ROOT_CONFIRM_DETAIL, type LogSources, type PaneInfo } from '../../../../shared/contract/logs';
+import { logRequests } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 import LogPane from './LogPane';
 import './logs.css';
@@ -95,15 +96,33 @@ export default function LogsPanel({ active = true }: { active?: boolean }) {
   /** In tabs layout, the pane shown; the others stay mounted (and keep following) but hidden. */
   const [shown, setShown] = useState<string | null>(null);
 
+  /** Which family each pane was opened for, so the palette shows an open pane instead of a twin. */
+  const paneFamily = useRef(new Map<string, string>());
   const open = async (p: { family?: string; path?: string }) => {
     try {
       const info = await api.invoke('logs:open-pane', p);
+      if (p.family) paneFamily.current.set(info.paneId, p.family);
       setPanes((prev) => [...prev, info]);
       setError('');
+      return info;
     } catch (e) {
       setError(errText(e));
+      return null;
     }
   };
+  const openRef = useRef(open);
+  openRef.current = open;
+  const panesRef = useRef(panes);
+  panesRef.current = panes;
+  useEffect(
+    () =>
+      logRequests.listen(({ family }) => {
+        const have = panesRef.current.find((p) => paneFamily.current.get(p.paneId) === family);
+        if (have) return setShown(have.paneId);
+        void openRef.current({ family }).then((info) => info && setShown(info.paneId));
+      }),
+    [],
+  );
 
   const refreshSources = async () => {
     try {

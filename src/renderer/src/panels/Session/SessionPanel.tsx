@@ -26,6 +26,7 @@ import {
 } from '../../../../shared/handbook';
 import { MILESTONE_ORDER, formatSpan, incidentTimes, MILESTONE_LABEL } from '../../../../shared/incident-metrics';
 import { recordingId, setRecording, useCurrentSession } from '../../state/session-store';
+import { sessionRequests, type SessionRequest } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 import './session.css';
 
@@ -582,6 +583,35 @@ export default function SessionPanel() {
     } else void action(null).catch(fail);
   };
 
+  // Requests from the command palette: open a session, start an incident, export the report.
+  const titleRef = useRef<HTMLInputElement>(null);
+  const [focusTitle, setFocusTitle] = useState(0);
+  const onRequest = (r: SessionRequest) => {
+    if ('open' in r) return setViewId(r.open);
+    if ('startIncident' in r) {
+      setViewId(null);
+      setForm((f) => ({ ...f, kind: 'incident' }));
+      setFocusTitle((n) => n + 1);
+      return;
+    }
+    // The session on screen, else the recording one, else the latest (the list may not be loaded yet).
+    const known = detail?.id ?? recording;
+    void (known ? Promise.resolve(known) : api.invoke('walkthrough:list', {}).then((l) => l[0]?.id ?? null))
+      .then(async (target) => {
+        if (!target) return setError('No session to export yet: start an incident or a walk-through first.');
+        setViewId(target);
+        const rep = await api.invoke('walkthrough:report', { id: target, format: 'markdown' });
+        download(rep.fileName, rep.mime, rep.content);
+      })
+      .catch(fail);
+  };
+  const requestRef = useRef(onRequest);
+  requestRef.current = onRequest;
+  useEffect(() => sessionRequests.listen((r) => requestRef.current(r)), []);
+  useEffect(() => {
+    if (focusTitle > 0) titleRef.current?.focus();
+  }, [focusTitle, detail]);
+
   const changeItems = useMemo(() => CHANGE_CHECKLISTS, []);
   const triageRed = !!triage && triage.triage.severity !== 'SEV-4';
 
@@ -650,7 +680,7 @@ export default function SessionPanel() {
             <option value="change">Planned change</option>
             <option value="runbook">Runbook walk-through</option>
           </select>
-          <input aria-label="Title" placeholder="What is happening?" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
+          <input ref={titleRef} aria-label="Title" placeholder="What is happening?" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
           {form.kind === 'incident' && triageRed && (
             <label className="from-triage">
               <input type="checkbox" checked={form.fromTriage} onChange={(e) => setForm({ ...form, fromTriage: e.target.checked })} /> From the triage (

@@ -8,6 +8,7 @@ import {
   type TerminalSessionInfo,
   type TerminalSettingsInfo,
 } from '../../../../shared/contract/terminal';
+import { terminalActions } from '../../state/ui-bus';
 import { api } from '../../transport';
 import ConfirmCommand from './ConfirmCommand';
 import { TERMINAL_RUN_EVENT, type TerminalRunRequest } from './run-request';
@@ -234,6 +235,25 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
       }
     }
   };
+
+  // Palette actions: the latest create/split (they read current state), and focus for a new tab.
+  const [focusTab, setFocusTab] = useState<string | null>(null);
+  const paletteRef = useRef({ create, toggleSplit });
+  paletteRef.current = { create, toggleSplit };
+  useEffect(
+    () =>
+      terminalActions.listen((a) => {
+        if (a === 'split') void paletteRef.current.toggleSplit();
+        else void paletteRef.current.create().then((info) => info && setFocusTab(info.id));
+      }),
+    [],
+  );
+  useEffect(() => {
+    if (focusTab && focusTab === activeId && mainRef.current) {
+      mainRef.current.focus();
+      setFocusTab(null);
+    }
+  }, [focusTab, activeId, sessions]);
 
   const activeSession = sessions.find((s) => s.id === activeId) ?? null;
   const splitSession = sessions.find((s) => s.id === splitId && s.id !== activeId) ?? null;
