@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { OpsError } from '../../../shared/errors';
 import { dbCommand } from './cli';
-import { devParts, parseProcLocks } from './lock-state';
+import { devParts, LockWatch, lockFilesOf, parseProcLocks } from './lock-state';
 import { DatabaseService } from './service';
 import { damageTablePage, listDir, makeAuraDb, tempDir } from './test-fixtures';
 
@@ -268,6 +268,42 @@ describe('lock state', () => {
     const makedev = (major: bigint, minor: bigint) => ((major & 0xfffn) << 8n) | ((major & ~0xfffn) << 32n) | (minor & 0xffn) | ((minor & ~0xffn) << 12n);
     expect(devParts(makedev(259n, 0x12305n))).toEqual({ major: 259, minor: 0x12305 });
     expect(devParts(makedev(0x1234n, 7n))).toEqual({ major: 0x1234, minor: 7 });
+  });
+
+  test('where /proc/locks is missing (macOS, Windows): "unknown", with the command that tells', async () => {
+    const dir = freshDir();
+    const db = path.join(dir, 'aura.db');
+    makeAuraDb(db, { journal: 'delete' });
+    const l = await new LockWatch(path.join(dir, 'no-proc-locks')).observe(lockFilesOf(db));
+    expect(l).toMatchObject({ state: 'unknown', holders: [], since: null });
+    expect(l.summary).toMatch(/only Linux/);
+    expect(l.howToCheck).toMatch(/lsof/);
+  });
+
+  test('one watch for two aura.db files: looking at one never resets the "since" of the other', async () => {
+    const dir = freshDir();
+    const a = path.join(dir, 'a.db');
+    const b = path.join(dir, 'b.db');
+    makeAuraDb(a, { journal: 'delete' });
+    makeAuraDb(b, { journal: 'delete' });
+    const line = (n: number, pid: number, file: string, start: number) => {
+      const st = fs.statSync(file, { bigint: true });
+      const { major, minor } = devParts(st.dev);
+      return `${n}: POSIX  ADVISORY  WRITE ${pid} ${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}:${st.ino} ${start} ${start}`;
+    };
+    // Pids above any pid_max: no such process, so no command line to find.
+    const RESERVED = 0x40000001;
+    const table = path.join(dir, 'locks');
+    fs.writeFileSync(table, [line(1, 99999991, a, RESERVED), line(2, 99999992, b, RESERVED)].join('\n') + '\n');
+    const watch = new LockWatch(table);
+    const first = await watch.observe(lockFilesOf(a), 0);
+    expect(first.holders).toEqual([{ pid: 99999991, command: null, kind: 'reserved', file: a }]);
+    expect((await watch.observe(lockFilesOf(b), 0)).holders.map((h) => h.pid)).toEqual([99999992]);
+    expect((await watch.observe(lockFilesOf(a), 0)).since).toBe(first.since);
+    // a's holder let go: a is free, b keeps its holder.
+    fs.writeFileSync(table, line(2, 99999992, b, RESERVED) + '\n');
+    expect((await watch.observe(lockFilesOf(a), 0)).state).toBe('free');
+    expect((await watch.observe(lockFilesOf(b), 0)).state).toBe('locked');
   });
 
   test('a WAL writer holding its transaction: locked, by whom, since when, what it means; free once it lets go', async () => {

@@ -150,7 +150,7 @@ function holderKey(h: DbLockHolder): string {
  * not seen in one observation is forgotten (its next lock is a new one).
  */
 export class LockWatch {
-  private firstSeen = new Map<string, number>();
+  private firstSeen = new Map<string, { file: string; at: number }>();
 
   constructor(private readonly procLocks = '/proc/locks') {}
 
@@ -175,19 +175,21 @@ export class LockWatch {
       const keys = new Set(again.map(holderKey));
       held = first.filter((h) => keys.has(holderKey(h)));
     }
-    return this.state(held);
+    return this.state(files, held);
   }
 
-  private state(held: DbLockHolder[]): DbLockState {
+  private state(files: LockedFile[], held: DbLockHolder[]): DbLockState {
     const now = nowMs();
     const keys = new Set(held.map(holderKey));
-    for (const k of [...this.firstSeen.keys()]) if (!keys.has(k)) this.firstSeen.delete(k);
-    for (const k of keys) if (!this.firstSeen.has(k)) this.firstSeen.set(k, now);
+    // Only the observed files' holders are forgotten: the watch is shared by every aura.db looked at.
+    const observed = new Set(files.map((f) => f.path));
+    for (const [k, v] of [...this.firstSeen]) if (observed.has(v.file) && !keys.has(k)) this.firstSeen.delete(k);
+    for (const h of held) if (!this.firstSeen.has(holderKey(h))) this.firstSeen.set(holderKey(h), { file: h.file, at: now });
     const howToCheck = 'lsof aura.db aura.db-wal aura.db-shm   (or: fuser -v aura.db*)';
     if (held.length === 0) {
       return { state: 'free', holders: [], since: null, checkedAt: now, summary: 'No process holds a write lock on aura.db.', impact: null, howToCheck };
     }
-    const since = Math.min(...held.map((h) => this.firstSeen.get(holderKey(h)) ?? now));
+    const since = Math.min(...held.map((h) => this.firstSeen.get(holderKey(h))?.at ?? now));
     // The lock that matters most to Aura first: exclusive blocks everything, wal-write blocks writes.
     const order: DbLockKind[] = ['exclusive', 'pending', 'wal-recovery', 'wal-write', 'reserved', 'wal-checkpoint'];
     const main = [...held].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))[0];
@@ -202,6 +204,12 @@ export class LockWatch {
     };
   }
 }
+
+/**
+ * The one watch of this process: the Database tab and the aura.db card observe through it, so both
+ * give the same "since" for the same holder.
+ */
+export const sharedLockWatch = new LockWatch();
 
 /** The files whose locks matter for one aura.db. */
 export function lockFilesOf(dbPath: string): LockedFile[] {

@@ -33,7 +33,7 @@ import { OpsStore } from '../store/store';
 import { buildRowsQuery, guardStatement, quoteIdent } from './sql-build';
 import { makePrivateDir, touchPrivateFile } from '../store/private-files';
 import { inspectFile, mapSqliteError, type FileInspection } from './sqlite-file';
-import { LockWatch, lockFilesOf } from './lock-state';
+import { lockFilesOf, sharedLockWatch } from './lock-state';
 import { nowMs } from '../../../shared/clock';
 import type { DbLockState } from '../../../shared/contract/database';
 
@@ -184,7 +184,6 @@ export class DatabaseService {
   private snapshot: { key: string; dir: string; file: string } | null = null;
   private snapshotPending: Promise<{ key: string; dir: string; file: string }> | null = null;
   private oldSnapshotDirs: string[] = [];
-  private readonly lockWatch = new LockWatch();
 
   constructor(
     private readonly deps: DatabaseDeps,
@@ -364,7 +363,7 @@ export class DatabaseService {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OpsError('unavailable', `Cannot read ${real}: ${(err as Error).message}`, 'Check the file permissions.');
     }
-    return this.lockWatch.observe(lockFilesOf(real));
+    return sharedLockWatch.observe(lockFilesOf(real));
   }
 
   // ---------------------------------------------------------------- overview

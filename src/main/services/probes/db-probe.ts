@@ -7,10 +7,7 @@ import type { TriageSignals } from '../../../shared/triage';
 import { openDatabase } from '../store/native';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
-import { LockWatch, lockFilesOf } from '../database/lock-state';
-
-/** One watch for the sweeps, so "locked since" counts from the first sweep that saw the holder. */
-const lockWatch = new LockWatch();
+import { lockFilesOf, sharedLockWatch as lockWatch } from '../database/lock-state';
 
 /** quick_check reads every page: only on files up to this size, so a sweep stays fast. */
 export const QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024;
