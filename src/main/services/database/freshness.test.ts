@@ -241,6 +241,44 @@ describe('hostile replacements', () => {
     expect(fs.readFileSync(db).equals(before.db)).toBe(true);
     expect(fs.readFileSync(`${db}-wal`).equals(garbage)).toBe(true);
   });
+
+  test('a -shm that is a symbolic link, or a -wal that is a folder: refused with a clear error, the target untouched', async () => {
+    const dir = freshDir();
+    const db = path.join(dir, 'aura.db');
+    makeAuraDb(db, { journal: 'wal' });
+    const victim = path.join(freshDir(), 'victim.txt');
+    fs.writeFileSync(victim, 'precious');
+    fs.writeFileSync(`${db}-wal`, '');
+    fs.symlinkSync(victim, `${db}-shm`);
+    const svc = service(db);
+    const err = await errorOf(countProjects(svc));
+    expect(err.code).toBe('forbidden-path');
+    expect(err.message).toMatch(/aura\.db-shm is a symbolic link/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    fs.rmSync(`${db}-shm`);
+    fs.rmSync(`${db}-wal`);
+    fs.mkdirSync(`${db}-wal`);
+    const err2 = await errorOf(countProjects(svc));
+    expect(err2.code).toBe('corrupt');
+    expect(err2.message).toMatch(/aura\.db-wal is not a file/);
+  });
+
+  test('garbage -wal and -shm (read in place): the good pages are read, aura.db and -wal stay as they were', async () => {
+    const dir = freshDir();
+    const db = path.join(dir, 'aura.db');
+    makeAuraDb(db, { journal: 'wal' });
+    const garbage = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 131 + 7) % 256));
+    fs.writeFileSync(`${db}-wal`, garbage);
+    fs.writeFileSync(`${db}-shm`, Buffer.from(Array.from({ length: 32 * 1024 }, (_, i) => (i * 17 + 3) % 256)));
+    const before = fs.readFileSync(db);
+    const svc = service(db);
+    const o = await svc.overview();
+    expect(o.access).toBe('in-place');
+    expect((await countProjects(svc)).rows).toEqual([[3]]);
+    await svc.dispose();
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    expect(fs.readFileSync(`${db}-wal`).equals(garbage)).toBe(true);
+  });
 });
 
 describe('lock state', () => {

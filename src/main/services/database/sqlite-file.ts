@@ -70,7 +70,15 @@ function idOf(st: fs.BigIntStats, withMtime: boolean): string {
 
 async function sideFile(p: string, withMtime: boolean): Promise<{ side: SideFile; id: string }> {
   try {
-    const st = await fs.promises.stat(p, { bigint: true });
+    const st = await fs.promises.lstat(p, { bigint: true });
+    if (st.isSymbolicLink()) {
+      // Readers write their read marks into -shm: a link could point them at any file.
+      throw new OpsError(
+        'forbidden-path',
+        `${p} is a symbolic link; the inspector does not open SQLite's -wal/-shm through a link`,
+        'Sidecars are always plain files next to aura.db. Stop Aura, remove the link, and let Aura recreate the file.',
+      );
+    }
     if (!st.isFile()) {
       throw new OpsError('corrupt', `${p} is not a file`, 'Something replaced the SQLite sidecar with a folder or a device; move it aside with Aura stopped.');
     }
