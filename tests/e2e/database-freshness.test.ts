@@ -124,7 +124,7 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     await page.getByRole('button', { name: 'Refresh now' }).click();
     const card = page.getByTestId('probe-database');
     await expect.poll(() => card.getAttribute('class'), { timeout: SWITCH_MS }).toMatch(/state-degraded/);
-    expect(await card.locator('.probe-summary').textContent()).toMatch(/aura\.db is locked: sqlite3 \(pid \d+\).*Aura cannot write/);
+    expect(await card.locator('.probe-summary').textContent()).toMatch(/aura\.db is locked: sqlite3 \(pid \d+\) holds the WAL write lock \(held since \d\d:\d\d:\d\d at least\)\. Aura cannot write/);
     await card.scrollIntoViewIfNeeded();
     await shot(page, '5-locked-card');
 

@@ -37,6 +37,13 @@ export interface DbProbeOutput {
   database: TriageSignals['database'];
 }
 
+/** HH:MM:SS local, as the log panes show times. */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
 /**
  * The aura.db card: the file probe below, then who holds a write lock on it. A held lock makes the
  * card degraded whatever the integrity says: Aura cannot write while it lasts.
@@ -61,7 +68,7 @@ export async function probeDatabase(install: InstallCandidate): Promise<DbProbeO
     r.details.push({ label: 'Lock', value: 'no writer holds a lock', state: 'ok' });
     return out;
   }
-  const since = lock.since === null ? '' : ` (held since ${new Date(lock.since).toLocaleTimeString()} at least)`;
+  const since = lock.since === null ? '' : ` (held since ${clockTime(lock.since)} at least)`;
   r.details.push({ label: 'Lock', value: `${lock.summary}${since}`, state: 'degraded' });
   const lockWords = `${lock.summary.replace(/\.$/, '')}${since}. ${lock.impact ?? ''} Find the holder: ${lock.howToCheck}.`;
   if (r.state === 'unhealthy') r.summary = `${r.summary} Also: ${lockWords}`;
