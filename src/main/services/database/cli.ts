@@ -73,6 +73,7 @@ function overviewText(o: DbOverview): string {
     `size         ${mb(o.sizeBytes)} (page_count ${o.pageCount} x page_size ${o.pageSize}); on disk ${mb(o.file.size)}`,
     `-wal / -shm  ${o.wal.exists ? mb(o.wal.size) : 'none'} / ${o.shm.exists ? mb(o.shm.size) : 'none'}`,
     `journal      ${o.journalMode}`,
+    `write lock   ${o.lock.state === 'free' ? 'none' : o.lock.summary}${o.lock.impact ? ` ${o.lock.impact}` : ''}`,
     `free pages   ${o.freelistPages} (${(o.freeRatio * 100).toFixed(1)}%${o.vacuumCandidate ? ', VACUUM candidate' : ''})`,
     `modified     ${o.file.mtime ?? '?'}${o.wal.mtime ? ` (-wal ${o.wal.mtime})` : ''}`,
     `schema       ${o.schema.state}: ${o.schema.summary}`,

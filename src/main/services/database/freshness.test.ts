@@ -365,6 +365,9 @@ describe('lock state', () => {
       // Readers are not blocked in WAL mode: the inspector still reads, and says it is locked.
       const o = await svc.overview();
       expect(o.lock.state).toBe('locked');
+      const out: string[] = [];
+      expect(await dbCommand(['overview', '--db', db], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+      expect(out.join('\n')).toMatch(/^write lock {3}aura\.db is locked: sqlite3 \(pid \d+\) holds the WAL write lock\. Aura cannot write/m);
       await release(holder);
       expect((await svc.lockState()).state).toBe('free');
     } finally {
