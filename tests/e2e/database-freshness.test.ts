@@ -140,6 +140,9 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     // The banner fits the side column: nothing in it is wider than the panel.
     const overflow = await banner.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
     expect(overflow).toBe(false);
+    // In the light theme too (set as the app sets it), for a person to look at.
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await shot(page, '7-locked-banner-1100-light');
     await scenario(page, 'healthy');
   });
 });

@@ -103,7 +103,7 @@ export type DbLockKind = 'wal-write' | 'wal-checkpoint' | 'wal-recovery' | 'rese
 
 export interface DbLockHolder {
   pid: number | null;
-  /** Its command line, when the console may read it. */
+  /** Its program name (never its arguments, which may hold secrets), when the console may read it. */
   command: string | null;
   kind: DbLockKind;
   /** The file the lock is on (aura.db or aura.db-shm). */

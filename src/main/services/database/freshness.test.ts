@@ -356,7 +356,7 @@ describe('lock state', () => {
       const l1 = await svc.lockState();
       expect(l1.state).toBe('locked');
       expect(l1.holders).toEqual([expect.objectContaining({ pid: holder.pid, kind: 'wal-write', file: `${db}-shm` })]);
-      expect(l1.holders[0].command).toMatch(/sqlite3/);
+      expect(l1.holders[0].command).toBe('sqlite3'); // the program, never its arguments (the path of aura.db here)
       expect(l1.summary).toMatch(new RegExp(`sqlite3 \\(pid ${holder.pid}\\) holds the WAL write lock`));
       expect(l1.impact).toMatch(/Aura cannot write.*database is locked/);
       expect(l1.since).not.toBeNull();

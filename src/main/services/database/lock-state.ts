@@ -7,6 +7,9 @@ import { nowMs } from '../../../shared/clock';
 /** Aura's own write transactions commit in milliseconds; a lock still held this much later is stuck or long. */
 export const LOCK_CONFIRM_MS = 250;
 
+/** A program name longer than this is cut (a path-like argv[0] is reduced to its last part first). */
+const PROGRAM_NAME_MAX = 64;
+
 /** SQLite's unix VFS lock bytes (os_unix.c / wal.c): where each lock lives in the file. */
 const WAL_LOCK_OFFSET = 120; // -shm: WAL_WRITE_LOCK (+0), CKPT (+1), RECOVER (+2)
 const PENDING_BYTE = 0x40000000; // aura.db (rollback journal): PENDING, RESERVED = +1, SHARED = +2 .. +511
@@ -75,9 +78,10 @@ function kindOf(role: LockedFile['role'], l: RawLock): DbLockKind | null {
 function commandOf(pid: number | null): string | null {
   if (pid === null) return null;
   try {
-    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    if (args.length) return args.join(' ').slice(0, 200);
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || null;
+    // The program only: arguments may carry secrets (a connection string, a password flag).
+    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    const name = argv0.split(/[\\/]/).pop() || fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    return name ? name.slice(0, PROGRAM_NAME_MAX) : null;
   } catch (err) {
     // The holder may have exited between the two reads, or be another user's: say we could not tell.
     const code = (err as NodeJS.ErrnoException).code;
@@ -137,7 +141,7 @@ const IMPACT: Record<DbLockKind, string> = {
 };
 
 function holderWords(h: DbLockHolder): string {
-  const who = h.command ? `${h.command.split(' ')[0].split('/').pop()} (pid ${h.pid})` : h.pid ? `pid ${h.pid}` : 'another process';
+  const who = h.command ? `${h.command} (pid ${h.pid})` : h.pid ? `pid ${h.pid}` : 'another process';
   return `${who} holds ${KIND_WORDS[h.kind]}`;
 }
 
