@@ -98,8 +98,40 @@ export interface SideFile {
   mtime: string | null;
 }
 
+/** Which SQLite lock a holder has (os_unix.c): WAL locks live in -shm, rollback locks in aura.db. */
+export type DbLockKind = 'wal-write' | 'wal-checkpoint' | 'wal-recovery' | 'reserved' | 'pending' | 'exclusive';
+
+export interface DbLockHolder {
+  pid: number | null;
+  /** Its program name (never its arguments, which may hold secrets), when the console may read it. */
+  command: string | null;
+  kind: DbLockKind;
+  /** The file the lock is on (aura.db or aura.db-shm). */
+  file: string;
+}
+
+/** Whether another process holds a write-type lock on aura.db, read without taking any lock. */
+export interface DbLockState {
+  /** 'unknown': this system does not tell (no /proc/locks). */
+  state: 'locked' | 'free' | 'unknown';
+  holders: DbLockHolder[];
+  /** When the console first saw the current holder(s) (epoch ms); at least this long. */
+  since: number | null;
+  checkedAt: number;
+  /** What is locked, by whom. */
+  summary: string;
+  /** What it means for Aura (null when free or unknown). */
+  impact: string | null;
+  /** The shell command that shows the same. */
+  howToCheck: string;
+}
+
 export interface DbOverview {
   dbPath: string;
+  /** Set when the configured path is a symbolic link: the link as configured (dbPath is its target). */
+  linkedFrom?: string;
+  /** Write locks on aura.db at the time of the overview. */
+  lock: DbLockState;
   /** 'in-place': read where it lies; 'snapshot': a private copy (opening in place would create files). */
   access: 'in-place' | 'snapshot';
   file: SideFile;
@@ -163,6 +195,10 @@ export interface BackupResult {
   /** Of elapsedMs: the SQLite backup itself, and hashing the copy. */
   copyMs: number;
   hashMs: number;
+  /** PRAGMA quick_check of the copy (the same pages aura.db had): a damaged source gives a damaged copy. */
+  quickCheck: { ok: boolean; problems: string[] };
+  /** Set when the copy failed quick_check: the warning to show, and the sidecar that says so next to it. */
+  damaged?: { warning: string; sidecar: string };
 }
 
 export interface HistoryEntry {
@@ -205,6 +241,8 @@ const filterSchema = z
 export const databaseChannels = {
   'db:overview': request<DbOverview>()(z.object({}).strict()),
   'db:tables': request<TableSummary[]>()(z.object({}).strict()),
+  /** Who holds a write lock on aura.db now (cheap: no SQLite open; polled by the Database tab). */
+  'db:lock': request<DbLockState>()(z.object({}).strict()),
   /** Exact count(*) of one table, in the executor, with the query time limit. */
   'db:count': request<{ table: string; count: number; elapsedMs: number }>()(
     z.object({ table: identifier, requestId, timeoutMs }).strict(),

@@ -24,7 +24,8 @@ Actions:
   explain "SQL"         EXPLAIN QUERY PLAN of a statement
   check [--full]        PRAGMA quick_check (integrity_check with --full), table by table;
                         exit code ${EXIT_PROBLEMS} when problems are found
-  backup --out FILE     Online backup (SQLite backup API, WAL-safe) to a new FILE; prints size and sha256
+  backup --out FILE     Online backup (SQLite backup API, WAL-safe) to a new FILE; prints size, sha256
+                        and quick_check of the copy (a damaged copy gets FILE.DAMAGED.txt and a warning)
 
 Options:
   --db FILE        aura.db to read (default: $AURA_DATABASE_PATH)
@@ -72,6 +73,7 @@ function overviewText(o: DbOverview): string {
     `size         ${mb(o.sizeBytes)} (page_count ${o.pageCount} x page_size ${o.pageSize}); on disk ${mb(o.file.size)}`,
     `-wal / -shm  ${o.wal.exists ? mb(o.wal.size) : 'none'} / ${o.shm.exists ? mb(o.shm.size) : 'none'}`,
     `journal      ${o.journalMode}`,
+    `write lock   ${o.lock.state === 'free' ? 'none' : o.lock.summary}${o.lock.impact ? ` ${o.lock.impact}` : ''}`,
     `free pages   ${o.freelistPages} (${(o.freeRatio * 100).toFixed(1)}%${o.vacuumCandidate ? ', VACUUM candidate' : ''})`,
     `modified     ${o.file.mtime ?? '?'}${o.wal.mtime ? ` (-wal ${o.wal.mtime})` : ''}`,
     `schema       ${o.schema.state}: ${o.schema.summary}`,
@@ -169,7 +171,12 @@ export const dbCommand: CliCommand = async (argv: string[], io: CliIO) => {
       case 'backup': {
         if (!values.out) throw new OpsError('bad-request', 'backup needs --out FILE (a new file)', 'Example: aura-ops db backup --db aura.db --out aura-backup.db');
         const b = await svc.backup({ out: values.out, jobId: 'cli-backup' });
-        print(b, `${b.file}\n  ${b.size} bytes, ${b.pages} pages, sha256 ${b.sha256} (${b.elapsedMs} ms)`);
+        print(
+          b,
+          `${b.file}\n  ${b.size} bytes, ${b.pages} pages, sha256 ${b.sha256} (${b.elapsedMs} ms)\n  quick_check of the copy: ${b.quickCheck.ok ? 'ok' : 'FAILED'}`,
+        );
+        // Still a success (the copy is kept as evidence), but never a quiet one.
+        if (b.damaged) io.err(`WARNING: damaged backup. ${b.damaged.warning}\n  Details: ${b.damaged.sidecar}`);
         return 0;
       }
       default:

@@ -10,6 +10,8 @@ const fs = require('node:fs');
 
 /** @type {import('better-sqlite3').Database | null} */
 let db = null;
+/** The driver and binding of the last open, for opening a backup copy to check it. */
+let driver = null;
 
 // Under Electron with the RunAsNode fuse off this runs as a utilityProcess (messages through
 // process.parentPort); under Node it is a forked child (process.send / 'message').
@@ -154,6 +156,31 @@ function endStrayTransaction() {
   if (db && db.inTransaction) db.exec('ROLLBACK');
 }
 
+/**
+ * PRAGMA quick_check of the finished copy, through its own read-only connection: the copy holds the
+ * pages aura.db had, so this says whether the backup is good without reading aura.db again.
+ * A copy too damaged to open is a result (not ok), not a failed backup: the evidence is kept.
+ */
+function verifyCopy(req) {
+  send({ type: 'progress', id: req.id, progress: { done: 0, total: 1, current: 'quick_check of the copy' } });
+  let copy = null;
+  try {
+    const opts = { readonly: true, fileMustExist: true };
+    if (driver.nativeBinding) opts.nativeBinding = driver.nativeBinding;
+    copy = new driver.Database(req.dest, opts);
+    copy.pragma('query_only = 1');
+    const lines = copy.prepare(`PRAGMA quick_check(${Math.floor(req.verifyRows)})`).pluck().all();
+    const problems = lines.filter((l) => l !== 'ok').map(String);
+    return { ok: problems.length === 0 && lines.length > 0, problems };
+  } catch (err) {
+    const e = errorOf(err);
+    return { ok: false, problems: [`${e.code}: ${e.message}`] };
+  } finally {
+    if (copy) copy.close();
+    send({ type: 'progress', id: req.id, progress: { done: 1, total: 1, current: null } });
+  }
+}
+
 const handlers = {
   open(req) {
     if (db) {
@@ -161,6 +188,7 @@ const handlers = {
       db = null;
     }
     const { Database, nativeBinding } = loadDriver(req.nativeBinding);
+    driver = { Database, nativeBinding };
     const opts = { readonly: true, fileMustExist: true, timeout: req.busyTimeoutMs };
     if (nativeBinding) opts.nativeBinding = nativeBinding;
     db = new Database(req.file, opts);
@@ -230,7 +258,8 @@ const handlers = {
         .on('error', reject);
     });
     const hashMs = performance.now() - t0 - copyMs;
-    return { pages: last.totalPages, size: fs.statSync(req.dest).size, sha256: hash.digest('hex'), copyMs, hashMs };
+    const quickCheck = req.verifyRows > 0 ? verifyCopy(req) : null;
+    return { pages: last.totalPages, size: fs.statSync(req.dest).size, sha256: hash.digest('hex'), copyMs, hashMs, quickCheck };
   },
 
   close() {

@@ -7,6 +7,7 @@ export function databaseHandlers(svc: DatabaseService): HandlersFor<keyof typeof
   return {
     'db:overview': () => svc.overview(),
     'db:tables': () => svc.tables(),
+    'db:lock': () => svc.lockState(),
     'db:count': ({ table, requestId, timeoutMs }) => svc.count(table, { requestId, timeoutMs }),
     'db:rows': (p) => svc.rows(p),
     'db:query': (p) => svc.query(p),

@@ -33,6 +33,9 @@ import { OpsStore } from '../store/store';
 import { buildRowsQuery, guardStatement, quoteIdent } from './sql-build';
 import { makePrivateDir, touchPrivateFile } from '../store/private-files';
 import { inspectFile, mapSqliteError, type FileInspection } from './sqlite-file';
+import { lockFilesOf, sharedLockWatch } from './lock-state';
+import { nowMs } from '../../../shared/clock';
+import type { DbLockState } from '../../../shared/contract/database';
 
 /** Default time limit of one query: long enough for an indexed lookup on a big DB, short enough to feel stuck. */
 export const QUERY_TIMEOUT_MS = 5_000;
@@ -54,6 +57,8 @@ export const VACUUM_FREE_RATIO = 0.25;
 export const WAL_LARGE_RATIO = 0.5;
 /** Pages copied per backup step: ~16 MB at Aura's 4 KiB pages, few event-loop hops, small steps. */
 export const BACKUP_PAGES_PER_STEP = 4096;
+/** Problems quick_check lists for a backup copy: enough to see what is hit, short enough to read. */
+export const BACKUP_CHECK_ROWS = 20;
 /** Snapshot copies need this much more free temp space than the file itself. */
 const SNAPSHOT_SPACE_MARGIN = 1.1;
 
@@ -157,6 +162,14 @@ function timestamp(d = new Date()): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
+/** `<base>.db`, or `<base>-2.db`, ... when two backups start within the same second. */
+function freeName(dir: string, base: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.db` : `${base}-${n}.db`;
+    if (!fs.existsSync(path.join(dir, name)) && !fs.existsSync(path.join(dir, `${name}.partial`))) return name;
+  }
+}
+
 export class DatabaseService {
   private readonly interactive: Executor;
   private readonly jobs: Executor;
@@ -233,10 +246,11 @@ export class DatabaseService {
       throw new OpsError('not-found', 'No Aura install is attached, so there is no aura.db to inspect', 'Attach an install first (Install panel, or --db FILE on the command line).');
     }
     const insp = await inspectFile(path.resolve(dbPath));
+    // The identity covers aura.db, -wal and -shm: any change reopens the readers (executor.ts).
     if (insp.access === 'in-place') {
       return { insp, openFile: insp.path, key: `in-place|${insp.path}|${insp.identity}` };
     }
-    const key = `snapshot|${insp.path}|${insp.identity}|${insp.file.size}|${insp.file.mtime}|${insp.walFile.size}|${insp.walFile.mtime}`;
+    const key = `snapshot|${insp.path}|${insp.identity}`;
     const snap = await this.ensureSnapshot(key, insp);
     return { insp, openFile: snap.file, key };
   }
@@ -335,6 +349,23 @@ export class DatabaseService {
     return def;
   }
 
+  // ---------------------------------------------------------------- lock state
+
+  /** Who holds a write lock on aura.db now; no SQLite open, no lock taken. */
+  async lockState(): Promise<DbLockState> {
+    const dbPath = this.deps.dbPath();
+    if (!dbPath) {
+      throw new OpsError('not-found', 'No Aura install is attached, so there is no aura.db to inspect', 'Attach an install first (Install panel, or --db FILE on the command line).');
+    }
+    let real = path.resolve(dbPath);
+    try {
+      real = await fs.promises.realpath(real);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OpsError('unavailable', `Cannot read ${real}: ${(err as Error).message}`, 'Check the file permissions.');
+    }
+    return sharedLockWatch.observe(lockFilesOf(real));
+  }
+
   // ---------------------------------------------------------------- overview
 
   async overview(): Promise<DbOverview> {
@@ -410,6 +441,8 @@ export class DatabaseService {
     }
 
     const { insp } = target;
+    const lock = await this.lockState();
+    if (insp.linkedFrom) notes.push(`${insp.linkedFrom} is a symbolic link: reading its target, ${insp.path}.`);
     const freeRatio = pageCount > 0 ? freelistPages / pageCount : 0;
     const vacuumCandidate = freeRatio > VACUUM_FREE_RATIO;
     if (target.openFile !== insp.path) {
@@ -426,6 +459,8 @@ export class DatabaseService {
     }
     return {
       dbPath: insp.path,
+      ...(insp.linkedFrom ? { linkedFrom: insp.linkedFrom } : {}),
+      lock,
       access: target.openFile === insp.path ? 'in-place' : 'snapshot',
       file: insp.file,
       wal: insp.walFile,
@@ -691,6 +726,7 @@ export class DatabaseService {
    */
   async backup(p: { jobId?: string; out?: string; name?: string }): Promise<BackupResult> {
     const t0 = performance.now();
+    const stamp = timestamp();
     const target = await this.target();
     const dbPath = target.insp.path;
     let dest: string;
@@ -701,7 +737,7 @@ export class DatabaseService {
     } else {
       const dir = path.join(this.deps.dataDir, 'backups');
       makePrivateDir(dir);
-      dest = path.join(dir, p.name ?? `aura-${timestamp()}.db`);
+      dest = path.join(dir, p.name ?? freeName(dir, `aura-${stamp}`));
     }
     const forbidden = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`];
     let realDest = dest;
@@ -722,7 +758,7 @@ export class DatabaseService {
       // A copy of aura.db is as private as the original: owner-only before a page is written.
       touchPrivateFile(partial);
       const r = await this.jobs.run(
-        { op: 'backup', dest: partial, holdSnapshot: target.insp.wal, pagesPerStep: BACKUP_PAGES_PER_STEP },
+        { op: 'backup', dest: partial, holdSnapshot: target.insp.wal, pagesPerStep: BACKUP_PAGES_PER_STEP, verifyRows: BACKUP_CHECK_ROWS },
         {
           timeoutMs: JOB_TIMEOUT_MS,
           requestId: jobId,
@@ -730,9 +766,46 @@ export class DatabaseService {
           open: { key: target.key, file: target.openFile, busyTimeoutMs: this.busyTimeoutMs },
         },
       );
+      // The check opened the copy read-only; SQLite may have made -wal/-shm for it (the copy is WAL too).
+      await Promise.all([`${partial}-wal`, `${partial}-shm`].map((f) => fs.promises.rm(f, { force: true })));
+      const quickCheck = r.quickCheck ?? { ok: false, problems: ['the copy was not checked'] };
+      let damaged: BackupResult['damaged'];
+      if (!quickCheck.ok) {
+        // An auto-named backup says so in its name; a chosen name is kept, and the sidecar says it.
+        if (!p.out && !p.name) dest = path.join(path.dirname(dest), freeName(path.dirname(dest), `aura-${stamp}-DAMAGED`));
+        if (fs.existsSync(dest)) throw new OpsError('bad-request', `${dest} already exists`, 'Backups never overwrite a file; choose a new name.');
+        const sidecar = `${dest}.DAMAGED.txt`;
+        const warning =
+          `aura.db fails quick_check, so this backup holds the same damage (${quickCheck.problems.length} problem${quickCheck.problems.length === 1 ? '' : 's'} listed in ${path.basename(sidecar)}). ` +
+          'Keep it as evidence, but do not restore from it: restore from an older backup that passes quick_check (Database Issues, Backup and Restore).';
+        fs.writeFileSync(
+          sidecar,
+          [
+            `DAMAGED BACKUP: ${path.basename(dest)}`,
+            `Copied from ${dbPath} at ${new Date(nowMs()).toISOString()}; sha256 ${r.sha256}.`,
+            'PRAGMA quick_check of the copy (the same pages aura.db had) reported:',
+            ...quickCheck.problems.map((l) => `  ${l}`),
+            '',
+            warning,
+            '',
+          ].join('\n'),
+          { mode: 0o600, flag: 'wx' },
+        );
+        damaged = { warning, sidecar };
+      }
       await fs.promises.rename(partial, dest);
       const ms = (n: number) => Math.round(n * 10) / 10;
-      return { file: dest, size: r.size, sha256: r.sha256, pages: r.pages, elapsedMs: elapsedSince(t0), copyMs: ms(r.copyMs), hashMs: ms(r.hashMs) };
+      return {
+        file: dest,
+        size: r.size,
+        sha256: r.sha256,
+        pages: r.pages,
+        elapsedMs: elapsedSince(t0),
+        copyMs: ms(r.copyMs),
+        hashMs: ms(r.hashMs),
+        quickCheck,
+        ...(damaged ? { damaged } : {}),
+      };
     } catch (err) {
       await cleanup();
       throw this.mapError(err, target);

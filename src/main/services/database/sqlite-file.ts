@@ -27,7 +27,13 @@ export interface FileInspection {
   file: SideFile;
   walFile: SideFile;
   shmFile: SideFile;
-  /** Identity of the file: a replaced or restored aura.db gets a fresh connection. */
+  /** Set when the path given was a symbolic link (path is then its target). */
+  linkedFrom?: string;
+  /**
+   * Identity of aura.db, -wal and -shm (device, inode, size, mtime; '-' for a missing sidecar): when
+   * it changes the readers reopen, so a replaced, restored or repaired aura.db is read afresh and
+   * never through a deleted -wal/-shm a reader still holds open.
+   */
   identity: string;
   /**
    * 'in-place': open aura.db read-only where it lies (creates nothing).
@@ -54,13 +60,33 @@ export function parseHeader(buf: Buffer): SqliteHeader | null {
   };
 }
 
-async function sideFile(p: string): Promise<SideFile> {
+/**
+ * One file's part of the identity. The -shm's mtime is left out: readers, ours included, write
+ * their read marks into it through shared memory, so it moves with every read and says nothing.
+ */
+function idOf(st: fs.BigIntStats, withMtime: boolean): string {
+  return `${st.dev}:${st.ino}:${st.size}${withMtime ? `:${st.mtimeNs}` : ''}`;
+}
+
+async function sideFile(p: string, withMtime: boolean): Promise<{ side: SideFile; id: string }> {
   try {
-    const st = await fs.promises.stat(p);
-    return { path: p, exists: true, size: st.size, mtime: st.mtime.toISOString() };
+    const st = await fs.promises.lstat(p, { bigint: true });
+    if (st.isSymbolicLink()) {
+      // Readers write their read marks into -shm: a link could point them at any file.
+      throw new OpsError(
+        'forbidden-path',
+        `${p} is a symbolic link; the inspector does not open SQLite's -wal/-shm through a link`,
+        'Sidecars are always plain files next to aura.db. Stop Aura, remove the link, and let Aura recreate the file.',
+      );
+    }
+    if (!st.isFile()) {
+      throw new OpsError('corrupt', `${p} is not a file`, 'Something replaced the SQLite sidecar with a folder or a device; move it aside with Aura stopped.');
+    }
+    return { side: { path: p, exists: true, size: Number(st.size), mtime: st.mtime.toISOString() }, id: idOf(st, withMtime) };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path: p, exists: false, size: 0, mtime: null };
-    throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { side: { path: p, exists: false, size: 0, mtime: null }, id: '-' };
+    if (err instanceof OpsError) throw err;
+    throw new OpsError('unavailable', `Cannot read ${p}: ${(err as Error).message}`, 'Check the file permissions.');
   }
 }
 
@@ -87,12 +113,22 @@ async function looksTruncated(dbPath: string, header: SqliteHeader): Promise<boo
 }
 
 /** Checks the file is there and is a whole SQLite database; says how to open it safely. */
-export async function inspectFile(dbPath: string): Promise<FileInspection> {
-  let st: fs.Stats;
+export async function inspectFile(configured: string): Promise<FileInspection> {
+  let st: fs.BigIntStats;
+  let dbPath = configured;
   try {
-    st = await fs.promises.stat(dbPath);
+    // A symlinked aura.db: SQLite opens (and keeps its -wal/-shm next to) the target, so look there.
+    dbPath = await fs.promises.realpath(configured);
+    st = await fs.promises.stat(dbPath, { bigint: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && (await fs.promises.lstat(configured).catch(() => null))?.isSymbolicLink()) {
+      throw new OpsError(
+        'not-found',
+        `${configured} is a symbolic link to a file that does not exist`,
+        'The link is dangling: point it (or the console) at the real aura.db.',
+      );
+    }
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new OpsError(
         'not-found',
@@ -122,9 +158,11 @@ export async function inspectFile(dbPath: string): Promise<FileInspection> {
     );
   }
   const wal = header.readVersion === 2 && header.writeVersion === 2;
-  const file: SideFile = { path: dbPath, exists: true, size: st.size, mtime: st.mtime.toISOString() };
-  const walFile = await sideFile(`${dbPath}-wal`);
-  const shmFile = await sideFile(`${dbPath}-shm`);
+  const file: SideFile = { path: dbPath, exists: true, size: Number(st.size), mtime: st.mtime.toISOString() };
+  const wal_ = await sideFile(`${dbPath}-wal`, true);
+  const shm_ = await sideFile(`${dbPath}-shm`, false);
+  const walFile = wal_.side;
+  const shmFile = shm_.side;
   // A WAL database needs both sidecars to be read in place; SQLite would otherwise create them.
   const access = wal && !(walFile.exists && shmFile.exists) ? 'snapshot' : 'in-place';
   // With a live WAL the file may legitimately be shorter than its header says (a checkpoint writes
@@ -149,7 +187,8 @@ export async function inspectFile(dbPath: string): Promise<FileInspection> {
     file,
     walFile,
     shmFile,
-    identity: `${st.dev}:${st.ino}`,
+    ...(dbPath !== configured ? { linkedFrom: configured } : {}),
+    identity: `${idOf(st, true)}|wal ${wal_.id}|shm ${shm_.id}`,
     access,
   };
 }

@@ -7,6 +7,7 @@ import type { TriageSignals } from '../../../shared/triage';
 import { openDatabase } from '../store/native';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
+import { lockFilesOf, sharedLockWatch as lockWatch } from '../database/lock-state';
 
 /** quick_check reads every page: only on files up to this size, so a sweep stays fast. */
 export const QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024;
@@ -36,7 +37,50 @@ export interface DbProbeOutput {
   database: TriageSignals['database'];
 }
 
-export function probeDatabase(install: InstallCandidate): DbProbeOutput {
+/** HH:MM:SS local, as the log panes show times. */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/**
+ * The aura.db card: the file probe below, then who holds a write lock on it. A held lock makes the
+ * card degraded whatever the integrity says: Aura cannot write while it lasts.
+ */
+export async function probeDatabase(install: InstallCandidate): Promise<DbProbeOutput> {
+  const out = probeDatabaseFile(install);
+  if (!fs.existsSync(install.paths.dbPath)) return out;
+  let real = install.paths.dbPath;
+  try {
+    real = fs.realpathSync(real);
+  } catch (err) {
+    out.result.details.push({ label: 'Lock', value: `not checked: ${(err as Error).message}`, state: 'unknown' });
+    return out;
+  }
+  const lock = await lockWatch.observe(lockFilesOf(real));
+  const r = out.result;
+  if (lock.state === 'unknown') {
+    r.details.push({ label: 'Lock', value: `${lock.summary} Check with: ${lock.howToCheck}`, state: 'unknown' });
+    return out;
+  }
+  if (lock.state === 'free') {
+    r.details.push({ label: 'Lock', value: 'no writer holds a lock', state: 'ok' });
+    return out;
+  }
+  const since = lock.since === null ? '' : ` (held since ${clockTime(lock.since)} at least)`;
+  r.details.push({ label: 'Lock', value: `${lock.summary}${since}`, state: 'degraded' });
+  const lockWords = `${lock.summary.replace(/\.$/, '')}${since}. ${lock.impact ?? ''} Find the holder: ${lock.howToCheck}.`;
+  if (r.state === 'unhealthy') r.summary = `${r.summary} Also: ${lockWords}`;
+  else {
+    r.state = 'degraded';
+    r.summary = lockWords;
+  }
+  r.durationMs += Math.max(0, nowMs() - r.checkedAt);
+  return out;
+}
+
+function probeDatabaseFile(install: InstallCandidate): DbProbeOutput {
   const t0 = performance.now();
   const dbPath = install.paths.dbPath;
   const details: ProbeDetail[] = [];

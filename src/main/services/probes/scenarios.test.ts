@@ -31,7 +31,7 @@ const EXPECT: Record<ScenarioName, Partial<Record<ProbeId, ProbeState>>> = {
   'api-hang': { api: 'unreachable' },
   'error-spike': { api: 'ok', logs: 'unhealthy' },
   'slow-db': { api: 'degraded' },
-  'db-locked': { api: 'ok', logs: 'degraded' },
+  'db-locked': { api: 'ok', logs: 'degraded', database: 'degraded' },
   'db-corrupt': { api: 'unhealthy', database: 'unhealthy' },
   'provider-outage': { api: 'degraded' },
   'disk-low': { api: 'degraded' },

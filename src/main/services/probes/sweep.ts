@@ -54,9 +54,9 @@ export async function runSweep(install: InstallCandidate | null, opts: SweepOpti
   const redisP = probeRedis(install, opts.redisTimeoutMs ?? REDIS_TIMEOUT_MS, opts.env);
   const procP = probeProcesses();
   const disk = probeDisk(install);
-  const db = probeDatabase(install);
+  const dbP = probeDatabase(install);
   const logs = probeLogs(install, { floor: opts.logsSince });
-  const [api, redis, procs] = await Promise.all([apiP, redisP, procP]);
+  const [api, redis, procs, db] = await Promise.all([apiP, redisP, procP, dbP]);
   const memCheck = api.api.checks.find((c) => c.name === 'Memory');
   const reported = typeof memCheck?.data.working_set_mb === 'number' ? memCheck.data.working_set_mb : null;
   const memory = probeMemory(procs.procs.filter(isAuraProcess), reported);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../sandbox/generator';
 import { Runtime } from '../../runtime';
 import type { SessionDetail } from '../../../shared/contract/walkthroughs';
+import { damageTablePage } from '../database/test-fixtures';
 
 const dirs: string[] = [];
 const runtimes: Runtime[] = [];
@@ -56,6 +57,26 @@ describe('everything done in the console lands on the timeline', () => {
     expect(md).toContain(`Database backup written: \`${backup.file}\``);
     expect(md).toContain('Database backup failed ([evidence');
     expect(md).toContain('already exists');
+  });
+});
+
+describe('a damaged backup on the timeline', () => {
+  it('is recorded as written, and says DAMAGED (kept as evidence, not to restore from)', { timeout: 60_000 }, async () => {
+    const install = tmp();
+    createSandbox(install, { days: 1, projects: 4, logMb: 0.05 });
+    damageTablePage(path.join(install, 'aura.db'), 'ProjectStates');
+    const r = new Runtime({ dataDir: tmp(), home: tmp(), env: {}, host: 'serve', explicitInstall: install });
+    runtimes.push(r);
+    const s = await call<SessionDetail>(r, 'walkthrough:start', { kind: 'incident', title: 'DB damaged', severity: 'SEV-2' });
+    const backup = await call<{ file: string; damaged?: { warning: string } }>(r, 'db:backup', { jobId: 'd1' });
+    expect(backup.damaged?.warning).toMatch(/do not restore from it/);
+    const d = await call<SessionDetail>(r, 'walkthrough:get', { id: s.id });
+    const ev = d.events.find((e) => e.type === 'db-backup');
+    expect(ev).toMatchObject({ type: 'db-backup', ok: true, file: backup.file });
+    expect(ev && 'detail' in ev ? ev.detail : '').toMatch(/^DAMAGED: the copy fails quick_check/);
+    const md = (await call<{ content: string }>(r, 'walkthrough:report', { id: s.id, format: 'markdown' })).content;
+    expect(md).toMatch(/-DAMAGED\.db/);
+    expect(md).toMatch(/DAMAGED: the copy fails quick\\?_check/);
   });
 });
 

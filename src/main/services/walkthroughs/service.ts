@@ -418,7 +418,7 @@ export class WalkthroughService {
     } else if (channel === 'db:backup') {
       const r = outcome.ok ? (outcome.result as BackupResult) : null;
       data = r
-        ? { type: 'db-backup', file: r.file, bytes: r.size, ok: true, detail: `${r.pages} pages, sha256 ${r.sha256}, ${Math.round(r.elapsedMs)} ms` }
+        ? { type: 'db-backup', file: r.file, bytes: r.size, ok: true, detail: `${r.damaged ? 'DAMAGED: the copy fails quick_check (kept as evidence; do not restore from it). ' : ''}${r.pages} pages, sha256 ${r.sha256}, ${Math.round(r.elapsedMs)} ms` }
         : { type: 'db-backup', file: '', bytes: null, ok: false, detail: outcome.ok ? '' : outcome.error.message };
     } else {
       if (!outcome.ok) return; // a sweep that failed says so in the Health panel; nothing was seen

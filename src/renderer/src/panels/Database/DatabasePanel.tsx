@@ -21,6 +21,7 @@ import { databaseRequests } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 import { download, toCsv, toJson } from './export';
 import ResultTable from './ResultTable';
+import LockBanner from './LockBanner';
 import './database.css';
 
 type Tab = 'overview' | 'browse' | 'sql' | 'health';
@@ -66,6 +67,10 @@ function Overview({ data, onCount }: { data: DbOverview; onCount: (table: string
         <dd>{data.wal.exists ? formatBytes(data.wal.size) : 'none'} / {data.shm.exists ? formatBytes(data.shm.size) : 'none'}</dd>
         <dt>Journal mode</dt>
         <dd>{data.journalMode}</dd>
+        <dt>Write lock</dt>
+        <dd className={data.lock.state === 'locked' ? 'db-warn' : data.lock.state === 'free' ? undefined : 'db-dim'} data-testid="db-lock-fact">
+          {data.lock.state === 'free' ? 'none (no process holds one)' : data.lock.summary}
+        </dd>
         <dt>Free pages</dt>
         <dd className={data.vacuumCandidate ? 'db-warn' : undefined}>
           {data.freelistPages} ({(data.freeRatio * 100).toFixed(1)}%){data.vacuumCandidate ? ` — VACUUM candidate (over ${data.vacuumThreshold * 100}%)` : ''}
@@ -433,9 +438,20 @@ function Health({ request, onTaken }: { request: JobRequest; onTaken: () => void
           {!check.ok && <pre className="db-pre">{check.problems.join('\n')}</pre>}
         </div>
       )}
+      {backup?.damaged && (
+        <div className="db-backup-damaged" role="alert" data-testid="db-backup-damaged">
+          <strong>Damaged backup: saved, but do not restore from it.</strong>
+          <div>{backup.damaged.warning}</div>
+          <div className="db-dim db-mono">{backup.damaged.sidecar}</div>
+        </div>
+      )}
       {backup && (
         <dl className="db-facts">
           <dt>Backup</dt><dd className="db-mono">{backup.file}</dd>
+          <dt>quick_check</dt>
+          <dd className={backup.quickCheck.ok ? 'db-ok' : 'db-err-text'}>
+            {backup.quickCheck.ok ? 'ok (the copy is sound)' : `FAILED: ${backup.quickCheck.problems.slice(0, 3).join('; ')}`}
+          </dd>
           <dt>Size</dt><dd>{formatBytes(backup.size)} ({backup.pages} pages) in {backup.elapsedMs} ms</dd>
           <dt>sha256</dt><dd className="db-mono">{backup.sha256}</dd>
         </dl>
@@ -496,6 +512,7 @@ export default function DatabasePanel({ active = true }: { active?: boolean }) {
         ))}
         <button className="db-tab" onClick={load} disabled={loading}>{loading ? 'Loading…' : 'Refresh'}</button>
       </div>
+      <LockBanner active={active} seed={overview?.lock ?? null} />
       <ErrorBox error={error} />
       <div className="db-body">
         {tab === 'overview' && overview && <Overview data={overview} onCount={exactCount} />}
