@@ -21,6 +21,7 @@ import {
   NO_LEVEL,
   RecordGrouper,
   levelIndex,
+  type LineIn,
   type LogFormat,
   type LogLevel,
   type LogRecord,
@@ -30,6 +31,7 @@ import {
   compileSearch,
   detectFileFormat,
   findTailStart,
+  lineTester,
   readOneRecord,
   readWholeRecord,
   searchRange,
@@ -86,7 +88,8 @@ interface Segment {
 interface View {
   key: string;
   mask: boolean[];
-  search: CompiledSearch | null;
+  /** The view's line test, compiled once: the rebuild searches the files with the same search. */
+  test: ((line: string) => boolean) | null;
   invert: boolean;
   positions: number[];
 }
@@ -483,7 +486,7 @@ export class LogsService {
     const g = pane.grouper as RecordGrouper;
     for (const l of lines) {
       const r = g.push(l);
-      if (r) this.append(pane, r);
+      if (r) this.append(pane, r, g.lastLines);
     }
   }
 
@@ -510,8 +513,9 @@ export class LogsService {
       clearTimeout(pane.holdTimer);
       pane.holdTimer = null;
     }
-    const r = pane.grouper?.flush();
-    if (r) this.append(pane, r);
+    const g = pane.grouper;
+    const r = g?.flush();
+    if (g && r) this.append(pane, r, g.lastLines);
   }
 
   private onStatus(pane: Pane, s: TailStatus): void {
@@ -528,12 +532,17 @@ export class LogsService {
     });
   }
 
-  private append(pane: Pane, r: LogRecord): void {
+  private append(pane: Pane, r: LogRecord, lines: readonly LineIn[]): void {
     pane.known.append(r.offset, levelIndex(r.level));
     const index = this.total(pane) - 1;
     const rec: IndexedRecord = { ...r, index };
     const v = pane.view;
-    if (v && this.viewAccepts(v, rec)) v.positions.push(index);
+    if (v) {
+      const verdict = viewAccepts(v, rec, lines);
+      // A line cut for display cannot be judged from what was read: the next request rebuilds.
+      if (verdict === null) pane.view = null;
+      else if (verdict) v.positions.push(index);
+    }
     pane.batch.push(rec);
     if (!pane.batchTimer) pane.batchTimer = setTimeout(() => this.flushBatch(pane), BATCH_MS);
   }
@@ -652,13 +661,6 @@ export class LogsService {
     return mask;
   }
 
-  private viewAccepts(v: View, r: LogRecord): boolean {
-    if (!v.mask[levelIndex(r.level)]) return false;
-    if (!v.search) return true;
-    const re = new RegExp(v.search.re.source, v.search.re.flags.replace('g', ''));
-    return re.test(recordSearchText(r)) !== v.invert;
-  }
-
   private compile(pattern: string, regex: boolean, caseSensitive: boolean): CompiledSearch {
     try {
       return compileSearch(pattern, { regex, caseSensitive });
@@ -689,7 +691,13 @@ export class LogsService {
     } else {
       for (let i = 0; i < total; i++) if (mask[this.levelAt(p, i)]) positions.push(i);
     }
-    const v: View = { key, mask, search, invert: filter?.invert ?? false, positions };
+    const v: View = {
+      key,
+      mask,
+      test: search ? lineTester(search) : null,
+      invert: filter?.invert ?? false,
+      positions,
+    };
     p.view = v;
     return v;
   }
@@ -892,15 +900,15 @@ function goneRecord(index: number, offset: number, file: string): IndexedRecord 
   };
 }
 
-/** The text a filter matches for a live record (ids, level, message, properties, exception). */
-export function recordSearchText(r: LogRecord): string {
-  return [
-    r.level ?? '',
-    r.correlationId ?? '',
-    r.traceId ?? '',
-    r.spanId ?? '',
-    r.message,
-    r.properties ? JSON.stringify(r.properties) : '',
-    r.exception ?? '',
-  ].join(' ');
+/**
+ * Whether a live record belongs in a view: its level, then its raw lines through the view's line
+ * test (a record matches when one of its lines does, as the file search counts it). Null when a
+ * line was cut for display, so the lines read do not tell.
+ */
+function viewAccepts(v: View, r: LogRecord, lines: readonly LineIn[]): boolean | null {
+  if (!v.mask[levelIndex(r.level)]) return false;
+  if (!v.test) return true;
+  if (lines.some((l) => l.truncated === true)) return null;
+  const test = v.test;
+  return lines.some((l) => test(l.text)) !== v.invert;
 }
