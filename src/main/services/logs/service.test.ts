@@ -265,6 +265,34 @@ describe('LogsService', () => {
     }
   });
 
+  it('limits a view to a time range (the histogram selection), with levels and a filter', async () => {
+    const file = path.join(logsDir, 'range.log');
+    const parts: string[] = [];
+    for (let i = 0; i < 200; i++) parts.push(record(i));
+    fs.writeFileSync(file, parts.join(''));
+    const info = svc.openPane({ path: file });
+    const range = { from: T0 + 60_000, to: T0 + 120_000 };
+    const all = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range });
+    expect(all.total).toBe(60);
+    expect(all.records[0].time).toBe(T0 + 60_000);
+    expect(all.records[59].time).toBe(T0 + 119_000);
+    expect(all.unfilteredTotal).toBe(200);
+    const errs = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range, levels: ['ERR'] });
+    expect(errs.records.map((r) => r.correlationId)).toEqual(['cid63', 'cid73', 'cid83', 'cid93', 'cid103', 'cid113']);
+    const text = { text: 'boom 1', regex: false, caseSensitive: true, invert: false };
+    const hits = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range, filter: text });
+    expect(hits.records.map((r) => r.correlationId)).toEqual(['cid103', 'cid113']);
+    const h = await svc.histogram({ paneId: info.paneId, fromLine: 0, toLine: 500, range });
+    expect(h.buckets.map((b) => b.t)).toEqual([T0 + 60_000]);
+    // Seeking inside a range view gives positions in that view.
+    expect(await svc.seekTime({ paneId: info.paneId, time: T0 + 90_000, range })).toEqual({ index: 30 });
+    // A live record after the range stays out of it.
+    fs.appendFileSync(file, record(200));
+    await waitFor(() => svc.panesInfo().find((p) => p.paneId === info.paneId)?.total === 201, 'the appended record');
+    expect((await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range })).total).toBe(60);
+    svc.closePane(info.paneId);
+  });
+
   it('joins continuation lines that arrive in a later write to their record', async () => {
     // A long hold so a slow machine cannot split the record; the default is RECORD_HOLD_MS.
     const ctx: ServiceContext = {
