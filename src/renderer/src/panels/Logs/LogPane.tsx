@@ -460,6 +460,7 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
         style={{ top: (i - first - frac) * row, height: row }}
         onClick={() => r && void expand(r)}
         data-testid="log-row"
+        data-time={r?.time ?? undefined}
       >
         {r ? (
           <>
