@@ -742,7 +742,7 @@ function FollowState(p: {
   );
 }
 
-/** A menu button's offset from the bar's right edge: the groups must leave it room. */
+/** Room the ⋯ menu button takes (its width, ~30 px, and a little slack). */
 const MENU_BUTTON_PX = 34;
 
 /**
@@ -763,18 +763,23 @@ function Toolbar({ groups }: { groups: Array<{ key: string; node: ReactElement }
         const k = child.dataset.group as string;
         if (!child.hidden && child.offsetWidth > 0) widths.current.set(k, child.offsetWidth);
       }
-      const gap = 6;
-      const room = el.clientWidth - MENU_BUTTON_PX;
-      let used = 0;
-      let n = 0;
-      for (const k of keys.split(',')) {
-        const w = widths.current.get(k);
-        if (w === undefined) break;
-        if (used + w > room) break;
-        used += w + gap;
-        n++;
-      }
-      setFit(n);
+      const cs = getComputedStyle(el);
+      const gap = parseFloat(cs.columnGap) || 0;
+      const content = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const ws = keys.split(',').map((k) => widths.current.get(k));
+      const fits = (room: number): number => {
+        let used = 0;
+        let n = 0;
+        for (const w of ws) {
+          if (w === undefined || used + w > room) break;
+          used += w + gap;
+          n++;
+        }
+        return n;
+      };
+      // All groups without the menu button, or as many as leave room for it.
+      const all = fits(content);
+      setFit(all === ws.length ? all : fits(content - MENU_BUTTON_PX - gap));
     };
     measure();
     const ro = new ResizeObserver(measure);
