@@ -317,6 +317,8 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
           const over = await pane.locator(sel).evaluate((el) => el.scrollWidth - el.clientWidth);
           expect(over, `${sel} at ${w}×${h} ${layout}`).toBeLessThanOrEqual(0);
         }
+        const barOver = await page.locator('.logs-bar').evaluate((el) => el.scrollWidth - el.clientWidth);
+        expect(barOver, `.logs-bar at ${w}×${h} ${layout}`).toBeLessThanOrEqual(0);
         await shot(`6-toolbar-${w}x${h}-${layout}`);
         // ↑/↓, jump to time and follow/pause stay reachable, inline or in the ⋯ menu.
         for (const label of ['Previous match', 'Next match', 'Jump to time']) {

@@ -782,8 +782,10 @@ function Toolbar({ groups }: { groups: Array<{ key: string; node: ReactElement }
       setFit(all === ws.length ? all : fits(content - MENU_BUTTON_PX - gap));
     };
     measure();
+    // The bar's width changes with the pane; a group's with its content (the match count).
     const ro = new ResizeObserver(measure);
     ro.observe(el);
+    for (const child of Array.from(el.querySelectorAll(':scope > [data-group]'))) ro.observe(child);
     return () => ro.disconnect();
   }, [keys]);
   const menu = groups.slice(fit);
