@@ -98,6 +98,8 @@ describe.skipIf(skip)('log panes on the demo install', () => {
   });
 });
 
+/** Each step of the walk waits for live records on a shared, loaded machine: room for its polls. */
+const WALK_TIMEOUT_MS = 90_000;
 /** Screenshots of the walk, for a person to look at (not compared by the test). */
 const SHOTS = process.env.AURA_OPS_SHOTS_DIR ?? path.join(os.tmpdir(), 'shots-logs');
 
@@ -165,7 +167,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     await shot('2-paused');
     await back.click();
     await expect.poll(followText).toContain('Live');
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('drops the selected record from the details when a correlation filter hides it', async () => {
     const { page } = ui.browser;
@@ -182,7 +184,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     await expect.poll(() => main().locator('.logs-detail').count(), { timeout: 15_000 }).toBe(0);
     await page.locator('.logs-bar .logs-chip button').click();
     await main().getByTestId('follow-state').getByRole('button', { name: 'Jump to live' }).click();
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('charts records on a time axis: hover counts, click jumps, drag filters a time range', async () => {
     const { page } = ui.browser;
@@ -243,7 +245,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     await pane.getByTestId('follow-state').getByRole('button', { name: 'Jump to live' }).click();
     await expect.poll(follow).toContain('Live');
     await page.getByRole('tab', { name: 'Main log (aura-api)' }).click();
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('shows a new [ERR] line live while the [ERR] filter is on', async () => {
     const { page } = ui.browser;
@@ -278,7 +280,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     await clear.fill('');
     await clear.press('Enter');
     await page.keyboard.press('Escape');
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('keeps the record cache bounded through a log flood', async () => {
     const { page } = ui.browser;
@@ -297,7 +299,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     expect(peak).toBeLessThanOrEqual(4000);
     await expect.poll(followText).toContain('Live');
     await page.selectOption('select[aria-label=Scenario]', 'healthy');
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('fits the pane toolbar at 1100×700, 1280×800 and 1600×1000, in tabs and side by side', async () => {
     const { page } = ui.browser;
@@ -338,7 +340,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
       }
     }
     await page.selectOption('select[aria-label="Pane layout"]', 'tabs');
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('does not select log text while a splitter is dragged', async () => {
     const { page } = ui.browser;
@@ -353,5 +355,5 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     await page.mouse.move(box.x + box.width / 2, box.y + box.height - 5, { steps: 8 });
     await page.mouse.up();
     expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
-  });
+  }, WALK_TIMEOUT_MS);
 });
