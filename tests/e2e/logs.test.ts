@@ -100,6 +100,15 @@ describe.skipIf(skip)('log panes on the demo install', () => {
 
 /** Each step of the walk waits for live records on a shared, loaded machine: room for its polls. */
 const WALK_TIMEOUT_MS = 90_000;
+/** A Serilog file timestamp in local time with its offset, as Aura writes it (FACTS §2.6). */
+function serilogStamp(t: number): string {
+  const d = new Date(t);
+  const p = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = `${off < 0 ? '-' : '+'}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)} ${zone}`;
+}
+
 /** Screenshots of the walk, for a person to look at (not compared by the test). */
 const SHOTS = process.env.AURA_OPS_SHOTS_DIR ?? path.join(os.tmpdir(), 'shots-logs');
 
@@ -189,61 +198,78 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
   it('charts records on a time axis: hover counts, click jumps, drag filters a time range', async () => {
     const { page } = ui.browser;
     await ready();
-    // The errors log of the demo reaches back hours, with quiet stretches between its records.
-    await page.getByRole('tab', { name: 'Errors' }).click();
-    const pane = page.getByTestId('log-pane-Errors');
+    // A log of our own in the install's logs folder, with quiet minutes between its records,
+    // placed relative to now so the walk reads the same at any hour.
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 40 * 60_000;
+    const at = [
+      ...[0, 1, 2, 3, 4].map((k) => ({ t: base + k * 1000, lv: k < 2 ? 'ERR' : 'INF' })),
+      { t: base + 60_000 + 500, lv: 'WRN' },
+      ...[0, 1, 2, 3].map((k) => ({ t: base + 15 * 60_000 + k * 1000, lv: 'INF' })),
+      ...[0, 1, 2].map((k) => ({ t: base + 30 * 60_000 + k * 1000, lv: k < 2 ? 'ERR' : 'INF' })),
+    ];
+    const file = path.join(ui.serve.dataDir, 'demo', 'logs', 'histogram-walk.log');
+    fs.writeFileSync(file, at.map((r, i) => `[${serilogStamp(r.t)}] [${r.lv}] [] [] [] Walk record ${i}\n`).join(''));
+    await page.getByLabel('Log file path').fill(file);
+    await page.getByLabel('Log file path').press('Enter');
+    await page.getByRole('tab', { name: 'histogram-walk.log' }).click();
+    const pane = page.getByTestId('log-pane-histogram-walk.log');
     const hist = pane.getByTestId('log-histogram');
     const bins = hist.getByTestId('log-histogram-bin');
     const totals = () => bins.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-total'))));
-    await expect.poll(async () => (await totals()).filter((t) => t > 0).length, { timeout: 15_000 }).toBeGreaterThan(1);
+    // A continuous axis: 31 one-minute bins from the first record's minute to the last's, the
+    // quiet minutes there as empty bins.
+    const want = new Array<number>(31).fill(0);
+    want[0] = 5;
+    want[1] = 1;
+    want[15] = 4;
+    want[30] = 3;
+    await expect.poll(totals, { timeout: 15_000 }).toEqual(want);
+    expect(await hist.getAttribute('data-bin-minutes')).toBe('1');
     expect((await hist.boundingBox())!.height).toBeGreaterThan(24);
-    // A continuous axis: bins follow each other in time and the quiet ones are there, empty.
     const starts = await bins.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-t'))));
-    const width = Number(await hist.getAttribute('data-bin-minutes')) * 60_000;
-    for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1]);
-    expect(starts.at(-1)! - starts[0]).toBeGreaterThanOrEqual((starts.length - 1) * width * 0.9);
-    const counts = await totals();
-    expect(counts.some((c) => c === 0)).toBe(true);
-    const full = counts.flatMap((c, i) => (c > 0 ? [i] : []));
-    // Hover: the bin's own count.
-    const first = bins.nth(full[0]);
-    await first.hover();
+    expect(starts[0]).toBe(base);
+    expect(starts[30]).toBe(base + 30 * 60_000);
+    // Errors and warnings in their own colours.
+    expect(await bins.nth(0).locator('.lv-err').count()).toBe(1);
+    expect(await bins.nth(1).locator('.lv-wrn').count()).toBe(1);
+    // Hover: the bin's counts.
+    await bins.nth(0).hover();
     const readout = hist.getByTestId('log-histogram-readout');
-    await expect.poll(async () => (await readout.textContent()) ?? '').toContain(`: ${counts[full[0]]} record`);
+    await expect.poll(async () => (await readout.textContent()) ?? '').toContain(': 5 records (INF 3, ERR 2)');
     await shot('3-histogram-hover');
-    // Click: the pane jumps to that bin, and says it is not following.
-    const t0 = starts[full[0]];
-    await first.click();
+    // Click: the pane jumps to that minute, and says it is not following.
+    await bins.nth(15).click();
     const follow = () => pane.getByTestId('follow-state').textContent();
     await expect.poll(follow).toContain('Not following');
-    const rowTimesOf = () =>
+    const rowTimes = () =>
       pane.getByTestId('log-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-time'))));
-    await expect.poll(async () => (await rowTimesOf()).some((t) => t >= t0 && t < t0 + width), { timeout: 10_000 }).toBe(true);
-    // Drag from the second-to-last bin with records to the last bin: a time range filter, as a chip.
-    const fromBin = full[full.length - 2];
-    const a = (await bins.nth(fromBin).boundingBox())!;
-    const b = (await bins.nth(starts.length - 1).boundingBox())!;
+    const inMinute = (t: number, m: number) => t >= base + m * 60_000 && t < base + (m + 1) * 60_000;
+    await expect.poll(async () => (await rowTimes()).some((t) => inMinute(t, 15)), { timeout: 10_000 }).toBe(true);
+    // Drag from minute 15 to minute 30: a time range filter, shown as a chip.
+    const a = (await bins.nth(15).boundingBox())!;
+    const b = (await bins.nth(30).boundingBox())!;
     await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await page.mouse.down();
     await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
     await page.mouse.up();
     const chip = pane.getByTestId('range-chip');
     await expect.poll(() => chip.count()).toBe(1);
-    await shot('4-histogram-range');
-    const from = starts[fromBin];
-    // The oldest row of the range view is the first record of that bin (the log starts earlier).
-    expect(starts[full[0]]).toBeLessThan(from);
+    // The range view holds the 7 records of minutes 15 and 30, the oldest first.
     await expect
       .poll(async () => {
         await pane.locator('.logs-scroll').evaluate((el) => (el.scrollTop = 0));
-        const times = await rowTimesOf();
-        return times.length > 0 && times[0] >= from && times[0] < from + width;
+        const times = await rowTimes();
+        return times.length > 0 && inMinute(times[0], 15);
       }, { timeout: 10_000 })
       .toBe(true);
+    await expect.poll(async () => (await totals()).reduce((x, y) => x + y, 0)).toBe(7);
+    await shot('4-histogram-range');
     await chip.getByRole('button', { name: 'Remove the time range filter' }).click();
     await expect.poll(() => chip.count()).toBe(0);
+    await expect.poll(async () => (await totals()).reduce((x, y) => x + y, 0)).toBe(13);
     await pane.getByTestId('follow-state').getByRole('button', { name: 'Jump to live' }).click();
     await expect.poll(follow).toContain('Live');
+    await pane.getByRole('button', { name: 'Close pane' }).click();
     await page.getByRole('tab', { name: 'Main log (aura-api)' }).click();
   }, WALK_TIMEOUT_MS);
 

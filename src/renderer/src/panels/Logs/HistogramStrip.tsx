@@ -57,16 +57,21 @@ export default function HistogramStrip({ data, onJump, onRange }: Props): ReactE
       ? `${binLabel(axis.bins[lo].t, axis.binMinutes)}–${binLabel(axis.bins[hi].end, axis.binMinutes)}: release to filter`
       : hover !== null && axis.bins[hover]
         ? describe(axis.bins[hover], axis.binMinutes)
-        : `${axis.binMinutes} min per bar · click to jump, drag to filter a time range`;
+        : null;
+  const hint = `${axis.binMinutes} min per bar · click to jump, drag to filter a time range`;
   return (
     <div className="logs-hist" data-testid="log-histogram" data-bin-minutes={axis.binMinutes}>
-      <div className="logs-hist-readout dim" data-testid="log-histogram-readout">
-        {readout}
-      </div>
+      {/* Shown while pointing: over the bars, so it costs the pane no height. */}
+      {readout ? (
+        <div className="logs-hist-readout" data-testid="log-histogram-readout">
+          {readout}
+        </div>
+      ) : null}
       <div
         className="logs-hist-bars"
         role="group"
         aria-label="Records per time bin by level"
+        title={hint}
         onPointerLeave={() => setHover(null)}
         onPointerUp={finish}
       >
@@ -77,7 +82,7 @@ export default function HistogramStrip({ data, onJump, onRange }: Props): ReactE
             data-testid="log-histogram-bin"
             data-t={b.t}
             data-total={b.total}
-            title={describe(b, axis.binMinutes)}
+            title={`${describe(b, axis.binMinutes)}\n${hint}`}
             onPointerDown={(e) => {
               e.preventDefault();
               setDrag({ from: i, to: i });

@@ -47,6 +47,14 @@ interface Props {
   onClose: () => void;
 }
 
+/** A time range as the chip shows it: clock times, with the day when it is not today. */
+function rangeText(from: number, to: number): string {
+  const day = (t: number) => timeText(t).slice(0, 10);
+  const today = day(Date.now());
+  const at = (t: number) => (day(t) === today ? binLabel(t, 1) : `${day(t).slice(5)} ${binLabel(t, 1)}`);
+  return `${at(from)}–${at(to)}`;
+}
+
 /** The file name of a path (either separator: the host may be Windows). */
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
@@ -644,7 +652,7 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
           ) : null}
           {range ? (
             <span className="logs-chip" data-testid="range-chip">
-              time {binLabel(range.from, 1)}–{binLabel(range.to, 1)}{' '}
+              time {rangeText(range.from, range.to)}{' '}
               <button className="link" onClick={() => setRange(null)} aria-label="Remove the time range filter">
                 ×
               </button>
@@ -655,7 +663,11 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
       <HistogramStrip
         data={hist}
         onJump={(t) => void seekTo(t)}
-        onRange={(from, to) => setRange({ from, to })}
+        onRange={(from, to) => {
+          setRange({ from, to });
+          // A range that ended gets no new records: the view is not live, and the header says so.
+          if (to <= Date.now()) setFollow(false);
+        }}
       />
       {error ? <div className="logs-error">{error}</div> : null}
       <div
