@@ -366,6 +366,14 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
       }
     }
     await page.selectOption('select[aria-label="Pane layout"]', 'tabs');
+    // The light theme, for a person to look at: level colours on the strip and rows.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Toggle theme' }).textContent()).toBe('Dark');
+    await main().getByTestId('follow-state').getByRole('button', { name: 'Pause' }).click();
+    await shot('7-light-theme');
+    await main().getByTestId('follow-state').getByRole('button', { name: 'Jump to live' }).click();
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
   }, WALK_TIMEOUT_MS);
 
   it('does not select log text while a splitter is dragged', async () => {
