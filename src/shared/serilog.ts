@@ -348,6 +348,8 @@ export interface LineIn {
  */
 export class RecordGrouper {
   private pending: LineIn[] = [];
+  /** The lines of the record built last (a live filter matches them as a file search would). */
+  lastLines: readonly LineIn[] = [];
   constructor(
     public format: LogFormat,
     private readonly file = '',
@@ -396,6 +398,7 @@ export class RecordGrouper {
     r.offset = this.pending[0].offset;
     r.file = this.file;
     r.truncated = this.pending.some((l) => l.truncated === true);
+    this.lastLines = this.pending;
     return r;
   }
 }

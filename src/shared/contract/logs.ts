@@ -98,6 +98,12 @@ const filter = z
   })
   .strict()
   .optional();
+/** A time range [from, to) in epoch ms the view is limited to (the histogram's drag selection). */
+const range = z
+  .object({ from: z.number().finite(), to: z.number().finite() })
+  .strict()
+  .refine((r) => r.from < r.to, 'the range must start before it ends')
+  .optional();
 
 export const logsChannels = {
   'logs:sources': request<LogSources>()(z.object({}).strict()),
@@ -134,6 +140,7 @@ export const logsChannels = {
         count: z.number().int().min(1).max(2000),
         levels,
         filter,
+        range,
       })
       .strict(),
   ),
@@ -147,13 +154,14 @@ export const logsChannels = {
         /** With levels/filter, matches are positions in that filtered view (as logs:page counts). */
         levels,
         filter,
+        range,
         limit: z.number().int().min(1).max(100_000).default(10_000),
       })
       .strict(),
   ),
   /** Position of the first record at or after `time` (epoch ms), in the filtered view if given. */
   'logs:seek-time': request<{ index: number }>()(
-    z.object({ paneId, time: z.number(), levels, filter }).strict(),
+    z.object({ paneId, time: z.number(), levels, filter, range }).strict(),
   ),
   'logs:error-rate': request<ErrorRateResult>()(
     z
@@ -167,7 +175,7 @@ export const logsChannels = {
       })
       .strict(),
   ),
-  /** Per-minute counts over [fromLine, toLine) of the view the pane shows (levels/filter applied). */
+  /** Per-minute counts over [fromLine, toLine) of the view the pane shows (levels/filter/range applied). */
   'logs:histogram': request<HistogramResult>()(
     z
       .object({
@@ -176,6 +184,7 @@ export const logsChannels = {
         toLine: z.number().int().min(0),
         levels,
         filter,
+        range,
       })
       .strict(),
   ),

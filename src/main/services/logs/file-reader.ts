@@ -273,6 +273,18 @@ export function compileSearch(
   return { re, bytewise, literals };
 }
 
+/**
+ * The one line test of a compiled search: whether one physical line (no terminator) matches on
+ * its own. The file search and a pane's live filter both use it, so they cannot disagree.
+ */
+export function lineTester(search: CompiledSearch): (line: string) => boolean {
+  const re = new RegExp(search.re.source, search.re.flags);
+  return (line) => {
+    re.lastIndex = 0;
+    return re.test(line);
+  };
+}
+
 function countUpTo(buf: Buffer, needle: Buffer | number, len: number, cap: number): number {
   let n = 0;
   let at = buf.indexOf(needle, 0);
@@ -315,14 +327,15 @@ export function searchRange(
   let count = 0;
   let pos = start;
   const buf = Buffer.allocUnsafe(SEARCH_CHUNK_BYTES);
+  const test = lineTester(search);
+  // The whole-chunk fast path below; a hit it is unsure of is confirmed by the line test.
   const re = new RegExp(search.re.source, search.re.flags);
   const encoding = search.bytewise ? 'latin1' : 'utf8';
   let prefilter: Buffer | null | undefined;
   /** Does line [ls, le) of the chunk match on its own (CR of a CRLF excluded)? */
   const lineMatches = (chunk: Buffer, ls: number, le: number): boolean => {
     const e = le > ls && chunk[le - 1] === 0x0d ? le - 1 : le;
-    re.lastIndex = 0;
-    return re.test(chunk.toString(encoding, ls, e));
+    return test(chunk.toString(encoding, ls, e));
   };
   while (pos < end) {
     const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);

@@ -236,6 +236,63 @@ describe('LogsService', () => {
     expect(svc.closePane(info.paneId)).toEqual({ closed: true });
   });
 
+  it('matches live records with the same matcher as a rebuilt view ([ERR] on raw lines)', async () => {
+    const filters = [
+      { text: '[ERR]', regex: false, caseSensitive: false, invert: false },
+      // Only the raw line has the time zone offset; only a continuation line has the stack frame.
+      { text: '-06:00] [ERR]', regex: false, caseSensitive: true, invert: false },
+      { text: '^\\s+at Aura\\.Core', regex: true, caseSensitive: true, invert: false },
+      { text: '[ERR]', regex: false, caseSensitive: false, invert: true },
+    ];
+    for (const [k, filter] of filters.entries()) {
+      const file = path.join(logsDir, `live-filter-${k}.log`);
+      fs.writeFileSync(file, record(1) + record(3));
+      const info = svc.openPane({ path: file });
+      // The view is built before the new lines arrive, so they can only get in through the live path.
+      const before = await svc.page({ paneId: info.paneId, fromLine: 0, count: 100, filter });
+      expect(before.total, filter.text).toBe(1);
+      fs.appendFileSync(file, record(13) + record(14) + record(23));
+      const total = () => svc.panesInfo().find((p) => p.paneId === info.paneId)?.total;
+      await waitFor(() => svc.heldLines(info.paneId) === 0 && total() === 5, 'the appended records');
+      const live = (await svc.page({ paneId: info.paneId, fromLine: 0, count: 100, filter })).records;
+      // Another key makes the next call rebuild the view from disk.
+      await svc.page({ paneId: info.paneId, fromLine: 0, count: 1, levels: ['INF'] });
+      const rebuilt = (await svc.page({ paneId: info.paneId, fromLine: 0, count: 100, filter })).records;
+      expect(live.map((r) => r.index), filter.text).toEqual(rebuilt.map((r) => r.index));
+      // Records 1, 3, 13, 14, 23 are at positions 0..4; 3, 13 and 23 are the errors.
+      expect(live.map((r) => r.index), filter.text).toEqual(filter.invert ? [0, 3] : [1, 2, 4]);
+      svc.closePane(info.paneId);
+    }
+  });
+
+  it('limits a view to a time range (the histogram selection), with levels and a filter', async () => {
+    const file = path.join(logsDir, 'range.log');
+    const parts: string[] = [];
+    for (let i = 0; i < 200; i++) parts.push(record(i));
+    fs.writeFileSync(file, parts.join(''));
+    const info = svc.openPane({ path: file });
+    const range = { from: T0 + 60_000, to: T0 + 120_000 };
+    const all = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range });
+    expect(all.total).toBe(60);
+    expect(all.records[0].time).toBe(T0 + 60_000);
+    expect(all.records[59].time).toBe(T0 + 119_000);
+    expect(all.unfilteredTotal).toBe(200);
+    const errs = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range, levels: ['ERR'] });
+    expect(errs.records.map((r) => r.correlationId)).toEqual(['cid63', 'cid73', 'cid83', 'cid93', 'cid103', 'cid113']);
+    const text = { text: 'boom 1', regex: false, caseSensitive: true, invert: false };
+    const hits = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range, filter: text });
+    expect(hits.records.map((r) => r.correlationId)).toEqual(['cid103', 'cid113']);
+    const h = await svc.histogram({ paneId: info.paneId, fromLine: 0, toLine: 500, range });
+    expect(h.buckets.map((b) => b.t)).toEqual([T0 + 60_000]);
+    // Seeking inside a range view gives positions in that view.
+    expect(await svc.seekTime({ paneId: info.paneId, time: T0 + 90_000, range })).toEqual({ index: 30 });
+    // A live record after the range stays out of it.
+    fs.appendFileSync(file, record(200));
+    await waitFor(() => svc.panesInfo().find((p) => p.paneId === info.paneId)?.total === 201, 'the appended record');
+    expect((await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range })).total).toBe(60);
+    svc.closePane(info.paneId);
+  });
+
   it('joins continuation lines that arrive in a later write to their record', async () => {
     // A long hold so a slow machine cannot split the record; the default is RECORD_HOLD_MS.
     const ctx: ServiceContext = {

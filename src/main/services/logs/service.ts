@@ -21,6 +21,7 @@ import {
   NO_LEVEL,
   RecordGrouper,
   levelIndex,
+  type LineIn,
   type LogFormat,
   type LogLevel,
   type LogRecord,
@@ -30,6 +31,7 @@ import {
   compileSearch,
   detectFileFormat,
   findTailStart,
+  lineTester,
   readOneRecord,
   readWholeRecord,
   searchRange,
@@ -73,6 +75,23 @@ export interface LogFilter {
   invert: boolean;
 }
 
+/** A time range [from, to) in epoch ms a view is limited to. */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/** What a request narrows the pane to; with none of them set the pane is shown whole. */
+interface ViewQuery {
+  levels?: LogLevel[];
+  filter?: LogFilter;
+  range?: TimeRange;
+}
+
+function narrowed(q: ViewQuery): boolean {
+  return q.levels !== undefined || q.filter !== undefined || q.range !== undefined;
+}
+
 interface Segment {
   path: string;
   name: string;
@@ -86,8 +105,10 @@ interface Segment {
 interface View {
   key: string;
   mask: boolean[];
-  search: CompiledSearch | null;
+  /** The view's line test, compiled once: the rebuild searches the files with the same search. */
+  test: ((line: string) => boolean) | null;
   invert: boolean;
+  range: TimeRange | null;
   positions: number[];
 }
 
@@ -483,7 +504,7 @@ export class LogsService {
     const g = pane.grouper as RecordGrouper;
     for (const l of lines) {
       const r = g.push(l);
-      if (r) this.append(pane, r);
+      if (r) this.append(pane, r, g.lastLines);
     }
   }
 
@@ -510,8 +531,9 @@ export class LogsService {
       clearTimeout(pane.holdTimer);
       pane.holdTimer = null;
     }
-    const r = pane.grouper?.flush();
-    if (r) this.append(pane, r);
+    const g = pane.grouper;
+    const r = g?.flush();
+    if (g && r) this.append(pane, r, g.lastLines);
   }
 
   private onStatus(pane: Pane, s: TailStatus): void {
@@ -528,12 +550,17 @@ export class LogsService {
     });
   }
 
-  private append(pane: Pane, r: LogRecord): void {
+  private append(pane: Pane, r: LogRecord, lines: readonly LineIn[]): void {
     pane.known.append(r.offset, levelIndex(r.level));
     const index = this.total(pane) - 1;
     const rec: IndexedRecord = { ...r, index };
     const v = pane.view;
-    if (v && this.viewAccepts(v, rec)) v.positions.push(index);
+    if (v) {
+      const verdict = viewAccepts(v, rec, lines);
+      // A line cut for display cannot be judged from what was read: the next request rebuilds.
+      if (verdict === null) pane.view = null;
+      else if (verdict) v.positions.push(index);
+    }
     pane.batch.push(rec);
     if (!pane.batchTimer) pane.batchTimer = setTimeout(() => this.flushBatch(pane), BATCH_MS);
   }
@@ -628,13 +655,14 @@ export class LogsService {
     count: number;
     levels?: LogLevel[];
     filter?: LogFilter;
+    range?: TimeRange;
   }): Promise<PageResult> {
     const p = this.pane(q.paneId);
     const unfilteredTotal = this.total(p);
     let positions: number[] | null = null;
     let total = unfilteredTotal;
-    if (q.levels || q.filter) {
-      const v = await this.view(p, q.levels, q.filter);
+    if (narrowed(q)) {
+      const v = await this.view(p, q);
       positions = v.positions;
       total = positions.length;
     }
@@ -652,13 +680,6 @@ export class LogsService {
     return mask;
   }
 
-  private viewAccepts(v: View, r: LogRecord): boolean {
-    if (!v.mask[levelIndex(r.level)]) return false;
-    if (!v.search) return true;
-    const re = new RegExp(v.search.re.source, v.search.re.flags.replace('g', ''));
-    return re.test(recordSearchText(r)) !== v.invert;
-  }
-
   private compile(pattern: string, regex: boolean, caseSensitive: boolean): CompiledSearch {
     try {
       return compileSearch(pattern, { regex, caseSensitive });
@@ -670,26 +691,37 @@ export class LogsService {
     }
   }
 
-  private async view(p: Pane, levels: LogLevel[] | undefined, filter: LogFilter | undefined): Promise<View> {
-    const key = JSON.stringify([levels ?? null, filter ?? null]);
+  private async view(p: Pane, q: ViewQuery): Promise<View> {
+    const { levels, filter } = q;
+    const range = q.range ?? null;
+    const key = JSON.stringify([levels ?? null, filter ?? null, range]);
     if (p.view?.key === key) return p.view;
     const search = filter ? this.compile(filter.text, filter.regex, filter.caseSensitive) : null;
     const mask = this.levelMask(levels);
-    if (search) await p.indexDone;
-    const total = this.total(p);
+    if (search || range) await p.indexDone;
+    // Records are in time order: a range is one run of positions, found by two binary searches.
+    const lo = range ? this.firstAtOrAfter(p, range.from) : 0;
+    const hi = range ? this.firstAtOrAfter(p, range.to) : this.total(p);
     const positions: number[] = [];
     if (search) {
       const hits = this.matchPositions(p, search);
       let h = 0;
-      for (let i = 0; i < total; i++) {
+      for (let i = lo; i < hi; i++) {
         while (h < hits.length && hits[h] < i) h++;
         const hit = h < hits.length && hits[h] === i;
         if (hit !== filter?.invert && mask[this.levelAt(p, i)]) positions.push(i);
       }
     } else {
-      for (let i = 0; i < total; i++) if (mask[this.levelAt(p, i)]) positions.push(i);
+      for (let i = lo; i < hi; i++) if (mask[this.levelAt(p, i)]) positions.push(i);
     }
-    const v: View = { key, mask, search, invert: filter?.invert ?? false, positions };
+    const v: View = {
+      key,
+      mask,
+      test: search ? lineTester(search) : null,
+      invert: filter?.invert ?? false,
+      range,
+      positions,
+    };
     p.view = v;
     return v;
   }
@@ -742,6 +774,7 @@ export class LogsService {
     caseSensitive: boolean;
     levels?: LogLevel[];
     filter?: LogFilter;
+    range?: TimeRange;
     limit: number;
   }): Promise<SearchResult> {
     const p = this.pane(q.paneId);
@@ -750,7 +783,7 @@ export class LogsService {
     let hits = this.matchPositions(p, search);
     if (q.levels || q.filter) {
       // Report positions in the filtered view the caller is showing.
-      const v = await this.view(p, q.levels, q.filter);
+      const v = await this.view(p, q);
       const mapped: number[] = [];
       for (const h of hits) {
         const k = lowerBound(v.positions, h);
@@ -766,16 +799,22 @@ export class LogsService {
     time: number;
     levels?: LogLevel[];
     filter?: LogFilter;
+    range?: TimeRange;
   }): Promise<{ index: number }> {
     const { index } = await this.seekTimeUnfiltered(q);
-    if (!q.levels && !q.filter) return { index };
-    const v = await this.view(this.pane(q.paneId), q.levels, q.filter);
+    if (!narrowed(q)) return { index };
+    const v = await this.view(this.pane(q.paneId), q);
     return { index: Math.min(lowerBound(v.positions, index), Math.max(0, v.positions.length - 1)) };
   }
 
   private async seekTimeUnfiltered(q: { paneId: string; time: number }): Promise<{ index: number }> {
     const p = this.pane(q.paneId);
     await p.indexDone;
+    return { index: Math.min(this.firstAtOrAfter(p, q.time), Math.max(0, this.total(p) - 1)) };
+  }
+
+  /** Position of the first record at or after `time` (the total when there is none). */
+  private firstAtOrAfter(p: Pane, time: number): number {
     const timeAt = (i: number): number | null => {
       // Records without a time (orphan lines) borrow the next timed record's time.
       for (let k = i; k < Math.min(this.total(p), i + 50); k++) {
@@ -790,12 +829,12 @@ export class LogsService {
     while (lo <= hi) {
       const m = (lo + hi) >>> 1;
       const t = timeAt(m);
-      if (t === null || t >= q.time) {
+      if (t === null || t >= time) {
         ans = m;
         hi = m - 1;
       } else lo = m + 1;
     }
-    return { index: Math.min(ans, Math.max(0, this.total(p) - 1)) };
+    return ans;
   }
 
   /**
@@ -808,9 +847,10 @@ export class LogsService {
     toLine: number;
     levels?: LogLevel[];
     filter?: LogFilter;
+    range?: TimeRange;
   }): Promise<HistogramResult> {
     const p = this.pane(q.paneId);
-    const view = q.levels || q.filter ? (await this.view(p, q.levels, q.filter)).positions : null;
+    const view = narrowed(q) ? (await this.view(p, q)).positions : null;
     const total = view ? view.length : this.total(p);
     const to = Math.min(total, q.toLine, q.fromLine + MAX_HISTOGRAM_RECORDS);
     const positions: number[] = [];
@@ -892,15 +932,16 @@ function goneRecord(index: number, offset: number, file: string): IndexedRecord 
   };
 }
 
-/** The text a filter matches for a live record (ids, level, message, properties, exception). */
-export function recordSearchText(r: LogRecord): string {
-  return [
-    r.level ?? '',
-    r.correlationId ?? '',
-    r.traceId ?? '',
-    r.spanId ?? '',
-    r.message,
-    r.properties ? JSON.stringify(r.properties) : '',
-    r.exception ?? '',
-  ].join(' ');
+/**
+ * Whether a live record belongs in a view: its level, then its raw lines through the view's line
+ * test (a record matches when one of its lines does, as the file search counts it). Null when a
+ * line was cut for display, so the lines read do not tell.
+ */
+function viewAccepts(v: View, r: LogRecord, lines: readonly LineIn[]): boolean | null {
+  if (!v.mask[levelIndex(r.level)]) return false;
+  if (v.range && (r.time === null || r.time < v.range.from || r.time >= v.range.to)) return false;
+  if (!v.test) return true;
+  if (lines.some((l) => l.truncated === true)) return null;
+  const test = v.test;
+  return lines.some((l) => test(l.text)) !== v.invert;
 }

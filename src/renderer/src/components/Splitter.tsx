@@ -18,6 +18,8 @@ export default function Splitter({ direction, onResize }: Props) {
       tabIndex={0}
       aria-orientation={direction === 'horizontal' ? 'vertical' : 'horizontal'}
       onPointerDown={(e) => {
+        // A drag must not select the text it passes over (log rows, terminal output).
+        e.preventDefault();
         const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
         const move = (ev: PointerEvent) => {
           const f =

@@ -1,14 +1,22 @@
 // One log pane: a hand-windowed list (only visible rows are in the DOM, pages fetched on demand)
-// over a server-side view, with level toggles, filter in/out, search with next/previous, follow,
-// pause with a new-line count, jump to time, record details, copy, and a histogram strip.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
-import type { HistogramResult, IndexedRecord, PaneInfo } from '../../../../shared/contract/logs';
+// over a server-side view, with level toggles, filter in/out, search with next/previous, follow
+// (its state always in the header), pause with a new-line count, jump to time, record details,
+// copy, and a histogram strip; the toolbar moves what does not fit into an overflow menu.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import type { HistogramResult, PaneInfo } from '../../../../shared/contract/logs';
 import { LEVELS, formatRecordText, type LogLevel, type LogRecord } from '../../../../shared/serilog';
 import { api, ApiError } from '../../transport';
 import { useCurrentSession } from '../../state/session-store';
+import HistogramStrip from './HistogramStrip';
+import { binLabel } from './histogram-bins';
+import { RecordCache } from './record-cache';
 
 /** Row height in px; fixed so the window is pure arithmetic. */
 const ROW = 20;
+/** Row height in a narrow pane, where the message gets a line of its own under time and level. */
+const ROW_TWO_LINE = 36;
+/** Below this pane width a one-line row would leave the message a dozen characters. */
+const NARROW_PANE_PX = 440;
 /** Rows fetched per page request. */
 const BLOCK = 200;
 /** Extra rows fetched above and below the viewport (only visible rows are rendered). */
@@ -19,6 +27,8 @@ const MAX_SCROLL_PX = 8_000_000;
 const HISTOGRAM_SPAN = 3000;
 /** Minimum gap between refreshes of a filtered view while following. */
 const FILTERED_REFRESH_MS = 250;
+/** Records read around the selected one to tell whether a new view still holds it. */
+const DETAIL_CHECK_ROWS = 200;
 
 const LEVEL_CLASS = ['vrb', 'dbg', 'inf', 'wrn', 'err', 'ftl', 'none'];
 
@@ -35,6 +45,19 @@ interface Props {
   correlation: string | null;
   onCorrelation: (cid: string | null) => void;
   onClose: () => void;
+}
+
+/** A time range as the chip shows it: clock times, with the day when it is not today. */
+function rangeText(from: number, to: number): string {
+  const day = (t: number) => timeText(t).slice(0, 10);
+  const today = day(Date.now());
+  const at = (t: number) => (day(t) === today ? binLabel(t, 1) : `${day(t).slice(5)} ${binLabel(t, 1)}`);
+  return `${at(from)}–${at(to)}`;
+}
+
+/** The file name of a path (either separator: the host may be Windows). */
+function baseName(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
 }
 
 function errText(e: unknown): string {
@@ -69,69 +92,42 @@ function Highlight({ text, re }: { text: string; re: RegExp | null }) {
   return <>{parts}</>;
 }
 
-function HistogramStrip({ data }: { data: HistogramResult | null }) {
-  if (!data || data.buckets.length === 0) return <div className="logs-hist empty" />;
-  const max = Math.max(...data.buckets.map((b) => b.counts.reduce((a, c) => a + c, 0)));
-  const w = 100 / data.buckets.length;
-  return (
-    <svg
-      className="logs-hist"
-      viewBox="0 0 100 24"
-      preserveAspectRatio="none"
-      aria-label="records per minute by level"
-    >
-      {data.buckets.map((b, i) => {
-        let y = 24;
-        return (
-          <g key={b.t}>
-            <title>{`${timeText(b.t).slice(0, 16)}: ${LEVELS.map((l, k) => `${l} ${b.counts[k]}`).join(', ')}`}</title>
-            {b.counts.map((c, k) => {
-              if (c === 0) return null;
-              const h = (c / max) * 24;
-              y -= h;
-              return (
-                <rect
-                  key={k}
-                  className={`lv-${LEVEL_CLASS[k]}`}
-                  x={i * w}
-                  y={y}
-                  width={Math.max(w - 0.2, 0.1)}
-                  height={h}
-                />
-              );
-            })}
-          </g>
-        );
-      })}
-    </svg>
-  );
-}
-
 export default function LogPane({ info, correlation, onCorrelation, onClose, hidden = false }: Props) {
   const [levels, setLevels] = useState<Set<LogLevel>>(() => new Set(LEVELS));
   const [filterDraft, setFilterDraft] = useState<Filter>({ text: '', regex: false, invert: false });
   const [filter, setFilter] = useState<Filter | null>(null);
+  /** Time range [from, to) chosen by dragging across the histogram. */
+  const [range, setRange] = useState<{ from: number; to: number } | null>(null);
   const [search, setSearch] = useState({ text: '', regex: false });
   const [matches, setMatches] = useState<{ list: number[]; total: number; at: number } | null>(null);
   const [total, setTotal] = useState(info.total);
   const [follow, setFollow] = useState(true);
   const [paused, setPaused] = useState(false);
   const [newCount, setNewCount] = useState(0);
-  const [status, setStatus] = useState<string>(info.file ? `Following ${info.file}` : 'Waiting for a file…');
+  // What the tailer says about the file set; following the file is not the view following it.
+  const [status, setStatus] = useState<{ kind: string; text: string }>(
+    info.file ? { kind: 'following', text: baseName(info.file) } : { kind: 'waiting-for-file', text: 'Waiting for a file…' },
+  );
   const [indexing, setIndexing] = useState(info.indexing ? 'Indexing older records…' : '');
   const [error, setError] = useState('');
   const [selected, setSelected] = useState<LogRecord | null>(null);
   const [hist, setHist] = useState<HistogramResult | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(300);
+  const [narrow, setNarrow] = useState(false);
+  const row = narrow ? ROW_TWO_LINE : ROW;
+  const rowRef = useRef(row);
+  rowRef.current = row;
   const [, setVersion] = useState(0);
-  const cache = useRef(new Map<number, IndexedRecord>());
+  const cache = useRef(new RecordCache());
   const inflight = useRef(new Set<number>());
   const scroller = useRef<HTMLDivElement>(null);
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
   const followRef = useRef(follow);
   followRef.current = follow;
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
 
   // The server view: levels (undefined = all) and one text filter (a correlation id wins).
   const viewParams = useMemo(() => {
@@ -141,9 +137,9 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
       : filter
         ? { text: filter.text, regex: filter.regex, caseSensitive: false, invert: filter.invert }
         : undefined;
-    return { levels: lv, filter: f };
-  }, [levels, filter, correlation]);
-  const filtered = viewParams.levels !== undefined || viewParams.filter !== undefined;
+    return { levels: lv, filter: f, range: range ?? undefined };
+  }, [levels, filter, correlation, range]);
+  const filtered = viewParams.levels !== undefined || viewParams.filter !== undefined || viewParams.range !== undefined;
   const viewKey = JSON.stringify(viewParams);
   const viewKeyRef = useRef(viewKey);
   viewKeyRef.current = viewKey;
@@ -202,6 +198,37 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
     void reload();
   }, [viewKey, reload]);
 
+  // The details follow the filter: a record the new view hides leaves the details panel. The
+  // record is looked up in the view by its time (seek), then by file and offset among its rows.
+  useEffect(() => {
+    const sel = selectedRef.current;
+    if (!sel) return;
+    if (sel.time === null) {
+      setSelected(null);
+      return;
+    }
+    let current = true;
+    const time = sel.time;
+    void (async () => {
+      try {
+        const { index } = await api.invoke('logs:seek-time', { paneId: info.paneId, time, ...viewParams });
+        const r = await api.invoke('logs:page', {
+          paneId: info.paneId,
+          fromLine: index,
+          count: DETAIL_CHECK_ROWS,
+          ...viewParams,
+        });
+        const still = r.records.some((x) => x.file === sel.file && x.offset === sel.offset);
+        if (current && !still && selectedRef.current === sel) setSelected(null);
+      } catch (e) {
+        if (current) setError(errText(e));
+      }
+    })();
+    return () => {
+      current = false;
+    };
+  }, [viewKey, viewParams, info.paneId]);
+
   // Live events for this pane.
   useEffect(() => {
     let lastRefresh = 0;
@@ -249,15 +276,15 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
       else {
         setIndexing('');
         // Older records were prepended: keep the same records on screen.
-        if (!followRef.current && p.shift > 0 && scroller.current && p.total * ROW <= MAX_SCROLL_PX) {
-          scroller.current.scrollTop += p.shift * ROW;
+        if (!followRef.current && p.shift > 0 && scroller.current && p.total * rowRef.current <= MAX_SCROLL_PX) {
+          scroller.current.scrollTop += p.shift * rowRef.current;
         }
         void reload();
       }
     });
     const offStatus = api.on('logs:pane-status', (s) => {
       if (s.paneId !== info.paneId) return;
-      setStatus(s.message);
+      setStatus({ kind: s.kind, text: s.kind === 'following' && s.file ? baseName(s.file) : s.message });
       if (s.kind === 'truncated' || s.kind === 'recreated') void reload();
     });
     return () => {
@@ -272,25 +299,30 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    const size = () => {
+      setHeight(el.clientHeight);
+      setNarrow(el.clientWidth > 0 && el.clientWidth < NARROW_PANE_PX);
+    };
+    const ro = new ResizeObserver(size);
     ro.observe(el);
-    setHeight(el.clientHeight);
+    size();
     return () => ro.disconnect();
   }, []);
 
   // Windowing arithmetic (proportional past MAX_SCROLL_PX).
-  const visible = Math.ceil(height / ROW) + 1;
-  const contentPx = Math.min(total * ROW, MAX_SCROLL_PX);
-  const scaled = total * ROW > MAX_SCROLL_PX;
+  const visible = Math.ceil(height / row) + 1;
+  const contentPx = Math.min(total * row, MAX_SCROLL_PX);
+  const scaled = total * row > MAX_SCROLL_PX;
   const maxTop = Math.max(1, contentPx - height);
   // The browser clamps scrollTop when a view shrinks (a filter applied) without always firing a
   // scroll event: clamp the remembered value the same way, or the first rows would be skipped.
   const top = Math.min(scrollTop, Math.max(0, contentPx - height));
-  const firstFloat = scaled ? (top / maxTop) * Math.max(0, total - visible + 1) : top / ROW;
+  const firstFloat = scaled ? (top / maxTop) * Math.max(0, total - visible + 1) : top / row;
   const first = Math.max(0, Math.floor(firstFloat));
   const from = Math.max(0, first - OVERSCAN);
   const to = Math.min(total, first + visible + OVERSCAN);
   const frac = firstFloat - first;
+  cache.current.setFocus(first);
 
   // Follow: stick to the bottom whenever the total grows.
   useEffect(() => {
@@ -344,11 +376,12 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
     }
   }, [search]);
 
+  const rowHeight = row;
   const scrollToRow = (row: number) => {
     const el = scroller.current;
     if (!el) return;
     setFollow(false);
-    const target = scaled ? (row / Math.max(1, total - visible + 1)) * maxTop : row * ROW - height / 3;
+    const target = scaled ? (row / Math.max(1, total - visible + 1)) * maxTop : row * rowHeight - height / 3;
     el.scrollTop = Math.max(0, target);
   };
 
@@ -382,6 +415,10 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
   const jumpToTime = async (value: string) => {
     const t = Date.parse(value);
     if (Number.isNaN(t)) return;
+    await seekTo(t);
+  };
+
+  const seekTo = async (t: number) => {
     try {
       const r = await api.invoke('logs:seek-time', { paneId: info.paneId, time: t, ...viewParams });
       scrollToRow(r.index);
@@ -401,6 +438,17 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
     }
   };
 
+  /** Back to the live end: follow on, pause off, the newest rows in view. */
+  const jumpToLive = () => {
+    setFollow(true);
+    if (paused) {
+      setPaused(false);
+      setNewCount(0);
+      void reload();
+    }
+    if (scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+  };
+
   const toggleLevel = (l: LogLevel) =>
     setLevels((prev) => {
       const next = new Set(prev);
@@ -416,14 +464,18 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
     rows.push(
       <div
         key={i}
-        className={`logs-row lv-${LEVEL_CLASS[r?.level ? LEVELS.indexOf(r.level) : 6]}${isMatch ? ' current' : ''}${selected && r && selected.offset === r.offset && selected.file === r.file ? ' selected' : ''}`}
-        style={{ top: (i - first - frac) * ROW }}
+        className={`logs-row${narrow ? ' two-line' : ''} lv-${LEVEL_CLASS[r?.level ? LEVELS.indexOf(r.level) : 6]}${isMatch ? ' current' : ''}${selected && r && selected.offset === r.offset && selected.file === r.file ? ' selected' : ''}`}
+        style={{ top: (i - first - frac) * row, height: row }}
         onClick={() => r && void expand(r)}
         data-testid="log-row"
+        data-time={r?.time ?? undefined}
       >
         {r ? (
           <>
-            <span className="t">{timeText(r.time).slice(11)}</span>
+            <span className="t">
+              {timeText(r.time).slice(11, 19)}
+              <span className="ms">{timeText(r.time).slice(19)}</span>
+            </span>
             <span className="lv">{r.level ?? ''}</span>
             {r.correlationId ? (
               <button
@@ -434,7 +486,7 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
                   onCorrelation(r.correlationId);
                 }}
               >
-                {r.correlationId.slice(0, 12)}
+                <span className="cid-text">{r.correlationId.slice(0, 12)}</span>
               </button>
             ) : (
               <span className="cid" />
@@ -452,21 +504,49 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
     );
   }
 
-  return (
-    <section className="logs-pane" data-testid={`log-pane-${info.title}`} hidden={hidden}>
-      <header className="logs-head">
-        <strong title={`${info.dir}/${info.pattern}`}>{info.title}</strong>
-        <span className="dim mono">{info.format}</span>
-        <span className="dim status" title={status}>
-          {status}
-        </span>
-        {indexing ? <span className="badge">{indexing}</span> : null}
-        <span className="spacer" />
-        <button className="ghost" onClick={onClose} aria-label="Close pane">
-          ×
-        </button>
-      </header>
-      <div className="logs-tools">
+  // The toolbar's groups in the order they give way: the last ones move to the menu first.
+  const groups: Array<{ key: string; node: ReactElement }> = [
+    {
+      key: 'search',
+      node: (
+        <form
+          className="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void runSearch();
+          }}
+        >
+          <input
+            placeholder="search"
+            value={search.text}
+            onChange={(e) => setSearch({ ...search, text: e.target.value })}
+            aria-label="Search text"
+          />
+          <label title="Regular expression">
+            <input
+              type="checkbox"
+              checked={search.regex}
+              onChange={(e) => setSearch({ ...search, regex: e.target.checked })}
+            />
+            .*
+          </label>
+          <button type="button" onClick={() => step(-1)} aria-label="Previous match" title="Previous match">
+            ↑
+          </button>
+          <button type="button" onClick={() => step(1)} aria-label="Next match" title="Next match">
+            ↓
+          </button>
+          {matches ? (
+            <span className="dim" data-testid="search-count">
+              {matches.total === 0 ? 'no match' : `${matches.at + 1}/${matches.total}`}
+            </span>
+          ) : null}
+        </form>
+      ),
+    },
+    {
+      key: 'levels',
+      node: (
         <span className="levels" role="group" aria-label="Levels">
           {LEVELS.map((l) => (
             <button
@@ -479,6 +559,11 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
             </button>
           ))}
         </span>
+      ),
+    },
+    {
+      key: 'filter',
+      node: (
         <form
           className="filter"
           onSubmit={(e) => {
@@ -510,69 +595,80 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
           </select>
           <button type="submit">Apply</button>
         </form>
-        <form
-          className="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void runSearch();
-          }}
-        >
+      ),
+    },
+    {
+      key: 'time',
+      node: (
+        <label className="jump-time">
+          <span className="dim">Jump to</span>
           <input
-            placeholder="search"
-            value={search.text}
-            onChange={(e) => setSearch({ ...search, text: e.target.value })}
-            aria-label="Search text"
+            type="datetime-local"
+            step="1"
+            aria-label="Jump to time"
+            onChange={(e) => void jumpToTime(e.target.value)}
           />
-          <label title="Regular expression">
-            <input
-              type="checkbox"
-              checked={search.regex}
-              onChange={(e) => setSearch({ ...search, regex: e.target.checked })}
-            />
-            .*
-          </label>
-          <button type="button" onClick={() => step(-1)} aria-label="Previous match">
-            ↑
-          </button>
-          <button type="button" onClick={() => step(1)} aria-label="Next match">
-            ↓
-          </button>
-          {matches ? (
-            <span className="dim">
-              {matches.total === 0 ? 'no match' : `${matches.at + 1}/${matches.total}`}
+        </label>
+      ),
+    },
+  ];
+
+  return (
+    <section
+      className="logs-pane"
+      data-testid={`log-pane-${info.title}`}
+      data-cache-size={cache.current.size}
+      hidden={hidden}
+    >
+      <header className="logs-head">
+        <strong title={`${info.dir}/${info.pattern}`}>{info.title}</strong>
+        <span className="dim mono">{info.format}</span>
+        <span className="dim status" title={status.text}>
+          {status.text}
+        </span>
+        {indexing ? <span className="badge">{indexing}</span> : null}
+        <span className="spacer" />
+        <FollowState
+          follow={follow}
+          paused={paused}
+          newCount={newCount}
+          onPause={() => setPaused(true)}
+          onLive={jumpToLive}
+        />
+        <button className="ghost" onClick={onClose} aria-label="Close pane">
+          ×
+        </button>
+      </header>
+      <Toolbar groups={groups} />
+      {correlation || range ? (
+        <div className="logs-chips">
+          {correlation ? (
+            <span className="logs-chip">
+              correlation <code>{correlation}</code>{' '}
+              <button className="link" onClick={() => onCorrelation(null)}>
+                clear
+              </button>
             </span>
           ) : null}
-        </form>
-        <input
-          type="datetime-local"
-          step="1"
-          aria-label="Jump to time"
-          onChange={(e) => void jumpToTime(e.target.value)}
-        />
-        <label>
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
-        </label>
-        <button
-          onClick={() => {
-            if (paused) {
-              setPaused(false);
-              setNewCount(0);
-              void reload();
-            } else setPaused(true);
-          }}
-        >
-          {paused ? `Resume${newCount ? ` (${newCount} new)` : ''}` : 'Pause'}
-        </button>
-      </div>
-      {correlation ? (
-        <div className="logs-chip">
-          correlation <code>{correlation}</code>{' '}
-          <button className="link" onClick={() => onCorrelation(null)}>
-            clear
-          </button>
+          {range ? (
+            <span className="logs-chip" data-testid="range-chip">
+              time {rangeText(range.from, range.to)}{' '}
+              <button className="link" onClick={() => setRange(null)} aria-label="Remove the time range filter">
+                ×
+              </button>
+            </span>
+          ) : null}
         </div>
       ) : null}
-      <HistogramStrip data={hist} />
+      <HistogramStrip
+        data={hist}
+        onJump={(t) => void seekTo(t)}
+        onRange={(from, to) => {
+          setRange({ from, to });
+          // A range that ended gets no new records: the view is not live, and the header says so.
+          if (to <= Date.now()) setFollow(false);
+        }}
+      />
       {error ? <div className="logs-error">{error}</div> : null}
       <div
         className="logs-scroll"
@@ -625,6 +721,137 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Whether the pane shows the live end: "Live" with Pause, or why not (paused, scrolled away, a
+ * search or time jump) with the one click back. Every way of leaving follow ends up shown here.
+ */
+function FollowState(p: {
+  follow: boolean;
+  paused: boolean;
+  newCount: number;
+  onPause: () => void;
+  onLive: () => void;
+}): ReactElement {
+  const live = p.follow && !p.paused;
+  return (
+    <span className={`logs-follow${live ? ' live' : ' away'}`} data-testid="follow-state">
+      <span className="logs-follow-text" role="status">
+        {live ? '● Live' : p.paused ? `Paused${p.newCount ? ` · ${p.newCount} new` : ''}` : 'Not following'}
+      </span>
+      {live ? (
+        <button onClick={p.onPause} title="Stop the view; new records are counted">
+          Pause
+        </button>
+      ) : (
+        <button className="primary" onClick={p.onLive} title="Follow the newest records again">
+          Jump to live
+        </button>
+      )}
+    </span>
+  );
+}
+
+/** Room the ⋯ menu button takes (its width, ~30 px, and a little slack). */
+const MENU_BUTTON_PX = 34;
+
+/**
+ * One row of tool groups; the groups that do not fit the pane's width are hidden there and shown
+ * in an overflow menu instead. Widths are measured once per group (they do not change).
+ */
+function Toolbar({ groups }: { groups: Array<{ key: string; node: ReactElement }> }): ReactElement {
+  const bar = useRef<HTMLDivElement>(null);
+  const widths = useRef(new Map<string, number>());
+  const [fit, setFit] = useState(groups.length);
+  const [open, setOpen] = useState(false);
+  const keys = groups.map((g) => g.key).join(',');
+  useLayoutEffect(() => {
+    const el = bar.current;
+    if (!el) return;
+    const measure = () => {
+      for (const child of Array.from(el.querySelectorAll<HTMLElement>(':scope > [data-group]'))) {
+        const k = child.dataset.group as string;
+        if (!child.hidden && child.offsetWidth > 0) widths.current.set(k, child.offsetWidth);
+      }
+      const cs = getComputedStyle(el);
+      const gap = parseFloat(cs.columnGap) || 0;
+      const content = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const ws = keys.split(',').map((k) => widths.current.get(k));
+      const fits = (room: number): number => {
+        let used = 0;
+        let n = 0;
+        for (const w of ws) {
+          if (w === undefined || used + w > room) break;
+          used += w + gap;
+          n++;
+        }
+        return n;
+      };
+      // All groups without the menu button, or as many as leave room for it.
+      const all = fits(content);
+      setFit(all === ws.length ? all : fits(content - MENU_BUTTON_PX - gap));
+    };
+    measure();
+    // The bar's width changes with the pane; a group's with its content (the match count).
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    for (const child of Array.from(el.querySelectorAll(':scope > [data-group]'))) ro.observe(child);
+    return () => ro.disconnect();
+  }, [keys]);
+  const menu = groups.slice(fit);
+  const more = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (menu.length === 0 && open) setOpen(false);
+  }, [menu.length, open]);
+  // The menu closes on a click elsewhere or Escape.
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: PointerEvent) => {
+      if (more.current && !more.current.contains(e.target as Node)) setOpen(false);
+    };
+    const esc = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('pointerdown', away);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('pointerdown', away);
+      document.removeEventListener('keydown', esc);
+    };
+  }, [open]);
+  return (
+    <div className="logs-tools" ref={bar}>
+      {groups.map((g, i) => (
+        // Groups past `fit` stay rendered (invisible) only until they were measured.
+        <div key={g.key} data-group={g.key} className="logs-group" hidden={i >= fit && widths.current.has(g.key)}>
+          {i < fit || !widths.current.has(g.key) ? g.node : null}
+        </div>
+      ))}
+      {menu.length > 0 ? (
+        <span className="logs-more" ref={more}>
+          <button
+            aria-label="More log tools"
+            aria-expanded={open}
+            aria-haspopup="true"
+            title={`More: ${menu.map((g) => g.key).join(', ')}`}
+            onClick={() => setOpen((o) => !o)}
+          >
+            ⋯
+          </button>
+          {open ? (
+            <div className="logs-menu" role="group" aria-label="More log tools" data-testid="log-tools-menu">
+              {menu.map((g) => (
+                <div key={g.key} className="logs-menu-row">
+                  {g.node}
+                </div>
+              ))}
+            </div>
+          ) : null}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
