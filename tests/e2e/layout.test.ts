@@ -106,33 +106,40 @@ function checkLayout(): Findings {
       if (w > 1 && h > 1) out.push(`${name(a.el)} overlaps ${name(b.el)} by ${Math.round(w)}×${Math.round(h)} px`);
     }
   }
-  // A control pushed out of the window (and not into a scrolling strip) cannot be reached.
+  // A control pushed out of the window (and not into a strip that scrolls or clips it) cannot be reached.
   for (const el of interactive) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0) continue;
-    if (r.right > vw + 1 && visibleBox(el) !== null) out.push(`${name(el)} sticks out of the window by ${Math.round(r.right - vw)} px`);
+    if (r.width === 0 || r.right <= vw + 1 || visibleBox(el) === null) continue;
+    let clipRight = Infinity;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') clipRight = Math.min(clipRight, p.getBoundingClientRect().right);
+    }
+    if (clipRight > vw + 1) out.push(`${name(el)} sticks out of the window by ${Math.round(r.right - vw)} px`);
   }
 
   // 2. Text in the header, tab strips, toolbars and badges.
   const STRIPS = '[role="tablist"], .db-tabs';
-  const BARS = '.topbar, [role="toolbar"], .term-tabs, .logs-bar, .logs-head, .health-toolbar, .db-toolbar, .triage-head, .rb-head, .session-panel .head';
+  const BARS = '.topbar, [role="toolbar"], .term-bar, .logs-bar, .logs-head, .logs-tools, .health-toolbar, .db-toolbar, .triage-head, .rb-head, .session-panel .head';
   const BADGES = '.badge, .rb-badge, .sev-badge, .state-badge, .rec-badge';
   const scrolls = (el: Element) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
   for (const scope of document.querySelectorAll(`${STRIPS}, ${BARS}`)) {
     if (!visible(scope)) continue;
-    const strip = scope.matches(STRIPS);
     for (const el of [scope, ...scope.querySelectorAll('*')]) {
       const e = el as HTMLElement;
       if (!visible(e) || el.closest('.xterm')) continue;
       const cs = getComputedStyle(e);
       if (cs.display === 'inline' || e.clientWidth === 0) continue;
       // A tab strip may scroll; a toolbar that scrolls hides its controls.
-      if (el === scope && strip && scrolls(el)) continue;
+      if (el.matches(STRIPS) && scrolls(el)) continue;
       // A deliberate ellipsis is not an overflow (the full text is in the title or a tooltip).
       if (cs.textOverflow === 'ellipsis' && cs.overflowX === 'hidden' && !el.matches(BADGES)) continue;
       if (e.scrollWidth > e.clientWidth + 1) out.push(`${name(el)} overflows: ${e.scrollWidth} px of text in ${e.clientWidth} px`);
     }
-    for (const el of scope.querySelectorAll('button, [role="tab"], select, label')) {
+    // Controls, and every piece of text in the bar ("Aura Ops", "respond: Immediate"), stay on one line.
+    const ownText = (el: Element) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+    for (const el of scope.querySelectorAll('*')) {
+      // A heading may take two lines; labels and controls may not.
+      if (/^H[1-6]$/.test(el.tagName) || (!el.matches('button, [role="tab"], select, label') && !ownText(el))) continue;
       if (visible(el) && !el.closest('.xterm') && lines(el) > 1) out.push(`${name(el)} wraps to ${lines(el)} lines`);
     }
   }
