@@ -179,6 +179,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         return lines.join('\n').replace(/\n+$/, '\n');
       },
     });
+    Object.defineProperty(host, 'auraTerminalCols', { configurable: true, value: (): number => term.cols });
     // The same text with soft-wrapped rows joined: what the lines were, whatever the width.
     Object.defineProperty(host, 'auraTerminalLines', {
       configurable: true,
