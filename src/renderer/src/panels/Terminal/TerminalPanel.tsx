@@ -438,9 +438,13 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
         </div>
       )}
       <div className="term-panes">
-        {/* Shown panes first, left to right; the others stay mounted, hidden, in tab order. */}
-        {[...(activeSession ? [activeSession] : []), ...(splitSession ? [splitSession] : [])].map(pane)}
-        {sessions.filter((s) => mounted.has(s.id) && !shownIds.includes(s.id)).map(pane)}
+        {/* Shown panes first, left to right; the others stay mounted, hidden, in tab order. One
+            keyed list, so a pane moving between shown and hidden is moved, never remounted. */}
+        {[
+          ...(activeSession ? [activeSession] : []),
+          ...(splitSession ? [splitSession] : []),
+          ...sessions.filter((s) => mounted.has(s.id) && !shownIds.includes(s.id)),
+        ].map(pane)}
         {!activeSession && loaded && <div className="term-empty dim">No terminal. Press + to open one.</div>}
       </div>
       {closing && (

@@ -323,12 +323,10 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         liveFrom = r.endOffset;
         // The retained output was laid out by the shell at the pty's size: replay it at that size
         // and let xterm reflow it to the view's, rather than re-wrapping cursor moves at another width.
-        const fitted = { cols: term.cols, rows: term.rows };
+        // A hidden view keeps the pty's size until it is shown.
         if (r.info.cols !== term.cols || r.info.rows !== term.rows) term.resize(r.info.cols, r.info.rows);
         term.write(r.data, () => {
-          if (disposed) return;
-          if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
-          else if (term.cols !== fitted.cols || term.rows !== fitted.rows) term.resize(fitted.cols, fitted.rows);
+          if (!disposed && host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
         });
         attaching = false;
         for (const e of early.splice(0)) writeLive(e.data, e.offset);
