@@ -198,6 +198,26 @@ describe.skipIf(skip)('terminal tabs and panes in Chromium', () => {
     }
   });
 
+  it('folds Split, Find and settings into a menu when the terminal column is narrow', async () => {
+    const { page } = ui.browser;
+    const more = page.getByRole('button', { name: 'More terminal actions' });
+    expect(await more.isVisible()).toBe(false);
+    // Widen the side column from the keyboard until the terminal panel is narrow.
+    const sideSplitter = page.locator('.workspace > .splitter.horizontal').last();
+    for (let i = 0; i < 20 && !(await more.isVisible()); i++) await sideSplitter.press('ArrowLeft');
+    await expect.poll(() => more.isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Split' }).isVisible()).toBe(false);
+    await more.click();
+    await page.getByRole('menuitem', { name: 'Split side by side' }).click();
+    await expect.poll(() => panes(page).count()).toBe(2);
+    await more.click();
+    await page.getByRole('menuitem', { name: 'Unsplit' }).click();
+    await expect.poll(() => panes(page).count()).toBe(1);
+    // Back to the default width for the next test.
+    for (let i = 0; i < 40 && (await more.isVisible()); i++) await sideSplitter.press('ArrowRight');
+    await expect.poll(() => more.isVisible()).toBe(false);
+  });
+
   it('selects no text while a splitter is dragged across the panes', async () => {
     const { page } = ui.browser;
     await page.evaluate(() => window.getSelection()?.removeAllRanges());

@@ -274,6 +274,17 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
     tabsRef.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [activeId, sessions.length]);
 
+  // The actions menu closes on a click anywhere outside it (its own items close it themselves).
+  useEffect(() => {
+    if (!moreOpen) return;
+    const onDown = (e: PointerEvent) => {
+      const t = e.target as Element | null;
+      if (!t?.closest('.term-menu, .term-more')) setMoreOpen(false);
+    };
+    window.addEventListener('pointerdown', onDown);
+    return () => window.removeEventListener('pointerdown', onDown);
+  }, [moreOpen]);
+
   const newTab = async () => {
     const info = await create();
     if (info) setFocusWanted(info.id);
