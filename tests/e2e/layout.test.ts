@@ -38,7 +38,8 @@ function checkLayout(): Findings {
   const name = (el: Element): string => {
     const e = el as HTMLElement;
     const label = e.getAttribute('aria-label') ?? e.getAttribute('title') ?? e.textContent ?? '';
-    const cls = typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
+    const cls =
+      typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
     return `<${e.tagName.toLowerCase()}${cls}> "${label.trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
   };
   const visible = (el: Element): boolean =>
@@ -71,7 +72,9 @@ function checkLayout(): Findings {
   const lines = (el: Element): number => {
     const range = document.createRange();
     range.selectNodeContents(el);
-    const rects = [...range.getClientRects()].filter((r) => r.width > 0.5 && r.height > 0.5).sort((a, b) => a.top - b.top);
+    const rects = [...range.getClientRects()]
+      .filter((r) => r.width > 0.5 && r.height > 0.5)
+      .sort((a, b) => a.top - b.top);
     let n = 0;
     let bottom = -Infinity;
     for (const r of rects) {
@@ -87,7 +90,8 @@ function checkLayout(): Findings {
   const doc = document.scrollingElement ?? document.documentElement;
   if (doc.scrollWidth > vw + 1) out.push(`the page is ${doc.scrollWidth - vw} px wider than the window`);
   const shell = document.querySelector('.shell');
-  if (shell && shell.scrollWidth > shell.clientWidth + 1) out.push(`the shell overflows by ${shell.scrollWidth - shell.clientWidth} px`);
+  if (shell && shell.scrollWidth > shell.clientWidth + 1)
+    out.push(`the shell overflows by ${shell.scrollWidth - shell.clientWidth} px`);
 
   // 1. Overlap of interactive elements. xterm's own helper textarea and rows are not the operator's controls.
   const interactive = [
@@ -95,7 +99,9 @@ function checkLayout(): Findings {
       'button, a[href], input:not([type="hidden"]), select, textarea, summary, [role="tab"], [role="button"], [role="separator"], [role="menuitem"]',
     ),
   ].filter((el) => !el.closest('.xterm') && visible(el));
-  const boxes = interactive.map((el) => ({ el, box: visibleBox(el) })).filter((x): x is { el: Element; box: DOMRect } => x.box !== null);
+  const boxes = interactive
+    .map((el) => ({ el, box: visibleBox(el) }))
+    .filter((x): x is { el: Element; box: DOMRect } => x.box !== null);
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i]!;
@@ -103,7 +109,8 @@ function checkLayout(): Findings {
       if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
       const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
       const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
-      if (w > 1 && h > 1) out.push(`${name(a.el)} overlaps ${name(b.el)} by ${Math.round(w)}×${Math.round(h)} px`);
+      if (w > 1 && h > 1)
+        out.push(`${name(a.el)} overlaps ${name(b.el)} by ${Math.round(w)}×${Math.round(h)} px`);
     }
   }
   // A control pushed out of the window (and not into a strip that scrolls or clips it) cannot be reached.
@@ -112,14 +119,17 @@ function checkLayout(): Findings {
     if (r.width === 0 || r.right <= vw + 1 || visibleBox(el) === null) continue;
     let clipRight = Infinity;
     for (let p = el.parentElement; p; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX !== 'visible') clipRight = Math.min(clipRight, p.getBoundingClientRect().right);
+      if (getComputedStyle(p).overflowX !== 'visible')
+        clipRight = Math.min(clipRight, p.getBoundingClientRect().right);
     }
-    if (clipRight > vw + 1) out.push(`${name(el)} sticks out of the window by ${Math.round(r.right - vw)} px`);
+    if (clipRight > vw + 1)
+      out.push(`${name(el)} sticks out of the window by ${Math.round(r.right - vw)} px`);
   }
 
   // 2. Text in the header, tab strips, toolbars and badges.
   const STRIPS = '[role="tablist"], .db-tabs';
-  const BARS = '.topbar, [role="toolbar"], .term-bar, .logs-bar, .logs-head, .logs-tools, .health-toolbar, .db-toolbar, .triage-head, .rb-head, .session-panel .head';
+  const BARS =
+    '.topbar, [role="toolbar"], .term-bar, .logs-bar, .logs-head, .logs-tools, .health-toolbar, .db-toolbar, .triage-head, .rb-head, .session-panel .head';
   const BADGES = '.badge, .rb-badge, .sev-badge, .state-badge, .rec-badge';
   const scrolls = (el: Element) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
   for (const scope of document.querySelectorAll(`${STRIPS}, ${BARS}`)) {
@@ -133,14 +143,18 @@ function checkLayout(): Findings {
       if (el.matches(STRIPS) && scrolls(el)) continue;
       // A deliberate ellipsis is not an overflow (the full text is in the title or a tooltip).
       if (cs.textOverflow === 'ellipsis' && cs.overflowX === 'hidden' && !el.matches(BADGES)) continue;
-      if (e.scrollWidth > e.clientWidth + 1) out.push(`${name(el)} overflows: ${e.scrollWidth} px of text in ${e.clientWidth} px`);
+      if (e.scrollWidth > e.clientWidth + 1)
+        out.push(`${name(el)} overflows: ${e.scrollWidth} px of text in ${e.clientWidth} px`);
     }
     // Controls, and every piece of text in the bar ("Aura Ops", "respond: Immediate"), stay on one line.
-    const ownText = (el: Element) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+    const ownText = (el: Element) =>
+      [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
     for (const el of scope.querySelectorAll('*')) {
       // A heading may take two lines; labels and controls may not.
-      if (/^H[1-6]$/.test(el.tagName) || (!el.matches('button, [role="tab"], select, label') && !ownText(el))) continue;
-      if (visible(el) && !el.closest('.xterm') && lines(el) > 1) out.push(`${name(el)} wraps to ${lines(el)} lines`);
+      if (/^H[1-6]$/.test(el.tagName) || (!el.matches('button, [role="tab"], select, label') && !ownText(el)))
+        continue;
+      if (visible(el) && !el.closest('.xterm') && lines(el) > 1)
+        out.push(`${name(el)} wraps to ${lines(el)} lines`);
     }
   }
   for (const el of document.querySelectorAll(BADGES)) {
@@ -201,7 +215,9 @@ async function walkViews(page: Page, look: (view: string) => Promise<void>): Pro
 
   // Two log panes side by side, and the terminal split.
   await page.getByLabel('Pane layout').selectOption('columns');
-  await expect.poll(() => page.locator('.logs-panes.columns [data-testid^="log-pane-"]').count()).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(() => page.locator('.logs-panes.columns [data-testid^="log-pane-"]').count())
+    .toBeGreaterThanOrEqual(2);
   await split.click();
   await expect.poll(() => page.getByTestId('terminal-pane').count()).toBe(2);
   await look('logs-columns-split');
@@ -228,7 +244,11 @@ describe.skipIf(skip)('layout at three window sizes in both themes', () => {
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.getByTestId('demo-controls').getByLabel('Scenario').selectOption('api-down');
     await page.getByRole('tab', { name: 'Health' }).click();
-    await until('a SEV-1 triage', async () => (await page.locator('.sev-badge').textContent()) === 'SEV-1', 60_000);
+    await until(
+      'a SEV-1 triage',
+      async () => (await page.locator('.sev-badge').textContent()) === 'SEV-1',
+      60_000,
+    );
     // Many terminal tabs, so the strip has to scroll.
     const tabs = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
     for (let n = await tabs.count(); n < TERMINAL_TABS; n++) {
@@ -260,12 +280,14 @@ describe.skipIf(skip)('layout at three window sizes in both themes', () => {
         try {
           await walk();
         } catch (err) {
-          expect(findings, `layout defects at ${tag} before the walk failed (screenshots in ${SHOTS})`).toEqual([]);
+          expect(
+            findings,
+            `layout defects at ${tag} before the walk failed (screenshots in ${SHOTS})`,
+          ).toEqual([]);
           throw err;
         }
         expect(findings, `layout defects at ${tag} (screenshots in ${SHOTS})`).toEqual([]);
       });
-
     }
   }
 });

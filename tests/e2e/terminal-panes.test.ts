@@ -27,7 +27,9 @@ async function logicalLines(page: Page, pane: number): Promise<string[]> {
   return panes(page)
     .nth(pane)
     .locator('.term-host')
-    .evaluate((el) => (el as HTMLElement & { auraTerminalLines?: () => string[] }).auraTerminalLines?.() ?? []);
+    .evaluate(
+      (el) => (el as HTMLElement & { auraTerminalLines?: () => string[] }).auraTerminalLines?.() ?? [],
+    );
 }
 
 async function waitScreen(page: Page, re: RegExp, pane = 0): Promise<string> {
@@ -42,7 +44,8 @@ async function waitScreen(page: Page, re: RegExp, pane = 0): Promise<string> {
 }
 
 /** The session id drawn in a shown pane (xterm's element carries it). */
-const paneSession = (page: Page, pane: number) => panes(page).nth(pane).locator('.xterm').getAttribute('data-session-id');
+const paneSession = (page: Page, pane: number) =>
+  panes(page).nth(pane).locator('.xterm').getAttribute('data-session-id');
 
 async function cols(page: Page, pane: number): Promise<number> {
   return panes(page)
@@ -81,9 +84,9 @@ describe.skipIf(skip)('terminal tabs and panes in Chromium', () => {
     await waitScreen(page, /^typed into the new tab$/m);
     expect(await termTabs(page).count()).toBe(before + 1);
     expect(await termTabs(page).nth(before).getAttribute('aria-selected')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.closest('.xterm')?.getAttribute('data-session-id'))).toBe(
-      await paneSession(page, 0),
-    );
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('.xterm')?.getAttribute('data-session-id')),
+    ).toBe(await paneSession(page, 0));
   });
 
   it('searches the pane the operator is in, and a click leaves the panes where they are', async () => {
@@ -176,7 +179,9 @@ describe.skipIf(skip)('terminal tabs and panes in Chromium', () => {
           }
           return 'none';
         };
-        const host = document.querySelector('[data-testid="terminal-pane"] .term-host')!.getBoundingClientRect();
+        const host = document
+          .querySelector('[data-testid="terminal-pane"] .term-host')!
+          .getBoundingClientRect();
         return {
           bodyBg: getComputedStyle(document.body).backgroundColor,
           termBg: under(host.left + 60, host.bottom - 2),

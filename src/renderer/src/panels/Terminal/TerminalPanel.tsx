@@ -271,7 +271,9 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
 
   // The active tab stays in view in a strip that scrolls.
   useEffect(() => {
-    tabsRef.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    tabsRef.current
+      ?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [activeId, sessions.length]);
 
   // The actions menu closes on a click anywhere outside it (its own items close it themselves).
@@ -337,47 +339,47 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   return (
     <div className="term-panel">
       <div className="term-bar">
-      <div className="term-tabs" role="tablist" aria-label="Terminals" ref={tabsRef}>
-        {sessions.map((s) => (
-          <div
-            key={s.id}
-            role="tab"
-            aria-selected={s.id === activeId}
-            className={`term-tab${s.id === activeId ? ' active' : ''}${s.status === 'exited' ? ' exited' : ''}`}
-            onClick={() => selectTab(s)}
-            onDoubleClick={() => setRenaming(s.id)}
-            title={`${s.shell} in ${s.lastCwd ?? s.cwd}${s.currentCommand ? `\nRunning: ${s.currentCommand}` : ''}`}
-          >
-            {s.busy && <span className="term-busy" aria-label="running" />}
-            {renaming === s.id ? (
-              <input
-                autoFocus
-                defaultValue={s.title}
-                aria-label="Terminal name"
-                maxLength={80}
-                onBlur={(e) => void rename(s, e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') void rename(s, e.currentTarget.value);
-                  if (e.key === 'Escape') setRenaming(null);
-                }}
-              />
-            ) : (
-              <span className="term-title">{s.title}</span>
-            )}
-            <button
-              type="button"
-              className="ghost term-close"
-              aria-label={`Close ${s.title}`}
-              onClick={(e) => {
-                e.stopPropagation();
-                void close(s);
-              }}
+        <div className="term-tabs" role="tablist" aria-label="Terminals" ref={tabsRef}>
+          {sessions.map((s) => (
+            <div
+              key={s.id}
+              role="tab"
+              aria-selected={s.id === activeId}
+              className={`term-tab${s.id === activeId ? ' active' : ''}${s.status === 'exited' ? ' exited' : ''}`}
+              onClick={() => selectTab(s)}
+              onDoubleClick={() => setRenaming(s.id)}
+              title={`${s.shell} in ${s.lastCwd ?? s.cwd}${s.currentCommand ? `\nRunning: ${s.currentCommand}` : ''}`}
             >
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+              {s.busy && <span className="term-busy" aria-label="running" />}
+              {renaming === s.id ? (
+                <input
+                  autoFocus
+                  defaultValue={s.title}
+                  aria-label="Terminal name"
+                  maxLength={80}
+                  onBlur={(e) => void rename(s, e.target.value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') void rename(s, e.currentTarget.value);
+                    if (e.key === 'Escape') setRenaming(null);
+                  }}
+                />
+              ) : (
+                <span className="term-title">{s.title}</span>
+              )}
+              <button
+                type="button"
+                className="ghost term-close"
+                aria-label={`Close ${s.title}`}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  void close(s);
+                }}
+              >
+                ×
+              </button>
+            </div>
+          ))}
+        </div>
         <button
           type="button"
           className="ghost term-new"
@@ -398,7 +400,12 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
           >
             {splitId ? 'Unsplit' : 'Split'}
           </button>
-          <button type="button" className="ghost term-wide" onClick={openFind} title="Find in the focused terminal (Ctrl+Shift+F)">
+          <button
+            type="button"
+            className="ghost term-wide"
+            onClick={openFind}
+            title="Find in the focused terminal (Ctrl+Shift+F)"
+          >
             Find
           </button>
           <button
@@ -424,14 +431,42 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
           </button>
         </div>
         {moreOpen && (
-          <div className="term-menu" role="menu" aria-label="Terminal actions" onKeyDown={(e) => e.key === 'Escape' && setMoreOpen(false)}>
-            <button type="button" role="menuitem" autoFocus onClick={() => { setMoreOpen(false); void toggleSplit(); }}>
+          <div
+            className="term-menu"
+            role="menu"
+            aria-label="Terminal actions"
+            onKeyDown={(e) => e.key === 'Escape' && setMoreOpen(false)}
+          >
+            <button
+              type="button"
+              role="menuitem"
+              autoFocus
+              onClick={() => {
+                setMoreOpen(false);
+                void toggleSplit();
+              }}
+            >
               {splitId ? 'Unsplit' : 'Split side by side'}
             </button>
-            <button type="button" role="menuitem" onClick={() => { setMoreOpen(false); openFind(); }}>
+            <button
+              type="button"
+              role="menuitem"
+              onClick={() => {
+                setMoreOpen(false);
+                openFind();
+              }}
+            >
               Find
             </button>
-            <button type="button" role="menuitem" disabled={!settings} onClick={() => { setMoreOpen(false); setSettingsOpen(true); }}>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!settings}
+              onClick={() => {
+                setMoreOpen(false);
+                setSettingsOpen(true);
+              }}
+            >
               Settings…
             </button>
           </div>

@@ -203,7 +203,8 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         const b = term.buffer.active;
         const end = b.baseY + b.cursorY;
         const lines: string[] = [];
-        for (let i = Math.max(0, end - n + 1); i <= end; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+        for (let i = Math.max(0, end - n + 1); i <= end; i++)
+          lines.push(b.getLine(i)?.translateToString(true) ?? '');
         return lines.join('\n');
       },
     });
