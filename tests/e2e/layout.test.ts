@@ -249,6 +249,16 @@ describe.skipIf(skip)('layout at three window sizes in both themes', () => {
       async () => (await page.locator('.sev-badge').textContent()) === 'SEV-1',
       60_000,
     );
+    // A recording session with a long title: the header shows it beside the install.
+    await page.getByRole('tab', { name: 'Session' }).click();
+    const session = page.getByTestId('session-panel');
+    await session
+      .getByLabel('Title')
+      .fill('API down since the deploy: every request to the demo install is refused, users see 502');
+    await session.getByRole('button', { name: 'Start' }).click();
+    await until('the recording indicator', async () =>
+      /Recording:/.test((await page.getByTestId('recording-indicator').textContent()) ?? ''),
+    );
     // Many terminal tabs, so the strip has to scroll.
     const tabs = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab');
     for (let n = await tabs.count(); n < TERMINAL_TABS; n++) {
