@@ -163,6 +163,15 @@ function checkLayout(): Findings {
     if (lines(el) > 1) out.push(`badge ${name(el)} wraps to ${lines(el)} lines`);
     if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.push(`badge ${name(el)} overflows`);
   }
+  // A strip that scrolls keeps its selected tab in view.
+  for (const strip of document.querySelectorAll('[role="tablist"]')) {
+    const tab = strip.querySelector('[role="tab"][aria-selected="true"]');
+    if (!visible(strip) || !tab) continue;
+    const s = strip.getBoundingClientRect();
+    const t = tab.getBoundingClientRect();
+    if (t.left < s.left - 1 || t.right > s.right + 1)
+      out.push(`the selected tab ${name(tab)} is scrolled out of its strip`);
+  }
   // DB table names break between words, never inside one.
   for (const el of document.querySelectorAll('.db-tables td.db-name')) {
     if (!visible(el)) continue;

@@ -269,11 +269,23 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusWanted, shownKey, mounted]);
 
-  // The active tab stays in view in a strip that scrolls.
+  // The active tab stays in view in a strip that scrolls, also when the strip narrows. Only the
+  // strip scrolls (scrollIntoView would scroll the clipped areas around it too).
   useEffect(() => {
-    tabsRef.current
-      ?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
-      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const strip = tabsRef.current;
+    if (!strip) return;
+    const reveal = () => {
+      const tab = strip.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
+      if (!tab) return;
+      const s = strip.getBoundingClientRect();
+      const t = tab.getBoundingClientRect();
+      if (t.left < s.left) strip.scrollLeft -= s.left - t.left;
+      else if (t.right > s.right) strip.scrollLeft += Math.min(t.right - s.right, t.left - s.left);
+    };
+    reveal();
+    const ro = new ResizeObserver(reveal);
+    ro.observe(strip);
+    return () => ro.disconnect();
   }, [activeId, sessions.length]);
 
   // The actions menu closes on a click anywhere outside it (its own items close it themselves).
