@@ -2,5 +2,6 @@
 import { createRoot } from 'react-dom/client';
 import App from './App';
 import './styles/base.css';
+import './styles/layout.css';
 
 createRoot(document.getElementById('root')!).render(<App />);

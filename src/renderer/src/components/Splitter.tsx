@@ -1,5 +1,5 @@
 // A drag handle between two areas; reports the pointer's position as a fraction of the parent.
-// Arrow keys move it too, so the layout is keyboard reachable.
+// Arrow keys move it too, so the layout is keyboard reachable. A drag selects no text on its way.
 interface Props {
   direction: 'horizontal' | 'vertical';
   onResize: (fraction: number) => void;
@@ -18,8 +18,12 @@ export default function Splitter({ direction, onResize }: Props) {
       tabIndex={0}
       aria-orientation={direction === 'horizontal' ? 'vertical' : 'horizontal'}
       onPointerDown={(e) => {
-        // A drag must not select the text it passes over (log rows, terminal output).
+        if (e.button !== 0) return;
+        // Without this the browser starts a text selection that follows the pointer across the panes.
         e.preventDefault();
+        const root = document.documentElement;
+        root.classList.add('splitter-dragging', `dragging-${direction}`);
+        window.getSelection()?.removeAllRanges();
         const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
         const move = (ev: PointerEvent) => {
           const f =
@@ -29,11 +33,14 @@ export default function Splitter({ direction, onResize }: Props) {
           onResize(clamp(f));
         };
         const up = () => {
+          root.classList.remove('splitter-dragging', `dragging-${direction}`);
           window.removeEventListener('pointermove', move);
           window.removeEventListener('pointerup', up);
+          window.removeEventListener('pointercancel', up);
         };
         window.addEventListener('pointermove', move);
         window.addEventListener('pointerup', up);
+        window.addEventListener('pointercancel', up);
       }}
       onKeyDown={(e) => {
         const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();

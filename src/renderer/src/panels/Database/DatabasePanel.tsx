@@ -97,7 +97,7 @@ function Overview({ data, onCount }: { data: DbOverview; onCount: (table: string
             const idx = data.indexes.filter((i) => i.table === t.name);
             return (
               <tr key={t.name} data-table={t.name}>
-                <td className="db-name">{t.name}{t.type === 'view' ? ' (view)' : ''}</td>
+                <td className="db-name" title={t.name}>{t.name}{t.type === 'view' ? ' (view)' : ''}</td>
                 <td>
                   {t.countError ? <span className="db-err-text">{t.countError}</span> : t.rowCount === null ? '–' : `${t.capped ? '> ' : ''}${t.rowCount.toLocaleString()}`}
                   {t.capped && <button className="db-more" onClick={() => onCount(t.name)}>exact</button>}

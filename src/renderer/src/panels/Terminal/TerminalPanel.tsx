@@ -1,6 +1,8 @@
 // The terminal panel: tabs of pty sessions (new, rename, close that asks while a process runs,
 // restart after exit), an optional side-by-side split, and the answer to run requests from other
 // panels: read-only commands go straight to the terminal, mutating ones wait for ConfirmCommand.
+// A terminal once shown stays mounted (hidden when not shown), so switching tabs or splitting
+// resizes the same xterm, which reflows its own buffer, instead of replaying raw output anew.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   TERMINAL_FONT_SIZE,
@@ -49,9 +51,17 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   // Settings live on the main side (ops.db); until they arrive the defaults apply.
   const [settings, setSettings] = useState<TerminalSettingsInfo | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [moreOpen, setMoreOpen] = useState(false);
+  /** The pane the operator last typed or clicked in: Find and run requests act on it. */
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  /** A terminal to focus as soon as its view is mounted (a new tab, a run request's target). */
+  const [focusWanted, setFocusWanted] = useState<string | null>(null);
+  /** Sessions whose view has been shown once: kept mounted from then on. */
+  const [mounted, setMounted] = useState<ReadonlySet<string>>(() => new Set());
   const fontSize = settings?.settings.fontSize ?? TERMINAL_FONT_SIZE.default;
   const scrollback = settings?.settings.scrollback ?? TERMINAL_SCROLLBACK.default;
-  const mainRef = useRef<XtermHandle>(null);
+  const handles = useRef(new Map<string, XtermHandle>());
+  const tabsRef = useRef<HTMLDivElement>(null);
   const sessionsRef = useRef(sessions);
   sessionsRef.current = sessions;
   const activeRef = useRef(activeId);
@@ -152,7 +162,7 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
           target = r.sessionId;
         }
         setActiveId(target);
-        setTimeout(() => mainRef.current?.focus(), 0);
+        setFocusWanted(target);
       } catch (err) {
         report(err);
       }
@@ -257,15 +267,88 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
 
   const activeSession = sessions.find((s) => s.id === activeId) ?? null;
   const splitSession = sessions.find((s) => s.id === splitId && s.id !== activeId) ?? null;
+  const shownIds = [activeSession?.id, splitSession?.id].filter((x): x is string => !!x);
+  const shownKey = shownIds.join(' ');
+  /** Find and focus go to the pane the operator is in; else to the left one. */
+  const targetId = focusedId && shownIds.includes(focusedId) ? focusedId : (activeSession?.id ?? null);
 
-  const pane = (s: TerminalSessionInfo, main: boolean) => (
-    <div className={`term-pane${main ? ' main' : ''}`} key={s.id} data-testid="terminal-pane">
+  useEffect(() => {
+    setMounted((prev) => (shownIds.every((id) => prev.has(id)) ? prev : new Set([...prev, ...shownIds])));
+    // shownKey stands for shownIds
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shownKey]);
+
+  // A focus asked for before the view existed lands once it is mounted and shown.
+  useEffect(() => {
+    if (!focusWanted || !shownIds.includes(focusWanted)) return;
+    const h = handles.current.get(focusWanted);
+    if (!h) return;
+    h.focus();
+    setFocusedId(focusWanted);
+    setFocusWanted(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusWanted, shownKey, mounted]);
+
+  // The active tab stays in view in a strip that scrolls, also when the strip narrows. Only the
+  // strip scrolls (scrollIntoView would scroll the clipped areas around it too).
+  useEffect(() => {
+    const strip = tabsRef.current;
+    if (!strip) return;
+    const reveal = () => {
+      const tab = strip.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
+      if (!tab) return;
+      const s = strip.getBoundingClientRect();
+      const t = tab.getBoundingClientRect();
+      if (t.left < s.left) strip.scrollLeft -= s.left - t.left;
+      else if (t.right > s.right) strip.scrollLeft += Math.min(t.right - s.right, t.left - s.left);
+    };
+    reveal();
+    const ro = new ResizeObserver(reveal);
+    ro.observe(strip);
+    return () => ro.disconnect();
+  }, [activeId, sessions.length]);
+
+  // The actions menu closes on a click anywhere outside it (its own items close it themselves).
+  useEffect(() => {
+    if (!moreOpen) return;
+    const onDown = (e: PointerEvent) => {
+      const t = e.target as Element | null;
+      if (!t?.closest('.term-menu, .term-more')) setMoreOpen(false);
+    };
+    window.addEventListener('pointerdown', onDown);
+    return () => window.removeEventListener('pointerdown', onDown);
+  }, [moreOpen]);
+
+  const newTab = async () => {
+    const info = await create();
+    if (info) setFocusWanted(info.id);
+  };
+  const openFind = () => {
+    if (targetId) handles.current.get(targetId)?.openSearch();
+  };
+  const selectTab = (s: TerminalSessionInfo) => {
+    // The tab already shown on the right is focused there rather than moved.
+    if (s.id !== splitSession?.id) setActiveId(s.id);
+    setFocusWanted(s.id);
+  };
+
+  const pane = (s: TerminalSessionInfo) => (
+    <div
+      className={`term-pane${s.id === activeSession?.id ? ' main' : ''}${s.id === targetId ? ' focused' : ''}`}
+      key={s.id}
+      data-testid={shownIds.includes(s.id) ? 'terminal-pane' : 'terminal-pane-hidden'}
+      data-session-id={s.id}
+      hidden={!shownIds.includes(s.id)}
+    >
       <XtermView
         sessionId={s.id}
         fontSize={fontSize}
         scrollback={scrollback}
-        handleRef={main ? mainRef : undefined}
-        onFocus={() => !main && setActiveId(s.id)}
+        handleRef={(h: XtermHandle | null) => {
+          if (h) handles.current.set(s.id, h);
+          else handles.current.delete(s.id);
+        }}
+        onFocus={() => setFocusedId(s.id)}
         onNotice={setNotice}
       />
       {s.status === 'exited' && (
@@ -287,84 +370,139 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
 
   return (
     <div className="term-panel">
-      <div className="term-tabs" role="tablist" aria-label="Terminals">
-        {sessions.map((s) => (
-          <div
-            key={s.id}
-            role="tab"
-            aria-selected={s.id === activeId}
-            className={`term-tab${s.id === activeId ? ' active' : ''}${s.status === 'exited' ? ' exited' : ''}`}
-            onClick={() => setActiveId(s.id)}
-            onDoubleClick={() => setRenaming(s.id)}
-            title={`${s.shell} in ${s.lastCwd ?? s.cwd}${s.currentCommand ? `\nRunning: ${s.currentCommand}` : ''}`}
-          >
-            {s.busy && <span className="term-busy" aria-label="running" />}
-            {renaming === s.id ? (
-              <input
-                autoFocus
-                defaultValue={s.title}
-                aria-label="Terminal name"
-                maxLength={80}
-                onBlur={(e) => void rename(s, e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') void rename(s, e.currentTarget.value);
-                  if (e.key === 'Escape') setRenaming(null);
-                }}
-              />
-            ) : (
-              <span className="term-title">{s.title}</span>
-            )}
-            <button
-              type="button"
-              className="ghost term-close"
-              aria-label={`Close ${s.title}`}
-              onClick={(e) => {
-                e.stopPropagation();
-                void close(s);
-              }}
+      <div className="term-bar">
+        <div className="term-tabs" role="tablist" aria-label="Terminals" ref={tabsRef}>
+          {sessions.map((s) => (
+            <div
+              key={s.id}
+              role="tab"
+              aria-selected={s.id === activeId}
+              className={`term-tab${s.id === activeId ? ' active' : ''}${s.status === 'exited' ? ' exited' : ''}`}
+              onClick={() => selectTab(s)}
+              onDoubleClick={() => setRenaming(s.id)}
+              title={`${s.shell} in ${s.lastCwd ?? s.cwd}${s.currentCommand ? `\nRunning: ${s.currentCommand}` : ''}`}
             >
-              ×
-            </button>
-          </div>
-        ))}
+              {s.busy && <span className="term-busy" aria-label="running" />}
+              {renaming === s.id ? (
+                <input
+                  autoFocus
+                  defaultValue={s.title}
+                  aria-label="Terminal name"
+                  maxLength={80}
+                  onBlur={(e) => void rename(s, e.target.value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') void rename(s, e.currentTarget.value);
+                    if (e.key === 'Escape') setRenaming(null);
+                  }}
+                />
+              ) : (
+                <span className="term-title">{s.title}</span>
+              )}
+              <button
+                type="button"
+                className="ghost term-close"
+                aria-label={`Close ${s.title}`}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  void close(s);
+                }}
+              >
+                ×
+              </button>
+            </div>
+          ))}
+        </div>
         <button
           type="button"
-          className="ghost"
-          onClick={() => void create()}
+          className="ghost term-new"
+          onClick={() => void newTab()}
           aria-label="New terminal"
           title="New terminal"
         >
           +
         </button>
         <span className="spacer" />
-        <button
-          type="button"
-          className="ghost"
-          onClick={() => void toggleSplit()}
-          aria-pressed={!!splitId}
-          title="Split side by side"
-        >
-          {splitId ? 'Unsplit' : 'Split'}
-        </button>
-        <button
-          type="button"
-          className="ghost"
-          onClick={() => mainRef.current?.openSearch()}
-          title="Find (Ctrl+Shift+F)"
-        >
-          Find
-        </button>
-        <button
-          type="button"
-          className="ghost"
-          onClick={() => setSettingsOpen((o) => !o)}
-          aria-expanded={settingsOpen}
-          aria-label="Terminal settings"
-          title="Terminal settings"
-          disabled={!settings}
-        >
-          ⚙
-        </button>
+        <div className="term-actions" role="toolbar" aria-label="Terminal actions">
+          <button
+            type="button"
+            className="ghost term-wide"
+            onClick={() => void toggleSplit()}
+            aria-pressed={!!splitId}
+            title="Split side by side"
+          >
+            {splitId ? 'Unsplit' : 'Split'}
+          </button>
+          <button
+            type="button"
+            className="ghost term-wide"
+            onClick={openFind}
+            title="Find in the focused terminal (Ctrl+Shift+F)"
+          >
+            Find
+          </button>
+          <button
+            type="button"
+            className="ghost term-wide"
+            onClick={() => setSettingsOpen((o) => !o)}
+            aria-expanded={settingsOpen}
+            aria-label="Terminal settings"
+            title="Terminal settings"
+            disabled={!settings}
+          >
+            ⚙
+          </button>
+          <button
+            type="button"
+            className="ghost term-more"
+            aria-label="More terminal actions"
+            aria-haspopup="menu"
+            aria-expanded={moreOpen}
+            onClick={() => setMoreOpen((o) => !o)}
+          >
+            ⋯
+          </button>
+        </div>
+        {moreOpen && (
+          <div
+            className="term-menu"
+            role="menu"
+            aria-label="Terminal actions"
+            onKeyDown={(e) => e.key === 'Escape' && setMoreOpen(false)}
+          >
+            <button
+              type="button"
+              role="menuitem"
+              autoFocus
+              onClick={() => {
+                setMoreOpen(false);
+                void toggleSplit();
+              }}
+            >
+              {splitId ? 'Unsplit' : 'Split side by side'}
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              onClick={() => {
+                setMoreOpen(false);
+                openFind();
+              }}
+            >
+              Find
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!settings}
+              onClick={() => {
+                setMoreOpen(false);
+                setSettingsOpen(true);
+              }}
+            >
+              Settings…
+            </button>
+          </div>
+        )}
         {settingsOpen && settings && (
           <TerminalSettingsPopover info={settings} onClose={() => setSettingsOpen(false)} />
         )}
@@ -378,8 +516,13 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
         </div>
       )}
       <div className="term-panes">
-        {activeSession && pane(activeSession, true)}
-        {splitSession && pane(splitSession, false)}
+        {/* Shown panes first, left to right; the others stay mounted, hidden, in tab order. One
+            keyed list, so a pane moving between shown and hidden is moved, never remounted. */}
+        {[
+          ...(activeSession ? [activeSession] : []),
+          ...(splitSession ? [splitSession] : []),
+          ...sessions.filter((s) => mounted.has(s.id) && !shownIds.includes(s.id)),
+        ].map(pane)}
         {!activeSession && loaded && <div className="term-empty dim">No terminal. Press + to open one.</div>}
       </div>
       {closing && (

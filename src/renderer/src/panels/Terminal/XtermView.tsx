@@ -2,7 +2,7 @@
 // output and acks it from xterm's write callback (end-to-end flow control), marks each finished
 // command in the gutter from the OSC 633 sequences, and offers search, links and copy on select.
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
-import { Terminal, type IDecoration, type IMarker } from '@xterm/xterm';
+import { Terminal, type IDecoration, type IMarker, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
@@ -65,6 +65,42 @@ function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
+/**
+ * The terminal's colours from the console theme (the CSS variables of base.css). On the light
+ * background xterm's default white and yellow are unreadable, so those ANSI colours get darker
+ * tones there.
+ */
+export function terminalTheme(): ITheme {
+  const light = document.documentElement.dataset.theme === 'light';
+  const base: ITheme = {
+    background: cssVar('--bg', '#111418'),
+    foreground: cssVar('--fg', '#d8dee6'),
+    cursor: cssVar('--fg', '#d8dee6'),
+    cursorAccent: cssVar('--bg', '#111418'),
+    selectionBackground: light ? '#1f6fd640' : '#4f9dff55',
+  };
+  if (!light) return base;
+  return {
+    ...base,
+    black: '#1d232b',
+    red: '#c4302b',
+    green: '#1d7a45',
+    yellow: '#8a5a00',
+    blue: '#1f5fc0',
+    magenta: '#8e3fa8',
+    cyan: '#12788a',
+    white: '#5c6775',
+    brightBlack: '#6e7781',
+    brightRed: '#a8231f',
+    brightGreen: '#17683a',
+    brightYellow: '#6f4800',
+    brightBlue: '#174ea0',
+    brightMagenta: '#73318a',
+    brightCyan: '#0d6270',
+    brightWhite: '#1d232b',
+  };
+}
+
 export default function XtermView({ sessionId, fontSize, scrollback, onFocus, onNotice, handleRef }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
@@ -72,6 +108,9 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
   const searchInputRef = useRef<HTMLInputElement>(null);
   const noticeRef = useRef(onNotice);
   noticeRef.current = onNotice;
+  // The latest onFocus: the view outlives the props it was created with.
+  const focusRef = useRef(onFocus);
+  focusRef.current = onFocus;
   const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
@@ -91,11 +130,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
       fontFamily: cssVar('--mono', 'monospace'),
       allowProposedApi: true,
       cursorBlink: true,
-      theme: {
-        background: cssVar('--bg', '#111418'),
-        foreground: cssVar('--fg', '#d8dee6'),
-        selectionBackground: '#4f9dff55',
-      },
+      theme: terminalTheme(),
       // No overview ruler: on every render it reads the screen's height, forcing a synchronous
       // layout; under a flood that cost more than parsing the output (profiled).
     });
@@ -128,6 +163,11 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
       }
     } else setRenderer('dom');
     term.element?.setAttribute('data-session-id', sessionId);
+    // The terminal follows the console's theme when it changes (App sets data-theme on <html>).
+    const themeWatch = new MutationObserver(() => {
+      term.options.theme = terminalTheme();
+    });
+    themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     // Read-only text of the buffer for end-to-end tests and diagnostics: with the WebGL renderer the
     // screen is a canvas, so the DOM holds no text to read.
     Object.defineProperty(host, 'auraTerminalText', {
@@ -139,6 +179,23 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         return lines.join('\n').replace(/\n+$/, '\n');
       },
     });
+    Object.defineProperty(host, 'auraTerminalCols', { configurable: true, value: (): number => term.cols });
+    // The same text with soft-wrapped rows joined: what the lines were, whatever the width.
+    Object.defineProperty(host, 'auraTerminalLines', {
+      configurable: true,
+      value: (): string[] => {
+        const b = term.buffer.active;
+        const lines: string[] = [];
+        for (let i = 0; i < b.length; i++) {
+          const line = b.getLine(i);
+          const text = line?.translateToString(true) ?? '';
+          if (line?.isWrapped && lines.length) lines[lines.length - 1] += text;
+          else lines.push(text);
+        }
+        while (lines.length && lines[lines.length - 1] === '') lines.pop();
+        return lines;
+      },
+    });
     // The last `n` lines up to the cursor: cheap enough to poll during a flood (the bench does).
     Object.defineProperty(host, 'auraTerminalTail', {
       configurable: true,
@@ -146,7 +203,8 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         const b = term.buffer.active;
         const end = b.baseY + b.cursorY;
         const lines: string[] = [];
-        for (let i = Math.max(0, end - n + 1); i <= end; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+        for (let i = Math.max(0, end - n + 1); i <= end; i++)
+          lines.push(b.getLine(i)?.translateToString(true) ?? '');
         return lines.join('\n');
       },
     });
@@ -264,7 +322,13 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
         queuedLen = 0;
         for (const d of decorations.splice(0)) d.dispose();
         liveFrom = r.endOffset;
-        term.write(r.data);
+        // The retained output was laid out by the shell at the pty's size: replay it at that size
+        // and let xterm reflow it to the view's, rather than re-wrapping cursor moves at another width.
+        // A hidden view keeps the pty's size until it is shown.
+        if (r.info.cols !== term.cols || r.info.rows !== term.rows) term.resize(r.info.cols, r.info.rows);
+        term.write(r.data, () => {
+          if (!disposed && host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+        });
         attaching = false;
         for (const e of early.splice(0)) writeLive(e.data, e.offset);
       } catch (err) {
@@ -323,7 +387,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
       }
       return true;
     });
-    const focusSub = term.textarea ? () => onFocus?.() : undefined;
+    const focusSub = term.textarea ? () => focusRef.current?.() : undefined;
     if (focusSub) term.textarea?.addEventListener('focus', focusSub);
 
     let raf = 0;
@@ -341,6 +405,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
       if (timer) clearTimeout(timer);
       sendAck();
       ro.disconnect();
+      themeWatch.disconnect();
       cancelAnimationFrame(raf);
       if (focusSub) term.textarea?.removeEventListener('focus', focusSub);
       offData();
@@ -413,7 +478,7 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
           </button>
         </div>
       )}
-      <div className="term-host" ref={hostRef} onMouseDown={() => onFocus?.()} />
+      <div className="term-host" ref={hostRef} onMouseDown={() => focusRef.current?.()} />
     </div>
   );
 }
