@@ -246,24 +246,18 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
     }
   };
 
-  // Palette actions: the latest create/split (they read current state), and focus for a new tab.
-  const [focusTab, setFocusTab] = useState<string | null>(null);
+  // Palette actions: the latest create/split (they read current state); a new tab takes focus as
+  // one made with "+" does.
   const paletteRef = useRef({ create, toggleSplit });
   paletteRef.current = { create, toggleSplit };
   useEffect(
     () =>
       terminalActions.listen((a) => {
         if (a === 'split') void paletteRef.current.toggleSplit();
-        else void paletteRef.current.create().then((info) => info && setFocusTab(info.id));
+        else void paletteRef.current.create().then((info) => info && setFocusWanted(info.id));
       }),
     [],
   );
-  useEffect(() => {
-    if (focusTab && focusTab === activeId && mainRef.current) {
-      mainRef.current.focus();
-      setFocusTab(null);
-    }
-  }, [focusTab, activeId, sessions]);
 
   const activeSession = sessions.find((s) => s.id === activeId) ?? null;
   const splitSession = sessions.find((s) => s.id === splitId && s.id !== activeId) ?? null;
