@@ -13,6 +13,7 @@ import { OpsStore } from '../store/store';
 import { checkCommand } from './cli';
 import { ProbesService } from './service';
 import { runSweep } from './sweep';
+import { AURA_DISK_LABEL } from './system-probes';
 
 /** Shortest log window a scenario is judged on: the sandbox's fast traffic leaves evidence within it. */
 const SETTLE_MS = 500;
@@ -118,6 +119,19 @@ describe('triage of every sandbox scenario', () => {
     expect(s!.signals.api.checks.map((c) => c.name)).toEqual(['Database', 'DatabaseConfiguration', 'Dependencies', 'DiskSpace', 'Memory', 'Providers', 'Startup']);
     expect(api.shell).toBe(`curl -s -m 2 ${sb.url}/health/ready`);
     expect(api.details.find((d) => d.label === 'Version')?.value).toMatch(/1\.0\.0/);
+  });
+
+  it('disk-low: the triage and the Disk card name the same volume and the same free space', () => {
+    const s = results.get('disk-low')!;
+    const card = s.results.find((r) => r.id === 'disk')!;
+    const reason = s.triage.matches.find((m) => m.ruleId === 'disk-low')?.reason ?? '';
+    // Aura's DiskSpace check measures the drive of its app folder (FACTS): the card shows it as a
+    // row of its own, and as the headline when it is the fullest; the triage quotes the card.
+    const drive = process.platform === 'win32' ? 'C:\\' : '/';
+    const named = `Only 0.82 GB free on ${drive} (${AURA_DISK_LABEL}`;
+    expect({ state: card.state, value: card.value, card: card.summary.startsWith(named), triage: reason.startsWith(named) }).toEqual({ state: 'degraded', value: 0.82, card: true, triage: true });
+    expect(card.details.find((d) => d.label === AURA_DISK_LABEL)).toMatchObject({ value: `0.82 GB free of 256.0 GB (${drive})`, state: 'degraded' });
+    expect(s.signals.disk).toEqual({ minFreeGb: 0.82, path: drive, label: AURA_DISK_LABEL });
   });
 
   it('shows the reason with the endpoint and check for a database failure', () => {
