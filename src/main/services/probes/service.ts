@@ -28,12 +28,12 @@ export interface ProbesServiceOptions {
 }
 
 /**
- * What decides "changed": the install, each probe's state and the triage (severity and matched
- * rules). Values and wording that move every sweep (latency, bytes) are not a change; the panel
- * reads them with probes:latest on its own refresh.
+ * What decides "changed": the install, each probe's state and the triage (severity, phase, and
+ * matched rules with their phases). Values and wording that move every sweep (latency, bytes,
+ * ages) are not a change; the panel reads them with probes:latest on its own refresh.
  */
 function signature(s: SweepResult): string {
-  return JSON.stringify([s.installId, s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.matches.map((m) => m.ruleId)]);
+  return JSON.stringify([s.installId, s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.phase, s.triage.matches.map((m) => [m.ruleId, m.phase])]);
 }
 
 export class ProbesService {
