@@ -8,13 +8,13 @@ import { nowMs, pinClock } from './clock';
 const AT = Date.parse('2026-12-06T23:59:40Z');
 const noNewest = (): LogNewest => ({ error: null, r5xx: null, fatal: null, dbLocked: null, dbCorrupt: null, cacheFailures: null, providerFailures: null, slowRequests: null });
 
-const win = (requests: number, requests5xx: number): LogWindow => ({ minutes: 5, coveredMinutes: 5, requests, requests5xx, rate5xx: requests ? requests5xx / requests : null, errors: requests5xx, errorsPerMinute: requests5xx / 5 });
+const win = (requests: number, requests5xx: number, minutes = 5): LogWindow => ({ minutes, coveredMinutes: minutes, requests, requests5xx, rate5xx: requests ? requests5xx / requests : null, errors: requests5xx, errorsPerMinute: requests5xx / 5 });
 
 function healthy(): TriageSignals {
   const s = emptySignals();
   s.installed = true;
   s.api = { ...s.api, url: 'http://127.0.0.1:5005', reachable: true, readyHttp: 200, readyEndpoint: '/health/ready', readyStatus: 'healthy', handbookEndpointMissing: true };
-  s.logs = { at: AT, newest: noNewest(), m5: win(100, 0), m15: win(300, 0), fatal: 0, dbLocked: 0, dbCorrupt: 0, cacheFailures: 0, providerFailures: 0, slowRequests: 0, linesPerSecond: 2, sizeRollsToday: 0, lastFatal: null };
+  s.logs = { at: AT, newest: noNewest(), m1: win(20, 0, 1), m5: win(100, 0), m15: win(300, 0), fatal: 0, dbLocked: 0, dbCorrupt: 0, cacheFailures: 0, providerFailures: 0, slowRequests: 0, linesPerSecond: 2, sizeRollsToday: 0, lastFatal: null };
   return s;
 }
 
@@ -112,6 +112,21 @@ describe('triage from current state', () => {
     expect(fillTemplate(m.template, { age: ageText(AT + 30_000 - m.newestAt!) })).toMatch(/, newest 42 s ago$/);
   });
 
+  it('sees a spike in the last minute that a 5-minute window full of good requests still hides', () => {
+    const s = healthy();
+    s.logs!.m5 = win(400, 12);
+    s.logs!.m1 = win(60, 12, 1);
+    s.logs!.newest.r5xx = AT - 2000;
+    const t = triage(s);
+    expect({ severity: t.severity, reason: t.matches[0].reason }).toEqual({
+      severity: 'SEV-2',
+      reason: '12 of 60 requests failed with 5xx in the last 1 min (20.0%, above the 5% line), newest 2 s ago',
+    });
+    // Too few requests in the last minute for a rate: the 5-minute window decides (3% here: intermittent).
+    s.logs!.m1 = win(6, 3, 1);
+    expect(triage(s).matches.map((m) => m.ruleId)).toEqual(['error-rate-some']);
+  });
+
   it('turns a quiet symptom "recovering" (severity kept, no all-clear), then drops it', () => {
     const justBefore = triage(spike(RECOVERING_AFTER_MS - 1));
     expect(justBefore.phase).toBe('now');
@@ -190,8 +205,8 @@ describe('triage from current state', () => {
     s.api.checks = [{ name: 'DiskSpace', status: 'degraded', description: 'Low disk space: 0.82 GB free (threshold: 1 GB)', data: { free_gb: 0.82, drive: '/' } }];
     s.disk = { minFreeGb: 74.2, path: '/data', label: 'data root, logs, temp' };
     expect(triage(s).matches.filter((m) => m.ruleId.startsWith('disk'))).toEqual([]);
-    s.disk = { minFreeGb: 0.82, path: '/', label: "Aura's app drive (its DiskSpace check)" };
-    expect(triage(s).matches[0].reason).toBe("Only 0.82 GB free on / (Aura's app drive (its DiskSpace check); Aura degrades below 1 GB): logs are the usual growth; rotate and prune them");
+    s.disk = { minFreeGb: 0.82, path: '/', label: "Aura's app drive, per its DiskSpace check" };
+    expect(triage(s).matches[0].reason).toBe("Only 0.82 GB free on / (Aura's app drive, per its DiskSpace check; Aura degrades below 1 GB): logs are the usual growth; rotate and prune them");
   });
 
   it('measures ages from the pinned clock when no logs were read, and writes ages plainly', () => {

@@ -48,6 +48,8 @@ export interface LogSignals {
   /** When the logs were read (epoch ms): the ages of the newest records are measured from here. */
   at: number;
   newest: LogNewest;
+  /** The last minute: a spike shows here long before it moves a 5-minute window full of good requests. */
+  m1: LogWindow;
   m5: LogWindow;
   m15: LogWindow;
   /** Counts over the 5-minute window. */
@@ -210,6 +212,18 @@ export function logPhase(newestAt: number | null, at: number): MatchPhase | 'gon
 }
 
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
+
+/** A window with enough requests and a 5xx rate above the handbook's 5% line. */
+const isHigh = (w: LogWindow | undefined): w is LogWindow => !!w && w.rate5xx !== null && w.requests >= MIN_REQUESTS_FOR_RATE && w.rate5xx > HIGH_ERROR_RATE;
+
+/**
+ * The window that shows a high 5xx rate, the last minute first (current state; a spike crosses
+ * 5% there within seconds, whatever the 5 minutes before held), else the last 5 minutes; null when neither.
+ */
+export function highErrorWindow(logs: LogSignals | null): LogWindow | null {
+  if (!logs) return null;
+  return isHigh(logs.m1) ? logs.m1 : isHigh(logs.m5) ? logs.m5 : null;
+}
 const check = (s: TriageSignals, name: string): ApiCheckSignal | undefined =>
   s.api.checks.find((c) => c.name.toLowerCase() === name.toLowerCase());
 const ready = (s: TriageSignals): string => `${s.api.readyEndpoint ?? '/health/ready'} ${s.api.readyHttp ?? '?'}`;
@@ -309,13 +323,11 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     runbook: 'High Error Rates',
     weight: 80,
     when: (s) => {
-      const w = s.logs?.m5;
-      return w && w.rate5xx !== null && w.requests >= MIN_REQUESTS_FOR_RATE && w.rate5xx > HIGH_ERROR_RATE
-        ? { rate: pct(w.rate5xx), n: w.requests5xx, total: w.requests }
-        : null;
+      const w = highErrorWindow(s.logs);
+      return w && w.rate5xx !== null ? { rate: pct(w.rate5xx), n: w.requests5xx, total: w.requests, window: w.minutes } : null;
     },
     newest: (s) => s.logs?.newest.r5xx ?? null,
-    reason: '{n} of {total} requests failed with 5xx in the last 5 min ({rate}, above the 5% line), newest {age}',
+    reason: '{n} of {total} requests failed with 5xx in the last {window} min ({rate}, above the 5% line), newest {age}',
   },
   {
     id: 'db-locked',
@@ -487,8 +499,7 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     when: (s) => {
       const w = s.logs?.m5;
       if (!w) return null;
-      const high = w.rate5xx !== null && w.requests >= MIN_REQUESTS_FOR_RATE && w.rate5xx > HIGH_ERROR_RATE;
-      return !high && w.requests5xx > 0 ? { n: w.requests5xx, total: w.requests } : null;
+      return !highErrorWindow(s.logs ?? null) && w.requests5xx > 0 ? { n: w.requests5xx, total: w.requests } : null;
     },
     newest: (s) => s.logs?.newest.r5xx ?? null,
     reason: 'Intermittent 5xx: {n} of {total} requests in the last 5 min, newest {age}',

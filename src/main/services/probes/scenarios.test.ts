@@ -249,6 +249,36 @@ describe('ProbesService', () => {
     }
   });
 
+  it('shows an error spike as SEV-2 within 20 s between sweeps a minute apart (the log watch)', async () => {
+    const dataDir = path.join(root, 'ops-watch');
+    const store = OpsStore.open(dataDir);
+    const inst = install();
+    const events: SweepResult[] = [];
+    const svc = new ProbesService({ dataDir, getInstall: () => inst, emit: (_e, s) => void events.push(s as SweepResult), onDispose: () => undefined }, store, { autoStart: false });
+    try {
+      await sb.setScenario('healthy');
+      svc.config({ intervalMs: 60_000, paused: false });
+      svc.start();
+      const end = Date.now() + 15_000;
+      while (!svc.latest() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(svc.latest()?.installId).toBe(inst.id);
+      await sb.setScenario('error-spike');
+      const spikeAt = Date.now();
+      const deadline = spikeAt + 20_000;
+      const spikeNow = () => svc.latest()?.triage.matches.some((m) => m.ruleId === 'error-rate-high' && m.phase === 'now') ?? false;
+      while (!spikeNow() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const ms = Date.now() - spikeAt;
+      expect({ sev2: spikeNow(), withinDeadline: ms <= 20_000 }).toEqual({ sev2: true, withinDeadline: true });
+      // It was the watch, not the minute-long schedule, and the panel was told.
+      expect(svc.latest()!.triage.severity).toBe('SEV-2');
+      expect(events.at(-1)?.triage.severity).toBe('SEV-2');
+    } finally {
+      svc.dispose();
+      await sb.setScenario('healthy');
+      store.close();
+    }
+  });
+
   it('records history, emits probes:update only on change, and keeps its config', async () => {
     const dataDir = path.join(root, 'ops');
     const store = OpsStore.open(dataDir);

@@ -33,13 +33,18 @@ function placeholder(id: ProbeResult['id'], title: string, shell: string): Probe
   return { id, title, state: 'not-configured', value: null, summary: NOT_ATTACHED, details: [], checkedAt: nowMs(), durationMs: 0, shell };
 }
 
+/** A drive name longer than this is not a drive name (the API's answer is not ours to trust). */
+const MAX_DRIVE_CHARS = 260;
+
 /** Aura's DiskSpace check of /health/ready (free_gb, total_gb, drive), or null when it did not report. */
 export function auraDiskCheck(checks: ApiCheckSignal[]): AuraDiskCheck | null {
   const c = checks.find((x) => x.name.toLowerCase() === 'diskspace');
   const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const free = num(c?.data.free_gb);
   if (!c || free === null) return null;
-  return { freeGb: free, totalGb: num(c.data.total_gb), drive: typeof c.data.drive === 'string' ? c.data.drive : null };
+  const total = num(c.data.total_gb);
+  const drive = typeof c.data.drive === 'string' && c.data.drive.trim() !== '' ? c.data.drive.slice(0, MAX_DRIVE_CHARS) : null;
+  return free < 0 ? null : { freeGb: free, totalGb: total !== null && total >= free ? total : null, drive };
 }
 
 export async function runSweep(install: InstallCandidate | null, opts: SweepOptions = {}): Promise<SweepResult> {

@@ -36,7 +36,7 @@ export interface AuraDiskCheck {
 }
 
 /** The label of Aura's own measurement, the same words in the card and in the triage. */
-export const AURA_DISK_LABEL = "Aura's app drive (its DiskSpace check)";
+export const AURA_DISK_LABEL = "Aura's app drive, per its DiskSpace check";
 
 export interface DiskProbeOutput {
   result: ProbeResult;
