@@ -14,7 +14,7 @@ function healthy(): TriageSignals {
   const s = emptySignals();
   s.installed = true;
   s.api = { ...s.api, url: 'http://127.0.0.1:5005', reachable: true, readyHttp: 200, readyEndpoint: '/health/ready', readyStatus: 'healthy', handbookEndpointMissing: true };
-  s.logs = { at: AT, newest: noNewest(), m1: win(20, 0, 1), m5: win(100, 0), m15: win(300, 0), fatal: 0, dbLocked: 0, dbCorrupt: 0, cacheFailures: 0, providerFailures: 0, slowRequests: 0, linesPerSecond: 2, sizeRollsToday: 0, lastFatal: null };
+  s.logs = { at: AT, newest: noNewest(), recent: win(15, 0, 0.5), m5: win(100, 0), m15: win(300, 0), fatal: 0, dbLocked: 0, dbCorrupt: 0, cacheFailures: 0, providerFailures: 0, slowRequests: 0, linesPerSecond: 2, sizeRollsToday: 0, lastFatal: null };
   return s;
 }
 
@@ -115,16 +115,21 @@ describe('triage from current state', () => {
   it('sees a spike in the last minute that a 5-minute window full of good requests still hides', () => {
     const s = healthy();
     s.logs!.m5 = win(400, 12);
-    s.logs!.m1 = win(60, 12, 1);
+    s.logs!.recent = win(40, 8, 0.5);
     s.logs!.newest.r5xx = AT - 2000;
     const t = triage(s);
     expect({ severity: t.severity, reason: t.matches[0].reason }).toEqual({
       severity: 'SEV-2',
-      reason: '12 of 60 requests failed with 5xx in the last 1 min (20.0%, above the 5% line), newest 2 s ago',
+      reason: '8 of 40 requests failed with 5xx in the last 30 s (20.0%, above the 5% line), newest 2 s ago',
     });
-    // Too few requests in the last minute for a rate: the 5-minute window decides (3% here: intermittent).
-    s.logs!.m1 = win(6, 3, 1);
+    // Too few requests in the last 30 s for a rate, or too few failures to call it a spike: the
+    // 5-minute window decides (3% here: intermittent).
+    s.logs!.recent = win(6, 3, 0.5);
     expect(triage(s).matches.map((m) => m.ruleId)).toEqual(['error-rate-some']);
+    s.logs!.recent = win(30, 2, 0.5);
+    expect(triage(s).matches.map((m) => m.ruleId)).toEqual(['error-rate-some']);
+    s.logs!.recent = win(30, 3, 0.5);
+    expect(triage(s).matches.map((m) => m.ruleId)).toEqual(['error-rate-high']);
   });
 
   it('turns a quiet symptom "recovering" (severity kept, no all-clear), then drops it', () => {

@@ -48,8 +48,8 @@ export interface LogSignals {
   /** When the logs were read (epoch ms): the ages of the newest records are measured from here. */
   at: number;
   newest: LogNewest;
-  /** The last minute: a spike shows here long before it moves a 5-minute window full of good requests. */
-  m1: LogWindow;
+  /** The last 30 s (minutes: 0.5): a spike shows here long before it moves a 5-minute window full of good requests. */
+  recent: LogWindow;
   m5: LogWindow;
   m15: LogWindow;
   /** Counts over the 5-minute window. */
@@ -173,6 +173,8 @@ export interface TriageResult {
 export const HIGH_ERROR_RATE = 0.05;
 /** Fewer requests than this in 5 minutes make a rate meaningless (one 500 of two is not 50%). */
 export const MIN_REQUESTS_FOR_RATE = 10;
+/** Failed requests the 30-second window needs besides the rate: at a quiet 1 req/s, two stray 500s are 5.1%. */
+export const RECENT_MIN_5XX = 3;
 /** Lines per second a healthy Aura never reaches; the log-flood scenario writes > 5,000. */
 export const LOG_FLOOD_LINES_PER_SECOND = 1000;
 /** Aura's disk thresholds (HealthChecks:DiskSpaceThresholdGB / DiskSpaceCriticalGB). */
@@ -217,13 +219,17 @@ const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
 const isHigh = (w: LogWindow | undefined): w is LogWindow => !!w && w.rate5xx !== null && w.requests >= MIN_REQUESTS_FOR_RATE && w.rate5xx > HIGH_ERROR_RATE;
 
 /**
- * The window that shows a high 5xx rate, the last minute first (current state; a spike crosses
- * 5% there within seconds, whatever the 5 minutes before held), else the last 5 minutes; null when neither.
+ * The window that shows a high 5xx rate, the last 30 s first (current state; a spike crosses 5%
+ * there within seconds, whatever the 5 minutes before held; it needs RECENT_MIN_5XX failures so two
+ * stray 500s are not a spike), else the last 5 minutes; null when neither.
  */
 export function highErrorWindow(logs: LogSignals | null): LogWindow | null {
   if (!logs) return null;
-  return isHigh(logs.m1) ? logs.m1 : isHigh(logs.m5) ? logs.m5 : null;
+  return isHigh(logs.recent) && logs.recent.requests5xx >= RECENT_MIN_5XX ? logs.recent : isHigh(logs.m5) ? logs.m5 : null;
 }
+
+/** How a window reads in a reason: "30 s", "5 min". */
+const windowText = (w: LogWindow): string => (w.minutes < 1 ? `${Math.round(w.minutes * 60)} s` : `${w.minutes} min`);
 const check = (s: TriageSignals, name: string): ApiCheckSignal | undefined =>
   s.api.checks.find((c) => c.name.toLowerCase() === name.toLowerCase());
 const ready = (s: TriageSignals): string => `${s.api.readyEndpoint ?? '/health/ready'} ${s.api.readyHttp ?? '?'}`;
@@ -324,10 +330,10 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 80,
     when: (s) => {
       const w = highErrorWindow(s.logs);
-      return w && w.rate5xx !== null ? { rate: pct(w.rate5xx), n: w.requests5xx, total: w.requests, window: w.minutes } : null;
+      return w && w.rate5xx !== null ? { rate: pct(w.rate5xx), n: w.requests5xx, total: w.requests, window: windowText(w) } : null;
     },
     newest: (s) => s.logs?.newest.r5xx ?? null,
-    reason: '{n} of {total} requests failed with 5xx in the last {window} min ({rate}, above the 5% line), newest {age}',
+    reason: '{n} of {total} requests failed with 5xx in the last {window} ({rate}, above the 5% line), newest {age}',
   },
   {
     id: 'db-locked',

@@ -19,6 +19,8 @@ const MINUTE = 60_000;
 const BACK_CHUNK_BYTES = 128 * 1024;
 /** Bytes peeked at a chunk start to find the time of its first whole line. */
 const PEEK_BYTES = 8 * 1024;
+/** The short window of the 5xx rate (half a minute): what "now" means for an error spike. */
+const RECENT_WINDOW_MINUTES = 0.5;
 
 const PATTERNS = {
   dbLocked: /database is locked/i,
@@ -147,7 +149,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     return done('unknown', null, `Cannot read the logs in ${dir}: ${(err as Error).message}`, null);
   }
   const { records, coveredFrom } = read;
-  const m1 = windowOf(records, 1, floor, coveredFrom, now);
+  const w30s = windowOf(records, RECENT_WINDOW_MINUTES, floor, coveredFrom, now);
   const m5 = windowOf(records, 5, floor, coveredFrom, now);
   const m15 = windowOf(records, 15, floor, coveredFrom, now);
   const since5 = Math.max(now - 5 * MINUTE, floor);
@@ -180,7 +182,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const logs: LogSignals = {
     at: now,
     newest,
-    m1,
+    recent: w30s,
     m5,
     m15,
     fatal: fatals.length,
@@ -196,7 +198,7 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const rate = (w: LogWindow): string => (w.rate5xx === null ? 'no requests' : `${(w.rate5xx * 100).toFixed(1)}% 5xx of ${w.requests}`);
   const age = (t: number | null): string => (t === null ? '' : `, newest ${ageText(now - t)}`);
   details.push(
-    { label: 'Last minute', value: `${rate(m1)}, ${m1.errors} ERR/FTL${m1.coveredMinutes < 1 ? `, read back ${m1.coveredMinutes} min` : ''}` },
+    { label: 'Last 30 s', value: `${rate(w30s)}, ${w30s.errors} ERR/FTL${w30s.coveredMinutes < RECENT_WINDOW_MINUTES ? `, read back ${Math.round(w30s.coveredMinutes * 60)} s` : ''}` },
     { label: 'Last 5 min', value: `${rate(m5)}${age(newest.r5xx)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${age(newest.error)}${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}` },
     { label: 'Last 15 min', value: `${rate(m15)}, ${m15.errors} ERR/FTL (${m15.errorsPerMinute}/min)${m15.coveredMinutes < 15 ? `, read back ${m15.coveredMinutes} min` : ''}` },
     { label: 'Volume', value: `${linesPerSecond} lines/s, ${sizeRollsToday} size rolls today`, state: linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? 'degraded' : 'ok' },
@@ -232,6 +234,6 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     `${rate(m5)} in 5 min${age(newest.r5xx)}, ${m5.errors} ERR/FTL` +
     (extra.length ? `; ${extra.join(', ')}` : '') +
     (flooding ? `; flooding at ${Math.round(linesPerSecond)} lines/s` : '') +
-    (highNow ? `. Above the 5% line${high.minutes === 1 ? ` in the last minute (${rate(high)})` : ''}: see High Error Rates.` : !anyNow && anyRecovering ? '. No new error for a while: recovering.' : '.');
+    (highNow ? `. Above the 5% line${high.minutes < 5 ? ` in the last 30 s (${rate(high)})` : ''}: see High Error Rates.` : !anyNow && anyRecovering ? '. No new error for a while: recovering.' : '.');
   return done(state, value, summary, logs);
 }
