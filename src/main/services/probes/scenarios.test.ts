@@ -288,7 +288,9 @@ describe('ProbesService', () => {
     const svc = new ProbesService(
       { dataDir, getInstall: () => inst, emit: (e) => events.push(e), onDispose: (fn) => void disposers.push(fn as () => void) },
       store,
-      { autoStart: false },
+      // Log records of the earlier tests (a fatal line, a spike) fade with time and would change
+      // the triage's phase between two sweeps; only what happens in this test counts.
+      { autoStart: false, sweep: { logsSince: Date.now() } },
     );
     try {
       await sb.setScenario('healthy');
