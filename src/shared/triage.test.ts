@@ -1,6 +1,6 @@
 // Triage rules as data: bad and edge inputs first, then ranking and the response times.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ageText, CLEAR_AFTER_MS, emptySignals, fillTemplate, RECOVERING_AFTER_MS, TRIAGE_RULES, triage, type LogNewest, type LogWindow, type TriageSignals } from './triage';
+import { ageText, reasonAt, CLEAR_AFTER_MS, emptySignals, fillTemplate, RECOVERING_AFTER_MS, TRIAGE_RULES, triage, type LogNewest, type LogWindow, type TriageSignals } from './triage';
 import { SEVERITY_LEVELS } from './handbook';
 import { nowMs, pinClock } from './clock';
 
@@ -106,10 +106,10 @@ describe('triage from current state', () => {
     const t = triage(spike(12_000));
     expect({ severity: t.severity, phase: t.phase, top: t.suggestions[0].runbook }).toEqual({ severity: 'SEV-2', phase: 'now', top: 'High Error Rates' });
     expect(t.suggestions[0].reasons[0]).toBe('42 of 120 requests failed with 5xx in the last 5 min (35.0%, above the 5% line), newest 12 s ago');
-    // A view re-fills the age from the template and the record's time, so it can tick.
+    // A view re-measures the age from the record's time, so it can tick.
     const m = t.matches[0];
     expect({ kind: m.kind, newestAt: m.newestAt }).toEqual({ kind: 'log', newestAt: AT - 12_000 });
-    expect(fillTemplate(m.template, { age: ageText(AT + 30_000 - m.newestAt!) })).toMatch(/, newest 42 s ago$/);
+    expect(reasonAt(m, AT + 30_000)).toMatch(/, newest 42 s ago$/);
   });
 
   it('sees a spike in the last minute that a 5-minute window full of good requests still hides', () => {
@@ -212,6 +212,16 @@ describe('triage from current state', () => {
     expect(triage(s).matches.filter((m) => m.ruleId.startsWith('disk'))).toEqual([]);
     s.disk = { minFreeGb: 0.82, path: '/', label: "Aura's app drive, per its DiskSpace check" };
     expect(triage(s).matches[0].reason).toBe("Only 0.82 GB free on / (Aura's app drive, per its DiskSpace check; Aura degrades below 1 GB): logs are the usual growth; rotate and prune them");
+  });
+
+  it('keeps log text in a reason literal: a fatal message holding "{age}" is not an age', () => {
+    const s = healthy();
+    s.logs!.fatal = 1;
+    s.logs!.lastFatal = 'boom {age} {n} {msg}';
+    s.logs!.newest.fatal = AT - 5000;
+    const m = triage(s).matches.find((x) => x.ruleId === 'fatal-restart')!;
+    expect(m.reason).toBe('A fatal error ("boom {age} {n} {msg}") in the last 5 min, newest 5 s ago, although the API answers now: it crashed and restarted');
+    expect(reasonAt(m, AT + 10_000)).toBe('A fatal error ("boom {age} {n} {msg}") in the last 5 min, newest 15 s ago, although the API answers now: it crashed and restarted');
   });
 
   it('measures ages from the pinned clock when no logs were read, and writes ages plainly', () => {

@@ -134,10 +134,13 @@ export interface TriageMatch {
   kind: RuleKind;
   phase: MatchPhase;
   /**
-   * Log rules: the reason with `{age}` still in it and the newest record's time, so a view can
-   * show an age that ticks (`fillTemplate(template, { age: ageText(now - newestAt) })`).
+   * The reason around its age, and the newest record's time, so a view can show an age that
+   * ticks: `before + ageText(now - newestAt) + after` (see `reasonAt`). Without an age (probe
+   * rules, notes) `before` is the whole reason. Split, not re-filled: log text in a reason (a
+   * fatal message) may itself hold "{age}".
    */
-  template: string;
+  before: string;
+  after: string;
   newestAt: number | null;
 }
 
@@ -588,6 +591,11 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
 
 const SEV_ORDER: Record<HandbookSeverity, number> = { 'SEV-1': 1, 'SEV-2': 2, 'SEV-3': 3, 'SEV-4': 4 };
 
+/** A reason as of `now`: its age re-measured from the newest record (a view calls this every second). */
+export function reasonAt(m: Pick<TriageMatch, 'before' | 'after' | 'newestAt'>, now: number): string {
+  return m.newestAt === null ? m.before + m.after : m.before + ageText(now - m.newestAt) + m.after;
+}
+
 export function fillTemplate(template: string, vars: Vars): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
@@ -596,7 +604,8 @@ interface Hit {
   rule: TriageRule;
   kind: RuleKind;
   phase: MatchPhase;
-  template: string;
+  before: string;
+  after: string;
   reason: string;
   newestAt: number | null;
 }
@@ -608,7 +617,10 @@ function apply(rule: TriageRule, s: TriageSignals, at: number): Hit | null {
   const kind = rule.kind ?? 'probe';
   let phase: MatchPhase = 'now';
   let newestAt: number | null = null;
-  let template = fillTemplate(rule.reason, vars);
+  const cut = rule.reason.indexOf('{age}');
+  const aging = kind === 'log' && !!rule.newest && cut >= 0;
+  const before = fillTemplate(aging ? rule.reason.slice(0, cut) : rule.reason, vars);
+  let after = aging ? fillTemplate(rule.reason.slice(cut + '{age}'.length), vars) : '';
   if (kind === 'log' && rule.newest) {
     newestAt = rule.newest(s);
     const p = logPhase(newestAt, at);
@@ -617,11 +629,12 @@ function apply(rule: TriageRule, s: TriageSignals, at: number): Hit | null {
     const settled = rule.settledBy?.(s) ?? null;
     if (settled) {
       phase = 'recovering';
-      template += `; ${settled}`;
+      after += `; ${settled}`;
     }
   }
-  const aged = newestAt === null ? template : fillTemplate(template, { age: ageText(at - newestAt) });
-  return { rule, kind, phase, template, newestAt, reason: phase === 'recovering' ? `${aged} (recovering)` : aged };
+  const match = { before, after, newestAt };
+  const aged = reasonAt(match, at);
+  return { rule, kind, phase, before, after, newestAt, reason: phase === 'recovering' ? `${aged} (recovering)` : aged };
 }
 
 const toMatch = (h: Hit): TriageMatch => ({
@@ -631,7 +644,8 @@ const toMatch = (h: Hit): TriageMatch => ({
   reason: h.reason,
   kind: h.kind,
   phase: h.phase,
-  template: h.template,
+  before: h.before,
+  after: h.after,
   newestAt: h.newestAt,
 });
 

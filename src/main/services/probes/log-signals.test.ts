@@ -47,6 +47,13 @@ describe('probeLogs: newest records and fading', () => {
     expect(result.summary).toMatch(/in 5 min, newest 3 s ago.*1 "database is locked", newest 7 s ago.*Above the 5% line/);
   });
 
+  it('ignores records dated after the read (a skewed clock): they neither count nor keep a symptom current', () => {
+    writeSpike(NOW - CLEAR_AFTER_MS - 500);
+    fs.appendFileSync(path.join(root, 'logs', 'aura-api-20261206.log'), `${request(NOW + 60_000, 500)}\nnot a serilog line {age}\n`);
+    const { result, logs } = probeLogs(install(), { now: NOW });
+    expect({ r5xx: logs!.newest.r5xx, n: logs!.m5.requests5xx, state: result.state }).toEqual({ r5xx: NOW - CLEAR_AFTER_MS - 500, n: 10, state: 'ok' });
+  });
+
   it('says "recovering" once the symptom is quiet, the same moment the triage does, and ok once it has gone', () => {
     writeSpike(NOW - RECOVERING_AFTER_MS - 500);
     const quiet = probeLogs(install(), { now: NOW });

@@ -3,7 +3,7 @@
 // Relative times ("newest 12 s ago", "Last sweep 4 s ago") tick once a second while it shows.
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
-import { ageText, fillTemplate, type TriageMatch } from '../../../../shared/triage';
+import { ageText, reasonAt } from '../../../../shared/triage';
 import { api, ApiError } from '../../transport';
 import './health.css';
 
@@ -40,10 +40,6 @@ function useNow(on: boolean): number {
   return now;
 }
 
-/** A triage reason as of `now`: a log-derived one re-filled with the current age of its newest record. */
-function reasonAt(m: TriageMatch, now: number): string {
-  return m.newestAt === null ? m.template : fillTemplate(m.template, { age: ageText(now - m.newestAt) });
-}
 
 function Sparkline({ points }: { points: HistoryPoint[] }) {
   const vals = points.filter((p) => p.value !== null) as (HistoryPoint & { value: number })[];
