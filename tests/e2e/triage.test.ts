@@ -152,6 +152,17 @@ describe.skipIf(skip)('triage from current state', () => {
     expect(await card.locator('.probe-details').textContent()).toContain(`${what}${free} GB free`);
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: path.join(shots, '6-disk-card.png') });
+
+    // At the smallest supported window the triage's head and reasons still fit their box.
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await triage.scrollIntoViewIfNeeded();
+    const overflow = await triage.evaluate((el) =>
+      [el, ...Array.from(el.querySelectorAll('.triage-head, .triage-head > *, .triage-list li'))]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => `${e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}`),
+    );
+    expect(overflow).toEqual([]);
+    await shot(page, '7-disk-low-1100x700');
     await scenario(page, 'healthy');
   });
 });
