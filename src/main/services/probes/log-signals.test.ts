@@ -47,6 +47,17 @@ describe('probeLogs: newest records and fading', () => {
     expect(result.summary).toMatch(/in 5 min, newest 3 s ago.*1 "database is locked", newest 7 s ago.*Above the 5% line/);
   });
 
+  it('leaves the verdict on corruption to the aura.db card: fresh corruption lines make this card degraded, not unhealthy', () => {
+    writeSpike(NOW - CLEAR_AFTER_MS - 500);
+    fs.appendFileSync(
+      path.join(root, 'logs', 'aura-api-20261206.log'),
+      `[${stamp(NOW - 2000)}] [ERR] [c0ffee] [c0ffee] [5eed] Failed executing DbCommand: SQLite Error 11: 'database disk image is malformed'. {"SourceContext":"Microsoft.EntityFrameworkCore.Database.Command"}\n`,
+    );
+    const { result, logs } = probeLogs(install(), { now: NOW });
+    expect({ n: logs!.dbCorrupt, newest: logs!.newest.dbCorrupt, state: result.state }).toEqual({ n: 1, newest: NOW - 2000, state: 'degraded' });
+    expect(result.summary).toContain('1 corruption errors, newest 2 s ago');
+  });
+
   it('ignores records dated after the read (a skewed clock): they neither count nor keep a symptom current', () => {
     writeSpike(NOW - CLEAR_AFTER_MS - 500);
     fs.appendFileSync(path.join(root, 'logs', 'aura-api-20261206.log'), `${request(NOW + 60_000, 500)}\nnot a serilog line {age}\n`);

@@ -226,8 +226,9 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const anyRecovering = symptoms.includes('recovering');
   const high = highErrorWindow(logs);
   const highNow = high !== null && logPhase(newest.r5xx, now) === 'now';
-  const corruptNow = logs.dbCorrupt > 0 && logPhase(newest.dbCorrupt, now) === 'now';
-  const state: ProbeState = highNow || corruptNow ? 'unhealthy' : anyNow || anyRecovering ? 'degraded' : 'ok';
+  // Corruption lines make this card degraded, not unhealthy: whether aura.db is damaged now is the
+  // aura.db card's integrity check to say (the triage lets a passing check settle these lines).
+  const state: ProbeState = highNow ? 'unhealthy' : anyNow || anyRecovering ? 'degraded' : 'ok';
   const value = m5.rate5xx === null ? null : Math.round(m5.rate5xx * 1000) / 10;
   const extra = named.filter(([, n]) => n > 0).map(([l, n, t]) => `${n} ${l}${age(t)}`);
   const summary =
