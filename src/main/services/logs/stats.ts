@@ -28,6 +28,18 @@ export interface HistogramBucket {
 // RequestLoggingMiddleware: `Request completed: GET /path - 503 in 12.3ms` (FACTS §2.5, §2.6).
 const REQUEST_COMPLETED = /^Request completed: \S+ \S+ - (\d{3}) in /;
 
+/**
+ * The HTTP status of a request as RequestLoggingMiddleware logged it, or null when the record is
+ * no such line (PerformanceTrackingMiddleware logs a second "Request completed" for the same request).
+ */
+export function requestStatusOf(r: LogRecord): number | null {
+  const m = REQUEST_COMPLETED.exec(r.message);
+  if (!m) return null;
+  const sc = r.properties?.SourceContext;
+  if (typeof sc === 'string' && !sc.endsWith('RequestLoggingMiddleware')) return null;
+  return Number(m[1]);
+}
+
 export function errorRateOf(
   records: Iterable<LogRecord>,
   since: number,
@@ -40,13 +52,10 @@ export function errorRateOf(
   for (const r of records) {
     if (r.time === null || r.time < since || r.time > until) continue;
     if (r.level === 'ERR' || r.level === 'FTL') errors++;
-    const m = REQUEST_COMPLETED.exec(r.message);
-    if (!m) continue;
-    // PerformanceTrackingMiddleware logs a second "Request completed" for the same request.
-    const sc = r.properties?.SourceContext;
-    if (typeof sc === 'string' && !sc.endsWith('RequestLoggingMiddleware')) continue;
+    const status = requestStatusOf(r);
+    if (status === null) continue;
     requests++;
-    if (m[1].startsWith('5')) requests5xx++;
+    if (status >= 500 && status <= 599) requests5xx++;
   }
   const windowMinutes = (until - since) / 60_000;
   return {

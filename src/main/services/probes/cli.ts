@@ -81,11 +81,12 @@ export function formatSweep(s: SweepResult): string {
     out.push(`         $ ${r.shell}`);
   }
   const t = s.triage;
-  out.push('', `Overall: ${s.overall.toUpperCase()} (sweep ${s.durationMs} ms)`, `Triage: ${t.severity} ${t.severityName}, respond ${t.responseTime}`);
+  out.push('', `Overall: ${s.overall.toUpperCase()} (sweep ${s.durationMs} ms)`, `Triage: ${t.severity} ${t.severityName}, respond ${t.responseTime}${t.phase === 'recovering' ? ' (recovering)' : ''}`);
   for (const x of t.suggestions) {
-    out.push(`  ${x.rank}. ${x.runbook} (${x.severity})`);
+    out.push(`  ${x.rank}. ${x.runbook} (${x.severity}${x.phase === 'recovering' ? ', recovering' : ''})`);
     for (const r of x.reasons) out.push(`       - ${r}`);
   }
+  for (const n of t.notes) out.push(`  Note (${n.runbook}): ${n.reason}`);
   return out.join('\n');
 }
 

@@ -6,9 +6,9 @@ import path from 'node:path';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import { RecordGrouper, isSerilogStart, parseSerilog, type LogRecord } from '../../../shared/serilog';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { HIGH_ERROR_RATE, LOG_FLOOD_LINES_PER_SECOND, MIN_REQUESTS_FOR_RATE, type LogSignals, type LogWindow } from '../../../shared/triage';
+import { ageText, highErrorWindow, LOG_FLOOD_LINES_PER_SECOND, logPhase, type LogNewest, type LogSignals, type LogWindow } from '../../../shared/triage';
 import { listFileSet } from '../logs/paths';
-import { errorRateOf } from '../logs/stats';
+import { errorRateOf, requestStatusOf } from '../logs/stats';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 
@@ -19,6 +19,8 @@ const MINUTE = 60_000;
 const BACK_CHUNK_BYTES = 128 * 1024;
 /** Bytes peeked at a chunk start to find the time of its first whole line. */
 const PEEK_BYTES = 8 * 1024;
+/** The short window of the 5xx rate (half a minute): what "now" means for an error spike. */
+const RECENT_WINDOW_MINUTES = 0.5;
 
 const PATTERNS = {
   dbLocked: /database is locked/i,
@@ -147,56 +149,92 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     return done('unknown', null, `Cannot read the logs in ${dir}: ${(err as Error).message}`, null);
   }
   const { records, coveredFrom } = read;
+  const w30s = windowOf(records, RECENT_WINDOW_MINUTES, floor, coveredFrom, now);
   const m5 = windowOf(records, 5, floor, coveredFrom, now);
   const m15 = windowOf(records, 15, floor, coveredFrom, now);
   const since5 = Math.max(now - 5 * MINUTE, floor);
   const recent = records.filter((r) => r.time !== null && r.time >= since5 && r.time <= now);
-  const count = (re: RegExp): number => recent.filter((r) => re.test(r.message) || (r.exception !== null && re.test(r.exception))).length;
+  const hits = (re: RegExp): LogRecord[] => recent.filter((r) => re.test(r.message) || (r.exception !== null && re.test(r.exception)));
+  const matched = {
+    dbLocked: hits(PATTERNS.dbLocked),
+    dbCorrupt: hits(PATTERNS.dbCorrupt),
+    cacheFailures: hits(PATTERNS.cacheFailures),
+    providerFailures: hits(PATTERNS.providerFailures),
+    slowRequests: hits(PATTERNS.slowRequests),
+  };
   const fatals = recent.filter((r) => r.level === 'FTL');
+  const newestOf = (rs: LogRecord[]): number | null => rs.reduce<number | null>((m, r) => (r.time !== null && (m === null || r.time > m) ? r.time : m), null);
+  const newest: LogNewest = {
+    error: newestOf(recent.filter((r) => r.level === 'ERR' || r.level === 'FTL')),
+    r5xx: newestOf(recent.filter((r) => (requestStatusOf(r) ?? 0) >= 500)),
+    fatal: newestOf(fatals),
+    dbLocked: newestOf(matched.dbLocked),
+    dbCorrupt: newestOf(matched.dbCorrupt),
+    cacheFailures: newestOf(matched.cacheFailures),
+    providerFailures: newestOf(matched.providerFailures),
+    slowRequests: newestOf(matched.slowRequests),
+  };
   const perSecFrom = Math.max(now - MINUTE, coveredFrom, floor);
   const lastMinute = records.filter((r) => r.time !== null && r.time >= perSecFrom && r.time <= now).length;
   const linesPerSecond = Math.round((lastMinute / Math.max(1, (now - perSecFrom) / 1000)) * 10) / 10;
   const today = localYmd(new Date(now));
   const sizeRollsToday = listFileSet(dir, `aura-api-${today}_*.log`).length;
   const logs: LogSignals = {
+    at: now,
+    newest,
+    recent: w30s,
     m5,
     m15,
     fatal: fatals.length,
-    dbLocked: count(PATTERNS.dbLocked),
-    dbCorrupt: count(PATTERNS.dbCorrupt),
-    cacheFailures: count(PATTERNS.cacheFailures),
-    providerFailures: count(PATTERNS.providerFailures),
-    slowRequests: count(PATTERNS.slowRequests),
+    dbLocked: matched.dbLocked.length,
+    dbCorrupt: matched.dbCorrupt.length,
+    cacheFailures: matched.cacheFailures.length,
+    providerFailures: matched.providerFailures.length,
+    slowRequests: matched.slowRequests.length,
     linesPerSecond,
     sizeRollsToday,
     lastFatal: fatals.length ? fatals[fatals.length - 1].message.slice(0, 200) : null,
   };
   const rate = (w: LogWindow): string => (w.rate5xx === null ? 'no requests' : `${(w.rate5xx * 100).toFixed(1)}% 5xx of ${w.requests}`);
+  const age = (t: number | null): string => (t === null ? '' : `, newest ${ageText(now - t)}`);
   details.push(
-    { label: 'Last 5 min', value: `${rate(m5)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}` },
+    { label: 'Last 30 s', value: `${rate(w30s)}, ${w30s.errors} ERR/FTL${w30s.coveredMinutes < RECENT_WINDOW_MINUTES ? `, read back ${Math.round(w30s.coveredMinutes * 60)} s` : ''}` },
+    { label: 'Last 5 min', value: `${rate(m5)}${age(newest.r5xx)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${age(newest.error)}${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}` },
     { label: 'Last 15 min', value: `${rate(m15)}, ${m15.errors} ERR/FTL (${m15.errorsPerMinute}/min)${m15.coveredMinutes < 15 ? `, read back ${m15.coveredMinutes} min` : ''}` },
     { label: 'Volume', value: `${linesPerSecond} lines/s, ${sizeRollsToday} size rolls today`, state: linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? 'degraded' : 'ok' },
   );
-  const named: [string, number][] = [
-    ['"database is locked"', logs.dbLocked],
-    ['corruption errors', logs.dbCorrupt],
-    ['cache failures', logs.cacheFailures],
-    ['provider failures', logs.providerFailures],
-    ['slow requests', logs.slowRequests],
-    ['fatal (FTL)', logs.fatal],
+  // The same fading as the triage (logPhase): a symptom quiet for a while is "recovering", then no
+  // longer counts against the card's state, so card and triage never disagree.
+  const named: [string, number, number | null][] = [
+    ['"database is locked"', logs.dbLocked, newest.dbLocked],
+    ['corruption errors', logs.dbCorrupt, newest.dbCorrupt],
+    ['cache failures', logs.cacheFailures, newest.cacheFailures],
+    ['provider failures', logs.providerFailures, newest.providerFailures],
+    ['slow requests', logs.slowRequests, newest.slowRequests],
+    ['fatal (FTL)', logs.fatal, newest.fatal],
   ];
-  for (const [label, n] of named) if (n > 0) details.push({ label, value: `${n} in 5 min`, state: 'degraded' });
+  const phase = (t: number | null): string => {
+    const p = logPhase(t, now);
+    return p === 'now' ? '' : p === 'recovering' ? ' (recovering)' : ' (quiet since)';
+  };
+  for (const [label, n, t] of named) if (n > 0) details.push({ label, value: `${n} in 5 min${age(t)}${phase(t)}`, state: logPhase(t, now) === 'gone' ? 'ok' : 'degraded' });
   details.push({ label: 'Files read', value: read.files.join(', ') || 'none in the window' });
 
-  const high = m5.rate5xx !== null && m5.requests >= MIN_REQUESTS_FOR_RATE && m5.rate5xx > HIGH_ERROR_RATE;
-  const noisy = named.some(([, n]) => n > 0) || m5.requests5xx > 0 || linesPerSecond > LOG_FLOOD_LINES_PER_SECOND;
-  const state: ProbeState = high || logs.dbCorrupt > 0 ? 'unhealthy' : noisy ? 'degraded' : 'ok';
+  const symptoms = [...named.filter(([, n]) => n > 0).map(([, , t]) => logPhase(t, now)), ...(m5.requests5xx > 0 ? [logPhase(newest.r5xx, now)] : [])];
+  const flooding = linesPerSecond > LOG_FLOOD_LINES_PER_SECOND;
+  const anyNow = flooding || symptoms.includes('now');
+  const anyRecovering = symptoms.includes('recovering');
+  const high = highErrorWindow(logs);
+  const highNow = high !== null && logPhase(newest.r5xx, now) === 'now';
+  // Corruption lines make this card degraded, not unhealthy: whether aura.db is damaged now is the
+  // aura.db card's integrity check to say (the triage lets a passing check settle these lines).
+  const state: ProbeState = highNow ? 'unhealthy' : anyNow || anyRecovering ? 'degraded' : 'ok';
   const value = m5.rate5xx === null ? null : Math.round(m5.rate5xx * 1000) / 10;
-  const extra = named.filter(([, n]) => n > 0).map(([l, n]) => `${n} ${l}`);
+  const extra = named.filter(([, n]) => n > 0).map(([l, n, t]) => `${n} ${l}${age(t)}`);
   const summary =
-    `${rate(m5)} in 5 min, ${m5.errors} ERR/FTL` +
+    `${rate(m5)} in 5 min${age(newest.r5xx)}, ${m5.errors} ERR/FTL` +
     (extra.length ? `; ${extra.join(', ')}` : '') +
-    (linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? `; flooding at ${Math.round(linesPerSecond)} lines/s` : '') +
-    (high ? '. Above the 5% line: see High Error Rates.' : '.');
+    (flooding ? `; flooding at ${Math.round(linesPerSecond)} lines/s` : '') +
+    (highNow ? `. Above the 5% line${high.minutes < 5 ? ` in the last 30 s (${rate(high)})` : ''}: see High Error Rates.` : !anyNow && anyRecovering ? '. No new error for a while: recovering.' : '.');
   return done(state, value, summary, logs);
 }

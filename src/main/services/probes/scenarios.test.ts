@@ -11,8 +11,9 @@ import type { CliIO } from '../../cli-types';
 import { resolveRoot } from '../install/discover';
 import { OpsStore } from '../store/store';
 import { checkCommand } from './cli';
-import { ProbesService } from './service';
+import { ProbesService, signature } from './service';
 import { runSweep } from './sweep';
+import { AURA_DISK_LABEL } from './system-probes';
 
 /** Shortest log window a scenario is judged on: the sandbox's fast traffic leaves evidence within it. */
 const SETTLE_MS = 500;
@@ -120,6 +121,19 @@ describe('triage of every sandbox scenario', () => {
     expect(s!.signals.api.checks.map((c) => c.name)).toEqual(['Database', 'DatabaseConfiguration', 'Dependencies', 'DiskSpace', 'Memory', 'Providers', 'Startup']);
     expect(api.shell).toBe(`curl -s -m 2 ${sb.url}/health/ready`);
     expect(api.details.find((d) => d.label === 'Version')?.value).toMatch(/1\.0\.0/);
+  });
+
+  it('disk-low: the triage and the Disk card name the same volume and the same free space', () => {
+    const s = results.get('disk-low')!;
+    const card = s.results.find((r) => r.id === 'disk')!;
+    const reason = s.triage.matches.find((m) => m.ruleId === 'disk-low')?.reason ?? '';
+    // Aura's DiskSpace check measures the drive of its app folder (FACTS): the card shows it as a
+    // row of its own, and as the headline when it is the fullest; the triage quotes the card.
+    const drive = process.platform === 'win32' ? 'C:\\' : '/';
+    const named = `Only 0.82 GB free on ${drive} (${AURA_DISK_LABEL}`;
+    expect({ state: card.state, value: card.value, card: card.summary.startsWith(named), triage: reason.startsWith(named) }).toEqual({ state: 'degraded', value: 0.82, card: true, triage: true });
+    expect(card.details.find((d) => d.label === AURA_DISK_LABEL)).toMatchObject({ value: `0.82 GB free of 256.0 GB (${drive})`, state: 'degraded' });
+    expect(s.signals.disk).toEqual({ minFreeGb: 0.82, path: drive, label: AURA_DISK_LABEL });
   });
 
   it('shows the reason with the endpoint and check for a database failure', () => {
@@ -237,6 +251,36 @@ describe('ProbesService', () => {
     }
   });
 
+  it('shows an error spike as SEV-2 within 20 s between sweeps a minute apart (the log watch)', async () => {
+    const dataDir = path.join(root, 'ops-watch');
+    const store = OpsStore.open(dataDir);
+    const inst = install();
+    const events: SweepResult[] = [];
+    const svc = new ProbesService({ dataDir, getInstall: () => inst, emit: (_e, s) => void events.push(s as SweepResult), onDispose: () => undefined }, store, { autoStart: false });
+    try {
+      await sb.setScenario('healthy');
+      svc.config({ intervalMs: 60_000, paused: false });
+      svc.start();
+      const end = Date.now() + 15_000;
+      while (!svc.latest() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(svc.latest()?.installId).toBe(inst.id);
+      await sb.setScenario('error-spike');
+      const spikeAt = Date.now();
+      const deadline = spikeAt + 20_000;
+      const spikeNow = () => svc.latest()?.triage.matches.some((m) => m.ruleId === 'error-rate-high' && m.phase === 'now') ?? false;
+      while (!spikeNow() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const ms = Date.now() - spikeAt;
+      expect({ sev2: spikeNow(), withinDeadline: ms <= 20_000 }).toEqual({ sev2: true, withinDeadline: true });
+      // It was the watch, not the minute-long schedule, and the panel was told.
+      expect(svc.latest()!.triage.severity).toBe('SEV-2');
+      expect(events.at(-1)?.triage.severity).toBe('SEV-2');
+    } finally {
+      svc.dispose();
+      await sb.setScenario('healthy');
+      store.close();
+    }
+  });
+
   it('records history, emits probes:update only on change, and keeps its config', async () => {
     const dataDir = path.join(root, 'ops');
     const store = OpsStore.open(dataDir);
@@ -246,14 +290,16 @@ describe('ProbesService', () => {
     const svc = new ProbesService(
       { dataDir, getInstall: () => inst, emit: (e) => events.push(e), onDispose: (fn) => void disposers.push(fn as () => void) },
       store,
-      { autoStart: false },
+      // Log records of the earlier tests (a fatal line, a spike) fade with time and would change
+      // the triage's phase between two sweeps; only what happens in this test counts.
+      { autoStart: false, sweep: { logsSince: Date.now() } },
     );
     try {
       await sb.setScenario('healthy');
-      // What counts as a change: a probe's state, the overall state, the severity or the matched
-      // rules. On a loaded machine a healthy API can turn 'slow' between two sweeps, which is a
-      // change, so sweep until two in a row are the same, counting the changes on the way.
-      const key = (s: SweepResult) => JSON.stringify([s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.matches.map((m) => m.ruleId)]);
+      // What counts as a change is the service's signature (probe states, severity, phase, rules).
+      // On a loaded machine a healthy API can turn 'slow' between two sweeps, which is a change,
+      // so sweep until two in a row are the same, counting the changes on the way.
+      const key = signature;
       let prev = await svc.sweep();
       let changes = 1;
       let sawSame = false;

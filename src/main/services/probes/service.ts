@@ -1,14 +1,16 @@
 // The probes service: a sweep scheduler (configurable interval, pause, refresh now) over the
 // attached install, history in ops.db, `probes:update` pushed only when something changed, and
-// the triage and support bundle of the latest sweep.
+// the triage and support bundle of the latest sweep. Between sweeps a log watch re-reads the log
+// signals alone and sweeps at once when the triage they give changes (a spike shows in seconds).
 import path from 'node:path';
 import type { BundleResult, HistoryPoint, ProbeConfig, ProbeId, ProbeState, SweepResult } from '../../../shared/contract/probes';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../../shared/contract/probes';
-import type { TriageResult } from '../../../shared/triage';
+import { triage as triageOf, type TriageResult } from '../../../shared/triage';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
 import { defaultBundleName, writeBundle } from './bundle';
 import { runSweep, type SweepOptions } from './sweep';
+import { probeLogs } from './log-signals';
 import { nowMs } from '../../../shared/clock';
 
 /** Default sweep interval: often enough to see a change within a quarter minute, cheap enough to forget. */
@@ -20,6 +22,17 @@ export const HISTORY_MAX_POINTS = 500;
 /** A first sweep this soon after start, so the dashboard is never empty for a whole interval. */
 const FIRST_SWEEP_DELAY_MS = 250;
 const KEY_CONFIG = 'probes.config';
+/**
+ * Between sweeps the log signals alone are re-read this often (one backward read of the newest
+ * log, tens of ms): an error spike must show as SEV-2 within 20 s, which a 15 s sweep alone misses
+ * when the spike crosses the 5% line just after a sweep.
+ */
+export const LOG_WATCH_MS = 5_000;
+
+/** What the log watch compares: severity, phase and the matched rules with their phases. */
+function triageSignature(t: TriageResult): string {
+  return JSON.stringify([t.severity, t.phase, t.matches.map((m) => [m.ruleId, m.phase])]);
+}
 
 export interface ProbesServiceOptions {
   /** Start the scheduler (default true); tests and the CLI sweep by hand. */
@@ -28,18 +41,19 @@ export interface ProbesServiceOptions {
 }
 
 /**
- * What decides "changed": the install, each probe's state and the triage (severity and matched
- * rules). Values and wording that move every sweep (latency, bytes) are not a change; the panel
- * reads them with probes:latest on its own refresh.
+ * What decides "changed": the install, each probe's state and the triage (severity, phase, and
+ * matched rules with their phases). Values and wording that move every sweep (latency, bytes,
+ * ages) are not a change; the panel reads them with probes:latest on its own refresh.
  */
-function signature(s: SweepResult): string {
-  return JSON.stringify([s.installId, s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.matches.map((m) => m.ruleId)]);
+export function signature(s: SweepResult): string {
+  return JSON.stringify([s.installId, s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.phase, s.triage.matches.map((m) => [m.ruleId, m.phase])]);
 }
 
 export class ProbesService {
   private latestSweep: SweepResult | null = null;
   private lastSignature: string | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private watch: NodeJS.Timeout | null = null;
   private running: Promise<SweepResult> | null = null;
   private intervalMs: number;
   private paused: boolean;
@@ -135,6 +149,7 @@ export class ProbesService {
     if (p.intervalMs !== undefined || p.paused !== undefined) {
       this.store.setSetting(KEY_CONFIG, { intervalMs: this.intervalMs, paused: this.paused });
       this.clearTimer();
+      if (this.paused) this.stopWatch();
       if (!this.paused && !this.running && this.started) this.schedule(this.intervalMs);
     }
     return { intervalMs: this.intervalMs, paused: this.paused, nextAt: this.paused ? null : this.nextAt };
@@ -149,6 +164,7 @@ export class ProbesService {
   dispose(): void {
     this.disposed = true;
     this.clearTimer();
+    this.stopWatch();
   }
 
   private record(s: SweepResult): void {
@@ -167,7 +183,31 @@ export class ProbesService {
     this.nextAt = null;
   }
 
+  private stopWatch(): void {
+    if (this.watch) clearInterval(this.watch);
+    this.watch = null;
+  }
+
+  /** The log watch runs while the scheduler does; a sweep it starts is an ordinary one. */
+  private startWatch(): void {
+    if (this.watch) return;
+    this.watch = setInterval(() => {
+      if (this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS) return;
+      const last = this.latestSweep;
+      const install = this.ctx.getInstall();
+      if (!last || !install || last.installId !== install.id) return;
+      const logs = probeLogs(install, { floor: this.opts.sweep?.logsSince });
+      const lastLogs = last.results.find((r) => r.id === 'logs');
+      const t = triageOf({ ...last.signals, logs: logs.logs });
+      if (triageSignature(t) !== triageSignature(last.triage) || logs.result.state !== lastLogs?.state) {
+        this.sweep().catch((err: unknown) => process.stderr.write(`aura-ops: probe sweep (log watch) failed: ${(err as Error).message}\n`));
+      }
+    }, LOG_WATCH_MS);
+    this.watch.unref?.();
+  }
+
   private schedule(ms: number): void {
+    this.startWatch();
     this.clearTimer();
     this.nextAt = nowMs() + ms;
     this.timer = setTimeout(() => {

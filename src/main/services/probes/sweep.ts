@@ -2,12 +2,12 @@
 // triage reads, the triage itself and the overall verdict. Used by the service, the CLI and bench.
 import type { OverallState, ProbeResult, SweepResult } from '../../../shared/contract/probes';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { emptySignals, triage, type TriageSignals } from '../../../shared/triage';
+import { emptySignals, triage, type ApiCheckSignal, type TriageSignals } from '../../../shared/triage';
 import { API_TIMEOUT_MS, probeApi } from './api-probe';
 import { probeDatabase } from './db-probe';
 import { probeLogs } from './log-signals';
 import { probeRedis, REDIS_TIMEOUT_MS } from './redis-probe';
-import { isAuraProcess, probeDisk, probeMemory, probeProcesses } from './system-probes';
+import { isAuraProcess, probeDisk, probeMemory, probeProcesses, type AuraDiskCheck } from './system-probes';
 import { nowMs } from '../../../shared/clock';
 
 export interface SweepOptions {
@@ -33,6 +33,20 @@ function placeholder(id: ProbeResult['id'], title: string, shell: string): Probe
   return { id, title, state: 'not-configured', value: null, summary: NOT_ATTACHED, details: [], checkedAt: nowMs(), durationMs: 0, shell };
 }
 
+/** A drive name longer than this is not a drive name (the API's answer is not ours to trust). */
+const MAX_DRIVE_CHARS = 260;
+
+/** Aura's DiskSpace check of /health/ready (free_gb, total_gb, drive), or null when it did not report. */
+export function auraDiskCheck(checks: ApiCheckSignal[]): AuraDiskCheck | null {
+  const c = checks.find((x) => x.name.toLowerCase() === 'diskspace');
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const free = num(c?.data.free_gb);
+  if (!c || free === null) return null;
+  const total = num(c.data.total_gb);
+  const drive = typeof c.data.drive === 'string' && c.data.drive.trim() !== '' ? c.data.drive.slice(0, MAX_DRIVE_CHARS) : null;
+  return free < 0 ? null : { freeGb: free, totalGb: total !== null && total >= free ? total : null, drive };
+}
+
 export async function runSweep(install: InstallCandidate | null, opts: SweepOptions = {}): Promise<SweepResult> {
   const startedAt = nowMs();
   const t0 = performance.now();
@@ -53,20 +67,21 @@ export async function runSweep(install: InstallCandidate | null, opts: SweepOpti
   const apiP = probeApi(install.paths.apiUrl, opts.apiTimeoutMs ?? API_TIMEOUT_MS);
   const redisP = probeRedis(install, opts.redisTimeoutMs ?? REDIS_TIMEOUT_MS, opts.env);
   const procP = probeProcesses();
-  const disk = probeDisk(install);
   const dbP = probeDatabase(install);
   const logs = probeLogs(install, { floor: opts.logsSince });
   const [api, redis, procs, db] = await Promise.all([apiP, redisP, procP, dbP]);
+  // After the API answered: its DiskSpace check names the drive Aura itself measures.
+  const disk = probeDisk(install, auraDiskCheck(api.api.checks));
   const memCheck = api.api.checks.find((c) => c.name === 'Memory');
   const reported = typeof memCheck?.data.working_set_mb === 'number' ? memCheck.data.working_set_mb : null;
   const memory = probeMemory(procs.procs.filter(isAuraProcess), reported);
-  const results = [api.result, redis.result, disk, memory.result, procs.result, db.result, logs.result];
-  const diskFree = disk.value;
+  const results = [api.result, redis.result, disk.result, memory.result, procs.result, db.result, logs.result];
   const signals: TriageSignals = {
     installed: true,
     api: api.api,
     redis: redis.redis,
-    disk: { minFreeGb: diskFree, path: disk.details.find((d) => d.state && d.state !== 'ok')?.label ?? null },
+    // The Disk card's own fullest volume: the triage and the card cannot name different ones.
+    disk: { minFreeGb: disk.result.value, path: disk.fullest?.path ?? null, label: disk.fullest?.label ?? null },
     memory: { auraWorkingSetMb: memory.auraWorkingSetMb },
     database: db.database,
     logs: logs.logs,

@@ -28,14 +28,35 @@ function existingAncestor(p: string): string {
   }
 }
 
-export function probeDisk(install: InstallCandidate): ProbeResult {
+/** What Aura's own DiskSpace health check reports: the drive of its app folder (AppContext.BaseDirectory). */
+export interface AuraDiskCheck {
+  freeGb: number;
+  totalGb: number | null;
+  drive: string | null;
+}
+
+/** The label of Aura's own measurement, the same words in the card and in the triage. */
+export const AURA_DISK_LABEL = "Aura's app drive, per its DiskSpace check";
+
+export interface DiskProbeOutput {
+  result: ProbeResult;
+  /** The fullest volume (least free space): what the card's headline and the triage both name. */
+  fullest: { freeGb: number; path: string; label: string } | null;
+}
+
+/**
+ * Free space on the volumes of the install's data root, logs and temp (measured here), and on the
+ * drive Aura's DiskSpace check measures (reported by Aura: its app folder may sit on another
+ * volume). The fullest of them is the headline, so the card and the triage name the same one.
+ */
+export function probeDisk(install: InstallCandidate, aura: AuraDiskCheck | null = null): DiskProbeOutput {
   const t0 = performance.now();
   const targets: [string, string][] = [
     ['data root', install.paths.dataRoot],
     ['logs', install.paths.logsDir],
     ['temp', install.paths.tempDir],
   ];
-  const volumes = new Map<string, { labels: string[]; path: string; free: number; total: number }>();
+  const volumes = new Map<string, { labels: string[]; path: string; free: number; total: number | null }>();
   const details: ProbeDetail[] = [];
   for (const [label, p] of targets) {
     const at = existingAncestor(p);
@@ -50,15 +71,21 @@ export function probeDisk(install: InstallCandidate): ProbeResult {
       details.push({ label, value: `cannot stat ${at}: ${(err as Error).message}`, state: 'unknown' });
     }
   }
+  if (aura && Number.isFinite(aura.freeGb) && aura.freeGb >= 0) {
+    volumes.set('aura-check', { labels: [AURA_DISK_LABEL], path: aura.drive ?? '?', free: aura.freeGb * GB, total: aura.totalGb === null ? null : aura.totalGb * GB });
+  }
   let minFree: number | null = null;
   let minPath: string | null = null;
+  let minLabel: string | null = null;
   for (const v of volumes.values()) {
     const freeGb = v.free / GB;
     const state: ProbeState = freeGb < DISK_CRITICAL_GB ? 'unhealthy' : freeGb < DISK_DEGRADED_GB ? 'degraded' : 'ok';
-    details.push({ label: v.labels.join(', '), value: `${freeGb.toFixed(2)} GB free of ${(v.total / GB).toFixed(1)} GB (${v.path})`, state });
+    const of = v.total === null ? '' : ` of ${(v.total / GB).toFixed(1)} GB`;
+    details.push({ label: v.labels.join(', '), value: `${freeGb.toFixed(2)} GB free${of} (${v.path})`, state });
     if (minFree === null || freeGb < minFree) {
       minFree = freeGb;
       minPath = v.path;
+      minLabel = v.labels.join(', ');
     }
   }
   const state: ProbeState = minFree === null ? 'unknown' : minFree < DISK_CRITICAL_GB ? 'unhealthy' : minFree < DISK_DEGRADED_GB ? 'degraded' : 'ok';
@@ -66,10 +93,10 @@ export function probeDisk(install: InstallCandidate): ProbeResult {
     minFree === null
       ? 'Could not read free space for the install folders.'
       : state === 'ok'
-        ? `${minFree.toFixed(1)} GB free on the fullest volume (${minPath}).`
-        : `Only ${minFree.toFixed(2)} GB free on ${minPath} (Aura degrades below ${DISK_DEGRADED_GB} GB, fails below ${DISK_CRITICAL_GB} GB): prune old logs, temp and renders.`;
+        ? `${minFree.toFixed(1)} GB free on the fullest volume (${minPath}, ${minLabel}).`
+        : `Only ${minFree.toFixed(2)} GB free on ${minPath} (${minLabel}; Aura degrades below ${DISK_DEGRADED_GB} GB, fails below ${DISK_CRITICAL_GB} GB): prune old logs, temp and renders.`;
   const quoted = [...new Set(targets.map(([, p]) => existingAncestor(p)))].map((p) => shellQuote(p)).join(' ');
-  return {
+  const result: ProbeResult = {
     id: 'disk',
     title: 'Disk space',
     state,
@@ -81,6 +108,7 @@ export function probeDisk(install: InstallCandidate): ProbeResult {
     durationMs: Math.round(performance.now() - t0),
     shell: process.platform === 'win32' ? 'wmic logicaldisk get caption,freespace,size' : `df -h ${quoted}`,
   };
+  return { result, fullest: minFree === null || minPath === null || minLabel === null ? null : { freeGb: minFree, path: minPath, label: minLabel } };
 }
 
 export interface ProcInfo {

@@ -1,7 +1,9 @@
 // The health dashboard: the triage on top (severity, response time, ranked runbooks with the
 // reason), then a card per probe with its state, value, sparkline, last check and shell command.
+// Relative times ("newest 12 s ago", "Last sweep 4 s ago") tick once a second while it shows.
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
+import { ageText, reasonAt } from '../../../../shared/triage';
 import { api, ApiError } from '../../transport';
 import './health.css';
 
@@ -23,10 +25,21 @@ const SPARK_MINUTES = 60;
 
 const STATE_LABEL: Record<ProbeState, string> = { ok: 'OK', degraded: 'Degraded', unhealthy: 'Unhealthy', unreachable: 'Unreachable', 'not-configured': 'Not configured', unknown: 'Unknown' };
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : `${Math.floor(s / 3600)}h ago`;
+/** How often the relative times are redrawn: they are written in whole seconds. */
+const TICK_MS = 1000;
+
+/** The current time, updated every TICK_MS while `on` (so "… ago" counts up on screen). */
+function useNow(on: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!on) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(t);
+  }, [on]);
+  return now;
 }
+
 
 function Sparkline({ points }: { points: HistoryPoint[] }) {
   const vals = points.filter((p) => p.value !== null) as (HistoryPoint & { value: number })[];
@@ -50,7 +63,7 @@ function Sparkline({ points }: { points: HistoryPoint[] }) {
   );
 }
 
-function ProbeCard({ r, history, onRunCommand }: { r: ProbeResult; history: HistoryPoint[]; onRunCommand?: (cmd: string) => void }) {
+function ProbeCard({ r, history, now, onRunCommand }: { r: ProbeResult; history: HistoryPoint[]; now: number; onRunCommand?: (cmd: string) => void }) {
   const [open, setOpen] = useState(false);
   return (
     <article className={`probe-card state-${r.state}`} data-testid={`probe-${r.id}`}>
@@ -65,7 +78,7 @@ function ProbeCard({ r, history, onRunCommand }: { r: ProbeResult; history: Hist
       </div>
       <p className="probe-summary">{r.summary}</p>
       <div className="probe-meta">
-        <span title={new Date(r.checkedAt).toLocaleString()}>checked {ago(r.checkedAt)} · {r.durationMs} ms</span>
+        <span title={new Date(r.checkedAt).toLocaleString()}>checked {ageText(now - r.checkedAt)} · {r.durationMs} ms</span>
         {r.details.length > 0 && (
           <button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
             {open ? 'Hide details' : `Details (${r.details.length})`}
@@ -103,6 +116,7 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const now = useNow(active);
   const show = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : String(err));
 
   const loadHistory = useCallback(async (s: SweepResult | null) => {
@@ -201,7 +215,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         <button onClick={() => void bundle()} title="Zip probes, triage, DB overview, recent logs and the redacted config">
           Support bundle
         </button>
-        {sweep && <span className="dim">Last sweep {ago(sweep.startedAt)} ({sweep.durationMs} ms){config?.paused ? ' · paused' : ''}</span>}
+        {sweep && (
+          <span className="dim" data-testid="last-sweep">
+            Last sweep {ageText(now - sweep.startedAt)} ({sweep.durationMs} ms){config?.paused ? ' · paused' : ''}
+          </span>
+        )}
       </div>
       {error && <p className="health-error" role="alert">{error}</p>}
       {t && (
@@ -209,27 +227,44 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
           <div className="triage-head">
             <span className="sev-badge">{t.severity}</span>
             <strong>{t.severityName}</strong>
+            {t.phase === 'recovering' && (
+              <span className="triage-phase" data-testid="triage-phase" title="No new bad record for a while and the probes agree: it clears on its own within a minute">
+                recovering
+              </span>
+            )}
             <span className="dim">respond: {t.responseTime}</span>
           </div>
           <ol className="triage-list">
             {t.suggestions.map((s) => (
-              <li key={s.runbook}>
+              <li key={s.runbook} className={s.phase === 'recovering' ? 'recovering' : undefined}>
                 <button className="link runbook" onClick={() => onOpenRunbook?.(s.runbook)} disabled={!onOpenRunbook}>
                   {s.runbook}
                 </button>{' '}
                 <span className="dim">({s.severity})</span>
                 <ul>
-                  {s.reasons.map((r) => (
-                    <li key={r}>{r}</li>
+                  {(s.matches ?? []).map((m) => (
+                    <li key={m.ruleId} data-rule={m.ruleId} data-phase={m.phase}>
+                      {reasonAt(m, now)}
+                      {m.phase === 'recovering' && <span className="reason-phase"> recovering</span>}
+                    </li>
                   ))}
                 </ul>
               </li>
             ))}
           </ol>
+          {(t.notes ?? []).length > 0 && (
+            <div className="triage-notes" aria-label="Notes">
+              {t.notes.map((n) => (
+                <p key={n.ruleId} data-rule={n.ruleId}>
+                  Note: {n.reason}
+                </p>
+              ))}
+            </div>
+          )}
         </section>
       )}
       <div className="probe-grid">
-        {sweep?.results.map((r) => <ProbeCard key={r.id} r={r} history={history[r.id] ?? []} onRunCommand={onRunCommand} />)}
+        {sweep?.results.map((r) => <ProbeCard key={r.id} r={r} history={history[r.id] ?? []} now={now} onRunCommand={onRunCommand} />)}
         {!sweep && !error && <p className="dim">Running the first sweep…</p>}
       </div>
     </div>
