@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { missingTool, toolPath } from '../../../../tests/tools';
-import { harness, makeFixture, type Fixture } from './test-support';
+import { harness, makeFixture, type Fixture, type Harness } from './test-support';
 
 let fx: Fixture;
 
@@ -16,21 +16,28 @@ beforeAll(() => {
 afterEach(() => fx.disposeServices());
 afterAll(() => fx.cleanup());
 
-/** A home folder of its own per test, holding the given rc files; hooks log to `<home>/hooks.log`. */
-function homeWith(name: string, files: Record<string, string>): { home: string; log: () => string[] } {
+/**
+ * A home folder of its own per test, holding the given rc files; hooks log to `<home>/hooks.log`.
+ * `settled` waits until the user's precmd has logged `precmds` prompts: it may run after our own
+ * hook has reported the command finished, so the log can lag the last command-finished record.
+ */
+function homeWith(name: string, files: Record<string, string>) {
   const home = join(fx.root, name);
   mkdirSync(home);
   for (const [f, text] of Object.entries(files)) writeFileSync(join(home, f), text);
-  return {
-    home,
-    log: () => {
-      try {
-        return readFileSync(join(home, 'hooks.log'), 'utf8').split('\n').filter(Boolean);
-      } catch {
-        return []; // no hook has run yet
-      }
-    },
+  const log = (): string[] => {
+    try {
+      return readFileSync(join(home, 'hooks.log'), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return []; // no hook has run yet
+    }
   };
+  const settled = (h: Harness, precmds: number): Promise<string[]> =>
+    h.waitFor(() => {
+      const l = log();
+      return l.filter((x) => x.startsWith('precmd:')).length >= precmds && l;
+    }, `${precmds} precmd lines in hooks.log`);
+  return { home, log, settled };
 }
 
 // An eager bash-preexec-like rc (no __bp_imported): a DEBUG trap that fires once per command typed at
@@ -107,7 +114,7 @@ describe('bash integration chains the user hooks (real pty)', () => {
     expect(d).toMatchObject({ command: 'false', exitCode: 1, cwd: join(fx.dataRoot, 'sub dir') });
 
     // The user's hooks ran once per command, with the right command line, $_ and exit status.
-    const log = u.log();
+    const log = await u.settled(h, 6);
     // bash fires no DEBUG trap for a lone subshell, so "(exit 4)" never reaches a preexec hook (we
     // report it from the history at the next prompt instead).
     const pre = log.filter((l) => l.startsWith('preexec:'));
@@ -140,7 +147,7 @@ describe('bash integration chains the user hooks (real pty)', () => {
     // The user's precmd set PS1, yet our prompt marks are in it: the session knows its prompt.
     expect(h.svc.list().sessions[0]).toMatchObject({ integration: true, busy: false });
     expect(h.output(info.id)).toMatch(/\x1b\]633;A\x07user\$ \x1b\]633;B\x07/);
-    const log = u.log();
+    const log = await u.settled(h, 4);
     expect(log.filter((l) => l.startsWith('preexec:'))).toEqual([
       'preexec:echo one; (exit 3)',
       'preexec:cd "sub dir"',
@@ -208,7 +215,7 @@ export FROM_USER_ZSHRC=yes
     expect(r).toMatchObject({ command: 'print -r -- ran-$((20+1))', exitCode: 0 });
     expect(r.outputExcerpt).toContain('ran-21');
 
-    const log = u.log();
+    const log = await u.settled(h, 6);
     expect(log.filter((l) => l.startsWith('preexec:'))).toEqual([
       'preexec:echo "D=$AURA_DATA_PATH R=$FROM_USER_ZSHRC Z=$ZDOTDIR"',
       'preexec:echo "a;b" | tr a x; (exit 5)',
