@@ -92,6 +92,11 @@ function checkLayout(): Findings {
   const shell = document.querySelector('.shell');
   if (shell && shell.scrollWidth > shell.clientWidth + 1)
     out.push(`the shell overflows by ${shell.scrollWidth - shell.clientWidth} px`);
+  // Panels and log panes stay inside the window (a pane sized by its content grew to 771,081 px once).
+  for (const el of document.querySelectorAll('.area, [data-testid^="log-pane-"]')) {
+    const r = el.getBoundingClientRect();
+    if (r.height > 0 && r.bottom > vh + 1) out.push(`${el.getAttribute('data-testid') ?? el.className} ends ${Math.round(r.bottom - vh)} px below the window`);
+  }
 
   // 1. Overlap of interactive elements. xterm's own helper textarea and rows are not the operator's controls.
   const interactive = [
@@ -225,7 +230,7 @@ async function walkViews(page: Page, look: (view: string) => Promise<void>): Pro
   // Two log panes side by side, and the terminal split.
   await page.getByLabel('Pane layout').selectOption('columns');
   await expect
-    .poll(() => page.locator('.logs-panes.columns [data-testid^="log-pane-"]').count())
+    .poll(() => page.locator('.logs-panes.layout-columns [data-testid^="log-pane-"]').count())
     .toBeGreaterThanOrEqual(2);
   await split.click();
   await expect.poll(() => page.getByTestId('terminal-pane').count()).toBe(2);

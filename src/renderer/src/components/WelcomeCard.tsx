@@ -26,36 +26,40 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
       <div className="welcome-body">
         {demo ? (
           <>
-            <h2>This is the demo install</h2>
-            <p>
-              The console runs a sandbox Aura
+            <p className="welcome-lead">
+              <strong>This is the demo install:</strong> a sandbox Aura
               {status?.url ? (
                 <>
                   {' '}
                   at <code>{status.url}</code>
                 </>
               ) : null}{' '}
-              with the same files, endpoints and logs as a real one (aura.db, Serilog logs, health endpoints); it
-              starts one when it finds no Aura install, and nothing you do here touches a real Aura. To practise a
-              runbook:
+              with the same files, endpoints and logs as a real one; nothing you do here touches a real Aura.
             </p>
-            <ol aria-label="To practise a runbook">
-              <li>
-                Switch a fault scenario (error spike, API down, db locked, …): Install tab, or <kbd>Ctrl K</kbd> and
-                type <em>scenario</em>.
-              </li>
-              <li>Health&apos;s triage names the severity and the runbook.</li>
-              <li>Walk that runbook; run its steps in the terminal.</li>
-              <li>Switch back to Healthy and check the console agrees.</li>
-            </ol>
+            <details>
+              <summary>How to practise a runbook</summary>
+              <ol aria-label="To practise a runbook">
+                <li>
+                  Switch a fault scenario (error spike, API down, db locked, …): Install tab, or <kbd>Ctrl K</kbd>{' '}
+                  and type <em>scenario</em>.
+                </li>
+                <li>Health&apos;s triage names the severity and the runbook.</li>
+                <li>Walk that runbook; run its steps in the terminal.</li>
+                <li>Switch back to Healthy and check the console agrees.</li>
+              </ol>
+              <p className="dim">
+                The console starts this sandbox when it finds no Aura install. <kbd>Ctrl K</kbd> or{' '}
+                <kbd>Ctrl Shift P</kbd> finds any runbook, action, log or session, from anywhere, the terminal
+                included; “Welcome” there brings this card back.
+              </p>
+            </details>
           </>
         ) : (
           <>
-            <h2>Practising on the demo</h2>
-            <p>
-              This window is attached to a real install. The console starts a sandbox Aura with fault scenarios when it
-              finds none; to practise beside a real install, run <code>aura-ops sandbox run DIR</code> and add DIR in
-              the Install tab.
+            <p className="welcome-lead">
+              <strong>Practising on the demo:</strong> this window is attached to a real install. The console starts
+              a sandbox Aura with fault scenarios when it finds none; to practise beside a real install, run{' '}
+              <code>aura-ops sandbox run DIR</code> and add DIR in the Install tab.
             </p>
           </>
         )}
@@ -64,10 +68,6 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
             {error}
           </p>
         )}
-        <p className="dim">
-          <kbd>Ctrl K</kbd> or <kbd>Ctrl Shift P</kbd> finds any runbook, action, log or session, from anywhere, the
-          terminal included; “Welcome” there brings this card back.
-        </p>
       </div>
       <div className="welcome-actions">
         {demo && <button onClick={onPickScenario}>Pick a scenario</button>}

@@ -241,7 +241,7 @@ export default function LogsPanel({ active = true }: { active?: boolean }) {
       ) : null}
       {adding ? <AddRootForm onAdded={setSources} onClose={() => setAdding(false)} /> : null}
       {error ? <div className="logs-error">{error}</div> : null}
-      <div className={`logs-panes ${layout}`}>
+      <div className={`logs-panes layout-${layout}`}>
         {panes.map((p) => (
           <LogPane
             key={p.paneId}
