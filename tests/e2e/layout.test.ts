@@ -95,7 +95,10 @@ function checkLayout(): Findings {
   // Panels and log panes stay inside the window (a pane sized by its content grew to 771,081 px once).
   for (const el of document.querySelectorAll('.area, [data-testid^="log-pane-"]')) {
     const r = el.getBoundingClientRect();
-    if (r.height > 0 && r.bottom > vh + 1) out.push(`${el.getAttribute('data-testid') ?? el.className} ends ${Math.round(r.bottom - vh)} px below the window`);
+    if (r.height > 0 && r.bottom > vh + 1)
+      out.push(
+        `${el.getAttribute('data-testid') ?? el.className} ends ${Math.round(r.bottom - vh)} px below the window`,
+      );
   }
 
   // 1. Overlap of interactive elements. xterm's own helper textarea and rows are not the operator's controls.

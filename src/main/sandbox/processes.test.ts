@@ -120,7 +120,8 @@ describe('a scenario switch, seen by curl, sqlite3 and tail', () => {
   it('api-down: curl cannot connect (exit 7) and tail shows the FTL line; another process switches it back', async () => {
     // Switch from a separate process through the CLI (state file), as an operator's shell would.
     const down = await run(process.execPath, ['--import', 'tsx', RUN_CLI, 'scenario', sb.dir, 'api-down']);
-    expect(down.code).toBe(0);
+    // On failure, say what the CLI said (CI once saw exit 1 here at 00:00:20 under load).
+    expect(down.code, `aura-ops sandbox scenario: ${down.out}${down.err}`).toBe(0);
     expect(down.out).toContain('now in scenario "api-down"');
     expect(sb.scenario).toBe('api-down');
     expect((await run('curl', ['-s', '-m', '2', `${sb.url}/health/live`])).code).toBe(7);

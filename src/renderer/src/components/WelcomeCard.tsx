@@ -17,7 +17,9 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!demo) return;
-    api.invoke('sandbox:status', {}).then(setStatus, (e: ApiError) => setError(`The demo's status could not be read: ${e.message}`));
+    api
+      .invoke('sandbox:status', {})
+      .then(setStatus, (e: ApiError) => setError(`The demo's status could not be read: ${e.message}`));
     return api.on('sandbox:changed', setStatus);
   }, [demo]);
 
@@ -40,8 +42,8 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
               <summary>How to practise a runbook</summary>
               <ol aria-label="To practise a runbook">
                 <li>
-                  Switch a fault scenario (error spike, API down, db locked, …): Install tab, or <kbd>Ctrl K</kbd>{' '}
-                  and type <em>scenario</em>.
+                  Switch a fault scenario (error spike, API down, db locked, …): Install tab, or{' '}
+                  <kbd>Ctrl K</kbd> and type <em>scenario</em>.
                 </li>
                 <li>Health&apos;s triage names the severity and the runbook.</li>
                 <li>Walk that runbook; run its steps in the terminal.</li>
@@ -57,9 +59,9 @@ export default function WelcomeCard({ demo, onPickScenario, onDismiss }: Props) 
         ) : (
           <>
             <p className="welcome-lead">
-              <strong>Practising on the demo:</strong> this window is attached to a real install. The console starts
-              a sandbox Aura with fault scenarios when it finds none; to practise beside a real install, run{' '}
-              <code>aura-ops sandbox run DIR</code> and add DIR in the Install tab.
+              <strong>Practising on the demo:</strong> this window is attached to a real install. The console
+              starts a sandbox Aura with fault scenarios when it finds none; to practise beside a real
+              install, run <code>aura-ops sandbox run DIR</code> and add DIR in the Install tab.
             </p>
           </>
         )}
