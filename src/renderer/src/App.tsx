@@ -43,6 +43,7 @@ interface PanelDef {
 export default function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [ui, setUi] = useState<UiSettings | null>(null);
+  const [dragLayout, setDragLayout] = useState<Partial<UiSettings['layout']>>({});
   const [installs, setInstalls] = useState<InstallList | null>(null);
   const [conn, setConn] = useState<ConnectionState>('connecting');
   const [paletteOpen, setPaletteOpen] = useState(false);
@@ -273,8 +274,12 @@ export default function App() {
   }
 
   const sidePanel = side.find((p) => p.id === sideTab) ?? side[0];
-  const layout = ui?.layout ?? { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 };
-  const setLayout = (patch: Partial<UiSettings['layout']>) => void saveUi({ layout: { ...layout, ...patch } });
+  const layout = { ...(ui?.layout ?? { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 }), ...dragLayout };
+  /** While a splitter is dragged the layout lives here; it is saved (one ops.db write) when the drag ends. */
+  const setLayout = (patch: Partial<UiSettings['layout']>, done: boolean) => {
+    if (!done) return setDragLayout((d) => ({ ...d, ...patch }));
+    void saveUi({ layout: { ...layout, ...patch } }).finally(() => setDragLayout({}));
+  };
   const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
 
   return (
@@ -355,7 +360,7 @@ export default function App() {
             <div className="area left" style={{ width: pct(layout.leftWidth) }}>
               {left[0]!.render()}
             </div>
-            <Splitter direction="horizontal" onResize={(f) => setLayout({ leftWidth: f })} />
+            <Splitter direction="horizontal" onResize={(f, done) => setLayout({ leftWidth: f }, done)} />
           </>
         )}
         {!centerEmpty && (
@@ -363,7 +368,7 @@ export default function App() {
             {main.length > 0 && <div className="area main">{main[0]!.render()}</div>}
             {bottom.length > 0 && (
               <>
-                {main.length > 0 && <Splitter direction="vertical" onResize={(f) => setLayout({ bottomHeight: 1 - f })} />}
+                {main.length > 0 && <Splitter direction="vertical" onResize={(f, done) => setLayout({ bottomHeight: 1 - f }, done)} />}
                 <div className="area bottom" style={main.length > 0 ? { height: pct(layout.bottomHeight) } : { flex: 1 }}>
                   {bottom[0]!.render()}
                 </div>
@@ -373,7 +378,7 @@ export default function App() {
         )}
         {side.length > 0 && (
           <>
-            {!centerEmpty && <Splitter direction="horizontal" onResize={(f) => setLayout({ sideWidth: 1 - f })} />}
+            {!centerEmpty && <Splitter direction="horizontal" onResize={(f, done) => setLayout({ sideWidth: 1 - f }, done)} />}
             <div className={`area side${centerEmpty ? ' fill' : ''}`} style={centerEmpty ? undefined : { width: pct(layout.sideWidth) }}>
               {side.length > 1 && (
                 <nav className="tabs" role="tablist">

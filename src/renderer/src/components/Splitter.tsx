@@ -2,7 +2,8 @@
 // Arrow keys move it too, so the layout is keyboard reachable. A drag selects no text on its way.
 interface Props {
   direction: 'horizontal' | 'vertical';
-  onResize: (fraction: number) => void;
+  /** `done` is false while a drag is under way and true once it ends (or for a key press). */
+  onResize: (fraction: number, done: boolean) => void;
 }
 
 /** Fractions outside this range would hide an area entirely. */
@@ -25,14 +26,19 @@ export default function Splitter({ direction, onResize }: Props) {
         root.classList.add('splitter-dragging', `dragging-${direction}`);
         window.getSelection()?.removeAllRanges();
         const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
-        const move = (ev: PointerEvent) => {
-          const f =
+        const at = (ev: PointerEvent) =>
+          clamp(
             direction === 'horizontal'
               ? (ev.clientX - parent.left) / parent.width
-              : (ev.clientY - parent.top) / parent.height;
-          onResize(clamp(f));
+              : (ev.clientY - parent.top) / parent.height,
+          );
+        let moved = false;
+        const move = (ev: PointerEvent) => {
+          moved = true;
+          onResize(at(ev), false);
         };
-        const up = () => {
+        const up = (ev: PointerEvent) => {
+          if (moved) onResize(at(ev), true);
           root.classList.remove('splitter-dragging', `dragging-${direction}`);
           window.removeEventListener('pointermove', move);
           window.removeEventListener('pointerup', up);
@@ -46,10 +52,12 @@ export default function Splitter({ direction, onResize }: Props) {
         const parent = (e.currentTarget.parentElement as HTMLElement).getBoundingClientRect();
         const self = e.currentTarget.getBoundingClientRect();
         const cur =
-          direction === 'horizontal' ? (self.left - parent.left) / parent.width : (self.top - parent.top) / parent.height;
+          direction === 'horizontal'
+            ? (self.left - parent.left) / parent.width
+            : (self.top - parent.top) / parent.height;
         const step = 0.03;
-        if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') onResize(clamp(cur - step));
-        if (e.key === 'ArrowRight' || e.key === 'ArrowDown') onResize(clamp(cur + step));
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') onResize(clamp(cur - step), true);
+        if (e.key === 'ArrowRight' || e.key === 'ArrowDown') onResize(clamp(cur + step), true);
       }}
     />
   );
