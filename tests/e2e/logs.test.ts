@@ -29,7 +29,7 @@ describe.skipIf(skip)('log panes on the demo install', () => {
     const shown = (await cid.getAttribute('title')) ? await cid.textContent() : null;
     expect(shown).toMatch(/^[0-9a-f]{12}$/);
     await cid.click();
-    await expect.poll(() => page.locator('.logs-chip').count(), { timeout: 8000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator('.logs-chip').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
     // The filter's id comes from the chip: live rows keep arriving, so under load the click can
     // land on the row that scrolled into the first place after the id above was read.
     const fullId = (await main.locator('.logs-chip code').textContent()) ?? '';
