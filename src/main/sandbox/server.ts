@@ -119,10 +119,18 @@ export function controlFiles(dir: string): {
 
 /** Ask a sandbox (running or not) to use `name`: a running one picks it up within SCENARIO_POLL_MS. */
 export function writeScenarioFile(dir: string, name: ScenarioName): void {
-  const f = controlFiles(dir).scenario;
+  writeControlFile(controlFiles(dir).scenario, { scenario: name, requestedAt: clock.now().toISOString() });
+}
+
+/**
+ * Control files are read by other processes (the CLI, the console) at any moment: written to a
+ * temp file and renamed, so a reader sees the old whole file or the new one, never a half-written
+ * one (which reads as "no sandbox running").
+ */
+export function writeControlFile(f: string, value: unknown): void {
   fs.mkdirSync(path.dirname(f), { recursive: true });
   const tmp = `${f}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ scenario: name, requestedAt: clock.now().toISOString() }) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify(value) + '\n');
   fs.renameSync(tmp, f);
 }
 
@@ -229,7 +237,7 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
       redis?.running ? redis.pid : null,
       lock?.kind === 'sqlite3-process' ? lock.pid : null,
     ].filter((p): p is number => p !== null);
-    fs.writeFileSync(files.children, JSON.stringify({ pids }) + '\n');
+    writeControlFile(files.children, { pids });
   };
 
   const logs = new SerilogFileSet(layout.logsDir, {
@@ -1005,12 +1013,9 @@ export async function startSandbox(dir: string, opts: StartSandboxOptions = {}):
     listening,
     redis: { enabled: redis !== null, port: redis?.port ?? null, running: redis?.running ?? false },
   });
-  const writeState = (): void => {
-    fs.writeFileSync(
-      files.state,
-      JSON.stringify({ pid: process.pid, url, port, scenario, startedAt: startedAt.toISOString() }) + '\n',
-    );
-  };
+  const writeState = (): void =>
+    writeControlFile(files.state, { pid: process.pid, url, port, scenario, startedAt: startedAt.toISOString() });
+
   const startedAt = clock.now();
 
   function transition(next: ScenarioName): Promise<void> {
