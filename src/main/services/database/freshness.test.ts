@@ -212,7 +212,9 @@ describe('hostile replacements', () => {
     const tsx = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'loader.mjs');
     expect(fs.existsSync(tsx)).toBe(true);
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', tsx, '-e', script], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
+      // tsx keeps a cache in TMPDIR, and npm test's TMPDIR is root's own (mode 700): nobody gets /tmp.
+      const env = { ...process.env, TMPDIR: '/tmp' };
+      const child = spawn(process.execPath, ['--import', tsx, '-e', script], { uid: 65534, gid: 65534, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let o = '';
       let e = '';
       child.stdout.on('data', (d: Buffer) => (o += d.toString()));
