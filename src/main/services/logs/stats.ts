@@ -1,7 +1,8 @@
-// Figures the probes and triage use: the error rate (5xx "Request completed" over all of them,
-// ERR+FTL per minute) and per-minute histograms by level, from records read backwards from the
+// Figures the probes and triage use: the error rate (5xx "Request completed" over all of them, the
+// console's own probe requests left out; ERR+FTL per minute) and per-minute histograms by level, from records read backwards from the
 // newest file until the window is covered.
 import type { ErrorRateResult } from '../../../shared/contract/logs';
+import { CONSOLE_USER_AGENT } from '../../../shared/console-identity';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LEVELS, RecordGrouper, levelIndex, type LogFormat, type LogRecord } from '../../../shared/serilog';
@@ -53,7 +54,8 @@ export function errorRateOf(
     if (r.time === null || r.time < since || r.time > until) continue;
     if (r.level === 'ERR' || r.level === 'FTL') errors++;
     const status = requestStatusOf(r);
-    if (status === null) continue;
+    // The console's own probes are the observer, not the traffic: counted, a hard poll dilutes a spike.
+    if (status === null || r.properties?.UserAgent === CONSOLE_USER_AGENT) continue;
     requests++;
     if (status >= 500 && status <= 599) requests5xx++;
   }

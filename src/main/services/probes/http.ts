@@ -2,6 +2,7 @@
 // plus a socket idle timeout), the body is capped, and every failure comes back as data, never thrown.
 import http from 'node:http';
 import https from 'node:https';
+import { CONSOLE_USER_AGENT } from '../../../shared/console-identity';
 
 /** Largest body a probe reads; health bodies are a few KB. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,7 +41,7 @@ export function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): P
     const lib = target.protocol === 'https:' ? https : http;
     const req = lib.get(
       target,
-      { signal: ac.signal, timeout: timeoutMs, headers: { 'User-Agent': 'aura-ops-probe', Accept: 'application/json' }, agent: false },
+      { signal: ac.signal, timeout: timeoutMs, headers: { 'User-Agent': CONSOLE_USER_AGENT, Accept: 'application/json' }, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
