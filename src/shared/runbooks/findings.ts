@@ -146,10 +146,14 @@ const ANSWER_KEY_RE = /^(ok|warn|finding)(?:-([a-z0-9]+(?:-[a-z0-9]+)*))?$/;
  * The answers declared in a fence's attributes, in the order written. `expect`/`exit` (the simple
  * form) is the healthy answer when no `ok` is given; declaring both is a problem.
  */
-export function parseAnswers(attrs: Record<string, string>, simple: Expectation | null = null): ParsedAnswers {
+export function parseAnswers(attrs: Record<string, string>, simple: Expectation | null = null, meta: string | null = null): ParsedAnswers {
   const answers: Answer[] = [];
   const errors: string[] = [];
   const keys = new Set<string>();
+  // The attribute map keeps the last of two equal keys; the fence line shows whether there were two.
+  const written = new Map<string, number>();
+  for (const m of (meta ?? '').matchAll(/(?:^|[\s,{])((?:ok|warn|finding)(?:-[\w-]*)?)=/g)) written.set(m[1]!, (written.get(m[1]!) ?? 0) + 1);
+  for (const [attr, n] of written) if (n > 1) errors.push(`"${attr}" is declared ${n} times: give each answer its own name`);
   for (const [attr, value] of Object.entries(attrs)) {
     const m = ANSWER_KEY_RE.exec(attr);
     if (!m) {

@@ -447,7 +447,7 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     const { filled, missing, quoted, refused } = fillVariables(code, vars);
     const name = block.attrs.name && /^[\w.-]{1,80}$/.test(block.attrs.name) ? block.attrs.name : null;
     if (error) problems.push({ line: block.line, severity: 'error', rule: 'step-expect', message: `${error}.` });
-    const declared = parseAnswers(block.attrs, expect);
+    const declared = parseAnswers(block.attrs, expect, block.meta);
     for (const e of declared.errors) problems.push({ line: block.line, severity: 'error', rule: 'step-answer', message: `${e}.` });
     const list = (names: string[]) => names.map((v) => `{{${v}}}`).join(', ');
     if (quoted.length > 0) {
