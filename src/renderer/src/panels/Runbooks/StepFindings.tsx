@@ -31,9 +31,8 @@ export function StepVerdictView({ verdict, testId }: { verdict: StepVerdict; tes
   return (
     <div className={`rb-check rb-check-${outcome}`} data-testid={testId} data-outcome={outcome}>
       <strong>{outcomeText(outcome, verdict.finding)}</strong>
-      {outcome === 'finding' && <span className="rb-dim"> finding</span>}
-      {' '}
-      <span>seen: {verdict.actual}</span>
+      {outcome === 'finding' && <span className="rb-dim"> (finding)</span>}
+      <span> · seen {verdict.actual}</span>
       {outcome !== 'ok' && outcome !== 'finding' && outcome !== 'warn' && verdict.reasons.length > 0 && <span className="rb-dim"> ({verdict.reasons.join('; ')})</span>}
       <div className="rb-dim rb-check-expected">answers: {verdict.expected}</div>
     </div>
