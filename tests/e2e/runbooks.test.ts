@@ -64,11 +64,11 @@ describe.skipIf(skip)('runbooks in the console', () => {
     await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
     await expect.poll(() => page.getByTestId('walkthrough-bar').textContent(), { timeout: 8000 }).toContain('Recording in');
 
-    // Run & check: the sandbox answers /health/live, so the check passes.
+    // Run & check: the sandbox answers /health/live, so the step answers OK.
     const live = page.locator('[data-step="live"]');
     expect(await live.locator('pre').textContent()).toMatch(/curl -s -m 2 http:\/\/127\.0\.0\.1:\d+\/health\/live/);
     await live.getByRole('button', { name: 'Run & check' }).click();
-    await expect.poll(() => page.getByTestId('check-live').textContent().catch(() => ''), { timeout: 15_000 }).toContain('PASS');
+    await expect.poll(() => page.getByTestId('check-live').textContent().catch(() => ''), { timeout: 15_000 }).toMatch(/^OK\b/);
 
     // A mutating step is shown in full and nothing runs until the operator chooses.
     fs.writeFileSync(path.join(ui.serve.dataDir, 'demo', 'stale-marker.tmp'), 'x');
@@ -105,7 +105,7 @@ describe.skipIf(skip)('runbooks in the console', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report (Markdown)' }).click()]);
     const md = fs.readFileSync((await download.path())!, 'utf8');
     const ran = md.indexOf('step **live**');
-    const checked = md.indexOf('check **PASS**');
+    const checked = md.indexOf('answer **OK**');
     const ticked = md.indexOf('Ticked: Logs checked after the fix');
     expect(ran).toBeGreaterThan(0);
     expect(checked).toBeGreaterThan(ran);

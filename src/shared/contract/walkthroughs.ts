@@ -4,6 +4,7 @@
 // session exports as a post-mortem draft (Markdown or JSON).
 import { z } from 'zod';
 import { event, request } from './define';
+import { ANSWER_KINDS, MAX_ANSWERS, MAX_CONDITION_CHARS, validRegex, type Answer, type Outcome } from '../runbooks/findings';
 
 export type SessionKind = 'runbook' | 'incident' | 'change';
 export type SessionStatus = 'active' | 'resolved' | 'abandoned';
@@ -24,6 +25,10 @@ export interface StepVerdict {
   expected: string;
   actual: string;
   reasons: string[];
+  /** The step's answer (findings): ok / warn / finding / unexpected / error; absent in older sessions. */
+  outcome?: Outcome;
+  /** The matched warning's or finding's name ("API not listening"); null otherwise. */
+  finding?: string | null;
 }
 
 /** Events the renderer may record by hand (everything else is recorded by main as it happens). */
@@ -60,6 +65,8 @@ export type SystemEvent =
       status: StepRunStatus;
       terminalId: string | null;
       expect: z.infer<typeof expectation> | null;
+      /** The step's declared answers (findings), when it declares them. */
+      answers?: Answer[];
       startedAt: number | null;
       endedAt: number | null;
       exitCode: number | null;
@@ -193,6 +200,22 @@ export interface StepResult {
   verdict: StepVerdict | null;
 }
 
+/** One declared answer of a step (see src/shared/runbooks/findings.ts); main compiles its regexes, so they are checked here. */
+const answerRegex = z
+  .object({ pattern: z.string().min(1).max(MAX_CONDITION_CHARS), flags: z.string().regex(/^[imsu]{0,4}$/), negate: z.boolean() })
+  .strict()
+  .refine((c) => validRegex(c.pattern, c.flags), 'not a valid regular expression');
+export const answerSchema = z
+  .object({
+    kind: z.enum(ANSWER_KINDS),
+    key: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(100),
+    label: z.string().min(1).max(200),
+    exit: z.union([z.object({ codes: z.array(z.number().int().min(0).max(255)).min(1).max(256) }).strict(), z.object({ any: z.literal(true) }).strict(), z.object({ nonzero: z.literal(true) }).strict()]),
+    output: z.array(answerRegex).max(8),
+    source: z.string().max(MAX_CONDITION_CHARS + 100),
+  })
+  .strict();
+
 const stepDescriptor = z
   .object({
     runId: runIdSchema,
@@ -202,6 +225,7 @@ const stepDescriptor = z
     runbookTitle: z.string().max(300).optional(),
     command: z.string().min(1).max(256 * 1024),
     expect: expectation.optional(),
+    answers: z.array(answerSchema).min(1).max(MAX_ANSWERS).optional(),
   })
   .strict();
 /** A runbook step as it travels from the viewer to main under its run id. */

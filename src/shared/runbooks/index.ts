@@ -7,3 +7,4 @@ export { fillVariables, variablesFromInstall, variablesIn, yyyymmdd, KNOWN_VARIA
 export { SearchIndex, tokenize, type SearchDoc, type SearchHit, type SearchField } from './search-index';
 export { runbookTemplate, fileNameFor, type TemplateInput } from './template';
 export { isRefusedUrl, isExternalUrl, slugify } from './paths';
+export { answerStep, checkStep, isCheckedStep, outcomeText, parseAnswers, parseCondition, type Answer, type Outcome, type StepAnswer } from './findings';

@@ -8,6 +8,7 @@ import { gfm } from 'micromark-extension-gfm';
 import type { Nodes, Parents, Root } from 'mdast';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseExpectation, parseFenceAttrs } from './expect';
+import { parseAnswers } from './findings';
 import { hasScheme, isExternalUrl, isRefusedUrl, posixDirname, posixJoin, slugify, splitHref } from './paths';
 import {
   RUNBOOK_CATEGORIES,
@@ -446,6 +447,8 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     const { filled, missing, quoted, refused } = fillVariables(code, vars);
     const name = block.attrs.name && /^[\w.-]{1,80}$/.test(block.attrs.name) ? block.attrs.name : null;
     if (error) problems.push({ line: block.line, severity: 'error', rule: 'step-expect', message: `${error}.` });
+    const declared = parseAnswers(block.attrs, expect, block.meta);
+    for (const e of declared.errors) problems.push({ line: block.line, severity: 'error', rule: 'step-answer', message: `${e}.` });
     const list = (names: string[]) => names.map((v) => `{{${v}}}`).join(', ');
     if (quoted.length > 0) {
       problems.push({ line: block.line, severity: 'warning', rule: 'step-variable-quoted', message: `${list(quoted)} is written inside quotes, backticks or a here-document: write it bare (the console shell-quotes every value it fills), e.g. sqlite3 -readonly {{dbPath}} or {{logsDir}}/errors-{{today}}.log.` });
@@ -466,6 +469,9 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
       missingVariables: options.variables ? [...missing, ...refused] : variablesIn(code),
       expect,
       expectError: error,
+      answers: declared.answers,
+      answerErrors: declared.errors,
+      scenarioAnswers: declared.scenarios,
     });
   }
   const ids = new Set<string>();

@@ -52,10 +52,10 @@ What this runbook handles, its severity and how long it usually takes.
 
 ## 3. Diagnosis
 
-Check the API is up (a read-only step with an expectation):
+Check the API is up (a read-only step: its healthy answer and the findings it can give):
 
-\`\`\`bash {name="api-live" expect="/healthy/"}
-curl -fsS {{apiUrl}}/health/live
+\`\`\`bash {name="api-live" ok="/healthy/" finding-api-not-listening="exit 7" finding-api-hung="exit 28"}
+curl -fsS --max-time 5 {{apiUrl}}/health/live
 \`\`\`
 
 ## 4. Resolution

@@ -1,5 +1,6 @@
 // Domain types of a parsed runbook: front matter, the six sections, code blocks and executable
 // steps with their expectations. Shared by the parser, lint, the library service and the viewer.
+import type { Answer } from './findings';
 
 export const RUNBOOK_CATEGORIES = ['System Operations', 'Incident Response', 'Maintenance'] as const;
 export type RunbookCategory = (typeof RUNBOOK_CATEGORIES)[number];
@@ -96,6 +97,12 @@ export interface Step {
   expect: Expectation | null;
   /** A problem with the expectation attribute (bad regex), shown instead of running a check. */
   expectError: string | null;
+  /** The declared answers (ok / warn-* / finding-*, or expect/exit as the healthy one), in precedence order of declaration. */
+  answers: Answer[];
+  /** Problems with the answer attributes; a step with any is not checked. */
+  answerErrors: string[];
+  /** `scenarios="api-down:api-not-listening"`: the answer each sandbox scenario must give. */
+  scenarioAnswers: Record<string, string>;
 }
 
 export interface RunbookLink {

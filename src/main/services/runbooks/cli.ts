@@ -35,12 +35,15 @@ Commands:
                   Resolution, fenced code with a language, reviewed within 90 days,
                   links that resolve). Prints file:line messages; exit 1 on errors.
   test [PATH...] --install DIR [--scenario NAME|all]
-                  Run every read-only step that declares an expectation (expect/exit)
-                  against the install in DIR and report pass/fail per step (file:line,
-                  step, expected vs actual). Steps run with bash, cwd = the data root,
-                  the install's AURA_* variables and this console's aura-ops on PATH.
-                  Mutating steps are never run: one with an expectation is an error.
-                  Exit 1 when a step fails.
+                  Run every read-only step that declares answers (ok=, finding-*=,
+                  warn-*=, or expect/exit) against the install in DIR and check that
+                  it gives the answer wanted there: OK in the sandbox's healthy state,
+                  the finding its scenarios="..." names in a fault scenario, any
+                  declared answer on an install in an unknown state (a real one).
+                  Reports pass/fail per step (file:line, step, wanted vs answer).
+                  Steps run with bash, cwd = the data root, the install's AURA_*
+                  variables and this console's aura-ops on PATH. Mutating steps are
+                  never run: one with answers is an error. Exit 1 when a step fails.
 
 DIR defaults to the bundled runbooks (resources/runbooks, or $AURA_OPS_RUNBOOKS_DIR);
 test also takes single runbook files.
@@ -50,9 +53,10 @@ Options:
   --now DATE      Reference date for the review rule (yyyy-mm-dd; default today)
   --install DIR   (test) The Aura data root: a sandbox dir, ~/.local/share/Aura, ...
   --scenario S    (test) Switch the sandbox running from DIR to scenario S first and test
-                  the runbooks whose front matter lists S under testScenarios; steps with
-                  scenario="..." run only in that scenario. "all" walks every scenario the
-                  runbooks name and switches back at the end. Start the sandbox first:
+                  the runbooks tested there (healthy, their testScenarios and the
+                  scenarios their steps name); a step that names no answer for S is
+                  skipped. "all" walks every scenario the runbooks name and switches
+                  back at the end. Start the sandbox first:
                   aura-ops sandbox run DIR --port 0
   --settle SEC    (test) Re-run failing steps for up to SEC seconds while a scenario's
                   symptoms reach the logs (default 20 with --scenario, else 0)
@@ -102,7 +106,7 @@ function listCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
           ...e.summary,
           codeBlocks: e.doc.codeBlocks.map((b) => {
             const step = e.doc.steps.find((s) => s.blockIndex === b.index);
-            return { line: b.line, lang: b.lang, section: b.section, executable: b.executable, step: step ? { id: step.id, expect: step.expect, variables: step.variables } : null };
+            return { line: b.line, lang: b.lang, section: b.section, executable: b.executable, step: step ? { id: step.id, expect: step.expect, answers: step.answers, variables: step.variables } : null };
           }),
         })),
         null,
@@ -122,7 +126,7 @@ function listCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
     }
     const blocks = e.doc.codeBlocks.map((b) => {
       const step = e.doc.steps.find((x) => x.blockIndex === b.index);
-      return `${b.lang ?? '?'}@${b.line}${step ? ` step ${step.id}${step.expect ? ' +expect' : ''}` : ''}`;
+      return `${b.lang ?? '?'}@${b.line}${step ? ` step ${step.id}${step.answers.length > 0 ? ` +answers(${step.answers.map((a) => a.key).join(',')})` : ''}` : ''}`;
     });
     io.out(`  code blocks: ${blocks.length}${blocks.length ? `: ${blocks.join('; ')}` : ''}\n`);
   }
@@ -234,7 +238,7 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
   } else if (scenarios.length > 1) {
     io.out(`All scenarios: ${all.length} checked step(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.skipped} skipped\n`);
   }
-  if (all.length === 0 && !json) io.out('No step declares an expectation (expect="..." or exit="...") in these runbooks.\n');
+  if (all.length === 0 && !json) io.out('No step declares answers (ok="...", finding-<name>="...", or expect="..."/exit="...") in these runbooks.\n');
   return summary.ok ? 0 : 1;
 }
 

@@ -131,7 +131,8 @@ describe('RunbookLibrary', () => {
     const doc = l.get(created.id);
     expect(doc.sections.map((s) => s.name)).toEqual(['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References']);
     expect(doc.lint.filter((p) => p.severity !== 'info')).toEqual([]);
-    expect(doc.steps[0].expect).not.toBeNull();
+    // The template's step is in the findings form: a healthy answer and two named findings.
+    expect(doc.steps[0].answers.map((a) => a.label)).toEqual(['OK', 'API not listening', 'API hung']);
     expect(changes).toEqual(['created']);
     expect(() => l.create({ folderId: 'bundled', title: 'Disk Full Recovery', category: 'Maintenance' })).toThrow(/already exists/);
   });

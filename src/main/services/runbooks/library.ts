@@ -308,7 +308,7 @@ export class RunbookLibrary {
       sections: doc.sections.map((s) => s.name),
       codeBlocks: doc.codeBlocks.length,
       steps: doc.steps.length,
-      checkedSteps: doc.steps.filter((s) => s.expect !== null).length,
+      checkedSteps: doc.steps.filter((s) => s.answers.length > 0).length,
       errors: lint.filter((p) => p.severity === 'error').length,
       warnings: lint.filter((p) => p.severity === 'warning').length,
     };

@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstallPaths } from '../../../shared/install-types';
@@ -94,7 +96,7 @@ describe('planSteps', () => {
     const inSlow = (await planSteps(loaded(doc, vars), 'slow-db')).find((p) => p.step.id === 'hang-only');
     expect(inHang?.decided).toBeNull();
     expect(inSlow?.decided?.status).toBe('skipped-scenario');
-    expect(inSlow?.decided?.reasons[0]).toContain('api-hang, not slow-db');
+    expect(inSlow?.decided?.reasons[0]).toContain('no answer is named for the sandbox scenario slow-db (the step names api-hang)');
   });
 
   it('picks the shell from the fence language', async () => {
@@ -119,14 +121,14 @@ describe('stepEnv, excerptOf, summarize, formatResults', () => {
 
   it('counts failures, invalid and mutating steps as failing, skips as neither', () => {
     const r = (status: StepTestResult['status']): StepTestResult => ({
-      file: 'a.md', line: 3, runbook: 'A', step: status, scenario: null, status, command: 'x', expected: '/ok/ and exit 0', actual: 'last line "no", exit 1',
+      file: 'a.md', line: 3, runbook: 'A', step: status, scenario: null, status, command: 'x', expected: '/ok/ and exit 0', actual: 'last line "no", exit 1', wanted: 'ok', outcome: 'unexpected', answer: null,
       excerpt: 'no', exitCode: 1, timedOut: false, durationMs: 1, attempts: 1, reasons: ['output does not match /ok/'],
     });
     const results = [r('pass'), r('fail'), r('invalid'), r('skipped-mutating'), r('skipped-unfilled'), r('skipped-scenario')];
     expect(summarize(results)).toEqual({ pass: 1, fail: 3, skipped: 2, ok: false });
     const text = formatResults(results);
     expect(text).toContain('FAIL  a.md:3 fail');
-    expect(text).toContain('expected: /ok/ and exit 0');
+    expect(text).toContain('wanted:   /ok/ and exit 0');
     expect(text).toContain('ERROR a.md:3 skipped-mutating');
     expect(text).toContain('6 checked step(s): 1 passed, 3 failed, 2 skipped');
   });
@@ -170,6 +172,79 @@ describe('createAuraOpsShim', () => {
   });
 });
 
+describe('findings per scenario (issue 17)', () => {
+  // The Service Degradation liveness probe, against a real HTTP server: 200, a closed port (curl
+  // exit 7) and a server that never answers (curl exit 28).
+  const src = [
+    '# Liveness',
+    fence(
+      'bash {name="live" ok="/^HTTP 200/m" finding-api-not-listening="exit 7" finding-api-hung="exit 28" scenarios="api-down:api-not-listening api-hang:api-hung"}',
+      "curl -sS -o /dev/null --max-time 1 -w 'HTTP %{http_code}\\n' {{apiUrl}}/health/live",
+    ),
+  ].join('\n');
+  let server: http.Server;
+  let closedUrl: string;
+  let url: string;
+  let mode: 'ok' | 'hang' = 'ok';
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (mode === 'ok') res.end('Healthy');
+      // 'hang': never answer (the socket is closed in afterAll).
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const gone = http.createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    closedUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => gone.close(() => r()));
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('tests a runbook in healthy and in every scenario its steps name', () => {
+    expect(loaded(src).doc.steps[0].scenarioAnswers).toEqual({ 'api-down': 'api-not-listening', 'api-hang': 'api-hung' });
+    const dir = fs.mkdtempSync(path.join(tmp, 'scen-'));
+    fs.writeFileSync(path.join(dir, 'live.md'), `---\ntestScenarios: [slow-db]\n---\n${src}`);
+    expect(loadRunbooks([dir], {})[0].scenarios.sort()).toEqual(['api-down', 'api-hang', 'healthy', 'slow-db']);
+  });
+
+  it('wants ok in healthy, the named finding in its scenario, and skips a scenario it does not name', async () => {
+    const run = async (apiUrl: string, scenario: string | null) =>
+      (await testRunbooks([loaded(src, { apiUrl })], { paths: { ...paths(tmp), apiUrl }, scenario, shimDir: null }))[0];
+    mode = 'ok';
+    expect(await run(url, 'healthy')).toMatchObject({ status: 'pass', wanted: 'ok', outcome: 'ok', answer: 'ok' });
+    // A healthy answer in a fault scenario is a failure that says what was wanted.
+    const wrongPlace = await run(url, 'api-hang');
+    expect(wrongPlace).toMatchObject({ status: 'fail', wanted: 'api-hung', outcome: 'ok' });
+    expect(wrongPlace.reasons[0]).toBe('answered OK, wanted finding "API hung" (exit 28)');
+    expect(await run(closedUrl, 'api-down')).toMatchObject({ status: 'pass', outcome: 'finding', answer: 'api-not-listening', exitCode: 7 });
+    expect((await run(closedUrl, 'api-down')).actual).toMatch(/^API not listening: .*exit 7$/);
+    expect(await run(closedUrl, 'healthy')).toMatchObject({ status: 'fail', outcome: 'finding' });
+    expect(await run(closedUrl, 'slow-db')).toMatchObject({ status: 'skipped-scenario' });
+    mode = 'hang';
+    expect(await run(url, 'api-hang')).toMatchObject({ status: 'pass', answer: 'api-hung', exitCode: 28 });
+    // A real install (state unknown): any declared answer is true of it.
+    expect(await run(closedUrl, null)).toMatchObject({ status: 'pass', answer: 'api-not-listening' });
+  });
+
+  it('fails an answer the step does not declare, saying what was seen', async () => {
+    const odd = `# Odd\n${fence('bash {name="odd" ok="/^up$/m" finding-down="/^down$/m"}', 'echo sideways')}`;
+    const [res] = await testRunbooks([loaded(odd)], { paths: paths(tmp), scenario: null, shimDir: null });
+    expect(res).toMatchObject({ status: 'fail', outcome: 'unexpected' });
+    expect(res.reasons[0]).toBe('none of the declared answers matches: saw last line "sideways", exit 0');
+  });
+
+  it('flags a step whose answers do not parse as invalid, without running it', async () => {
+    const bad = `# Bad\n${fence('bash {name="b" ok="/(/" finding-x="exit 7" scenarios="api-down:nope"}', 'echo x')}`;
+    const [res] = await testRunbooks([loaded(bad)], { paths: paths(tmp), scenario: 'healthy', shimDir: null });
+    expect(res.status).toBe('invalid');
+    expect(res.reasons.join('\n')).toMatch(/not a valid regular expression/);
+    expect(res.reasons.join('\n')).toContain('scenarios: api-down names "nope", which the step does not declare');
+  });
+});
+
 describe('runPlannedSteps', () => {
   it('re-runs a failing step while the install settles, and records the attempts', async () => {
     const counter = path.join(tmp, 'attempts');
@@ -186,8 +261,9 @@ describe('runPlannedSteps', () => {
     const src = `# Fail\n${fence('bash {name="nope" expect="/^ready$/m"}', 'echo "not ready"; echo "still not"')}`;
     const [res] = await testRunbooks([loaded(src)], { paths: paths(tmp), scenario: null, shimDir: null });
     expect(res.status).toBe('fail');
-    expect(res.expected).toBe('/^ready$/m and exit 0');
-    expect(res.actual).toBe('last line "still not", exit 0');
+    expect(res.expected).toBe('any declared answer');
+    expect(res.actual).toBe('UNEXPECTED: last line "still not", exit 0');
+    expect(res.outcome).toBe('unexpected');
     expect(res.excerpt).toContain('not ready');
     expect(res.line).toBe(2);
   });

@@ -1,6 +1,7 @@
-// `aura-ops runbooks test`: runs every read-only runbook step that declares an expectation against
-// an install (bash, cwd = data root, the install's AURA_* env, `aura-ops` on PATH) and checks it.
-// This is how the handbook's "tested procedures" standard is kept: CI runs it against the sandbox.
+// `aura-ops runbooks test`: runs every read-only runbook step that declares answers against an
+// install (bash, cwd = data root, the install's AURA_* env, `aura-ops` on PATH) and checks that it
+// gives the answer wanted there: ok in the sandbox's healthy state, the named finding in each
+// scenario the step names, any declared answer on an install in an unknown state (a real one).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { classifyCommand } from '../command-risk';
 import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/contract/sandbox';
 import { OpsError } from '../../../shared/errors';
 import type { InstallPaths } from '../../../shared/install-types';
-import { checkExpectation } from '../../../shared/runbooks/expect';
+import { checkStep, isCheckedStep, outcomeText, type Outcome } from '../../../shared/runbooks/findings';
 import { parseRunbook } from '../../../shared/runbooks/parse';
 import type { ParsedRunbook, Step } from '../../../shared/runbooks/types';
 import { fillVariables } from '../../../shared/runbooks/variables';
@@ -33,10 +34,10 @@ export const SETTLE_POLL_MS = 1000;
 export type StepTestStatus =
   | 'pass'
   | 'fail'
-  | 'invalid' // the expectation attribute cannot be parsed
+  | 'invalid' // the answer attributes (or expect/exit) cannot be parsed
   | 'skipped-mutating' // lint-level error: a step with an expectation must only read
   | 'skipped-unfilled' // the install cannot fill a {{variable}} it uses
-  | 'skipped-scenario'; // written for another sandbox scenario (the `scenario` attribute)
+  | 'skipped-scenario'; // the step names no answer for this sandbox scenario
 
 export const FAILING_STATUSES: readonly StepTestStatus[] = ['fail', 'invalid', 'skipped-mutating'];
 
@@ -53,6 +54,12 @@ export interface StepTestResult {
   command: string;
   expected: string;
   actual: string;
+  /** The answer wanted here: `ok`, a finding's or warning's key, or `any` (a declared one). */
+  wanted: string;
+  /** The step's answer (null when it did not run). */
+  outcome: Outcome | null;
+  /** The matched answer's key (null for unexpected / error). */
+  answer: string | null;
   /** The last lines of the output (failures only; empty for a pass). */
   excerpt: string;
   exitCode: number | null;
@@ -80,6 +87,8 @@ export interface PlannedStep {
   step: Step;
   shell: string;
   decided: StepTestResult | null;
+  /** The answer the step must give (see `wantedAnswer`); null when not asserted. */
+  wanted?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,6 +124,40 @@ export function stepScenarios(doc: ParsedRunbook, step: Step): string[] {
   return asList(doc.codeBlocks[step.blockIndex]?.attrs.scenario ?? '');
 }
 
+/**
+ * The answer a step must give in a sandbox scenario, or null when it is not asserted there:
+ * `scenarios="api-down:api-not-listening"` names them; the healthy state wants ok unless named
+ * otherwise. The older `scenario="a,b"` limits a step to those scenarios, each wanting ok.
+ * An install in an unknown state (`scenario` null, e.g. a real one) wants any declared answer.
+ */
+export function wantedAnswer(doc: ParsedRunbook, step: Step, scenario: string | null): string | null {
+  // The older form's ok describes a fault (e.g. exit 28 for api-hang): not true of an unknown state.
+  if (scenario === null) return stepScenarios(doc, step).length > 0 ? null : 'any';
+  const named = step.scenarioAnswers[scenario];
+  if (named) return named;
+  const only = stepScenarios(doc, step);
+  if (only.length > 0) return only.includes(scenario) ? 'ok' : null;
+  return scenario === 'healthy' && step.answers.some((a) => a.kind === 'ok') ? 'ok' : null;
+}
+
+/** The sandbox scenarios a runbook's checks are asserted in: front matter, healthy, and those its steps name. */
+export function runbookScenarios(doc: ParsedRunbook, declared: string[]): string[] {
+  const out = new Set(declared);
+  for (const step of doc.steps) {
+    if (!isCheckedStep(step)) continue;
+    if (step.answers.some((a) => a.kind === 'ok') && stepScenarios(doc, step).length === 0) out.add('healthy');
+    for (const s of Object.keys(step.scenarioAnswers)) out.add(s);
+    for (const s of stepScenarios(doc, step)) out.add(s);
+  }
+  return [...out];
+}
+
+function wantedText(step: Step, wanted: string): string {
+  if (wanted === 'any') return 'any declared answer';
+  const a = step.answers.find((x) => x.key === wanted);
+  return a ? `${a.kind === 'ok' ? 'ok' : `${a.kind} "${a.label}"`} (${a.source})` : wanted;
+}
+
 /** The program that runs a block of this language (`console` blocks were reduced to their `$ ` lines). */
 export function shellFor(lang: string): string {
   if (lang === 'sh') return 'sh';
@@ -133,6 +176,9 @@ function blank(r: LoadedRunbook, step: Step, scenario: string | null): StepTestR
     command: step.filled,
     expected: '',
     actual: '',
+    wanted: '',
+    outcome: null,
+    answer: null,
     excerpt: '',
     exitCode: null,
     timedOut: false,
@@ -150,12 +196,12 @@ function blank(r: LoadedRunbook, step: Step, scenario: string | null): StepTestR
 export async function planSteps(r: LoadedRunbook, scenario: string | null): Promise<PlannedStep[]> {
   const out: PlannedStep[] = [];
   for (const step of r.doc.steps) {
-    if (!step.expect && !step.expectError) continue;
+    if (!isCheckedStep(step)) continue;
     const base = blank(r, step, scenario);
     const planned: PlannedStep = { runbook: r, step, shell: shellFor(step.lang), decided: null };
     out.push(planned);
-    if (step.expectError) {
-      planned.decided = { ...base, status: 'invalid', expected: '(invalid expectation)', reasons: [step.expectError] };
+    if (step.expectError || step.answerErrors.length > 0) {
+      planned.decided = { ...base, status: 'invalid', expected: '(invalid declaration)', reasons: [...(step.expectError ? [step.expectError] : []), ...step.answerErrors] };
       continue;
     }
     const risk = await classifyCommand(step.filled);
@@ -165,7 +211,7 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
         status: 'skipped-mutating',
         expected: 'a read-only command',
         actual: 'mutating',
-        reasons: [`a step with an expectation must only read (lint-level error): ${risk.reasons.join('; ')}. Remove expect/exit or make the command read-only.`],
+        reasons: [`a checked step must only read (lint-level error): ${risk.reasons.join('; ')}. Remove its answers (ok, warn-*, finding-*, expect, exit) or make the command read-only.`],
       };
       continue;
     }
@@ -177,12 +223,14 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
       };
       continue;
     }
-    const only = stepScenarios(r.doc, step);
-    if (only.length > 0 && (scenario === null || !only.includes(scenario))) {
+    const wanted = wantedAnswer(r.doc, step, scenario);
+    planned.wanted = wanted;
+    if (wanted === null) {
+      const named = [...Object.keys(step.scenarioAnswers), ...stepScenarios(r.doc, step)];
       planned.decided = {
         ...base,
         status: 'skipped-scenario',
-        reasons: [`written for the sandbox scenario${only.length > 1 ? 's' : ''} ${only.join(', ')}${scenario ? `, not ${scenario}` : ' (pass --scenario to check it)'}`],
+        reasons: [scenario === null ? `written for the sandbox scenario${named.length > 1 ? 's' : ''} ${named.join(', ')} (pass --scenario to check it)` : `no answer is named for the sandbox scenario ${scenario}${named.length > 0 ? ` (the step names ${named.join(', ')})` : ''}`],
       };
     }
   }
@@ -243,8 +291,8 @@ export function formatResults(results: StepTestResult[]): string {
     lines.push(`${LABEL[r.status].padEnd(5)} ${where} ${r.step}${scen}${r.status === 'pass' ? `  (${r.actual})` : ''}`);
     if (r.status === 'pass') continue;
     if (r.status === 'fail') {
-      lines.push(`      expected: ${r.expected}`);
-      lines.push(`      actual:   ${r.actual}${r.timedOut ? ' (timed out)' : ''}`);
+      lines.push(`      wanted:   ${r.expected}`);
+      lines.push(`      answer:   ${r.actual}${r.timedOut ? ' (timed out)' : ''}`);
     }
     for (const reason of r.reasons) lines.push(`      ${r.status === 'fail' ? 'why:      ' : ''}${reason}`);
     if (r.status === 'fail' && r.excerpt) {
@@ -291,11 +339,12 @@ export function loadRunbooks(targets: string[], vars: Record<string, string>, cw
     const source = fs.readFileSync(f.abs, 'utf8');
     const rel = path.relative(f.root, f.abs).split(path.sep).join('/');
     const display = path.relative(cwd, f.abs);
+    const doc = parseRunbook(source, { file: rel, variables: vars });
     out.push({
       path: f.abs,
       display: display.startsWith('..') ? f.abs : display,
-      doc: parseRunbook(source, { file: rel, variables: vars }),
-      scenarios: declaredScenarios(source),
+      doc,
+      scenarios: runbookScenarios(doc, declaredScenarios(source)),
     });
   }
   return out;
@@ -395,19 +444,25 @@ async function runOne(p: PlannedStep, opts: RunStepsOptions, attempts: number): 
   const cwd = fs.existsSync(opts.paths.dataRoot) ? opts.paths.dataRoot : os.tmpdir();
   const res = await runCommand(command, { shell: p.shell, cwd, env, timeoutMs: opts.timeoutMs ?? STEP_TIMEOUT_MS });
   if (res.spawnError) return { ...base, status: 'fail', attempts, durationMs: res.durationMs, actual: 'did not run', reasons: [res.spawnError] };
-  const check = checkExpectation(p.step, res.output, res.timedOut ? null : res.exitCode);
-  const reasons = res.timedOut ? [`timed out after ${Math.round((opts.timeoutMs ?? STEP_TIMEOUT_MS) / 1000)} s`, ...check.reasons.filter((r) => !r.startsWith('the exit code is unknown'))] : check.reasons;
+  const wanted = p.wanted ?? 'any';
+  const check = checkStep(p.step, res.output, res.timedOut ? null : res.exitCode);
+  const given = check.outcome === 'ok' || check.outcome === 'warn' || check.outcome === 'finding';
+  const pass = given && (wanted === 'any' || check.answer === wanted);
+  const reasons = res.timedOut ? [`timed out after ${Math.round((opts.timeoutMs ?? STEP_TIMEOUT_MS) / 1000)} s`, ...check.reasons.filter((r) => !r.startsWith('the command did not finish'))] : check.reasons;
   return {
     ...base,
-    status: check.status === 'pass' ? 'pass' : 'fail',
-    expected: check.expected,
-    actual: check.actual,
-    excerpt: check.status === 'pass' ? '' : excerptOf(res.output),
+    status: pass ? 'pass' : 'fail',
+    expected: wantedText(p.step, wanted),
+    actual: `${outcomeText(check.outcome, check.label)}: ${check.seen}`,
+    wanted,
+    outcome: check.outcome,
+    answer: check.answer,
+    excerpt: pass ? '' : excerptOf(res.output),
     exitCode: res.exitCode,
     timedOut: res.timedOut,
     durationMs: res.durationMs,
     attempts,
-    reasons: check.status === 'pass' ? [] : reasons,
+    reasons: pass ? [] : given ? [`answered ${outcomeText(check.outcome, check.label)}, wanted ${wantedText(p.step, wanted)}`] : reasons,
   };
 }
 

@@ -5,6 +5,7 @@
 import { CONTACT_ROLE_LABEL, type SessionDetail, type SessionEvent, type SeverityId } from '../../../shared/contract/walkthroughs';
 import { CHANGE_CHECKLISTS, EMERGENCY_CHANGE_RULE, ESCALATION_LEVELS, SEVERITY_LEVELS } from '../../../shared/handbook';
 import { MILESTONE_ORDER, formatSpan, incidentTimes, type IncidentTimes, type SeverityChange, MILESTONE_LABEL } from '../../../shared/incident-metrics';
+import { outcomeText } from '../../../shared/runbooks/findings';
 
 /** A fence longer than any backtick run inside `text`, so pasted output cannot break the report. */
 export function fence(text: string, lang = ''): string {
@@ -89,7 +90,11 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
       const from = e.startedAt === null ? '' : isoLocal(e.startedAt, tz).slice(11, 19);
       const to = e.endedAt === null ? '' : isoLocal(e.endedAt, tz).slice(11, 19);
       const span = from && to && from !== to ? ` (${from}–${to})` : '';
-      const check = e.verdict ? ` — check **${e.verdict.status.toUpperCase()}** (expected ${inlineCode(e.verdict.expected)}, got ${plain(e.verdict.actual)})` : '';
+      const check = !e.verdict
+        ? ''
+        : e.verdict.outcome
+          ? ` — ${e.verdict.outcome === 'finding' ? 'finding' : 'answer'} **${plain(outcomeText(e.verdict.outcome, e.verdict.finding))}** (seen ${plain(e.verdict.actual)}; answers ${inlineCode(e.verdict.expected)})`
+          : ` — check **${e.verdict.status.toUpperCase()}** (expected ${inlineCode(e.verdict.expected)}, got ${plain(e.verdict.actual)})`;
       const out = e.output.trim() ? ref(`Output of step ${e.stepId}`, [fence(e.output.trim(), 'text')]) : '';
       return `Ran ${what} → ${exit}${dur}${span}${check}${out}`;
     }

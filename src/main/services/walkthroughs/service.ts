@@ -31,7 +31,7 @@ import {
   type VerifyRow,
 } from '../../../shared/contract/walkthroughs';
 import { OpsError } from '../../../shared/errors';
-import { checkExpectation } from '../../../shared/runbooks/expect';
+import { answerStep, outcomeText, parseAnswers } from '../../../shared/runbooks/findings';
 import { classifyCommand } from '../command-risk';
 import { isInWindow, localTimeZone, nextWindow } from '../../../shared/handbook';
 import type { ServiceContext } from '../context';
@@ -369,7 +369,7 @@ export class WalkthroughService {
     const output = (cmd.outputExcerpt ?? '').slice(-OUTPUT_EXCERPT_CHARS);
     if (run && cmd.runId) {
       this.runs.delete(cmd.runId);
-      const verdict = run.mode === 'run-check' || run.desc.expect ? toVerdict(run.desc, output, cmd.exitCode) : null;
+      const verdict = run.mode === 'run-check' || run.desc.expect || run.desc.answers ? toVerdict(run.desc, output, cmd.exitCode) : null;
       const endedAt = Date.parse(cmd.endedAt);
       if (run.sessionId && this.isActive(run.sessionId)) {
         this.updateStep(run.sessionId, cmd.runId, {
@@ -485,9 +485,9 @@ export class WalkthroughService {
     // Each checked step once: its first verdict in the session, and a fresh read-only re-run.
     const seen = new Set<string>();
     for (const e of d.events) {
-      if (e.type !== 'step' || e.mode !== 'run-check' || !e.expect || seen.has(e.stepId)) continue;
+      if (e.type !== 'step' || e.mode !== 'run-check' || (!e.expect && !e.answers) || seen.has(e.stepId)) continue;
       seen.add(e.stepId);
-      const before = e.verdict ? `${e.verdict.status} (${e.verdict.actual})` : e.status;
+      const before = e.verdict ? verdictText(e.verdict) : e.status;
       if ((await classifyCommand(e.command)).risk !== 'read-only') {
         rows.push({ kind: 'step', label: e.stepId, before, after: 'not re-run: it can change things', ok: true });
         continue;
@@ -497,8 +497,8 @@ export class WalkthroughService {
         continue;
       }
       const out = await this.deps.runStep(e.command);
-      const v = toVerdict({ stepId: e.stepId, runId: e.runId, command: e.command, expect: e.expect }, out.output, out.exitCode);
-      rows.push({ kind: 'step', label: e.stepId, before, after: `${v.status} (${v.actual})`, ok: v.status === 'pass' });
+      const v = toVerdict({ expect: e.expect ?? undefined, answers: e.answers }, out.output, out.exitCode);
+      rows.push({ kind: 'step', label: e.stepId, before, after: verdictText(v), ok: v.status === 'pass' });
     }
     // The triage decides: a step's expectation may describe the symptom (a check that confirms the
     // fault passes before and fails after), so step rows are evidence for the operator, not a gate.
@@ -627,6 +627,7 @@ export class WalkthroughService {
       status: 'running',
       terminalId: null,
       expect: desc.expect ?? null,
+      ...(desc.answers ? { answers: desc.answers } : {}),
       startedAt: null,
       endedAt: null,
       exitCode: null,
@@ -749,9 +750,17 @@ function zoneOf(timeZone: string | undefined): string {
   return timeZone;
 }
 
-function toVerdict(desc: StepDescriptor, output: string, exitCode: number | null): StepVerdict {
-  const r = checkExpectation({ expect: desc.expect ?? null, expectError: null }, output, exitCode);
-  return { status: r.status, expected: r.expected, actual: r.actual, reasons: r.reasons };
+function toVerdict(desc: Pick<StepDescriptor, 'expect' | 'answers'>, output: string, exitCode: number | null): StepVerdict {
+  // The declared answers (findings); a step of the simple form (expect/exit) has one, the healthy one.
+  const answers = desc.answers ?? parseAnswers({}, desc.expect ?? null).answers;
+  const r = answerStep(answers, output, exitCode);
+  const status = r.outcome === 'ok' ? 'pass' : r.outcome === 'unchecked' ? 'unchecked' : 'fail';
+  return { status, expected: r.expected, actual: r.seen, reasons: r.reasons, outcome: r.outcome, finding: r.outcome === 'finding' || r.outcome === 'warn' ? r.label : null };
+}
+
+/** A verdict as the verify table shows it: the finding's name, not pass/fail (older sessions: status). */
+function verdictText(v: StepVerdict): string {
+  return `${v.outcome ? outcomeText(v.outcome, v.finding) : v.status} (${v.actual})`;
 }
 
 function toSummary(r: SessionRow): SessionSummary {

@@ -3,7 +3,7 @@
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
-import { checkExpectation } from '../../../../shared/runbooks/expect';
+import { answerStep } from '../../../../shared/runbooks/findings';
 import { lintRunbook } from '../../../../shared/runbooks/lint';
 import { parseRunbook } from '../../../../shared/runbooks/parse';
 import RunbookViewer, { safeUrl } from './RunbookViewer';
@@ -90,7 +90,8 @@ sqlite3 {{dbPath}} "PRAGMA integrity_check;"
 
 See [other](./other.md) and [site](https://sqlite.org/).
 `, { 'other.md': 'bundled:other.md' });
-    const check = checkExpectation(doc.steps[0], 'ok\n', 0);
+    const a = answerStep(doc.steps[0].answers, 'ok\n', 0);
+    const check = { status: 'pass' as const, expected: a.expected, actual: a.seen, reasons: a.reasons, outcome: a.outcome, finding: a.label };
     const html = renderToString(<RunbookViewer doc={doc} onRunStep={() => undefined} checks={{ 'db-integrity': check }} />);
     expect(html).toContain('<table>');
     expect(html).toContain('type="checkbox"');
@@ -100,7 +101,8 @@ See [other](./other.md) and [site](https://sqlite.org/).
     expect(html).not.toContain('{{dbPath}}');
     expect(html).toContain('Run &amp; check');
     expect(html).toContain('data-step="db-integrity"');
-    expect(html).toContain('PASS');
+    expect(html).toContain('data-outcome="ok"');
+    expect(html).toContain('<strong>OK</strong>');
     expect(html).toContain('href="#runbook:bundled:other.md"');
     expect(html).toContain('href="https://sqlite.org/"');
     expect(html).toMatch(/id="rb-3-diagnosis"/);
@@ -141,5 +143,24 @@ describe('highlight', () => {
 
   it('keeps unknown languages as text', () => {
     expect(highlight('<b>x</b>', 'text')).toEqual([{ kind: 'text', text: '<b>x</b>' }]);
+  });
+
+  it('shows a step\'s declared answers and a finding by its name, never FAIL (issue 17)', () => {
+    const doc = docFrom(`# Live
+## 3. Diagnosis
+\`\`\`bash {name="liveness" ok="/HTTP 200/" finding-api-not-listening="exit 7" finding-api-hung="exit 28"}
+curl -sS -o /dev/null --max-time 5 -w 'HTTP %{http_code}' {{apiUrl}}/health/live
+\`\`\`
+`);
+    const a = answerStep(doc.steps[0].answers, 'curl: (7) Failed to connect to 127.0.0.1 port 5005\n', 7);
+    const verdict = { status: 'fail' as const, expected: a.expected, actual: a.seen, reasons: a.reasons, outcome: a.outcome, finding: a.label };
+    const html = renderToString(<RunbookViewer doc={doc} onRunStep={() => undefined} checks={{ liveness: verdict }} />);
+    expect(html).toContain('Run &amp; check');
+    expect(html).toMatch(/class="rb-answer rb-answer-finding" title="Finding when exit 7">API not listening</);
+    expect(html).toMatch(/data-outcome="finding"><strong>API not listening<\/strong>/);
+    expect(html).not.toMatch(/FAIL/);
+    // An older verdict without an outcome reads as unexpected, not as a finding.
+    const old = renderToString(<RunbookViewer doc={doc} checks={{ liveness: { status: 'fail', expected: 'x', actual: 'y', reasons: ['r'] } }} />);
+    expect(old).toContain('data-outcome="unexpected"');
   });
 });

@@ -5,10 +5,12 @@ import { createContext, useContext, useMemo, useRef, useState, type ReactNode } 
 import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
-import type { CheckResult } from '../../../../shared/runbooks/expect';
+import type { StepVerdict } from '../../../../shared/contract/walkthroughs';
+import { isCheckedStep } from '../../../../shared/runbooks/findings';
 import { isExternalUrl, isRefusedUrl } from '../../../../shared/runbooks/paths';
 import { SECTION_NAMES, type CodeBlock, type Step } from '../../../../shared/runbooks/types';
 import { highlight } from './highlight';
+import { StepAnswers, StepVerdictView } from './StepFindings';
 
 export type RunStepMode = 'copy' | 'run' | 'run-check';
 
@@ -21,7 +23,7 @@ export interface RunbookViewerProps {
   /** An http(s) link was followed; open it outside the app. */
   onOpenExternal?: (url: string) => void;
   /** Results of Run & check, by step id. */
-  checks?: Record<string, CheckResult>;
+  checks?: Record<string, StepVerdict>;
   /**
    * Task-list state owned by a walk-through session (key `line:<file line>`). When given, ticks go
    * to `onToggleTask` and are never kept in the viewer or written to the file.
@@ -71,7 +73,7 @@ function CodeBlockView({
 }: {
   block: CodeBlock;
   step: Step | null;
-  check: CheckResult | undefined;
+  check: StepVerdict | undefined;
   onRunStep?: (step: Step, mode: RunStepMode) => void;
 }) {
   const [copied, setCopied] = useState(false);
@@ -86,12 +88,7 @@ function CodeBlockView({
       <div className="rb-code-head">
         <span className="rb-lang">{block.lang ?? 'text'}</span>
         {step && <span className="rb-step-id">{step.id}</span>}
-        {step?.expect && (
-          <span className="rb-expect" title="Expected output and exit code">
-            expect {step.expect.pattern ? `/${step.expect.pattern}/${step.expect.flags}` : ''} exit{' '}
-            {step.expect.exitCode}
-          </span>
-        )}
+        {step && <StepAnswers step={step} />}
         {step?.expectError && <span className="rb-err">{step.expectError}</span>}
         {step && (
           <span className="rb-actions">
@@ -106,12 +103,12 @@ function CodeBlockView({
             >
               Run
             </button>
-            {step.expect && (
+            {isCheckedStep(step) && (
               <button
                 type="button"
                 disabled={!onRunStep}
                 onClick={() => onRunStep?.(step, 'run-check')}
-                title="Run and compare with the expected output"
+                title="Run and answer: OK, a warning or a named finding"
               >
                 Run &amp; check
               </button>
@@ -129,12 +126,7 @@ function CodeBlockView({
           Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them; a value that cannot be filled safely where the step uses it is explained under the runbook's problems)
         </div>
       )}
-      {check && (
-        <div className={`rb-check rb-check-${check.status}`} data-testid={`check-${step?.id ?? block.index}`}>
-          <strong>{check.status.toUpperCase()}</strong> expected {check.expected}; got {check.actual}
-          {check.reasons.length > 0 && <span className="rb-dim"> ({check.reasons.join('; ')})</span>}
-        </div>
-      )}
+      {check && <StepVerdictView verdict={check} testId={`check-${step?.id ?? block.index}`} />}
     </div>
   );
 }

@@ -5,8 +5,7 @@
 // triage suggests it, so the incident carries the triage's severity).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
-import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
-import type { CheckResult } from '../../../../shared/runbooks/expect';
+import type { SessionDetail, StepVerdict } from '../../../../shared/contract/walkthroughs';
 import type { Step } from '../../../../shared/runbooks/types';
 import { LIVE_LOG_VARIABLES } from '../../../../shared/runbooks/variables';
 import { recordingId, useCurrentSession } from '../../state/session-store';
@@ -26,7 +25,7 @@ function newRunId(): string {
 export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const { id: sessionId } = useCurrentSession();
   const [session, setSession] = useState<SessionDetail | null>(null);
-  const [checks, setChecks] = useState<Record<string, CheckResult>>({});
+  const [checks, setChecks] = useState<Record<string, StepVerdict>>({});
   const [error, setError] = useState<string | null>(null);
   /** Run id -> the step it runs, for the Run & checks this window sent. */
   const pending = useRef(new Map<string, { step: Step; docId: string | null; at: number }>());
@@ -61,16 +60,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
         pending.current.delete(e.runId);
         if (Date.now() - p.at > PENDING_CHECK_MS || !e.verdict) return;
         const v = e.verdict;
-        const result: CheckResult = {
-          status: v.status,
-          expected: v.expected,
-          actual: v.actual,
-          exitCodeOk: !v.reasons.some((r) => r.startsWith('exit code') || r.startsWith('the exit code')),
-          outputOk: !v.reasons.some((r) => r.startsWith('output')),
-          match: null,
-          reasons: v.reasons,
-        };
-        setChecks((c) => ({ ...c, [p.step.id]: result }));
+        setChecks((c) => ({ ...c, [p.step.id]: v }));
       }),
     [],
   );
@@ -102,6 +92,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
       runbookTitle: doc.summary.title,
       command: step.filled,
       ...(step.expect ? { expect: step.expect } : {}),
+      ...(step.answers.length > 0 && step.answerErrors.length === 0 ? { answers: step.answers } : {}),
     };
     if (mode === 'copy') {
       void api.invoke('walkthrough:step-not-run', { step: desc, outcome: 'copied' }).catch(fail);

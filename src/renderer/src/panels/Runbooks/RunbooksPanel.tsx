@@ -2,7 +2,7 @@
 // the viewer. The handbook index is the home page. Step buttons go to the `onRunStep` prop.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RunbookDocument, RunbookLibraryView, RunbookSearchHit, RunbookSummary } from '../../../../shared/contract/runbooks';
-import type { CheckResult } from '../../../../shared/runbooks/expect';
+import type { StepVerdict } from '../../../../shared/contract/walkthroughs';
 import { RUNBOOK_CATEGORIES, type RunbookCategory, type Step } from '../../../../shared/runbooks/types';
 import { openRunbookRequests } from '../../state/ui-bus';
 import { api, ApiError, openExternal } from '../../transport';
@@ -16,7 +16,7 @@ export interface RunbooksPanelProps {
   active?: boolean;
   onRunStep?: (step: Step, mode: RunStepMode, doc: RunbookDocument) => void;
   /** Run & check results by step id for the open runbook (filled in by whoever runs steps). */
-  checks?: Record<string, CheckResult>;
+  checks?: Record<string, StepVerdict>;
   /** Session-owned task-list ticks for the open runbook, and where ticks go (see RunbookViewer). */
   tasks?: Record<string, boolean>;
   onToggleTask?: (doc: RunbookDocument, key: string, label: string, checked: boolean) => void;

@@ -29,6 +29,7 @@ import { recordingId, setRecording, useCurrentSession } from '../../state/sessio
 import { sessionRequests, type SessionRequest } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 import './session.css';
+import { StepVerdictChip } from '../Runbooks/StepFindings';
 
 /**
  * The session shown, kept while the panel is hidden behind another tab (undefined: follow the
@@ -154,7 +155,7 @@ function Entry({ e }: { e: SessionEvent }) {
           <span className={`step-status ${e.status}`}>{e.status === 'finished' ? 'Ran' : e.status === 'running' ? 'Running' : e.status === 'declined' ? 'Declined' : e.status === 'copied' ? 'Copied' : e.status === 'pasted' ? 'Pasted' : 'Not sent'}</span> step{' '}
           <strong>{e.stepId}</strong> <code>{e.command}</code>
           {e.status === 'finished' && <span className={e.exitCode === 0 ? 'ok' : 'err'}> · exit {e.exitCode ?? '?'}</span>}
-          {e.verdict && <span className={e.verdict.status === 'pass' ? 'ok' : 'err'}> · check {e.verdict.status}</span>}
+          {e.verdict && <StepVerdictChip verdict={e.verdict} />}
         </>
       );
     case 'command':
