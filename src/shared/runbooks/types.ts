@@ -1,6 +1,8 @@
 // Domain types of a parsed runbook: front matter, the six sections, code blocks and executable
 // steps with their expectations. Shared by the parser, lint, the library service and the viewer.
 
+import type { ReviewMeta } from './review';
+
 export const RUNBOOK_CATEGORIES = ['System Operations', 'Incident Response', 'Maintenance'] as const;
 export type RunbookCategory = (typeof RUNBOOK_CATEGORIES)[number];
 
@@ -143,6 +145,8 @@ export interface ParsedRunbook {
   lists: ListInfo[];
   problems: ParseProblem[];
   lineCount: number;
+  /** The review workflow's front matter (status, reviewers, test evidence); see review.ts. */
+  review?: ReviewMeta;
 }
 
 export interface LintProblem {
