@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { LintProblem, ParsedRunbook, RunbookCategory, RunbookLink, SectionName, Severity } from '../runbooks/types';
 import { RUNBOOK_CATEGORIES, SEVERITIES } from '../runbooks/types';
-import type { DiffLine, ReviewMeta, ReviewStatus } from '../runbooks/review';
-import { REVIEW_STATUSES } from '../runbooks/review';
+import type { DiffLine, ReviewMeta, ReviewStatus } from '../runbooks/review-status';
+import { REVIEW_STATUSES } from '../runbooks/review-status';
 import type { SearchField } from '../runbooks/search-index';
 import { event, request } from './define';
 

@@ -1,7 +1,7 @@
 // Domain types of a parsed runbook: front matter, the six sections, code blocks and executable
 // steps with their expectations. Shared by the parser, lint, the library service and the viewer.
 
-import type { ReviewMeta } from './review';
+import type { ReviewMeta } from './review-status';
 
 export const RUNBOOK_CATEGORIES = ['System Operations', 'Incident Response', 'Maintenance'] as const;
 export type RunbookCategory = (typeof RUNBOOK_CATEGORIES)[number];
