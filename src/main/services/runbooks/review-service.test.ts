@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ServiceContext } from '../context';
 import { OpsStore } from '../store/store';
 import { WalkthroughService } from '../walkthroughs/service';
+import { parseRunbook } from '../../../shared/runbooks/parse';
 import { RunbookLibrary } from './library';
 import { ReviewService } from './review-service';
 
@@ -177,6 +178,23 @@ describe('revisions from a session', () => {
     const sid = walk(wt, library.list(true).runbooks[0].id);
     expect(() => review.saveRevision(sid, '---\n- a list\n---\n# T\n')).toThrow(/not a map/);
     expect(fs.readdirSync(dir)).toEqual(['api.md']);
+  });
+});
+
+describe('edited steps', () => {
+  it('proposes the command as run when the operator changed a step, and not a copy', async () => {
+    const dir = tmp('aura-review-edit-');
+    fs.writeFileSync(path.join(dir, 'api.md'), RUNBOOK);
+    const { wt, library, review } = setup({ folders: [dir] });
+    const id = library.list(true).runbooks[0].id;
+    const sid = wt.start({ kind: 'runbook', title: 'API Down', runbookId: id, fromTriage: false }).id;
+    const edited = 'curl -s --max-time 5 http://127.0.0.1:5005/health/live';
+    await wt.runStep({ runId: 'run-edited-0001', stepId: 'liveness', runbookId: id, command: edited }, 'run', async () => ({ sessionId: 't1', mode: 'run' as const }));
+    wt.commandFinished({ sessionId: 't1', command: edited, exitCode: 7, cwd: '/tmp', startedAt: '', endedAt: '', durationMs: 5, outputExcerpt: '', runId: 'run-edited-0001' });
+    wt.stepNotRun({ runId: 'run-copied-0001', stepId: 'restart', runbookId: id, command: 'systemctl restart aura --now' }, 'copied');
+    const p = review.propose(sid);
+    expect(p.counts.edited).toBe(1);
+    expect(parseRunbook(p.text, { file: 'x.md' }).steps.map((s) => s.code)).toEqual([edited, 'systemctl restart aura']);
   });
 });
 

@@ -73,6 +73,9 @@ function inside(root: string, child: string): boolean {
   return c === r || c.startsWith(r + path.sep);
 }
 
+/** Step entries whose command went to a terminal (a copy or a failed send did not run anything). */
+const RAN = new Set(['running', 'pasted', 'finished']);
+
 export class ReviewService {
   private testing = false;
 
@@ -258,7 +261,7 @@ export class ReviewService {
       const e = lastByStep.get(step.id);
       if (!e) skipped.push({ stepId: step.id, why: 'not run', reason: null });
       else if (e.status === 'declined') skipped.push({ stepId: step.id, why: 'declined', reason: e.reason });
-      else if (e.command.trim() !== step.filled.trim() && e.command.trim() !== step.code.trim()) edited.push({ stepId: step.id, command: e.command });
+      else if (RAN.has(e.status) && e.command.trim() !== step.filled.trim() && e.command.trim() !== step.code.trim()) edited.push({ stepId: step.id, command: e.command });
     }
     return { sessionId: d.id, sessionTitle: d.title, adHoc, edited, skipped, shouldSay };
   }
