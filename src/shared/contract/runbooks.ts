@@ -161,7 +161,7 @@ export const runbookReviewChannels = {
   'runbooks:review-get': request<ReviewView>()(z.object({ id }).strict()),
   /** Move a runbook along draft -> tested -> reviewed -> approved -> published (or back to draft). */
   'runbooks:review-move': request<ReviewView>()(
-    z.object({ id, to: z.enum(REVIEW_STATUSES), by: z.string().trim().min(1).max(120) }).strict(),
+    z.object({ id, to: z.enum(REVIEW_STATUSES), by: z.string().trim().min(1).max(120).regex(/^[^\p{Cc}]+$/u, 'a name without control characters') }).strict(),
   ),
   /** Run the runbook's checked steps in the demo sandbox in each of its scenarios; records lastTested. */
   'runbooks:review-test': request<ReviewView>()(z.object({ id }).strict()),
