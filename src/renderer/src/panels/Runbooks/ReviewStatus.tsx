@@ -130,7 +130,7 @@ export default function ReviewStatus({ doc }: { doc: RunbookDocument }) {
         <input aria-label="Your name" placeholder="Your name" value={name} onChange={(e) => setName(e.target.value)} />
         {next && (
           <button type="button" disabled={busy !== null || !name.trim()} onClick={() => move(next)}>
-            {STEP_LABEL[next]}
+            {current === null && next === 'draft' ? 'Start as draft' : STEP_LABEL[next]}
           </button>
         )}
         {current && current !== 'draft' && (
