@@ -105,7 +105,16 @@ export class ReviewService {
     const stored = f.bundled ? (this.deps.store.getSetting<Record<string, unknown>>(KEY_REVIEW + id) ?? {}) : {};
     const data = { ...frontMatterData(source), ...stored };
     const review = reviewFromFrontMatter(data);
-    const doc = parseRunbook(f.bundled ? setFrontMatter(source, stored) : source, { file: f.rel });
+    let text = source;
+    if (f.bundled && Object.keys(stored).length > 0) {
+      try {
+        text = setFrontMatter(source, stored);
+      } catch {
+        // The file's own front matter is broken: lint reports it (rule front-matter); the stored fields are still shown in `review`.
+        text = source;
+      }
+    }
+    const doc = parseRunbook(text, { file: f.rel });
     let approvedBody: string | null = null;
     let approvedCopy: string | null = null;
     if (f.bundled) {
