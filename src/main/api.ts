@@ -15,6 +15,8 @@ import { databaseHandlers } from './services/database/handlers';
 import type { DatabaseService } from './services/database/service';
 import { runbooksHandlers } from './services/runbooks/handlers';
 import type { RunbookLibrary } from './services/runbooks/library';
+import { runbookReviewHandlers } from './services/runbooks/review-handlers';
+import type { ReviewService } from './services/runbooks/review-service';
 import { logsHandlers } from './services/logs/handlers';
 import type { LogsService } from './services/logs/service';
 import { probesHandlers } from './services/probes/handlers';
@@ -35,6 +37,7 @@ export interface ApiDeps {
   walkthroughs: WalkthroughService;
   database: DatabaseService;
   runbooks: RunbookLibrary;
+  review: ReviewService;
   logs: LogsService;
   probes: ProbesService;
   terminal: TerminalService;
@@ -52,6 +55,7 @@ export function createApi(deps: ApiDeps): Api {
     ...walkthroughHandlers(deps.walkthroughs, deps.terminal),
     ...databaseHandlers(deps.database),
     ...runbooksHandlers(deps.runbooks),
+    ...runbookReviewHandlers(deps.review),
     ...logsHandlers(deps.logs),
     ...probesHandlers(deps.probes),
     ...terminalHandlers(deps.terminal),

@@ -14,6 +14,7 @@ import { runVerifyStep } from './services/walkthroughs/verify-runner';
 import type { TerminalCommandFinished } from '../shared/contract/terminal';
 import type { SweepResult } from '../shared/contract/probes';
 import { DatabaseService } from './services/database/service';
+import { ReviewService } from './services/runbooks/review-service';
 import { RunbookLibrary } from './services/runbooks/library';
 import { LogsService } from './services/logs/service';
 import { ProbesService } from './services/probes/service';
@@ -55,6 +56,7 @@ export class Runtime {
   readonly walkthroughs: WalkthroughService;
   readonly database: DatabaseService;
   readonly runbooks: RunbookLibrary;
+  readonly review: ReviewService;
   readonly logs: LogsService;
   readonly probes: ProbesService;
   readonly terminal: TerminalService;
@@ -122,6 +124,7 @@ export class Runtime {
       getInstall: () => this.install.current(),
       onFoldersChanged: (folders) => this.store.setSetting(KEY_RUNBOOK_FOLDERS, folders),
       onChanged: (reason) => this.emit('runbooks:changed', { reason }),
+      reviewStatusOf: (id) => this.review.storedStatus(id),
     });
     this.logs = new LogsService(this.ctx, {
       roots: this.store.getSetting<string[]>(KEY_LOG_ROOTS) ?? [],
@@ -143,6 +146,14 @@ export class Runtime {
         save: (s) => this.store.setSetting(KEY_TERMINAL_SETTINGS, s),
       },
     });
+    this.review = new ReviewService({
+      library: this.runbooks,
+      store: this.store,
+      walkthroughs: this.walkthroughs,
+      getInstall: () => this.install.current(),
+      shimDir: () => this.cliBinDir,
+      onChanged: () => this.emit('runbooks:changed', { reason: 'files' }),
+    });
     this.api = createApi({
       ctx: this.ctx,
       store: this.store,
@@ -152,6 +163,7 @@ export class Runtime {
       walkthroughs: this.walkthroughs,
       database: this.database,
       runbooks: this.runbooks,
+      review: this.review,
       logs: this.logs,
       probes: this.probes,
       terminal: this.terminal,

@@ -6,7 +6,7 @@ import type { ChannelDef, EventDef } from './define';
 import { appChannels, appEvents } from './app';
 import { databaseChannels, databaseEvents } from './database';
 import { installChannels, installEvents } from './install';
-import { runbooksChannels, runbooksEvents } from './runbooks';
+import { runbookReviewChannels, runbooksChannels, runbooksEvents } from './runbooks';
 import { sandboxChannels, sandboxEvents } from './sandbox';
 import { walkthroughChannels, walkthroughEvents } from './walkthroughs';
 import { logsChannels, logsEvents } from './logs';
@@ -18,6 +18,7 @@ export const channels = {
   ...databaseChannels,
   ...installChannels,
   ...runbooksChannels,
+  ...runbookReviewChannels,
   ...sandboxChannels,
   ...walkthroughChannels,
   ...logsChannels,

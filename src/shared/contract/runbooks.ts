@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { LintProblem, ParsedRunbook, RunbookCategory, RunbookLink, SectionName, Severity } from '../runbooks/types';
 import { RUNBOOK_CATEGORIES, SEVERITIES } from '../runbooks/types';
+import type { DiffLine, ReviewMeta, ReviewStatus } from '../runbooks/review-status';
+import { REVIEW_STATUSES } from '../runbooks/review-status';
 import type { SearchField } from '../runbooks/search-index';
 import { event, request } from './define';
 
@@ -38,6 +40,8 @@ export interface RunbookSummary {
   lastReviewed: string | null;
   /** Not reviewed within 90 days (or never). */
   stale: boolean;
+  /** The review workflow's status (front matter `status`, or the console's store for bundled ones). */
+  reviewStatus?: ReviewStatus | null;
   reviewAgeDays: number | null;
   sections: SectionName[];
   codeBlocks: number;
@@ -105,4 +109,66 @@ export const runbooksChannels = {
 export const runbooksEvents = {
   /** The library changed (folder added/removed, runbook created, files changed on disk). */
   'runbooks:changed': event<{ reason: 'folders' | 'created' | 'files' }>(),
+} as const;
+
+// --- Review workflow and revisions (issue 17, items 4 and 5) ---------------------------------
+
+/** One checked step's result in "Test in sandbox", shown as the test runner gives it. */
+export interface ReviewTestRow {
+  scenario: string;
+  step: string;
+  line: number;
+  status: string;
+  detail: string;
+}
+
+export interface ReviewView {
+  id: string;
+  title: string;
+  /** Where the status is kept: the file's front matter (your folders) or the console's store (bundled). */
+  keptIn: 'front-matter' | 'console-store';
+  review: ReviewMeta;
+  lastReviewed: string | null;
+  /** Where the approved text is kept, or null before the first approval. */
+  approvedCopy: string | null;
+  /** The body now against the approved body; null when nothing was approved yet. */
+  changesSinceApproval: DiffLine[] | null;
+  /** The last "Test in sandbox" step by step (kept in the console's store). */
+  lastResults: ReviewTestRow[];
+  /** The attached install is the demo sandbox (Test in sandbox can run). */
+  sandbox: boolean;
+  /** Lint messages of the review rules. */
+  lint: LintProblem[];
+}
+
+export interface RevisionProposal {
+  sessionId: string;
+  runbookId: string;
+  runbookTitle: string;
+  /** The proposed draft (Markdown with front matter). */
+  text: string;
+  /** The runbook as it is now, to diff against. */
+  original: string;
+  /** The folder the draft will be saved in, or null when there is none to write to. */
+  targetFolder: string | null;
+  /** What the proposal drew on. */
+  counts: { adHoc: number; edited: number; skipped: number; shouldSay: number };
+}
+
+const sessionId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a session id');
+
+export const runbookReviewChannels = {
+  'runbooks:review-get': request<ReviewView>()(z.object({ id }).strict()),
+  /** Move a runbook along draft -> tested -> reviewed -> approved -> published (or back to draft). */
+  'runbooks:review-move': request<ReviewView>()(
+    z.object({ id, to: z.enum(REVIEW_STATUSES), by: z.string().trim().min(1).max(120).regex(/^[^\p{Cc}]+$/u, 'a name without control characters') }).strict(),
+  ),
+  /** Run the runbook's checked steps in the demo sandbox in each of its scenarios; records lastTested. */
+  'runbooks:review-test': request<ReviewView>()(z.object({ id }).strict()),
+  /** Propose a revision of the session's runbook from what happened in the session. */
+  'runbooks:revision-propose': request<RevisionProposal>()(z.object({ sessionId }).strict()),
+  /** Save the (edited) proposal as a draft file beside the runbook; never overwrites. */
+  'runbooks:revision-save': request<{ id: string; path: string; file: string }>()(
+    z.object({ sessionId, text: z.string().min(1).max(256 * 1024) }).strict(),
+  ),
 } as const;

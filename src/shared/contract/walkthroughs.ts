@@ -34,7 +34,7 @@ export interface StepVerdict {
 /** Events the renderer may record by hand (everything else is recorded by main as it happens). */
 export const sessionEventInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('check'), itemKey: z.string().min(1).max(300), label: z.string().max(1000), checked: z.boolean() }),
-  z.object({ type: z.literal('note'), text: z.string().trim().min(1).max(20_000), deviation: z.boolean().default(false) }),
+  z.object({ type: z.literal('note'), text: z.string().trim().min(1).max(20_000), deviation: z.boolean().default(false), /** "The runbook should say": goes into the revision proposed at the end. */ shouldSay: z.boolean().optional() }),
   z.object({ type: z.literal('probe-snapshot'), title: z.string().max(300), state: z.string().max(40), summary: z.string().max(4000) }),
   z.object({
     type: z.literal('log-pin'),
@@ -89,6 +89,8 @@ export type SystemEvent =
   | { type: 'change-began'; inWindow: boolean; window: string | null; windowEnd: number | null; nextWindow: string | null; nextWindowStart: number | null; timeZone: string; scheduledFor: number | null }
   | { type: 'db-backup'; file: string; bytes: number | null; ok: boolean; detail: string }
   | { type: 'db-check'; check: string; ok: boolean; detail: string }
+  /** A draft revision of the session's runbook was saved (the report links to it). */
+  | { type: 'revision'; file: string; runbookId: string; draftId: string }
   /** Older sessions (schema 2-4) recorded these; kept readable. */
   | { type: 'step-run'; stepId: string; command: string; mode: 'run' | 'paste' | 'run-check' | 'copy' }
   | {

@@ -2,6 +2,7 @@
 // order, numbered or imperative steps under Resolution, fenced code with a language, a review
 // within a quarter, links that resolve. Pure: file existence comes in through the context.
 import { slugify } from './paths';
+import { lintReview } from './review';
 import { SECTION_NAMES, type LintProblem, type ParsedRunbook, type ProblemSeverity } from './types';
 import { LIVE_LOG_VARIABLES } from './variables';
 
@@ -144,6 +145,7 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
     if (age > REVIEW_MAX_AGE_DAYS) add(1, 'warning', 'last-reviewed', `Last reviewed ${doc.meta.lastReviewed} (${age} days ago): review it (quarterly) and update lastReviewed.`);
     else if (age < 0) add(1, 'warning', 'last-reviewed', `Review date ${doc.meta.lastReviewed} is in the future: use the date of the review.`);
   }
+  out.push(...lintReview(doc, ctx.now));
   return sortProblems(out);
 }
 

@@ -9,6 +9,7 @@ import type { Nodes, Parents, Root } from 'mdast';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseExpectation, parseFenceAttrs } from './expect';
 import { parseAnswers } from './findings';
+import { reviewFromFrontMatter } from './review';
 import { hasScheme, isExternalUrl, isRefusedUrl, posixDirname, posixJoin, slugify, splitHref } from './paths';
 import {
   RUNBOOK_CATEGORIES,
@@ -480,5 +481,5 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     ids.add(s.id);
   }
 
-  return { file, kind: isIndexFile(file) ? 'index' : 'runbook', meta, body, bodyLineOffset: offset, headings, sections, codeBlocks, steps, links, lists, problems, lineCount };
+  return { file, kind: isIndexFile(file) ? 'index' : 'runbook', meta, body, bodyLineOffset: offset, headings, sections, codeBlocks, steps, links, lists, problems, lineCount, review: reviewFromFrontMatter(fm.data) };
 }

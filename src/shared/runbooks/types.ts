@@ -2,6 +2,8 @@
 // steps with their expectations. Shared by the parser, lint, the library service and the viewer.
 import type { Answer } from './findings';
 
+import type { ReviewMeta } from './review-status';
+
 export const RUNBOOK_CATEGORIES = ['System Operations', 'Incident Response', 'Maintenance'] as const;
 export type RunbookCategory = (typeof RUNBOOK_CATEGORIES)[number];
 
@@ -150,6 +152,8 @@ export interface ParsedRunbook {
   lists: ListInfo[];
   problems: ParseProblem[];
   lineCount: number;
+  /** The review workflow's front matter (status, reviewers, test evidence); see review.ts. */
+  review?: ReviewMeta;
 }
 
 export interface LintProblem {

@@ -16,6 +16,7 @@ import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { isStale, lintRunbook, reviewAgeDays, type LintContext } from '../../../shared/runbooks/lint';
 import { parseCategory, parseRunbook } from '../../../shared/runbooks/parse';
+import type { ReviewStatus } from '../../../shared/runbooks/review';
 import { SearchIndex } from '../../../shared/runbooks/search-index';
 import { fileNameFor, runbookTemplate } from '../../../shared/runbooks/template';
 import type { LintProblem, ParsedRunbook, RunbookCategory, Severity } from '../../../shared/runbooks/types';
@@ -44,6 +45,8 @@ export interface RunbookLibraryOptions {
   onFoldersChanged?: (folders: string[]) => void;
   /** Called when the library changed (wire to ctx.emit('runbooks:changed', ...)). */
   onChanged?: (reason: 'folders' | 'created' | 'files') => void;
+  /** A review status kept outside the file (bundled runbooks: the console's store), or null. */
+  reviewStatusOf?: (id: string) => ReviewStatus | null;
 }
 
 interface CachedFile {
@@ -304,6 +307,7 @@ export class RunbookLibrary {
       tags: doc.meta.tags,
       lastReviewed: doc.meta.lastReviewed,
       stale: doc.kind === 'runbook' && isStale(doc.meta.lastReviewed, now),
+      reviewStatus: doc.kind === 'runbook' ? (this.opts.reviewStatusOf?.(`${folder.id}:${rel}`) ?? doc.review?.status ?? null) : null,
       reviewAgeDays: doc.meta.lastReviewed ? reviewAgeDays(doc.meta.lastReviewed, now) : null,
       sections: doc.sections.map((s) => s.name),
       codeBlocks: doc.codeBlocks.length,
@@ -430,6 +434,23 @@ export class RunbookLibrary {
     this.opts.onFoldersChanged?.(this.userFolders());
     this.opts.onChanged?.('folders');
     return this.list();
+  }
+
+  /** Where a runbook's file is (for the review workflow, which writes drafts and front matter). */
+  fileOf(id: string): { abs: string; root: string; rel: string; bundled: boolean; folderId: string; doc: ParsedRunbook } {
+    this.refresh();
+    const { folder, rel, file } = this.locate(id);
+    return { abs: path.join(folder.root, ...rel.split('/')), root: folder.root, rel, bundled: folder.bundled, folderId: folder.id, doc: file.doc };
+  }
+
+  /** The operator's folders (writable ones come first in the list the operator added). */
+  userFolderInfos(): { id: string; root: string }[] {
+    return this.folders.filter((f) => !f.bundled).map((f) => ({ id: f.id, root: f.root }));
+  }
+
+  /** Forget cached summaries (a review status kept outside the files changed). */
+  invalidate(): void {
+    this.entriesCache = null;
   }
 
   /** Write a new runbook from the six-section template; refuses to overwrite. */

@@ -114,7 +114,7 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
     case 'check':
       return `${e.checked ? 'Ticked' : 'Unticked'}: ${plain(e.label)}`;
     case 'note':
-      return `${e.deviation ? '**Deviation**' : 'Note'}: ${plain(e.text)}`;
+      return `${e.deviation ? '**Deviation**' : e.shouldSay ? '**The runbook should say**' : 'Note'}: ${plain(e.text)}`;
     case 'probe-snapshot':
       return `Probe snapshot: ${plain(e.title)} **${plain(e.state)}**${ref(`Probe ${e.title}`, [`${plain(e.title)}: **${plain(e.state)}** — ${plain(e.summary)}`])}`;
     case 'log-pin':
@@ -147,6 +147,8 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
       return `${e.recording ? 'Recording resumed' : 'Recording stopped'}: ${plain(e.reason)}`;
     case 'db-backup':
       return `Database backup ${e.ok ? `written: ${inlineCode(e.file)}` : 'failed'}${ref('Database backup', [plain(e.detail)])}`;
+    case 'revision':
+      return `Draft revision of the runbook saved: [${plain(e.file.split(/[\\/]/).pop() ?? e.file)}](${encodeURI(e.file.split('\\').join('/')).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}) (${inlineCode(e.file)})`;
     case 'db-check':
       return `Database check ${plain(e.check)}: **${e.ok ? 'ok' : 'problem'}**${ref(`Database check ${e.check}`, [fence(e.detail, 'text')])}`;
   }

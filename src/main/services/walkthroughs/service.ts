@@ -545,6 +545,14 @@ export class WalkthroughService {
     return this.changed(id);
   }
 
+  /** A draft revision of the session's runbook was saved: its timeline (and report) links to it. */
+  recordRevision(id: string, data: { file: string; runbookId: string; draftId: string }): SessionEvent {
+    this.requireActive(id, true);
+    const eventId = this.store.db.transaction(() => this.append(id, { type: 'revision', ...data }))();
+    this.touched(id);
+    return this.eventById(id, eventId);
+  }
+
   report(id: string, format: 'markdown' | 'json'): { fileName: string; mime: string; content: string } {
     const d = this.detail(id);
     const stamp = new Date(d.startedAt).toISOString().slice(0, 16).replace(/[-:T]/g, '');

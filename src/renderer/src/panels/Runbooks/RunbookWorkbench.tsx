@@ -13,6 +13,7 @@ import { api, ApiError } from '../../transport';
 import { requestTerminalRun } from '../Terminal/run-request';
 import RunbooksPanel from './RunbooksPanel';
 import type { RunStepMode } from './RunbookViewer';
+import ReviewStatus from './ReviewStatus';
 
 /** A Run & check waits this long for its command to finish before it is dropped. */
 const PENDING_CHECK_MS = 10 * 60_000;
@@ -147,6 +148,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
           </button>
         )}
         {error && <span className="rb-walk-error" role="alert">{error}</span>}
+        <ReviewStatus doc={doc} />
       </div>
     );
 

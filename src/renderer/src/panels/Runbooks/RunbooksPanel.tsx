@@ -7,6 +7,7 @@ import { RUNBOOK_CATEGORIES, type RunbookCategory, type Step } from '../../../..
 import { openRunbookRequests } from '../../state/ui-bus';
 import { api, ApiError, openExternal } from '../../transport';
 import RunbookViewer, { type RunStepMode } from './RunbookViewer';
+import { StatusBadge } from './ReviewStatus';
 import './runbooks.css';
 
 /** Wait this long after the last keystroke before searching (one request per pause, not per key). */
@@ -37,6 +38,7 @@ function Item({ r, selected, onOpen }: { r: RunbookSummary; selected: boolean; o
         {r.severity && <span className={`rb-badge rb-sev rb-${r.severity.toLowerCase()}`}>{r.severity}</span>}
         {r.stale && <span className="rb-badge rb-stale" title={r.lastReviewed ? `Last reviewed ${r.lastReviewed}` : 'Never reviewed'}>stale</span>}
         {r.errors > 0 && <span className="rb-badge rb-lint">{r.errors} err</span>}
+        {r.reviewStatus && <StatusBadge status={r.reviewStatus} />}
       </button>
     </li>
   );

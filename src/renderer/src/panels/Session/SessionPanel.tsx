@@ -28,6 +28,7 @@ import { MILESTONE_ORDER, formatSpan, incidentTimes, MILESTONE_LABEL } from '../
 import { recordingId, setRecording, useCurrentSession } from '../../state/session-store';
 import { sessionRequests, type SessionRequest } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
+import RevisionProposal from './RevisionProposal';
 import './session.css';
 import { StepVerdictChip } from '../Runbooks/StepFindings';
 
@@ -185,7 +186,7 @@ function Entry({ e }: { e: SessionEvent }) {
     case 'note':
       return (
         <>
-          {e.deviation ? <strong>Deviation: </strong> : null}
+          {e.deviation ? <strong>Deviation: </strong> : e.shouldSay ? <strong>The runbook should say: </strong> : null}
           {e.text}
         </>
       );
@@ -266,6 +267,12 @@ function Entry({ e }: { e: SessionEvent }) {
       return (
         <>
           DB check {e.check}: <span className={e.ok ? 'ok' : 'err'}>{e.ok ? 'ok' : 'problem'}</span>
+        </>
+      );
+    case 'revision':
+      return (
+        <>
+          Draft revision saved: <code>{e.file}</code>
         </>
       );
   }
@@ -841,7 +848,7 @@ export default function SessionPanel() {
             e.preventDefault();
             const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
             if (!note.trim()) return;
-            void record({ type: 'note', text: note.trim(), deviation: submitter?.value === 'deviation' }).then(() => setNote(''));
+            void record({ type: 'note', text: note.trim(), deviation: submitter?.value === 'deviation', shouldSay: submitter?.value === 'should-say' }).then(() => setNote(''));
           }}
         >
           <textarea aria-label="Note" rows={2} placeholder="What you saw, decided or did differently…" value={note} onChange={(e) => setNote(e.target.value)} />
@@ -851,6 +858,9 @@ export default function SessionPanel() {
             </button>
             <button type="submit" value="deviation">
               Record deviation
+            </button>
+            <button type="submit" value="should-say" title="Goes into the revision proposed for the runbook">
+              The runbook should say
             </button>
           </div>
         </form>
@@ -869,6 +879,8 @@ export default function SessionPanel() {
           onError={fail}
         />
       )}
+
+      {detail.runbookId && <RevisionProposal d={detail} />}
 
       <h3>Timeline</h3>
       <ol className="timeline" data-testid="timeline">
