@@ -30,7 +30,7 @@ export function parseRequires(raw: string | undefined): { requires: Precondition
     else if (word.startsWith('step:') && STEP_ID_RE.test(word.slice(5))) requires.push({ kind: 'step-ok', step: word.slice(5) });
     else problems.push(`requires: "${word}" is not a precondition; use maintenance-window, backup, api-stopped or step:STEP-ID.`);
   }
-  if (raw.trim() !== '' && requires.length === 0 && problems.length === 0) problems.push('requires is empty.');
+  if (requires.length === 0 && problems.length === 0) problems.push('requires is empty.');
   return { requires, problems };
 }
 
