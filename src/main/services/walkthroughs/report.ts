@@ -144,6 +144,8 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
       return `Database backup ${e.ok ? `written: ${inlineCode(e.file)}` : 'failed'}${ref('Database backup', [plain(e.detail)])}`;
     case 'db-check':
       return `Database check ${plain(e.check)}: **${e.ok ? 'ok' : 'problem'}**${ref(`Database check ${e.check}`, [fence(e.detail, 'text')])}`;
+    case 'precondition-override':
+      return `**Preconditions overridden** for step **${plain(e.stepId)}** (${e.unmet.map((u) => `${plain(u.label)}: ${plain(u.why)}`).join('; ')}) — reason: ${plain(e.reason)}`;
   }
 }
 
