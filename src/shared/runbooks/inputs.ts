@@ -42,15 +42,22 @@ function parseRegex(raw: string): { source: string; flags: string } | string {
  * `input-NAME-from="step-id.output"`, `input-NAME-label="..."`; `output="NAME"` with an optional
  * `output-match="/re(capture)/flags"`. Declarations that do not hold are problems, not inputs.
  */
-export function parseStepIo(attrs: Record<string, string>, code: string): { inputs: StepInput[]; output: StepOutput | null; problems: StepIoProblem[] } {
+export function parseStepIo(
+  attrs: Record<string, string>,
+  code: string,
+): { inputs: StepInput[]; output: StepOutput | null; problems: StepIoProblem[] } {
   const problems: StepIoProblem[] = [];
-  const err = (rule: StepIoProblem['rule'], message: string) => problems.push({ severity: 'error', rule, message });
+  const err = (rule: StepIoProblem['rule'], message: string) =>
+    problems.push({ severity: 'error', rule, message });
   const byName = new Map<string, Record<string, string>>();
   for (const [key, value] of Object.entries(attrs)) {
     if (!key.startsWith('input-')) continue;
     const m = INPUT_ATTR_RE.exec(key);
     if (!m) {
-      err('step-input', `"${key}" is not an input attribute: write input-NAME="text", input-NAME-pattern, -default, -from or -label (NAME: a letter, then letters, digits or _).`);
+      err(
+        'step-input',
+        `"${key}" is not an input attribute: write input-NAME="text", input-NAME-pattern, -default, -from or -label (NAME: a letter, then letters, digits or _).`,
+      );
       continue;
     }
     const entry = byName.get(m[1]) ?? {};
@@ -70,7 +77,10 @@ export function parseStepIo(attrs: Record<string, string>, code: string): { inpu
     }
     const type = a.type as StepInputType | undefined;
     if (type === undefined || !INPUT_TYPES.includes(type)) {
-      err('step-input', `Input "${name}" needs input-${name}="${INPUT_TYPES.join('|')}"${type === undefined ? '' : ` (not "${type}")`}.`);
+      err(
+        'step-input',
+        `Input "${name}" needs input-${name}="${INPUT_TYPES.join('|')}"${type === undefined ? '' : ` (not "${type}")`}.`,
+      );
       continue;
     }
     let pattern: StepInput['pattern'] = null;
@@ -88,22 +98,38 @@ export function parseStepIo(attrs: Record<string, string>, code: string): { inpu
       const step = a.from.slice(0, dot);
       const output = a.from.slice(dot + 1);
       if (dot <= 0 || !/^[\w.-]{1,80}$/.test(step) || !NAME_RE.test(output)) {
-        err('step-input', `input-${name}-from="${a.from}" must name an earlier step's output as STEP.OUTPUT.`);
+        err(
+          'step-input',
+          `input-${name}-from="${a.from}" must name an earlier step's output as STEP.OUTPUT.`,
+        );
         continue;
       }
       from = { step, output };
     }
-    const input: StepInput = { name, type, label: a.label?.slice(0, 200) || null, pattern, default: a.default ?? null, from };
+    const input: StepInput = {
+      name,
+      type,
+      label: a.label?.slice(0, 200) || null,
+      pattern,
+      default: a.default ?? null,
+      from,
+    };
     if (input.default !== null) {
       const bad = validateInput(input, input.default);
       if (bad) err('step-input', `input-${name}-default: ${bad}`);
     }
-    if (!used.has(name)) problems.push({ severity: 'warning', rule: 'step-input', message: `Input "${name}" is declared but the command never uses {{${name}}}.` });
+    if (!used.has(name))
+      problems.push({
+        severity: 'warning',
+        rule: 'step-input',
+        message: `Input "${name}" is declared but the command never uses {{${name}}}.`,
+      });
     inputs.push(input);
   }
   let output: StepOutput | null = null;
   if (attrs.output !== undefined) {
-    if (!NAME_RE.test(attrs.output)) err('step-output', `output="${attrs.output}" is not a name (a letter, then letters, digits or _).`);
+    if (!NAME_RE.test(attrs.output))
+      err('step-output', `output="${attrs.output}" is not a name (a letter, then letters, digits or _).`);
     else {
       let match: StepOutput['match'] = null;
       if (attrs['output-match'] !== undefined) {
@@ -113,7 +139,8 @@ export function parseStepIo(attrs: Record<string, string>, code: string): { inpu
       }
       output = { name: attrs.output, match };
     }
-  } else if (attrs['output-match'] !== undefined) err('step-output', 'output-match needs output="NAME" to name the value.');
+  } else if (attrs['output-match'] !== undefined)
+    err('step-output', 'output-match needs output="NAME" to name the value.');
   return { inputs, output, problems };
 }
 
@@ -130,7 +157,8 @@ export function validateInput(input: StepInput, value: string): string | null {
   if (input.type !== 'integer' && value.startsWith('-')) {
     return `starts with "-", which the command would read as an option${input.type === 'path' ? ' (write ./' + value + ' for a file of that name)' : ''}.`;
   }
-  if (input.pattern && !new RegExp(input.pattern.source, input.pattern.flags).test(value)) return `does not match /${input.pattern.source}/${input.pattern.flags}.`;
+  if (input.pattern && !new RegExp(input.pattern.source, input.pattern.flags).test(value))
+    return `does not match /${input.pattern.source}/${input.pattern.flags}.`;
   return null;
 }
 
@@ -146,7 +174,10 @@ export interface FilledInputs {
  * `fillVariables` the install variables use, so the same unsafe-context rules refuse a value
  * where even a quoted one would be read as code.
  */
-export function fillInputs(step: { filled: string; inputs?: StepInput[] }, values: Record<string, string>): FilledInputs {
+export function fillInputs(
+  step: { filled: string; inputs?: StepInput[] },
+  values: Record<string, string>,
+): FilledInputs {
   const errors: Record<string, string> = {};
   const vars: Record<string, string> = {};
   for (const input of step.inputs ?? []) {
@@ -157,7 +188,9 @@ export function fillInputs(step: { filled: string; inputs?: StepInput[] }, value
   }
   if (Object.keys(errors).length > 0) return { command: null, errors };
   const { filled, refused } = fillVariables(step.filled, vars);
-  for (const name of refused) errors[name] = 'cannot be filled safely where the step puts it (backticks, a here-document, arithmetic, [[ ]], ${...} or the arguments of eval, sh -c, ssh ...).';
+  for (const name of refused)
+    errors[name] =
+      'cannot be filled safely where the step puts it (backticks, a here-document, arithmetic, [[ ]], ${...} or the arguments of eval, sh -c, ssh ...).';
   return Object.keys(errors).length > 0 ? { command: null, errors } : { command: filled, errors };
 }
 
@@ -175,7 +208,10 @@ export function extractOutput(spec: StepOutput, output: string): { value: string
 }
 
 /** The starting value of each input: the earlier step's output when there is one, else its default, else empty. */
-export function initialValues(inputs: readonly StepInput[], outputs: Readonly<Record<string, string>>): Record<string, string> {
+export function initialValues(
+  inputs: readonly StepInput[],
+  outputs: Readonly<Record<string, string>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of inputs) {
     const fromValue = i.from ? outputs[`${i.from.step}.${i.from.output}`] : undefined;

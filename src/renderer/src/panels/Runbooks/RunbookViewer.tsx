@@ -9,13 +9,16 @@ import type { CheckResult } from '../../../../shared/runbooks/expect';
 import { isExternalUrl, isRefusedUrl } from '../../../../shared/runbooks/paths';
 import { SECTION_NAMES, type CodeBlock, type Step } from '../../../../shared/runbooks/types';
 import { highlight } from './highlight';
+import Preconditions from './Preconditions';
+import { useStepGate } from './step-gate';
+import StepInputs from './StepInputs';
 
 export type RunStepMode = 'copy' | 'run' | 'run-check';
 
 export interface RunbookViewerProps {
   doc: RunbookDocument;
-  /** Copy / Run / Run & check of a shell step (the lead wires Run to the terminal). */
-  onRunStep?: (step: Step, mode: RunStepMode) => void;
+  /** Copy / Run / Run & check of a shell step (the lead wires Run to the terminal), with its input values. */
+  onRunStep?: (step: Step, mode: RunStepMode, inputs?: Record<string, string>) => void;
   /** A link to another runbook of the library was followed. */
   onOpenRunbook?: (id: string, fragment: string | null) => void;
   /** An http(s) link was followed; open it outside the app. */
@@ -72,14 +75,20 @@ function CodeBlockView({
   block: CodeBlock;
   step: Step | null;
   check: CheckResult | undefined;
-  onRunStep?: (step: Step, mode: RunStepMode) => void;
+  onRunStep?: (step: Step, mode: RunStepMode, inputs?: Record<string, string>) => void;
 }) {
   const [copied, setCopied] = useState(false);
-  const shown = step ? step.filled : block.code;
+  const gate = useStepGate(step);
+  const shown = step ? (gate.command ?? step.filled) : block.code;
   const copy = () => {
-    if (!step) return;
-    void navigator.clipboard?.writeText(step.filled).then(() => setCopied(true));
-    onRunStep?.(step, 'copy');
+    if (!step || gate.command === null) return;
+    void navigator.clipboard?.writeText(gate.command).then(() => setCopied(true));
+    onRunStep?.(step, 'copy', gate.values);
+  };
+  const run = (mode: RunStepMode) => {
+    if (!step || gate.blocked) return;
+    onRunStep?.(step, mode, gate.values);
+    gate.ran();
   };
   return (
     <div className={`rb-code${step ? ' rb-step' : ''}`} data-line={block.line} data-step={step?.id}>
@@ -95,23 +104,23 @@ function CodeBlockView({
         {step?.expectError && <span className="rb-err">{step.expectError}</span>}
         {step && (
           <span className="rb-actions">
-            <button type="button" onClick={copy}>
+            <button type="button" onClick={copy} disabled={gate.command === null}>
               {copied ? 'Copied' : 'Copy'}
             </button>
             <button
               type="button"
-              disabled={!onRunStep}
-              onClick={() => onRunStep?.(step, 'run')}
-              title="Run in the terminal"
+              disabled={!onRunStep || gate.blocked !== null}
+              onClick={() => run('run')}
+              title={gate.blocked ?? 'Run in the terminal'}
             >
               Run
             </button>
             {step.expect && (
               <button
                 type="button"
-                disabled={!onRunStep}
-                onClick={() => onRunStep?.(step, 'run-check')}
-                title="Run and compare with the expected output"
+                disabled={!onRunStep || gate.blocked !== null}
+                onClick={() => run('run-check')}
+                title={gate.blocked ?? 'Run and compare with the expected output'}
               >
                 Run &amp; check
               </button>
@@ -124,6 +133,8 @@ function CodeBlockView({
           <Highlighted code={shown} lang={block.lang} />
         </code>
       </pre>
+      {step && <StepInputs stepId={step.id} inputs={step.inputs ?? []} values={gate.values} errors={gate.errors} onChange={gate.setValue} />}
+      {step && <Preconditions stepId={step.id} statuses={gate.statuses} overridden={gate.overridden} onOverride={gate.override} />}
       {step && step.missingVariables.length > 0 && (
         <div className="rb-note">
           Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them; a value that cannot be filled safely where the step uses it is explained under the runbook's problems)

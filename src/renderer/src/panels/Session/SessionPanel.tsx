@@ -267,6 +267,12 @@ function Entry({ e }: { e: SessionEvent }) {
           DB check {e.check}: <span className={e.ok ? 'ok' : 'err'}>{e.ok ? 'ok' : 'problem'}</span>
         </>
       );
+    case 'precondition-override':
+      return (
+        <span className="warn" title={e.unmet.map((u) => `${u.label}: ${u.why}`).join('\n')}>
+          Overrode {e.unmet.map((u) => u.label.toLowerCase()).join(', ')} for step <strong>{e.stepId}</strong>: “{e.reason}”
+        </span>
+      );
   }
 }
 
