@@ -17,7 +17,7 @@ import { api, ApiError } from '../../transport';
 import { requestTerminalRun } from '../Terminal/run-request';
 import RunbooksPanel from './RunbooksPanel';
 import type { RunStepMode } from './RunbookViewer';
-import { StepRunContext, type StepRunContextValue } from './step-gate';
+import { StepRunContext, type GateEntry, type StepRunContextValue } from './step-gate';
 
 /** A Run & check waits this long for its command to finish before it is dropped. */
 const PENDING_CHECK_MS = 10 * 60_000;
@@ -41,6 +41,8 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const [outputs, setOutputs] = useState<Record<string, Record<string, string>>>({});
   const [sweep, setSweep] = useState<SweepResult | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  /** Typed input values and unused overrides of the open runbook's steps, by step id. */
+  const [gates, setGates] = useState<Record<string, GateEntry>>({});
 
   const fail = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
 
@@ -120,6 +122,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   // Check results belong to the runbook they were run from.
   const openId = openDoc?.id ?? null;
   useEffect(() => setChecks({}), [openId]);
+  useEffect(() => setGates({}), [openId]);
 
   const active = session?.status === 'active' ? session : null;
 
@@ -191,8 +194,10 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
           reason,
         });
       },
+      gates,
+      updateGate: (stepId, f) => setGates((all) => ({ ...all, [stepId]: f(all[stepId] ?? { typed: {}, overridden: false }) })),
     }),
-    [facts, outputs, openId],
+    [facts, outputs, openId, gates],
   );
 
   const startWalk = async (doc: RunbookDocument) => {

@@ -1,6 +1,6 @@
 // What stands between a step and Run: its input values (checked and filled with the install
 // quoting) and its preconditions (evaluated against what the workbench knows, overridable with a reason).
-import { createContext, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useContext, useMemo, useState } from 'react';
 import { fillInputs, initialValues } from '../../../../shared/runbooks/inputs';
 import {
   blocksRun,
@@ -10,6 +10,12 @@ import {
 } from '../../../../shared/runbooks/preconditions';
 import type { Step } from '../../../../shared/runbooks/types';
 
+/** What an operator did to one step's gate: the values typed, and an override not yet used by a run. */
+export interface GateEntry {
+  typed: Record<string, string>;
+  overridden: boolean;
+}
+
 export interface StepRunContextValue {
   /** What the console knows now (session, backups, step outcomes, API probe, clock). */
   facts: PreconditionFacts;
@@ -17,6 +23,12 @@ export interface StepRunContextValue {
   outputs: Readonly<Record<string, string>>;
   /** Record an override of `unmet` with the operator's reason; rejects when it cannot be recorded. */
   onOverride: (step: Step, command: string, unmet: PreconditionStatus[], reason: string) => Promise<void>;
+  /**
+   * Gate entries of the open runbook by step id, kept by the workbench: the viewer re-creates its
+   * code blocks whenever the session or a check changes, and a typed value must survive that.
+   */
+  gates: Readonly<Record<string, GateEntry>>;
+  updateGate: (stepId: string, f: (e: GateEntry) => GateEntry) => void;
 }
 
 /** Given by the workbench; without it (a viewer on its own) nothing is known, so every precondition is unknown. */
@@ -30,11 +42,12 @@ const NOTHING_KNOWN: PreconditionFacts = {
   stepOutcomes: {},
   api: null,
 };
+const EMPTY_GATE: GateEntry = { typed: {}, overridden: false };
 
 export interface StepGate {
   values: Record<string, string>;
   setValue: (name: string, value: string) => void;
-  /** Per input, why its value is refused (only for inputs the operator has touched or after a Run attempt). */
+  /** Per input, why its value is refused (not shown for an input still empty and untouched). */
   errors: Record<string, string>;
   /** The command to run with the inputs filled, or null while a value is refused. */
   command: string | null;
@@ -49,25 +62,18 @@ export interface StepGate {
 
 export function useStepGate(step: Step | null): StepGate {
   const ctx = useContext(StepRunContext);
+  const [localGates, setLocalGates] = useState<Record<string, GateEntry>>({});
   const inputs = useMemo(() => step?.inputs ?? [], [step]);
-  const outputs = ctx?.outputs;
-  const [values, setValues] = useState<Record<string, string>>(() => initialValues(inputs, outputs ?? {}));
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [overridden, setOverridden] = useState(false);
-  // An earlier step's output that arrives later fills an input the operator has not typed into.
-  useEffect(() => {
-    const start = initialValues(inputs, outputs ?? {});
-    setValues((v) => {
-      const next = { ...v };
-      for (const i of inputs) if (!touched[i.name] && start[i.name] !== '') next[i.name] = start[i.name];
-      return next;
-    });
-  }, [inputs, outputs, touched]);
+  const id = step?.id ?? '';
+  const entry = (ctx ? ctx.gates : localGates)[id] ?? EMPTY_GATE;
+  const update = (f: (e: GateEntry) => GateEntry) =>
+    ctx ? ctx.updateGate(id, f) : setLocalGates((all) => ({ ...all, [id]: f(all[id] ?? EMPTY_GATE) }));
+  // A value the operator typed wins; else the earlier step's output (when it has run), else the default.
+  const start = initialValues(inputs, ctx?.outputs ?? {});
+  const values: Record<string, string> = {};
+  for (const i of inputs) values[i.name] = entry.typed[i.name] ?? start[i.name];
 
-  const filled = useMemo(
-    () => (step && inputs.length > 0 ? fillInputs(step, values) : null),
-    [step, inputs, values],
-  );
+  const filled = step && inputs.length > 0 ? fillInputs(step, values) : null;
   const requires = step?.requires;
   const facts = ctx?.facts ?? NOTHING_KNOWN;
   const statuses = useMemo(
@@ -77,8 +83,9 @@ export function useStepGate(step: Step | null): StepGate {
   const command = !step ? null : filled ? filled.command : step.filled;
   const errors: Record<string, string> = {};
   for (const [name, why] of Object.entries(filled?.errors ?? {}))
-    if (touched[name] || values[name] !== '') errors[name] = why;
+    if (entry.typed[name] !== undefined || values[name] !== '') errors[name] = why;
   const missing = inputs.filter((i) => filled?.errors[i.name]).map((i) => i.name);
+  const overridden = entry.overridden;
   const blocked =
     missing.length > 0
       ? `Fill ${missing.join(', ')} first`
@@ -87,10 +94,7 @@ export function useStepGate(step: Step | null): StepGate {
         : null;
   return {
     values,
-    setValue: (name, value) => {
-      setTouched((t) => ({ ...t, [name]: true }));
-      setValues((v) => ({ ...v, [name]: value }));
-    },
+    setValue: (name, value) => update((e) => ({ ...e, typed: { ...e.typed, [name]: value } })),
     errors,
     command,
     statuses,
@@ -105,8 +109,8 @@ export function useStepGate(step: Step | null): StepGate {
         statuses.filter((s) => !s.met),
         reason,
       );
-      setOverridden(true);
+      update((e) => ({ ...e, overridden: true }));
     },
-    ran: () => setOverridden(false),
+    ran: () => update((e) => ({ ...e, overridden: false })),
   };
 }
