@@ -1,6 +1,7 @@
 // The bundled runbooks' inputs, outputs and preconditions hold against the real tools: the backup
 // step's output-match reads the path the real `aura-ops db backup` prints (a path with a space and
-// a quote included), and the restore step filled with it copies that backup in a real bash.
+// a quote included), the restore step filled with it copies that backup in a real bash, and
+// `runbooks test` runs a checked step with its input defaults.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,8 +9,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractOutput, fillInputs } from '../../../shared/runbooks/inputs';
 import { parseRunbook } from '../../../shared/runbooks/parse';
+import type { InstallPaths } from '../../../shared/install-types';
 import { dbCommand } from '../database/cli';
 import { makeAuraDb } from '../database/test-fixtures';
+import { testRunbooks, type LoadedRunbook } from './test-runner';
 
 const RUNBOOKS_DIR = path.resolve(__dirname, '../../../../resources/runbooks');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundled-step-io-'));
@@ -56,5 +59,40 @@ describe('bundled runbooks: inputs, outputs and preconditions', () => {
     expect(start?.inputs?.[0]).toMatchObject({ name: 'service', default: 'redis-server' });
     expect(fillInputs(start!, { service: 'redis' }).command).toBe('sudo systemctl start redis');
     expect(fillInputs(start!, { service: 'redis; reboot' }).errors.service).toMatch(/does not match/);
+  });
+});
+
+describe('runbooks test and step inputs', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-test-inputs-'));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const paths: InstallPaths = {
+    dataRoot: root,
+    logsDir: path.join(root, 'logs'),
+    dbPath: path.join(root, 'aura.db'),
+    appSettingsPath: null,
+    apiUrl: 'http://127.0.0.1:9',
+    tempDir: path.join(root, 'Temp'),
+    redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
+  };
+  const source = [
+    '# Inputs under test',
+    '## Diagnosis',
+    '```bash {name="with-default" expect="/^\\[hello; world\\]$/m" input-word="text" input-word-default="hello; world"}',
+    "printf '[%s]\\n' {{word}}",
+    '```',
+    '```bash {name="no-default" expect="/x/" input-word="text"}',
+    "printf '[%s]\\n' {{word}}",
+    '```',
+  ].join('\n');
+
+  it('runs a checked step with its input defaults (quoted), and skips one without a default', { timeout: 30_000 }, async () => {
+    const loaded: LoadedRunbook = { path: path.join(root, 'rb.md'), display: 'rb.md', doc: parseRunbook(source, { file: 'rb.md', variables: {} }), scenarios: [] };
+    const results = await testRunbooks([loaded], { paths, scenario: null, shimDir: null });
+    expect(results.map((r) => [r.step, r.status])).toEqual([
+      ['with-default', 'pass'],
+      ['no-default', 'skipped-unfilled'],
+    ]);
+    expect(results[0].command).toBe("printf '[%s]\\n' 'hello; world'");
+    expect(results[1].reasons).toEqual(['input word has no usable default: a value is required.']);
   });
 });
