@@ -1,8 +1,9 @@
 // Precondition evaluation: each kind met, not met and unknown (unknown never lets Run through),
 // the `requires` grammar, and the facts read from a session's events.
 import { describe, expect, it } from 'vitest';
-import { blocksRun, evaluatePreconditions, factsFromEvents, MAX_PROBE_AGE_MS, parseRequires, type FactEvent, type PreconditionFacts } from './preconditions';
+import { apiFactFromSweep, blocksRun, evaluatePreconditions, factsFromEvents, MAX_PROBE_AGE_MS, parseRequires, type FactEvent, type PreconditionFacts } from './preconditions';
 import type { Precondition } from './types';
+import { sweepOf } from '../../main/services/walkthroughs/test-support';
 
 const NOW = Date.UTC(2026, 11, 6, 9, 0); // Sunday 6 December 2026, 09:00 UTC
 const facts = (over: Partial<PreconditionFacts> = {}): PreconditionFacts => ({
@@ -82,6 +83,16 @@ describe('API stopped', () => {
     expect(one(p, facts({ api: api({ state: 'ok', refused: false }) }))).toMatchObject({ state: 'not-met', met: false });
     expect(one(p, facts({ api: api({ state: 'degraded', refused: false }) })).why).toContain('answers (degraded');
     expect(one(p, facts({ api: api({ refused: false, hung: true }) })).why).toContain('hangs');
+  });
+  it('reads the fact from a real sweep shape: refused when the API is down, answering when up, a timeout as hung', () => {
+    expect(apiFactFromSweep(sweepOf(false, NOW))).toEqual({ state: 'unreachable', refused: true, hung: false, checkedAt: NOW, summary: 'refused' });
+    expect(one(p, facts({ api: apiFactFromSweep(sweepOf(false, NOW)) }))).toMatchObject({ state: 'met' });
+    expect(one(p, facts({ api: apiFactFromSweep(sweepOf(true, NOW)) }))).toMatchObject({ state: 'not-met' });
+    const hung = sweepOf(false, NOW);
+    hung.signals.api.error = 'no answer within 2000 ms';
+    hung.signals.api.timedOut = true;
+    expect(one(p, facts({ api: apiFactFromSweep(hung) })).why).toContain('hangs');
+    expect(apiFactFromSweep(null)).toBeNull();
   });
   it('unknown before a probe, with a stale probe, or an unclear failure', () => {
     expect(one(p, facts({ api: null }))).toMatchObject({ state: 'unknown', met: false });

@@ -1,5 +1,6 @@
 // Step preconditions (pure): the `requires="..."` fence attribute, the facts the console knows
 // (session events, the API probe, the clock), and their evaluation. Default-deny: unknown is not met.
+import type { SweepResult } from '../contract/probes';
 import { isInWindow, nextWindow } from '../handbook';
 import type { Precondition } from './types';
 
@@ -193,4 +194,11 @@ export function factsFromEvents(
     }
   }
   return { backups, stepOutcomes };
+}
+
+/** The API fact from the latest health sweep: refused = nothing listens; a timeout = a hung process. */
+export function apiFactFromSweep(sweep: SweepResult | null): PreconditionFacts['api'] {
+  const a = sweep?.results.find((r) => r.id === 'api');
+  if (!sweep || !a) return null;
+  return { state: a.state, refused: sweep.signals.api.error === 'ECONNREFUSED', hung: sweep.signals.api.timedOut, checkedAt: a.checkedAt, summary: a.summary };
 }

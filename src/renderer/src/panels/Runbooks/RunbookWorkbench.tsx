@@ -9,7 +9,7 @@ import type { RunbookDocument } from '../../../../shared/contract/runbooks';
 import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
 import type { CheckResult } from '../../../../shared/runbooks/expect';
 import { fillInputs } from '../../../../shared/runbooks/inputs';
-import { factsFromEvents, type PreconditionFacts } from '../../../../shared/runbooks/preconditions';
+import { apiFactFromSweep, factsFromEvents, type PreconditionFacts } from '../../../../shared/runbooks/preconditions';
 import type { Step } from '../../../../shared/runbooks/types';
 import { LIVE_LOG_VARIABLES } from '../../../../shared/runbooks/variables';
 import { recordingId, useCurrentSession } from '../../state/session-store';
@@ -164,7 +164,6 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
 
   // What the preconditions of the open runbook are evaluated against (default-deny: null = unknown).
   const facts = useMemo<PreconditionFacts>(() => {
-    const a = sweep?.results.find((r) => r.id === 'api');
     const fromSession = active && openId ? factsFromEvents(active.events, openId) : { backups: [], stepOutcomes: {} };
     // Without a session, this window's own Run & check verdicts (made in main) are what is known.
     const local = Object.fromEntries(Object.entries(checks).map(([id, c]) => [id, { status: c.status, at: now }]));
@@ -174,10 +173,7 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
       session: active ? { id: active.id, title: active.title } : null,
       backups: fromSession.backups,
       stepOutcomes: active ? fromSession.stepOutcomes : local,
-      api:
-        a && sweep
-          ? { state: a.state, refused: sweep.signals.api.error === 'ECONNREFUSED', hung: sweep.signals.api.timedOut, checkedAt: a.checkedAt, summary: a.summary }
-          : null,
+      api: apiFactFromSweep(sweep),
     };
   }, [sweep, active, openId, checks, now]);
 
