@@ -32,11 +32,11 @@ printf 'picked: %s\\n' from-output
 \`\`\`
 
 ## Resolution
-1. Echo the target back.
+1. Echo the target back (the step sits in the list item, as in the bundled runbooks):
 
-\`\`\`bash {name="echo-target" input-target="text" input-target-from="pick.target" requires="backup"}
-printf '[%s]\\n' {{target}}
-\`\`\`
+   \`\`\`bash {name="echo-target" input-target="text" input-target-from="pick.target" requires="backup"}
+   printf '[%s]\\n' {{target}}
+   \`\`\`
 
 ## Prevention
 - Keep drilling.
@@ -83,6 +83,9 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
     await input.fill('-rf');
     await expect.poll(() => step.textContent()).toContain('starts with "-"');
     await input.fill(hostile);
+    // The same field stays in the page while the console re-renders (the override below records an
+    // event, which reloads the session): a remounted field would lose the operator's focus.
+    const field = await input.elementHandle();
     expect(await step.locator('pre').textContent()).toBe(`printf '[%s]\\n' ''\\''; touch ${marker}'`);
     expect(await run.isDisabled()).toBe(true);
 
@@ -96,6 +99,7 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
     await reasonBox.fill(reason);
     await allow.click();
     await expect.poll(() => run.isDisabled(), { timeout: 8000 }).toBe(false);
+    expect(await field?.evaluate((el) => el.isConnected)).toBe(true);
     await run.click();
 
     // The terminal printed the value as one literal argument, and nothing ran it.

@@ -49,7 +49,7 @@ export default function Preconditions({
             <span className="rb-cond-state">
               {s.state === 'met' ? 'met' : s.state === 'unknown' ? 'unknown (not met)' : 'not met'}
             </span>
-            <span className="rb-dim">— {s.why}</span>
+            <span className="rb-cond-why rb-dim">{s.why}</span>
           </li>
         ))}
       </ul>

@@ -171,6 +171,24 @@ export default function RunbookViewer({
     el?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   };
 
+  // The Markdown components read the props that change through this ref, so they keep their identity
+  // while only the document stays: a new component function is a new component type, and every
+  // block under it (a list item with a step, an input being typed in, an override reason being
+  // written) would be remounted at each re-render of the console, a health sweep's included.
+  const live = useRef({ checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask });
+  live.current = { checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask };
+  const pre = useMemo<NonNullable<Components['pre']>>(
+    () =>
+      function CodeBlockAt({ node }) {
+        const block = doc.codeBlocks.find((b) => b.line === (node?.position?.start.line ?? 0) + doc.bodyLineOffset);
+        if (!block) return null;
+        const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
+        const { checks: latest, onRunStep: run } = live.current;
+        return <CodeBlockView block={block} step={step} check={step ? latest?.[step.id] : undefined} onRunStep={run} />;
+      },
+    [doc],
+  );
+
   const components = useMemo<Components>(() => {
     const heading = (Tag: 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6') =>
       function HeadingWithId({
@@ -193,19 +211,7 @@ export default function RunbookViewer({
       h4: heading('h4'),
       h5: heading('h5'),
       h6: heading('h6'),
-      pre({ node }) {
-        const block = doc.codeBlocks.find((b) => b.line === fileLine(node));
-        if (!block) return null;
-        const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
-        return (
-          <CodeBlockView
-            block={block}
-            step={step}
-            check={step ? checks?.[step.id] : undefined}
-            onRunStep={onRunStep}
-          />
-        );
-      },
+      pre,
       img({ alt, src }) {
         // Images are never loaded: remote ones would leak the operator's IP, local ones have no server.
         return (
@@ -253,7 +259,7 @@ export default function RunbookViewer({
               className="rb-link-runbook"
               onClick={(e) => {
                 e.preventDefault();
-                onOpenRunbook?.(target, link.fragment);
+                live.current.onOpenRunbook?.(target, link.fragment);
               }}
             >
               {children}
@@ -268,7 +274,7 @@ export default function RunbookViewer({
               rel="noopener noreferrer"
               onClick={(e) => {
                 e.preventDefault();
-                onOpenExternal?.(raw);
+                live.current.onOpenExternal?.(raw);
               }}
             >
               {children}
@@ -294,6 +300,7 @@ export default function RunbookViewer({
         const itemLine = useContext(TaskLine);
         if (type !== 'checkbox') return null;
         const line = itemLine ?? fileLine(node);
+        const { onToggleTask, tasks, ticks } = live.current;
         if (onToggleTask) {
           const key = `line:${line}`;
           const value = tasks?.[key] ?? false;
@@ -318,7 +325,7 @@ export default function RunbookViewer({
       },
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [doc, checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask]);
+  }, [doc, pre]);
 
   const s = doc.summary;
   const problems = doc.lint.filter((p) => p.severity !== 'info');
