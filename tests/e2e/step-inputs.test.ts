@@ -82,6 +82,8 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
     const hostile = `'; touch ${marker}`;
     await input.fill('-rf');
     await expect.poll(() => step.textContent()).toContain('starts with "-"');
+    await input.fill(`$(touch ${marker})`);
+    expect(await step.locator('pre').textContent()).toBe(`printf '[%s]\\n' '$(touch ${marker})'`);
     await input.fill(hostile);
     // The same field stays in the page while the console re-renders (the override below records an
     // event, which reloads the session): a remounted field would lose the operator's focus.
