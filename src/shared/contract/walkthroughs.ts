@@ -91,6 +91,8 @@ export type SystemEvent =
   | { type: 'db-check'; check: string; ok: boolean; detail: string }
   /** A draft revision of the session's runbook was saved (the report links to it). */
   | { type: 'revision'; file: string; runbookId: string; draftId: string }
+  /** Run was let through past preconditions that were not met: the operator's written reason. */
+  | { type: 'precondition-override'; stepId: string; runbookId: string | null; command: string; unmet: Array<{ label: string; why: string }>; reason: string }
   /** Older sessions (schema 2-4) recorded these; kept readable. */
   | { type: 'step-run'; stepId: string; command: string; mode: 'run' | 'paste' | 'run-check' | 'copy' }
   | {
@@ -200,6 +202,8 @@ export interface StepResult {
   sessionId: string | null;
   exitCode: number | null;
   verdict: StepVerdict | null;
+  /** The step's named output (`output="NAME"`), taken from what it printed; or why there is none. */
+  output?: { name: string; value: string } | { name: string; error: string } | null;
 }
 
 /** One declared answer of a step (see src/shared/runbooks/findings.ts); main compiles its regexes, so they are checked here. */
@@ -228,12 +232,30 @@ const stepDescriptor = z
     command: z.string().min(1).max(256 * 1024),
     expect: expectation.optional(),
     answers: z.array(answerSchema).min(1).max(MAX_ANSWERS).optional(),
+    /** The step's named output, taken from its output when it finishes (inputs.ts). */
+    output: z.lazy(() => stepOutputSpec).optional(),
   })
   .strict();
 /** A runbook step as it travels from the viewer to main under its run id. */
 export type StepDescriptor = z.infer<typeof stepDescriptor>;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** A step's named output as the viewer sends it with the run (a regex source is bounded like an expectation). */
+const stepOutputSpec = z
+  .object({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/), match: z.object({ source: z.string().max(4000), flags: z.string().regex(/^[imsu]{0,4}$/) }).strict().nullable() })
+  .strict();
+
+/** An override of a step's unmet preconditions, with the operator's reason (at least a few words). */
+const preconditionOverride = z
+  .object({
+    stepId: z.string().min(1).max(200),
+    runbookId: z.string().max(2000).optional(),
+    command: z.string().min(1).max(256 * 1024),
+    unmet: z.array(z.object({ label: z.string().max(300), why: z.string().max(2000) }).strict()).min(1).max(10),
+    reason: z.string().trim().min(8, 'write why the step must run anyway (at least 8 characters)').max(2000),
+  })
+  .strict();
 
 export const walkthroughChannels = {
   'walkthrough:start': request<SessionDetail>()(
@@ -329,6 +351,8 @@ export const walkthroughChannels = {
   'walkthrough:report': request<{ fileName: string; mime: string; content: string }>()(
     z.object({ id: z.string().min(1).max(64), format: z.enum(['markdown', 'json']).default('markdown') }).strict(),
   ),
+  /** Let a step run past preconditions that are not met: the reason goes on the recording session's timeline. */
+  'walkthrough:override': request<SessionEvent>()(preconditionOverride),
 } as const;
 
 export const walkthroughEvents = {

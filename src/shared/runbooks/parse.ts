@@ -30,6 +30,8 @@ import {
   type Step,
 } from './types';
 import { fillVariables, variablesIn } from './variables';
+import { parseStepIo } from './inputs';
+import { parseRequires } from './preconditions';
 
 /** Front matter longer than this is not front matter but a document that starts with a rule. */
 const MAX_FRONT_MATTER_LINES = 200;
@@ -474,7 +476,28 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
       answerErrors: declared.errors,
       scenarioAnswers: declared.scenarios,
     });
+    // Inputs, output and preconditions (inputs.ts, preconditions.ts); an input is not an install variable.
+    const io = parseStepIo(block.attrs, code);
+    const req = parseRequires(block.attrs.requires);
+    for (const p of io.problems) problems.push({ line: block.line, ...p });
+    for (const message of req.problems) problems.push({ line: block.line, severity: 'error', rule: 'step-requires', message });
+    const added = steps[steps.length - 1];
+    const inputNames = new Set(io.inputs.map((i) => i.name));
+    Object.assign(added, { inputs: io.inputs, output: io.output, requires: req.requires, missingVariables: added.missingVariables.filter((v) => !inputNames.has(v)) });
   }
+  const earlier = new Map(steps.map((s, k) => [s.id, k]));
+  steps.forEach((s, k) => {
+    for (const p of s.requires ?? []) {
+      if (p.kind !== 'step-ok') continue;
+      const at = earlier.get(p.step);
+      if (at === undefined || at >= k) problems.push({ line: s.line, severity: 'error', rule: 'step-requires', message: `requires step:${p.step} must name an earlier step of this runbook.` });
+    }
+    for (const i of s.inputs ?? []) {
+      if (!i.from) continue;
+      const at = earlier.get(i.from.step);
+      if (at === undefined || at >= k || steps[at].output?.name !== i.from.output) problems.push({ line: s.line, severity: 'error', rule: 'step-input', message: `input-${i.name}-from="${i.from.step}.${i.from.output}" must name the output of an earlier step of this runbook.` });
+    }
+  });
   const ids = new Set<string>();
   for (const s of steps) {
     if (ids.has(s.id)) problems.push({ line: s.line, severity: 'error', rule: 'step-name', message: `Step name "${s.id}" is used twice: give each step its own name.` });

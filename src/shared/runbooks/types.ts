@@ -105,7 +105,37 @@ export interface Step {
   answerErrors: string[];
   /** `scenarios="api-down:api-not-listening"`: the answer each sandbox scenario must give. */
   scenarioAnswers: Record<string, string>;
+  /** Values the operator gives before Run (`input-NAME="text"`), filled shell-quoted like install variables. */
+  inputs?: StepInput[];
+  /** The value this step gives later steps (`output="NAME"`). */
+  output?: StepOutput | null;
+  /** What must hold before Run (`requires="backup, api-stopped"`); not met blocks Run until overridden. */
+  requires?: Precondition[];
 }
+
+export type StepInputType = 'text' | 'integer' | 'path';
+
+export interface StepInput {
+  name: string;
+  type: StepInputType;
+  label: string | null;
+  pattern: { source: string; flags: string } | null;
+  default: string | null;
+  /** An earlier step's named output that fills it when there is one. */
+  from: { step: string; output: string } | null;
+}
+
+export interface StepOutput {
+  name: string;
+  /** Its first capture group (or whole match) is the value; without, the whole trimmed output. */
+  match: { source: string; flags: string } | null;
+}
+
+export type Precondition =
+  | { kind: 'maintenance-window' }
+  | { kind: 'backup' }
+  | { kind: 'api-stopped' }
+  | { kind: 'step-ok'; step: string };
 
 export interface RunbookLink {
   href: string;

@@ -15,6 +15,7 @@ import { checkStep, isCheckedStep, outcomeText, type Outcome } from '../../../sh
 import { parseRunbook } from '../../../shared/runbooks/parse';
 import type { ParsedRunbook, Step } from '../../../shared/runbooks/types';
 import { fillVariables } from '../../../shared/runbooks/variables';
+import { fillInputs, initialValues } from '../../../shared/runbooks/inputs';
 import { isSandbox } from '../../sandbox/generator';
 import { SCENARIO_POLL_MS, readStateFile, writeScenarioFile } from '../../sandbox/server';
 import { installVariables } from './install-variables';
@@ -204,7 +205,13 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
       planned.decided = { ...base, status: 'invalid', expected: '(invalid declaration)', reasons: [...(step.expectError ? [step.expectError] : []), ...step.answerErrors] };
       continue;
     }
-    const risk = await classifyCommand(step.filled);
+    // A step with inputs is tested with their defaults; one without a valid default cannot run unattended.
+    const withDefaults = step.inputs?.length ? fillInputs(step, initialValues(step.inputs, {})) : null;
+    if (withDefaults && withDefaults.command === null) {
+      planned.decided = { ...base, status: 'skipped-unfilled', reasons: Object.entries(withDefaults.errors).map(([k, why]) => `input ${k} has no usable default: ${why}`) };
+      continue;
+    }
+    const risk = await classifyCommand(withDefaults?.command ?? step.filled);
     if (risk.risk === 'mutating') {
       planned.decided = {
         ...base,
@@ -438,7 +445,14 @@ export interface RunStepsOptions {
 
 async function runOne(p: PlannedStep, opts: RunStepsOptions, attempts: number): Promise<StepTestResult> {
   // Filled again as the step runs: the live log ({{apiLog}}, ...) may have rolled since loading.
-  const command = fillVariables(p.step.code, installVariables(opts.paths)).filled;
+  const installed = fillVariables(p.step.code, installVariables(opts.paths)).filled;
+  // Inputs get their defaults (planSteps skipped a step without usable ones).
+  const inputs = p.step.inputs ?? [];
+  const withDefaults = inputs.length > 0 ? fillInputs({ filled: installed, inputs }, initialValues(inputs, {})) : null;
+  if (withDefaults && withDefaults.command === null) {
+    return { ...blank(p.runbook, p.step, opts.scenario), status: 'skipped-unfilled', command: installed, attempts, reasons: Object.entries(withDefaults.errors).map(([k, why]) => `input ${k} has no usable default: ${why}`) };
+  }
+  const command = withDefaults?.command ?? installed;
   const base = { ...blank(p.runbook, p.step, opts.scenario), command };
   const env = stepEnv(opts.paths, opts.shimDir);
   const cwd = fs.existsSync(opts.paths.dataRoot) ? opts.paths.dataRoot : os.tmpdir();

@@ -27,5 +27,6 @@ export function walkthroughHandlers(svc: WalkthroughService, terminal: TerminalS
     'walkthrough:end': ({ id, ...rest }) => svc.end(id, rest),
     'walkthrough:contacts': ({ set }) => (set ? svc.setContacts(set) : svc.contacts()),
     'walkthrough:report': ({ id, format }) => svc.report(id, format),
+    'walkthrough:override': (o) => svc.overridePreconditions(o),
   };
 }

@@ -151,6 +151,8 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
       return `Draft revision of the runbook saved: [${plain(e.file.split(/[\\/]/).pop() ?? e.file)}](${encodeURI(e.file.split('\\').join('/')).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}) (${inlineCode(e.file)})`;
     case 'db-check':
       return `Database check ${plain(e.check)}: **${e.ok ? 'ok' : 'problem'}**${ref(`Database check ${e.check}`, [fence(e.detail, 'text')])}`;
+    case 'precondition-override':
+      return `**Preconditions overridden** for step **${plain(e.stepId)}** (${e.unmet.map((u) => `${plain(u.label)}: ${plain(u.why)}`).join('; ')}) — reason: ${plain(e.reason)}`;
   }
 }
 

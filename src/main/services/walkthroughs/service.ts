@@ -32,6 +32,7 @@ import {
 } from '../../../shared/contract/walkthroughs';
 import { OpsError } from '../../../shared/errors';
 import { answerStep, outcomeText, parseAnswers } from '../../../shared/runbooks/findings';
+import { extractOutput } from '../../../shared/runbooks/inputs';
 import { classifyCommand } from '../command-risk';
 import { isInWindow, localTimeZone, nextWindow } from '../../../shared/handbook';
 import type { ServiceContext } from '../context';
@@ -348,6 +349,20 @@ export class WalkthroughService {
     }
   }
 
+  /**
+   * Run was let through past unmet preconditions: the reason is written on the recording
+   * session's timeline. Without a recording session there is no timeline, so it is refused.
+   */
+  overridePreconditions(o: { stepId: string; runbookId?: string; command: string; unmet: Array<{ label: string; why: string }>; reason: string }): SessionEvent {
+    const id = this.currentId();
+    if (!id) throw new OpsError('bad-request', 'No session is recording, so the override could not be recorded.', 'Start a walk-through (or record into a session) first: an override is kept on its timeline.');
+    const eventId = this.store.db.transaction(() =>
+      this.append(id, { type: 'precondition-override', stepId: o.stepId, runbookId: o.runbookId ?? null, command: o.command, unmet: o.unmet, reason: o.reason }),
+    )();
+    this.touched(id);
+    return this.eventById(id, eventId);
+  }
+
   /** A step whose confirmation was declined (or that was only copied): recorded as that, never as run. */
   stepNotRun(desc: StepDescriptor, outcome: 'declined' | 'copied', reason?: string): { recorded: boolean } {
     const sessionId = this.currentId();
@@ -390,6 +405,11 @@ export class WalkthroughService {
         exitCode: cmd.exitCode,
         verdict: run.mode === 'run-check' ? verdict : null,
       };
+      // A named output is taken here, from the same output the verdict reads, for later steps' inputs.
+      if (run.desc.output) {
+        const got = cmd.exitCode === 0 ? extractOutput(run.desc.output, output) : { error: `the step exited ${cmd.exitCode ?? 'with an unknown code'}` };
+        result.output = { name: run.desc.output.name, ...got };
+      }
       this.ctx.emit('walkthrough:step-result', result);
       return result;
     }

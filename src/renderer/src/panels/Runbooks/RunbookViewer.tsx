@@ -11,13 +11,16 @@ import { isExternalUrl, isRefusedUrl } from '../../../../shared/runbooks/paths';
 import { SECTION_NAMES, type CodeBlock, type Step } from '../../../../shared/runbooks/types';
 import { highlight } from './highlight';
 import { StepAnswers, StepVerdictView } from './StepFindings';
+import Preconditions from './Preconditions';
+import { useStepGate } from './step-gate';
+import StepInputs from './StepInputs';
 
 export type RunStepMode = 'copy' | 'run' | 'run-check';
 
 export interface RunbookViewerProps {
   doc: RunbookDocument;
-  /** Copy / Run / Run & check of a shell step (the lead wires Run to the terminal). */
-  onRunStep?: (step: Step, mode: RunStepMode) => void;
+  /** Copy / Run / Run & check of a shell step (the lead wires Run to the terminal), with its input values. */
+  onRunStep?: (step: Step, mode: RunStepMode, inputs?: Record<string, string>) => void;
   /** A link to another runbook of the library was followed. */
   onOpenRunbook?: (id: string, fragment: string | null) => void;
   /** An http(s) link was followed; open it outside the app. */
@@ -74,14 +77,20 @@ function CodeBlockView({
   block: CodeBlock;
   step: Step | null;
   check: StepVerdict | undefined;
-  onRunStep?: (step: Step, mode: RunStepMode) => void;
+  onRunStep?: (step: Step, mode: RunStepMode, inputs?: Record<string, string>) => void;
 }) {
   const [copied, setCopied] = useState(false);
-  const shown = step ? step.filled : block.code;
+  const gate = useStepGate(step);
+  const shown = step ? (gate.command ?? step.filled) : block.code;
   const copy = () => {
-    if (!step) return;
-    void navigator.clipboard?.writeText(step.filled).then(() => setCopied(true));
-    onRunStep?.(step, 'copy');
+    if (!step || gate.command === null) return;
+    void navigator.clipboard?.writeText(gate.command).then(() => setCopied(true));
+    onRunStep?.(step, 'copy', gate.values);
+  };
+  const run = (mode: RunStepMode) => {
+    if (!step || gate.blocked) return;
+    onRunStep?.(step, mode, gate.values);
+    gate.ran();
   };
   return (
     <div className={`rb-code${step ? ' rb-step' : ''}`} data-line={block.line} data-step={step?.id}>
@@ -92,23 +101,23 @@ function CodeBlockView({
         {step?.expectError && <span className="rb-err">{step.expectError}</span>}
         {step && (
           <span className="rb-actions">
-            <button type="button" onClick={copy}>
+            <button type="button" onClick={copy} disabled={gate.command === null}>
               {copied ? 'Copied' : 'Copy'}
             </button>
             <button
               type="button"
-              disabled={!onRunStep}
-              onClick={() => onRunStep?.(step, 'run')}
-              title="Run in the terminal"
+              disabled={!onRunStep || gate.blocked !== null}
+              onClick={() => run('run')}
+              title={gate.blocked ?? 'Run in the terminal'}
             >
               Run
             </button>
             {isCheckedStep(step) && (
               <button
                 type="button"
-                disabled={!onRunStep}
-                onClick={() => onRunStep?.(step, 'run-check')}
-                title="Run and answer: OK, a warning or a named finding"
+                disabled={!onRunStep || gate.blocked !== null}
+                onClick={() => run('run-check')}
+                title={gate.blocked ?? 'Run and answer: OK, a warning or a named finding'}
               >
                 Run &amp; check
               </button>
@@ -121,6 +130,8 @@ function CodeBlockView({
           <Highlighted code={shown} lang={block.lang} />
         </code>
       </pre>
+      {step && <StepInputs stepId={step.id} inputs={step.inputs ?? []} values={gate.values} errors={gate.errors} onChange={gate.setValue} />}
+      {step && <Preconditions stepId={step.id} statuses={gate.statuses} overridden={gate.overridden} onOverride={gate.override} />}
       {step && step.missingVariables.length > 0 && (
         <div className="rb-note">
           Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them; a value that cannot be filled safely where the step uses it is explained under the runbook's problems)
@@ -152,6 +163,24 @@ export default function RunbookViewer({
     el?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   };
 
+  // The Markdown components read the props that change through this ref, so they keep their identity
+  // while only the document stays: a new component function is a new component type, and every
+  // block under it (a list item with a step, an input being typed in, an override reason being
+  // written) would be remounted at each re-render of the console, a health sweep's included.
+  const live = useRef({ checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask });
+  live.current = { checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask };
+  const pre = useMemo<NonNullable<Components['pre']>>(
+    () =>
+      function CodeBlockAt({ node }) {
+        const block = doc.codeBlocks.find((b) => b.line === (node?.position?.start.line ?? 0) + doc.bodyLineOffset);
+        if (!block) return null;
+        const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
+        const { checks: latest, onRunStep: run } = live.current;
+        return <CodeBlockView block={block} step={step} check={step ? latest?.[step.id] : undefined} onRunStep={run} />;
+      },
+    [doc],
+  );
+
   const components = useMemo<Components>(() => {
     const heading = (Tag: 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6') =>
       function HeadingWithId({
@@ -174,19 +203,7 @@ export default function RunbookViewer({
       h4: heading('h4'),
       h5: heading('h5'),
       h6: heading('h6'),
-      pre({ node }) {
-        const block = doc.codeBlocks.find((b) => b.line === fileLine(node));
-        if (!block) return null;
-        const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
-        return (
-          <CodeBlockView
-            block={block}
-            step={step}
-            check={step ? checks?.[step.id] : undefined}
-            onRunStep={onRunStep}
-          />
-        );
-      },
+      pre,
       img({ alt, src }) {
         // Images are never loaded: remote ones would leak the operator's IP, local ones have no server.
         return (
@@ -234,7 +251,7 @@ export default function RunbookViewer({
               className="rb-link-runbook"
               onClick={(e) => {
                 e.preventDefault();
-                onOpenRunbook?.(target, link.fragment);
+                live.current.onOpenRunbook?.(target, link.fragment);
               }}
             >
               {children}
@@ -249,7 +266,7 @@ export default function RunbookViewer({
               rel="noopener noreferrer"
               onClick={(e) => {
                 e.preventDefault();
-                onOpenExternal?.(raw);
+                live.current.onOpenExternal?.(raw);
               }}
             >
               {children}
@@ -275,6 +292,7 @@ export default function RunbookViewer({
         const itemLine = useContext(TaskLine);
         if (type !== 'checkbox') return null;
         const line = itemLine ?? fileLine(node);
+        const { onToggleTask, tasks, ticks } = live.current;
         if (onToggleTask) {
           const key = `line:${line}`;
           const value = tasks?.[key] ?? false;
@@ -299,7 +317,7 @@ export default function RunbookViewer({
       },
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [doc, checks, onRunStep, onOpenRunbook, onOpenExternal, ticks, tasks, onToggleTask]);
+  }, [doc, pre]);
 
   const s = doc.summary;
   const problems = doc.lint.filter((p) => p.severity !== 'info');

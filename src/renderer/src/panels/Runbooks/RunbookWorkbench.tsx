@@ -3,9 +3,12 @@
 // and this shows its verdict; while a session records, every step run and task-list tick is
 // recorded in it. "Walk through" starts a session for the open runbook (from the triage when the
 // triage suggests it, so the incident carries the triage's severity).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SweepResult } from '../../../../shared/contract/probes';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
 import type { SessionDetail, StepVerdict } from '../../../../shared/contract/walkthroughs';
+import { fillInputs } from '../../../../shared/runbooks/inputs';
+import { apiFactFromSweep, factsFromEvents, type PreconditionFacts } from '../../../../shared/runbooks/preconditions';
 import type { Step } from '../../../../shared/runbooks/types';
 import { LIVE_LOG_VARIABLES } from '../../../../shared/runbooks/variables';
 import { recordingId, useCurrentSession } from '../../state/session-store';
@@ -14,10 +17,13 @@ import { requestTerminalRun } from '../Terminal/run-request';
 import RunbooksPanel from './RunbooksPanel';
 import type { RunStepMode } from './RunbookViewer';
 import ReviewStatus from './ReviewStatus';
+import { StepRunContext, type GateEntry, type StepRunContextValue } from './step-gate';
 
 /** A Run & check waits this long for its command to finish before it is dropped. */
 const PENDING_CHECK_MS = 10 * 60_000;
 const LIVE_LOG_NAMES = new Set(Object.values(LIVE_LOG_VARIABLES));
+/** Preconditions are re-read this often: maintenance windows and probe ages move by the minute. */
+const FACTS_TICK_MS = 15_000;
 
 function newRunId(): string {
   return crypto.randomUUID();
@@ -31,6 +37,12 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   /** Run id -> the step it runs, for the Run & checks this window sent. */
   const pending = useRef(new Map<string, { step: Step; docId: string | null; at: number }>());
   const [openDoc, setOpenDoc] = useState<RunbookDocument | null>(null);
+  /** Named outputs of finished steps, by runbook id, then "step-id.output". */
+  const [outputs, setOutputs] = useState<Record<string, Record<string, string>>>({});
+  const [sweep, setSweep] = useState<SweepResult | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  /** Typed input values and unused overrides of the open runbook's steps, by step id. */
+  const [gates, setGates] = useState<Record<string, GateEntry>>({});
 
   const fail = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
 
@@ -52,6 +64,37 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     };
   }, [sessionId]);
 
+  // The API probe (for "API stopped") and a clock tick (windows, probe age) feed the preconditions.
+  useEffect(() => {
+    let live = true;
+    void api.invoke('probes:latest', {}).then(
+      (r) => live && setSweep(r),
+      () => live && setSweep(null),
+    );
+    const off = api.on('probes:update', (r) => {
+      setSweep(r);
+      setNow(Date.now());
+    });
+    const timer = setInterval(() => setNow(Date.now()), FACTS_TICK_MS);
+    return () => {
+      live = false;
+      off();
+      clearInterval(timer);
+    };
+  }, []);
+
+  // A finished step's named output is kept for later steps' inputs (whichever window ran it).
+  useEffect(
+    () =>
+      api.on('walkthrough:step-result', (e) => {
+        const o = e.output;
+        if (!o || !('value' in o) || !e.runbookId) return;
+        const rb = e.runbookId;
+        setOutputs((all) => ({ ...all, [rb]: { ...all[rb], [`${e.stepId}.${o.name}`]: o.value } }));
+      }),
+    [],
+  );
+
   // Main's verdict on a finished step answers the Run & check that sent it, by its run id.
   useEffect(
     () =>
@@ -70,38 +113,80 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   // Check results belong to the runbook they were run from.
   const openId = openDoc?.id ?? null;
   useEffect(() => setChecks({}), [openId]);
+  useEffect(() => setGates({}), [openId]);
 
   const active = session?.status === 'active' ? session : null;
 
   // A step that reads a live log ({{apiLog}}, ...) is filled again as it runs: the log may have
   // rolled at size since the runbook was opened.
-  const onRunStep = (step: Step, mode: RunStepMode, doc: RunbookDocument) => {
-    if (mode === 'copy' || !step.variables.some((v) => LIVE_LOG_NAMES.has(v))) return sendStep(step, mode, doc);
+  const onRunStep = (step: Step, mode: RunStepMode, doc: RunbookDocument, inputs?: Record<string, string>) => {
+    if (mode === 'copy' || !step.variables.some((v) => LIVE_LOG_NAMES.has(v))) return sendStep(step, mode, doc, inputs);
     void api.invoke('runbooks:get', { id: doc.id }).then((fresh) => {
       const now = fresh.steps.find((s) => s.id === step.id);
       if (!now) return fail(new Error(`Step ${step.id} is no longer in ${doc.file}: reopen the runbook.`));
-      sendStep(now, mode, doc);
+      sendStep(now, mode, doc, inputs);
     }, fail);
   };
 
-  const sendStep = (step: Step, mode: RunStepMode, doc: RunbookDocument) => {
+  const sendStep = (step: Step, mode: RunStepMode, doc: RunbookDocument, inputs?: Record<string, string>) => {
     const runId = newRunId();
+    // Input values are filled by the same quoting as install variables, as late as the live logs.
+    const filled = step.inputs && step.inputs.length > 0 ? fillInputs(step, inputs ?? {}) : { command: step.filled, errors: {} };
+    if (filled.command === null) {
+      return fail(new Error(`Step ${step.id}: ${Object.entries(filled.errors).map(([k, v]) => `${k} ${v}`).join('; ')}`));
+    }
+    const command = filled.command;
     const desc = {
       runId,
       stepId: step.id,
       runbookId: doc.id,
       runbookTitle: doc.summary.title,
-      command: step.filled,
+      command,
       ...(step.expect ? { expect: step.expect } : {}),
       ...(step.answers.length > 0 && step.answerErrors.length === 0 ? { answers: step.answers } : {}),
+      ...(step.output ? { output: step.output } : {}),
     };
     if (mode === 'copy') {
       void api.invoke('walkthrough:step-not-run', { step: desc, outcome: 'copied' }).catch(fail);
       return;
     }
     if (mode === 'run-check') pending.current.set(runId, { step, docId: doc.id, at: Date.now() });
-    requestTerminalRun({ command: step.filled, mode: 'run', step: { ...desc, check: mode === 'run-check' } });
+    requestTerminalRun({ command, mode: 'run', step: { ...desc, check: mode === 'run-check' } });
   };
+
+  // What the preconditions of the open runbook are evaluated against (default-deny: null = unknown).
+  const facts = useMemo<PreconditionFacts>(() => {
+    const fromSession = active && openId ? factsFromEvents(active.events, openId) : { backups: [], stepOutcomes: {} };
+    // Without a session, this window's own Run & check verdicts (made in main) are what is known.
+    const local = Object.fromEntries(Object.entries(checks).map(([id, c]) => [id, { status: c.status, at: now }]));
+    return {
+      now,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+      session: active ? { id: active.id, title: active.title } : null,
+      backups: fromSession.backups,
+      stepOutcomes: active ? fromSession.stepOutcomes : local,
+      api: apiFactFromSweep(sweep),
+    };
+  }, [sweep, active, openId, checks, now]);
+
+  const stepCtx = useMemo<StepRunContextValue>(
+    () => ({
+      facts,
+      outputs: (openId && outputs[openId]) || {},
+      onOverride: async (step, command, unmet, reason) => {
+        await api.invoke('walkthrough:override', {
+          stepId: step.id,
+          ...(openId ? { runbookId: openId } : {}),
+          command,
+          unmet: unmet.map((u) => ({ label: u.label, why: u.why })),
+          reason,
+        });
+      },
+      gates,
+      updateGate: (stepId, f) => setGates((all) => ({ ...all, [stepId]: f(all[stepId] ?? { typed: {}, overridden: false }) })),
+    }),
+    [facts, outputs, openId, gates],
+  );
 
   const startWalk = async (doc: RunbookDocument) => {
     const kind = doc.summary.category === 'Incident Response' ? 'incident' : doc.summary.category === 'Maintenance' ? 'change' : 'runbook';
@@ -153,13 +238,15 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     );
 
   return (
-    <RunbooksPanel
-      onRunStep={terminal ? onRunStep : undefined}
-      checks={checks}
-      tasks={active ? tasks(openDoc) : undefined}
-      onToggleTask={active ? onToggleTask : undefined}
-      headerExtra={headerExtra}
-      onOpen={onOpen}
-    />
+    <StepRunContext.Provider value={stepCtx}>
+      <RunbooksPanel
+        onRunStep={terminal ? onRunStep : undefined}
+        checks={checks}
+        tasks={active ? tasks(openDoc) : undefined}
+        onToggleTask={active ? onToggleTask : undefined}
+        headerExtra={headerExtra}
+        onOpen={onOpen}
+      />
+    </StepRunContext.Provider>
   );
 }

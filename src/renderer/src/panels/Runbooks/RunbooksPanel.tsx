@@ -15,7 +15,7 @@ const SEARCH_DEBOUNCE_MS = 150;
 
 export interface RunbooksPanelProps {
   active?: boolean;
-  onRunStep?: (step: Step, mode: RunStepMode, doc: RunbookDocument) => void;
+  onRunStep?: (step: Step, mode: RunStepMode, doc: RunbookDocument, inputs?: Record<string, string>) => void;
   /** Run & check results by step id for the open runbook (filled in by whoever runs steps). */
   checks?: Record<string, StepVerdict>;
   /** Session-owned task-list ticks for the open runbook, and where ticks go (see RunbookViewer). */
@@ -284,7 +284,7 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
             tasks={tasks}
             onToggleTask={onToggleTask ? (key, label, checked) => onToggleTask(doc, key, label, checked) : undefined}
             headerExtra={headerExtra?.(doc)}
-            onRunStep={onRunStep ? (step, mode) => onRunStep(step, mode, doc) : undefined}
+            onRunStep={onRunStep ? (step, mode, inputs) => onRunStep(step, mode, doc, inputs) : undefined}
             onOpenRunbook={(id, fragment) => {
               setPendingFragment(fragment);
               open(id);

@@ -275,6 +275,12 @@ function Entry({ e }: { e: SessionEvent }) {
           Draft revision saved: <code>{e.file}</code>
         </>
       );
+    case 'precondition-override':
+      return (
+        <span className="warn" title={e.unmet.map((u) => `${u.label}: ${u.why}`).join('\n')}>
+          Overrode {e.unmet.map((u) => u.label.toLowerCase()).join(', ')} for step <strong>{e.stepId}</strong>: “{e.reason}”
+        </span>
+      );
   }
 }
 
