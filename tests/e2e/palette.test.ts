@@ -261,10 +261,15 @@ describe.skipIf(skip)('a load in serve mode', () => {
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
     });
+    // Each reload waits for the page's requests to end first: a reload cancels whatever is still in
+    // flight (the favicon, under load), and Chromium reports that as a failed request of ours.
+    const settled = () => page.waitForLoadState('networkidle', { timeout: 20_000 });
     await page.goto(ui.serve.openUrl);
     await page.getByRole('tab', { name: 'Health' }).waitFor({ timeout: 20_000 });
+    await settled();
     await page.reload();
     await page.getByRole('tab', { name: 'Health' }).waitFor({ timeout: 20_000 });
+    await settled();
     // A session this console never issued, as a tab kept from an earlier launch holds.
     await page.evaluate(() => sessionStorage.setItem('aura-ops.session', 'A'.repeat(43)));
     await page.reload();
