@@ -212,6 +212,8 @@ export interface BundleFullOptions {
   hours: number;
   /** A WAL-safe backup of aura.db made by the caller (SQLite's backup API), or null for none. */
   dbBackup: string | null;
+  /** Why there is no aura.db copy, when there is none (named in the manifest's leftOut). */
+  dbLeftOutReason?: string | null;
   /** The probe history to include (the console's ops.db); the CLI has only its own sweep. */
   history?: unknown;
 }
@@ -365,6 +367,7 @@ export function writeBundle(input: BundleInput): BundleResult {
   const zip = new ZipFileWriter(tmp, PRIVATE_FILE_MODE);
   const hashes: Record<string, { bytes: number; sha256: string }> = {};
   const leftOut: { name: string; reason: string }[] = [];
+  if (full?.dbLeftOutReason) leftOut.push({ name: BUNDLE_DB_NAME, reason: full.dbLeftOutReason });
   const names: string[] = [];
   let bytes = 0;
   try {
