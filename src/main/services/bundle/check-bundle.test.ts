@@ -25,7 +25,12 @@ let sb: SandboxHandle;
 function io(): CliIO & { out: (t: string) => void; text: () => string; errText: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out: (t) => out.push(t), err: (t) => err.push(t), text: () => out.join('\n'), errText: () => err.join('\n') };
+  return {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    text: () => out.join('\n'),
+    errText: () => err.join('\n'),
+  };
 }
 
 interface CheckJson {
@@ -38,11 +43,19 @@ interface BundleCheckJson extends CheckJson {
   agrees: boolean;
 }
 
-const view = (c: CheckJson) => ({ severity: c.triage.severity, top: c.triage.suggestions[0]?.runbook ?? null });
+const view = (c: CheckJson) => ({
+  severity: c.triage.severity,
+  top: c.triage.suggestions[0]?.runbook ?? null,
+});
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-check-bundle-'));
-  sb = await startSandbox(path.join(root, 'sandbox'), { port: 0, jobTickMs: 100, trafficMs: 40, create: { days: 1 } });
+  sb = await startSandbox(path.join(root, 'sandbox'), {
+    port: 0,
+    jobTickMs: 100,
+    trafficMs: 40,
+    create: { days: 1 },
+  });
 });
 
 afterAll(async () => {
@@ -54,7 +67,9 @@ afterAll(async () => {
  * Switches the sandbox, waits until the live check shows the scenario, then bundles; repeated
  * (within the deadline) when the bundle's own sweep caught the install mid-change.
  */
-async function bundleOf(name: ScenarioName): Promise<{ file: string; recorded: { severity: string; top: string | null } }> {
+async function bundleOf(
+  name: ScenarioName,
+): Promise<{ file: string; recorded: { severity: string; top: string | null } }> {
   const sc = SCENARIOS.find((x) => x.name === name)!;
   await sb.setScenario(name);
   const deadline = Date.now() + SCENARIO_DEADLINE_MS;
@@ -65,13 +80,21 @@ async function bundleOf(name: ScenarioName): Promise<{ file: string; recorded: {
     if (seen.severity === sc.severity && seen.top === sc.runbook) {
       const file = path.join(root, `${name}-${attempt}.zip`);
       const b = io();
-      expect(await bundleCommand(['--install', sb.dir, '--with-db', '--hours', '48', '--out', file], b)).toBe(0);
+      expect(await bundleCommand(['--install', sb.dir, '--with-db', '--hours', '48', '--out', file], b)).toBe(
+        0,
+      );
       const opened = await openBundle(file, path.join(root, 'peek'));
-      const recorded = { severity: opened.recorded.triage.severity, top: opened.recorded.triage.suggestions[0]?.runbook ?? null };
+      const recorded = {
+        severity: opened.recorded.triage.severity,
+        top: opened.recorded.triage.suggestions[0]?.runbook ?? null,
+      };
       fs.rmSync(opened.dir, { recursive: true, force: true });
-      if ((recorded.severity === sc.severity && recorded.top === sc.runbook) || Date.now() > deadline) return { file, recorded };
+      if ((recorded.severity === sc.severity && recorded.top === sc.runbook) || Date.now() > deadline)
+        return { file, recorded };
     } else if (Date.now() > deadline) {
-      throw new Error(`${name} did not show in the live check within ${SCENARIO_DEADLINE_MS} ms: ${JSON.stringify(seen)}`);
+      throw new Error(
+        `${name} did not show in the live check within ${SCENARIO_DEADLINE_MS} ms: ${JSON.stringify(seen)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -88,12 +111,20 @@ describe('check --bundle gives what the live check gave', () => {
       const c = io();
       const code = await checkCommand(['--bundle', file, '--json'], c);
       const r = JSON.parse(c.text()) as BundleCheckJson;
-      expect({ replay: view(r), recorded: { severity: r.recorded.severity, top: r.recorded.top }, agrees: r.agrees }).toEqual({ replay: recorded, recorded, agrees: true });
+      expect({
+        replay: view(r),
+        recorded: { severity: r.recorded.severity, top: r.recorded.top },
+        agrees: r.agrees,
+      }).toEqual({ replay: recorded, recorded, agrees: true });
       expect(code).toBeGreaterThan(0);
       expect(r.bundle.host).toBe(os.hostname());
       const text = io();
       await checkCommand(['--bundle', file], text);
-      expect(text.text()).toMatch(new RegExp(`^Bundle from ${os.hostname()} as of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d.* \\(sha256 ${r.bundle.sha256.slice(0, 12)}…\\)`));
+      expect(text.text()).toMatch(
+        new RegExp(
+          `^Bundle from ${os.hostname()} as of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d.* \\(sha256 ${r.bundle.sha256.slice(0, 12)}…\\)`,
+        ),
+      );
       expect(text.text()).toContain('the replay agrees');
     }, 90_000);
   }
@@ -106,11 +137,18 @@ describe('a full bundle', () => {
     expect(await bundleCommand(['--install', sb.dir, '--with-db', '--out', file], io())).toBe(0);
     const opened = await openBundle(file, path.join(root, 'open'));
     const m = opened.manifest;
-    expect(Object.keys(m.files)).toEqual(expect.arrayContaining(['db/aura.db', 'probes.json', 'triage.json', 'probe-history.json']));
+    expect(Object.keys(m.files)).toEqual(
+      expect.arrayContaining(['db/aura.db', 'probes.json', 'triage.json', 'probe-history.json']),
+    );
     expect(m.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(m.full).toEqual({ hours: 24, db: true });
     // SQLite's header on the copy, and the newest API log whole (its first line is the file's).
-    expect(fs.readFileSync(path.join(opened.dir, 'db', 'aura.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(
+      fs
+        .readFileSync(path.join(opened.dir, 'db', 'aura.db'))
+        .subarray(0, 15)
+        .toString(),
+    ).toBe('SQLite format 3');
     const apiLogs = fs.readdirSync(path.join(opened.dir, 'logs')).filter((f) => f.startsWith('aura-api-'));
     expect(apiLogs.length).toBeGreaterThan(0);
     const newest = apiLogs.sort().at(-1)!;
@@ -122,18 +160,38 @@ describe('a full bundle', () => {
 
     // The same files re-zipped with one log line changed: the manifest's sha256 catches it.
     const names = Object.keys(m.files);
-    const entries = [{ name: 'manifest.json', data: fs.readFileSync(path.join(opened.dir, 'manifest.json')) }, ...names.map((n) => ({ name: n, data: fs.readFileSync(path.join(opened.dir, ...n.split('/'))) }))];
-    const tampered = entries.map((e) => (e.name === `logs/${newest}` ? { ...e, data: Buffer.concat([e.data, Buffer.from('2026-01-01 00:00:00.000 +00:00 [FTL] planted\n')]) } : e));
+    const entries = [
+      { name: 'manifest.json', data: fs.readFileSync(path.join(opened.dir, 'manifest.json')) },
+      ...names.map((n) => ({ name: n, data: fs.readFileSync(path.join(opened.dir, ...n.split('/'))) })),
+    ];
+    const tampered = entries.map((e) =>
+      e.name === `logs/${newest}`
+        ? {
+            ...e,
+            data: Buffer.concat([e.data, Buffer.from('2026-01-01 00:00:00.000 +00:00 [FTL] planted\n')]),
+          }
+        : e,
+    );
     fs.writeFileSync(path.join(root, 'tampered.zip'), buildZip(tampered));
     const c = io();
     expect(await checkCommand(['--bundle', path.join(root, 'tampered.zip')], c)).toBe(4);
-    expect(c.errText()).toMatch(new RegExp(`logs/${newest.replace(/\./g, '\\.')} does not match its manifest`));
+    expect(c.errText()).toMatch(
+      new RegExp(`logs/${newest.replace(/\./g, '\\.')} does not match its manifest`),
+    );
     // A file the manifest does not list, and a manifest of another format.
-    fs.writeFileSync(path.join(root, 'extra.zip'), buildZip([...entries, { name: 'logs/extra.log', data: 'x' }]));
+    fs.writeFileSync(
+      path.join(root, 'extra.zip'),
+      buildZip([...entries, { name: 'logs/extra.log', data: 'x' }]),
+    );
     const e = io();
     expect(await checkCommand(['--bundle', path.join(root, 'extra.zip')], e)).toBe(4);
     expect(e.errText()).toMatch(/logs\/extra\.log, which its manifest does not list/);
-    fs.writeFileSync(path.join(root, 'oldfmt.zip'), buildZip([{ name: 'manifest.json', data: JSON.stringify({ console: 'Aura Ops Console', version: '0.1.0' }) }]));
+    fs.writeFileSync(
+      path.join(root, 'oldfmt.zip'),
+      buildZip([
+        { name: 'manifest.json', data: JSON.stringify({ console: 'Aura Ops Console', version: '0.1.0' }) },
+      ]),
+    );
     const o = io();
     expect(await checkCommand(['--bundle', path.join(root, 'oldfmt.zip')], o)).toBe(4);
     expect(o.errText()).toMatch(/manifest\.json is not one this console can open/);

@@ -30,7 +30,10 @@ const manifestSchema = z
     timeZone: z.string().max(100),
     aura: z.object({ version: z.string().max(100).nullable() }),
     full: z.object({ hours: z.number().positive(), db: z.boolean() }).nullable(),
-    redactions: z.object({ total: z.number().int().nonnegative(), byRule: z.record(z.string(), z.number().int().nonnegative()) }),
+    redactions: z.object({
+      total: z.number().int().nonnegative(),
+      byRule: z.record(z.string(), z.number().int().nonnegative()),
+    }),
     files: z.record(z.string().max(1024), z.object({ bytes: z.number().int().nonnegative(), sha256: sha })),
   })
   .passthrough();
@@ -41,11 +44,15 @@ const sweepSchema = z
     overall: z.enum(['healthy', 'degraded', 'unhealthy', 'unreachable']),
     startedAt: z.number().finite(),
     durationMs: z.number().finite(),
-    results: z.array(z.object({ id: z.string(), title: z.string(), state: z.string(), summary: z.string() }).passthrough()),
+    results: z.array(
+      z.object({ id: z.string(), title: z.string(), state: z.string(), summary: z.string() }).passthrough(),
+    ),
     signals: z.object({ installed: z.boolean(), logs: z.unknown() }).passthrough(),
   })
   .strict();
-const triageSchema = z.object({ severity: z.string(), suggestions: z.array(z.object({ runbook: z.string() }).passthrough()) }).passthrough();
+const triageSchema = z
+  .object({ severity: z.string(), suggestions: z.array(z.object({ runbook: z.string() }).passthrough()) })
+  .passthrough();
 
 export interface OpenedBundle {
   origin: BundleOrigin;
@@ -63,7 +70,10 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-const refuse = (message: string, detail = 'The bundle was not opened. Ask the customer for a new bundle (aura-ops bundle --with-db).'): OpsError => new OpsError('corrupt', message, detail);
+const refuse = (
+  message: string,
+  detail = 'The bundle was not opened. Ask the customer for a new bundle (aura-ops bundle --with-db).',
+): OpsError => new OpsError('corrupt', message, detail);
 
 function readJson(dir: string, name: string, max: number): unknown {
   const p = path.join(dir, name);
@@ -87,18 +97,34 @@ const issuesOf = (e: z.ZodError): string =>
  * manifest, then each file's sha256 against it, then the recorded sweep. Any failure removes the
  * folder and throws a clear error: a bundle either opens whole or not at all.
  */
-export async function openBundle(zipFile: string, into: string, limits: Partial<ZipLimits> = {}): Promise<OpenedBundle> {
+export async function openBundle(
+  zipFile: string,
+  into: string,
+  limits: Partial<ZipLimits> = {},
+): Promise<OpenedBundle> {
   const file = path.resolve(zipFile);
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch {
-    throw new OpsError('not-found', `No bundle at ${file}.`, 'Give the path of the .zip that aura-ops bundle wrote.');
+    throw new OpsError(
+      'not-found',
+      `No bundle at ${file}.`,
+      'Give the path of the .zip that aura-ops bundle wrote.',
+    );
   }
-  if (!st.isFile()) throw new OpsError('bad-request', `${file} is not a file.`, 'Give the path of the .zip that aura-ops bundle wrote.');
+  if (!st.isFile())
+    throw new OpsError(
+      'bad-request',
+      `${file} is not a file.`,
+      'Give the path of the .zip that aura-ops bundle wrote.',
+    );
   const sha256 = await sha256File(file);
   makePrivateDir(into);
-  const dir = path.join(path.resolve(into), `${sha256.slice(0, 16)}-${crypto.randomBytes(4).toString('hex')}`);
+  const dir = path.join(
+    path.resolve(into),
+    `${sha256.slice(0, 16)}-${crypto.randomBytes(4).toString('hex')}`,
+  );
   const { files } = await extractZip(file, dir, limits);
   try {
     const parsed = manifestSchema.safeParse(readJson(dir, 'manifest.json', MAX_MANIFEST_BYTES));
@@ -113,15 +139,26 @@ export async function openBundle(zipFile: string, into: string, limits: Partial<
     for (const f of files) {
       if (f.name === 'manifest.json') continue;
       const want = manifest.files[f.name];
-      if (!want) throw refuse(`The bundle holds ${f.name}, which its manifest does not list: it was changed after it was made.`);
-      if (want.sha256 !== f.sha256 || want.bytes !== f.bytes) throw refuse(`The bundle's ${f.name} does not match its manifest (sha256 ${f.sha256.slice(0, 12)}…, the manifest says ${want.sha256.slice(0, 12)}…): it was changed or damaged after it was made.`);
+      if (!want)
+        throw refuse(
+          `The bundle holds ${f.name}, which its manifest does not list: it was changed after it was made.`,
+        );
+      if (want.sha256 !== f.sha256 || want.bytes !== f.bytes)
+        throw refuse(
+          `The bundle's ${f.name} does not match its manifest (sha256 ${f.sha256.slice(0, 12)}…, the manifest says ${want.sha256.slice(0, 12)}…): it was changed or damaged after it was made.`,
+        );
       listed.delete(f.name);
     }
-    if (listed.size > 0) throw refuse(`The bundle's manifest lists ${[...listed].slice(0, 3).join(', ')}, which the zip does not hold.`);
+    if (listed.size > 0)
+      throw refuse(
+        `The bundle's manifest lists ${[...listed].slice(0, 3).join(', ')}, which the zip does not hold.`,
+      );
     const sweepRaw = sweepSchema.safeParse(readJson(dir, 'probes.json', MAX_SWEEP_BYTES));
-    if (!sweepRaw.success) throw refuse(`The bundle's probes.json is not a recorded sweep (${issuesOf(sweepRaw.error)}).`);
+    if (!sweepRaw.success)
+      throw refuse(`The bundle's probes.json is not a recorded sweep (${issuesOf(sweepRaw.error)}).`);
     const triageRaw = triageSchema.safeParse(readJson(dir, 'triage.json', MAX_SWEEP_BYTES));
-    if (!triageRaw.success) throw refuse(`The bundle's triage.json is not a recorded triage (${issuesOf(triageRaw.error)}).`);
+    if (!triageRaw.success)
+      throw refuse(`The bundle's triage.json is not a recorded triage (${issuesOf(triageRaw.error)}).`);
     const origin: BundleOrigin = {
       file,
       sha256,
@@ -132,7 +169,13 @@ export async function openBundle(zipFile: string, into: string, limits: Partial<
       consoleVersion: manifest.version,
     };
     const base = resolveRoot(
-      { kind: 'bundle', dataRoot: dir, source: file, useEnv: false, overrides: { dbPath: path.join(dir, ...BUNDLE_DB_NAME.split('/')) } },
+      {
+        kind: 'bundle',
+        dataRoot: dir,
+        source: file,
+        useEnv: false,
+        overrides: { dbPath: path.join(dir, ...BUNDLE_DB_NAME.split('/')) },
+      },
       { env: {} },
     );
     const install: InstallCandidate = {
@@ -140,7 +183,11 @@ export async function openBundle(zipFile: string, into: string, limits: Partial<
       id: `bundle:${sha256}`,
       label: bundleLabel(origin),
       // The API, Redis and the temp folder were the customer's: nothing here may reach them.
-      paths: { ...base.paths, appSettingsPath: null, redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false } },
+      paths: {
+        ...base.paths,
+        appSettingsPath: null,
+        redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
+      },
       bundle: origin,
     };
     const recorded: SweepResult = {

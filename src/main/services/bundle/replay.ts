@@ -22,6 +22,14 @@ export function replayCheck(b: OpenedBundle): ReplayedCheck {
   const signals: TriageSignals = { ...b.recorded.signals, logs: logs.logs };
   const t = triage(signals, undefined, at);
   const sweep: SweepResult = { ...b.recorded, results, signals, triage: t, overall: overallOf(results) };
-  const recorded = { severity: b.recorded.triage.severity, top: b.recorded.triage.suggestions[0]?.runbook ?? null, overall: b.recorded.overall };
-  return { sweep, recorded, agrees: recorded.severity === t.severity && recorded.top === (t.suggestions[0]?.runbook ?? null) };
+  const recorded = {
+    severity: b.recorded.triage.severity,
+    top: b.recorded.triage.suggestions[0]?.runbook ?? null,
+    overall: b.recorded.overall,
+  };
+  return {
+    sweep,
+    recorded,
+    agrees: recorded.severity === t.severity && recorded.top === (t.suggestions[0]?.runbook ?? null),
+  };
 }

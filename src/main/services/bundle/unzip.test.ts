@@ -46,7 +46,10 @@ const ok = (name: string, data = 'x\n'): CraftEntry => ({ name, data });
 
 describe('extractZip refuses hostile archives', () => {
   it('zip-slip: a name climbing out with ..', async () => {
-    await refused(craftZip([ok('manifest.json', '{}'), ok('../evil.txt')]), /"\.\.\/evil\.txt".*leave the bundle folder/);
+    await refused(
+      craftZip([ok('manifest.json', '{}'), ok('../evil.txt')]),
+      /"\.\.\/evil\.txt".*leave the bundle folder/,
+    );
     await refused(craftZip([ok('logs/../../evil.txt')]), /leave the bundle folder/);
     await refused(craftZip([ok('..')]), /leave the bundle folder/);
   });
@@ -65,7 +68,10 @@ describe('extractZip refuses hostile archives', () => {
   });
 
   it('symbolic links, devices and fifos', async () => {
-    await refused(craftZip([{ name: 'logs/link.log', data: '/etc/passwd', mode: 0o120777 }]), /symbolic link/);
+    await refused(
+      craftZip([{ name: 'logs/link.log', data: '/etc/passwd', mode: 0o120777 }]),
+      /symbolic link/,
+    );
     await refused(craftZip([{ name: 'dev', data: '', mode: 0o020666 }]), /not a regular file/);
     await refused(craftZip([{ name: 'blk', data: '', mode: 0o060666 }]), /not a regular file/);
     await refused(craftZip([{ name: 'fifo', data: '', mode: 0o010666 }]), /not a regular file/);
@@ -84,8 +90,14 @@ describe('extractZip refuses hostile archives', () => {
   });
 
   it('a huge declared size, per file and in total', async () => {
-    await refused(craftZip([{ name: 'big.log', data: 'x', declaredSize: 0xfffffff0 }]), /says it holds .* more than .* one file/);
-    await refused(craftZip([ok('a.log', 'a'.repeat(600)), ok('b.log', 'b'.repeat(600))]), /in all/, { maxTotalBytes: 1000, maxRatio: 1e6 });
+    await refused(
+      craftZip([{ name: 'big.log', data: 'x', declaredSize: 0xfffffff0 }]),
+      /says it holds .* more than .* one file/,
+    );
+    await refused(craftZip([ok('a.log', 'a'.repeat(600)), ok('b.log', 'b'.repeat(600))]), /in all/, {
+      maxTotalBytes: 1000,
+      maxRatio: 1e6,
+    });
   });
 
   it('a compression-ratio bomb', async () => {
@@ -95,15 +107,29 @@ describe('extractZip refuses hostile archives', () => {
 
   it('an actual size larger or smaller than declared', async () => {
     // Declares 10 bytes, inflates to 100 KB: the inflater stops at the declared size.
-    await refused(craftZip([{ name: 'lie.log', data: 'y'.repeat(100_000), declaredSize: 10 }]), /more than the 10 bytes it declares|compressed .* times/, { maxRatio: 1e9 });
-    await refused(craftZip([{ name: 'lie.log', data: 'y'.repeat(1000), declaredSize: 5000 }]), /1000 bytes, not the 5000 it declares/, { maxRatio: 1e9 });
-    await refused(craftZip([{ name: 'stored.log', data: 'z'.repeat(50), store: true, declaredSize: 40 }]), /is stored, but its two sizes differ/);
+    await refused(
+      craftZip([{ name: 'lie.log', data: 'y'.repeat(100_000), declaredSize: 10 }]),
+      /more than the 10 bytes it declares|compressed .* times/,
+      { maxRatio: 1e9 },
+    );
+    await refused(
+      craftZip([{ name: 'lie.log', data: 'y'.repeat(1000), declaredSize: 5000 }]),
+      /1000 bytes, not the 5000 it declares/,
+      { maxRatio: 1e9 },
+    );
+    await refused(
+      craftZip([{ name: 'stored.log', data: 'z'.repeat(50), store: true, declaredSize: 40 }]),
+      /is stored, but its two sizes differ/,
+    );
   });
 
   it('a CRC mismatch, encryption, and two entries sharing one body', async () => {
     await refused(craftZip([{ name: 'a.log', data: 'hello', crc: 1234 }]), /CRC/);
     await refused(craftZip([{ name: 'a.log', data: 'hello', flags: 0x0801 }]), /encrypted/);
-    await refused(craftZip([ok('a.log', 'hello'), { name: 'b.log', data: 'hello', sameDataAs: 0 }]), /overlap|its local header names it "a.log"/);
+    await refused(
+      craftZip([ok('a.log', 'hello'), { name: 'b.log', data: 'hello', sameDataAs: 0 }]),
+      /overlap|its local header names it "a.log"/,
+    );
   });
 
   it('not a zip at all, a truncated one, and a lying entry count', async () => {
@@ -119,8 +145,16 @@ describe('extractZip on an honest archive', () => {
     const dir = path.join(root, 'honest');
     fs.mkdirSync(dir);
     const file = path.join(dir, 'in.zip');
-    const big = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `2026-12-07 03:00:00.000 +00:00 [INF] line ${i}\n`).join(''));
-    fs.writeFileSync(file, buildZip([{ name: 'manifest.json', data: '{}' }, { name: 'logs/aura-api-20261207.log', data: big }]));
+    const big = Buffer.from(
+      Array.from({ length: 20_000 }, (_, i) => `2026-12-07 03:00:00.000 +00:00 [INF] line ${i}\n`).join(''),
+    );
+    fs.writeFileSync(
+      file,
+      buildZip([
+        { name: 'manifest.json', data: '{}' },
+        { name: 'logs/aura-api-20261207.log', data: big },
+      ]),
+    );
     const out = await extractZip(file, path.join(dir, 'out'));
     expect(out.files.map((f) => f.name)).toEqual(['manifest.json', 'logs/aura-api-20261207.log']);
     expect(fs.readFileSync(path.join(dir, 'out', 'logs/aura-api-20261207.log')).equals(big)).toBe(true);
@@ -133,7 +167,9 @@ describe('extractZip on an honest archive', () => {
     const dir = path.join(root, 'exists');
     fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'in.zip'), buildZip([{ name: 'a.txt', data: 'a' }]));
-    await expect(extractZip(path.join(dir, 'in.zip'), path.join(dir, 'out'))).rejects.toThrow(/already exists/);
+    await expect(extractZip(path.join(dir, 'in.zip'), path.join(dir, 'out'))).rejects.toThrow(
+      /already exists/,
+    );
     expect(fs.readdirSync(path.join(dir, 'out'))).toEqual([]);
   });
 });

@@ -57,9 +57,18 @@ export interface ExtractedFile {
   sha256: string;
 }
 
-const bad = (message: string, detail?: string): OpsError => new OpsError('corrupt', message, detail ?? 'The bundle was not opened and nothing was extracted. Ask for the bundle again.');
+const bad = (message: string, detail?: string): OpsError =>
+  new OpsError(
+    'corrupt',
+    message,
+    detail ?? 'The bundle was not opened and nothing was extracted. Ask for the bundle again.',
+  );
 const outside = (name: string, why: string): OpsError =>
-  new OpsError('forbidden-path', `The bundle holds a file named ${JSON.stringify(name)}: ${why}.`, 'A support bundle made by Aura Ops never does this; it was not opened and nothing was extracted.');
+  new OpsError(
+    'forbidden-path',
+    `The bundle holds a file named ${JSON.stringify(name)}: ${why}.`,
+    'A support bundle made by Aura Ops never does this; it was not opened and nothing was extracted.',
+  );
 
 /** The checks on one entry name; returns its path segments. */
 export function checkName(name: string): string[] {
@@ -79,7 +88,8 @@ function findEnd(fd: number, size: number): Buffer {
   const tail = Buffer.alloc(len);
   fs.readSync(fd, tail, 0, len, size - len);
   for (let i = len - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === SIG_END && i + 22 + tail.readUInt16LE(i + 20) === len) return tail.subarray(i, i + 22);
+    if (tail.readUInt32LE(i) === SIG_END && i + 22 + tail.readUInt16LE(i + 20) === len)
+      return tail.subarray(i, i + 22);
   }
   throw bad('This file is not a zip archive (no end-of-archive record); is it a whole support bundle?');
 }
@@ -90,13 +100,17 @@ export function readZipDirectory(file: string, limits: ZipLimits = DEFAULT_ZIP_L
   try {
     const size = fs.fstatSync(fd).size;
     const end = findEnd(fd, size);
-    if (end.readUInt16LE(4) !== 0 || end.readUInt16LE(6) !== 0) throw bad('The zip spans several disks, which a support bundle never does.');
+    if (end.readUInt16LE(4) !== 0 || end.readUInt16LE(6) !== 0)
+      throw bad('The zip spans several disks, which a support bundle never does.');
     const count = end.readUInt16LE(10);
-    if (end.readUInt16LE(8) !== count || count === 0xffff || end.readUInt32LE(16) === 0xffffffff) throw bad('The zip uses ZIP64 or split records, which a support bundle never does.');
-    if (count > limits.maxEntries) throw bad(`The bundle holds ${count} files; a bundle may hold at most ${limits.maxEntries}.`);
+    if (end.readUInt16LE(8) !== count || count === 0xffff || end.readUInt32LE(16) === 0xffffffff)
+      throw bad('The zip uses ZIP64 or split records, which a support bundle never does.');
+    if (count > limits.maxEntries)
+      throw bad(`The bundle holds ${count} files; a bundle may hold at most ${limits.maxEntries}.`);
     const cdSize = end.readUInt32LE(12);
     const cdStart = end.readUInt32LE(16);
-    if (cdStart + cdSize > size - 22) throw bad('The zip is damaged: its directory lies outside the file (truncated?).');
+    if (cdStart + cdSize > size - 22)
+      throw bad('The zip is damaged: its directory lies outside the file (truncated?).');
     const cd = Buffer.alloc(cdSize);
     fs.readSync(fd, cd, 0, cdSize, cdStart);
     const entries: ZipEntryInfo[] = [];
@@ -105,7 +119,8 @@ export function readZipDirectory(file: string, limits: ZipLimits = DEFAULT_ZIP_L
     let total = 0;
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CENTRAL) throw bad(`The zip is damaged: its directory says ${count} files but record ${i + 1} is not there.`);
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CENTRAL)
+        throw bad(`The zip is damaged: its directory says ${count} files but record ${i + 1} is not there.`);
       const madeBy = cd.readUInt16LE(p + 4) >> 8;
       const flags = cd.readUInt16LE(p + 8);
       const method = cd.readUInt16LE(p + 10);
@@ -117,45 +132,79 @@ export function readZipDirectory(file: string, limits: ZipLimits = DEFAULT_ZIP_L
       const commentLen = cd.readUInt16LE(p + 32);
       const attrs = cd.readUInt32LE(p + 38);
       const localAt = cd.readUInt32LE(p + 42);
-      if (p + 46 + nameLen + extraLen + commentLen > cd.length) throw bad('The zip is damaged: a directory record runs past the directory.');
+      if (p + 46 + nameLen + extraLen + commentLen > cd.length)
+        throw bad('The zip is damaged: a directory record runs past the directory.');
       const name = cd.subarray(p + 46, p + 46 + nameLen).toString('utf8');
       p += 46 + nameLen + extraLen + commentLen;
       const parts = checkName(name);
       if (flags & 0x0001) throw outside(name, 'it is encrypted');
-      if (method !== 0 && method !== 8) throw bad(`The bundle's ${name} uses compression method ${method}; only stored and deflate are read.`);
+      if (method !== 0 && method !== 8)
+        throw bad(
+          `The bundle's ${name} uses compression method ${method}; only stored and deflate are read.`,
+        );
       if (UNIX_HOSTS.has(madeBy)) {
         const type = (attrs >>> 16) & S_IFMT;
         if (type === S_IFLNK) throw outside(name, 'it is a symbolic link');
         if (type === S_IFDIR) throw outside(name, 'it is a directory entry (a bundle holds only files)');
-        if (type !== 0 && type !== S_IFREG) throw outside(name, `it is not a regular file (a device, fifo or socket: mode ${(attrs >>> 16).toString(8)})`);
+        if (type !== 0 && type !== S_IFREG)
+          throw outside(
+            name,
+            `it is not a regular file (a device, fifo or socket: mode ${(attrs >>> 16).toString(8)})`,
+          );
       }
       const key = name.toLowerCase();
-      if (seen.has(key)) throw outside(name, `it is in the zip twice (also as ${JSON.stringify(seen.get(key))}), so which one is read would depend on the tool`);
+      if (seen.has(key))
+        throw outside(
+          name,
+          `it is in the zip twice (also as ${JSON.stringify(seen.get(key))}), so which one is read would depend on the tool`,
+        );
       seen.set(key, name);
       for (let j = 1; j < parts.length; j++) folders.add(parts.slice(0, j).join('/').toLowerCase());
-      if (entrySize > limits.maxEntryBytes) throw bad(`The bundle's ${name} says it holds ${entrySize} bytes, more than the ${limits.maxEntryBytes} allowed for one file.`);
+      if (entrySize > limits.maxEntryBytes)
+        throw bad(
+          `The bundle's ${name} says it holds ${entrySize} bytes, more than the ${limits.maxEntryBytes} allowed for one file.`,
+        );
       total += entrySize;
-      if (total > limits.maxTotalBytes) throw bad(`The bundle's files hold more than ${limits.maxTotalBytes} bytes in all; that is more than a support bundle may unpack to.`);
+      if (total > limits.maxTotalBytes)
+        throw bad(
+          `The bundle's files hold more than ${limits.maxTotalBytes} bytes in all; that is more than a support bundle may unpack to.`,
+        );
       if (entrySize >= RATIO_MIN_BYTES && entrySize > compressedSize * limits.maxRatio) {
-        throw bad(`The bundle's ${name} is compressed ${Math.round(entrySize / Math.max(1, compressedSize))} times (at most ${limits.maxRatio}): a zip bomb, not a log.`);
+        throw bad(
+          `The bundle's ${name} is compressed ${Math.round(entrySize / Math.max(1, compressedSize))} times (at most ${limits.maxRatio}): a zip bomb, not a log.`,
+        );
       }
-      if (method === 0 && compressedSize !== entrySize) throw bad(`The bundle's ${name} is stored, but its two sizes differ (${compressedSize} and ${entrySize}).`);
+      if (method === 0 && compressedSize !== entrySize)
+        throw bad(
+          `The bundle's ${name} is stored, but its two sizes differ (${compressedSize} and ${entrySize}).`,
+        );
       // The local header repeats the name; the data follows it and its own extra field.
       const local = Buffer.alloc(30);
-      if (localAt + 30 > cdStart || fs.readSync(fd, local, 0, 30, localAt) !== 30 || local.readUInt32LE(0) !== SIG_LOCAL) throw bad(`The zip is damaged: ${name} has no local header where the directory says.`);
+      if (
+        localAt + 30 > cdStart ||
+        fs.readSync(fd, local, 0, 30, localAt) !== 30 ||
+        local.readUInt32LE(0) !== SIG_LOCAL
+      )
+        throw bad(`The zip is damaged: ${name} has no local header where the directory says.`);
       const localName = Buffer.alloc(local.readUInt16LE(26));
       fs.readSync(fd, localName, 0, localName.length, localAt + 30);
-      if (localName.toString('utf8') !== name) throw outside(name, `its local header names it ${JSON.stringify(localName.toString('utf8'))}`);
+      if (localName.toString('utf8') !== name)
+        throw outside(name, `its local header names it ${JSON.stringify(localName.toString('utf8'))}`);
       const dataStart = localAt + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-      if (dataStart + compressedSize > cdStart) throw bad(`The zip is damaged: ${name}'s data runs into the directory (truncated?).`);
+      if (dataStart + compressedSize > cdStart)
+        throw bad(`The zip is damaged: ${name}'s data runs into the directory (truncated?).`);
       entries.push({ name, method, crc, compressedSize, size: entrySize, dataStart });
     }
-    for (const f of folders) if (seen.has(f)) throw outside(seen.get(f) ?? f, 'it is both a file and a folder of the bundle');
+    for (const f of folders)
+      if (seen.has(f)) throw outside(seen.get(f) ?? f, 'it is both a file and a folder of the bundle');
     // Two entries over the same bytes: a classic way to multiply one body into many files.
     const byStart = [...entries].sort((a, b) => a.dataStart - b.dataStart);
     for (let i = 1; i < byStart.length; i++) {
       const prev = byStart[i - 1];
-      if (byStart[i].dataStart < prev.dataStart + Math.max(1, prev.compressedSize)) throw bad(`The zip's ${prev.name} and ${byStart[i].name} overlap in the file, which an honest zip never does.`);
+      if (byStart[i].dataStart < prev.dataStart + Math.max(1, prev.compressedSize))
+        throw bad(
+          `The zip's ${prev.name} and ${byStart[i].name} overlap in the file, which an honest zip never does.`,
+        );
     }
     return entries;
   } finally {
@@ -174,7 +223,11 @@ class Checker extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.entry.size) {
-      cb(bad(`The bundle's ${this.entry.name} unpacks to more than the ${this.entry.size} bytes it declares (a zip bomb or a damaged zip).`));
+      cb(
+        bad(
+          `The bundle's ${this.entry.name} unpacks to more than the ${this.entry.size} bytes it declares (a zip bomb or a damaged zip).`,
+        ),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -202,14 +255,22 @@ function crcUpdate(c: number, buf: Buffer): number {
  * Extracts `file` into `dest` (which must not exist; it is created 0700, every file 0600 and
  * opened with O_EXCL|O_NOFOLLOW). On any failure `dest` is removed and the error is thrown.
  */
-export async function extractZip(file: string, dest: string, limits: Partial<ZipLimits> = {}): Promise<{ dir: string; files: ExtractedFile[] }> {
+export async function extractZip(
+  file: string,
+  dest: string,
+  limits: Partial<ZipLimits> = {},
+): Promise<{ dir: string; files: ExtractedFile[] }> {
   const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
   const entries = readZipDirectory(file, lim);
   const root = path.resolve(dest);
   try {
     fs.mkdirSync(root, { mode: PRIVATE_DIR_MODE });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new OpsError('bad-request', `The extraction folder ${root} already exists; a bundle is only extracted into a new folder.`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new OpsError(
+        'bad-request',
+        `The extraction folder ${root} already exists; a bundle is only extracted into a new folder.`,
+      );
     throw err;
   }
   const files: ExtractedFile[] = [];
@@ -219,11 +280,19 @@ export async function extractZip(file: string, dest: string, limits: Partial<Zip
       // Belt and braces after checkName: the resolved path must stay inside the folder.
       if (!target.startsWith(root + path.sep)) throw outside(e.name, 'it would leave the bundle folder');
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
-      const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), PRIVATE_FILE_MODE);
+      const fd = fs.openSync(
+        target,
+        fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+        PRIVATE_FILE_MODE,
+      );
       const out = fs.createWriteStream('', { fd });
       const checker = new Checker(e);
-      const input = fs.createReadStream(file, { start: e.dataStart, end: e.dataStart + e.compressedSize - 1 });
-      const stages: NodeJS.ReadWriteStream[] = e.method === 8 ? [zlib.createInflateRaw(), checker] : [checker];
+      const input = fs.createReadStream(file, {
+        start: e.dataStart,
+        end: e.dataStart + e.compressedSize - 1,
+      });
+      const stages: NodeJS.ReadWriteStream[] =
+        e.method === 8 ? [zlib.createInflateRaw(), checker] : [checker];
       if (e.compressedSize === 0) {
         out.end();
         await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
@@ -233,8 +302,10 @@ export async function extractZip(file: string, dest: string, limits: Partial<Zip
           throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
         });
       }
-      if (checker.bytes !== e.size) throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
-      if ((checker.crc ^ 0xffffffff) >>> 0 !== e.crc) throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
+      if (checker.bytes !== e.size)
+        throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
+      if ((checker.crc ^ 0xffffffff) >>> 0 !== e.crc)
+        throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
       files.push({ name: e.name, bytes: checker.bytes, sha256: checker.hash.digest('hex') });
     }
   } catch (err) {

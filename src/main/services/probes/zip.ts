@@ -97,7 +97,11 @@ export class ZipFileWriter {
   private readonly date: number;
 
   constructor(file: string, mode: number, now = clockNow()) {
-    this.fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), mode);
+    this.fd = fs.openSync(
+      file,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+      mode,
+    );
     ({ time: this.time, date: this.date } = dosTime(now));
   }
 
@@ -108,7 +112,8 @@ export class ZipFileWriter {
     const body = useDeflate ? deflated : raw;
     const nameBuf = Buffer.from(name, 'utf8');
     const crc = crc32(raw);
-    if (this.offset + body.length > 0xfffffff0 || raw.length > 0xfffffff0) throw new Error(`${name}: a bundle over 4 GB needs ZIP64, which this writer does not make`);
+    if (this.offset + body.length > 0xfffffff0 || raw.length > 0xfffffff0)
+      throw new Error(`${name}: a bundle over 4 GB needs ZIP64, which this writer does not make`);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
