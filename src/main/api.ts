@@ -23,6 +23,7 @@ import { terminalHandlers } from './services/terminal/handlers';
 import type { TerminalService } from './services/terminal/service';
 import type { WalkthroughService } from './services/walkthroughs/service';
 import type { SandboxHandle } from './sandbox/server';
+import { bundleGate } from './services/bundle/gate';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: OpsErrorShape };
 
@@ -78,6 +79,9 @@ export function createApi(deps: ApiDeps): Api {
             .join('; ');
           throw new OpsError('bad-request', `Invalid parameters for ${channel}`, issues);
         }
+        // An opened support bundle is read-only evidence: live-only and mutating steps are refused.
+        const attached = deps.install.current();
+        if (attached?.bundle) await bundleGate(channel, parsed.data, { classify: (c) => deps.terminal.classify(c), apiUrl: attached.paths.apiUrl });
         const handler = table[channel] as (p: unknown) => unknown;
         let result: unknown;
         try {

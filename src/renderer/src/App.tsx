@@ -289,7 +289,13 @@ export default function App() {
         <span className="install-name" data-testid="header-install">
           {current ? (
             <>
-              {current.kind === 'sandbox' && <span className="badge">Demo</span>} {current.label}
+              {current.kind === 'sandbox' && <span className="badge">Demo</span>}
+              {current.kind === 'bundle' && (
+                <span className="badge" title="An opened support bundle: read-only evidence, nothing live">
+                  Bundle · read-only
+                </span>
+              )}{' '}
+              {current.label}
               <span className="mono dim"> · {current.paths.dataRoot}</span>
             </>
           ) : (

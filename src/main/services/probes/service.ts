@@ -11,6 +11,8 @@ import type { OpsStore } from '../store/store';
 import { defaultBundleName, writeBundle } from './bundle';
 import { runSweep, type SweepOptions } from './sweep';
 import { probeLogs } from './log-signals';
+import type { OpenedBundle } from '../bundle/open';
+import { replayCheck } from '../bundle/replay';
 import { nowMs } from '../../../shared/clock';
 
 /** Default sweep interval: often enough to see a change within a quarter minute, cheap enough to forget. */
@@ -51,6 +53,8 @@ export function signature(s: SweepResult): string {
 
 export class ProbesService {
   private latestSweep: SweepResult | null = null;
+  /** An opened support bundle: while it is the attached install, a sweep is its replayed record. */
+  private openedBundle: OpenedBundle | null = null;
   private lastSignature: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private watch: NodeJS.Timeout | null = null;
@@ -91,6 +95,11 @@ export class ProbesService {
     if (this.started && !this.paused && !this.disposed) this.schedule(FIRST_SWEEP_DELAY_MS);
   }
 
+  /** The bundle whose recorded sweep stands in for probing while it is attached (null: none). */
+  setBundle(b: OpenedBundle | null): void {
+    this.openedBundle = b;
+  }
+
   /** Run every probe now; concurrent callers without options share one sweep. Resets the scheduler's clock. */
   sweep(extra: SweepOptions = {}): Promise<SweepResult> {
     // A caller with options of its own (Verify reads the logs only since the fix) gets a sweep made
@@ -104,9 +113,13 @@ export class ProbesService {
     if (this.running) return this.running;
     const run = (async () => {
       try {
-        const result = await runSweep(this.ctx.getInstall(), { ...this.opts.sweep, ...extra });
+        const install = this.ctx.getInstall();
+        const b = this.openedBundle;
+        // A bundle is evidence: nothing is probed, the recorded sweep is replayed as of its time.
+        const fromBundle = b !== null && install?.id === b.install.id;
+        const result = fromBundle ? replayCheck(b).sweep : await runSweep(install, { ...this.opts.sweep, ...extra });
         if (this.disposed) return result;
-        if (result.installId !== null) this.record(result);
+        if (result.installId !== null && !fromBundle) this.record(result);
         this.latestSweep = result;
         const sig = signature(result);
         if (sig !== this.lastSignature) {
@@ -195,7 +208,7 @@ export class ProbesService {
       if (this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS) return;
       const last = this.latestSweep;
       const install = this.ctx.getInstall();
-      if (!last || !install || last.installId !== install.id) return;
+      if (!last || !install || last.installId !== install.id || install.bundle) return;
       const logs = probeLogs(install, { floor: this.opts.sweep?.logsSince });
       const lastLogs = last.results.find((r) => r.id === 'logs');
       const t = triageOf({ ...last.signals, logs: logs.logs });

@@ -116,7 +116,10 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const now = useNow(active);
+  const liveNow = useNow(active);
+  // A bundle's probes were recorded on the customer's machine: ages are counted from that moment.
+  const fromBundle = sweep?.installId?.startsWith('bundle:') === true;
+  const now = fromBundle && sweep ? sweep.startedAt : liveNow;
   const show = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : String(err));
 
   const loadHistory = useCallback(async (s: SweepResult | null) => {
@@ -222,6 +225,12 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         )}
       </div>
       {error && <p className="health-error" role="alert">{error}</p>}
+      {fromBundle && sweep && (
+        <p className="health-bundle" data-testid="health-bundle">
+          {sweep.installLabel}: the probes as recorded then, as of {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC; the triage is replayed from them and the
+          bundle&apos;s logs. Nothing on this machine is probed.
+        </p>
+      )}
       {t && (
         <section className={`triage sev-${t.severity.slice(-1)}`} aria-label="Triage">
           <div className="triage-head">
