@@ -39,6 +39,8 @@ export interface ApiDeps {
   logs: LogsService;
   probes: ProbesService;
   terminal: TerminalService;
+  /** Open a support bundle and attach it (Runtime.openBundle). */
+  openBundle: (file: string) => Promise<unknown>;
 }
 
 export interface Api {
@@ -48,7 +50,7 @@ export interface Api {
 export function createApi(deps: ApiDeps): Api {
   const table: HandlerTable = {
     ...appHandlers(deps.app, deps.store),
-    ...installHandlers(deps.install),
+    ...installHandlers(deps.install, deps.openBundle),
     ...sandboxHandlers(deps.getSandbox),
     ...walkthroughHandlers(deps.walkthroughs, deps.terminal),
     ...databaseHandlers(deps.database),

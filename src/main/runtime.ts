@@ -158,6 +158,7 @@ export class Runtime {
       logs: this.logs,
       probes: this.probes,
       terminal: this.terminal,
+      openBundle: (file) => this.openBundle(file),
     });
   }
 
