@@ -73,6 +73,18 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
           ),
         );
       expect(ui.serve.output()).toContain('read-only, extracted in');
+      // The log panes read the bundle's files and say there is no live end to follow.
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('log-pane-Main log (aura-api)')
+              .getByTestId('follow-state')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 15_000 },
+        )
+        .toMatch(/^Bundle · as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · no follow$/);
 
       // The triage is the one recorded on the customer's machine, said to be so.
       await page

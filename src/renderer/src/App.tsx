@@ -173,9 +173,9 @@ export default function App() {
         render: () => <RunbookWorkbench terminal={info?.features.includes('terminal') ?? false} />,
       },
       { id: 'terminal', title: 'Terminal', area: 'main', feature: 'terminal', render: () => <TerminalPanel /> },
-      { id: 'logs', title: 'Logs', area: 'bottom', feature: 'logs', render: () => <LogsPanel /> },
+      { id: 'logs', title: 'Logs', area: 'bottom', feature: 'logs', render: () => <LogsPanel bundleAsOf={current?.bundle?.asOf ?? null} /> },
     ],
-    [installs, sideTab, openRunbook, info],
+    [installs, sideTab, openRunbook, info, current],
   );
   const enabled = panels.filter((p) => info?.features.includes(p.feature));
   const inArea = (a: Area) => enabled.filter((p) => p.area === a);
