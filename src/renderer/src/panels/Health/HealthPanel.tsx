@@ -2,7 +2,7 @@
 // reason), then a card per probe with its state, value, sparkline, last check and shell command.
 // Relative times ("newest 12 s ago", "Last sweep 4 s ago") tick once a second while it shows.
 import { useCallback, useEffect, useState } from 'react';
-import type { HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
+import type { BundlePlanResult, HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
 import { ageText, reasonAt } from '../../../../shared/triage';
 import { api, ApiError } from '../../transport';
 import './health.css';
@@ -185,13 +185,38 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
     }
   };
 
-  const bundle = async () => {
+  // The support bundle: a preview of what goes in (and what the redaction took out) comes first;
+  // the operator may untick files, then writes it.
+  const [plan, setPlan] = useState<BundlePlanResult | null>(null);
+  const [planWithDb, setPlanWithDb] = useState(true);
+  const [leftOut, setLeftOut] = useState<Set<string>>(new Set());
+  const [planBusy, setPlanBusy] = useState(false);
+  const [written, setWritten] = useState<string | null>(null);
+  const preview = async (withDb: boolean) => {
+    setPlanBusy(true);
     try {
-      const r = await api.invoke('probes:bundle', {});
+      setPlan(await api.invoke('probes:bundle-plan', { withDb }));
+      setPlanWithDb(withDb);
+      setLeftOut(new Set());
+      setWritten(null);
       setError(null);
-      window.alert(`Support bundle written:\n${r.file}\n(${Math.round(r.bytes / 1024)} KB, ${r.entries.length} files)`);
     } catch (err) {
       show(err);
+    } finally {
+      setPlanBusy(false);
+    }
+  };
+  const writeBundle = async () => {
+    setPlanBusy(true);
+    try {
+      const r = await api.invoke('probes:bundle', { withDb: planWithDb, exclude: [...leftOut] });
+      setWritten(`Written: ${r.file} (${Math.round(r.bytes / 1024)} KB, ${r.entries.length} files)`);
+      setPlan(null);
+      setError(null);
+    } catch (err) {
+      show(err);
+    } finally {
+      setPlanBusy(false);
     }
   };
 
@@ -215,9 +240,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         <button onClick={() => void setCfg({ paused: !config?.paused })} aria-pressed={config?.paused ?? false}>
           {config?.paused ? 'Resume' : 'Pause'}
         </button>
-        <button onClick={() => void bundle()} title="Zip probes, triage, DB overview, recent logs and the redacted config">
-          Support bundle
-        </button>
+        {!fromBundle && (
+          <button onClick={() => void preview(true)} disabled={planBusy} title="See what a support bundle would hold, then write it">
+            Support bundle…
+          </button>
+        )}
         {sweep && (
           <span className="dim" data-testid="last-sweep">
             Last sweep {ageText(now - sweep.startedAt)} ({sweep.durationMs} ms){config?.paused ? ' · paused' : ''}
@@ -225,6 +252,56 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         )}
       </div>
       {error && <p className="health-error" role="alert">{error}</p>}
+      {written && (
+        <p className="health-bundle" data-testid="bundle-written">
+          {written}
+        </p>
+      )}
+      {plan && (
+        <section className="bundle-plan" aria-label="Support bundle preview">
+          <label>
+            <input type="checkbox" checked={planWithDb} disabled={planBusy} onChange={(e) => void preview(e.target.checked)} /> Include a copy of aura.db and the
+            whole log files of the last 24 hours (a bundle that can be opened elsewhere)
+          </label>
+          <p className="dim">
+            Every file passes the redaction first. Taken out:{' '}
+            {Object.entries(plan.redactions)
+              .map(([rule, n]) => `${rule} ${n}`)
+              .join(', ') || 'nothing'}
+            .
+          </p>
+          <ul>
+            {plan.files.map((f) => (
+              <li key={f.name}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={!leftOut.has(f.name)}
+                    onChange={(e) =>
+                      setLeftOut((s0) => {
+                        const next = new Set(s0);
+                        if (e.target.checked) next.delete(f.name);
+                        else next.add(f.name);
+                        return next;
+                      })
+                    }
+                  />{' '}
+                  <span className="mono">{f.name}</span> <span className="dim">{Math.max(1, Math.round(f.bytes / 1024))} KB{f.redactions ? ` · ${f.redactions} redacted` : ''}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          {plan.leftOut.map((f) => (
+            <p key={f.name} className="dim">
+              Left out: {f.name} ({f.reason})
+            </p>
+          ))}
+          <button className="primary" disabled={planBusy} onClick={() => void writeBundle()}>
+            {planBusy ? 'Writing…' : `Write bundle${leftOut.size ? ` without ${leftOut.size} file${leftOut.size === 1 ? '' : 's'}` : ''}`}
+          </button>{' '}
+          <button onClick={() => setPlan(null)}>Cancel</button>
+        </section>
+      )}
       {fromBundle && sweep && (
         <p className="health-bundle" data-testid="health-bundle">
           {sweep.installLabel}: the probes as recorded then, as of {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC; the triage is replayed from them and the
