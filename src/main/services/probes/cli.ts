@@ -255,7 +255,7 @@ export const bundleCommand: CliCommand = async (argv, io) => {
             ...plan.files.map((f) => `${f.name.padEnd(48)} ${String(f.bytes).padStart(12)} bytes${f.redactions ? `, ${f.redactions} redacted` : ''}`),
             ...(values['with-db'] ? [`${'db/aura.db'.padEnd(48)} (a WAL-safe backup, made when the bundle is written)`] : []),
             ...plan.leftOut.map((f) => `left out: ${f.name} (${f.reason})`),
-            `Redactions by rule: ${Object.entries(plan.redactions).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+            `Redactions by rule: ${Object.entries(plan.redactions).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
           ].join('\n'),
     );
     return 0;
