@@ -25,6 +25,7 @@ import { terminalHandlers } from './services/terminal/handlers';
 import type { TerminalService } from './services/terminal/service';
 import type { WalkthroughService } from './services/walkthroughs/service';
 import type { SandboxHandle } from './sandbox/server';
+import { bundleGate } from './services/bundle/gate';
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: OpsErrorShape };
 
@@ -41,6 +42,8 @@ export interface ApiDeps {
   logs: LogsService;
   probes: ProbesService;
   terminal: TerminalService;
+  /** Open a support bundle and attach it (Runtime.openBundle). */
+  openBundle: (file: string) => Promise<unknown>;
 }
 
 export interface Api {
@@ -50,7 +53,7 @@ export interface Api {
 export function createApi(deps: ApiDeps): Api {
   const table: HandlerTable = {
     ...appHandlers(deps.app, deps.store),
-    ...installHandlers(deps.install),
+    ...installHandlers(deps.install, deps.openBundle),
     ...sandboxHandlers(deps.getSandbox),
     ...walkthroughHandlers(deps.walkthroughs, deps.terminal),
     ...databaseHandlers(deps.database),
@@ -82,6 +85,9 @@ export function createApi(deps: ApiDeps): Api {
             .join('; ');
           throw new OpsError('bad-request', `Invalid parameters for ${channel}`, issues);
         }
+        // An opened support bundle is read-only evidence: live-only and mutating steps are refused.
+        const attached = deps.install.current();
+        if (attached?.bundle) await bundleGate(channel, parsed.data, { classify: (c) => deps.terminal.classify(c), apiUrl: attached.paths.apiUrl });
         const handler = table[channel] as (p: unknown) => unknown;
         let result: unknown;
         try {

@@ -23,6 +23,9 @@ import { bundledRunbooksDir } from './paths';
 import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
 import { builtCliScript, writeCliLauncher, type CliCommand } from './cli-launcher';
+import { openBundle } from './services/bundle/open';
+import type { InstallCandidate } from '../shared/install-types';
+import fs from 'node:fs';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -167,6 +170,7 @@ export class Runtime {
       logs: this.logs,
       probes: this.probes,
       terminal: this.terminal,
+      openBundle: (file) => this.openBundle(file),
     });
   }
 
@@ -185,6 +189,18 @@ export class Runtime {
     await this.database.prewarm().catch((err: unknown) => {
       this.emit('app:notice', { level: 'warning', message: `The database inspector could not start its reader: ${(err as Error).message}` });
     });
+  }
+
+  /**
+   * Open a support bundle (verified, extracted under <data dir>/opened-bundles) and attach it as a
+   * read-only install; its extraction is removed when the console stops.
+   */
+  async openBundle(file: string): Promise<InstallCandidate> {
+    const opened = await openBundle(file, path.join(this.dataDir, 'opened-bundles'));
+    this.disposers.push(() => fs.rmSync(opened.dir, { recursive: true, force: true }));
+    this.probes.setBundle(opened);
+    this.install.setBundle(opened.install);
+    return opened.install;
   }
 
   /** The demo sandbox this console runs, if any (see demo.ts). */

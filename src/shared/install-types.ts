@@ -1,7 +1,8 @@
 // What the console knows about an Aura install: where its data, logs, DB and config live, how to
 // reach its API and Redis, and what was found at each path. Shared by services, CLI and renderer.
 
-export type InstallKind = 'sandbox' | 'env' | 'standalone' | 'electron' | 'docker' | 'manual';
+/** 'bundle': an opened support bundle, read-only, extracted into the console's data folder. */
+export type InstallKind = 'sandbox' | 'env' | 'standalone' | 'electron' | 'docker' | 'manual' | 'bundle';
 
 export interface RedisConfig {
   /** Caching:UseRedis is true and Caching:RedisConnection is non-empty (FACTS §4). */
@@ -58,5 +59,22 @@ export interface InstallCandidate {
   };
   /** True when the data root exists and holds an aura.db or a logs folder. */
   found: boolean;
+  /** Set on an opened support bundle: where it came from, as of when, and its sha256. */
+  bundle?: BundleOrigin;
   problems: InstallProblem[];
+}
+
+/** What the console says about an opened bundle everywhere it matters ("Bundle from <host> as of <time>"). */
+export interface BundleOrigin {
+  /** The zip that was opened. */
+  file: string;
+  /** sha256 of the whole zip: what a walk-through on it records. */
+  sha256: string;
+  host: string;
+  /** When the recorded sweep ran on the customer's machine (ISO). */
+  asOf: string;
+  /** The customer's machine's time zone (IANA name). */
+  timeZone: string;
+  auraVersion: string | null;
+  consoleVersion: string;
 }

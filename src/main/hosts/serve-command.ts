@@ -24,6 +24,9 @@ Options:
   --host ADDR       Address to bind (default 127.0.0.1). Anything but loopback exposes a shell
                     to your network: the console warns loudly.
   --install DIR     Attach the Aura install whose data root is DIR (kept for later runs)
+  --bundle FILE     Open a support bundle (aura-ops bundle --with-db) read-only instead of a live
+                    install: its logs, its aura.db copy, its probes as recorded, and the runbook
+                    steps that read files; the demo install does not start
   --data-dir DIR    Where the console keeps ops.db (default: $AURA_OPS_DATA_DIR or the per-user
                     config folder)
   --token-file F    Read the token from file F (first line; the file must not be readable by
@@ -49,6 +52,7 @@ export const serveCommand: CliCommand = async (argv, io) => {
       port: { type: 'string' },
       host: { type: 'string' },
       install: { type: 'string' },
+      bundle: { type: 'string' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
       'token-file': { type: 'string' },
@@ -76,8 +80,24 @@ export const serveCommand: CliCommand = async (argv, io) => {
     host: 'serve',
     explicitInstall: values.install ?? null,
   });
+  if (values.bundle !== undefined) {
+    if (values.install !== undefined || values.demo) {
+      io.err('aura-ops serve: --bundle opens a bundle instead of an install; it takes neither --install nor --demo');
+      await runtime.dispose();
+      return 2;
+    }
+    try {
+      const b = await runtime.openBundle(values.bundle);
+      io.out(`Opened ${b.label}, read-only, extracted in ${b.paths.dataRoot}`);
+    } catch (err) {
+      const e = err as Error & { detail?: string };
+      io.err(`aura-ops serve: ${e.message}${e.detail ? `\n  ${e.detail}` : ''}`);
+      await runtime.dispose();
+      return 2;
+    }
+  }
   void runtime.startBackground();
-  const demoMode: DemoMode = values['no-demo'] ? 'off' : values.demo ? 'on' : 'auto';
+  const demoMode: DemoMode = values['no-demo'] || values.bundle !== undefined ? 'off' : values.demo ? 'on' : 'auto';
   try {
     const demo = await startDemoIfNeeded(runtime, demoMode);
     if (demo) io.out(`Demo install (sandbox Aura) running at ${demo.url}, data in ${demo.dir}`);

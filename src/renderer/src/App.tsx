@@ -173,9 +173,9 @@ export default function App() {
         render: () => <RunbookWorkbench terminal={info?.features.includes('terminal') ?? false} />,
       },
       { id: 'terminal', title: 'Terminal', area: 'main', feature: 'terminal', render: () => <TerminalPanel /> },
-      { id: 'logs', title: 'Logs', area: 'bottom', feature: 'logs', render: () => <LogsPanel /> },
+      { id: 'logs', title: 'Logs', area: 'bottom', feature: 'logs', render: () => <LogsPanel bundleAsOf={current?.bundle?.asOf ?? null} /> },
     ],
-    [installs, sideTab, openRunbook, info],
+    [installs, sideTab, openRunbook, info, current],
   );
   const enabled = panels.filter((p) => info?.features.includes(p.feature));
   const inArea = (a: Area) => enabled.filter((p) => p.area === a);
@@ -289,7 +289,13 @@ export default function App() {
         <span className="install-name" data-testid="header-install">
           {current ? (
             <>
-              {current.kind === 'sandbox' && <span className="badge">Demo</span>} {current.label}
+              {current.kind === 'sandbox' && <span className="badge">Demo</span>}
+              {current.kind === 'bundle' && (
+                <span className="badge" title="An opened support bundle: read-only evidence, nothing live">
+                  Bundle · read-only
+                </span>
+              )}{' '}
+              {current.label}
               <span className="mono dim"> · {current.paths.dataRoot}</span>
             </>
           ) : (

@@ -17,6 +17,8 @@ export const installChannels = {
   'install:select': request<InstallList>()(z.object({ id: z.string().min(1) }).strict()),
   /** Add a data root by hand (it persists and becomes a candidate). */
   'install:add': request<InstallList>()(z.object({ dataRoot: pathString }).strict()),
+  /** Open a support bundle zip (verified, extracted) and attach it as a read-only install. */
+  'install:open-bundle': request<InstallList>()(z.object({ file: pathString }).strict()),
   /** Override single paths of the attached install; an empty string clears an override. */
   'install:override': request<InstallList>()(
     z

@@ -69,6 +69,21 @@ export interface BundleResult {
   entries: string[];
 }
 
+/** A bundle's contents before it is written: what goes in, what each rule took out, what is left out. */
+export interface BundlePlanResult {
+  files: { name: string; bytes: number; redactions: number }[];
+  leftOut: { name: string; reason: string }[];
+  redactions: Record<string, number>;
+}
+
+const bundleOptions = {
+  lines: z.number().int().min(1).max(20_000).default(500),
+  withDb: z.boolean().default(false),
+  /** A month at most: a bundle is the evidence of an incident, not an archive. */
+  hours: z.number().min(1).max(744).default(24),
+  exclude: z.array(z.string().min(1).max(1024)).max(5_000).default([]),
+};
+
 /** Bounds of the sweep interval: faster than 2 s would overlap the 2 s API timeout. */
 export const MIN_INTERVAL_MS = 2_000;
 export const MAX_INTERVAL_MS = 60 * 60_000;
@@ -91,8 +106,14 @@ export const probesChannels = {
   ),
   /** The triage of the last sweep (sweeps first when there is none). */
   'probes:triage': request<TriageResult>()(z.object({}).strict()),
-  /** Write a support bundle zip into the console's data folder. */
-  'probes:bundle': request<BundleResult>()(z.object({ lines: z.number().int().min(1).max(20_000).default(500) }).strict()),
+  /**
+   * Write a support bundle zip into the console's data folder. withDb: also a WAL-safe aura.db copy
+   * and the whole log files of the last `hours` (a bundle that opens elsewhere); exclude: zip
+   * names the operator left out after the preview.
+   */
+  'probes:bundle': request<BundleResult>()(z.object(bundleOptions).strict()),
+  /** What a bundle with these options would hold (names, sizes, redactions), written nowhere. */
+  'probes:bundle-plan': request<BundlePlanResult>()(z.object(bundleOptions).strict()),
 } as const;
 
 export const probesEvents = {

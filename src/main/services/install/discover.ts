@@ -268,6 +268,8 @@ function labelFor(kind: InstallKind): string {
       return 'Aura in Docker';
     case 'manual':
       return 'Aura install added by hand';
+    case 'bundle':
+      return 'Support bundle (read-only)';
   }
 }
 

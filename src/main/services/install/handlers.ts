@@ -3,11 +3,16 @@ import type { installChannels } from '../../../shared/contract/install';
 import type { HandlersFor } from '../../handler-types';
 import type { InstallService } from './service';
 
-export function installHandlers(svc: InstallService): HandlersFor<keyof typeof installChannels> {
+/** `openBundle` is the runtime's: it needs the probes service too (the bundle's recorded sweep). */
+export function installHandlers(svc: InstallService, openBundle: (file: string) => Promise<unknown>): HandlersFor<keyof typeof installChannels> {
   return {
     'install:list': ({ rescan }) => svc.list(rescan),
     'install:select': ({ id }) => svc.select(id),
     'install:add': ({ dataRoot }) => svc.add(dataRoot),
     'install:override': (o) => svc.override(o),
+    'install:open-bundle': async ({ file }) => {
+      await openBundle(file);
+      return svc.list();
+    },
   };
 }

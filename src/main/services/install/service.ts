@@ -26,6 +26,8 @@ export class InstallService {
   private candidates: InstallCandidate[] = [];
   private selectedId: string | null = null;
   private sandboxRoot: string | null = null;
+  /** An opened support bundle: listed first and attached while it is open (never saved). */
+  private bundle: InstallCandidate | null = null;
   private readonly de: DiscoverEnv;
   private readonly store: OpsStore;
   private readonly onChange: (list: InstallList) => void;
@@ -57,6 +59,14 @@ export class InstallService {
       const c = this.candidates.find((x) => x.kind === 'sandbox');
       if (c) this.selectedId = c.id;
     }
+    return this.publish();
+  }
+
+  /** Attach an opened support bundle (read-only); it replaces the one opened before. */
+  setBundle(candidate: InstallCandidate): InstallList {
+    this.bundle = candidate;
+    this.rescan();
+    this.selectedId = candidate.id;
     return this.publish();
   }
 
@@ -126,6 +136,7 @@ export class InstallService {
       sandboxRoot: this.sandboxRoot,
       overrides,
     });
+    if (this.bundle) this.candidates.unshift(this.bundle);
     const saved = this.selectedId ?? this.store.getSetting<string | null>(KEY_SELECTED) ?? null;
     if (saved && this.candidates.some((c) => c.id === saved)) this.selectedId = saved;
     else this.selectedId = this.candidates.find((c) => c.found && c.kind !== 'sandbox')?.id ?? null;

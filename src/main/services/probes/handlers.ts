@@ -10,6 +10,7 @@ export function probesHandlers(service: ProbesService): HandlersFor<keyof typeof
     'probes:history': (p) => service.history(p.probe, p.minutes),
     'probes:config': (p) => service.config(p),
     'probes:triage': () => service.triage(),
-    'probes:bundle': (p) => service.bundle({ lines: p.lines }),
+    'probes:bundle': (p) => service.bundle(p),
+    'probes:bundle-plan': (p) => service.bundlePlan(p),
   };
 }

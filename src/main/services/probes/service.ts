@@ -8,9 +8,14 @@ import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../../shared/contract/probe
 import { triage as triageOf, type TriageResult } from '../../../shared/triage';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
-import { defaultBundleName, writeBundle } from './bundle';
+import fs from 'node:fs';
+import { OpsError } from '../../../shared/errors';
+import { BUNDLE_DB_NAME, DEFAULT_BUNDLE_HOURS, defaultBundleName, planBundle, writeBundle, type BundlePlan } from './bundle';
+import { backupForBundle } from './cli';
 import { runSweep, type SweepOptions } from './sweep';
 import { probeLogs } from './log-signals';
+import type { OpenedBundle } from '../bundle/open';
+import { replayCheck } from '../bundle/replay';
 import { nowMs } from '../../../shared/clock';
 
 /** Default sweep interval: often enough to see a change within a quarter minute, cheap enough to forget. */
@@ -51,6 +56,8 @@ export function signature(s: SweepResult): string {
 
 export class ProbesService {
   private latestSweep: SweepResult | null = null;
+  /** An opened support bundle: while it is the attached install, a sweep is its replayed record. */
+  private openedBundle: OpenedBundle | null = null;
   private lastSignature: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private watch: NodeJS.Timeout | null = null;
@@ -91,6 +98,11 @@ export class ProbesService {
     if (this.started && !this.paused && !this.disposed) this.schedule(FIRST_SWEEP_DELAY_MS);
   }
 
+  /** The bundle whose recorded sweep stands in for probing while it is attached (null: none). */
+  setBundle(b: OpenedBundle | null): void {
+    this.openedBundle = b;
+  }
+
   /** Run every probe now; concurrent callers without options share one sweep. Resets the scheduler's clock. */
   sweep(extra: SweepOptions = {}): Promise<SweepResult> {
     // A caller with options of its own (Verify reads the logs only since the fix) gets a sweep made
@@ -104,9 +116,13 @@ export class ProbesService {
     if (this.running) return this.running;
     const run = (async () => {
       try {
-        const result = await runSweep(this.ctx.getInstall(), { ...this.opts.sweep, ...extra });
+        const install = this.ctx.getInstall();
+        const b = this.openedBundle;
+        // A bundle is evidence: nothing is probed, the recorded sweep is replayed as of its time.
+        const fromBundle = b !== null && install?.id === b.install.id;
+        const result = fromBundle ? replayCheck(b).sweep : await runSweep(install, { ...this.opts.sweep, ...extra });
         if (this.disposed) return result;
-        if (result.installId !== null) this.record(result);
+        if (result.installId !== null && !fromBundle) this.record(result);
         this.latestSweep = result;
         const sig = signature(result);
         if (sig !== this.lastSignature) {
@@ -155,10 +171,42 @@ export class ProbesService {
     return { intervalMs: this.intervalMs, paused: this.paused, nextAt: this.paused ? null : this.nextAt };
   }
 
-  async bundle(p: { lines: number; outFile?: string }): Promise<BundleResult> {
-    const sweep = this.latestSweep && Date.now() - this.latestSweep.startedAt < this.intervalMs ? this.latestSweep : await this.sweep();
+  async bundle(p: { lines: number; outFile?: string; withDb?: boolean; hours?: number; exclude?: string[] }): Promise<BundleResult> {
+    const sweep = await this.sweepForBundle();
+    const install = this.ctx.getInstall();
+    if (install?.bundle) throw new OpsError('read-only', 'An opened bundle cannot be bundled again: send the original zip.', `It is ${install.bundle.file}.`);
     const outFile = p.outFile ?? path.join(this.ctx.dataDir, 'bundles', defaultBundleName());
-    return writeBundle({ install: this.ctx.getInstall(), sweep, lines: p.lines, outFile });
+    const exclude = p.exclude ?? [];
+    if (!p.withDb || !install) return writeBundle({ install, sweep, lines: p.lines, outFile, exclude });
+    const b = exclude.includes(BUNDLE_DB_NAME) ? null : await backupForBundle(install);
+    try {
+      const full = { hours: p.hours ?? DEFAULT_BUNDLE_HOURS, dbBackup: b?.file ?? null, dbLeftOutReason: b ? b.reason : 'left out by the operator', history: this.historyForBundle(sweep) };
+      return writeBundle({ install, sweep, lines: p.lines, outFile, exclude, full });
+    } finally {
+      b?.cleanup();
+    }
+  }
+
+  /** The preview of bundle(): what goes in and what the redaction took out, nothing written. */
+  async bundlePlan(p: { lines: number; withDb?: boolean; hours?: number; exclude?: string[] }): Promise<BundlePlan> {
+    const sweep = await this.sweepForBundle();
+    const install = this.ctx.getInstall();
+    const full = p.withDb && install ? { hours: p.hours ?? DEFAULT_BUNDLE_HOURS, dbBackup: null, history: this.historyForBundle(sweep) } : undefined;
+    const plan = planBundle({ install, sweep, lines: p.lines, exclude: p.exclude ?? [], ...(full ? { full } : {}) });
+    if (full && install && fs.existsSync(install.paths.dbPath) && !(p.exclude ?? []).includes(BUNDLE_DB_NAME)) {
+      // The copy is made when the bundle is written (SQLite's backup API); its size is aura.db's.
+      plan.files.push({ name: BUNDLE_DB_NAME, bytes: fs.statSync(install.paths.dbPath).size, redactions: 0 });
+    }
+    return plan;
+  }
+
+  private async sweepForBundle(): Promise<SweepResult> {
+    return this.latestSweep && Date.now() - this.latestSweep.startedAt < this.intervalMs ? this.latestSweep : await this.sweep();
+  }
+
+  /** Every probe's history of the last day from ops.db (thinned like the sparklines). */
+  private historyForBundle(sweep: SweepResult): Record<string, HistoryPoint[]> {
+    return Object.fromEntries(sweep.results.map((r) => [r.id, this.history(r.id, 24 * 60)]));
   }
 
   dispose(): void {
@@ -195,7 +243,7 @@ export class ProbesService {
       if (this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS) return;
       const last = this.latestSweep;
       const install = this.ctx.getInstall();
-      if (!last || !install || last.installId !== install.id) return;
+      if (!last || !install || last.installId !== install.id || install.bundle) return;
       const logs = probeLogs(install, { floor: this.opts.sweep?.logsSince });
       const lastLogs = last.results.find((r) => r.id === 'logs');
       const t = triageOf({ ...last.signals, logs: logs.logs });

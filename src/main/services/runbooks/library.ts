@@ -137,13 +137,16 @@ export class RunbookLibrary {
   }
 
   private variables(): Record<string, string> {
-    const paths = this.opts.getInstall?.()?.paths ?? null;
+    const install = this.opts.getInstall?.() ?? null;
+    const paths = install?.paths ?? null;
+    // An opened support bundle's day is the day it was made: {{today}} and the live-log files are its own.
+    const at = install?.bundle ? new Date(install.bundle.asOf) : this.now();
     try {
-      return installVariables(paths, this.now());
+      return installVariables(paths, at);
     } catch {
       // The logs folder cannot be listed: the live-log variables stay unfilled, and the viewer
       // names them as "Not filled" on every step that uses them instead of the library failing.
-      return variablesFromInstall(paths, this.now());
+      return variablesFromInstall(paths, at);
     }
   }
 

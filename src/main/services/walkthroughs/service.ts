@@ -1,6 +1,7 @@
 // Walk-through sessions in ops.db: each event is written the moment it happens (a crash loses
 // nothing). A step run is one timeline entry keyed by its run id, written when sent and completed
 // when its command finishes (checked here, once); hand-typed commands are recorded as ad hoc.
+import type { InstallCandidate } from '../../../shared/install-types';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { SweepResult } from '../../../shared/contract/probes';
@@ -120,6 +121,13 @@ function isRed(sweep: SweepResult): boolean {
   return sweep.triage.severity !== 'SEV-4';
 }
 
+/** The install a session records; an opened bundle with its whole sha256 (which evidence it was). */
+function sessionInstallLabel(install: InstallCandidate | null): string | null {
+  if (!install) return null;
+  const b = install.bundle;
+  return b ? `Bundle from ${b.host} as of ${b.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${b.sha256})` : install.label;
+}
+
 export class WalkthroughService {
   private readonly runs = new Map<string, OpenRun>();
 
@@ -166,7 +174,7 @@ export class WalkthroughService {
           `INSERT INTO sessions (id, kind, title, runbook_id, runbook_title, severity, status, install_label, install_root, started_at, scheduled_for)
            VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
         )
-        .run(id, input.kind, input.title, input.runbookId ?? null, input.runbookTitle ?? null, severity, install?.label ?? null, install?.paths.dataRoot ?? null, at, scheduled ? input.scheduledFor! : null);
+        .run(id, input.kind, input.title, input.runbookId ?? null, input.runbookTitle ?? null, severity, sessionInstallLabel(install), install?.paths.dataRoot ?? null, at, scheduled ? input.scheduledFor! : null);
       if (scheduled) {
         const when = new Date(input.scheduledFor!);
         const w = isInWindow(when, tz);

@@ -2,7 +2,7 @@
 // reason), then a card per probe with its state, value, sparkline, last check and shell command.
 // Relative times ("newest 12 s ago", "Last sweep 4 s ago") tick once a second while it shows.
 import { useCallback, useEffect, useState } from 'react';
-import type { HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
+import type { BundlePlanResult, HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
 import { ageText, reasonAt } from '../../../../shared/triage';
 import { api, ApiError } from '../../transport';
 import './health.css';
@@ -116,7 +116,10 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const now = useNow(active);
+  const liveNow = useNow(active);
+  // A bundle's probes were recorded on the customer's machine: ages are counted from that moment.
+  const fromBundle = sweep?.installId?.startsWith('bundle:') === true;
+  const now = fromBundle && sweep ? sweep.startedAt : liveNow;
   const show = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : String(err));
 
   const loadHistory = useCallback(async (s: SweepResult | null) => {
@@ -182,13 +185,38 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
     }
   };
 
-  const bundle = async () => {
+  // The support bundle: a preview of what goes in (and what the redaction took out) comes first;
+  // the operator may untick files, then writes it.
+  const [plan, setPlan] = useState<BundlePlanResult | null>(null);
+  const [planWithDb, setPlanWithDb] = useState(true);
+  const [leftOut, setLeftOut] = useState<Set<string>>(new Set());
+  const [planBusy, setPlanBusy] = useState(false);
+  const [written, setWritten] = useState<string | null>(null);
+  const preview = async (withDb: boolean) => {
+    setPlanBusy(true);
     try {
-      const r = await api.invoke('probes:bundle', {});
+      setPlan(await api.invoke('probes:bundle-plan', { withDb }));
+      setPlanWithDb(withDb);
+      setLeftOut(new Set());
+      setWritten(null);
       setError(null);
-      window.alert(`Support bundle written:\n${r.file}\n(${Math.round(r.bytes / 1024)} KB, ${r.entries.length} files)`);
     } catch (err) {
       show(err);
+    } finally {
+      setPlanBusy(false);
+    }
+  };
+  const writeBundle = async () => {
+    setPlanBusy(true);
+    try {
+      const r = await api.invoke('probes:bundle', { withDb: planWithDb, exclude: [...leftOut] });
+      setWritten(`Written: ${r.file} (${Math.round(r.bytes / 1024)} KB, ${r.entries.length} files)`);
+      setPlan(null);
+      setError(null);
+    } catch (err) {
+      show(err);
+    } finally {
+      setPlanBusy(false);
     }
   };
 
@@ -212,9 +240,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         <button onClick={() => void setCfg({ paused: !config?.paused })} aria-pressed={config?.paused ?? false}>
           {config?.paused ? 'Resume' : 'Pause'}
         </button>
-        <button onClick={() => void bundle()} title="Zip probes, triage, DB overview, recent logs and the redacted config">
-          Support bundle
-        </button>
+        {!fromBundle && (
+          <button onClick={() => void preview(true)} disabled={planBusy} title="See what a support bundle would hold, then write it">
+            Support bundle…
+          </button>
+        )}
         {sweep && (
           <span className="dim" data-testid="last-sweep">
             Last sweep {ageText(now - sweep.startedAt)} ({sweep.durationMs} ms){config?.paused ? ' · paused' : ''}
@@ -222,6 +252,62 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         )}
       </div>
       {error && <p className="health-error" role="alert">{error}</p>}
+      {written && (
+        <p className="health-bundle" data-testid="bundle-written">
+          {written}
+        </p>
+      )}
+      {plan && (
+        <section className="bundle-plan" aria-label="Support bundle preview">
+          <label>
+            <input type="checkbox" checked={planWithDb} disabled={planBusy} onChange={(e) => void preview(e.target.checked)} /> Include a copy of aura.db and the
+            whole log files of the last 24 hours (a bundle that can be opened elsewhere)
+          </label>
+          <p className="dim">
+            Every file passes the redaction first. Taken out:{' '}
+            {Object.entries(plan.redactions)
+              .map(([rule, n]) => `${rule} ${n}`)
+              .join(', ') || 'nothing'}
+            .
+          </p>
+          <ul>
+            {plan.files.map((f) => (
+              <li key={f.name}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={!leftOut.has(f.name)}
+                    onChange={(e) =>
+                      setLeftOut((s0) => {
+                        const next = new Set(s0);
+                        if (e.target.checked) next.delete(f.name);
+                        else next.add(f.name);
+                        return next;
+                      })
+                    }
+                  />{' '}
+                  <span className="mono">{f.name}</span> <span className="dim">{Math.max(1, Math.round(f.bytes / 1024))} KB{f.redactions ? ` · ${f.redactions} redacted` : ''}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          {plan.leftOut.map((f) => (
+            <p key={f.name} className="dim">
+              Left out: {f.name} ({f.reason})
+            </p>
+          ))}
+          <button className="primary" disabled={planBusy} onClick={() => void writeBundle()}>
+            {planBusy ? 'Writing…' : `Write bundle${leftOut.size ? ` without ${leftOut.size} file${leftOut.size === 1 ? '' : 's'}` : ''}`}
+          </button>{' '}
+          <button onClick={() => setPlan(null)}>Cancel</button>
+        </section>
+      )}
+      {fromBundle && sweep && (
+        <p className="health-bundle" data-testid="health-bundle">
+          {sweep.installLabel}: the probes as recorded then, as of {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC; the triage is replayed from them and the
+          bundle&apos;s logs. Nothing on this machine is probed.
+        </p>
+      )}
       {t && (
         <section className={`triage sev-${t.severity.slice(-1)}`} aria-label="Triage">
           <div className="triage-head">

@@ -106,6 +106,7 @@ export default function InstallPanel({ list, onChange }: Props) {
   const [override, setOverride] = useState({ logsDir: '', dbPath: '', apiUrl: '' });
   const current = list?.candidates.find((c) => c.id === list.selectedId) ?? null;
 
+  const [bundlePath, setBundlePath] = useState('');
   const run = async (fn: () => Promise<InstallList>) => {
     try {
       onChange(await fn());
@@ -154,6 +155,24 @@ export default function InstallPanel({ list, onChange }: Props) {
             onChange={(e) => setAddPath(e.target.value)}
           />
           <button type="submit">Add and attach</button>
+        </form>
+      </section>
+
+      <section aria-label="Open a support bundle">
+        <h3>Open a support bundle</h3>
+        <p className="dim">
+          A bundle made elsewhere with <code>aura-ops bundle --with-db</code> opens read-only: its logs, its copy of aura.db, its probes as recorded and the
+          runbook steps that read files. Its files are checked against its manifest first; a changed or unsafe bundle is refused.
+        </p>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (bundlePath.trim()) void run(() => api.invoke('install:open-bundle', { file: bundlePath.trim() }));
+          }}
+        >
+          <input aria-label="Bundle file" placeholder="/home/you/Downloads/aura-ops-bundle-….zip" value={bundlePath} onChange={(e) => setBundlePath(e.target.value)} />
+          <button type="submit">Open bundle…</button>
         </form>
       </section>
 

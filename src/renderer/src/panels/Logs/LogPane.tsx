@@ -45,6 +45,8 @@ interface Props {
   correlation: string | null;
   onCorrelation: (cid: string | null) => void;
   onClose: () => void;
+  /** The files are an opened bundle's, recorded at this time (ISO): nothing new will arrive. */
+  bundleAsOf?: string | null;
 }
 
 /** A time range as the chip shows it: clock times, with the day when it is not today. */
@@ -92,7 +94,7 @@ function Highlight({ text, re }: { text: string; re: RegExp | null }) {
   return <>{parts}</>;
 }
 
-export default function LogPane({ info, correlation, onCorrelation, onClose, hidden = false }: Props) {
+export default function LogPane({ info, correlation, onCorrelation, onClose, hidden = false, bundleAsOf = null }: Props) {
   const [levels, setLevels] = useState<Set<LogLevel>>(() => new Set(LEVELS));
   const [filterDraft, setFilterDraft] = useState<Filter>({ text: '', regex: false, invert: false });
   const [filter, setFilter] = useState<Filter | null>(null);
@@ -629,6 +631,7 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
         {indexing ? <span className="badge">{indexing}</span> : null}
         <span className="spacer" />
         <FollowState
+          bundleAsOf={bundleAsOf}
           follow={follow}
           paused={paused}
           newCount={newCount}
@@ -729,6 +732,7 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
  * search or time jump) with the one click back. Every way of leaving follow ends up shown here.
  */
 function FollowState(p: {
+  bundleAsOf: string | null;
   follow: boolean;
   paused: boolean;
   newCount: number;
@@ -736,6 +740,16 @@ function FollowState(p: {
   onLive: () => void;
 }): ReactElement {
   const live = p.follow && !p.paused;
+  if (p.bundleAsOf !== null) {
+    // A bundle's logs end where the customer's machine was when it was made: there is no live end.
+    return (
+      <span className="logs-follow away" data-testid="follow-state">
+        <span className="logs-follow-text" role="status" title="An opened support bundle: its log files do not grow">
+          Bundle · as of {p.bundleAsOf.replace('T', ' ').slice(0, 19)} UTC · no follow
+        </span>
+      </span>
+    );
+  }
   return (
     <span className={`logs-follow${live ? ' live' : ' away'}`} data-testid="follow-state">
       <span className="logs-follow-text" role="status">

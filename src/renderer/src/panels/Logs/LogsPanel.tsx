@@ -83,7 +83,8 @@ function AddRootForm({ onAdded, onClose }: { onAdded: (s: LogSources) => void; o
   );
 }
 
-export default function LogsPanel({ active = true }: { active?: boolean }) {
+/** `bundleAsOf`: the attached install is an opened support bundle recorded at this time (ISO). */
+export default function LogsPanel({ active = true, bundleAsOf = null }: { active?: boolean; bundleAsOf?: string | null }) {
   const [sources, setSources] = useState<LogSources | null>(null);
   const [panes, setPanes] = useState<PaneInfo[]>([]);
   const [layout, setLayout] = useState<'tabs' | 'columns' | 'rows'>('tabs');
@@ -246,6 +247,7 @@ export default function LogsPanel({ active = true }: { active?: boolean }) {
           <LogPane
             key={p.paneId}
             info={p}
+            bundleAsOf={bundleAsOf}
             hidden={layout === 'tabs' && (shown ?? panes[0]!.paneId) !== p.paneId}
             correlation={correlation}
             onCorrelation={setCorrelation}

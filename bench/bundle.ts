@@ -1,0 +1,187 @@
+// bench/bundle: open a support bundle holding 500 MB of logs and paint the first log page, against
+// the same first paint on a live install with the same logs, measured in the same run (ratio).
+// The bundle is assembled with the bundle's own zip writer and manifest format; redacting 500 MB
+// takes minutes (~2 MB/s) and is the making of a bundle, not what is measured here. Usage:
+//   npx tsx bench/bundle.ts [--mb 500]
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ServiceContext } from '../src/main/services/context';
+import type { InstallCandidate } from '../src/shared/install-types';
+import { openBundle } from '../src/main/services/bundle/open';
+import { resolveRoot } from '../src/main/services/install/discover';
+import { LogsService } from '../src/main/services/logs/service';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../src/main/services/probes/bundle';
+import { runSweep } from '../src/main/services/probes/sweep';
+import { ZipFileWriter } from '../src/main/services/probes/zip';
+import { createSandbox } from '../src/main/sandbox';
+
+const { values } = parseArgs({ options: { mb: { type: 'string', default: '500' } } });
+const TOTAL_BYTES = Number(values.mb) * 1024 ** 2;
+/** Aura rolls a log at 100 MB (fileSizeLimitBytes): 500 MB is five files of one family. */
+const ROLL_BYTES = 100 * 1024 ** 2;
+/** Runs per side; the median is reported (the machine is shared and noisy). */
+const RUNS = 3;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+function stamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} +00:00`;
+}
+const PROPS =
+  '{"SourceContext":"Aura.Api.Middleware.RequestLoggingMiddleware","RequestId":"0HN8K3Q1V2L7D:00000001","Application":"Aura.Api","MachineName":"DANA-PC","ThreadId":14,"ProcessId":18244}';
+function line(i: number, t: number): string {
+  const cid = (i * 2654435761).toString(16).padStart(8, '0').repeat(4).slice(0, 32);
+  if (i % 50 === 7)
+    return `[${stamp(t)}] [ERR] [${cid}] Error performing Ollama health check ${PROPS}\nSystem.Net.Http.HttpRequestException: No connection could be made (127.0.0.1:11434)\n   at System.Net.Http.HttpConnectionPool.ConnectAsync()\n`;
+  return `[${stamp(t)}] [INF] [${cid}] Request completed: GET /api/health/ready - ${i % 97 === 3 ? 503 : 200} in 84.3121ms ${PROPS}\n`;
+}
+
+/** Five rolled API log files of the day (aura-api-yyyyMMdd.log, _001 … _004), ROLL_BYTES each. */
+function generateLogs(logsDir: string, total: number): string[] {
+  const day = new Date();
+  const ymd = `${day.getFullYear()}${pad(day.getMonth() + 1)}${pad(day.getDate())}`;
+  const names: string[] = [];
+  let i = 0;
+  const t0 = Date.now() - 3_600_000;
+  for (let f = 0; f * ROLL_BYTES < total; f++) {
+    const name = f === 0 ? `aura-api-${ymd}.log` : `aura-api-${ymd}_${pad(f, 3)}.log`;
+    const fd = fs.openSync(path.join(logsDir, name), 'w');
+    let written = 0;
+    while (written < Math.min(ROLL_BYTES, total - f * ROLL_BYTES)) {
+      const parts: string[] = [];
+      for (let k = 0; k < 5000; k++, i++) parts.push(line(i, t0 + i));
+      written += fs.writeSync(fd, Buffer.from(parts.join('')));
+    }
+    fs.closeSync(fd);
+    names.push(name);
+  }
+  return names;
+}
+
+async function firstPaint(install: InstallCandidate, file: string, dataDir: string): Promise<number> {
+  const disposers: Array<() => void | Promise<void>> = [];
+  const ctx: ServiceContext = {
+    dataDir,
+    getInstall: () => install,
+    emit: () => undefined,
+    onDispose: (fn) => disposers.push(fn),
+  };
+  const svc = new LogsService(ctx, { roots: [] });
+  const t = performance.now();
+  const pane = svc.openPane({ path: path.join(install.paths.logsDir, file) });
+  await svc.page({ paneId: pane.paneId, fromLine: -100, count: 100 });
+  const ms = performance.now() - t;
+  svc.closePane(pane.paneId);
+  for (const d of disposers.reverse()) await d();
+  return ms;
+}
+
+const med = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1];
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-'));
+  try {
+    const live = path.join(dir, 'live');
+    createSandbox(live, { days: 1, projects: 4 });
+    const logsDir = path.join(live, 'logs');
+    for (const f of fs.readdirSync(logsDir)) if (f.startsWith('aura-api-')) fs.rmSync(path.join(logsDir, f));
+    const names = generateLogs(logsDir, TOTAL_BYTES);
+    const install = resolveRoot(
+      {
+        kind: 'manual',
+        dataRoot: live,
+        source: 'bench',
+        useEnv: false,
+        overrides: { apiUrl: 'http://127.0.0.1:1' },
+      },
+      { env: {} },
+    );
+    const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
+
+    // The bundle: every log file whole, aura.db, probes and triage, and the manifest with sha256s.
+    const zipFile = path.join(dir, 'bundle.zip');
+    const tMake = performance.now();
+    const zip = new ZipFileWriter(zipFile, 0o600);
+    const files: Record<string, { bytes: number; sha256: string }> = {};
+    const put = (name: string, data: Buffer) => {
+      files[name] = { bytes: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+      zip.add(name, data);
+    };
+    put(
+      'probes.json',
+      Buffer.from(
+        JSON.stringify({
+          overall: sweep.overall,
+          startedAt: sweep.startedAt,
+          durationMs: sweep.durationMs,
+          results: sweep.results,
+          signals: sweep.signals,
+        }),
+      ),
+    );
+    put('triage.json', Buffer.from(JSON.stringify(sweep.triage)));
+    put('db/aura.db', fs.readFileSync(install.paths.dbPath));
+    for (const f of fs.readdirSync(logsDir)) put(`logs/${f}`, fs.readFileSync(path.join(logsDir, f)));
+    const manifest = {
+      format: BUNDLE_FORMAT,
+      formatVersion: BUNDLE_FORMAT_VERSION,
+      version: 'bench',
+      createdAt: new Date().toISOString(),
+      sweepAt: new Date(sweep.startedAt).toISOString(),
+      host: os.hostname(),
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      aura: { version: null },
+      full: { hours: 24, db: true },
+      redactions: { total: 0, byRule: {} },
+      files,
+    };
+    zip.add('manifest.json', JSON.stringify(manifest));
+    const zipBytes = zip.finish();
+    const makeMs = performance.now() - tMake;
+    const logBytes = names.reduce((a, n) => a + fs.statSync(path.join(logsDir, n)).size, 0);
+    const newest = names[names.length - 1];
+
+    const liveMs: number[] = [];
+    const bundleMs: number[] = [];
+    const openMs: number[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      liveMs.push(await firstPaint(install, newest, path.join(dir, `live-data-${k}`)));
+      // Bundle side: open (sha256 of the zip, checked extraction, manifest and every file's hash), then the same paint.
+      const t = performance.now();
+      const opened = await openBundle(zipFile, path.join(dir, 'opened'));
+      const o = performance.now() - t;
+      const paint = await firstPaint(opened.install, newest, path.join(dir, `bundle-data-${k}`));
+      openMs.push(o);
+      bundleMs.push(o + paint);
+      fs.rmSync(opened.dir, { recursive: true, force: true });
+    }
+    const l = med(liveMs);
+    const b = med(bundleMs);
+    console.log(
+      JSON.stringify({
+        bench: 'bundle',
+        metric: 'first_log_paint_opened_bundle',
+        value: Number(b.toFixed(1)),
+        unit: 'ms',
+        baseline: Number(l.toFixed(1)),
+        baseline_is: 'first paint of the same newest log on the live install',
+        ratio: Number((b / l).toFixed(1)),
+        open_ms: Number(med(openMs).toFixed(1)),
+        log_mb: Math.round(logBytes / 1024 ** 2),
+        zip_mb: Math.round(zipBytes / 1024 ** 2),
+        make_ms_unredacted: Math.round(makeMs),
+        goal: 'ratio 1 (the same as a live install of that size)',
+      }),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

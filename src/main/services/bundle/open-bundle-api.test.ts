@@ -1,0 +1,80 @@
+// "Open bundle…" through the console's API (what the Install panel calls): a hostile or changed
+// bundle is refused with its reason and nothing is attached; a good one is attached read-only,
+// its sweep is the replayed record, and a step that needs the live API is refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { InstallList } from '../../../shared/contract/install';
+import type { SweepResult } from '../../../shared/contract/probes';
+import { Runtime } from '../../runtime';
+import { createSandbox } from '../../sandbox';
+import { resolveRoot } from '../install/discover';
+import { writeBundle } from '../probes/bundle';
+import { runSweep } from '../probes/sweep';
+import { craftZip } from './craft-zip';
+
+let root: string;
+let rt: Runtime;
+let good: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-open-api-'));
+  const data = path.join(root, 'install');
+  createSandbox(data, { days: 1, projects: 2 });
+  fs.writeFileSync(path.join(data, 'appsettings.json'), JSON.stringify({ Urls: 'http://127.0.0.1:1' }));
+  const install = resolveRoot({ kind: 'manual', dataRoot: data, source: 'test', useEnv: false }, { env: {} });
+  const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
+  good = path.join(root, 'good.zip');
+  writeBundle({ install, sweep, outFile: good, full: { hours: 48, dbBackup: install.paths.dbPath } });
+  rt = new Runtime({
+    dataDir: path.join(root, 'console'),
+    home: path.join(root, 'home'),
+    env: {},
+    host: 'serve',
+    runbooksDir: null,
+    cli: null,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.dispose();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+it('refuses a hostile bundle and attaches nothing', async () => {
+  const slip = path.join(root, 'slip.zip');
+  fs.writeFileSync(slip, craftZip([{ name: '../outside.txt', data: 'x' }]));
+  const r = await rt.api.dispatch('install:open-bundle', { file: slip });
+  expect(r).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden-path', message: /would leave the bundle folder/ },
+  });
+  const missing = await rt.api.dispatch('install:open-bundle', { file: path.join(root, 'nope.zip') });
+  expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  expect(fs.existsSync(path.join(root, 'outside.txt'))).toBe(false);
+  expect(rt.install.current()?.kind).not.toBe('bundle');
+  const extracted = path.join(root, 'console', 'opened-bundles');
+  expect(fs.existsSync(extracted) ? fs.readdirSync(extracted) : []).toEqual([]);
+});
+
+it('attaches a good bundle read-only: replayed sweep, live-only steps refused', async () => {
+  const r = await rt.api.dispatch('install:open-bundle', { file: good });
+  expect(r.ok).toBe(true);
+  const list = (r as { ok: true; result: InstallList }).result;
+  const cur = list.candidates.find((c) => c.id === list.selectedId)!;
+  expect(cur.kind).toBe('bundle');
+  expect(cur.label).toMatch(new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 [0-9a-f]{12}…\\)$`));
+  const s = await rt.api.dispatch('probes:sweep', {});
+  expect(s.ok).toBe(true);
+  const sweep = (s as { ok: true; result: SweepResult }).result;
+  expect(sweep.installId).toBe(cur.id);
+  expect(sweep.startedAt).toBe(cur.bundle && Date.parse(cur.bundle.asOf));
+  const curl = await rt.api.dispatch('terminal:run', { command: `curl -s ${cur.paths.apiUrl}/health/ready` });
+  expect(curl).toMatchObject({
+    ok: false,
+    error: { code: 'read-only', message: /Not available in a bundle/ },
+  });
+  const scen = await rt.api.dispatch('sandbox:set-scenario', { name: 'healthy' });
+  expect(scen).toMatchObject({ ok: false, error: { code: 'read-only' } });
+});

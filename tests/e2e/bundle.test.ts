@@ -1,0 +1,144 @@
+// A support bundle opened in the console (`aura-ops serve --bundle`): a bundle made from the
+// sandbox in db-locked shows as "Bundle from <host> as of <time> (sha256 …)", its triage is the
+// recorded one (SEV-2, Database Issues), a file-reading step of that runbook runs against the
+// bundle's own log files and passes its check, and a step that needs the live API is refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/main/cli-types';
+import { startSandbox } from '../../src/main/sandbox';
+import { bundleCommand, checkCommand } from '../../src/main/services/probes/cli';
+import { missingTool } from '../tools';
+import { useConsole } from './console';
+import { tempDir } from './harness';
+
+const skip = missingTool('chromium', 'e2e bundle');
+/** db-locked shows in the live check within a few seconds; a loaded machine gets this long. */
+const SCENARIO_DEADLINE_MS = 30_000;
+
+describe.skipIf(skip)('a support bundle opened in the console', () => {
+  const dir = tempDir('bundle-e2e');
+  const file = path.join(dir, 'db-locked.zip');
+
+  beforeAll(async () => {
+    const sb = await startSandbox(path.join(dir, 'sandbox'), {
+      port: 0,
+      jobTickMs: 100,
+      trafficMs: 40,
+      create: { days: 1 },
+    });
+    try {
+      await sb.setScenario('db-locked');
+      const deadline = Date.now() + SCENARIO_DEADLINE_MS;
+      for (;;) {
+        const out: string[] = [];
+        const io: CliIO = { out: (t) => out.push(t), err: () => undefined };
+        await checkCommand(['--install', sb.dir, '--json'], io);
+        const t = (
+          JSON.parse(out.join('\n')) as { triage: { severity: string; suggestions: { runbook: string }[] } }
+        ).triage;
+        if (
+          (t.severity === 'SEV-2' && t.suggestions[0]?.runbook === 'Database Issues') ||
+          Date.now() > deadline
+        )
+          break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(
+        await bundleCommand(['--install', sb.dir, '--with-db', '--out', file], {
+          out: () => undefined,
+          err: () => undefined,
+        }),
+      ).toBe(0);
+    } finally {
+      await sb.stop();
+    }
+  }, 90_000);
+
+  const ui = useConsole(() => ({ args: ['--bundle', file] }));
+
+  it(
+    'shows the bundle, its recorded triage, and runs a file-reading step against it',
+    { timeout: 60_000 },
+    async () => {
+      const { page } = ui.browser;
+      await page.goto(ui.serve.openUrl);
+      const header = page.getByTestId('header-install');
+      await expect
+        .poll(() => header.textContent(), { timeout: 15_000 })
+        .toMatch(
+          new RegExp(
+            `Bundle · read-only.*Bundle from ${os.hostname()} as of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d.*\\(sha256 [0-9a-f]{12}…\\)`,
+          ),
+        );
+      expect(ui.serve.output()).toContain('read-only, extracted in');
+      // The log panes read the bundle's files and say there is no live end to follow.
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('log-pane-Main log (aura-api)')
+              .getByTestId('follow-state')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 15_000 },
+        )
+        .toMatch(/^Bundle · as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · no follow$/);
+
+      // The triage is the one recorded on the customer's machine, said to be so.
+      await page
+        .getByRole('button', { name: 'Health', exact: true })
+        .click()
+        .catch(() => undefined);
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('health-bundle')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 15_000 },
+        )
+        .toContain('Nothing on this machine is probed');
+      await expect
+        .poll(
+          () =>
+            page
+              .getByLabel('Triage')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 15_000 },
+        )
+        .toMatch(/SEV-2.*Database Issues/s);
+
+      // Database Issues: the step that counts SQLite errors in errors-*.log reads the bundle's file.
+      await page
+        .locator('.area.left')
+        .getByRole('button', { name: /Database Issues/ })
+        .first()
+        .click();
+      const step = page.locator('[data-step="sqlite-errors"]');
+      const bundleLogs = path.join(ui.serve.dataDir, 'opened-bundles');
+      expect(await step.locator('pre').textContent()).toContain(bundleLogs);
+      await step.getByRole('button', { name: 'Run & check' }).click();
+      await expect
+        .poll(
+          () =>
+            page
+              .getByTestId('check-sqlite-errors')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 20_000 },
+        )
+        .toContain('PASS');
+
+      // The step that asks the live API is not available in a bundle, and says why.
+      await page.locator('[data-step="health-db"]').getByRole('button', { name: 'Run', exact: true }).click();
+      await expect
+        .poll(() => page.locator('body').textContent(), { timeout: 10_000 })
+        .toContain("Not available in a bundle: this step calls Aura's API");
+      expect(fs.readdirSync(bundleLogs).length).toBe(1);
+    },
+  );
+});
