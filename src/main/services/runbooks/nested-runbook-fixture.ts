@@ -8,11 +8,11 @@ export function nestedRunbook(bytes: number): string {
   const parts: string[] = [head];
   let n = head.length + tail.length;
   for (let i = 0; n < bytes; i++) {
-    const line = `${'  '.repeat(i % 12)}- ${'> '.repeat(i % 5)}item ${i} with **bold**, \`code\` and [a link](other-${i % 50}.md)\n`;
+    const line = `${'  '.repeat(i % 12)}- ${'> '.repeat(i % 5)}item ${i} with **bold** and \`code\` and [link](other-${i}.md)\n`;
     parts.push(line);
     n += line.length;
     if (i % 500 === 499) {
-      const step = `\n### Check ${i}\n\n\`\`\`bash\necho step ${i}\n\`\`\`\n\n`;
+      const step = `\n## Diagnosis ${i}\n\n\`\`\`bash\necho step ${i}\n\`\`\`\n\n`;
       parts.push(step);
       n += step.length;
     }
