@@ -75,6 +75,11 @@ describe('task worker', () => {
     expect(off.logs?.m5.requests5xx).toBe(20);
   });
 
+  it.runIf(process.platform === 'linux')('lists the watched processes from /proc, this node among them', async () => {
+    const procs = await lane('process list worker').run('list-processes', {});
+    expect(procs.find((p) => p.pid === process.pid)).toMatchObject({ name: 'node' });
+  });
+
   it('a worker script that throws when loaded fails the job with a clear error', async () => {
     const bad = path.join(root, 'bad-worker.cjs');
     fs.writeFileSync(bad, "throw new Error('cannot load the parser');\n");

@@ -147,5 +147,7 @@ export class TaskWorker {
 
 /** The log probe's lane (every 5 s: never queued behind a big runbook). */
 export const logProbeWorker = new TaskWorker('log probe worker');
+/** The sweep's /proc scan (Linux): hundreds of small synchronous reads, 30-90 ms under load. */
+export const processListWorker = new TaskWorker('process list worker');
 /** The runbook parser's lane (a 9 MB file takes seconds). */
 export const runbookParseWorker = new TaskWorker('runbook parser');
