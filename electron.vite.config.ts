@@ -26,6 +26,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
+          // Log-probe and runbook parsing off the main loop (src/main/workers/off-thread.ts).
+          'task-worker': resolve(__dirname, 'src/main/workers/task-worker.ts'),
         },
       },
     },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AURA_INDEX_DDL, AURA_SCHEMA_DDL, EF_MIGRATIONS, EF_PRODUCT_VERSION, MIGRATIONS_HISTORY_DDL } from '../src/main/sandbox/schema';
 import { DatabaseService } from '../src/main/services/database/service';
+import { watchEventLoop } from './_loop';
 
 /** Repetitions per measurement; the median is reported. */
 const RUNS = 3;
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+watchEventLoop('database').then((loop) => main().then(() => loop.report())).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import type { ServiceContext } from '../src/main/services/context';
 import { compileSearch, searchRange, withFd } from '../src/main/services/logs/file-reader';
 import { buildIndex, shutdownIndexWorker } from '../src/main/services/logs/index-worker';
 import { LogsService } from '../src/main/services/logs/service';
+import { watchEventLoop } from './_loop';
 
 const { values } = parseArgs({
   options: {
@@ -298,7 +299,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+watchEventLoop('logs').then((loop) => main().then(() => loop.report())).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveRoot } from '../src/main/services/install/discover';
 import { runSweep } from '../src/main/services/probes/sweep';
+import { watchEventLoop } from './_loop';
 
 /** The goal the issue sets for a full sweep on a healthy install. */
 const GOAL_MS = 300;
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+watchEventLoop('probes').then((loop) => main().then(() => loop.report())).catch((err: unknown) => {
   process.stderr.write(`bench probes: ${(err as Error).message}\n`);
   process.exit(1);
 });

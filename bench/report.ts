@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ServiceContext } from '../src/main/services/context';
 import { OpsStore } from '../src/main/services/store/store';
 import { WalkthroughService } from '../src/main/services/walkthroughs/service';
+import { watchEventLoop } from './_loop';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '1000' }, runs: { type: 'string', default: '7' } } });
 const ENTRIES = Number(values.entries);
@@ -80,4 +81,4 @@ async function main() {
   }
 }
 
-void main();
+void watchEventLoop('report').then((loop) => main().then(() => loop.report()));

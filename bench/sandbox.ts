@@ -10,6 +10,7 @@ import { createSandbox } from '../src/main/sandbox/generator';
 import { startSandbox } from '../src/main/sandbox/server';
 import { formatLine } from '../src/main/sandbox/serilog-writer';
 import { AuraLogModel } from '../src/main/sandbox/aura-events';
+import { watchEventLoop } from './_loop';
 
 /** Chunk size of the baseline writes: large sequential writes, what `dd bs=1M` does. */
 const BASELINE_CHUNK = 1 << 20;
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+watchEventLoop('sandbox').then((loop) => main().then(() => loop.report())).catch((err: unknown) => {
   process.stderr.write(`bench sandbox: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -19,6 +19,7 @@ import { DEFAULT_TUNABLES } from '../src/main/services/terminal/session';
 import { TerminalService } from '../src/main/services/terminal/service';
 import type { TerminalCommandFinished } from '../src/shared/contract/terminal';
 import { openBrowser, startServe, type Browser, type ServeProc } from '../tests/e2e/harness';
+import { watchEventLoop } from './_loop';
 
 /** Output received before Ctrl-C is sent, so the flood is in full swing. */
 const FLOOD_BEFORE_CTRL_C = 256 * 1024;
@@ -363,7 +364,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+watchEventLoop('terminal').then((loop) => main().then(() => loop.report())).then(
   () => process.exit(0),
   (err: Error) => {
     process.stderr.write(`bench terminal failed: ${err.message}\n`);

@@ -119,6 +119,7 @@ describe('npm run dist --dir, offline', () => {
       '/out/main/index.js',
       '/out/main/cli.js',
       '/out/main/db-worker.cjs',
+      '/out/main/task-worker.js',
       '/out/preload/index.js',
       '/out/renderer/index.html',
     ]) {

@@ -13,9 +13,9 @@ import { OpsError } from '../../../shared/errors';
 import { BUNDLE_DB_NAME, DEFAULT_BUNDLE_HOURS, defaultBundleName, planBundle, writeBundle, type BundlePlan } from './bundle';
 import { backupForBundle } from './cli';
 import { runSweep, type SweepOptions } from './sweep';
-import { probeLogs } from './log-signals';
 import type { OpenedBundle } from '../bundle/open';
 import { replayCheck } from '../bundle/replay';
+import { probeLogsOffThread } from './log-probe-off-thread';
 import { nowMs } from '../../../shared/clock';
 
 /** Default sweep interval: often enough to see a change within a quarter minute, cheap enough to forget. */
@@ -66,6 +66,8 @@ export class ProbesService {
   private paused: boolean;
   private nextAt: number | null = null;
   private disposed = false;
+  /** A log watch read is under way on the worker (the next tick waits for it). */
+  private watching = false;
   /** The scheduler runs: from the start with autoStart, after start() without. */
   private started: boolean;
   private readonly insert;
@@ -240,16 +242,24 @@ export class ProbesService {
   private startWatch(): void {
     if (this.watch) return;
     this.watch = setInterval(() => {
-      if (this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS) return;
+      if (this.watching || this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS) return;
       const last = this.latestSweep;
       const install = this.ctx.getInstall();
       if (!last || !install || last.installId !== install.id || install.bundle) return;
-      const logs = probeLogs(install, { floor: this.opts.sweep?.logsSince });
-      const lastLogs = last.results.find((r) => r.id === 'logs');
-      const t = triageOf({ ...last.signals, logs: logs.logs });
-      if (triageSignature(t) !== triageSignature(last.triage) || logs.result.state !== lastLogs?.state) {
-        this.sweep().catch((err: unknown) => process.stderr.write(`aura-ops: probe sweep (log watch) failed: ${(err as Error).message}\n`));
-      }
+      // The logs are parsed on a worker thread; the main loop only compares the triage.
+      this.watching = true;
+      probeLogsOffThread(install, { floor: this.opts.sweep?.logsSince })
+        .then((logs) => {
+          if (this.disposed || this.running || this.latestSweep !== last) return;
+          const lastLogs = last.results.find((r) => r.id === 'logs');
+          const t = triageOf({ ...last.signals, logs: logs.logs });
+          if (triageSignature(t) !== triageSignature(last.triage) || logs.result.state !== lastLogs?.state) {
+            this.sweep().catch((err: unknown) => process.stderr.write(`aura-ops: probe sweep (log watch) failed: ${(err as Error).message}\n`));
+          }
+        })
+        .finally(() => {
+          this.watching = false;
+        });
     }, LOG_WATCH_MS);
     this.watch.unref?.();
   }

@@ -5,7 +5,7 @@ import type { InstallCandidate } from '../../../shared/install-types';
 import { emptySignals, triage, type ApiCheckSignal, type TriageSignals } from '../../../shared/triage';
 import { API_TIMEOUT_MS, probeApi } from './api-probe';
 import { probeDatabase } from './db-probe';
-import { probeLogs } from './log-signals';
+import { probeLogsOffThread } from './log-probe-off-thread';
 import { probeRedis, REDIS_TIMEOUT_MS } from './redis-probe';
 import { isAuraProcess, probeDisk, probeMemory, probeProcesses, type AuraDiskCheck } from './system-probes';
 import { nowMs } from '../../../shared/clock';
@@ -68,8 +68,8 @@ export async function runSweep(install: InstallCandidate | null, opts: SweepOpti
   const redisP = probeRedis(install, opts.redisTimeoutMs ?? REDIS_TIMEOUT_MS, opts.env);
   const procP = probeProcesses();
   const dbP = probeDatabase(install);
-  const logs = probeLogs(install, { floor: opts.logsSince });
-  const [api, redis, procs, db] = await Promise.all([apiP, redisP, procP, dbP]);
+  const logsP = probeLogsOffThread(install, { floor: opts.logsSince });
+  const [api, redis, procs, db, logs] = await Promise.all([apiP, redisP, procP, dbP, logsP]);
   // After the API answered: its DiskSpace check names the drive Aura itself measures.
   const disk = probeDisk(install, auraDiskCheck(api.api.checks));
   const memCheck = api.api.checks.find((c) => c.name === 'Memory');

@@ -9,6 +9,7 @@ import type { InstallCandidate } from '../../../shared/install-types';
 import { DISK_CRITICAL_GB, DISK_DEGRADED_GB, MEMORY_CRITICAL_MB, MEMORY_WARNING_MB } from '../../../shared/triage';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
+import { processListWorker } from '../../workers/off-thread';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -176,7 +177,8 @@ async function listSiProcesses(timeoutMs: number): Promise<ProcInfo[]> {
 }
 
 export async function listProcesses(timeoutMs = PROCESS_TIMEOUT_MS): Promise<ProcInfo[]> {
-  if (process.platform === 'linux' && fs.existsSync('/proc/self/stat')) return listProcProcesses();
+  // On a worker thread: the scan reads two files per process, every sweep, and the main loop is the terminals'.
+  if (process.platform === 'linux' && fs.existsSync('/proc/self/stat')) return processListWorker.run('list-processes', {});
   return listSiProcesses(timeoutMs);
 }
 

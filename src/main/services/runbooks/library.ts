@@ -23,6 +23,7 @@ import type { LintProblem, ParsedRunbook, RunbookCategory, Severity } from '../.
 import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import { installVariables } from './install-variables';
 import { now as clockNow } from '../../../shared/clock';
+import { runbookParseWorker, type TaskWorker } from '../../workers/off-thread';
 
 /** Runbooks are small; a larger Markdown file is skipped rather than read into memory. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -33,6 +34,12 @@ const MAX_DEPTH = 6;
 /** Between two requests closer than this, the folders are not re-stat'ed. */
 const RESCAN_MIN_INTERVAL_MS = 2000;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'bin', 'obj']);
+/**
+ * Files at least this big are parsed on the worker thread by the async paths (add folder, list,
+ * get, search from a host): micromark's list handling is superlinear, so a 50 KB list takes
+ * seconds and a 9 MB nested file minutes; a bundled runbook (10-20 KB of prose) takes tens of ms.
+ */
+export const OFF_THREAD_PARSE_BYTES = 64 * 1024;
 
 export interface RunbookLibraryOptions {
   /** The console's own runbooks (resources/runbooks), or null (CLI on explicit folders). */
@@ -47,6 +54,18 @@ export interface RunbookLibraryOptions {
   onChanged?: (reason: 'folders' | 'created' | 'files') => void;
   /** A review status kept outside the file (bundled runbooks: the console's store), or null. */
   reviewStatusOf?: (id: string) => ReviewStatus | null;
+  /** The worker lane big files are parsed on (default: the shared runbook parser). */
+  parseWorker?: TaskWorker;
+  /** Files from this size on are parsed on the worker (default OFF_THREAD_PARSE_BYTES). */
+  offThreadBytes?: number;
+}
+
+/** A file parsed ahead on the worker, used by the synchronous scan when the file is unchanged. */
+interface Preparsed {
+  mtimeMs: number;
+  size: number;
+  varsKey: string;
+  doc: ParsedRunbook;
 }
 
 interface CachedFile {
@@ -162,7 +181,8 @@ export class RunbookLibrary {
     if (changed) this.reindex();
   }
 
-  private scanFolder(folder: Folder, vars: Record<string, string>, varsKey: string): boolean {
+  /** The Markdown files under a folder with their stats (null when the folder cannot be read). */
+  private walkFolder(folder: Folder): Map<string, { abs: string; stat: fs.Stats }> | null {
     folder.skipped = [];
     const found = new Map<string, { abs: string; stat: fs.Stats }>();
     try {
@@ -171,9 +191,7 @@ export class RunbookLibrary {
       folder.error = null;
     } catch (err) {
       folder.error = `Folder ${folder.root} cannot be read (${(err as Error).message}): was it moved? Remove it or restore it.`;
-      const had = folder.files.size > 0;
-      folder.files.clear();
-      return had;
+      return null;
     }
     const walk = (dir: string, depth: number): void => {
       let entries: fs.Dirent[];
@@ -220,7 +238,16 @@ export class RunbookLibrary {
       }
     };
     walk(folder.root, 0);
+    return found;
+  }
 
+  private scanFolder(folder: Folder, vars: Record<string, string>, varsKey: string, pre?: Map<string, Preparsed>): boolean {
+    const found = this.walkFolder(folder);
+    if (!found) {
+      const had = folder.files.size > 0;
+      folder.files.clear();
+      return had;
+    }
     let changed = false;
     for (const rel of [...folder.files.keys()]) {
       if (!found.has(rel)) {
@@ -231,6 +258,12 @@ export class RunbookLibrary {
     for (const [rel, { abs, stat }] of found) {
       const cached = folder.files.get(rel);
       if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.varsKey === varsKey) continue;
+      const ahead = pre?.get(rel);
+      if (ahead && ahead.mtimeMs === stat.mtimeMs && ahead.size === stat.size && ahead.varsKey === varsKey) {
+        folder.files.set(rel, ahead);
+        changed = true;
+        continue;
+      }
       let text: string;
       try {
         text = fs.readFileSync(abs, 'utf8');
@@ -243,6 +276,51 @@ export class RunbookLibrary {
       changed = true;
     }
     return changed;
+  }
+
+  /**
+   * Parse on the worker the big files a scan of `folder` would parse, so that the synchronous scan
+   * after it finds them ready. A file the worker cannot parse is left to the scan, which names it.
+   */
+  private async preparse(folder: Folder, vars: Record<string, string>, varsKey: string): Promise<Map<string, Preparsed>> {
+    const out = new Map<string, Preparsed>();
+    const found = this.walkFolder(folder);
+    if (!found) return out;
+    const lane = this.opts.parseWorker ?? runbookParseWorker;
+    for (const [rel, { abs, stat }] of found) {
+      if (stat.size < (this.opts.offThreadBytes ?? OFF_THREAD_PARSE_BYTES)) continue;
+      const cached = folder.files.get(rel);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.varsKey === varsKey) continue;
+      const doc = await lane.run('parse-runbook', { abs, file: rel, variables: vars });
+      out.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, varsKey, doc });
+    }
+    return out;
+  }
+
+  private refreshing: Promise<void> | null = null;
+
+  /**
+   * refresh() with big files parsed on the worker thread: what the hosts call, so a 9 MB runbook
+   * never stalls the main loop. Concurrent callers share one pass.
+   */
+  refreshAsync(force = false): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    const t = Date.now();
+    if (!force && t - this.lastScan < RESCAN_MIN_INTERVAL_MS) return Promise.resolve();
+    const run = (async () => {
+      const vars = this.variables();
+      const varsKey = JSON.stringify(vars);
+      const pre = new Map<Folder, Map<string, Preparsed>>();
+      for (const folder of this.folders) pre.set(folder, await this.preparse(folder, vars, varsKey));
+      this.lastScan = Date.now();
+      let changed = false;
+      for (const folder of this.folders) changed = this.scanFolder(folder, vars, varsKey, pre.get(folder)) || changed;
+      if (changed) this.reindex();
+    })();
+    this.refreshing = run.finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
   }
 
   private reindex(): void {
@@ -417,6 +495,28 @@ export class RunbookLibrary {
       const folder = this.makeFolder(root, false);
       const vars = this.variables();
       this.scanFolder(folder, vars, JSON.stringify(vars));
+      if (folder.files.size === 0) {
+        throw new OpsError('not-found', `No Markdown files (*.md) in "${root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`);
+      }
+      this.folders.push(folder);
+      this.reindex();
+      this.opts.onFoldersChanged?.(this.userFolders());
+      this.opts.onChanged?.('folders');
+    }
+    return this.list();
+  }
+
+  /** addFolder with big files parsed on the worker thread (what the hosts call). */
+  async addFolderAsync(input: string): Promise<RunbookLibraryView> {
+    const root = checkFolder(input);
+    if (!this.folders.some((f) => f.root === root)) {
+      const folder = this.makeFolder(root, false);
+      const vars = this.variables();
+      const varsKey = JSON.stringify(vars);
+      const pre = await this.preparse(folder, vars, varsKey);
+      // Added by another call while this one waited for the worker.
+      if (this.folders.some((f) => f.root === root)) return this.list();
+      this.scanFolder(folder, vars, varsKey, pre);
       if (folder.files.size === 0) {
         throw new OpsError('not-found', `No Markdown files (*.md) in "${root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`);
       }
