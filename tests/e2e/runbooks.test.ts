@@ -81,8 +81,8 @@ describe.skipIf(skip)('runbooks in the console', () => {
     // The terminal runs its input in order: once a command sent after Cancel has printed, the
     // cancelled one would have run before it. It did not.
     await page.evaluate(() => window.dispatchEvent(new CustomEvent('aura-ops:terminal-run', { detail: { command: "printf 'cancel-%s\\n' barrier" } })));
-    // Every terminal's text: the request goes to the active terminal when idle, else to a new one.
-    const terminalText = () => page.locator('[data-testid="terminal-pane"] .term-host').evaluateAll((els) => els.map((el) => (el as HTMLElement & { auraTerminalText?: () => string }).auraTerminalText?.() ?? '').join('\n'));
+    // Every terminal's text, soft-wrapped rows joined (a wrapped marker must not escape the check): the request goes to the active terminal when idle, else to a new one.
+    const terminalText = () => page.locator('[data-testid="terminal-pane"] .term-host').evaluateAll((els) => els.map((el) => (el as HTMLElement & { auraTerminalLines?: () => string[] }).auraTerminalLines?.().join('\n') ?? '').join('\n'));
     // Only the output has "cancel-barrier" (the typed command reads cancel-%s); a redrawn prompt may follow it on the line.
     await expect.poll(terminalText, { timeout: 15_000 }).toMatch(/^cancel-barrier/m);
     expect(await terminalText()).not.toContain('stale-marker');

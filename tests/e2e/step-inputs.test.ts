@@ -104,9 +104,10 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
     expect(await field?.evaluate((el) => el.isConnected)).toBe(true);
     await run.click();
 
-    // The terminal printed the value as one literal argument, and nothing ran it.
+    // The terminal printed the value as one literal argument, and nothing ran it. Lines are read with
+    // soft wraps joined: the temp path is long enough to wrap in CI's narrower terminal.
     const terminalText = () =>
-      page.locator('[data-testid="terminal-pane"] .term-host').evaluateAll((els) => els.map((el) => (el as HTMLElement & { auraTerminalText?: () => string }).auraTerminalText?.() ?? '').join('\n'));
+      page.locator('[data-testid="terminal-pane"] .term-host').evaluateAll((els) => els.map((el) => (el as HTMLElement & { auraTerminalLines?: () => string[] }).auraTerminalLines?.().join('\n') ?? '').join('\n'));
     await expect.poll(terminalText, { timeout: 15_000 }).toContain(`['; touch ${marker}]`);
     expect(fs.existsSync(marker)).toBe(false);
     // The override covered one run: Run is blocked again.
