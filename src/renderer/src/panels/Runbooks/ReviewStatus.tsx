@@ -19,6 +19,9 @@ const STEP_LABEL: Record<Status, string> = {
   published: 'Publish',
 };
 
+/** The runner's statuses in the words the rest of the console uses for an answer (OK, not OK). */
+const RESULT_WORDS: Record<string, string> = { pass: 'ok', fail: 'not ok' };
+
 function message(err: unknown): string {
   return err instanceof ApiError ? err.message : String(err);
 }
@@ -167,7 +170,7 @@ export default function ReviewStatus({ doc }: { doc: RunbookDocument }) {
               <tr key={i}>
                 <td>{row.scenario}</td>
                 <td className="mono">{row.step}</td>
-                <td className={`rb-result-${row.status}`}>{row.status}</td>
+                <td className={`rb-result-${row.status}`}>{RESULT_WORDS[row.status] ?? row.status}</td>
                 <td>{row.detail}</td>
               </tr>
             ))}
