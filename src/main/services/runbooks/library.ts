@@ -492,18 +492,22 @@ export class RunbookLibrary {
   addFolder(input: string): RunbookLibraryView {
     const root = checkFolder(input);
     if (!this.folders.some((f) => f.root === root)) {
-      const folder = this.makeFolder(root, false);
       const vars = this.variables();
-      this.scanFolder(folder, vars, JSON.stringify(vars));
-      if (folder.files.size === 0) {
-        throw new OpsError('not-found', `No Markdown files (*.md) in "${root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`);
-      }
-      this.folders.push(folder);
-      this.reindex();
-      this.opts.onFoldersChanged?.(this.userFolders());
-      this.opts.onChanged?.('folders');
+      this.admitFolder(this.makeFolder(root, false), vars, JSON.stringify(vars));
     }
     return this.list();
+  }
+
+  /** Scans a new folder (with what the worker parsed ahead, if any) and adds it; refuses one without runbooks. */
+  private admitFolder(folder: Folder, vars: Record<string, string>, varsKey: string, pre?: Map<string, Preparsed>): void {
+    this.scanFolder(folder, vars, varsKey, pre);
+    if (folder.files.size === 0) {
+      throw new OpsError('not-found', `No Markdown files (*.md) in "${folder.root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`);
+    }
+    this.folders.push(folder);
+    this.reindex();
+    this.opts.onFoldersChanged?.(this.userFolders());
+    this.opts.onChanged?.('folders');
   }
 
   /** addFolder with big files parsed on the worker thread (what the hosts call). */
@@ -516,14 +520,7 @@ export class RunbookLibrary {
       const pre = await this.preparse(folder, vars, varsKey);
       // Added by another call while this one waited for the worker.
       if (this.folders.some((f) => f.root === root)) return this.list();
-      this.scanFolder(folder, vars, varsKey, pre);
-      if (folder.files.size === 0) {
-        throw new OpsError('not-found', `No Markdown files (*.md) in "${root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`);
-      }
-      this.folders.push(folder);
-      this.reindex();
-      this.opts.onFoldersChanged?.(this.userFolders());
-      this.opts.onChanged?.('folders');
+      this.admitFolder(folder, vars, varsKey, pre);
     }
     return this.list();
   }
