@@ -383,6 +383,11 @@ export class RecordGrouper {
     return this.pending.length > 0;
   }
 
+  /** Byte offset of the held record's first line, or null when none is held. */
+  get pendingOffset(): number | null {
+    return this.pending.length > 0 ? this.pending[0].offset : null;
+  }
+
   flush(): LogRecord | null {
     if (this.pending.length === 0) return null;
     const r = this.build();

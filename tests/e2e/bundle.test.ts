@@ -11,7 +11,7 @@ import { startSandbox } from '../../src/main/sandbox';
 import { bundleCommand, checkCommand } from '../../src/main/services/probes/cli';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e bundle');
 /** db-locked shows in the live check within a few seconds; a loaded machine gets this long. */
@@ -63,7 +63,7 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
     { timeout: 60_000 },
     async () => {
       const { page } = ui.browser;
-      await page.goto(ui.serve.openUrl);
+      await openConsole(page, ui.serve);
       const header = page.getByTestId('header-install');
       await expect
         .poll(() => header.textContent(), { timeout: 15_000 })

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e database freshness');
 /** Screenshots for a person to look at: in DB_SHOTS when set (kept), else a temp folder. */
@@ -56,7 +56,7 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     const { page } = ui.browser;
     page.setDefaultTimeout(15_000);
     await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
 
     // Healthy: no lock, every table counted.
     let panel = await database(page);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
+import { openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e database');
 
@@ -13,7 +14,7 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
   /** Each test starts from a fresh load of the console on the Database tab (none relies on another). */
   async function openDatabase() {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Database' }).click();
     const panel = page.locator('.db-panel');
     await panel.locator('.db-tab', { hasText: 'Overview' }).click({ timeout: 20_000 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e findings');
 /** Screenshots for a person to look at: in FINDINGS_SHOTS when set (kept), else a temp folder. */
@@ -19,7 +19,7 @@ describe.skipIf(skip)('findings in the runbook viewer and the session', () => {
   it('answers the liveness check in api-down with "API not listening" and records it', { timeout: 60_000 }, async () => {
     const { page } = ui.browser;
     page.setDefaultTimeout(15_000);
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
 
     // The demo's API goes down: the picker shows the scenario once main has switched it.
     await page.getByRole('tab', { name: 'Install' }).click();

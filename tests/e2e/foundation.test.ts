@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { AUTH_PATH, SESSION_PROTOCOL_PREFIX, SESSION_STORAGE_KEY, TOKEN_HEADER, WS_PROTOCOL } from '../../src/shared/serve-handshake';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 import { rawRequest, signIn, waitFor } from './serve-client';
 
 function makeInstall(): string {
@@ -61,9 +61,21 @@ describe.skipIf(skip)('serve host with an install', () => {
   let install = '';
   const ui = useConsole(() => ({ install: (install = makeInstall()) }));
 
+  it('opens the console as a new document each time, even on a page that already shows it', async () => {
+    const { page } = ui.browser;
+    await openConsole(page, ui.serve);
+    await page.getByTestId('header-install').waitFor();
+    // The token has left the address bar: a bare goto(openUrl) now would only change the fragment.
+    expect(page.url()).not.toContain('#token=');
+    await page.evaluate(() => Object.assign(window, { leftByTheLastTest: true }));
+    await openConsole(page, ui.serve);
+    await page.getByTestId('header-install').waitFor();
+    expect(await page.evaluate(() => 'leftByTheLastTest' in window)).toBe(false);
+  });
+
   it('shows the attached install with its real paths after opening the tokenised URL', async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Install' }).click();
     const panel = page.getByTestId('install-panel');
     await panel.waitFor();
@@ -93,7 +105,7 @@ describe.skipIf(skip)('serve host with an install', () => {
       if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
     });
     try {
-      await tab.goto(ui.serve.openUrl);
+      await openConsole(tab, ui.serve);
       await tab.getByTestId('header-install').waitFor();
       await expect.poll(() => tab.getByTestId('header-install').textContent()).toContain(install);
       const icon = await tab.evaluate(() => (document.querySelector('link[rel=icon]') as HTMLLinkElement | null)?.href ?? '');
@@ -173,7 +185,7 @@ describe.skipIf(skip)('serve host with an install', () => {
 
   it('a page on another 127.0.0.1 port gets nothing from the browser that opens /ws', async () => {
     const { page, context } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByTestId('header-install').waitFor();
     const session = await page.evaluate((k) => sessionStorage.getItem(k), SESSION_STORAGE_KEY);
     expect(session).toBeTruthy();
@@ -232,7 +244,7 @@ describe.skipIf(skip)('serve host with no install anywhere', () => {
 
   it('says no Aura install was found and what to do', async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     const empty = page.getByTestId('no-install');
     await empty.waitFor();
     const text = await empty.textContent();
@@ -248,7 +260,7 @@ describe.skipIf(skip)('the built-in demo install', () => {
     expect(ui.serve.output()).toMatch(/Demo install \(sandbox Aura\) running at (http:\/\/127\.0\.0\.1:\d+)/);
     const apiUrl = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(ui.serve.output())![1]!;
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.getByTestId('demo-controls').waitFor();
     expect(await page.getByTestId('header-install').textContent()).toContain('Demo');

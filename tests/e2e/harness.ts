@@ -126,3 +126,14 @@ export async function openBrowser(): Promise<Browser> {
     },
   };
 }
+
+/**
+ * Load the console in `page` as a new document. The console drops the `#token=` fragment from
+ * the address once it has signed in, so a second `goto(openUrl)` on a page still showing it is a
+ * same-document fragment change: nothing reloads and the last test's state (a filter, an open
+ * dialog) carries over. Leaving for about:blank first makes every call a real load.
+ */
+export async function openConsole(page: Page, serve: Pick<ServeProc, 'url' | 'openUrl'>): Promise<void> {
+  if (page.url().startsWith(serve.url)) await page.goto('about:blank');
+  await page.goto(serve.openUrl);
+}

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e incident journey');
 /** Screenshots for a person to look at: in JOURNEY_SHOTS when set (kept), else a temp folder. */
@@ -31,7 +31,7 @@ describe.skipIf(skip)('the incident journey', () => {
   it('goes from a SEV-1 triage to a post-mortem draft that tells the truth', { timeout: 180_000 }, async () => {
     const { page } = ui.browser;
     page.setDefaultTimeout(15_000);
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await expect.poll(() => page.getByTestId('recording-indicator').textContent(), { timeout: 10_000 }).toBe('Not recording');
 
     // The API goes down; the triage says SEV-1 and names Service Degradation.

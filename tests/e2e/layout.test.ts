@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
+import { openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e layout');
 
@@ -255,7 +256,7 @@ describe.skipIf(skip)('layout at three window sizes in both themes', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     const { page } = ui.browser;
     page.setDefaultTimeout(20_000);
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor();
     // A SEV-1 triage (its badge is the one that wrapped) on the demo install.
     await page.getByRole('tab', { name: 'Install' }).click();

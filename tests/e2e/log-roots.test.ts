@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 import { connect } from './serve-client';
 
 const skip = missingTool('chromium', 'e2e log roots');
@@ -15,7 +15,7 @@ describe.skipIf(skip)('adding a log folder', () => {
 
   it('refuses / and /etc, asks for the typed path elsewhere, then opens files there', async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Logs' }).first().click().catch(() => undefined);
     const panel = page.getByTestId('logs-panel');
     await panel.waitFor({ timeout: 20_000 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
+import { openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e logs');
 
@@ -15,7 +16,7 @@ describe.skipIf(skip)('log panes on the demo install', () => {
 
   it('tails the main log live and filters every pane by a clicked correlation id', async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     const main = page.getByTestId('log-pane-Main log (aura-api)');
     await main.waitFor();
     // Only the rows in view are in the DOM, and the layout may give the pane a few lines only.
@@ -78,7 +79,7 @@ describe.skipIf(skip)('log panes on the demo install', () => {
   it('shows the error-spike scenario in the errors pane', async () => {
     const { page } = ui.browser;
     // A fresh page: a correlation filter left by a failed test above would hide the new errors.
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByTestId('log-pane-Errors').waitFor({ state: 'attached' });
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.selectOption('select[aria-label=Scenario]', 'error-spike');
@@ -144,7 +145,7 @@ describe.skipIf(skip)('a log pane: follow state, live filter, histogram, toolbar
     const { page } = ui.browser;
     await ready();
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await main().waitFor();
     await expect.poll(() => main().getByTestId('log-row').count(), { timeout: 15_000 }).toBeGreaterThan(2);
     await expect.poll(followText).toContain('Live');

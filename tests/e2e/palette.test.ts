@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { ROOT } from './harness';
+import { ROOT, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e palette');
 /** Screenshots of the walk, for a person to look at. */
@@ -51,7 +51,7 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
   beforeAll(async () => {
     const { page } = ui.browser;
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByTestId('header-install').waitFor({ timeout: 20_000 });
   });
 
@@ -69,7 +69,7 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     await card.waitFor({ state: 'detached' });
     // Kept by the console (ops.db), not by this tab: a fresh tab does not show it either.
     const other = await ui.browser.context.newPage();
-    await other.goto(ui.serve.openUrl);
+    await openConsole(other, ui.serve);
     await other.getByTestId('header-install').waitFor({ timeout: 20_000 });
     await other.getByRole('tab', { name: 'Health' }).waitFor();
     expect(await other.getByTestId('welcome-card').count()).toBe(0);
@@ -264,7 +264,7 @@ describe.skipIf(skip)('a load in serve mode', () => {
     // Each reload waits for the page's requests to end first: a reload cancels whatever is still in
     // flight (the favicon, under load), and Chromium reports that as a failed request of ours.
     const settled = () => page.waitForLoadState('networkidle', { timeout: 20_000 });
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Health' }).waitFor({ timeout: 20_000 });
     await settled();
     await page.reload();

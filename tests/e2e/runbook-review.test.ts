@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e runbook review');
 /** Screenshots for a person to look at: in JOURNEY_SHOTS when set (kept), else a temp folder. */
@@ -76,7 +76,7 @@ describe.skipIf(skip)('revisions from a session and the review workflow', () => 
   it('turns a walk-through into a draft revision and walks that draft to published', { timeout: 120_000 }, async () => {
     const { page } = ui.browser;
     page.setDefaultTimeout(15_000);
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByText('Folders and new runbook').click();
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e runbooks');
 
@@ -53,7 +53,7 @@ describe.skipIf(skip)('runbooks in the console', () => {
 
   it('runs and checks a read-only step, asks before a mutating one, records a walk-through', { timeout: 90_000 }, async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByText('Folders and new runbook').click();
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();
@@ -95,7 +95,7 @@ describe.skipIf(skip)('runbooks in the console', () => {
 
     // Restart the console: the session and its tick are intact.
     await ui.restart();
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.locator('.area.left').getByRole('button', { name: /E2E Drill/ }).first().click();
     await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
     await expect.poll(() => page.getByRole('checkbox', { name: 'Logs checked after the fix' }).isChecked(), { timeout: 10_000 }).toBe(true);

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { connect, waitFor, type EventFrame } from './serve-client';
+import { openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e slow tab');
 /** Well past the host's 8 MB per-tab limit plus what the kernel and Chromium buffer. */
@@ -24,7 +25,7 @@ describe.skipIf(skip)('a tab too slow for a flood', () => {
 
   it('is cut off, reconnects, and its terminal ends at the end of the output', async () => {
     const { page, context } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
     // The terminal the tab shows, and a second reader that acks every chunk so the pty keeps going.
     let sessionId = '';

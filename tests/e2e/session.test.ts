@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
+import { openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e session');
 
@@ -12,7 +13,7 @@ describe.skipIf(skip)('walk-through sessions', () => {
 
   it('records an incident, survives a restart, and exports the timeline in order', { timeout: 60_000 }, async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Session' }).click();
     const panel = page.getByTestId('session-panel');
     await panel.getByLabel('Kind').selectOption('incident');
@@ -32,7 +33,7 @@ describe.skipIf(skip)('walk-through sessions', () => {
 
     // Restart the console on the same data dir: the session is still there, still current.
     await ui.restart();
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Session' }).click();
     await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 10_000 }).toContain('Did not restart');
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e step inputs');
 
@@ -53,7 +53,7 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
 
   it('fills an output into a later input, keeps a hostile input one argument, and records an override', { timeout: 90_000 }, async () => {
     const { page } = ui.browser;
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByText('Folders and new runbook').click();
     await page.getByLabel('Folder path').fill(folder);
     await page.getByRole('button', { name: 'Add folder' }).click();

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e terminal panes');
 
@@ -67,7 +67,7 @@ describe.skipIf(skip)('terminal tabs and panes in Chromium', () => {
     const { page } = ui.browser;
     page.setDefaultTimeout(15_000);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await panes(page).first().locator('.xterm').waitFor({ timeout: 20_000 });
     await waitScreen(page, /e2e\$ $/m);
   });

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e terminal');
 
@@ -55,7 +55,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   beforeAll(async () => {
     // A plain prompt so the screen text is predictable.
     fs.writeFileSync(path.join(ui.serve.home, '.bashrc'), "PS1='e2e$ '\n");
-    await ui.browser.page.goto(ui.serve.openUrl);
+    await openConsole(ui.browser.page, ui.serve);
     await ui.browser.page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
   });
 

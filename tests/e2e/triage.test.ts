@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir } from './harness';
+import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e triage');
 /** Screenshots for a person to look at: in TRIAGE_SHOTS when set (kept), else a temp folder. */
@@ -57,7 +57,7 @@ describe.skipIf(skip)('triage from current state', () => {
   it('walks healthy -> error spike -> recovering -> clear -> disk-low, saying what is true now', { timeout: 300_000 }, async () => {
     const { page } = ui.browser;
     page.setDefaultTimeout(15_000);
-    await page.goto(ui.serve.openUrl);
+    await openConsole(page, ui.serve);
     await page.getByRole('tab', { name: 'Health' }).click();
     const triage = page.getByRole('region', { name: 'Triage' });
     const badge = triage.locator('.sev-badge');

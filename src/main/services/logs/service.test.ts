@@ -265,6 +265,29 @@ describe('LogsService', () => {
     }
   });
 
+  it('builds a view only from records the tailer has read: a match written after the last read is not pinned on the last record', async () => {
+    const file = path.join(logsDir, 'unread-tail.log');
+    // Records 1 and 5 (cid5), then a record of cid13 and one without an id.
+    fs.writeFileSync(file, record(1) + record(5) + record(13) + record(14));
+    const info = svc.openPane({ path: file });
+    const total = () => svc.panesInfo().find((p) => p.paneId === info.paneId)?.total;
+    await waitFor(() => svc.heldLines(info.paneId) === 0 && total() === 4, 'the first records');
+    // More records of cid5 reach the file; the view is built before the tailer reads them (no
+    // macrotask runs between the write and the view), so they are not known records yet.
+    fs.appendFileSync(file, record(15).replace('[cid15]', '[cid5]') + record(16));
+    const filter = { text: 'cid5]', regex: false, caseSensitive: true, invert: false };
+    const early = await svc.page({ paneId: info.paneId, fromLine: 0, count: 100, filter });
+    expect(early.records.map((r) => r.correlationId)).toEqual(['cid5']);
+    // Once read, the new record of cid5 joins the view through the live path.
+    await waitFor(() => svc.heldLines(info.paneId) === 0 && total() === 6, 'the appended records');
+    const late = await svc.page({ paneId: info.paneId, fromLine: 0, count: 100, filter });
+    expect(late.records.map((r) => [r.index, r.correlationId])).toEqual([
+      [1, 'cid5'],
+      [4, 'cid5'],
+    ]);
+    svc.closePane(info.paneId);
+  });
+
   it('limits a view to a time range (the histogram selection), with levels and a filter', async () => {
     const file = path.join(logsDir, 'range.log');
     const parts: string[] = [];

@@ -100,6 +100,12 @@ interface Segment {
   firstKnown: number;
   /** The file was truncated or replaced: its old records are no longer on disk. */
   gone: boolean;
+  /**
+   * Byte offset just past the last line the tailer has read from this file. Bytes after it are
+   * on disk but not yet known records: a file search must stop there, or a match in them would
+   * be counted against the last known record.
+   */
+  readEnd: number;
 }
 
 interface View {
@@ -499,8 +505,11 @@ export class LogsService {
         generation: f.generation,
         firstKnown: pane.known.count,
         gone: false,
+        readEnd: 0,
       });
     }
+    const last = lines[lines.length - 1];
+    if (last) pane.segments[pane.segments.length - 1].readEnd = last.offset + last.byteLength + 1;
     const g = pane.grouper as RecordGrouper;
     for (const l of lines) {
       const r = g.push(l);
@@ -726,6 +735,16 @@ export class LogsService {
     return v;
   }
 
+  /**
+   * Where a segment's known records end on disk: its last read line, or the first line of a
+   * record the grouper still holds open (not yet a known record) in the file being written.
+   */
+  private knownEnd(p: Pane, s: number): number {
+    const seg = p.segments[s];
+    const held = s === p.segments.length - 1 ? p.grouper?.pendingOffset : null;
+    return held ?? seg.readEnd;
+  }
+
   /** Positions of records with at least one matching line, ascending, deduplicated. */
   private matchPositions(p: Pane, search: CompiledSearch): number[] {
     const out: number[] = [];
@@ -741,7 +760,7 @@ export class LogsService {
       }
       try {
         const start = this.offsetAt(p, a);
-        const end = fs.fstatSync(fd).size;
+        const end = Math.min(fs.fstatSync(fd).size, this.knownEnd(p, s));
         let last = -1;
         searchRange(fd, start, end, search, (off) => {
           // Records are found in offset order, so a moving binary search lower bound suffices.
