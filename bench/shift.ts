@@ -205,6 +205,7 @@ async function main(): Promise<void> {
     const sweeps: number[] = [];
     const pages: number[] = [];
     const mem = () => ({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
+    const samples: MemorySample[] = [];
     gc();
     const atStart = mem();
     let atWarm: ReturnType<typeof mem> | null = null;
@@ -249,6 +250,9 @@ async function main(): Promise<void> {
       if (now >= nextReport) {
         nextReport += 60_000;
         const s = statsOf(shiftLoop);
+        const sample = memorySample((now - start) / 60_000);
+        samples.push(sample);
+        process.stderr.write(`${JSON.stringify({ shift_memory: sample })}\n`);
         process.stderr.write(`shift ${Math.round((now - start) / 60_000)} min: loop p99 ${s.p99Ms} ms max ${s.maxMs} ms, rss ${mb(mem().rss).toFixed(0)} MB, sweeps ${sweeps.length}, pages ${pages.length}, terminal ${(terminalChars / 1e6).toFixed(0)} Mchars\n`);
       }
       await sleep(Math.max(1, Math.min(nextSweep, nextPage, nextStep, nextFlood, nextReport, end) - Date.now()));
@@ -271,6 +275,18 @@ async function main(): Promise<void> {
     const rssGrowth = mb(atEnd.rss - from.rss) / hours;
     emit('rss_growth_mb_per_hour', rssGrowth, 'MB/h', null, { goal: GROWTH_GOAL_MB_PER_HOUR, within_goal: rssGrowth <= GROWTH_GOAL_MB_PER_HOUR, measured_over_minutes: r1(hours * 60) });
     emit('heap_growth_mb_per_hour', mb(atEnd.heap - from.heap) / hours, 'MB/h', null, { measured_over_minutes: r1(hours * 60) });
+    // The two end points swing with native buffers; the slope over every minute after the warm-up
+    // says whether memory keeps growing, and the parts say which memory it is.
+    const warm = samples.filter((m) => m.minute * 60_000 >= WARMUP_MS);
+    if (warm.length >= 3) {
+      const slope = (k: keyof MemorySample) => r1(slopePerHour(warm.map((m) => [m.minute, m[k]])));
+      emit('rss_trend_mb_per_hour', slope('rssMb'), 'MB/h', null, {
+        goal: GROWTH_GOAL_MB_PER_HOUR,
+        within_goal: slope('rssMb') <= GROWTH_GOAL_MB_PER_HOUR,
+        samples: warm.length,
+        parts_mb_per_hour: { heapUsed: slope('heapUsedMb'), heapTotal: slope('heapTotalMb'), external: slope('externalMb'), arrayBuffers: slope('arrayBuffersMb'), rssAnon: slope('rssAnonMb'), rssFile: slope('rssFileMb') },
+      });
+    }
     const lost = panes.map((p) => wrote - p.distinct);
     emit('lines_lost', Math.max(...lost), 'lines', 0, { per_pane: lost, doubled: panes.map((p) => p.doubled), written: wrote, panes: PANES, rate: RATE, files: fs.readdirSync(wdir).length });
     emit('sweep_latency_p95', p95(sweeps), 'ms', null, { sweeps: sweeps.length, every_ms: SWEEP_EVERY_MS });
@@ -285,6 +301,48 @@ async function main(): Promise<void> {
     await logProbeWorker.shutdown();
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+interface MemorySample {
+  minute: number;
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  /** Anonymous (malloc, V8, buffers) and file-backed (code, mapped files) parts of RSS. */
+  rssAnonMb: number;
+  rssFileMb: number;
+}
+
+function memorySample(minute: number): MemorySample {
+  const u = process.memoryUsage();
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  return {
+    minute: r1(minute),
+    rssMb: r1(mb(u.rss)),
+    heapUsedMb: r1(mb(u.heapUsed)),
+    heapTotalMb: r1(mb(u.heapTotal)),
+    externalMb: r1(mb(u.external)),
+    arrayBuffersMb: r1(mb(u.arrayBuffers)),
+    rssAnonMb: r1(kb('RssAnon')),
+    rssFileMb: r1(kb('RssFile')),
+  };
+}
+
+/** Least-squares slope of [minute, MB] points, in MB per hour. */
+function slopePerHour(points: Array<[number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : (num / den) * 60;
 }
 
 main().then(
