@@ -157,7 +157,8 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     await find(page, 'new terminal', /^New terminal/);
     await page.keyboard.press('Enter');
     await expect.poll(() => tabs.count(), { timeout: 10_000 }).toBe(before + 1);
-    expect(await tabs.last().getAttribute('aria-selected')).toBe('true');
+    // The tab shows when the terminal exists and is selected in the render after: wait for it.
+    await expect.poll(() => tabs.last().getAttribute('aria-selected'), { timeout: 10_000 }).toBe('true');
   });
 
   it('"backup" makes a backup of aura.db in the Database tab', async () => {
