@@ -181,6 +181,13 @@ function checkLayout(): Findings {
     if (t.left < s.left - 1 || t.right > s.right + 1)
       out.push(`the selected tab ${name(tab)} is scrolled out of its strip`);
   }
+  // A side panel's rows fit its width: one that scrolls sideways hides the end of its rows (at
+  // 1280x800 the Install panel's found-installs list and facts table ran 25-80 px off its edge).
+  for (const el of document.querySelectorAll('.install-panel')) {
+    const e = el as HTMLElement;
+    if (visible(e) && e.scrollWidth > e.clientWidth + 1)
+      out.push(`${name(el)} scrolls sideways: ${e.scrollWidth} px of content in ${e.clientWidth} px`);
+  }
   // DB table names break between words, never inside one.
   for (const el of document.querySelectorAll('.db-tables td.db-name')) {
     if (!visible(el)) continue;

@@ -51,7 +51,15 @@ function FactRow({
             : 'missing'
           : fact.entries !== undefined
             ? unit
-              ? `${fact.entries} ${unit} · ${formatBytes(fact.size)}`
+              ? (
+                  <>
+                    {/* Two pieces that may stack in a narrow panel instead of running off its edge. */}
+                    <span className="nw">
+                      {fact.entries} {unit}
+                    </span>{' '}
+                    <span className="nw">· {formatBytes(fact.size)}</span>
+                  </>
+                )
               : 'exists'
             : formatBytes(fact.size)}
       </td>
@@ -75,15 +83,16 @@ function Attached({ c }: { c: InstallCandidate }) {
           <FactRow label="appsettings.json" fact={c.facts.appSettings} note="not found (Aura's defaults apply)" />
           <tr>
             <th>API</th>
-            <td className="mono">{c.paths.apiUrl}</td>
-            <td />
+            {/* No size column here: the address takes both cells so it shows whole in a narrow panel. */}
+            <td className="mono path" colSpan={2} title={c.paths.apiUrl}>
+              {c.paths.apiUrl}
+            </td>
           </tr>
           <tr>
             <th>Redis</th>
-            <td className="mono">
+            <td className="mono" colSpan={2}>
               {c.paths.redis.enabled ? c.paths.redis.connection : 'not configured (Caching:UseRedis is off)'}
             </td>
-            <td />
           </tr>
         </tbody>
       </table>
@@ -219,9 +228,11 @@ export default function InstallPanel({ list, onChange }: Props) {
         <ul className="candidates">
           {list?.candidates.map((c) => (
             <li key={c.id} className={c.id === list.selectedId ? 'selected' : ''}>
-              <div>
+              <div className="candidate-text">
                 <strong>{c.label}</strong> <span className={isAvailable(c) ? 'ok' : 'dim'}>{isAvailable(c) ? 'found' : 'nothing there'}</span>
-                <div className="mono dim path">{c.paths.dataRoot}</div>
+                <div className="mono dim path" title={c.paths.dataRoot}>
+                  {c.paths.dataRoot}
+                </div>
               </div>
               {c.id !== list.selectedId && isAvailable(c) && (
                 <button onClick={() => void run(() => api.invoke('install:select', { id: c.id }))}>Attach</button>
