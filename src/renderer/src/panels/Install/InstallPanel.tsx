@@ -14,6 +14,22 @@ interface Props {
   onChange: (list: InstallList) => void;
 }
 
+/** The right-hand cell of a fact: whether it is there, and how big. */
+function FactValue({ fact, optional, unit }: { fact: PathFact; optional?: boolean; unit?: string }) {
+  if (!fact.exists) return optional ? 'none' : 'missing';
+  if (fact.entries === undefined) return formatBytes(fact.size);
+  if (!unit) return 'exists';
+  // Two pieces that may stack in a narrow panel instead of running off its edge.
+  return (
+    <>
+      <span className="nw">
+        {fact.entries} {unit}
+      </span>{' '}
+      <span className="nw">· {formatBytes(fact.size)}</span>
+    </>
+  );
+}
+
 function FactRow({
   label,
   fact,
@@ -45,23 +61,7 @@ function FactRow({
         {fact.path}
       </td>
       <td className={fact.exists ? 'ok' : optional ? 'dim' : 'missing'}>
-        {!fact.exists
-          ? optional
-            ? 'none'
-            : 'missing'
-          : fact.entries !== undefined
-            ? unit
-              ? (
-                  <>
-                    {/* Two pieces that may stack in a narrow panel instead of running off its edge. */}
-                    <span className="nw">
-                      {fact.entries} {unit}
-                    </span>{' '}
-                    <span className="nw">· {formatBytes(fact.size)}</span>
-                  </>
-                )
-              : 'exists'
-            : formatBytes(fact.size)}
+        <FactValue fact={fact} optional={optional} unit={unit} />
       </td>
     </tr>
   );
@@ -80,7 +80,11 @@ function Attached({ c }: { c: InstallCandidate }) {
           <FactRow label="aura.db" fact={c.facts.db} />
           <FactRow label="aura.db-wal" fact={c.facts.dbWal} optional />
           <FactRow label="Logs" fact={c.facts.logsDir} unit="log files" />
-          <FactRow label="appsettings.json" fact={c.facts.appSettings} note="not found (Aura's defaults apply)" />
+          <FactRow
+            label="appsettings.json"
+            fact={c.facts.appSettings}
+            note="not found (Aura's defaults apply)"
+          />
           <tr>
             <th>API</th>
             {/* No size column here: the address takes both cells so it shows whole in a narrow panel. */}
@@ -137,13 +141,18 @@ export default function InstallPanel({ list, onChange }: Props) {
         <section className="install-empty" data-testid="no-install">
           <h2>No Aura install found</h2>
           <p>
-            The console looked where Aura keeps its data: the AURA_DATA_PATH, AURA_LOGS_PATH and AURA_DATABASE_PATH
-            variables, the standalone API's folder and the desktop app's folder. None holds an aura.db or a logs folder.
+            The console looked where Aura keeps its data: the AURA_DATA_PATH, AURA_LOGS_PATH and
+            AURA_DATABASE_PATH variables, the standalone API's folder and the desktop app's folder. None holds
+            an aura.db or a logs folder.
           </p>
           <ol>
-            <li>If Aura runs on this machine, add its data folder below (the one holding aura.db and logs/).</li>
+            <li>
+              If Aura runs on this machine, add its data folder below (the one holding aura.db and logs/).
+            </li>
             <li>If Aura has never run here, start it once: it creates that folder.</li>
-            <li>To practise, run the demo: <code>aura-ops sandbox run DIR</code> and add DIR.</li>
+            <li>
+              To practise, run the demo: <code>aura-ops sandbox run DIR</code> and add DIR.
+            </li>
           </ol>
         </section>
       )}
@@ -170,17 +179,24 @@ export default function InstallPanel({ list, onChange }: Props) {
       <section aria-label="Open a support bundle">
         <h3>Open a support bundle</h3>
         <p className="dim">
-          A bundle made elsewhere with <code>aura-ops bundle --with-db</code> opens read-only: its logs, its copy of aura.db, its probes as recorded and the
-          runbook steps that read files. Its files are checked against its manifest first; a changed or unsafe bundle is refused.
+          A bundle made elsewhere with <code>aura-ops bundle --with-db</code> opens read-only: its logs, its
+          copy of aura.db, its probes as recorded and the runbook steps that read files. Its files are checked
+          against its manifest first; a changed or unsafe bundle is refused.
         </p>
         <form
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            if (bundlePath.trim()) void run(() => api.invoke('install:open-bundle', { file: bundlePath.trim() }));
+            if (bundlePath.trim())
+              void run(() => api.invoke('install:open-bundle', { file: bundlePath.trim() }));
           }}
         >
-          <input aria-label="Bundle file" placeholder="/home/you/Downloads/aura-ops-bundle-….zip" value={bundlePath} onChange={(e) => setBundlePath(e.target.value)} />
+          <input
+            aria-label="Bundle file"
+            placeholder="/home/you/Downloads/aura-ops-bundle-….zip"
+            value={bundlePath}
+            onChange={(e) => setBundlePath(e.target.value)}
+          />
           <button type="submit">Open bundle…</button>
         </form>
       </section>
@@ -197,15 +213,27 @@ export default function InstallPanel({ list, onChange }: Props) {
           >
             <label>
               Logs folder
-              <input value={override.logsDir} placeholder={current.paths.logsDir} onChange={(e) => setOverride({ ...override, logsDir: e.target.value })} />
+              <input
+                value={override.logsDir}
+                placeholder={current.paths.logsDir}
+                onChange={(e) => setOverride({ ...override, logsDir: e.target.value })}
+              />
             </label>
             <label>
               aura.db
-              <input value={override.dbPath} placeholder={current.paths.dbPath} onChange={(e) => setOverride({ ...override, dbPath: e.target.value })} />
+              <input
+                value={override.dbPath}
+                placeholder={current.paths.dbPath}
+                onChange={(e) => setOverride({ ...override, dbPath: e.target.value })}
+              />
             </label>
             <label>
               API URL
-              <input value={override.apiUrl} placeholder={current.paths.apiUrl} onChange={(e) => setOverride({ ...override, apiUrl: e.target.value })} />
+              <input
+                value={override.apiUrl}
+                placeholder={current.paths.apiUrl}
+                onChange={(e) => setOverride({ ...override, apiUrl: e.target.value })}
+              />
             </label>
             <button type="submit">Apply overrides</button>
           </form>
@@ -221,7 +249,10 @@ export default function InstallPanel({ list, onChange }: Props) {
       <section aria-label="Candidates">
         <h3>
           Installs the console looked for{' '}
-          <button className="link" onClick={() => void run(() => api.invoke('install:list', { rescan: true }))}>
+          <button
+            className="link"
+            onClick={() => void run(() => api.invoke('install:list', { rescan: true }))}
+          >
             Rescan
           </button>
         </h3>
@@ -229,13 +260,18 @@ export default function InstallPanel({ list, onChange }: Props) {
           {list?.candidates.map((c) => (
             <li key={c.id} className={c.id === list.selectedId ? 'selected' : ''}>
               <div className="candidate-text">
-                <strong>{c.label}</strong> <span className={isAvailable(c) ? 'ok' : 'dim'}>{isAvailable(c) ? 'found' : 'nothing there'}</span>
+                <strong>{c.label}</strong>{' '}
+                <span className={isAvailable(c) ? 'ok' : 'dim'}>
+                  {isAvailable(c) ? 'found' : 'nothing there'}
+                </span>
                 <div className="mono dim path" title={c.paths.dataRoot}>
                   {c.paths.dataRoot}
                 </div>
               </div>
               {c.id !== list.selectedId && isAvailable(c) && (
-                <button onClick={() => void run(() => api.invoke('install:select', { id: c.id }))}>Attach</button>
+                <button onClick={() => void run(() => api.invoke('install:select', { id: c.id }))}>
+                  Attach
+                </button>
               )}
             </li>
           ))}
