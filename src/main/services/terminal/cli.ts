@@ -9,7 +9,8 @@ import type { TerminalCommandFinished } from '../../../shared/contract/terminal'
 import { OpsError } from '../../../shared/errors';
 import type { CliCommand, CliIO } from '../../cli-types';
 import type { ServiceContext } from '../context';
-import { ShellIntegrationParser, stripAnsi } from './shell-integration';
+import { stripAnsi } from '../../../shared/ansi';
+import { ShellIntegrationParser } from './shell-integration';
 import { TerminalService } from './service';
 
 /** `terminal run` gives up after this long unless --timeout says otherwise. */

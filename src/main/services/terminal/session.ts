@@ -6,7 +6,8 @@ import type { IPty } from 'node-pty';
 import type { TerminalCommandFinished, TerminalSessionInfo } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
 import { cutFlood, endsInGround, type FloodRefusal } from './flood';
-import { ShellIntegrationParser, stripAnsi, unescapeField } from './shell-integration';
+import { stripAnsi } from '../../../shared/ansi';
+import { ShellIntegrationParser, unescapeField } from './shell-integration';
 
 export interface SessionTunables {
   /** Output collected for this long is sent as one event (VS Code uses 5 ms). */

@@ -346,16 +346,3 @@ export class ShellIntegrationParser {
     return out;
   }
 }
-
-/** Removes terminal control sequences and resolves carriage-return overwrites, for plain excerpts. */
-export function stripAnsi(s: string): string {
-  return s
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
-    .replace(/\x1b[P^_X][^\x1b]*\x1b\\/g, '')
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\x1b[()#%*+][0-9A-Za-z]/g, '')
-    .replace(/\x1b[@-Z\\-_=>78c]/g, '')
-    .replace(/\r+\n/g, '\n')
-    .replace(/[^\n]*\r/g, '')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
-}
