@@ -52,7 +52,8 @@ const FAKETIME_ENV = { FAKETIME_DONT_RESET: '1', FAKETIME_DONT_FAKE_MONOTONIC: '
 const FAKETIME_EXCLUDE = ['tests/e2e/**', 'src/main/services/terminal/**', 'src/main/services/database/guarantees.test.ts'];
 
 const steps = [
-  ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+  // The whole tree (tests included, DOM and Node types), then each layer with only its own (README, Architecture).
+  ...['tsconfig.json', 'tsconfig.shared.json', 'tsconfig.renderer.json', 'tsconfig.main.json'].map((p) => [`typecheck ${p}`, bin('tsc'), ['--noEmit', '-p', p]]),
   ['lint', bin('eslint'), ['--max-warnings=0', '--no-error-on-unmatched-pattern', 'src', 'tests', 'bench', 'scripts']],
   ['build', bin('electron-vite'), ['build']],
   ['tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...only]],

@@ -1,4 +1,4 @@
-// System tools some suites need (Chromium, redis-server, sqlite3, zsh). Without one, a suite is skipped
+// System tools some suites need (Chromium, redis-server, sqlite3, zsh, shellcheck). Without one, a suite is skipped
 // with the reason printed, except under CI (or AURA_OPS_REQUIRE_TOOLS=1), where it fails instead.
 import fs from 'node:fs';
 
@@ -8,6 +8,8 @@ const TOOLS = {
   'redis-server': process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server',
   sqlite3: '/usr/bin/sqlite3',
   zsh: '/usr/bin/zsh',
+  // Lints the bash shell-integration script (resources/shell-integration).
+  shellcheck: '/usr/bin/shellcheck',
 } as const;
 
 export type ToolName = keyof typeof TOOLS;

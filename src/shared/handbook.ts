@@ -5,6 +5,27 @@ import { OpsError } from './errors';
 import type { Severity } from './runbooks/types';
 
 // ---------------------------------------------------------------------------------------------
+// The runbook list
+
+/** The operators' handbook runbooks (seed runbooks-README.md "Available Runbooks"). */
+export type HandbookRunbook =
+  | 'Deployment'
+  | 'Backup and Restore'
+  | 'Monitoring'
+  | 'Performance Tuning'
+  | 'Service Degradation'
+  | 'High Error Rates'
+  | 'Database Issues'
+  | 'Provider Failures'
+  | 'Log Management'
+  | 'Database Maintenance'
+  | 'Cache Management'
+  | 'Dependency Updates';
+
+/** Handbook severity levels (SEV-1 critical … SEV-4 low): the runbooks' own severity field. */
+export type HandbookSeverity = Severity;
+
+// ---------------------------------------------------------------------------------------------
 // Severity levels
 
 export interface SeverityLevel {

@@ -2,8 +2,7 @@
 // response time) and ranked runbook suggestions, each with the reason shown. Rules are data.
 // Current state leads: a log-derived reason names its window and the age of its newest record,
 // turns "recovering" when the symptom goes quiet and drops soon after; notes stand apart.
-import type { HandbookRunbook, HandbookSeverity } from './contract/sandbox';
-import { severityLevel } from './handbook';
+import { severityLevel, type HandbookRunbook, type HandbookSeverity } from './handbook';
 import { nowMs } from './clock';
 
 export type AspStatus = 'healthy' | 'degraded' | 'unhealthy';

@@ -5,6 +5,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { descendants as procDescendants, readCmdline } from '../../src/main/services/system/proc-table';
 import type { ControlRequest, StandInReport } from './control-protocol';
 
 /** The channel src/main/hosts/electron.ts registers (not imported: that module needs electron). */
@@ -194,40 +195,8 @@ export class AppProcess {
 
 /** Every process below `pid` now (Linux /proc), with its command line. */
 export function descendants(pid: number): Array<{ pid: number; cmd: string }> {
-  const parent = new Map<number, number>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parent.set(Number(name), ppid);
-    } catch {
-      // The process ended while we looked: it is no one's descendant any more.
-      continue;
-    }
-  }
-  const out: Array<{ pid: number; cmd: string }> = [];
-  for (const p of parent.keys()) {
-    let q = parent.get(p);
-    while (q !== undefined && q > 1 && q !== pid) q = parent.get(q);
-    if (q !== pid) continue;
-    let cmd = '';
-    try {
-      cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').trim();
-    } catch {
-      continue;
-    }
-    out.push({ pid: p, cmd });
-  }
-  return out;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    // A zombie still answers kill(0): read its state instead.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return procDescendants(pid).flatMap((p) => {
+    const argv = readCmdline(p);
+    return argv === null ? [] : [{ pid: p, cmd: argv.join(' ') }]; // ended while we looked
+  });
 }

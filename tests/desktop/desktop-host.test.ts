@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppProcess, descendants, isAlive, makeDesktopApp } from './app-fixture';
+import { isAlive } from '../../src/main/services/system/proc-table';
+import { AppProcess, descendants, makeDesktopApp } from './app-fixture';
 import type { StandInReport } from './control-protocol';
 import { toolPath } from '../tools';
 

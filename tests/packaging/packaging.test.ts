@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHELL_INTEGRATION_SCRIPTS } from '../../src/main/services/terminal/shell-integration';
 
 const REPO = path.resolve(__dirname, '..', '..');
 /** electron-builder --dir takes ~45 s on a loaded 2-core machine. */
@@ -153,9 +154,14 @@ describe('npm run dist --dir, offline', () => {
     for (const h of helpers) expect(fs.statSync(h).mode & 0o111, h).toBe(0o111);
   });
 
-  it('ships the runbooks and the aura-ops CLI launchers', () => {
+  it('ships the runbooks, the shell-integration scripts and the aura-ops CLI launchers', () => {
     const bundled = fs.readdirSync(path.join(REPO, 'resources', 'runbooks')).sort();
     expect(fs.readdirSync(path.join(resources, 'runbooks')).sort()).toEqual(bundled);
+    for (const script of SHELL_INTEGRATION_SCRIPTS) {
+      expect(fs.readFileSync(path.join(resources, 'shell-integration', script), 'utf8')).toBe(
+        fs.readFileSync(path.join(REPO, 'resources', 'shell-integration', script), 'utf8'),
+      );
+    }
     const sh = path.join(resources, 'bin', 'aura-ops');
     expect(fs.statSync(sh).mode & 0o111).toBe(0o111);
     expect(fs.readFileSync(sh, 'utf8')).toContain('--aura-ops-cli');

@@ -5,6 +5,4 @@ export {
   SCENARIO_NAMES,
   type ScenarioInfo,
   type ScenarioName,
-  type HandbookRunbook,
-  type HandbookSeverity,
 } from '../../shared/contract/sandbox';

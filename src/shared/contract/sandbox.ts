@@ -1,25 +1,8 @@
 // Contract domain "sandbox": the demo Aura install's fault scenarios (a pure data table, shared by
 // the simulator, the CLI and the renderer) and the channels to list, inspect and switch them.
 import { z } from 'zod';
+import type { HandbookRunbook, HandbookSeverity } from '../handbook';
 import { event, request } from './define';
-
-/** The operators' handbook runbooks (seed runbooks-README.md "Available Runbooks"). */
-export type HandbookRunbook =
-  | 'Deployment'
-  | 'Backup and Restore'
-  | 'Monitoring'
-  | 'Performance Tuning'
-  | 'Service Degradation'
-  | 'High Error Rates'
-  | 'Database Issues'
-  | 'Provider Failures'
-  | 'Log Management'
-  | 'Database Maintenance'
-  | 'Cache Management'
-  | 'Dependency Updates';
-
-/** Handbook severity levels (SEV-1 critical … SEV-4 low). */
-export type HandbookSeverity = 'SEV-1' | 'SEV-2' | 'SEV-3' | 'SEV-4';
 
 export const SCENARIO_NAMES = [
   'healthy',

@@ -1,5 +1,6 @@
 // The step syntax: fence info-string attributes (```bash {name="db-integrity" expect="/^ok$/m"}),
 // and checking a finished command's output and exit code against a step's expectation (pure).
+import { stripAnsi } from '../ansi';
 import type { Expectation, Step } from './types';
 
 /** Regex flags an expectation may use; g and y are stateful and make repeated checks differ. */
@@ -106,11 +107,6 @@ export interface CheckResult {
   /** The matched text, when the pattern matched. */
   match: string | null;
   reasons: string[];
-}
-
-/** Remove ANSI escape sequences and carriage returns a terminal adds to a command's output. */
-export function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g, '').replace(/\r(?=\n)/g, '');
 }
 
 /** Compare a finished command (its output and exit code) with the step's expectation. */

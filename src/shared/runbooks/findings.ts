@@ -1,7 +1,8 @@
 // Findings: a checked step declares its healthy answer and the named findings it can give, in its
 // fence's info string (`ok="/HTTP 200/"`, `finding-api-not-listening="exit 7"`), and a finished
 // command is answered ok / warn / finding / unexpected / error instead of a bare pass or fail (pure).
-import { MAX_CHECKED_OUTPUT_CHARS, stripAnsi } from './expect';
+import { stripAnsi } from '../ansi';
+import { MAX_CHECKED_OUTPUT_CHARS } from './expect';
 import type { Expectation } from './types';
 
 export const ANSWER_KINDS = ['ok', 'warn', 'finding'] as const;

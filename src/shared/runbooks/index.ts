@@ -2,7 +2,7 @@
 export * from './types';
 export { parseRunbook, isIndexFile, sectionNameOf, parseSeverity, parseCategory, parseReviewDate, MAX_PARSE_CHARS } from './parse';
 export { lintRunbook, isStale, reviewAgeDays, hasErrors, formatProblem, REVIEW_MAX_AGE_DAYS, type LintContext } from './lint';
-export { checkExpectation, parseFenceAttrs, parseExpectation, stripAnsi, type CheckResult, type CheckStatus } from './expect';
+export { checkExpectation, parseFenceAttrs, parseExpectation, type CheckResult, type CheckStatus } from './expect';
 export { fillVariables, variablesFromInstall, variablesIn, yyyymmdd, KNOWN_VARIABLES } from './variables';
 export { SearchIndex, tokenize, type SearchDoc, type SearchHit, type SearchField } from './search-index';
 export { runbookTemplate, fileNameFor, type TemplateInput } from './template';

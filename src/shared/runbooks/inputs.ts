@@ -1,6 +1,6 @@
 // Step inputs and outputs (pure): the `input-<name>...` and `output...` fence attributes, checking
 // a value an operator typed against its input, filling it into the command with the install quoting.
-import { stripAnsi } from './expect';
+import { stripAnsi } from '../ansi';
 import type { StepInput, StepInputType, StepOutput } from './types';
 import { fillVariables, KNOWN_VARIABLES, variablesIn } from './variables';
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { DbLockHolder, DbLockKind, DbLockState } from '../../../shared/contract/database';
 import { nowMs } from '../../../shared/clock';
+import { readCmdline, readStat } from '../system/proc-table';
 
 /** Aura's own write transactions commit in milliseconds; a lock still held this much later is stuck or long. */
 export const LOCK_CONFIRM_MS = 250;
@@ -77,17 +78,11 @@ function kindOf(role: LockedFile['role'], l: RawLock): DbLockKind | null {
 
 function commandOf(pid: number | null): string | null {
   if (pid === null) return null;
-  try {
-    // The program only: arguments may carry secrets (a connection string, a password flag).
-    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
-    const name = argv0.split(/[\\/]/).pop() || fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    return name ? name.slice(0, PROGRAM_NAME_MAX) : null;
-  } catch (err) {
-    // The holder may have exited between the two reads, or be another user's: say we could not tell.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'ESRCH') return null;
-    throw err;
-  }
+  // The program only: arguments may carry secrets (a connection string, a password flag). A holder
+  // that exited meanwhile, or another user's hidden one, reads as null: we say we could not tell.
+  const argv0 = readCmdline(pid)?.[0] ?? '';
+  const name = argv0.split(/[\\/]/).pop() || (readStat(pid)?.comm ?? '');
+  return name ? name.slice(0, PROGRAM_NAME_MAX) : null;
 }
 
 /** Holders of write-type locks on the given files right now (Linux), or null where /proc/locks is absent. */

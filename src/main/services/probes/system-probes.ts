@@ -10,6 +10,7 @@ import { DISK_CRITICAL_GB, DISK_DEGRADED_GB, MEMORY_CRITICAL_MB, MEMORY_WARNING_
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 import { processListWorker } from '../../workers/off-thread';
+import { PAGE_SIZE, USER_HZ, hasProcTable, processTable, readCmdline } from '../system/proc-table';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -124,30 +125,19 @@ export interface ProcInfo {
 /** The processes the handbook greps for (`ps aux | grep -E "(dotnet|node|redis|ffmpeg)"`), plus Aura.Api. */
 export const WATCHED_PROCESS_RE = /^(aura\.api(\.exe)?|dotnet(\.exe)?|node(\.exe)?|electron(\.exe)?|aura video studio(\.exe)?|redis-server(\.exe)?|ffmpeg(\.exe)?)$/i;
 
-/** Linux: /proc/<pid>/{stat,cmdline} for every pid; %CPU as ps computes it (cpu time / elapsed). */
+/** Linux: the process table (stat and cmdline of every pid); %CPU as ps computes it (cpu time / elapsed). */
 export function listProcProcesses(filter: RegExp = WATCHED_PROCESS_RE): ProcInfo[] {
-  const ticks = 100; // USER_HZ is 100 on every Linux Node supports
-  const pageSize = 4096;
   const uptime = os.uptime();
   const out: ProcInfo[] = [];
-  for (const ent of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(ent)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${ent}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const f = stat.slice(close + 2).split(' ');
-      // f[0] is field 3 (state): utime=14, stime=15, starttime=22, rss=24 (1-based) -> index n-3.
-      const cmdline = fs.readFileSync(`/proc/${ent}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      const exe = cmdline[0] ? path.basename(cmdline[0]) : comm;
-      const name = filter.test(comm) ? comm : filter.test(exe) ? exe : null;
-      if (!name) continue;
-      const cpuSec = (Number(f[11]) + Number(f[12])) / ticks;
-      const upSec = Math.max(0.01, uptime - Number(f[19]) / ticks);
-      out.push({ pid: Number(ent), name, command: cmdline.join(' ').slice(0, 300), cpuPercent: Math.round((cpuSec / upSec) * 1000) / 10, rssBytes: Number(f[21]) * pageSize, uptimeSec: Math.round(upSec) });
-    } catch {
-      // the process ended between readdir and read: it is simply not listed
-    }
+  for (const st of processTable() ?? []) {
+    const cmdline = readCmdline(st.pid);
+    if (cmdline === null) continue; // it ended after its stat was read: it is simply not listed
+    const exe = cmdline[0] ? path.basename(cmdline[0]) : st.comm;
+    const name = filter.test(st.comm) ? st.comm : filter.test(exe) ? exe : null;
+    if (!name) continue;
+    const cpuSec = (st.utimeTicks + st.stimeTicks) / USER_HZ;
+    const upSec = Math.max(0.01, uptime - st.startTicks / USER_HZ);
+    out.push({ pid: st.pid, name, command: cmdline.join(' ').slice(0, 300), cpuPercent: Math.round((cpuSec / upSec) * 1000) / 10, rssBytes: st.rssPages * PAGE_SIZE, uptimeSec: Math.round(upSec) });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name) || a.pid - b.pid);
 }
@@ -178,7 +168,7 @@ async function listSiProcesses(timeoutMs: number): Promise<ProcInfo[]> {
 
 export async function listProcesses(timeoutMs = PROCESS_TIMEOUT_MS): Promise<ProcInfo[]> {
   // On a worker thread: the scan reads two files per process, every sweep, and the main loop is the terminals'.
-  if (process.platform === 'linux' && fs.existsSync('/proc/self/stat')) return processListWorker.run('list-processes', {});
+  if (process.platform === 'linux' && hasProcTable()) return processListWorker.run('list-processes', {});
   return listSiProcesses(timeoutMs);
 }
 

@@ -9,7 +9,9 @@ import type { TerminalCommandFinished } from '../../../shared/contract/terminal'
 import { OpsError } from '../../../shared/errors';
 import type { CliCommand, CliIO } from '../../cli-types';
 import type { ServiceContext } from '../context';
-import { ShellIntegrationParser, stripAnsi } from './shell-integration';
+import { stripAnsi } from '../../../shared/ansi';
+import { VSCodeOscPt } from '../../../shared/shell-integration-protocol';
+import { ShellIntegrationParser } from './shell-integration';
 import { TerminalService } from './service';
 
 /** `terminal run` gives up after this long unless --timeout says otherwise. */
@@ -136,8 +138,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           service.ack(info.id, d.data.length);
           for (const piece of parser.feed(d.data)) {
             if (piece.kind === 'mark') {
-              if (piece.code === 'C') inCommand = true;
-              else if (piece.code === 'D' && inCommand) {
+              if (piece.code === VSCodeOscPt.CommandExecuted) inCommand = true;
+              else if (piece.code === VSCodeOscPt.CommandFinished && inCommand) {
                 inCommand = false;
                 if (partial && !values.json) printLines('', true);
               }

@@ -1,12 +1,14 @@
 // One pty session: output batched in short windows, ack-based flow control (pause the pty when the
 // renderer falls behind), a bounded replay buffer for reattaching, and shell-integration tracking
 // that turns OSC 633 marks into "command finished" records.
-import { readdirSync, readFileSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 import type { TerminalCommandFinished, TerminalSessionInfo } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
 import { cutFlood, endsInGround, type FloodRefusal } from './flood';
-import { ShellIntegrationParser, stripAnsi, unescapeField } from './shell-integration';
+import { stripAnsi } from '../../../shared/ansi';
+import { CWD_PROPERTY, VSCodeOscPt } from '../../../shared/shell-integration-protocol';
+import { descendants, isAlive } from '../system/proc-table';
+import { ShellIntegrationParser, unescapeField } from './shell-integration';
 
 export interface SessionTunables {
   /** Output collected for this long is sent as one event (VS Code uses 5 ms). */
@@ -112,55 +114,6 @@ class ReplayBuffer {
 
   get chars(): number {
     return this.size;
-  }
-}
-
-/** Pids of all descendants of `pid` (Linux /proc); empty elsewhere. */
-export function descendants(pid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return []; // no /proc (macOS, Windows): only the shell itself is signalled
-  }
-  const children = new Map<number, number[]>();
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-    } catch {
-      continue; // the process ended while we looked
-    }
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const list = children.get(ppid) ?? [];
-    list.push(Number(e));
-    children.set(ppid, list);
-  }
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.shift() as number;
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      queue.push(c);
-    }
-  }
-  return out;
-}
-
-/** True while `pid` exists and is not a zombie waiting to be reaped. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc: kill(0) is all we know
   }
 }
 
@@ -406,7 +359,7 @@ export class TerminalSession {
     ];
     this.killList = [];
     for (const p of new Set(pids)) {
-      if (alive(p)) {
+      if (isAlive(p)) {
         try {
           process.kill(p, 'SIGKILL');
         } catch {
@@ -471,9 +424,9 @@ export class TerminalSession {
 
   private onMark(code: string, args: string[]): TerminalCommandFinished | 'changed' | null {
     switch (code) {
-      case 'A':
+      case VSCodeOscPt.PromptStart:
         return null;
-      case 'B': {
+      case VSCodeOscPt.CommandStart: {
         const first = !this.integration;
         this.integration = true;
         if (this.state !== 'running') this.state = 'prompt';
@@ -481,13 +434,13 @@ export class TerminalSession {
         for (const w of waiters) w();
         return first ? 'changed' : null;
       }
-      case 'E':
+      case VSCodeOscPt.CommandLine:
         // The nonce proves the line came from our hook, not from output that imitates it.
         if (args.length >= 2 && args[args.length - 1] === this.nonce) {
           this.commandLine = unescapeField(args.slice(0, -1).join(';'));
         }
         return null;
-      case 'C':
+      case VSCodeOscPt.CommandExecuted:
         this.state = 'running';
         this.startedAt = Date.now();
         this.commandCwd = this.lastCwd;
@@ -497,14 +450,14 @@ export class TerminalSession {
         this.pendingRunId = null;
         this.excerpt = '';
         return 'changed';
-      case 'D': {
+      case VSCodeOscPt.CommandFinished: {
         if (this.state !== 'running') return null;
         const code = args[0] !== undefined && /^-?\d+$/.test(args[0]) ? Number(args[0]) : null;
         return this.finishCommand(code);
       }
-      case 'P': {
+      case VSCodeOscPt.Property: {
         const kv = args.join(';');
-        if (kv.startsWith('Cwd=')) this.lastCwd = unescapeField(kv.slice(4));
+        if (kv.startsWith(CWD_PROPERTY)) this.lastCwd = unescapeField(kv.slice(CWD_PROPERTY.length));
         return null;
       }
       default:

@@ -1,14 +1,14 @@
 // Real-pty integration tests of the terminal service: bash with the injected shell integration,
 // flow control under a flood, Ctrl-C, SIGINT-ignoring children, replay bounds, errors, run/paste.
 import { Terminal } from '@xterm/headless';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { terminalChannels } from '../../../shared/contract/terminal';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { OpsError } from '../../../shared/errors';
 import { terminalHandlers } from './handlers';
-import { alive, descendants } from './session';
+import { descendants, isAlive, readCmdline } from '../system/proc-table';
 import type { TerminalServiceOptions } from './service';
 import { fakeInstall, harness as makeHarness, makeFixture, type Fixture, type Harness } from './test-support';
 
@@ -211,22 +211,10 @@ describe('terminal service (real pty, bash)', () => {
     });
     const s = h.svc.get(info.id);
     // The hook itself forks ($(history 1)), so wait for the command to start before looking for it.
-    const isStubborn = (pid: number) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trap');
-      } catch {
-        return false; // gone already
-      }
-    };
+    const isStubborn = (pid: number) => (readCmdline(pid) ?? []).join(' ').includes('trap');
     // A `sleep` under it means the loop runs, so its `trap '' INT HUP` is in force (under load the
     // process can exist before it has set the trap, and then Ctrl-C would end it).
-    const isSleep = (pid: number) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep');
-      } catch {
-        return false; // gone already
-      }
-    };
+    const isSleep = (pid: number) => (readCmdline(pid) ?? [])[0] === 'sleep';
     await h.waitFor(
       () =>
         s.isRunningCommand &&
@@ -247,7 +235,7 @@ describe('terminal service (real pty, bash)', () => {
       'the shell to exit',
     );
     expect((exit.payload as { sessionId: string }).sessionId).toBe(info.id);
-    await h.waitFor(() => kids.every((k) => !alive(k)), 'children to be gone');
+    await h.waitFor(() => kids.every((k) => !isAlive(k)), 'children to be gone');
     expect(s.info().status).toBe('exited');
     expect(h.output(info.id)).toMatch(/\[The shell (was stopped by signal|exited with code)/);
   });

@@ -9,6 +9,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import '@xterm/xterm/css/xterm.css';
 import { api, ApiError, openExternal } from '../../transport';
+import { ShellIntegrationOscPs, VSCodeOscPt } from '../../../../shared/shell-integration-protocol';
 
 /** Acks are sent in units of this many chars (VS Code's CharCountAckSize), plus a flush when idle. */
 const ACK_CHUNK = 5_000;
@@ -212,12 +213,12 @@ export default function XtermView({ sessionId, fontSize, scrollback, onFocus, on
     // --- gutter marks from shell integration (the sequences are also in the replay, so marks survive reload)
     let promptMarker: IMarker | null = null;
     const decorations: IDecoration[] = [];
-    const osc = term.parser.registerOscHandler(633, (data) => {
+    const osc = term.parser.registerOscHandler(ShellIntegrationOscPs.VSCode, (data) => {
       const [code, arg] = data.split(';');
-      if (code === 'A') {
+      if (code === VSCodeOscPt.PromptStart) {
         promptMarker?.dispose();
         promptMarker = term.registerMarker(0);
-      } else if (code === 'D' && promptMarker) {
+      } else if (code === VSCodeOscPt.CommandFinished && promptMarker) {
         if (arg === undefined || arg === '') {
           promptMarker.dispose(); // an empty line: nothing ran
         } else {
