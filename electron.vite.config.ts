@@ -28,6 +28,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli.ts'),
           // Log-probe and runbook parsing off the main loop (src/main/workers/off-thread.ts).
           'task-worker': resolve(__dirname, 'src/main/workers/task-worker.ts'),
+          // A big log file's record index (src/main/services/logs/index-worker.ts hosts it).
+          'log-index-worker': resolve(__dirname, 'src/main/services/logs/log-index-worker.ts'),
         },
       },
     },
