@@ -5,10 +5,8 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { IPC_INVOKE } from '../../src/shared/ipc-channels';
 import type { ControlRequest, StandInReport } from './control-protocol';
-
-/** The channel src/main/hosts/electron.ts registers (not imported: that module needs electron). */
-const IPC_INVOKE = 'aura-ops:invoke';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const PRELOAD = path.join(__dirname, 'preload.cjs');
