@@ -2,32 +2,25 @@
 // the sandboxed preload cannot require packages, so its dependencies are bundled in.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import fs from 'node:fs';
 import { resolve } from 'node:path';
-import type { Plugin } from 'vite';
 
-/** The aura.db reader runs in its own process from a plain CommonJS file: ship it next to main. */
-function copyDbWorker(): Plugin {
-  return {
-    name: 'aura-ops-copy-db-worker',
-    closeBundle() {
-      const out = resolve(__dirname, 'out/main');
-      fs.mkdirSync(out, { recursive: true });
-      fs.copyFileSync(resolve(__dirname, 'src/main/services/database/db-worker.cjs'), resolve(out, 'db-worker.cjs'));
-    },
-  };
-}
+/** The aura.db reader's entry keeps the .cjs name the hosts and the package expect (a CommonJS child). */
+const DB_WORKER_ENTRY = 'db-worker';
 
 export default defineConfig({
   main: {
-    plugins: [copyDbWorker()],
     build: {
       rollupOptions: {
+        output: { entryFileNames: (chunk) => (chunk.name === DB_WORKER_ENTRY ? '[name].cjs' : '[name].js') },
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
           // Log-probe and runbook parsing off the main loop (src/main/workers/off-thread.ts).
           'task-worker': resolve(__dirname, 'src/main/workers/task-worker.ts'),
+          // A big log file's record index (src/main/services/logs/index-worker.ts hosts it).
+          'log-index-worker': resolve(__dirname, 'src/main/services/logs/log-index-worker.ts'),
+          // The aura.db reader process (src/main/services/database/worker-script.ts finds it).
+          [DB_WORKER_ENTRY]: resolve(__dirname, 'src/main/services/database/db-worker.ts'),
         },
       },
     },

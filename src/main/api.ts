@@ -2,7 +2,8 @@
 // WebSocket) and tests call `dispatch`, which validates params with the contract's zod schema and
 // turns every failure into the contract's error shape.
 import { channels, isChannel } from '../shared/contract';
-import { OpsError, toErrorShape, type OpsErrorShape } from '../shared/errors';
+import type { IpcReply } from '../shared/ipc-channels';
+import { OpsError, toErrorShape } from '../shared/errors';
 import type { HandlerTable } from './handler-types';
 import type { ServiceContext } from './services/context';
 import { appHandlers, type AppDeps } from './services/app/handlers';
@@ -27,7 +28,8 @@ import type { WalkthroughService } from './services/walkthroughs/service';
 import type { SandboxHandle } from './sandbox/server';
 import { bundleGate } from './services/bundle/gate';
 
-export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: OpsErrorShape };
+/** A call's answer, as it crosses IPC and the serve socket. */
+export type DispatchResult = IpcReply;
 
 export interface ApiDeps {
   ctx: ServiceContext;

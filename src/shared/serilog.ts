@@ -1,6 +1,10 @@
 // Parsers for the log formats an Aura install writes (FACTS §2.3, §2.4, §2.7): the Serilog file
 // template, ErrorLoggingService's errors-yyyy-MM.jsonl, Electron's startup-*.log, plus plain text.
 // Pure and runtime-free so the service, the CLI, the worker and the renderer share one parser.
+// Where a record starts is log-record-start.ts's (the byte-level index shares it).
+import { NO_LEVEL, SERILOG_START, isRecordStart, isSerilogStart } from './log-record-start';
+
+export { NO_LEVEL, isRecordStart, isSerilogStart };
 
 export const LEVELS = ['VRB', 'DBG', 'INF', 'WRN', 'ERR', 'FTL'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -32,23 +36,15 @@ export interface LogRecord {
   truncated: boolean;
 }
 
-/** Level index 0..5 (VRB..FTL), 6 = no level; used by the compact index. */
-export const NO_LEVEL = 6;
+/** Level index 0..5 (VRB..FTL), NO_LEVEL (6) = no level; used by the compact index. */
 export function levelIndex(level: LogLevel | null): number {
   return level === null ? NO_LEVEL : LEVELS.indexOf(level);
 }
 
-// `[2025-12-08 09:14:02.118 -06:00] [INF] ` : fixed width, so a record start is cheap to test.
-const SERILOG_START =
-  /^\[(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) ([+-])(\d{2}):(\d{2})\] \[(VRB|DBG|INF|WRN|ERR|FTL)\] /;
 // After the level: `[CorrelationId] [TraceId] [SpanId] message`. Ids never contain `]` in practice.
 const SERILOG_IDS = /^\[([^\]]*)\] \[([^\]]*)\] \[([^\]]*)\] ?/;
 /** Cap on JSON.parse attempts while looking for the properties object at a line's end. */
 const MAX_PROPERTY_CANDIDATES = 32;
-
-export function isSerilogStart(line: string): boolean {
-  return SERILOG_START.test(line);
-}
 
 function serilogTime(m: RegExpExecArray): number {
   const utc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], +m[7]);
@@ -288,13 +284,6 @@ export function parseRecord(lines: string[], format: LogFormat): LogRecord {
     default:
       return parsePlain(lines);
   }
-}
-
-/** Does this line begin a new record in the given format? */
-export function isRecordStart(line: string, format: LogFormat): boolean {
-  if (format === 'serilog') return isSerilogStart(line);
-  // JSON Lines and plain text: every physical line is a record.
-  return true;
 }
 
 /** Guess the format from the first lines of a file (the file name is a hint when lines are few). */

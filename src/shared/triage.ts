@@ -700,23 +700,28 @@ export function triage(signals: TriageSignals, rules: readonly TriageRule[] = TR
   };
 }
 
+/** The API's signals before any answer is read: nothing known yet (url null when none is attached). */
+export function emptyApiSignals(url: string | null): TriageSignals['api'] {
+  return {
+    url,
+    reachable: false,
+    timedOut: false,
+    error: null,
+    readyHttp: null,
+    readyEndpoint: null,
+    readyStatus: null,
+    checks: [],
+    apiReadyHttp: null,
+    handbookEndpointMissing: false,
+    migrationsPending: null,
+  };
+}
+
 /** Signals of a machine with no install attached (the empty starting point). */
 export function emptySignals(): TriageSignals {
   return {
     installed: false,
-    api: {
-      url: null,
-      reachable: false,
-      timedOut: false,
-      error: null,
-      readyHttp: null,
-      readyEndpoint: null,
-      readyStatus: null,
-      checks: [],
-      apiReadyHttp: null,
-      handbookEndpointMissing: false,
-      migrationsPending: null,
-    },
+    api: emptyApiSignals(null),
     redis: { state: 'not-configured', error: null },
     disk: { minFreeGb: null, path: null, label: null },
     memory: { auraWorkingSetMb: null },

@@ -6,10 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { descendants as procDescendants, readCmdline } from '../../src/main/services/system/proc-table';
+import { IPC_INVOKE } from '../../src/shared/ipc-channels';
 import type { ControlRequest, StandInReport } from './control-protocol';
-
-/** The channel src/main/hosts/electron.ts registers (not imported: that module needs electron). */
-const IPC_INVOKE = 'aura-ops:invoke';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const PRELOAD = path.join(__dirname, 'preload.cjs');

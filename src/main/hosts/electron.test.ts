@@ -83,7 +83,8 @@ vi.mock('electron', () => ({
   },
 }));
 
-import { IPC_INVOKE, isTrustedSender, startElectronHost, usableBounds } from './electron';
+import { IPC_INVOKE } from '../../shared/ipc-channels';
+import { isTrustedSender, startElectronHost, usableBounds } from './electron';
 import { CSP } from './security';
 import { Runtime } from '../runtime';
 

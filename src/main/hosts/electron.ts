@@ -18,9 +18,8 @@ import { pathToFileURL } from 'node:url';
 import type { Runtime } from '../runtime';
 import { CSP, isExternalUrl } from './security';
 import type { WorkerLauncher } from '../services/database/worker-process';
+import { IPC_EVENT, IPC_INVOKE, type IpcInvokeChannels, type IpcSendChannels } from '../../shared/ipc-channels';
 
-export const IPC_INVOKE = 'aura-ops:invoke';
-export const IPC_EVENT = 'aura-ops:event';
 const KEY_BOUNDS = 'window.bounds';
 /** Saving bounds on every resize event would write ops.db dozens of times a second. */
 const BOUNDS_SAVE_DELAY_MS = 400;
@@ -97,7 +96,8 @@ export function hardenSession(ses: Electron.Session, rendererUrl: string): void 
 }
 
 export function registerIpc(runtime: Runtime, rendererUrl: string): void {
-  ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, params: unknown) => {
+  // The arguments cross from the renderer: typed as the map says, checked as unknown.
+  ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, params: unknown): Promise<IpcInvokeChannels[typeof IPC_INVOKE]['result']> => {
     if (!isTrustedSender(event, rendererUrl)) {
       return { ok: false, error: { code: 'forbidden-path', message: 'IPC from an untrusted frame was refused' } };
     }
@@ -224,7 +224,8 @@ export function createMainWindow(opts: ElectronHostOptions): BrowserWindow {
     if (!win.isMinimized()) opts.runtime.store.setSetting(KEY_BOUNDS, win.getNormalBounds());
   });
   const off = opts.runtime.onEvent((event, payload) => {
-    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, event, payload);
+    const args: IpcSendChannels[typeof IPC_EVENT] = [event, payload];
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, ...args);
   });
   win.on('closed', off);
   win.once('ready-to-show', () => win.show());

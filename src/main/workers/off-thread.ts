@@ -12,20 +12,27 @@ export const TASK_WORKER_IDLE_MS = 60_000;
 
 /** Where the worker's code is: the built bundle's task-worker.js, or the TypeScript source under tsx/vitest. */
 export function taskWorkerScript(): WorkerScript {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const env = process.env.AURA_OPS_TASK_WORKER;
+  return workerScript('task-worker', typeof __dirname === 'string' ? __dirname : process.cwd(), 'AURA_OPS_TASK_WORKER');
+}
+
+/**
+ * A worker entry built by electron-vite (`<entry>.js`, see electron.vite.config.ts) or, from sources,
+ * `<entry>.ts` in `sourceDir` (the caller's own folder). `envVar` may name the built file's path.
+ */
+export function workerScript(entry: string, sourceDir: string, envVar: string): WorkerScript {
+  const env = process.env[envVar];
   // Built: main's shared code may land in out/main/chunks/, the worker entry in out/main/.
-  const built = [env, path.join(here, 'task-worker.js'), path.join(here, '..', 'task-worker.js')].find((p): p is string => !!p && fs.existsSync(p));
+  const built = [env, path.join(sourceDir, `${entry}.js`), path.join(sourceDir, '..', `${entry}.js`)].find((p): p is string => !!p && fs.existsSync(p));
   if (built) return { file: built, execArgv: [] };
-  const source = path.join(here, 'task-worker.ts');
+  const source = path.join(sourceDir, `${entry}.ts`);
   if (fs.existsSync(source)) {
     // From sources (tests, benches): a worker gets no loader from its parent under vitest, so a
     // small bootstrap registers tsx's require hook and loads the TypeScript entry.
-    const api = createRequire(path.join(here, 'index.js')).resolve('tsx/cjs/api');
+    const api = createRequire(path.join(sourceDir, 'index.js')).resolve('tsx/cjs/api');
     const boot = `require(${JSON.stringify(api)}).register();\nrequire(${JSON.stringify(source)});`;
     return { file: boot, eval: true, execArgv: [] };
   }
-  throw new OpsError('unavailable', 'The task worker (task-worker.js) is missing from this build', `Looked next to ${here}. Set AURA_OPS_TASK_WORKER to its path.`);
+  throw new OpsError('unavailable', `The worker ${entry}.js is missing from this build`, `Looked next to ${sourceDir}. Set ${envVar} to its path.`);
 }
 
 /** A worker's code: a file, or (eval) a bootstrap source text. */

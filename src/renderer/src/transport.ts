@@ -2,6 +2,7 @@
 // mode. Both are typed from the contract, so a misspelt channel or event does not compile.
 import type { Channel, EventName, EventPayload, ParamsIn, Result } from '../../shared/contract';
 import type { OpsErrorShape } from '../../shared/errors';
+import type { IpcReply } from '../../shared/ipc-channels';
 import {
   AUTH_PATH,
   SESSION_CHECK_PATH,
@@ -23,7 +24,7 @@ export class ApiError extends Error implements OpsErrorShape {
   }
 }
 
-type Reply = { ok: true; result: unknown } | { ok: false; error: OpsErrorShape };
+type Reply = IpcReply;
 
 interface Bridge {
   invoke(channel: string, params: unknown): Promise<unknown>;

@@ -1,4 +1,4 @@
-// One executor lane: a db-worker.cjs process (forked, or an Electron utilityProcess) running
+// One executor lane: a db-worker process (forked, or an Electron utilityProcess) running
 // requests one at a time, each with a time limit. A timeout or cancel kills the process (SIGKILL; the OS drops its locks) and the
 // next request starts a fresh one, so the main thread never waits on SQLite.
 import { OpsError } from '../../../shared/errors';
@@ -11,7 +11,7 @@ const START_TIMEOUT_MS = 30_000;
 const STDERR_TAIL_CHARS = 4000;
 
 export interface ExecutorOptions {
-  /** Path of db-worker.cjs (or its built .js). */
+  /** Path of the executor script (worker-script.ts: the built db-worker.cjs, or db-worker.ts compiled). */
   workerScript: string;
   /** better-sqlite3 binary for this runtime (Electron needs its own ABI build). */
   nativeBinding?: string;

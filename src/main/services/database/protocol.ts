@@ -1,5 +1,5 @@
-// The message protocol between the service and its executor process (db-worker.cjs). The worker
-// is plain JS so it runs from sources and builds alike; these types are its contract.
+// The message protocol between the service and its executor process (db-worker.ts, built as
+// db-worker.cjs): both sides are typed from here, so a change that one side misses does not compile.
 import type { Cell, ColumnInfo } from '../../../shared/contract/database';
 
 /** A raw key value: integers as bigint (safe integers), blobs as bytes. */

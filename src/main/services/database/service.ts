@@ -36,6 +36,7 @@ import { inspectFile, mapSqliteError, type FileInspection } from './sqlite-file'
 import { lockFilesOf, sharedLockWatch } from './lock-state';
 import { nowMs } from '../../../shared/clock';
 import type { DbLockState } from '../../../shared/contract/database';
+import { defaultWorkerScript } from './worker-script';
 
 /** Default time limit of one query: long enough for an indexed lookup on a big DB, short enough to feel stuck. */
 export const QUERY_TIMEOUT_MS = 5_000;
@@ -116,28 +117,6 @@ function parseSchema(rows: Cell[][]): Map<string, SourceDef> {
     t.columns.push({ name: str(r[2]), type: str(r[3]), notNull: num(r[4]) !== 0, pk: num(r[5]) });
   }
   return tables;
-}
-
-/** Finds db-worker.cjs next to this module (sources) or next to the bundle (build). */
-export function defaultWorkerScript(): string {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [
-    process.env.AURA_OPS_DB_WORKER,
-    path.join(here, 'db-worker.cjs'),
-    // Built: shared service code lands in out/main/chunks/, the worker is copied to out/main/.
-    path.join(here, '..', 'db-worker.cjs'),
-    path.join(here, 'db-worker.js'),
-    path.join(here, 'services', 'database', 'db-worker.cjs'),
-  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) {
-    throw new OpsError(
-      'unavailable',
-      'The database executor script (db-worker.cjs) is missing from this build',
-      `Looked in: ${candidates.join(', ')}. Set AURA_OPS_DB_WORKER to its path.`,
-    );
-  }
-  return found;
 }
 
 function elapsedSince(t0: number): number {

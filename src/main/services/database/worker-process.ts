@@ -22,7 +22,8 @@ export const forkLauncher: WorkerLauncher = (script, env, execPath) => {
   const child = fork(script, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    // Do not inherit loaders (tsx, vitest): the worker is plain JS and starts faster without them.
+    // Do not inherit loaders (tsx, vitest): the worker script is plain CommonJS (built, or compiled
+    // from db-worker.ts by worker-script.ts) and starts faster without them.
     execArgv: [],
     execPath: execPath ?? process.execPath,
     env,

@@ -8,12 +8,12 @@ import {
   LEVELS,
   RecordGrouper,
   detectFormat,
-  isRecordStart,
   parseRecord,
   type LogFormat,
   type LogLevel,
   type LogRecord,
 } from '../../../shared/serilog';
+import { isRecordStart } from '../../../shared/log-record-start';
 import type { CliCommand, CliIO } from '../../cli-types';
 import { compileSearch, sampleLines } from './file-reader';
 import { LineSplitter } from './line-splitter';

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import {
   RecordGrouper,
   detectFormat,
-  isRecordStart,
   type LogFormat,
   type LogRecord,
 } from '../../../shared/serilog';
+import { isRecordStart } from '../../../shared/log-record-start';
 import { LineSplitter, MAX_DISPLAY_LINE_BYTES } from './line-splitter';
 
 /** Bytes read from the end for the first paint: a screenful of records in one small read. */

@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpsError } from '../../../shared/errors';
+import { RecordGrouper, levelIndex, type LogFormat } from '../../../shared/serilog';
 import { buildIndex, shutdownIndexWorker } from './index-worker';
+import { LineSplitter } from './line-splitter';
 
 let dir: string;
 let file: string;
@@ -78,6 +80,35 @@ describe('buildIndex', () => {
     expect(j).toEqual({ offsets: [0, a.length], levels: [4, 5], lines: 2 });
     const p = listOf(await buildIndex(jsonl, fs.statSync(jsonl).size, 'plain'));
     expect(p).toEqual({ offsets: [0, a.length], levels: [6, 6], lines: 2 });
+  });
+
+  it('cuts records where the parser cuts them, near-miss heads and a BOM included', async () => {
+    // Lines that look like a head at the index's first glance but are none by the parser's rule.
+    const head = '[2025-12-08 09:14:02.118 -06:00] [ERR] ';
+    const text = [
+      `\uFEFF${head}first {}`,
+      '[2025-12-08 09:14:02.118 -06:00] [Ixx] unknown level word',
+      '[2025-12-08 09:14:02.118 -06:00] [INF]no space after the level',
+      '[abcd-ef-gh ij:kl:mn.opq -rs:tu] [WRN] letters for digits',
+      `${head.replace('[ERR]', '[FTL]')}second {}\r`,
+      '[2025-12-08 09:14:02.118 -06:00] [DBG]',
+      `${head.replace('[ERR]', '[DBG]')}third {}`,
+      '',
+    ].join('\n');
+    const hostile = path.join(dir, 'aura-api-near-miss.log');
+    fs.writeFileSync(hostile, text);
+    const byParser = (format: LogFormat) => {
+      const g = new RecordGrouper(format);
+      const recs = g.pushAll(new LineSplitter(0).feed(fs.readFileSync(hostile)));
+      const last = g.flush();
+      if (last) recs.push(last);
+      return { offsets: recs.map((r) => r.offset), levels: recs.map((r) => levelIndex(r.level)) };
+    };
+    const parsed = byParser('serilog');
+    expect(parsed.offsets).toHaveLength(3);
+    const indexed = listOf(await buildIndex(hostile, fs.statSync(hostile).size, 'serilog'));
+    expect({ offsets: indexed.offsets, levels: indexed.levels }).toEqual(parsed);
+    expect(indexed.lines).toBe(7);
   });
 
   it('runs queued jobs in turn, survives a cancel and a failure, and restarts cold', async () => {

@@ -1,7 +1,7 @@
 // The API probe: asks every health endpoint Aura really has (and the handbook's /api/v1/health,
 // which it does not), parses each real body shape of FACTS §1.3 and turns them into one verdict.
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
-import type { ApiCheckSignal, AspStatus, TriageSignals } from '../../../shared/triage';
+import { emptyApiSignals, type ApiCheckSignal, type AspStatus, type TriageSignals } from '../../../shared/triage';
 import { httpGet, type HttpOutcome } from './http';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
@@ -85,19 +85,7 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
   const get = (ep: Endpoint): HttpOutcome => answers.get(ep) ?? { kind: 'timeout', ms: timeoutMs };
   const answered = API_ENDPOINTS.filter((ep) => get(ep).kind === 'answer');
   const details: ProbeDetail[] = [];
-  const api: TriageSignals['api'] = {
-    url: base,
-    reachable: answered.length > 0,
-    timedOut: false,
-    error: null,
-    readyHttp: null,
-    readyEndpoint: null,
-    readyStatus: null,
-    checks: [],
-    apiReadyHttp: null,
-    handbookEndpointMissing: false,
-    migrationsPending: null,
-  };
+  const api: TriageSignals['api'] = { ...emptyApiSignals(base), reachable: answered.length > 0 };
   const shell = `curl -s -m ${Math.ceil(API_TIMEOUT_MS / 1000)} ${shellQuote(`${base}/health/ready`)}`;
   const done = (state: ProbeState, value: number | null, summary: string): ApiProbeOutput => ({
     result: { id: 'api', title: 'Aura API', state, value, unit: 'ms', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },

@@ -1,40 +1,68 @@
-// The aura.db executor: a forked Node process that owns one read-only better-sqlite3 connection.
-// It is a process, not a worker_thread, because a thread stuck inside sqlite3_step cannot be
-// terminated (verified); killing a process always works and the OS releases its file locks.
-// Plain CommonJS so it runs unchanged from sources (tsx, vitest) and from a build. Its message
-// protocol is typed in ./protocol.ts; keep the two in step.
-'use strict';
+// The aura.db executor: a child process that owns one read-only better-sqlite3 connection. A
+// process, not a worker_thread, because a thread stuck inside sqlite3_step cannot be terminated
+// (verified); killing a process always works and the OS releases its file locks. Its messages are
+// protocol.ts's types. Built as out/main/db-worker.cjs; from sources worker-script.ts compiles it.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Cell, ColumnInfo } from '../../../shared/contract/database';
+import type { RawValue, StmtItem, StmtResult, WorkerError, WorkerMessage, WorkerRequest, WorkerResults } from './protocol';
 
-const crypto = require('node:crypto');
-const fs = require('node:fs');
+type Database = BetterSqlite3.Database;
+type DatabaseCtor = typeof BetterSqlite3;
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
-/** @type {import('better-sqlite3').Database | null} */
-let db = null;
+/** A request as the executor posts it: the protocol's request plus its id. */
+type Request = WorkerRequest & { id: number };
+type Op = WorkerRequest['op'];
+type RequestOf<K extends Op> = Extract<WorkerRequest, { op: K }> & { id: number };
+
+/** Bound on the NULLs bound for placeholders without a value (EXPLAIN of a parameterised statement). */
+const MAX_PADDED_PARAMS = 100;
+/** Size counted for a cell that is not text (numbers, nulls) when a page's byte budget is summed. */
+const SCALAR_CELL_BYTES = 8;
+/** Size counted for an object cell (blob, bigint, long text) besides its text. */
+const OBJECT_CELL_BYTES = 64;
+/** Bytes of a blob shown as hex. */
+const BLOB_PREVIEW_BYTES = 32;
+
+let db: Database | null = null;
 /** The driver and binding of the last open, for opening a backup copy to check it. */
-let driver = null;
+let driver: { Database: DatabaseCtor; nativeBinding: string | undefined } | null = null;
+
+/** Electron's utilityProcess port (process.parentPort): messages arrive as `{ data }`. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+}
 
 // Under Electron with the RunAsNode fuse off this runs as a utilityProcess (messages through
 // process.parentPort); under Node it is a forked child (process.send / 'message').
-const parentPort = process.parentPort || null;
+const parentPort: ParentPort | null = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort ?? null;
 
-function send(msg) {
+function send(msg: WorkerMessage): void {
   if (parentPort) parentPort.postMessage(msg);
   else if (process.send) process.send(msg);
 }
 
-function errorOf(err) {
-  const code = err && typeof err.code === 'string' ? err.code : 'ERROR';
-  const message = err && typeof err.message === 'string' ? err.message : String(err);
+/** An error with a code the service maps (SQLITE_*, AURA_OPS_*). */
+function codedError(code: string, message: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code });
+}
+
+function errorOf(err: unknown): WorkerError {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = e && typeof e.code === 'string' ? e.code : 'ERROR';
+  const message = e && typeof e.message === 'string' ? e.message : String(err);
   return { code, message };
 }
 
-function loadDriver(nativeBinding) {
+function loadDriver(): DatabaseCtor {
   // Required lazily so a bad binding is reported as an error of `open`, not a crash at start.
-  const Database = require('better-sqlite3');
-  return { Database, nativeBinding };
+  return require('better-sqlite3') as DatabaseCtor;
 }
 
-function convertCell(v, maxText) {
+function convertCell(v: unknown, maxText: number): Cell {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') {
     if (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(v);
@@ -45,9 +73,9 @@ function convertCell(v, maxText) {
     if (v.length > maxText) return { kind: 'long-text', text: v.slice(0, maxText), length: v.length };
     return v;
   }
-  if (Buffer.isBuffer(v) || v instanceof Uint8Array) {
+  if (v instanceof Uint8Array) {
     const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    return { kind: 'blob', bytes: b.length, hex: b.subarray(0, 32).toString('hex') };
+    return { kind: 'blob', bytes: b.length, hex: b.subarray(0, BLOB_PREVIEW_BYTES).toString('hex') };
   }
   return String(v);
 }
@@ -63,7 +91,7 @@ const BARE_PRAGMA_RE = /^\s*PRAGMA\s+(?:[A-Za-z_]\w*\s*\.\s*)?([A-Za-z_]\w*)\s*;
 const PRAGMA_WITH_VALUE_RE = /^\s*PRAGMA\s+(?:[A-Za-z_]\w*\s*\.\s*)?([A-Za-z_]\w*)\s*[=(]/i;
 
 /** Why a statement SQLite calls writing is refused, in words an operator can act on. */
-function writeRefusal(sql) {
+function writeRefusal(sql: string): string {
   const valued = PRAGMA_WITH_VALUE_RE.exec(sql);
   if (valued) return `PRAGMA ${valued[1]} with a value or an argument sets or runs something in aura.db; only a read form (PRAGMA ${valued[1]}, without "=") runs here.`;
   const bare = BARE_PRAGMA_RE.exec(sql);
@@ -71,34 +99,36 @@ function writeRefusal(sql) {
   return 'SQLite reports that this statement can write to aura.db (an INSERT, UPDATE, DELETE, CREATE, DROP, ALTER or a writing function).';
 }
 
-function runItem(item) {
+function openDb(): Database {
+  if (!db) throw codedError('AURA_OPS_NOT_OPEN', 'no database is open in the executor');
+  return db;
+}
+
+function runItem(item: StmtItem): StmtResult {
   try {
     return runGuardedItem(item);
   } catch (err) {
     // SQLite's authorizer answers a load_extension() call with a bare "not authorized".
-    if (err && err.message === 'not authorized' && /load_extension/i.test(item.sql)) {
-      const e = new Error('load_extension() is disabled: an extension is native code that could read, write or run anything, so the inspector never loads one into its reader.');
-      e.code = 'AURA_OPS_NO_EXTENSION';
-      throw e;
+    if (err instanceof Error && err.message === 'not authorized' && /load_extension/i.test(item.sql)) {
+      throw codedError(
+        'AURA_OPS_NO_EXTENSION',
+        'load_extension() is disabled: an extension is native code that could read, write or run anything, so the inspector never loads one into its reader.',
+      );
     }
     throw err;
   }
 }
 
-function runGuardedItem(item) {
-  const stmt = db.prepare(item.sql);
+function runGuardedItem(item: StmtItem): StmtResult {
+  const stmt = openDb().prepare(item.sql);
   if (item.guard && !stmt.readonly) {
     const bare = BARE_PRAGMA_RE.exec(item.sql);
-    if (!(bare && READ_FORM_PRAGMAS.has(bare[1].toLowerCase()) && stmt.reader)) {
-      const e = new Error(writeRefusal(item.sql));
-      e.code = 'AURA_OPS_READONLY';
-      throw e;
-    }
+    if (!(bare && READ_FORM_PRAGMAS.has(bare[1].toLowerCase()) && stmt.reader)) throw codedError('AURA_OPS_READONLY', writeRefusal(item.sql));
   }
-  const params = Array.isArray(item.params) ? item.params.slice() : [];
+  const params: unknown[] = Array.isArray(item.params) ? item.params.slice() : [];
   if (item.padParams) {
     // EXPLAIN of a statement with ? placeholders: bind NULLs for the ones not given.
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < MAX_PADDED_PARAMS; i++) {
       try {
         stmt.bind(...params);
         break;
@@ -116,19 +146,25 @@ function runGuardedItem(item) {
   return collect(stmt, params, item);
 }
 
-function collect(stmt, params, item) {
+function cellBytes(c: Cell): number {
+  if (typeof c === 'string') return c.length;
+  if (c !== null && typeof c === 'object') return OBJECT_CELL_BYTES + ('text' in c ? c.text.length : 0);
+  return SCALAR_CELL_BYTES;
+}
+
+function collect(stmt: Statement, params: unknown[], item: StmtItem): StmtResult {
   stmt.safeIntegers(true);
   stmt.raw(true);
   // Keyset paging appends hidden key columns: strip them, keep the raw key of the first/last row.
-  const keyCols = item.keyCols > 0 ? item.keyCols : 0;
+  const keyCols = item.keyCols !== undefined && item.keyCols > 0 ? item.keyCols : 0;
   const all = stmt.columns();
-  const columns = all.slice(0, all.length - keyCols).map((c) => ({ name: c.name, declaredType: c.type ?? null }));
-  const rows = [];
+  const columns: ColumnInfo[] = all.slice(0, all.length - keyCols).map((c) => ({ name: c.name, declaredType: c.type ?? null }));
+  const rows: Cell[][] = [];
   let hasMore = false;
   let bytes = 0;
-  let firstKey = null;
-  let lastKey = null;
-  const it = stmt.iterate(...params);
+  let firstKey: RawValue[] | null = null;
+  let lastKey: RawValue[] | null = null;
+  const it = stmt.iterate(...params) as IterableIterator<unknown[]>;
   try {
     for (const row of it) {
       // Stop at the row cap, or early when a page of huge cells would flood the UI.
@@ -138,11 +174,11 @@ function collect(stmt, params, item) {
       }
       const visible = keyCols ? row.slice(0, row.length - keyCols) : row;
       if (keyCols) {
-        lastKey = row.slice(row.length - keyCols);
+        lastKey = row.slice(row.length - keyCols) as RawValue[];
         if (!firstKey) firstKey = lastKey;
       }
       const cells = visible.map((v) => convertCell(v, item.maxText));
-      for (const c of cells) bytes += typeof c === 'string' ? c.length : c && typeof c === 'object' ? 64 + (c.text ? c.text.length : 0) : 8;
+      for (const c of cells) bytes += cellBytes(c);
       rows.push(cells);
     }
   } finally {
@@ -152,7 +188,7 @@ function collect(stmt, params, item) {
   return keyCols ? { columns, rows, hasMore, keys: { first: firstKey, last: lastKey } } : { columns, rows, hasMore };
 }
 
-function endStrayTransaction() {
+function endStrayTransaction(): void {
   if (db && db.inTransaction) db.exec('ROLLBACK');
 }
 
@@ -161,15 +197,16 @@ function endStrayTransaction() {
  * pages aura.db had, so this says whether the backup is good without reading aura.db again.
  * A copy too damaged to open is a result (not ok), not a failed backup: the evidence is kept.
  */
-function verifyCopy(req) {
+function verifyCopy(req: RequestOf<'backup'>): { ok: boolean; problems: string[] } {
   send({ type: 'progress', id: req.id, progress: { done: 0, total: 1, current: 'quick_check of the copy' } });
-  let copy = null;
+  let copy: Database | null = null;
   try {
-    const opts = { readonly: true, fileMustExist: true };
+    if (!driver) throw codedError('AURA_OPS_NOT_OPEN', 'no database driver is loaded in the executor');
+    const opts: BetterSqlite3.Options = { readonly: true, fileMustExist: true };
     if (driver.nativeBinding) opts.nativeBinding = driver.nativeBinding;
     copy = new driver.Database(req.dest, opts);
     copy.pragma('query_only = 1');
-    const lines = copy.prepare(`PRAGMA quick_check(${Math.floor(req.verifyRows)})`).pluck().all();
+    const lines = copy.prepare(`PRAGMA quick_check(${Math.floor(req.verifyRows)})`).pluck().all() as unknown[];
     const problems = lines.filter((l) => l !== 'ok').map(String);
     return { ok: problems.length === 0 && lines.length > 0, problems };
   } catch (err) {
@@ -181,26 +218,27 @@ function verifyCopy(req) {
   }
 }
 
-const handlers = {
+const handlers: { [K in Op]: (req: RequestOf<K>) => WorkerResults[K] | Promise<WorkerResults[K]> } = {
   open(req) {
     if (db) {
       db.close();
       db = null;
     }
-    const { Database, nativeBinding } = loadDriver(req.nativeBinding);
-    driver = { Database, nativeBinding };
-    const opts = { readonly: true, fileMustExist: true, timeout: req.busyTimeoutMs };
-    if (nativeBinding) opts.nativeBinding = nativeBinding;
-    db = new Database(req.file, opts);
+    const Database = loadDriver();
+    driver = { Database, nativeBinding: req.nativeBinding };
+    const opts: BetterSqlite3.Options = { readonly: true, fileMustExist: true, timeout: req.busyTimeoutMs };
+    if (req.nativeBinding) opts.nativeBinding = req.nativeBinding;
+    const opened = new Database(req.file, opts);
+    db = opened;
     // Defence in depth on top of the read-only open: no statement may write, even to temp tables.
-    db.pragma('query_only = 1');
+    opened.pragma('query_only = 1');
     // Touch the schema now so "not a database" and "locked" surface at open, not at the first query.
-    db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    return { sqliteVersion: db.prepare('SELECT sqlite_version()').pluck().get() };
+    opened.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return { sqliteVersion: String(opened.prepare('SELECT sqlite_version()').pluck().get()) };
   },
 
   run(req) {
-    const results = [];
+    const results: WorkerResults['run'] = [];
     for (const item of req.items) {
       try {
         results.push({ ok: true, value: runItem(item) });
@@ -215,14 +253,14 @@ const handlers = {
   },
 
   check(req) {
-    const problems = [];
+    const problems: string[] = [];
     let done = 0;
     const total = req.tables.length;
     for (const table of req.tables) {
       send({ type: 'progress', id: req.id, progress: { done, total, current: table } });
       const quoted = "'" + table.replace(/'/g, "''") + "'";
-      const lines = db.prepare(`PRAGMA ${req.kind}(${quoted})`).pluck().all();
-      for (const line of lines) if (line !== 'ok') problems.push(`${table}: ${line}`);
+      const lines = openDb().prepare(`PRAGMA ${req.kind}(${quoted})`).pluck().all() as unknown[];
+      for (const line of lines) if (line !== 'ok') problems.push(`${table}: ${String(line)}`);
       done += 1;
     }
     send({ type: 'progress', id: req.id, progress: { done, total, current: null } });
@@ -230,16 +268,17 @@ const handlers = {
   },
 
   async backup(req) {
+    const conn = openDb();
     // With a read transaction held, every backup step copies the same WAL snapshot, so writes by
     // Aura meanwhile neither restart the backup nor are blocked by it (WAL readers never block).
     if (req.holdSnapshot) {
-      db.exec('BEGIN');
-      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      conn.exec('BEGIN');
+      conn.prepare('SELECT count(*) FROM sqlite_schema').get();
     }
     let last = { totalPages: 0, remainingPages: 0 };
     const t0 = performance.now();
     try {
-      last = await db.backup(req.dest, {
+      last = await conn.backup(req.dest, {
         progress(p) {
           last = p;
           send({ type: 'progress', id: req.id, progress: { done: p.totalPages - p.remainingPages, total: p.totalPages, current: null } });
@@ -247,11 +286,11 @@ const handlers = {
         },
       });
     } finally {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (conn.inTransaction) conn.exec('ROLLBACK');
     }
     const copyMs = performance.now() - t0;
     const hash = crypto.createHash('sha256');
-    await new Promise((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       fs.createReadStream(req.dest)
         .on('data', (chunk) => hash.update(chunk))
         .on('end', resolve)
@@ -269,16 +308,24 @@ const handlers = {
   },
 };
 
-async function onRequest(req) {
-  const handler = handlers[req.op];
-  if (!handler) {
-    send({ type: 'result', id: req.id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: `unknown op ${req.op}` } });
+function isRequest(v: unknown): v is Request {
+  return typeof v === 'object' && v !== null && typeof (v as { op?: unknown }).op === 'string' && typeof (v as { id?: unknown }).id === 'number';
+}
+
+async function onRequest(raw: unknown): Promise<void> {
+  if (!isRequest(raw)) {
+    const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : -1;
+    send({ type: 'result', id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: 'a request needs a numeric id and an op' } });
     return;
   }
+  const req = raw;
+  if (!Object.prototype.hasOwnProperty.call(handlers, req.op)) {
+    send({ type: 'result', id: req.id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: `unknown op ${String(req.op)}` } });
+    return;
+  }
+  const handler = handlers[req.op] as (r: Request) => unknown;
   try {
-    if (req.op !== 'open' && req.op !== 'close' && !db) {
-      throw Object.assign(new Error('no database is open in the executor'), { code: 'AURA_OPS_NOT_OPEN' });
-    }
+    if (req.op !== 'open' && req.op !== 'close' && !db) throw codedError('AURA_OPS_NOT_OPEN', 'no database is open in the executor');
     const value = await handler(req);
     send({ type: 'result', id: req.id, ok: true, value });
   } catch (err) {
