@@ -140,9 +140,16 @@ export const SCENARIO_TABLE: Readonly<Record<ScenarioName, ScenarioEntry>> = {
   'log-flood': row(['logs:flood'], ['logs:calm']),
 };
 
+/** How much of a refused name an error message repeats (a name can be any size). */
+const NAME_ECHO_CHARS = 60;
+
 /** The table's row for a name from outside; an unknown name (or an Object.prototype key) is refused. */
 export function scenarioEntry(name: string): ScenarioEntry {
-  if (!isScenarioName(name))
-    throw new Error(`Unknown scenario "${String(name)}"; run "aura-ops sandbox scenarios" for the list`);
+  if (!isScenarioName(name)) {
+    const s = String(name);
+    // JSON quoting keeps control characters visible; a long name is cut.
+    const shown = JSON.stringify(s.length > NAME_ECHO_CHARS ? `${s.slice(0, NAME_ECHO_CHARS)}…` : s);
+    throw new Error(`Unknown scenario ${shown}; run "aura-ops sandbox scenarios" for the list`);
+  }
   return SCENARIO_TABLE[name];
 }
