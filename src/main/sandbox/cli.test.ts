@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { missingTool } from '../../../tests/tools';
 import { SCENARIOS } from '../../shared/contract/sandbox';
 import { sandboxCommand } from './cli';
-import { readScenarioFile } from './server';
+import { readScenarioFile } from './control';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-'));
 const RUN_CLI = path.join(__dirname, 'fixtures', 'run-cli.ts');

@@ -3,8 +3,9 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from '../cli-types';
 import { SCENARIOS, SCENARIO_NAMES, type ScenarioName } from '../../shared/contract/sandbox';
-import { SANDBOX_DEFAULTS, createSandbox, isSandbox } from './generator';
-import { isScenarioName, readStateFile, startSandbox, writeScenarioFile, type SandboxHandle } from './server';
+import { isScenarioName, switchScenario } from './control';
+import { SANDBOX_DEFAULTS, createSandbox } from './generator';
+import { startSandbox, type SandboxHandle } from './server';
 
 /** How long `sandbox scenario` waits for a running sandbox to confirm the switch. */
 const SWITCH_CONFIRM_TIMEOUT_MS = 10_000;
@@ -172,39 +173,41 @@ async function scenario(argv: string[], io: CliIO): Promise<number> {
   const [dir, name] = positionals;
   if (!isScenarioName(name))
     return bad(io, `unknown scenario "${name}"; one of: ${SCENARIO_NAMES.join(', ')}`);
-  if (!isSandbox(dir)) {
-    io.err(
-      `aura-ops sandbox scenario: ${dir} is not a sandbox; create one with "aura-ops sandbox create ${dir}"`,
-    );
-    return 1;
-  }
-  writeScenarioFile(dir, name);
-  const state = readStateFile(dir);
-  if (!state) {
-    if (values.json) io.out(JSON.stringify({ dir, scenario: name, running: false }));
-    else io.out(`No sandbox is running from ${dir}; "${name}" applies when it next runs.`);
-    return 0;
-  }
-  const deadline = Date.now() + SWITCH_CONFIRM_TIMEOUT_MS;
-  for (;;) {
-    const now = readStateFile(dir);
-    if (now?.scenario === name) {
-      if (values.json)
-        io.out(JSON.stringify({ dir, scenario: name, running: true, url: now.url, pid: now.pid }));
-      else io.out(`Sandbox at ${now.url} is now in scenario "${name}".`);
-      return 0;
-    }
-    if (!now) {
-      io.err(`aura-ops sandbox scenario: the sandbox from ${dir} stopped before switching`);
-      return 1;
-    }
-    if (Date.now() > deadline) {
+  const outcome = await switchScenario(dir, name, {
+    timeoutMs: SWITCH_CONFIRM_TIMEOUT_MS,
+    ifStopped: 'record',
+  });
+  switch (outcome.kind) {
+    case 'not-sandbox':
       io.err(
-        `aura-ops sandbox scenario: the sandbox (pid ${state.pid}) did not confirm "${name}" within ${SWITCH_CONFIRM_TIMEOUT_MS / 1000} s; check its output`,
+        `aura-ops sandbox scenario: ${dir} is not a sandbox; create one with "aura-ops sandbox create ${dir}"`,
       );
       return 1;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    case 'not-running':
+      if (values.json) io.out(JSON.stringify({ dir, scenario: name, running: false }));
+      else io.out(`No sandbox is running from ${dir}; "${name}" applies when it next runs.`);
+      return 0;
+    case 'switched':
+      if (values.json)
+        io.out(
+          JSON.stringify({
+            dir,
+            scenario: name,
+            running: true,
+            url: outcome.state.url,
+            pid: outcome.state.pid,
+          }),
+        );
+      else io.out(`Sandbox at ${outcome.state.url} is now in scenario "${name}".`);
+      return 0;
+    case 'stopped':
+      io.err(`aura-ops sandbox scenario: the sandbox from ${dir} stopped before switching`);
+      return 1;
+    case 'timeout':
+      io.err(
+        `aura-ops sandbox scenario: the sandbox (pid ${outcome.state.pid}) did not confirm "${name}" within ${SWITCH_CONFIRM_TIMEOUT_MS / 1000} s; check its output`,
+      );
+      return 1;
   }
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeControlFile } from './server';
+import { writeControlFile } from './control';
 
 /** Rewrites while the reader runs; enough for a torn read to show with a plain writeFileSync. */
 const WRITES = 3000;

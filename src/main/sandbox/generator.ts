@@ -14,6 +14,7 @@ import {
   MIGRATIONS_HISTORY_DDL,
 } from './schema';
 import { SerilogFileSet, localOffsetMinutes, type LogEvent } from './serilog-writer';
+import { SANDBOX_MARKER, isSandbox, sandboxLayout, type SandboxLayout } from './control';
 
 export interface CreateSandboxOptions {
   /** Days of log history ending now (today is partial). */
@@ -34,16 +35,6 @@ export interface CreateSandboxOptions {
   overwrite?: boolean;
 }
 
-export interface SandboxLayout {
-  dir: string;
-  dbPath: string;
-  logsDir: string;
-  appSettingsPath: string;
-  tempDir: string;
-  /** The sandbox's own bookkeeping (state file, pristine DB copy, redis data). */
-  controlDir: string;
-}
-
 export interface CreateSandboxResult extends SandboxLayout {
   logFiles: string[];
   logBytes: number;
@@ -53,25 +44,6 @@ export interface CreateSandboxResult extends SandboxLayout {
 
 /** Defaults keep `createSandbox(dir)` well under 2 s so every test can use it as a fixture. */
 export const SANDBOX_DEFAULTS = { days: 7, projects: 24, logMb: 1, dbMb: 0, port: 5005 } as const;
-
-/** Marker that tells a sandbox apart from a real install (never deleted by overwrite of a non-sandbox). */
-const MARKER = 'sandbox.json';
-
-export function sandboxLayout(dir: string): SandboxLayout {
-  const abs = path.resolve(dir);
-  return {
-    dir: abs,
-    dbPath: path.join(abs, 'aura.db'),
-    logsDir: path.join(abs, 'logs'),
-    appSettingsPath: path.join(abs, 'appsettings.json'),
-    tempDir: path.join(abs, 'Temp'),
-    controlDir: path.join(abs, '.aura-sandbox'),
-  };
-}
-
-export function isSandbox(dir: string): boolean {
-  return fs.existsSync(path.join(sandboxLayout(dir).controlDir, MARKER));
-}
 
 /** EF Core's SQLite DateTime text: `yyyy-MM-dd HH:mm:ss.fff` (UTC, as Aura stores DateTime.UtcNow). */
 export function efDate(d: Date): string {
@@ -179,7 +151,7 @@ export function createSandbox(dir: string, options: CreateSandboxOptions = {}): 
   const counts = writeDatabase(L.dbPath, model, now, o.projects, o.days, o.dbMb);
   const logBytes = writeLogHistory(L.logsDir, model, now, o.days, o.logMb);
   fs.writeFileSync(
-    path.join(L.controlDir, MARKER),
+    path.join(L.controlDir, SANDBOX_MARKER),
     JSON.stringify(
       {
         createdAt: now.toISOString(),

@@ -2,7 +2,7 @@
 // sandbox's state: check names, tags, data keys, messages, status casing and the status rules,
 // quirks included (/api/health always "Healthy", /api/health/ready 503 on one degraded check).
 import * as clock from '../../shared/clock';
-import type { ScenarioName } from '../../shared/contract/sandbox';
+import type { ScenarioEffects } from './scenario-table';
 
 export type AspStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -27,7 +27,8 @@ export interface DbProbe {
 
 /** The machine facts the checks report; simulated where the sandbox stands in for Windows. */
 export interface HealthInputs {
-  scenario: ScenarioName;
+  /** The active scenario's effects (drive, memory, providers). */
+  effects: ScenarioEffects;
   db: DbProbe;
   dbPath: string;
   /** What DatabaseConfiguration reports: it ignores AURA_DATA_PATH (FACTS §1.3 quirk). */
@@ -40,12 +41,10 @@ export interface HealthInputs {
   environment: string;
 }
 
-export const VALID_TAGS = ['ready', 'db', 'config', 'dependencies', 'infrastructure', 'providers'] as const;
+/** Below this much free space Aura's diagnostics call the disk a warning (its DiskSpace threshold). */
+const LOW_DISK_GB = 1;
 
-/** The sandbox's simulated drive: 256 GB with 118 GB free, or 0.82 GB in disk-low. */
-export function diskFacts(scenario: ScenarioName): { freeGb: number; totalGb: number } {
-  return scenario === 'disk-low' ? { freeGb: 0.82, totalGb: 256 } : { freeGb: 118.4, totalGb: 256 };
-}
+export const VALID_TAGS = ['ready', 'db', 'config', 'dependencies', 'infrastructure', 'providers'] as const;
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
@@ -126,7 +125,7 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
     exception: null,
   });
   {
-    const d = diskFacts(i.scenario);
+    const d = i.effects.disk;
     const status: AspStatus = d.freeGb < 0.5 ? 'unhealthy' : d.freeGb < 1.0 ? 'degraded' : 'healthy';
     const description =
       status === 'unhealthy'
@@ -171,7 +170,7 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
         gc_total_memory_mb: round2(ws * 0.55),
         gc_gen0_collections: 412,
         gc_gen1_collections: 61,
-        gc_gen2_collections: i.scenario === 'memory-high' ? 38 : 9,
+        gc_gen2_collections: i.effects.gcGen2Collections,
         warning_threshold_mb: 1024,
         critical_threshold_mb: 2048,
         total_available_memory_mb: 16_384,
@@ -185,7 +184,7 @@ export function aspChecks(i: HealthInputs): AspCheck[] {
     });
   }
   {
-    const outage = i.scenario === 'provider-outage';
+    const outage = i.effects.llmOutage;
     const warnings = outage
       ? [
           'OpenAI: circuit open after 5 consecutive failures',
@@ -326,7 +325,7 @@ interface SubCheck {
 
 /** `/api/health/ready` (HealthCheckService): healthy only with no errors; degraded only if every check is. */
 export function apiReady(i: HealthInputs): HttpAnswer {
-  const d = diskFacts(i.scenario);
+  const d = i.effects.disk;
   const pct = round2((d.freeGb / d.totalGb) * 100);
   const diskStatus: AspStatus =
     d.freeGb < 1 || pct < 5 ? 'unhealthy' : d.freeGb < 5 || pct < 10 ? 'degraded' : 'healthy';
@@ -449,13 +448,14 @@ const DETAIL_IDS: [string, string, DetailCheck['category'], boolean][] = [
 ];
 
 /** `/api/health/details` checks (pass|warning|fail) for the scenario. */
-export function detailChecks(scenario: ScenarioName): DetailCheck[] {
+export function detailChecks(effects: ScenarioEffects): DetailCheck[] {
+  const freeGb = effects.disk.freeGb;
   return DETAIL_IDS.map(([id, name, category, isRequired]) => {
     let status: DetailCheck['status'] = 'pass';
     let message = `${name} is available`;
     let hint: string | null = null;
     const actions: DetailCheck['remediationActions'] = [];
-    if (scenario === 'provider-outage' && category === 'LLM') {
+    if (effects.llmOutage && category === 'LLM') {
       status = id === 'llm_rulebased' ? 'warning' : 'fail';
       message =
         id === 'llm_ollama'
@@ -471,9 +471,9 @@ export function detailChecks(scenario: ScenarioName): DetailCheck[] {
         parameters: null,
       });
     }
-    if (scenario === 'disk-low' && id === 'disk_space') {
+    if (freeGb < LOW_DISK_GB && id === 'disk_space') {
       status = 'warning';
-      message = 'Only 0.82 GB free disk space';
+      message = `Only ${freeGb.toFixed(2)} GB free disk space`;
       hint = 'Free up disk space: delete old renders, logs and temp files';
       actions.push({
         type: 'open_help',
@@ -498,8 +498,8 @@ export function detailChecks(scenario: ScenarioName): DetailCheck[] {
   });
 }
 
-export function healthDetails(scenario: ScenarioName): HttpAnswer {
-  const checks = detailChecks(scenario);
+export function healthDetails(effects: ScenarioEffects): HttpAnswer {
+  const checks = detailChecks(effects);
   const failedRequired = checks.some((c) => c.isRequired && c.status === 'fail');
   const anyBad = checks.some((c) => c.status !== 'pass');
   const overallStatus = failedRequired ? 'unhealthy' : anyBad ? 'degraded' : 'healthy';
@@ -510,8 +510,8 @@ export function healthDetails(scenario: ScenarioName): HttpAnswer {
   };
 }
 
-export function healthSummary(scenario: ScenarioName): HttpAnswer {
-  const d = healthDetails(scenario).body as {
+export function healthSummary(effects: ScenarioEffects): HttpAnswer {
+  const d = healthDetails(effects).body as {
     overallStatus: string;
     isReady: boolean;
     checks: DetailCheck[];
@@ -558,12 +558,12 @@ export interface ProviderHealthDto {
 }
 
 export function providerList(
-  scenario: ScenarioName,
+  effects: ScenarioEffects,
   outageSince: Date | null,
 ): { dto: ProviderHealthDto; type: ProviderType }[] {
   const now = clock.now().toISOString();
   return PROVIDERS.map(([name, type]) => {
-    const down = scenario === 'provider-outage' && type === 'llm';
+    const down = effects.llmOutage && type === 'llm';
     const open = down && name !== 'RuleBased';
     return {
       type,
@@ -592,11 +592,11 @@ export function providerList(
 
 /** `/api/health/llm|tts|images`: 503 when every provider of that type is down. */
 export function providerTypeHealth(
-  scenario: ScenarioName,
+  effects: ScenarioEffects,
   type: ProviderType,
   outageSince: Date | null,
 ): HttpAnswer {
-  const list = providerList(scenario, outageSince)
+  const list = providerList(effects, outageSince)
     .filter((p) => p.type === type)
     .map((p) => p.dto);
   const healthy = list.filter((p) => p.isHealthy).length;
@@ -612,14 +612,15 @@ export function providerTypeHealth(
   };
 }
 
-export function circuitBreakers(scenario: ScenarioName, outageSince: Date | null): Record<string, string> {
+export function circuitBreakers(effects: ScenarioEffects, outageSince: Date | null): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const p of providerList(scenario, outageSince)) out[p.dto.providerName] = p.dto.circuitState;
+  for (const p of providerList(effects, outageSince)) out[p.dto.providerName] = p.dto.circuitState;
   return out;
 }
 
-export function systemHealth(scenario: ScenarioName, memoryPercent: number): HttpAnswer {
-  const d = diskFacts(scenario);
+export function systemHealth(effects: ScenarioEffects): HttpAnswer {
+  const d = effects.disk;
+  const memoryPercent = effects.memoryPercent;
   const issues: string[] = [];
   if (d.freeGb < 1) issues.push(`Low disk space: ${d.freeGb.toFixed(2)} GB available`);
   if (memoryPercent > 90) issues.push(`High memory usage: ${memoryPercent.toFixed(1)}%`);

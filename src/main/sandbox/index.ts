@@ -20,9 +20,16 @@
 //     free port written into appsettings Caching:RedisConnection. Always `await handle.stop()`:
 //     it closes the port, ends redis-server and the lock holder, and restores aura.db after db-corrupt.
 //
-//   Scenarios (SCENARIOS, in src/shared/contract/sandbox.ts): switch with handle.setScenario(name), or
-//   from any process with writeScenarioFile(dir, name) / `aura-ops sandbox scenario DIR NAME`; a running
-//   sandbox polls <dir>/.aura-sandbox/scenario.json every 200 ms and records its state in state.json.
+//   Scenarios (SCENARIOS, in src/shared/contract/sandbox.ts, say what each one shows; scenario-table.ts
+//   says how it is made: its enter and leave actions and its effects). Switch with
+//   handle.setScenario(name), or from any process through the control API (control.ts):
+//   switchScenario(dir, name, …) / writeScenarioFile(dir, name) / `aura-ops sandbox scenario DIR NAME`;
+//   a running sandbox polls <dir>/.aura-sandbox/scenario.json every 200 ms and records its state in
+//   state.json. Code outside this folder imports the control API (or this index), not the simulator.
+//
+//   A request's way through: http-server.ts (log lines, api-hang) -> routes.ts -> health.ts (bodies),
+//   with the process state (aura.db, logs, active effects) in aura-process.ts; the job loop in
+//   job-loop.ts, the web UI's background requests and log-flood in traffic.ts.
 //
 //   Log fixtures: serilog-writer.ts (formatLine, SerilogFileSet, SERILOG_LINE_RE, AURA_SINKS) and
 //   aura-events.ts (AuraLogModel: startup, request, provider, cache and job events).
@@ -39,22 +46,26 @@ export {
 } from '../../shared/contract/sandbox';
 export {
   createSandbox,
-  sandboxLayout,
-  isSandbox,
   SANDBOX_DEFAULTS,
   type CreateSandboxOptions,
   type CreateSandboxResult,
-  type SandboxLayout,
 } from './generator';
 export {
-  startSandbox,
+  SCENARIO_POLL_MS,
+  sandboxLayout,
+  isSandbox,
+  isScenarioName,
   writeScenarioFile,
   readScenarioFile,
   readStateFile,
-  isScenarioName,
-  type SandboxHandle,
-  type StartSandboxOptions,
-} from './server';
+  runningScenario,
+  switchScenario,
+  type SandboxLayout,
+  type SandboxState,
+  type SwitchOutcome,
+} from './control';
+export { startSandbox, type SandboxHandle, type StartSandboxOptions } from './server';
+export { SCENARIO_TABLE, type ScenarioEffects, type ScenarioEntry } from './scenario-table';
 export { sandboxHandlers } from './handlers';
 export { sandboxCommand } from './cli';
 export * from './serilog-writer';

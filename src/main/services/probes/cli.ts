@@ -7,7 +7,7 @@ import type { OverallState, ProbeState, SweepResult } from '../../../shared/cont
 import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
 import type { CliCommand } from '../../cli-types';
-import { isSandbox } from '../../sandbox/generator';
+import { isSandbox } from '../../sandbox/control';
 import { discoverInstalls, resolveRoot } from '../install/discover';
 import fs from 'node:fs';
 import { DEFAULT_BUNDLE_HOURS, DEFAULT_BUNDLE_LINES, defaultBundleName, planBundle, writeBundle, type BundleFullOptions } from './bundle';

@@ -14,16 +14,15 @@ import { RunbookLibrary } from './library';
 import {
   STEP_TIMEOUT_MS,
   createAuraOpsShim,
-  currentSandboxScenario,
   findAuraOpsBin,
   formatResults,
-  isKnownScenario,
   loadRunbooks,
   summarize,
   switchSandboxScenario,
   testRunbooks,
   type StepTestResult,
 } from './test-runner';
+import { isScenarioName, runningScenario } from '../../sandbox/control';
 import { now as clockNow } from '../../../shared/clock';
 
 const HELP = `Usage: aura-ops runbooks <command> [DIR...] [options]
@@ -192,7 +191,7 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
       scenarios = SCENARIO_NAMES.filter((n) => named.has(n));
     } else {
       const names = flags.scenario.split(',').map((n) => n.trim()).filter(Boolean);
-      const bad = names.filter((n) => !isKnownScenario(n));
+      const bad = names.filter((n) => !isScenarioName(n));
       if (bad.length > 0 || names.length === 0) {
         io.err(`Unknown scenario "${bad.join(', ') || flags.scenario}": use one of ${SCENARIO_NAMES.join(', ')} or all.\n`);
         return 2;
@@ -213,7 +212,7 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
   const bin = findAuraOpsBin();
   if (!bin) io.err('Warning: bin/aura-ops.cjs not found next to this build; steps that call aura-ops use the one on PATH.\n');
   const shim = bin ? createAuraOpsShim([process.execPath, bin]) : null;
-  const initial = flags.scenario === 'all' ? currentSandboxScenario(install.paths.dataRoot) : null;
+  const initial = flags.scenario === 'all' ? runningScenario(install.paths.dataRoot) : null;
   const all: StepTestResult[] = [];
   try {
     for (const scenario of scenarios) {

@@ -22,12 +22,12 @@ import {
   type ReviewStatus,
   type SessionFacts,
 } from '../../../shared/runbooks/review';
-import { isSandbox } from '../../sandbox/generator';
+import { isSandbox, isScenarioName, runningScenario } from '../../sandbox/control';
 import type { OpsStore } from '../store/store';
 import type { WalkthroughService } from '../walkthroughs/service';
 import { installVariables } from './install-variables';
 import type { RunbookLibrary } from './library';
-import { currentSandboxScenario, isKnownScenario, loadRunbooks, summarize, switchSandboxScenario, testRunbooks, type StepTestResult } from './test-runner';
+import { loadRunbooks, summarize, switchSandboxScenario, testRunbooks, type StepTestResult } from './test-runner';
 
 /** A scenario's symptoms take seconds to reach the logs; failing steps are re-run for this long (as the CLI's --scenario). */
 export const SANDBOX_SETTLE_MS = 20_000;
@@ -224,17 +224,17 @@ export class ReviewService {
     if (this.testing) throw new OpsError('bad-request', 'A sandbox test is running: wait for it to finish.');
     this.testing = true;
     const root = install.paths.dataRoot;
-    const initial = currentSandboxScenario(root);
+    const initial = runningScenario(root);
     try {
       const f = this.deps.library.fileOf(id);
       const [loaded] = loadRunbooks([f.abs], installVariables(install.paths));
-      const named = loaded.scenarios.filter(isKnownScenario);
+      const named = loaded.scenarios.filter(isScenarioName);
       const rows: ReviewTestRow[] = [];
       const outcomes: LastTested['outcomes'] = {};
       const label = (s: string | null) => s ?? initial ?? 'current';
       let switched = false;
       for (const scenario of named.length > 0 ? named : [null]) {
-        if (scenario !== null && scenario !== currentSandboxScenario(root)) {
+        if (scenario !== null && scenario !== runningScenario(root)) {
           await switchSandboxScenario(root, scenario);
           switched = true;
         }

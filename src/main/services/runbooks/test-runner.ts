@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { classifyCommand } from '../command-risk';
-import { SCENARIO_NAMES, type ScenarioName } from '../../../shared/contract/sandbox';
+import type { ScenarioName } from '../../../shared/contract/sandbox';
 import { OpsError } from '../../../shared/errors';
 import type { InstallPaths } from '../../../shared/install-types';
 import { checkStep, isCheckedStep, outcomeText, type Outcome } from '../../../shared/runbooks/findings';
@@ -16,8 +16,7 @@ import { parseRunbook } from '../../../shared/runbooks/parse';
 import type { ParsedRunbook, Step } from '../../../shared/runbooks/types';
 import { fillVariables } from '../../../shared/runbooks/variables';
 import { fillInputs, initialValues } from '../../../shared/runbooks/inputs';
-import { isSandbox } from '../../sandbox/generator';
-import { SCENARIO_POLL_MS, readStateFile, writeScenarioFile } from '../../sandbox/server';
+import { switchScenario } from '../../sandbox/control';
 import { installVariables } from './install-variables';
 
 /** Per-step time limit: a diagnostic step that takes longer is hung (api-hang steps use curl --max-time 5). */
@@ -520,24 +519,17 @@ export const SCENARIO_SWITCH_TIMEOUT_MS = 20_000;
  * state file reports it. Throws with what to do when no sandbox runs there.
  */
 export async function switchSandboxScenario(dir: string, name: ScenarioName, timeoutMs = SCENARIO_SWITCH_TIMEOUT_MS): Promise<void> {
-  if (!isSandbox(dir)) throw new OpsError('bad-request', `--scenario switches the demo sandbox, and ${dir} is not one: drop --scenario to test a real install as it is.`);
-  if (!readStateFile(dir)) throw new OpsError('unavailable', `No sandbox runs from ${dir}: start it first with \`aura-ops sandbox run ${dir} --port 0\`.`);
-  writeScenarioFile(dir, name);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = readStateFile(dir);
-    if (!state) throw new OpsError('unavailable', `The sandbox in ${dir} stopped while switching to ${name}: start it again.`);
-    if (state.scenario === name) return;
-    if (Date.now() > deadline) throw new OpsError('timeout', `The sandbox in ${dir} did not switch to ${name} within ${timeoutMs / 1000} s (it reports ${state.scenario}): check its output.`);
-    await sleep(SCENARIO_POLL_MS);
+  const outcome = await switchScenario(dir, name, { timeoutMs, ifStopped: 'refuse' });
+  switch (outcome.kind) {
+    case 'switched':
+      return;
+    case 'not-sandbox':
+      throw new OpsError('bad-request', `--scenario switches the demo sandbox, and ${dir} is not one: drop --scenario to test a real install as it is.`);
+    case 'not-running':
+      throw new OpsError('unavailable', `No sandbox runs from ${dir}: start it first with \`aura-ops sandbox run ${dir} --port 0\`.`);
+    case 'stopped':
+      throw new OpsError('unavailable', `The sandbox in ${dir} stopped while switching to ${name}: start it again.`);
+    case 'timeout':
+      throw new OpsError('timeout', `The sandbox in ${dir} did not switch to ${name} within ${timeoutMs / 1000} s (it reports ${outcome.state.scenario}): check its output.`);
   }
-}
-
-/** The scenario a running sandbox reports, or null. */
-export function currentSandboxScenario(dir: string): ScenarioName | null {
-  return isSandbox(dir) ? (readStateFile(dir)?.scenario ?? null) : null;
-}
-
-export function isKnownScenario(name: string): name is ScenarioName {
-  return (SCENARIO_NAMES as readonly string[]).includes(name);
 }
