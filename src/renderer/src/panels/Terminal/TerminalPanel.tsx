@@ -14,7 +14,9 @@ import { terminalActions } from '../../state/ui-bus';
 import { api } from '../../transport';
 import ConfirmCommand from './ConfirmCommand';
 import { TERMINAL_RUN_EVENT, type TerminalRunRequest } from './run-request';
+import TerminalActions from './TerminalActions';
 import TerminalSettingsPopover from './TerminalSettingsPopover';
+import { closeNeedsConfirm, initialActive, reconcileTabs, runTarget, shownPanes, splitPlan } from './terminal-tabs';
 import XtermView, { type XtermHandle } from './XtermView';
 import './terminal.css';
 
@@ -51,7 +53,6 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   // Settings live on the main side (ops.db); until they arrive the defaults apply.
   const [settings, setSettings] = useState<TerminalSettingsInfo | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const [moreOpen, setMoreOpen] = useState(false);
   /** The pane the operator last typed or clicked in: Find and run requests act on it. */
   const [focusedId, setFocusedId] = useState<string | null>(null);
   /** A terminal to focus as soon as its view is mounted (a new tab, a run request's target). */
@@ -104,9 +105,7 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
         if (!alive) return;
         setSessions(list);
         const remembered = storedActive();
-        setActiveId(
-          (cur) => cur ?? (list.some((x) => x.id === remembered) ? remembered : (list[0]?.id ?? null)),
-        );
+        setActiveId((cur) => initialActive(cur, list, remembered));
         setLoaded(true);
       })
       .catch((err) => {
@@ -134,8 +133,9 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   }, [activeId]);
 
   useEffect(() => {
-    if (activeId && !sessions.some((s) => s.id === activeId)) setActiveId(sessions[0]?.id ?? null);
-    if (splitId && !sessions.some((s) => s.id === splitId)) setSplitId(null);
+    const next = reconcileTabs(sessions, activeId, splitId);
+    if (next.activeId !== activeId) setActiveId(next.activeId);
+    if (next.splitId !== splitId) setSplitId(next.splitId);
   }, [sessions, activeId, splitId]);
 
   // --- run requests from other panels
@@ -172,11 +172,10 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
 
   useEffect(() => {
     const onRun = (ev: Event) => {
-      const req = (ev as CustomEvent<TerminalRunRequest>).detail;
-      if (!req || typeof req.command !== 'string' || !req.command.trim()) return;
-      const cur = sessionsRef.current.find((s) => s.id === (req.sessionId ?? activeRef.current));
-      // The active terminal takes it when idle; a busy or exited one would swallow the keystrokes.
-      const target = cur && cur.status === 'running' && !cur.busy ? cur : null;
+      const req = (ev as CustomEvent<TerminalRunRequest | null>).detail;
+      const to = runTarget(req, sessionsRef.current, activeRef.current);
+      if (!req || !to.valid) return;
+      const target = to.target;
       const routed: TerminalRunRequest = { ...req, sessionId: target?.id };
       api
         .invoke('terminal:classify', { command: req.command })
@@ -197,7 +196,7 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
 
   // --- tab actions
   const close = async (s: TerminalSessionInfo, force = false) => {
-    if (!force && s.status === 'running' && s.busy) {
+    if (closeNeedsConfirm(s, force)) {
       setClosing(s);
       return;
     }
@@ -230,12 +229,9 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
   };
 
   const toggleSplit = async () => {
-    if (splitId) {
-      setSplitId(null);
-      return;
-    }
-    const other = sessions.find((s) => s.id !== activeId);
-    if (other) setSplitId(other.id);
+    const plan = splitPlan(sessions, activeId, splitId);
+    if ('unsplit' in plan) setSplitId(null);
+    else if ('show' in plan) setSplitId(plan.show);
     else {
       const cur = activeId;
       const info = await create();
@@ -259,12 +255,8 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
     [],
   );
 
-  const activeSession = sessions.find((s) => s.id === activeId) ?? null;
-  const splitSession = sessions.find((s) => s.id === splitId && s.id !== activeId) ?? null;
-  const shownIds = [activeSession?.id, splitSession?.id].filter((x): x is string => !!x);
+  const { active: activeSession, split: splitSession, shownIds, targetId } = shownPanes(sessions, activeId, splitId, focusedId);
   const shownKey = shownIds.join(' ');
-  /** Find and focus go to the pane the operator is in; else to the left one. */
-  const targetId = focusedId && shownIds.includes(focusedId) ? focusedId : (activeSession?.id ?? null);
 
   useEffect(() => {
     setMounted((prev) => (shownIds.every((id) => prev.has(id)) ? prev : new Set([...prev, ...shownIds])));
@@ -301,17 +293,6 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
     ro.observe(strip);
     return () => ro.disconnect();
   }, [activeId, sessions.length]);
-
-  // The actions menu closes on a click anywhere outside it (its own items close it themselves).
-  useEffect(() => {
-    if (!moreOpen) return;
-    const onDown = (e: PointerEvent) => {
-      const t = e.target as Element | null;
-      if (!t?.closest('.term-menu, .term-more')) setMoreOpen(false);
-    };
-    window.addEventListener('pointerdown', onDown);
-    return () => window.removeEventListener('pointerdown', onDown);
-  }, [moreOpen]);
 
   const newTab = async () => {
     const info = await create();
@@ -416,87 +397,14 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
           +
         </button>
         <span className="spacer" />
-        <div className="term-actions" role="toolbar" aria-label="Terminal actions">
-          <button
-            type="button"
-            className="ghost term-wide"
-            onClick={() => void toggleSplit()}
-            aria-pressed={!!splitId}
-            title="Split side by side"
-          >
-            {splitId ? 'Unsplit' : 'Split'}
-          </button>
-          <button
-            type="button"
-            className="ghost term-wide"
-            onClick={openFind}
-            title="Find in the focused terminal (Ctrl+Shift+F)"
-          >
-            Find
-          </button>
-          <button
-            type="button"
-            className="ghost term-wide"
-            onClick={() => setSettingsOpen((o) => !o)}
-            aria-expanded={settingsOpen}
-            aria-label="Terminal settings"
-            title="Terminal settings"
-            disabled={!settings}
-          >
-            ⚙
-          </button>
-          <button
-            type="button"
-            className="ghost term-more"
-            aria-label="More terminal actions"
-            aria-haspopup="menu"
-            aria-expanded={moreOpen}
-            onClick={() => setMoreOpen((o) => !o)}
-          >
-            ⋯
-          </button>
-        </div>
-        {moreOpen && (
-          <div
-            className="term-menu"
-            role="menu"
-            aria-label="Terminal actions"
-            onKeyDown={(e) => e.key === 'Escape' && setMoreOpen(false)}
-          >
-            <button
-              type="button"
-              role="menuitem"
-              autoFocus
-              onClick={() => {
-                setMoreOpen(false);
-                void toggleSplit();
-              }}
-            >
-              {splitId ? 'Unsplit' : 'Split side by side'}
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              onClick={() => {
-                setMoreOpen(false);
-                openFind();
-              }}
-            >
-              Find
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              disabled={!settings}
-              onClick={() => {
-                setMoreOpen(false);
-                setSettingsOpen(true);
-              }}
-            >
-              Settings…
-            </button>
-          </div>
-        )}
+        <TerminalActions
+          split={!!splitId}
+          onSplit={() => void toggleSplit()}
+          onFind={openFind}
+          settingsReady={!!settings}
+          settingsOpen={settingsOpen}
+          onSettings={setSettingsOpen}
+        />
         {settingsOpen && settings && (
           <TerminalSettingsPopover info={settings} onClose={() => setSettingsOpen(false)} />
         )}
