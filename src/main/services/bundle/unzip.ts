@@ -239,17 +239,61 @@ class Checker extends Transform {
   }
 }
 
+/** What one entry's bytes turned out to be, counted while they were written. */
+export interface EntryDigest {
+  bytes: number;
+  sha256: string;
+}
+
 /**
- * Extracts `file` into `dest` (which must not exist; it is created 0700, every file 0600 and
- * opened with O_EXCL|O_NOFOLLOW). On any failure `dest` is removed and the error is thrown.
+ * The path `name` is written to under `root`, with its parent folders made (0700). Belt and
+ * braces after checkName: the resolved path must stay inside the folder.
  */
-export async function extractZip(
-  file: string,
-  dest: string,
-  limits: Partial<ZipLimits> = {},
-): Promise<{ dir: string; files: ExtractedFile[] }> {
-  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
-  const entries = readZipDirectory(file, lim);
+export function entryTarget(root: string, name: string): string {
+  const target = path.resolve(root, ...checkName(name));
+  if (!target.startsWith(root + path.sep)) throw outside(name, 'it would leave the bundle folder');
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+  return target;
+}
+
+/**
+ * Inflates one checked entry of `file` into `target` (a new file, 0600, O_EXCL|O_NOFOLLOW),
+ * counting, CRC-checking and hashing every byte on the way; throws a clear OpsError when the
+ * entry inflates to more or fewer bytes than declared or fails its CRC. The caller removes the
+ * file (or its whole folder) on failure.
+ */
+export async function extractEntry(file: string, e: ZipEntryInfo, target: string): Promise<EntryDigest> {
+  const fd = fs.openSync(
+    target,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+    PRIVATE_FILE_MODE,
+  );
+  const out = fs.createWriteStream('', { fd, highWaterMark: CHUNK_BYTES });
+  const checker = new Checker(e);
+  if (e.compressedSize === 0) {
+    out.end();
+    await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
+  } else {
+    const input = fs.createReadStream(file, {
+      start: e.dataStart,
+      end: e.dataStart + e.compressedSize - 1,
+      highWaterMark: CHUNK_BYTES,
+    });
+    const stages: NodeJS.ReadWriteStream[] =
+      e.method === 8 ? [zlib.createInflateRaw({ chunkSize: CHUNK_BYTES }), checker] : [checker];
+    await pipeline(input, ...(stages as [NodeJS.ReadWriteStream]), out).catch((err: unknown) => {
+      if (err instanceof OpsError) throw err;
+      throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
+    });
+  }
+  if (checker.bytes !== e.size)
+    throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
+  if (checker.crc >>> 0 !== e.crc) throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
+  return { bytes: checker.bytes, sha256: checker.hash.digest('hex') };
+}
+
+/** Makes `dest` (which must not exist) owner-only; a bundle is only extracted into a new folder. */
+export function makeExtractionDir(dest: string): string {
   const root = path.resolve(dest);
   try {
     fs.mkdirSync(root, { mode: PRIVATE_DIR_MODE });
@@ -261,41 +305,26 @@ export async function extractZip(
       );
     throw err;
   }
+  return root;
+}
+
+/**
+ * Extracts `file` into `dest` (which must not exist; it is created 0700, every file 0600 and
+ * opened with O_EXCL|O_NOFOLLOW). On any failure `dest` is removed and the error is thrown.
+ */
+export async function extractZip(
+  file: string,
+  dest: string,
+  limits: Partial<ZipLimits> = {},
+): Promise<{ dir: string; files: ExtractedFile[] }> {
+  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  const entries = readZipDirectory(file, lim);
+  const root = makeExtractionDir(dest);
   const files: ExtractedFile[] = [];
   try {
     for (const e of entries) {
-      const target = path.resolve(root, ...e.name.split('/'));
-      // Belt and braces after checkName: the resolved path must stay inside the folder.
-      if (!target.startsWith(root + path.sep)) throw outside(e.name, 'it would leave the bundle folder');
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
-      const fd = fs.openSync(
-        target,
-        fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
-        PRIVATE_FILE_MODE,
-      );
-      const out = fs.createWriteStream('', { fd, highWaterMark: CHUNK_BYTES });
-      const checker = new Checker(e);
-      const input = fs.createReadStream(file, {
-        start: e.dataStart,
-        end: e.dataStart + e.compressedSize - 1,
-        highWaterMark: CHUNK_BYTES,
-      });
-      const stages: NodeJS.ReadWriteStream[] =
-        e.method === 8 ? [zlib.createInflateRaw({ chunkSize: CHUNK_BYTES }), checker] : [checker];
-      if (e.compressedSize === 0) {
-        out.end();
-        await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
-      } else {
-        await pipeline(input, ...(stages as [NodeJS.ReadWriteStream]), out).catch((err: unknown) => {
-          if (err instanceof OpsError) throw err;
-          throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
-        });
-      }
-      if (checker.bytes !== e.size)
-        throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
-      if (checker.crc >>> 0 !== e.crc)
-        throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
-      files.push({ name: e.name, bytes: checker.bytes, sha256: checker.hash.digest('hex') });
+      const digest = await extractEntry(file, e, entryTarget(root, e.name));
+      files.push({ name: e.name, ...digest });
     }
   } catch (err) {
     fs.rmSync(root, { recursive: true, force: true });
