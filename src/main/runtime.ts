@@ -24,6 +24,7 @@ import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
 import { builtCliScript, writeCliLauncher, type CliCommand } from './cli-launcher';
 import { openBundle, type OpenedBundle } from './services/bundle/open';
+import type { EntryRunner } from './services/bundle/verify';
 import { bundleReadiness } from './services/bundle/readiness';
 import type { BundleVerifyStatus } from '../shared/contract/install';
 import { OpsError } from '../shared/errors';
@@ -46,6 +47,11 @@ export interface RuntimeOptions {
    * out/main/cli.js (none when running from sources); the Electron host passes its own. null: none.
    */
   cli?: CliCommand | null;
+  /**
+   * Runs an opened bundle's background entries (default: on a worker thread). Tests wrap the real
+   * extraction to hold one file back and see what waits for it.
+   */
+  bundleRunner?: EntryRunner;
 }
 
 const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
@@ -76,11 +82,13 @@ export class Runtime {
   private lastBundleStatus: BundleVerifyStatus | null = null;
   /** Inflates and hashes the bundle's files off the main loop (made when a bundle is opened). */
   private bundleLane: TaskWorker | null = null;
+  private readonly bundleRunner: EntryRunner | null;
   /** The folder holding the `aura-ops` launcher, first on the terminal's PATH (null: none). */
   readonly cliBinDir: string | null;
 
   constructor(opts: RuntimeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
+    this.bundleRunner = opts.bundleRunner ?? null;
     this.bus.setMaxListeners(0);
     this.store = OpsStore.open(this.dataDir);
     this.install = new InstallService({
@@ -213,19 +221,19 @@ export class Runtime {
    */
   async openBundle(file: string): Promise<InstallCandidate> {
     if (!this.bundleLane) {
-      const lane = new TaskWorker('bundle verifier');
-      this.bundleLane = lane;
-      this.disposers.push(() => lane.shutdown());
+      const made = new TaskWorker('bundle verifier');
+      this.bundleLane = made;
+      this.disposers.push(() => made.shutdown());
     }
     const lane = this.bundleLane;
     let opened: OpenedBundle | null = null;
     const next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
       background: true,
-      runLater: async (zip, entry, target) => {
+      runLater: this.bundleRunner ?? (async (zip, entry, target) => {
         const r = await lane.run('bundle-extract', { zip, entry, target });
         if (!r.ok) throw new OpsError(r.code as OpsError['code'], r.message);
         return r.digest;
-      },
+      }),
       onStatus: (s) => {
         if (opened !== null && this.opened !== opened) return;
         this.lastBundleStatus = s;
