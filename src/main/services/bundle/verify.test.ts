@@ -17,7 +17,7 @@ import { resolveRoot } from '../install/discover';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../probes/bundle';
 import { runSweep } from '../probes/sweep';
 import { buildZip } from '../probes/zip';
-import { runInThread, verifyOrder } from './open';
+import { openBundle, runInThread, verifyOrder } from './open';
 import { readZipDirectory } from './unzip';
 import type { EntryRunner } from './verify';
 
@@ -124,6 +124,16 @@ describe('verifyOrder', () => {
     const { ordered, firstPaint } = verifyOrder(entries);
     expect(ordered.map((e) => e.name)).toEqual(['probes.json', 'triage.json', 'logs/errors-20261207.log', NEW, OLD]);
     expect(firstPaint).toBe(4);
+  });
+});
+
+describe('openBundle verifying everything first (check --bundle)', () => {
+  it('refuses a same-size change with the file named, and leaves no folder', async () => {
+    const file = path.join(root, 'eager-bad.zip');
+    bundle(file, OLD);
+    const into = path.join(root, 'eager');
+    await expect(openBundle(file, into)).rejects.toThrow(/^The bundle's logs\/aura-api-20261206\.log does not match its manifest \(sha256 /);
+    expect(fs.readdirSync(into)).toEqual([]);
   });
 });
 
