@@ -27,6 +27,7 @@ import type { TerminalService } from './services/terminal/service';
 import type { WalkthroughService } from './services/walkthroughs/service';
 import type { SandboxHandle } from './sandbox/server';
 import { bundleGate } from './services/bundle/gate';
+import type { BundleVerifyStatus } from '../shared/contract/install';
 
 /** A call's answer, as it crosses IPC and the serve socket. */
 export type DispatchResult = IpcReply;
@@ -46,6 +47,10 @@ export interface ApiDeps {
   terminal: TerminalService;
   /** Open a support bundle and attach it (Runtime.openBundle). */
   openBundle: (file: string) => Promise<unknown>;
+  /** The opened bundle's verification (null: none opened). */
+  bundleStatus: () => BundleVerifyStatus | null;
+  /** Waits until the opened bundle's files a request reads are verified (readiness.ts). */
+  bundleReady: (channel: string, params: unknown) => Promise<void>;
 }
 
 export interface Api {
@@ -55,7 +60,7 @@ export interface Api {
 export function createApi(deps: ApiDeps): Api {
   const table: HandlerTable = {
     ...appHandlers(deps.app, deps.store),
-    ...installHandlers(deps.install, deps.openBundle),
+    ...installHandlers(deps.install, deps.openBundle, deps.bundleStatus),
     ...sandboxHandlers(deps.getSandbox),
     ...walkthroughHandlers(deps.walkthroughs, deps.terminal),
     ...databaseHandlers(deps.database),
@@ -89,7 +94,11 @@ export function createApi(deps: ApiDeps): Api {
         }
         // An opened support bundle is read-only evidence: live-only and mutating steps are refused.
         const attached = deps.install.current();
-        if (attached?.bundle) await bundleGate(channel, parsed.data, { classify: (c) => deps.terminal.classify(c), apiUrl: attached.paths.apiUrl });
+        if (attached?.bundle) {
+          await bundleGate(channel, parsed.data, { classify: (c) => deps.terminal.classify(c), apiUrl: attached.paths.apiUrl });
+          // Nothing of it is read before its own sha256 matched: the request waits for its files.
+          await deps.bundleReady(channel, parsed.data);
+        }
         const handler = table[channel] as (p: unknown) => unknown;
         let result: unknown;
         try {

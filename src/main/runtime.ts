@@ -23,9 +23,13 @@ import { bundledRunbooksDir } from './paths';
 import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
 import { builtCliScript, writeCliLauncher, type CliCommand } from './cli-launcher';
-import { openBundle } from './services/bundle/open';
+import { openBundle, type OpenedBundle } from './services/bundle/open';
+import type { EntryRunner } from './services/bundle/verify';
+import { bundleReadiness } from './services/bundle/readiness';
+import type { BundleVerifyStatus } from '../shared/contract/install';
+import { OpsError } from '../shared/errors';
+import { TaskWorker } from './workers/off-thread';
 import type { InstallCandidate } from '../shared/install-types';
-import fs from 'node:fs';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -43,6 +47,11 @@ export interface RuntimeOptions {
    * out/main/cli.js (none when running from sources); the Electron host passes its own. null: none.
    */
   cli?: CliCommand | null;
+  /**
+   * Runs an opened bundle's background entries (default: on a worker thread). Tests wrap the real
+   * extraction to hold one file back and see what waits for it.
+   */
+  bundleRunner?: EntryRunner;
 }
 
 const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
@@ -68,11 +77,18 @@ export class Runtime {
   private readonly disposers: Array<() => void | Promise<void>> = [];
   private disposed = false;
   private sandbox: SandboxHandle | null = null;
+  /** The support bundle opened in this run, while it is open (its files may still be verifying). */
+  private opened: OpenedBundle | null = null;
+  private lastBundleStatus: BundleVerifyStatus | null = null;
+  /** Inflates and hashes the bundle's files off the main loop (made when a bundle is opened). */
+  private bundleLane: TaskWorker | null = null;
+  private readonly bundleRunner: EntryRunner | null;
   /** The folder holding the `aura-ops` launcher, first on the terminal's PATH (null: none). */
   readonly cliBinDir: string | null;
 
   constructor(opts: RuntimeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
+    this.bundleRunner = opts.bundleRunner ?? null;
     this.bus.setMaxListeners(0);
     this.store = OpsStore.open(this.dataDir);
     this.install = new InstallService({
@@ -171,6 +187,11 @@ export class Runtime {
       probes: this.probes,
       terminal: this.terminal,
       openBundle: (file) => this.openBundle(file),
+      bundleStatus: () => this.lastBundleStatus,
+      bundleReady: async (channel, params) => {
+        const b = this.opened;
+        if (b && this.install.current()?.id === b.install.id) await bundleReadiness(channel, params, b);
+      },
     });
   }
 
@@ -192,15 +213,71 @@ export class Runtime {
   }
 
   /**
-   * Open a support bundle (verified, extracted under <data dir>/opened-bundles) and attach it as a
-   * read-only install; its extraction is removed when the console stops.
+   * Open a support bundle and attach it as a read-only install once its zip directory, manifest
+   * and recorded sweep passed; its files are verified in the background (the first paint's first,
+   * on a worker thread after that) and each is readable only once its sha256 matched. A file that
+   * fails closes the bundle: detached, its folder removed, the error said. Its extraction is
+   * removed when the console stops or another bundle replaces it.
    */
   async openBundle(file: string): Promise<InstallCandidate> {
-    const opened = await openBundle(file, path.join(this.dataDir, 'opened-bundles'));
-    this.disposers.push(() => fs.rmSync(opened.dir, { recursive: true, force: true }));
-    this.probes.setBundle(opened);
-    this.install.setBundle(opened.install);
-    return opened.install;
+    if (!this.bundleLane) {
+      const made = new TaskWorker('bundle verifier');
+      this.bundleLane = made;
+      this.disposers.push(() => made.shutdown());
+    }
+    const lane = this.bundleLane;
+    let opened: OpenedBundle | null = null;
+    const next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
+      background: true,
+      runLater: this.bundleRunner ?? (async (zip, entry, target) => {
+        const r = await lane.run('bundle-extract', { zip, entry, target });
+        if (!r.ok) throw new OpsError(r.code as OpsError['code'], r.message);
+        return r.digest;
+      }),
+      onStatus: (s) => {
+        if (opened !== null && this.opened !== opened) return;
+        this.lastBundleStatus = s;
+        this.emit('install:bundle-verify', s);
+      },
+      onFailed: (err) => {
+        if (opened !== null) this.bundleFailed(opened, err);
+      },
+    });
+    opened = next;
+    const before = this.opened;
+    if (before) {
+      this.closeBundle(before);
+    } else {
+      this.disposers.push(() => {
+        if (this.opened) this.opened.close();
+      });
+    }
+    this.opened = next;
+    this.lastBundleStatus = next.files.status();
+    this.probes.setBundle(next);
+    this.install.setBundle(next.install);
+    return next.install;
+  }
+
+  /** The opened bundle (null when none is open). */
+  openedBundle(): OpenedBundle | null {
+    return this.opened;
+  }
+
+  private closeBundle(b: OpenedBundle): void {
+    this.logs.dispose();
+    b.close();
+  }
+
+  /** A file of the open bundle did not match: nothing of it stays attached or on disk. */
+  private bundleFailed(b: OpenedBundle, err: OpsError): void {
+    if (this.opened !== b) return;
+    this.opened = null;
+    // Its panes go with it; the folder was removed by the verifier before this call.
+    this.logs.dispose();
+    this.probes.setBundle(null);
+    this.install.clearBundle();
+    this.emit('app:notice', { level: 'error', message: `The bundle was closed: ${err.message}` });
   }
 
   /** The demo sandbox this console runs, if any (see demo.ts). */

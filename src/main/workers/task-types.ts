@@ -4,6 +4,7 @@ import type { InstallCandidate } from '../../shared/install-types';
 import type { ParsedRunbook } from '../../shared/runbooks/types';
 import type { LogProbeOutput } from '../services/probes/log-signals';
 import type { ProcInfo } from '../services/probes/system-probes';
+import type { EntryDigest, ZipEntryInfo } from '../services/bundle/unzip';
 
 export interface Tasks {
   'probe-logs': { args: { install: InstallCandidate; now?: number; floor?: number }; result: LogProbeOutput };
@@ -11,6 +12,14 @@ export interface Tasks {
   'parse-runbook': { args: { abs: string; file: string; variables: Record<string, string> }; result: ParsedRunbook };
   /** Linux: the watched processes from /proc (hundreds of synchronous reads per sweep). */
   'list-processes': { args: Record<string, never>; result: ProcInfo[] };
+  /**
+   * One entry of an opened support bundle inflated into `target`, counted, CRC-checked and hashed
+   * (inflate, hash and write off the main loop). A refused entry answers its reason, not a throw.
+   */
+  'bundle-extract': {
+    args: { zip: string; entry: ZipEntryInfo; target: string };
+    result: { ok: true; digest: EntryDigest } | { ok: false; code: string; message: string };
+  };
 }
 export type TaskName = keyof Tasks;
 

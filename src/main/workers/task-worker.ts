@@ -5,24 +5,36 @@ import { parentPort } from 'node:worker_threads';
 import { probeLogs } from '../services/probes/log-signals';
 import { parseRunbook } from '../../shared/runbooks/parse';
 import { listProcProcesses } from '../services/probes/system-probes';
+import { extractEntry } from '../services/bundle/unzip';
+import { OpsError } from '../../shared/errors';
 import type { TaskName, TaskRequest, TaskReply, Tasks } from './task-types';
 
-const run: { [K in TaskName]: (args: Tasks[K]['args']) => Tasks[K]['result'] } = {
+const run: { [K in TaskName]: (args: Tasks[K]['args']) => Tasks[K]['result'] | Promise<Tasks[K]['result']> } = {
   'probe-logs': ({ install, now, floor }) => probeLogs(install, { now, floor }),
   'parse-runbook': ({ abs, file, variables }) => parseRunbook(fs.readFileSync(abs, 'utf8'), { file, variables }),
   'list-processes': () => listProcProcesses(),
+  'bundle-extract': ({ zip, entry, target }) =>
+    extractEntry(zip, entry, target).then(
+      (digest) => ({ ok: true as const, digest }),
+      (err: unknown) => {
+        // The bundle's own refusals (size, CRC) keep their code and words; anything else is named.
+        if (err instanceof OpsError) return { ok: false as const, code: err.code, message: err.message };
+        throw err;
+      },
+    ),
 };
 
 if (!parentPort) throw new Error('task-worker.ts runs only as a worker thread');
 const port = parentPort;
+// A lane sends its next job only after this one's reply, so an async job runs alone too.
 port.on('message', (req: TaskRequest) => {
-  let reply: TaskReply;
-  try {
-    const fn = run[req.task] as (a: unknown) => unknown;
-    if (typeof fn !== 'function') throw new Error(`unknown task "${String(req.task)}"`);
-    reply = { id: req.id, ok: true, value: fn(req.args) };
-  } catch (err) {
-    reply = { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
-  port.postMessage(reply);
+  void (async (): Promise<TaskReply> => {
+    try {
+      const fn = run[req.task] as (a: unknown) => unknown;
+      if (typeof fn !== 'function') throw new Error(`unknown task "${String(req.task)}"`);
+      return { id: req.id, ok: true, value: await fn(req.args) };
+    } catch (err) {
+      return { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  })().then((reply) => port.postMessage(reply));
 });

@@ -10,6 +10,19 @@ export interface InstallList {
   selectedId: string | null;
 }
 
+/** An opened bundle's files being verified against its manifest (each readable once its sha256 matched). */
+export interface BundleVerifyStatus {
+  state: 'verifying' | 'verified' | 'failed';
+  verifiedFiles: number;
+  totalFiles: number;
+  verifiedBytes: number;
+  totalBytes: number;
+  /** The file being verified now (a manifest name such as logs/aura-api-20261207.log). */
+  current: string | null;
+  /** Why the bundle was closed (state failed). */
+  error: string | null;
+}
+
 const pathString = z.string().min(1).max(4096);
 
 export const installChannels = {
@@ -19,6 +32,8 @@ export const installChannels = {
   'install:add': request<InstallList>()(z.object({ dataRoot: pathString }).strict()),
   /** Open a support bundle zip (verified, extracted) and attach it as a read-only install. */
   'install:open-bundle': request<InstallList>()(z.object({ file: pathString }).strict()),
+  /** The opened bundle's verification (null: no bundle was opened in this console run). */
+  'install:bundle-status': request<BundleVerifyStatus | null>()(z.object({}).strict()),
   /** Override single paths of the attached install; an empty string clears an override. */
   'install:override': request<InstallList>()(
     z
@@ -33,4 +48,6 @@ export const installChannels = {
 
 export const installEvents = {
   'install:changed': event<InstallList>(),
+  /** Progress of an opened bundle's verification, and its failure (the bundle is then closed). */
+  'install:bundle-verify': event<BundleVerifyStatus>(),
 } as const;

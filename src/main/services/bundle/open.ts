@@ -1,5 +1,5 @@
-// Opening a support bundle: extract it safely (unzip.ts), check its manifest and every file's
-// sha256, and describe it as a read-only install whose paths point into the extraction folder.
+// Opening a support bundle: check the zip's directory and its manifest whole, verify every file's
+// sha256 (verify.ts; first paint first), and describe it as a read-only install over its folder.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,19 @@ import type { TriageResult, TriageSignals } from '../../../shared/triage';
 import { resolveRoot } from '../install/discover';
 import { BUNDLE_DB_NAME, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../probes/bundle';
 import { makePrivateDir } from '../store/private-files';
-import { extractZip, type ZipLimits } from './unzip';
+import type { BundleVerifyStatus } from '../../../shared/contract/install';
+import { LOG_FAMILIES, compareRollOrder, globToRegExp } from '../logs/paths';
+import { PRIVATE_DIR_MODE } from '../store/private-files';
+import {
+  DEFAULT_ZIP_LIMITS,
+  entryTarget,
+  extractEntry,
+  makeExtractionDir,
+  readZipDirectory,
+  type ZipEntryInfo,
+  type ZipLimits,
+} from './unzip';
+import { BundleFiles, type EntryRunner } from './verify';
 
 /** A manifest larger than this is not a manifest (a few thousand file names at most). */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -56,17 +68,37 @@ const triageSchema = z
 
 export interface OpenedBundle {
   origin: BundleOrigin;
-  /** The extraction folder (the bundle install's data root). */
+  /** The bundle install's data root: a file appears here only once its sha256 matched. */
   dir: string;
   manifest: BundleManifest;
   install: InstallCandidate;
   /** The sweep as it was recorded when the bundle was made. */
   recorded: SweepResult;
+  /** The files' verification (all verified already unless opened with `background`). */
+  files: BundleFiles;
+  /** Where the open's time went (ms), for the bench and the log line. */
+  timing: { directoryMs: number; manifestMs: number; sweepFilesMs: number; zipSha256WaitMs: number };
+  /** Stop verifying and remove everything extracted (the console stops, another bundle replaces it). */
+  close(): void;
+}
+
+export interface OpenBundleOptions {
+  limits?: Partial<ZipLimits>;
+  /**
+   * Return once the zip's directory, the manifest and the recorded sweep passed, with the other
+   * files verified in the background (first paint first); default: every file verified first.
+   */
+  background?: boolean;
+  /** Runs the background entries (the runtime passes a worker thread); default in this thread. */
+  runLater?: EntryRunner;
+  onStatus?: (s: BundleVerifyStatus) => void;
+  /** A file failed after the open returned: the bundle is already closed and removed. */
+  onFailed?: (err: OpsError) => void;
 }
 
 async function sha256File(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
@@ -75,12 +107,9 @@ const refuse = (
   detail = 'The bundle was not opened. Ask the customer for a new bundle (aura-ops bundle --with-db).',
 ): OpsError => new OpsError('corrupt', message, detail);
 
-function readJson(dir: string, name: string, max: number): unknown {
-  const p = path.join(dir, name);
-  if (!fs.existsSync(p)) throw refuse(`The bundle has no ${name}.`);
-  if (fs.statSync(p).size > max) throw refuse(`The bundle's ${name} is larger than ${max} bytes.`);
+function parseJson(dir: string, name: string): unknown {
   try {
-    return JSON.parse(fs.readFileSync(p, 'utf8')) as unknown;
+    return JSON.parse(fs.readFileSync(path.join(dir, ...name.split('/')), 'utf8')) as unknown;
   } catch (err) {
     throw refuse(`The bundle's ${name} is not valid JSON: ${(err as Error).message}.`);
   }
@@ -92,16 +121,68 @@ const issuesOf = (e: z.ZodError): string =>
     .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
     .join('; ');
 
+/** The recorded sweep's files: read whole before the bundle is shown. */
+const SWEEP_FILES = ['probes.json', 'triage.json'] as const;
+
 /**
- * Opens `zipFile` into a new folder under `into`: extraction with every safety check, then the
- * manifest, then each file's sha256 against it, then the recorded sweep. Any failure removes the
- * folder and throws a clear error: a bundle either opens whole or not at all.
+ * The newest file of each log family among a bundle's file names (what a log pane opens first), by
+ * family id; the error store may sit in logs/ or Logs/ (FACTS §2.4), so it can name two.
  */
-export async function openBundle(
-  zipFile: string,
-  into: string,
-  limits: Partial<ZipLimits> = {},
-): Promise<OpenedBundle> {
+export function newestOfFamilies(names: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const fam of LOG_FAMILIES) {
+    const re = globToRegExp(fam.pattern);
+    for (const dir of fam.id === 'errors-jsonl' ? ['logs/', 'Logs/'] : ['logs/']) {
+      const base = (n: string): string => n.slice(dir.length);
+      const last = names
+        .filter((n) => n.startsWith(dir) && !base(n).includes('/') && re.test(base(n)))
+        .sort((x, y) => compareRollOrder(base(x), base(y)))
+        .at(-1);
+      if (last) out.set(fam.id, [...(out.get(fam.id) ?? []), last]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The order files are verified in: the recorded sweep, then what the first paint needs (the
+ * newest file of each log family, smallest first), then aura.db, then the rest newest first.
+ * Returns the ordered entries and how many of them form the first-paint set.
+ */
+export function verifyOrder(entries: ZipEntryInfo[]): { ordered: ZipEntryInfo[]; firstPaint: number } {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const first: ZipEntryInfo[] = [];
+  for (const n of SWEEP_FILES) {
+    const e = byName.get(n);
+    if (e) first.push(e);
+  }
+  const newest: ZipEntryInfo[] = [];
+  for (const names of newestOfFamilies(entries.map((e) => e.name)).values())
+    for (const n of names) if (!newest.some((e) => e.name === n)) newest.push(byName.get(n) as ZipEntryInfo);
+  newest.sort((x, y) => x.size - y.size);
+  first.push(...newest);
+  const db = byName.get(BUNDLE_DB_NAME);
+  const taken = new Set(first.map((e) => e.name));
+  if (db) taken.add(db.name);
+  // Newest first: roll order descending within the same folder, then anything else by name.
+  const rest = entries
+    .filter((e) => !taken.has(e.name))
+    .sort((x, y) => compareRollOrder(path.posix.basename(y.name), path.posix.basename(x.name)) || x.name.localeCompare(y.name));
+  return { ordered: [...first, ...(db ? [db] : []), ...rest], firstPaint: first.length };
+}
+
+/** Runs one entry in this thread (inflate on libuv's pool, count/CRC/hash between chunks). */
+export const runInThread: EntryRunner = (zip, entry, target) => extractEntry(zip, entry, target);
+
+/**
+ * Opens `zipFile` into a new folder under `into`. Before anything is written: the zip's whole
+ * directory (names, types, sizes, ratios, overlaps) and the manifest (its format, and that it lists
+ * exactly the zip's files with their sizes). Then the recorded sweep is verified and read, and the
+ * other files are verified: all before returning, or in the background (`background`), each
+ * readable only once its sha256 matched. Any failure removes the folder and throws (or, in the
+ * background, closes the bundle through `onFailed`) with a clear error naming the file.
+ */
+export async function openBundle(zipFile: string, into: string, opts: OpenBundleOptions = {}): Promise<OpenedBundle> {
   const file = path.resolve(zipFile);
   let st: fs.Stats;
   try {
@@ -119,15 +200,40 @@ export async function openBundle(
       `${file} is not a file.`,
       'Give the path of the .zip that aura-ops bundle wrote.',
     );
-  const sha256 = await sha256File(file);
-  makePrivateDir(into);
-  const dir = path.join(
-    path.resolve(into),
-    `${sha256.slice(0, 16)}-${crypto.randomBytes(4).toString('hex')}`,
-  );
-  const { files } = await extractZip(file, dir, limits);
+  const t0 = performance.now();
+  const sha256Pending = sha256File(file);
+  // The whole directory is checked while the zip's sha256 is read (no byte written yet).
+  const limits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...opts.limits };
+  let entries: ZipEntryInfo[];
   try {
-    const parsed = manifestSchema.safeParse(readJson(dir, 'manifest.json', MAX_MANIFEST_BYTES));
+    entries = readZipDirectory(file, limits);
+  } catch (err) {
+    await sha256Pending.catch(() => undefined);
+    throw err;
+  }
+  const t1 = performance.now();
+  // The zip's sha256 names the bundle; it is read while the manifest and the sweep are checked.
+  // Its failure is thrown where it is awaited below; this only keeps a refusal in between from
+  // leaving it unhandled.
+  sha256Pending.catch(() => undefined);
+  const t2 = performance.now();
+  const manifestEntry = entries.find((e) => e.name === 'manifest.json');
+  if (!manifestEntry) throw refuse('The bundle has no manifest.json.');
+  if (manifestEntry.size > MAX_MANIFEST_BYTES)
+    throw refuse(`The bundle's manifest.json is larger than ${MAX_MANIFEST_BYTES} bytes.`);
+  makePrivateDir(into);
+  const container = makeExtractionDir(
+    path.join(path.resolve(into), `${crypto.randomBytes(8).toString('hex')}`),
+  );
+  const remove = (): void => fs.rmSync(container, { recursive: true, force: true });
+  const dir = path.join(container, 'bundle');
+  const staging = path.join(container, '.verifying');
+  let files: BundleFiles | null = null;
+  try {
+    fs.mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+    fs.mkdirSync(staging, { mode: PRIVATE_DIR_MODE });
+    await extractEntry(file, manifestEntry, entryTarget(dir, 'manifest.json'));
+    const parsed = manifestSchema.safeParse(parseJson(dir, 'manifest.json'));
     if (!parsed.success) {
       throw refuse(
         `The bundle's manifest.json is not one this console can open (${issuesOf(parsed.error)}).`,
@@ -135,30 +241,59 @@ export async function openBundle(
       );
     }
     const manifest = parsed.data;
+    for (const n of SWEEP_FILES) {
+      const e = entries.find((x) => x.name === n);
+      if (!e) throw refuse(`The bundle has no ${n}.`);
+      if (e.size > MAX_SWEEP_BYTES) throw refuse(`The bundle's ${n} is larger than ${MAX_SWEEP_BYTES} bytes.`);
+    }
+    // The manifest lists exactly the zip's files, with the sizes the zip declares: checked from the
+    // directory before any of them is inflated.
     const listed = new Set(Object.keys(manifest.files));
-    for (const f of files) {
-      if (f.name === 'manifest.json') continue;
-      const want = manifest.files[f.name];
+    const rest = entries.filter((e) => e !== manifestEntry);
+    for (const e of rest) {
+      const want = manifest.files[e.name];
       if (!want)
         throw refuse(
-          `The bundle holds ${f.name}, which its manifest does not list: it was changed after it was made.`,
+          `The bundle holds ${e.name}, which its manifest does not list: it was changed after it was made.`,
         );
-      if (want.sha256 !== f.sha256 || want.bytes !== f.bytes)
+      if (want.bytes !== e.size)
         throw refuse(
-          `The bundle's ${f.name} does not match its manifest (sha256 ${f.sha256.slice(0, 12)}…, the manifest says ${want.sha256.slice(0, 12)}…): it was changed or damaged after it was made.`,
+          `The bundle's ${e.name} does not match its manifest (the zip declares ${e.size} bytes, the manifest says ${want.bytes}): it was changed or damaged after it was made.`,
         );
-      listed.delete(f.name);
+      listed.delete(e.name);
     }
     if (listed.size > 0)
       throw refuse(
         `The bundle's manifest lists ${[...listed].slice(0, 3).join(', ')}, which the zip does not hold.`,
       );
-    const sweepRaw = sweepSchema.safeParse(readJson(dir, 'probes.json', MAX_SWEEP_BYTES));
+    const t3 = performance.now();
+    const { ordered, firstPaint } = verifyOrder(rest);
+    const background = opts.background === true;
+    files = new BundleFiles({
+      zip: file,
+      entries: ordered,
+      manifest: manifest.files,
+      root: dir,
+      staging,
+      runNow: runInThread,
+      runLater: background ? (opts.runLater ?? runInThread) : runInThread,
+      nowCount: firstPaint,
+      remove,
+      ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
+      ...(opts.onFailed ? { onFailed: opts.onFailed } : {}),
+    });
+    files.start();
+    for (const n of SWEEP_FILES) await files.ready(n);
+    const sweepRaw = sweepSchema.safeParse(parseJson(dir, 'probes.json'));
     if (!sweepRaw.success)
       throw refuse(`The bundle's probes.json is not a recorded sweep (${issuesOf(sweepRaw.error)}).`);
-    const triageRaw = triageSchema.safeParse(readJson(dir, 'triage.json', MAX_SWEEP_BYTES));
+    const triageRaw = triageSchema.safeParse(parseJson(dir, 'triage.json'));
     if (!triageRaw.success)
       throw refuse(`The bundle's triage.json is not a recorded triage (${issuesOf(triageRaw.error)}).`);
+    const t4 = performance.now();
+    const sha256 = await sha256Pending;
+    const t5 = performance.now();
+    if (!background) await files.all();
     const origin: BundleOrigin = {
       file,
       sha256,
@@ -201,9 +336,21 @@ export async function openBundle(
       signals: sweepRaw.data.signals as unknown as TriageSignals,
       triage: triageRaw.data as unknown as TriageResult,
     };
-    return { origin, dir, manifest, install, recorded };
+    const verifier = files;
+    return {
+      origin,
+      dir,
+      manifest,
+      install,
+      recorded,
+      files: verifier,
+      timing: { directoryMs: t1 - t0, manifestMs: t3 - t2, sweepFilesMs: t4 - t3, zipSha256WaitMs: t5 - t4 },
+      close: () => verifier.close(),
+    };
   } catch (err) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Whatever failed, nothing stays: the verifier (if started) stops and the folder goes.
+    if (files) files.close();
+    else remove();
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // The bundle reader against hostile archives: every trick that could write outside the
 // extraction folder, fill the disk or hide a file is refused with a clear error, nothing is left
 // behind, and an honest archive extracts byte for byte.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,6 +122,19 @@ describe('extractZip refuses hostile archives', () => {
       craftZip([{ name: 'stored.log', data: 'z'.repeat(50), store: true, declaredSize: 40 }]),
       /is stored, but its two sizes differ/,
     );
+  });
+
+  it('the same lies in a big entry, which is streamed rather than inflated in one step', async () => {
+    const big = crypto.randomBytes(1536 * 1024).toString('hex'); // 3 MiB of text, not a bomb
+    await refused(
+      craftZip([{ name: 'logs/big.log', data: big, declaredSize: 2 * 1024 * 1024 }]),
+      /more than the 2097152 bytes it declares/,
+    );
+    await refused(
+      craftZip([{ name: 'logs/big.log', data: big, declaredSize: 4 * 1024 * 1024 }]),
+      /3145728 bytes, not the 4194304 it declares/,
+    );
+    await refused(craftZip([{ name: 'logs/big.log', data: big, crc: 1234 }]), /CRC/);
   });
 
   it('a CRC mismatch, encryption, and two entries sharing one body', async () => {

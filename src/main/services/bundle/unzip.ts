@@ -31,6 +31,8 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
 const RATIO_MIN_BYTES = 64 * 1024;
 /** Read and inflate in 1 MiB chunks: zlib's 16 KiB default makes 500 MB of logs 32,000 trips through the pipeline. */
 const CHUNK_BYTES = 1024 * 1024;
+/** Entries up to this size are inflated in one synchronous step (no stream, no thread-pool trips). */
+const SMALL_ENTRY_BYTES = 1024 * 1024;
 /** The end record is 22 bytes plus a comment of at most 65,535. */
 const EOCD_SEARCH_BYTES = 22 + 0xffff;
 const SIG_LOCAL = 0x04034b50;
@@ -239,17 +241,106 @@ class Checker extends Transform {
   }
 }
 
+/** What one entry's bytes turned out to be, counted while they were written. */
+export interface EntryDigest {
+  bytes: number;
+  sha256: string;
+}
+
 /**
- * Extracts `file` into `dest` (which must not exist; it is created 0700, every file 0600 and
- * opened with O_EXCL|O_NOFOLLOW). On any failure `dest` is removed and the error is thrown.
+ * The path `name` is written to under `root`, with its parent folders made (0700). Belt and
+ * braces after checkName: the resolved path must stay inside the folder.
  */
-export async function extractZip(
-  file: string,
-  dest: string,
-  limits: Partial<ZipLimits> = {},
-): Promise<{ dir: string; files: ExtractedFile[] }> {
-  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
-  const entries = readZipDirectory(file, lim);
+export function entryTarget(root: string, name: string): string {
+  const target = path.resolve(root, ...checkName(name));
+  if (!target.startsWith(root + path.sep)) throw outside(name, 'it would leave the bundle folder');
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+  return target;
+}
+
+/**
+ * Inflates one checked entry of `file` into `target` (a new file, 0600, O_EXCL|O_NOFOLLOW),
+ * counting, CRC-checking and hashing every byte on the way; throws a clear OpsError when the
+ * entry inflates to more or fewer bytes than declared or fails its CRC. The caller removes the
+ * file (or its whole folder) on failure.
+ */
+export async function extractEntry(file: string, e: ZipEntryInfo, target: string): Promise<EntryDigest> {
+  if (e.size <= SMALL_ENTRY_BYTES && e.compressedSize <= SMALL_ENTRY_BYTES) return extractSmallEntry(file, e, target);
+  const fd = fs.openSync(
+    target,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+    PRIVATE_FILE_MODE,
+  );
+  const out = fs.createWriteStream('', { fd, highWaterMark: CHUNK_BYTES });
+  const checker = new Checker(e);
+  if (e.compressedSize === 0) {
+    out.end();
+    await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
+  } else {
+    const input = fs.createReadStream(file, {
+      start: e.dataStart,
+      end: e.dataStart + e.compressedSize - 1,
+      highWaterMark: CHUNK_BYTES,
+    });
+    const stages: NodeJS.ReadWriteStream[] =
+      e.method === 8 ? [zlib.createInflateRaw({ chunkSize: CHUNK_BYTES }), checker] : [checker];
+    await pipeline(input, ...(stages as [NodeJS.ReadWriteStream]), out).catch((err: unknown) => {
+      if (err instanceof OpsError) throw err;
+      throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
+    });
+  }
+  if (checker.bytes !== e.size)
+    throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
+  if (checker.crc >>> 0 !== e.crc) throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
+  return { bytes: checker.bytes, sha256: checker.hash.digest('hex') };
+}
+
+/**
+ * extractEntry for a small entry, in one synchronous step (a manifest, the recorded sweep, a quiet
+ * log): the same checks and words, without a dozen thread-pool trips for a few kilobytes.
+ */
+function extractSmallEntry(file: string, e: ZipEntryInfo, target: string): EntryDigest {
+  const packed = Buffer.alloc(e.compressedSize);
+  const zfd = fs.openSync(file, 'r');
+  try {
+    if (e.compressedSize > 0 && fs.readSync(zfd, packed, 0, e.compressedSize, e.dataStart) !== e.compressedSize)
+      throw bad(`The zip is damaged: ${e.name}'s data is cut short (truncated?).`);
+  } finally {
+    fs.closeSync(zfd);
+  }
+  let data: Buffer;
+  if (e.method !== 8 || e.compressedSize === 0) data = packed;
+  else {
+    try {
+      // One byte over the declared size is enough to tell a lie; inflate stops there.
+      data = zlib.inflateRawSync(packed, { maxOutputLength: e.size + 1 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw bad(`The bundle's ${e.name} unpacks to more than the ${e.size} bytes it declares (a zip bomb or a damaged zip).`);
+      throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
+    }
+  }
+  if (data.length > e.size)
+    throw bad(`The bundle's ${e.name} unpacks to more than the ${e.size} bytes it declares (a zip bomb or a damaged zip).`);
+  if (data.length !== e.size)
+    throw bad(`The bundle's ${e.name} unpacks to ${data.length} bytes, not the ${e.size} it declares.`);
+  if (zlib.crc32(data) >>> 0 !== e.crc) throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
+  const fd = fs.openSync(
+    target,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+    PRIVATE_FILE_MODE,
+  );
+  try {
+    let off = 0;
+    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { bytes: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+}
+
+/** Makes `dest` (which must not exist) owner-only; a bundle is only extracted into a new folder. */
+export function makeExtractionDir(dest: string): string {
   const root = path.resolve(dest);
   try {
     fs.mkdirSync(root, { mode: PRIVATE_DIR_MODE });
@@ -261,41 +352,26 @@ export async function extractZip(
       );
     throw err;
   }
+  return root;
+}
+
+/**
+ * Extracts `file` into `dest` (which must not exist; it is created 0700, every file 0600 and
+ * opened with O_EXCL|O_NOFOLLOW). On any failure `dest` is removed and the error is thrown.
+ */
+export async function extractZip(
+  file: string,
+  dest: string,
+  limits: Partial<ZipLimits> = {},
+): Promise<{ dir: string; files: ExtractedFile[] }> {
+  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  const entries = readZipDirectory(file, lim);
+  const root = makeExtractionDir(dest);
   const files: ExtractedFile[] = [];
   try {
     for (const e of entries) {
-      const target = path.resolve(root, ...e.name.split('/'));
-      // Belt and braces after checkName: the resolved path must stay inside the folder.
-      if (!target.startsWith(root + path.sep)) throw outside(e.name, 'it would leave the bundle folder');
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
-      const fd = fs.openSync(
-        target,
-        fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
-        PRIVATE_FILE_MODE,
-      );
-      const out = fs.createWriteStream('', { fd, highWaterMark: CHUNK_BYTES });
-      const checker = new Checker(e);
-      const input = fs.createReadStream(file, {
-        start: e.dataStart,
-        end: e.dataStart + e.compressedSize - 1,
-        highWaterMark: CHUNK_BYTES,
-      });
-      const stages: NodeJS.ReadWriteStream[] =
-        e.method === 8 ? [zlib.createInflateRaw({ chunkSize: CHUNK_BYTES }), checker] : [checker];
-      if (e.compressedSize === 0) {
-        out.end();
-        await new Promise<void>((resolve, reject) => out.once('close', resolve).once('error', reject));
-      } else {
-        await pipeline(input, ...(stages as [NodeJS.ReadWriteStream]), out).catch((err: unknown) => {
-          if (err instanceof OpsError) throw err;
-          throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
-        });
-      }
-      if (checker.bytes !== e.size)
-        throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
-      if (checker.crc >>> 0 !== e.crc)
-        throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
-      files.push({ name: e.name, bytes: checker.bytes, sha256: checker.hash.digest('hex') });
+      const digest = await extractEntry(file, e, entryTarget(root, e.name));
+      files.push({ name: e.name, ...digest });
     }
   } catch (err) {
     fs.rmSync(root, { recursive: true, force: true });

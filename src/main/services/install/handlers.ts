@@ -1,10 +1,14 @@
 // Contract handlers of the "install" domain.
-import type { installChannels } from '../../../shared/contract/install';
+import type { BundleVerifyStatus, installChannels } from '../../../shared/contract/install';
 import type { HandlersFor } from '../../handler-types';
 import type { InstallService } from './service';
 
 /** `openBundle` is the runtime's: it needs the probes service too (the bundle's recorded sweep). */
-export function installHandlers(svc: InstallService, openBundle: (file: string) => Promise<unknown>): HandlersFor<keyof typeof installChannels> {
+export function installHandlers(
+  svc: InstallService,
+  openBundle: (file: string) => Promise<unknown>,
+  bundleStatus: () => BundleVerifyStatus | null,
+): HandlersFor<keyof typeof installChannels> {
   return {
     'install:list': ({ rescan }) => svc.list(rescan),
     'install:select': ({ id }) => svc.select(id),
@@ -14,5 +18,6 @@ export function installHandlers(svc: InstallService, openBundle: (file: string) 
       await openBundle(file);
       return svc.list();
     },
+    'install:bundle-status': () => bundleStatus(),
   };
 }

@@ -70,6 +70,14 @@ export class InstallService {
     return this.publish();
   }
 
+  /** Detach the opened bundle (it was closed): the list goes back to the installs on this machine. */
+  clearBundle(): InstallList {
+    const id = this.bundle?.id ?? null;
+    this.bundle = null;
+    if (id !== null && this.selectedId === id) this.selectedId = null;
+    return this.publish(true);
+  }
+
   list(rescan = false): InstallList {
     if (rescan) this.rescan();
     return { candidates: this.candidates, selectedId: this.selectedId };

@@ -152,6 +152,7 @@ async function checkBundle(file: string, json: boolean, io: Parameters<CliComman
   try {
     let opened;
     try {
+      // Every file is verified before the check answers (not the paint path).
       opened = await openBundle(file, into);
     } catch (err) {
       const e = err as OpsError;

@@ -122,6 +122,8 @@ export class ProbesService {
         const b = this.openedBundle;
         // A bundle is evidence: nothing is probed, the recorded sweep is replayed as of its time.
         const fromBundle = b !== null && install?.id === b.install.id;
+        // The replay reads the bundle's logs: it waits until every file's sha256 matched.
+        if (fromBundle) await b.files.all();
         const result = fromBundle ? replayCheck(b).sweep : await runSweep(install, { ...this.opts.sweep, ...extra });
         if (this.disposed) return result;
         if (result.installId !== null && !fromBundle) this.record(result);

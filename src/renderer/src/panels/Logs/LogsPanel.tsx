@@ -2,6 +2,7 @@
 // correlation id filter shared by every pane and a picker for the install's other log families.
 import { useEffect, useRef, useState } from 'react';
 import { LOG_ROOT_CONFIRM_DETAIL, type LogSources, type PaneInfo } from '../../../../shared/contract/logs';
+import type { BundleVerifyStatus } from '../../../../shared/contract/install';
 import { logRequests } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
 import LogPane from './LogPane';
@@ -97,9 +98,29 @@ export default function LogsPanel({ active = true, bundleAsOf = null }: { active
   /** In tabs layout, the pane shown; the others stay mounted (and keep following) but hidden. */
   const [shown, setShown] = useState<string | null>(null);
 
+  /** Panes asked for and not open yet (on a bundle: waiting for their file's sha256 to match). */
+  const [opening, setOpening] = useState<string[]>([]);
+  /** The opened bundle's verification, while a bundle is attached. */
+  const [verify, setVerify] = useState<BundleVerifyStatus | null>(null);
+  useEffect(() => {
+    if (!bundleAsOf) return;
+    let live = true;
+    api
+      .invoke('install:bundle-status', {})
+      .then((s) => live && setVerify(s))
+      .catch((e: unknown) => setError(errText(e)));
+    const off = api.on('install:bundle-verify', setVerify);
+    return () => {
+      live = false;
+      off();
+    };
+  }, [bundleAsOf]);
+
   /** Which family each pane was opened for, so the palette shows an open pane instead of a twin. */
   const paneFamily = useRef(new Map<string, string>());
   const open = async (p: { family?: string; path?: string }) => {
+    const label = p.family ?? p.path ?? '';
+    setOpening((prev) => [...prev, label]);
     try {
       const info = await api.invoke('logs:open-pane', p);
       if (p.family) paneFamily.current.set(info.paneId, p.family);
@@ -109,6 +130,11 @@ export default function LogsPanel({ active = true, bundleAsOf = null }: { active
     } catch (e) {
       setError(errText(e));
       return null;
+    } finally {
+      setOpening((prev) => {
+        const i = prev.indexOf(label);
+        return i < 0 ? prev : [...prev.slice(0, i), ...prev.slice(i + 1)];
+      });
     }
   };
   const openRef = useRef(open);
@@ -242,6 +268,13 @@ export default function LogsPanel({ active = true, bundleAsOf = null }: { active
       ) : null}
       {adding ? <AddRootForm onAdded={setSources} onClose={() => setAdding(false)} /> : null}
       {error ? <div className="logs-error">{error}</div> : null}
+      {bundleAsOf && opening.length > 0 && verify?.state === 'verifying' ? (
+        <div className="logs-verifying" data-testid="log-pane-verifying" role="status">
+          Verifying {verify.current ? <code>{verify.current}</code> : 'the bundle\'s files'} against the bundle&apos;s
+          manifest (sha256)… {verify.verifiedFiles} of {verify.totalFiles} files checked. The log opens once its own
+          file matched; nothing unchecked is shown.
+        </div>
+      ) : null}
       <div className={`logs-panes layout-${layout}`}>
         {panes.map((p) => (
           <LogPane
