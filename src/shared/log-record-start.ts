@@ -80,8 +80,10 @@ export function utf8BomLength(b: Uint8Array, at = 0): number {
 
 /** Bytes of a JSON Lines record searched for its level: the key sits near the start of a line. */
 export const JSON_LEVEL_WINDOW = 4096;
-const SEVERITY_KEY = new TextEncoder().encode('"Severity":');
-const STARTUP_LEVEL_KEY = new TextEncoder().encode('"level":"');
+/** The bytes of an ASCII key (shared code has no TextEncoder: it is neither DOM nor Node). */
+const ascii = (key: string): Uint8Array => Uint8Array.from(key, (c) => c.charCodeAt(0));
+const SEVERITY_KEY = ascii('"Severity":');
+const STARTUP_LEVEL_KEY = ascii('"level":"');
 /** Startup log levels by first letter (silly, verbose, trace, debug, info, warn, error, fatal, critical). */
 const STARTUP_LEVEL_BY_INITIAL: Readonly<Record<string, number>> = { s: 0, v: 0, t: 0, d: 1, i: 2, w: 3, e: 4, f: 5, c: 5 };
 
