@@ -82,8 +82,11 @@ describe.skipIf(skip)('the incident journey', () => {
     await expect.poll(() => timeline.textContent(), { timeout: 8000 }).toContain('Port 5005 refuses');
     // A log record pinned from its details lands on the timeline with its file and line.
     const mainLog = page.getByTestId('log-pane-Main log (aura-api)');
-    await expect.poll(() => mainLog.getByTestId('log-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await mainLog.getByTestId('log-row').first().click();
+    // A row is drawn before its record arrives, and a click on that placeholder opens nothing:
+    // click a row that holds its record (it carries the record's time).
+    const loadedRow = mainLog.locator('[data-testid="log-row"][data-time]').first();
+    await loadedRow.waitFor({ timeout: 15_000 });
+    await loadedRow.click();
     await mainLog.getByRole('button', { name: 'Pin to session' }).click();
     await mainLog.getByRole('button', { name: 'Pinned' }).waitFor();
     await expect.poll(() => timeline.textContent(), { timeout: 8000 }).toMatch(/Pinned log record aura-api-\d{8}(_\d{3})?\.log:\d+/);
