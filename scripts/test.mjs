@@ -1,7 +1,8 @@
-// `npm test`: typecheck, lint, build, every vitest suite (unit, integration, end-to-end), the unit
-// and integration suites again under libfaketime at instants that break date logic, then the
-// Electron security scan. Stops at the first failing step and ends with one summary line.
-import { spawnSync } from 'node:child_process';
+// `npm test`: typecheck, lint, build and the Electron security scan (side by side), then every
+// vitest suite (unit, integration, end-to-end), then the unit and integration suites again under
+// libfaketime at instants that break date logic. Stops at the first failing step, ends with one
+// summary line.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,21 +45,40 @@ const FAKE_INSTANTS = [
  */
 const FAKETIME_ENV = { FAKETIME_DONT_RESET: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
 /**
- * Left out of the faketime passes, to keep CI within 15 minutes on two cores: the end-to-end tests
- * (the same services driven through Chromium), and the pty and reader-process suites, which test
- * processes and time limits rather than dates (they passed under faketime at 23:59:40 when this
- * was set up). They all run in the normal pass.
+ * Left out of the faketime passes, to keep CI within 15 minutes on two cores; they all run in the
+ * normal pass. The end-to-end tests (the same services driven through Chromium); the pty and
+ * reader-process suites, which test processes and time limits rather than dates (they passed under
+ * faketime at 23:59:40 when this was set up); and three suites with no date logic in what they
+ * test: the command-risk classifier (bash grammar; 433 cases, many run in a real bash), shell
+ * quoting, and the package layout electron-builder makes. Everything that names, rolls, windows or
+ * stamps by date stays in: log files and their rolls, the sandbox's history, triage ages, probes,
+ * ops.db and walk-through times, backups, bundles, runbook review dates and the runbook steps.
  */
-const FAKETIME_EXCLUDE = ['tests/e2e/**', 'src/main/services/terminal/**', 'src/main/services/database/guarantees.test.ts'];
+const FAKETIME_EXCLUDE = [
+  'tests/e2e/**',
+  'src/main/services/terminal/**',
+  'src/main/services/database/guarantees.test.ts',
+  'src/main/services/command-risk/**',
+  'src/shared/shell-quote.test.ts',
+  'tests/packaging/**',
+];
 
-const steps = [
-  // The whole tree (tests included, DOM and Node types), then each layer with only its own (README, Architecture).
+/**
+ * Run side by side before the tests: each is one single-threaded process and none reads what another
+ * writes (the build writes out/, which the others leave out; the scan reads src/ and keeps its report
+ * in its own temp folder), so on two cores they take about as long as the whole-tree typecheck and
+ * the lint one after the other. The whole tree is typechecked (tests included, DOM and Node types),
+ * then each layer with only its own types (README, Architecture).
+ */
+const checks = [
   ...['tsconfig.json', 'tsconfig.shared.json', 'tsconfig.renderer.json', 'tsconfig.main.json'].map((p) => [`typecheck ${p}`, bin('tsc'), ['--noEmit', '-p', p]]),
   ['lint', bin('eslint'), ['--max-warnings=0', '--no-error-on-unmatched-pattern', 'src', 'tests', 'bench', 'scripts']],
   ['build', bin('electron-vite'), ['build']],
+  ['security scan', process.execPath, [path.join(root, 'scripts', 'scan.mjs')]],
+];
+const steps = [
   ['tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...only]],
   ...fakeTimeSteps(),
-  ['security scan', process.execPath, [path.join(root, 'scripts', 'scan.mjs')]],
 ];
 
 /** One step per instant (with the same file filter as the normal pass); none with AURA_OPS_FAKETIME=0 outside CI. */
@@ -104,6 +124,7 @@ function realClockShims() {
   return dir;
 }
 
+await runChecks();
 for (const [name, cmd, args, env] of steps) {
   process.stdout.write(`\n=== ${name} ===\n`);
   const started = Date.now();
@@ -122,6 +143,38 @@ if (skipped > 0 && process.env.CI === 'true') {
   process.exit(1);
 }
 fs.rmSync(reportDir, { recursive: true, force: true, maxRetries: 3 });
+
+/**
+ * Runs `checks` at once, each with its output kept apart and printed whole when it ends (in the
+ * listed order, so the log reads as before); exits after all of them if any failed.
+ */
+async function runChecks() {
+  process.stdout.write(`\n=== ${checks.map(([name]) => name).join(', ')} (side by side; each one's output follows when it ends) ===\n`);
+  const runs = checks.map(([name, cmd, args]) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const chunks = [];
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    return new Promise((resolve) => {
+      child.on('error', (err) => resolve({ name, code: `${err.message}`, output: Buffer.concat(chunks), secs: ((Date.now() - started) / 1000).toFixed(1) }));
+      child.on('close', (code, signal) => resolve({ name, code: code ?? signal, output: Buffer.concat(chunks), secs: ((Date.now() - started) / 1000).toFixed(1) }));
+    });
+  });
+  const failed = [];
+  for (const run of runs) {
+    const r = await run;
+    process.stdout.write(`\n=== ${r.name} ===\n`);
+    process.stdout.write(r.output);
+    if (r.code === 0) process.stdout.write(`=== ${r.name}: ok (${r.secs} s) ===\n`);
+    else failed.push(r);
+  }
+  if (failed.length > 0) {
+    for (const r of failed) console.error(`npm test: step "${r.name}" failed (exit ${r.code}) after ${r.secs} s`);
+    fs.rmSync(reportDir, { recursive: true, force: true, maxRetries: 3 });
+    process.exit(1);
+  }
+}
 
 /** Prints one line per vitest pass and the closing total line; returns how many tests were skipped. */
 function summary() {
