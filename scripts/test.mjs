@@ -48,11 +48,12 @@ const FAKETIME_ENV = { FAKETIME_DONT_RESET: '1', FAKETIME_DONT_FAKE_MONOTONIC: '
  * Left out of the faketime passes, to keep CI within 15 minutes on two cores; they all run in the
  * normal pass. The end-to-end tests (the same services driven through Chromium); the pty and
  * reader-process suites, which test processes and time limits rather than dates (they passed under
- * faketime at 23:59:40 when this was set up); and three suites with no date logic in what they
- * test: the command-risk classifier (bash grammar; 433 cases, many run in a real bash), shell
- * quoting, and the package layout electron-builder makes. Everything that names, rolls, windows or
- * stamps by date stays in: log files and their rolls, the sandbox's history, triage ages, probes,
- * ops.db and walk-through times, backups, bundles, runbook review dates and the runbook steps.
+ * faketime at 23:59:40 when this was set up); and suites with no date logic in what they test:
+ * the command-risk classifier (bash grammar; 433 cases, many run in a real bash), shell quoting,
+ * the package layout electron-builder makes, and those listed below. Everything that names, rolls,
+ * windows or stamps by date stays in: log files and their rolls, the sandbox's history, triage
+ * ages, probes, ops.db and walk-through times, backups, bundles, runbook review dates and the
+ * runbook steps.
  */
 const FAKETIME_EXCLUDE = [
   'tests/e2e/**',
@@ -61,6 +62,15 @@ const FAKETIME_EXCLUDE = [
   'src/main/services/command-risk/**',
   'src/shared/shell-quote.test.ts',
   'tests/packaging/**',
+  // Static rules (eslint and tsc over probe files), the runbook parser, and the worker-thread
+  // suites whose clocks are pinned in the test: the wall clock cannot change what they check.
+  'tests/layers.test.ts',
+  'src/shared/runbooks/parse.test.ts',
+  'src/main/workers/off-thread.test.ts',
+  'src/main/services/runbooks/library-off-thread.test.ts',
+  // The desktop host booted under a stand-in Electron: window, hardening and shutdown. Its demo's
+  // dated files are the sandbox's, whose own suites stay in.
+  'tests/desktop/**',
 ];
 
 /**
