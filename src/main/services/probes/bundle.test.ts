@@ -107,7 +107,9 @@ describe('support bundle', () => {
     expect(cfg.Providers.OpenAI.Endpoint).toBe('https://api.openai.com');
     expect(cfg.KeyVault.ClientSecret).toBe(REDACTED);
     expect(cfg.KeyVault.Options.Anything).toBe('x');
-    const log = [...files].find(([k]) => k.startsWith('logs/aura-api-'))![1];
+    // The redacted line was appended to the live roll: read that file, not the first aura-api file
+    // in the zip (once the day has rolled at size, an earlier roll of the same day comes first).
+    const log = files.get(`logs/${liveMainLog(path.join(dataRoot, 'logs'))}`)!;
     expect(log).toContain(`password=${REDACTED}`);
     const db = JSON.parse(files.get('db-overview.json')!);
     expect(db.journalMode).toBe('wal');
