@@ -87,6 +87,8 @@ describe.skipIf(skip)('the incident journey', () => {
     const loadedRow = mainLog.locator('[data-testid="log-row"][data-time]').first();
     await loadedRow.waitFor({ timeout: 15_000 });
     await loadedRow.click();
+    // The details open on the clicked record (a failure here is the click, not the pin).
+    await mainLog.locator('.logs-detail').waitFor({ timeout: 10_000 });
     await mainLog.getByRole('button', { name: 'Pin to session' }).click();
     await mainLog.getByRole('button', { name: 'Pinned' }).waitFor();
     await expect.poll(() => timeline.textContent(), { timeout: 8000 }).toMatch(/Pinned log record aura-api-\d{8}(_\d{3})?\.log:\d+/);

@@ -183,12 +183,19 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
   };
 
   const rows: ReactElement[] = [];
+  const keys = new Set<string>();
   for (let i = first; i < Math.min(total, first + visible + 1); i++) {
     const r = cache.get(i);
+    // A row is its record, wherever the view numbers it: when older records are prepended the
+    // element under the pointer stays the same element, and a click in progress still lands. A
+    // record cached twice for a moment (old and new position) falls back to its position.
+    const id = r ? `${r.file}@${r.offset}` : '';
+    const rowKey = id && !keys.has(id) ? id : `#${i}`;
+    keys.add(rowKey);
     const isMatch = matches !== null && matches.at >= 0 && matches.list[matches.at] === i;
     rows.push(
       <div
-        key={i}
+        key={rowKey}
         className={`logs-row${narrow ? ' two-line' : ''} lv-${LEVEL_CLASS[r?.level ? LEVELS.indexOf(r.level) : 6]}${isMatch ? ' current' : ''}${selected && r && selected.offset === r.offset && selected.file === r.file ? ' selected' : ''}`}
         style={{ top: (i - first - frac) * row, height: row }}
         onClick={() => r && void expand(r)}

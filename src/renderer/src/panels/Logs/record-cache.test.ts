@@ -54,3 +54,19 @@ describe('RecordCache', () => {
     expect(() => new RecordCache(10, 11)).toThrow(/keep/);
   });
 });
+
+describe('RecordCache.shift', () => {
+  it('moves every row and its index by the records the index prepended, and the focus with them', () => {
+    const c = new RecordCache(10, 5);
+    for (let i = 0; i < 5; i++) c.set(i, rec(i));
+    c.setFocus(4);
+    c.shift(1000);
+    expect(c.has(0)).toBe(false);
+    expect(c.get(1004)).toMatchObject({ index: 1004, offset: 400, message: 'line 4' });
+    expect(c.size).toBe(5);
+    // Eviction now keeps the rows around the shifted focus (1004), not around 4.
+    for (let i = 0; i < 6; i++) c.set(i, rec(i));
+    expect(c.has(1004)).toBe(true);
+    expect(c.has(0)).toBe(false);
+  });
+});

@@ -41,6 +41,18 @@ export class RecordCache {
     this.focus = i;
   }
 
+  /**
+   * Renumbers every row `by` positions later, as when the background index prepends `by` older
+   * records to the view: the rows on screen stay in the cache instead of being fetched again.
+   */
+  shift(by: number): void {
+    if (by === 0) return;
+    const moved = new Map<number, IndexedRecord>();
+    for (const [i, r] of this.rows) moved.set(i + by, { ...r, index: r.index + by });
+    this.rows = moved;
+    this.focus += by;
+  }
+
   set(i: number, r: IndexedRecord): void {
     this.rows.set(i, r);
     if (this.rows.size > this.max) this.evict();

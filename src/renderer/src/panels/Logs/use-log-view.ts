@@ -119,8 +119,9 @@ export function useLogView(
     [info.paneId, viewParams],
   );
 
-  const reload = useCallback(async () => {
-    cache.current.clear();
+  /** The view's last page again; with `keep`, the rows already cached stay until it answers. */
+  const loadTail = useCallback(async (keep: boolean) => {
+    if (!keep) cache.current.clear();
     inflight.current.clear();
     const key = viewKeyRef.current;
     try {
@@ -134,6 +135,7 @@ export function useLogView(
       setError(errText(e));
     }
   }, [info.paneId, viewParams]);
+  const reload = useCallback(() => loadTail(false), [loadTail]);
 
   // A new view (filters changed): start over at the end.
   useEffect(() => {
@@ -171,8 +173,16 @@ export function useLogView(
       else if (!p.done) setIndexing(`Indexing ${Math.round((p.bytes / Math.max(1, p.totalBytes)) * 100)}%…`);
       else {
         setIndexing('');
+        if (!filtered) {
+          // The index prepended p.shift older records: the cached rows keep their records under
+          // their new positions, so the rows on screen never blank out (a click on a row while
+          // they were fetched again was lost). The tail is read again to confirm them.
+          cache.current.shift(p.shift);
+          setTotal(p.total);
+          bump();
+        }
         onIndexedRef.current(p.shift, p.total);
-        void reload();
+        void loadTail(!filtered);
       }
     });
     const offStatus = api.on('logs:pane-status', (s) => {
@@ -186,7 +196,7 @@ export function useLogView(
       offStatus();
       live.dispose();
     };
-  }, [info.paneId, filtered, viewParams, reload]);
+  }, [info.paneId, filtered, viewParams, reload, loadTail]);
 
   return {
     levels,
