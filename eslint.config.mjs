@@ -6,11 +6,36 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Node's own modules, bare and as node:*. */
-const NODE_BUILTINS = [...new Set(builtinModules.filter((m) => !m.startsWith('_')).flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])))];
+const NODE_BUILTINS = [
+  ...new Set(
+    builtinModules
+      .filter((m) => !m.startsWith('_'))
+      .flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])),
+  ),
+];
 /** Packages that need Node, native code or Electron's main process. */
-const NODE_PACKAGES = ['electron', 'node-pty', 'better-sqlite3', 'redis', 'ws', 'systeminformation', 'web-tree-sitter', 'tree-sitter-bash'];
+const NODE_PACKAGES = [
+  'electron',
+  'node-pty',
+  'better-sqlite3',
+  'redis',
+  'ws',
+  'systeminformation',
+  'web-tree-sitter',
+  'tree-sitter-bash',
+];
 /** Packages that need a DOM. */
-const DOM_PACKAGES = ['react', 'react-dom', 'react-markdown', '@xterm/xterm', '@xterm/addon-fit', '@xterm/addon-search', '@xterm/addon-serialize', '@xterm/addon-web-links', '@xterm/addon-webgl'];
+const DOM_PACKAGES = [
+  'react',
+  'react-dom',
+  'react-markdown',
+  '@xterm/xterm',
+  '@xterm/addon-fit',
+  '@xterm/addon-search',
+  '@xterm/addon-serialize',
+  '@xterm/addon-web-links',
+  '@xterm/addon-webgl',
+];
 /** The layers' folders as they appear in a relative import. */
 const MAIN = ['**/main', '**/main/**'];
 const RENDERER = ['**/renderer', '**/renderer/**'];
@@ -31,7 +56,15 @@ function layerRule(why, packages, folders) {
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'src/main/services/runbooks/fixtures/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      '.electron-native/**',
+      'src/main/services/runbooks/fixtures/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
@@ -85,7 +118,11 @@ export default tseslint.config(
     files: ['src/main/**/*.ts'],
     ignores: [...TESTS, 'src/main/hosts/**', 'src/main/services/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': layerRule('The Node side never imports the renderer or the preload: they run in the window.', DOM_PACKAGES, [...RENDERER, ...PRELOAD]),
+      '@typescript-eslint/no-restricted-imports': layerRule(
+        'The Node side never imports the renderer or the preload: they run in the window.',
+        DOM_PACKAGES,
+        [...RENDERER, ...PRELOAD],
+      ),
     },
   },
   {
@@ -103,7 +140,11 @@ export default tseslint.config(
     files: ['src/main/hosts/**/*.ts'],
     ignores: TESTS,
     rules: {
-      '@typescript-eslint/no-restricted-imports': layerRule('The Node side never imports the renderer or the preload: they run in the window.', DOM_PACKAGES, [...RENDERER, ...PRELOAD]),
+      '@typescript-eslint/no-restricted-imports': layerRule(
+        'The Node side never imports the renderer or the preload: they run in the window.',
+        DOM_PACKAGES,
+        [...RENDERER, ...PRELOAD],
+      ),
     },
   },
 );

@@ -46,7 +46,18 @@ export async function watchEventLoop(bench: string): Promise<LoopWatch> {
       const s = statsOf(h);
       const line = (metric: string, value: number, baseline: number, goal: number) =>
         process.stdout.write(
-          JSON.stringify({ bench, metric, value, unit: 'ms', baseline, ratio: baseline > 0 ? Math.round((value / baseline) * 100) / 100 : null, goal_ms: goal, within_goal: value <= goal, baseline_is: 'idle loop, same process, 1 s before the run', ...extra }) + '\n',
+          JSON.stringify({
+            bench,
+            metric,
+            value,
+            unit: 'ms',
+            baseline,
+            ratio: baseline > 0 ? Math.round((value / baseline) * 100) / 100 : null,
+            goal_ms: goal,
+            within_goal: value <= goal,
+            baseline_is: 'idle loop, same process, 1 s before the run',
+            ...extra,
+          }) + '\n',
         );
       line('event_loop_delay_p99', s.p99Ms, base.p99Ms, LOOP_GOALS.p99Ms);
       line('event_loop_delay_max', s.maxMs, base.maxMs, LOOP_GOALS.maxMs);

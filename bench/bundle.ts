@@ -76,7 +76,9 @@ async function paintVia(rt: Runtime): Promise<{ openPaneMs: number; pageMs: numb
   const t = performance.now();
   const pane = ok<PaneInfo>(await rt.api.dispatch('logs:open-pane', { family: 'aura-api' }));
   const t1 = performance.now();
-  const page = ok<PageResult>(await rt.api.dispatch('logs:page', { paneId: pane.paneId, fromLine: -100, count: 100 }));
+  const page = ok<PageResult>(
+    await rt.api.dispatch('logs:page', { paneId: pane.paneId, fromLine: -100, count: 100 }),
+  );
   const t2 = performance.now();
   ok(await rt.api.dispatch('logs:close-pane', { paneId: pane.paneId }));
   return { openPaneMs: t1 - t, pageMs: t2 - t1, records: page.records.length };
@@ -88,7 +90,14 @@ function ok<T>(r: DispatchResult): T {
 }
 
 function runtimeAt(dataDir: string, install?: string): Runtime {
-  return new Runtime({ dataDir, host: 'serve', explicitInstall: install ?? null, env: {}, runbooksDir: null, cli: null });
+  return new Runtime({
+    dataDir,
+    host: 'serve',
+    explicitInstall: install ?? null,
+    env: {},
+    runbooksDir: null,
+    cli: null,
+  });
 }
 
 /** The same paint with every file verified before anything is shown (how bundles opened before). */
@@ -116,7 +125,11 @@ async function breakdown(zipFile: string, name: string, dir: string): Promise<Re
   let t = performance.now();
   const parts: Buffer[] = [];
   await pipeline(
-    fs.createReadStream(zipFile, { start: e.dataStart, end: e.dataStart + e.compressedSize - 1, highWaterMark: 1 << 20 }),
+    fs.createReadStream(zipFile, {
+      start: e.dataStart,
+      end: e.dataStart + e.compressedSize - 1,
+      highWaterMark: 1 << 20,
+    }),
     zlib.createInflateRaw({ chunkSize: 1 << 20 }),
     new Writable({
       write(c: Buffer, _e, cb) {
@@ -148,7 +161,14 @@ async function breakdown(zipFile: string, name: string, dir: string): Promise<Re
   const wholeMs = performance.now() - t;
   fs.rmSync(out);
   const r = (x: number) => Math.round(x);
-  return { mb: Math.round(e.size / 1024 ** 2), inflate: r(inflateMs), sha256: r(sha256Ms), crc32: r(crcMs), write: r(writeMs), all_stages_pipelined: r(wholeMs) };
+  return {
+    mb: Math.round(e.size / 1024 ** 2),
+    inflate: r(inflateMs),
+    sha256: r(sha256Ms),
+    crc32: r(crcMs),
+    write: r(writeMs),
+    all_stages_pipelined: r(wholeMs),
+  };
 }
 
 const med = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1];
@@ -252,7 +272,9 @@ async function main(): Promise<void> {
           allMs.push(performance.now() - t);
           loopP99.push(h.percentile(99) / 1e6);
           loopMax.push(h.max / 1e6);
-          verifier = Object.fromEntries(Object.entries(opened.files.timing).map(([x, v]) => [x, Math.round(v)]));
+          verifier = Object.fromEntries(
+            Object.entries(opened.files.timing).map(([x, v]) => [x, Math.round(v)]),
+          );
           opening = Object.fromEntries(Object.entries(opened.timing).map(([x, v]) => [x, Math.round(v)]));
         } finally {
           await rt.dispose();

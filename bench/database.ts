@@ -8,7 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AURA_INDEX_DDL, AURA_SCHEMA_DDL, EF_MIGRATIONS, EF_PRODUCT_VERSION, MIGRATIONS_HISTORY_DDL } from '../src/main/sandbox/schema';
+import {
+  AURA_INDEX_DDL,
+  AURA_SCHEMA_DDL,
+  EF_MIGRATIONS,
+  EF_PRODUCT_VERSION,
+  MIGRATIONS_HISTORY_DDL,
+} from '../src/main/sandbox/schema';
 import { DatabaseService } from '../src/main/services/database/service';
 import { watchEventLoop } from './_loop';
 
@@ -17,7 +23,11 @@ const RUNS = 3;
 const BENCH = 'database';
 
 const { values } = parseArgs({
-  options: { mb: { type: 'string', default: '200' }, rows: { type: 'string', default: '1000000' }, keep: { type: 'boolean', default: false } },
+  options: {
+    mb: { type: 'string', default: '200' },
+    rows: { type: 'string', default: '1000000' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const targetMb = Number(values.mb);
 const rows = Number(values.rows);
@@ -27,9 +37,25 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function emit(metric: string, value: number, unit: string, baseline: number, extra: Record<string, unknown> = {}): void {
+function emit(
+  metric: string,
+  value: number,
+  unit: string,
+  baseline: number,
+  extra: Record<string, unknown> = {},
+): void {
   const round = (n: number) => Math.round(n * 100) / 100;
-  console.log(JSON.stringify({ bench: BENCH, metric, value: round(value), unit, baseline: round(baseline), ratio: round(value / baseline), ...extra }));
+  console.log(
+    JSON.stringify({
+      bench: BENCH,
+      metric,
+      value: round(value),
+      unit,
+      baseline: round(baseline),
+      ratio: round(value / baseline),
+      ...extra,
+    }),
+  );
 }
 
 function timeMs(fn: () => void): number {
@@ -62,7 +88,14 @@ function build(file: string): void {
   for (let i = 0; i < rows; i += batch) {
     db.transaction(() => {
       for (let j = i; j < Math.min(rows, i + batch); j++) {
-        ins.run(`job-${String(j).padStart(9, '0')}`, '2025-12-01 10:00:00', '2025-12-01 10:00:00', body, j % 50 === 0 ? 'Failed' : 'Completed', '2025-12-01 10:05:00');
+        ins.run(
+          `job-${String(j).padStart(9, '0')}`,
+          '2025-12-01 10:00:00',
+          '2025-12-01 10:00:00',
+          body,
+          j % 50 === 0 ? 'Failed' : 'Completed',
+          '2025-12-01 10:05:00',
+        );
       }
     })();
   }
@@ -88,7 +121,9 @@ async function main(): Promise<void> {
   // 1. Open to overview: a fresh service each time. The console starts its executor process with the
   // service (prewarm), so "open" is open + pragmas + schema + capped counts; the cold number adds
   // the process start and is reported too.
-  const baseOpen = median(Array.from({ length: RUNS }, () => timeMs(() => execFileSync('sqlite3', [file, 'PRAGMA page_count']))));
+  const baseOpen = median(
+    Array.from({ length: RUNS }, () => timeMs(() => execFileSync('sqlite3', [file, 'PRAGMA page_count']))),
+  );
   const overview: number[] = [];
   const cold: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -100,8 +135,14 @@ async function main(): Promise<void> {
     cold.push(await timeMsAsync(() => c.overview()));
     await c.dispose();
   }
-  emit('open_to_overview_ms', median(overview), 'ms', baseOpen, { goal: 300, sizeMb: Math.round(sizeMb), rows });
-  emit('cold_start_to_overview_ms', median(cold), 'ms', baseOpen, { note: 'includes starting the executor process' });
+  emit('open_to_overview_ms', median(overview), 'ms', baseOpen, {
+    goal: 300,
+    sizeMb: Math.round(sizeMb),
+    rows,
+  });
+  emit('cold_start_to_overview_ms', median(cold), 'ms', baseOpen, {
+    note: 'includes starting the executor process',
+  });
 
   // 2. A page (1,000 rows, the default cap) of the biggest table, on a warm service. The browser
   // pages by key (paging.ts): a jump to row N finds the key there from an index, then seeks; the
@@ -110,26 +151,55 @@ async function main(): Promise<void> {
   await svc.overview();
   const mid = Math.floor(rows / 2);
   const basePage = median(
-    Array.from({ length: RUNS }, () => timeMs(() => execFileSync('sqlite3', [file, `SELECT * FROM JobQueue LIMIT 1000 OFFSET ${mid}`], { maxBuffer: 1 << 30 }))),
+    Array.from({ length: RUNS }, () =>
+      timeMs(() =>
+        execFileSync('sqlite3', [file, `SELECT * FROM JobQueue LIMIT 1000 OFFSET ${mid}`], {
+          maxBuffer: 1 << 30,
+        }),
+      ),
+    ),
   );
   const page: number[] = [];
   let midPage = await svc.rows({ table: 'JobQueue', offset: mid });
-  for (let i = 0; i < RUNS; i++) page.push(await timeMsAsync(async () => (midPage = await svc.rows({ table: 'JobQueue', offset: mid }))));
-  emit('page_of_biggest_table_ms', median(page), 'ms', basePage, { goal: 50, pageRows: 1000, offset: mid, paging: midPage.paging?.mode, how: 'jump to row N' });
+  for (let i = 0; i < RUNS; i++)
+    page.push(await timeMsAsync(async () => (midPage = await svc.rows({ table: 'JobQueue', offset: mid }))));
+  emit('page_of_biggest_table_ms', median(page), 'ms', basePage, {
+    goal: 50,
+    pageRows: 1000,
+    offset: mid,
+    paging: midPage.paging?.mode,
+    how: 'jump to row N',
+  });
   const next: number[] = [];
   const cursor = midPage.paging?.nextCursor;
   if (!cursor) throw new Error('the middle page of JobQueue has no next cursor');
   for (let i = 0; i < RUNS; i++) next.push(await timeMsAsync(() => svc.rows({ table: 'JobQueue', cursor })));
-  emit('next_page_deep_ms', median(next), 'ms', basePage, { goal: 50, pageRows: 1000, offset: mid + 1000, how: 'cursor from the page before' });
+  emit('next_page_deep_ms', median(next), 'ms', basePage, {
+    goal: 50,
+    pageRows: 1000,
+    offset: mid + 1000,
+    how: 'cursor from the page before',
+  });
   const sort = { column: 'Status', dir: 'desc' as const };
   const sorted: number[] = [];
-  for (let i = 0; i < RUNS; i++) sorted.push(await timeMsAsync(() => svc.rows({ table: 'JobQueue', offset: mid, sort })));
-  emit('sorted_page_deep_ms', median(sorted), 'ms', basePage, { goal: 50, pageRows: 1000, offset: mid, sort: 'Status desc (indexed)' });
+  for (let i = 0; i < RUNS; i++)
+    sorted.push(await timeMsAsync(() => svc.rows({ table: 'JobQueue', offset: mid, sort })));
+  emit('sorted_page_deep_ms', median(sorted), 'ms', basePage, {
+    goal: 50,
+    pageRows: 1000,
+    offset: mid,
+    sort: 'Status desc (indexed)',
+  });
   // The same page the way the first version read it (LIMIT/OFFSET through the executor), for the record.
   const viaOffset: number[] = [];
   const offsetSql = `SELECT * FROM "JobQueue" LIMIT 1001 OFFSET ${mid}`;
-  for (let i = 0; i < RUNS; i++) viaOffset.push(await timeMsAsync(() => svc.query({ sql: offsetSql, record: false })));
-  emit('offset_page_deep_ms', median(viaOffset), 'ms', basePage, { pageRows: 1000, offset: mid, how: 'LIMIT/OFFSET, the old browser' });
+  for (let i = 0; i < RUNS; i++)
+    viaOffset.push(await timeMsAsync(() => svc.query({ sql: offsetSql, record: false })));
+  emit('offset_page_deep_ms', median(viaOffset), 'ms', basePage, {
+    pageRows: 1000,
+    offset: mid,
+    how: 'LIMIT/OFFSET, the old browser',
+  });
   const firstPage: number[] = [];
   for (let i = 0; i < RUNS; i++) firstPage.push(await timeMsAsync(() => svc.rows({ table: 'JobQueue' })));
   emit('first_page_of_biggest_table_ms', median(firstPage), 'ms', basePage, { goal: 50, pageRows: 1000 });
@@ -152,7 +222,9 @@ async function main(): Promise<void> {
     }
     // The CLI computes no checksum: compare the copy itself, and report the total with sha256 apart.
     emit('backup_mb_per_s', median(copy), 'MB/s', median(cli), { goal_ratio: 0.8 });
-    emit('backup_with_sha256_mb_per_s', median(total), 'MB/s', median(cli), { note: 'includes hashing and quick_check of the copy, and the executor start' });
+    emit('backup_with_sha256_mb_per_s', median(total), 'MB/s', median(cli), {
+      note: 'includes hashing and quick_check of the copy, and the executor start',
+    });
   } finally {
     await svc.dispose();
     aura.close();
@@ -161,7 +233,9 @@ async function main(): Promise<void> {
   }
 }
 
-watchEventLoop('database').then((loop) => main().then(() => loop.report())).catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+watchEventLoop('database')
+  .then((loop) => main().then(() => loop.report()))
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -14,7 +14,9 @@ import { probeLogsOffThread } from '../src/main/services/probes/log-probe-off-th
 import { logProbeWorker } from '../src/main/workers/off-thread';
 import { LOOP_GOALS, statsOf, watchEventLoop, type LoopStats } from './_loop';
 
-const { values } = parseArgs({ options: { reads: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { reads: { type: 'string', default: '8' }, rounds: { type: 'string', default: '2' } },
+});
 const READS = Number(values.reads);
 const ROUNDS = Number(values.rounds);
 /** Reads are spaced like a busy log watch (it runs every 5 s; closer here to keep the bench short). */
@@ -23,7 +25,9 @@ const READ_GAP_MS = 500;
 const FLOOD_WARMUP_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(read: () => Promise<unknown> | unknown): Promise<{ loop: LoopStats; readMs: number[] }> {
+async function measure(
+  read: () => Promise<unknown> | unknown,
+): Promise<{ loop: LoopStats; readMs: number[] }> {
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   const readMs: number[] = [];
@@ -39,12 +43,28 @@ async function measure(read: () => Promise<unknown> | unknown): Promise<{ loop: 
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-log-probe-'));
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'aura-ops.cjs'), 'sandbox', 'run', dir, '--port', '0', '--scenario', 'log-flood'], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(__dirname, '..', 'bin', 'aura-ops.cjs'),
+      'sandbox',
+      'run',
+      dir,
+      '--port',
+      '0',
+      '--scenario',
+      'log-flood',
+    ],
+    { stdio: 'ignore' },
+  );
   try {
     const until = Date.now() + 60_000;
     while (!fs.existsSync(path.join(dir, 'logs')) && Date.now() < until) await sleep(100);
     await sleep(FLOOD_WARMUP_MS);
-    const install = resolveRoot({ kind: 'sandbox', dataRoot: dir, source: 'bench', useEnv: false }, { env: {} });
+    const install = resolveRoot(
+      { kind: 'sandbox', dataRoot: dir, source: 'bench', useEnv: false },
+      { env: {} },
+    );
     await probeLogsOffThread(install); // the worker's start is not a read
     for (let r = 0; r < ROUNDS; r++) {
       const main = await measure(() => probeLogs(install));
@@ -54,7 +74,19 @@ async function main(): Promise<void> {
       });
       for (const k of ['p99Ms', 'maxMs'] as const) {
         console.log(
-          JSON.stringify({ bench: 'log-probe', metric: `loop_delay_${k === 'p99Ms' ? 'p99' : 'max'}_during_reads`, value: worker.loop[k], unit: 'ms', baseline: main.loop[k], ratio: main.loop[k] > 0 ? Math.round((worker.loop[k] / main.loop[k]) * 1000) / 1000 : null, goal_ms: k === 'p99Ms' ? LOOP_GOALS.p99Ms : LOOP_GOALS.maxMs, round: r + 1, baseline_is: 'the same reads on the main thread', read_ms_worker: worker.readMs, read_ms_main: main.readMs }),
+          JSON.stringify({
+            bench: 'log-probe',
+            metric: `loop_delay_${k === 'p99Ms' ? 'p99' : 'max'}_during_reads`,
+            value: worker.loop[k],
+            unit: 'ms',
+            baseline: main.loop[k],
+            ratio: main.loop[k] > 0 ? Math.round((worker.loop[k] / main.loop[k]) * 1000) / 1000 : null,
+            goal_ms: k === 'p99Ms' ? LOOP_GOALS.p99Ms : LOOP_GOALS.maxMs,
+            round: r + 1,
+            baseline_is: 'the same reads on the main thread',
+            read_ms_worker: worker.readMs,
+            read_ms_main: main.readMs,
+          }),
         );
       }
     }

@@ -299,7 +299,9 @@ async function main(): Promise<void> {
   }
 }
 
-watchEventLoop('logs').then((loop) => main().then(() => loop.report())).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+watchEventLoop('logs')
+  .then((loop) => main().then(() => loop.report()))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -16,7 +16,16 @@ const GOAL_MS = 300;
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 function emit(metric: string, value: number, unit: string, baseline: number | null): void {
-  process.stdout.write(JSON.stringify({ bench: 'probes', metric, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: baseline ? round(value / baseline) : null }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'probes',
+      metric,
+      value: round(value),
+      unit,
+      baseline: baseline === null ? null : round(baseline),
+      ratio: baseline ? round(value / baseline) : null,
+    }) + '\n',
+  );
 }
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,7 +37,9 @@ const p95 = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sweeps: { type: 'string', default: '20' }, 'log-mb': { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { sweeps: { type: 'string', default: '20' }, 'log-mb': { type: 'string', default: '1' } },
+  });
   const sweeps = Math.max(3, Number(values.sweeps));
   const logMb = Number(values['log-mb']);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-bench-probes-'));
@@ -40,7 +51,10 @@ async function main(): Promise<void> {
       process.stdin.on('end', () => h.stop().then(() => process.exit(0)));
       process.stdin.resume();
     });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'], cwd: path.resolve(__dirname, '..') });
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: path.resolve(__dirname, '..'),
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -51,7 +65,10 @@ async function main(): Promise<void> {
       });
       child.once('exit', (code) => reject(new Error(`sandbox child exited early (${code})`)));
     });
-    const install = resolveRoot({ kind: 'sandbox', dataRoot: dir, source: 'bench', useEnv: false }, { env: {} });
+    const install = resolveRoot(
+      { kind: 'sandbox', dataRoot: dir, source: 'bench', useEnv: false },
+      { env: {} },
+    );
     await runSweep(install); // warm-up: module loads, first connections
 
     const curls: number[] = [];
@@ -69,7 +86,9 @@ async function main(): Promise<void> {
     emit('sweep_median_ms', median(full), 'ms', median(curls));
     emit('sweep_p95_ms', p95(full), 'ms', p95(curls));
     emit('sweep_goal_ms', GOAL_MS, 'ms', null);
-    process.stderr.write(`full sweep median ${median(full).toFixed(1)} ms (goal <= ${GOAL_MS} ms), curl /health/ready median ${median(curls).toFixed(1)} ms, ${sweeps} runs\n`);
+    process.stderr.write(
+      `full sweep median ${median(full).toFixed(1)} ms (goal <= ${GOAL_MS} ms), curl /health/ready median ${median(curls).toFixed(1)} ms, ${sweeps} runs\n`,
+    );
   } finally {
     child.stdin!.end();
     await new Promise((r) => {
@@ -86,7 +105,9 @@ async function main(): Promise<void> {
   }
 }
 
-watchEventLoop('probes').then((loop) => main().then(() => loop.report())).catch((err: unknown) => {
-  process.stderr.write(`bench probes: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+watchEventLoop('probes')
+  .then((loop) => main().then(() => loop.report()))
+  .catch((err: unknown) => {
+    process.stderr.write(`bench probes: ${(err as Error).message}\n`);
+    process.exit(1);
+  });

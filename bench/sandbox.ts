@@ -149,7 +149,9 @@ async function main(): Promise<void> {
   }
 }
 
-watchEventLoop('sandbox').then((loop) => main().then(() => loop.report())).catch((err: unknown) => {
-  process.stderr.write(`bench sandbox: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+watchEventLoop('sandbox')
+  .then((loop) => main().then(() => loop.report()))
+  .catch((err: unknown) => {
+    process.stderr.write(`bench sandbox: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });

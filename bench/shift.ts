@@ -16,7 +16,13 @@ import Database from 'better-sqlite3';
 import type { ServiceContext } from '../src/main/services/context';
 import { OpsError } from '../src/shared/errors';
 import { DatabaseService } from '../src/main/services/database/service';
-import { AURA_INDEX_DDL, AURA_SCHEMA_DDL, EF_MIGRATIONS, EF_PRODUCT_VERSION, MIGRATIONS_HISTORY_DDL } from '../src/main/sandbox/schema';
+import {
+  AURA_INDEX_DDL,
+  AURA_SCHEMA_DDL,
+  EF_MIGRATIONS,
+  EF_PRODUCT_VERSION,
+  MIGRATIONS_HISTORY_DDL,
+} from '../src/main/sandbox/schema';
 import { resolveRoot } from '../src/main/services/install/discover';
 import { shutdownIndexWorker } from '../src/main/services/logs/index-worker';
 import { LogsService } from '../src/main/services/logs/service';
@@ -60,8 +66,24 @@ const DRAIN_MS = 15_000;
 const GROWTH_GOAL_MB_PER_HOUR = 20;
 
 const r1 = (n: number): number => Math.round(n * 10) / 10;
-function emit(metric: string, value: number, unit: string, baseline: number | null, extra: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ bench: 'shift', metric, value: r1(value), unit, baseline: baseline === null ? null : r1(baseline), ratio: baseline ? Math.round((value / baseline) * 1000) / 1000 : null, ...extra }));
+function emit(
+  metric: string,
+  value: number,
+  unit: string,
+  baseline: number | null,
+  extra: Record<string, unknown> = {},
+): void {
+  console.log(
+    JSON.stringify({
+      bench: 'shift',
+      metric,
+      value: r1(value),
+      unit,
+      baseline: baseline === null ? null : r1(baseline),
+      ratio: baseline ? Math.round((value / baseline) * 1000) / 1000 : null,
+      ...extra,
+    }),
+  );
 }
 const p95 = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -93,7 +115,15 @@ function bigAuraDb(rows: number): string {
   );
   for (let i = 0; i < rows; i += 50_000) {
     db.transaction(() => {
-      for (let j = i; j < Math.min(rows, i + 50_000); j++) ins.run(`job-${String(j).padStart(9, '0')}`, '2025-12-01 10:00:00', '2025-12-01 10:00:00', '{"brief":"x"}', j % 50 === 0 ? 'Failed' : 'Completed', '2025-12-01 10:05:00');
+      for (let j = i; j < Math.min(rows, i + 50_000); j++)
+        ins.run(
+          `job-${String(j).padStart(9, '0')}`,
+          '2025-12-01 10:00:00',
+          '2025-12-01 10:00:00',
+          '{"brief":"x"}',
+          j % 50 === 0 ? 'Failed' : 'Completed',
+          '2025-12-01 10:05:00',
+        );
     })();
   }
   db.close();
@@ -132,7 +162,10 @@ async function main(): Promise<void> {
     // The probed install: a live sandbox Aura in this process, as the serve host runs the demo.
     const sandbox = await startSandbox(path.join(root, 'sandbox'), { port: 0, create: { days: 1 } });
     disposers.push(() => sandbox.stop());
-    const install = resolveRoot({ kind: 'sandbox', dataRoot: sandbox.dir, source: 'bench', useEnv: false }, { env: {} });
+    const install = resolveRoot(
+      { kind: 'sandbox', dataRoot: sandbox.dir, source: 'bench', useEnv: false },
+      { env: {} },
+    );
     const ctx: ServiceContext = {
       dataDir: root,
       getInstall: () => install,
@@ -145,7 +178,10 @@ async function main(): Promise<void> {
     disposers.push(() => store.close());
     const logs = new LogsService(ctx, { roots: [root] });
     const probes = new ProbesService(ctx, store, { autoStart: false });
-    const terminals = new TerminalService(ctx, { defaultShell: '/bin/bash', env: { HOME: root, HISTFILE: path.join(root, 'hist') } });
+    const terminals = new TerminalService(ctx, {
+      defaultShell: '/bin/bash',
+      env: { HOME: root, HISTFILE: path.join(root, 'hist') },
+    });
     const inspector = new DatabaseService({ dataDir: root, dbPath: () => dbFile, emit: () => undefined });
     disposers.push(() => inspector.dispose());
     const walk = new WalkthroughService(store, ctx, Date.now);
@@ -155,7 +191,12 @@ async function main(): Promise<void> {
     fs.mkdirSync(wdir);
     fs.writeFileSync(path.join(wdir, 'aura-api-20251208.log'), '');
     const total = Math.round(RATE * MINUTES * 60);
-    const panes = Array.from({ length: PANES }, () => ({ info: logs.openFileSet({ dir: wdir, pattern: 'aura-api-*.log', format: 'serilog' }), seen: new Uint8Array(total), distinct: 0, doubled: 0 }));
+    const panes = Array.from({ length: PANES }, () => ({
+      info: logs.openFileSet({ dir: wdir, pattern: 'aura-api-*.log', format: 'serilog' }),
+      seen: new Uint8Array(total),
+      distinct: 0,
+      doubled: 0,
+    }));
     listeners.push((event, payload) => {
       if (event !== 'logs:batch') return;
       const b = payload as { paneId: string; records: Array<{ message: string }> };
@@ -182,18 +223,33 @@ async function main(): Promise<void> {
       terminals.ack(d.sessionId, d.data.length);
     });
     const floodFile = path.join(root, 'flood.txt');
-    fs.writeFileSync(floodFile, Array.from({ length: Math.ceil((FLOOD_MB * 1024 * 1024) / 80) }, (_, i) => `flood line ${i} ${'x'.repeat(60)}`).join('\n') + '\n');
+    fs.writeFileSync(
+      floodFile,
+      Array.from(
+        { length: Math.ceil((FLOOD_MB * 1024 * 1024) / 80) },
+        (_, i) => `flood line ${i} ${'x'.repeat(60)}`,
+      ).join('\n') + '\n',
+    );
     const flood = terminals.create({ cols: 120, rows: 40 });
     const tail = terminals.create({ cols: 120, rows: 40 });
     terminals.write(tail.id, `tail -n 0 -F ${path.join(wdir, 'aura-api-20251208.log')}\n`);
 
-    const session = walk.start({ kind: 'incident', title: 'Bench: a shift', severity: 'SEV-3', runbookTitle: 'Service Degradation' });
+    const session = walk.start({
+      kind: 'incident',
+      title: 'Bench: a shift',
+      severity: 'SEV-3',
+      runbookTitle: 'Service Degradation',
+    });
 
     // Warm-up pieces the first minute would otherwise count: first sweep and first page.
     await probes.sweep();
     await inspector.rows({ table: 'JobQueue' });
 
-    const writer = spawn(process.execPath, ['-e', WRITER_SRC, wdir, String(RATE), String(MINUTES * 60), String(ROLL_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(
+      process.execPath,
+      ['-e', WRITER_SRC, wdir, String(RATE), String(MINUTES * 60), String(ROLL_BYTES)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let written = '';
     writer.stdout.on('data', (d: Buffer) => (written += d.toString()));
     const writerDone = new Promise<void>((r) => writer.on('exit', () => r()));
@@ -249,7 +305,17 @@ async function main(): Promise<void> {
         nextStep += STEP_EVERY_MS;
         const runId = `shift-run-${steps++}`;
         walk.record(session.id, { type: 'note', text: `Step ${steps}: checked the queue`, deviation: false });
-        walk.commandFinished({ sessionId: flood.id, command: 'curl -s http://127.0.0.1:5005/health/ready', exitCode: 0, cwd: root, startedAt: new Date(now).toISOString(), endedAt: new Date(now + 50).toISOString(), durationMs: 50, outputExcerpt: 'Healthy', runId });
+        walk.commandFinished({
+          sessionId: flood.id,
+          command: 'curl -s http://127.0.0.1:5005/health/ready',
+          exitCode: 0,
+          cwd: root,
+          startedAt: new Date(now).toISOString(),
+          endedAt: new Date(now + 50).toISOString(),
+          durationMs: 50,
+          outputExcerpt: 'Healthy',
+          runId,
+        });
       }
       if (now >= nextFlood) {
         nextFlood += FLOOD_EVERY_MS;
@@ -261,9 +327,13 @@ async function main(): Promise<void> {
         const sample = memorySample((now - start) / 60_000);
         samples.push(sample);
         process.stderr.write(`${JSON.stringify({ shift_memory: sample })}\n`);
-        process.stderr.write(`shift ${Math.round((now - start) / 60_000)} min: loop p99 ${s.p99Ms} ms max ${s.maxMs} ms, rss ${mb(mem().rss).toFixed(0)} MB, sweeps ${sweeps.length}, pages ${pages.length}, terminal ${(terminalChars / 1e6).toFixed(0)} Mchars\n`);
+        process.stderr.write(
+          `shift ${Math.round((now - start) / 60_000)} min: loop p99 ${s.p99Ms} ms max ${s.maxMs} ms, rss ${mb(mem().rss).toFixed(0)} MB, sweeps ${sweeps.length}, pages ${pages.length}, terminal ${(terminalChars / 1e6).toFixed(0)} Mchars\n`,
+        );
       }
-      await sleep(Math.max(1, Math.min(nextSweep, nextPage, nextStep, nextFlood, nextReport, end) - Date.now()));
+      await sleep(
+        Math.max(1, Math.min(nextSweep, nextPage, nextStep, nextFlood, nextReport, end) - Date.now()),
+      );
     }
     shiftLoop.disable();
     const during = statsOf(shiftLoop);
@@ -276,13 +346,29 @@ async function main(): Promise<void> {
 
     const hours = (Date.now() - start - WARMUP_MS) / 3_600_000;
     const from = atWarm ?? atStart;
-    emit('event_loop_delay_p99', during.p99Ms, 'ms', null, { goal_ms: LOOP_GOALS.p99Ms, within_goal: during.p99Ms <= LOOP_GOALS.p99Ms, minutes: MINUTES });
-    emit('event_loop_delay_max', during.maxMs, 'ms', null, { goal_ms: LOOP_GOALS.maxMs, within_goal: during.maxMs <= LOOP_GOALS.maxMs });
-    emit('rss_mb', mb(atEnd.rss), 'MB', mb(atStart.rss), { at_warmup: r1(mb(from.rss)), warmup_minutes: r1(WARMUP_MS / 60_000) });
-    emit('heap_mb', mb(atEnd.heap), 'MB', mb(atStart.heap), { at_warmup: r1(mb(from.heap)), });
+    emit('event_loop_delay_p99', during.p99Ms, 'ms', null, {
+      goal_ms: LOOP_GOALS.p99Ms,
+      within_goal: during.p99Ms <= LOOP_GOALS.p99Ms,
+      minutes: MINUTES,
+    });
+    emit('event_loop_delay_max', during.maxMs, 'ms', null, {
+      goal_ms: LOOP_GOALS.maxMs,
+      within_goal: during.maxMs <= LOOP_GOALS.maxMs,
+    });
+    emit('rss_mb', mb(atEnd.rss), 'MB', mb(atStart.rss), {
+      at_warmup: r1(mb(from.rss)),
+      warmup_minutes: r1(WARMUP_MS / 60_000),
+    });
+    emit('heap_mb', mb(atEnd.heap), 'MB', mb(atStart.heap), { at_warmup: r1(mb(from.heap)) });
     const rssGrowth = mb(atEnd.rss - from.rss) / hours;
-    emit('rss_growth_mb_per_hour', rssGrowth, 'MB/h', null, { goal: GROWTH_GOAL_MB_PER_HOUR, within_goal: rssGrowth <= GROWTH_GOAL_MB_PER_HOUR, measured_over_minutes: r1(hours * 60) });
-    emit('heap_growth_mb_per_hour', mb(atEnd.heap - from.heap) / hours, 'MB/h', null, { measured_over_minutes: r1(hours * 60) });
+    emit('rss_growth_mb_per_hour', rssGrowth, 'MB/h', null, {
+      goal: GROWTH_GOAL_MB_PER_HOUR,
+      within_goal: rssGrowth <= GROWTH_GOAL_MB_PER_HOUR,
+      measured_over_minutes: r1(hours * 60),
+    });
+    emit('heap_growth_mb_per_hour', mb(atEnd.heap - from.heap) / hours, 'MB/h', null, {
+      measured_over_minutes: r1(hours * 60),
+    });
     // The two end points swing with native buffers; the slope over every minute after the warm-up
     // says whether memory keeps growing, and the parts say which memory it is.
     const warm = samples.filter((m) => m.minute * 60_000 >= WARMUP_MS);
@@ -292,17 +378,40 @@ async function main(): Promise<void> {
         goal: GROWTH_GOAL_MB_PER_HOUR,
         within_goal: slope('rssMb') <= GROWTH_GOAL_MB_PER_HOUR,
         samples: warm.length,
-        parts_mb_per_hour: { heapUsed: slope('heapUsedMb'), heapTotal: slope('heapTotalMb'), external: slope('externalMb'), arrayBuffers: slope('arrayBuffersMb'), rssAnon: slope('rssAnonMb'), rssFile: slope('rssFileMb') },
+        parts_mb_per_hour: {
+          heapUsed: slope('heapUsedMb'),
+          heapTotal: slope('heapTotalMb'),
+          external: slope('externalMb'),
+          arrayBuffers: slope('arrayBuffersMb'),
+          rssAnon: slope('rssAnonMb'),
+          rssFile: slope('rssFileMb'),
+        },
       });
     }
     const lost = panes.map((p) => wrote - p.distinct);
-    emit('lines_lost', Math.max(...lost), 'lines', 0, { per_pane: lost, doubled: panes.map((p) => p.doubled), written: wrote, panes: PANES, rate: RATE, files: fs.readdirSync(wdir).length });
+    emit('lines_lost', Math.max(...lost), 'lines', 0, {
+      per_pane: lost,
+      doubled: panes.map((p) => p.doubled),
+      written: wrote,
+      panes: PANES,
+      rate: RATE,
+      files: fs.readdirSync(wdir).length,
+    });
     emit('sweep_latency_p95', p95(sweeps), 'ms', null, { sweeps: sweeps.length, every_ms: SWEEP_EVERY_MS });
-    emit('page_latency_p95', p95(pages), 'ms', null, { pages: pages.length, failed: pageErrors.length, first_failure: pageErrors[0] ?? null, rows: ROWS, every_ms: PAGE_EVERY_MS });
-    emit('terminal_chars', terminalChars, 'chars', null, { floods: Math.ceil((MINUTES * 60_000) / FLOOD_EVERY_MS), flood_mb: FLOOD_MB });
+    emit('page_latency_p95', p95(pages), 'ms', null, {
+      pages: pages.length,
+      failed: pageErrors.length,
+      first_failure: pageErrors[0] ?? null,
+      rows: ROWS,
+      every_ms: PAGE_EVERY_MS,
+    });
+    emit('terminal_chars', terminalChars, 'chars', null, {
+      floods: Math.ceil((MINUTES * 60_000) / FLOOD_EVERY_MS),
+      flood_mb: FLOOD_MB,
+    });
     for (const p of panes) logs.closePane(p.info.paneId);
     terminals.dispose();
-    loop.report({ scope: 'whole run: setup, shift, drain and the bench\'s own full GCs' });
+    loop.report({ scope: "whole run: setup, shift, drain and the bench's own full GCs" });
   } finally {
     for (const d of disposers.reverse()) await d();
     await shutdownIndexWorker();
@@ -326,7 +435,8 @@ interface MemorySample {
 function memorySample(minute: number): MemorySample {
   const u = process.memoryUsage();
   const status = fs.readFileSync('/proc/self/status', 'utf8');
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  const kb = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
   return {
     minute: r1(minute),
     rssMb: r1(mb(u.rss)),

@@ -132,8 +132,7 @@ async function serviceCat(dir: string, file: string): Promise<{ ms: number; maxU
 /** Last lines of the active terminal's buffer up to the cursor, read in the page. */
 function tailInPage(sel: string, n: number): string {
   const el = document.querySelector(sel) as
-    | (HTMLElement & { auraTerminalTail?: (n: number) => string; auraTerminalText?: () => string })
-    | null;
+    (HTMLElement & { auraTerminalTail?: (n: number) => string; auraTerminalText?: () => string }) | null;
   if (!el) return '';
   // An older build without the tail accessor: slower, still correct. Written spaces (after a
   // prompt) are cells, not padding, so each line is trimmed here.
@@ -146,14 +145,21 @@ function tailInPage(sel: string, n: number): string {
     .join('\n');
 }
 
-async function waitTail(page: Page, test: string, what: string, polling: number | 'raf' = 'raf'): Promise<void> {
-  await page.waitForFunction(
-    ([sel, src]) => new RegExp(src, 'm').test(tailInPageShim(sel, 3)),
-    [HOST, test] as const,
-    { polling, timeout: STEP_TIMEOUT_MS },
-  ).catch((err: Error) => {
-    throw new Error(`the terminal never showed ${what}: ${err.message}`);
-  });
+async function waitTail(
+  page: Page,
+  test: string,
+  what: string,
+  polling: number | 'raf' = 'raf',
+): Promise<void> {
+  await page
+    .waitForFunction(
+      ([sel, src]) => new RegExp(src, 'm').test(tailInPageShim(sel, 3)),
+      [HOST, test] as const,
+      { polling, timeout: STEP_TIMEOUT_MS },
+    )
+    .catch((err: Error) => {
+      throw new Error(`the terminal never showed ${what}: ${err.message}`);
+    });
 }
 
 // waitForFunction serialises only the function it is given; the shim is installed on window first.
@@ -297,7 +303,13 @@ async function main(): Promise<void> {
     const mb = (rows * row.length) / (1024 * 1024);
     const mbs = (ms: number, n = 1) => (n * mb) / (ms / 1000);
     /** A throughput line: `ms` for n copies of the file against raw node-pty's `rawMs` for the same. */
-    const throughput = (metric: string, ms: number, rawMs: number, extra: Record<string, unknown> = {}, n = 1) =>
+    const throughput = (
+      metric: string,
+      ms: number,
+      rawMs: number,
+      extra: Record<string, unknown> = {},
+      n = 1,
+    ) =>
       line({
         metric,
         value: +mbs(ms, n).toFixed(1),
@@ -364,10 +376,12 @@ async function main(): Promise<void> {
   }
 }
 
-watchEventLoop('terminal').then((loop) => main().then(() => loop.report())).then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(`bench terminal failed: ${err.message}\n`);
-    process.exit(1);
-  },
-);
+watchEventLoop('terminal')
+  .then((loop) => main().then(() => loop.report()))
+  .then(
+    () => process.exit(0),
+    (err: Error) => {
+      process.stderr.write(`bench terminal failed: ${err.message}\n`);
+      process.exit(1);
+    },
+  );

@@ -19,7 +19,12 @@ function findHelpers(dir, out = []) {
 exports.default = async function afterPack(context) {
   const resources =
     context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas'
-      ? path.join(context.appOutDir, `${context.packager.appInfo.productFilename}.app`, 'Contents', 'Resources')
+      ? path.join(
+          context.appOutDir,
+          `${context.packager.appInfo.productFilename}.app`,
+          'Contents',
+          'Resources',
+        )
       : path.join(context.appOutDir, 'resources');
   const helpers = findHelpers(path.join(resources, 'app.asar.unpacked', 'node_modules', 'node-pty'));
   for (const h of helpers) fs.chmodSync(h, 0o755);

@@ -8,11 +8,17 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-scan-')), 'report.csv');
-const electronVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8'),
+).version;
 const bin = path.join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
-const r = spawnSync(process.execPath, [bin, '-i', path.join(root, 'src'), '-r', '-v', 'false', '-e', electronVersion, '-o', out], {
-  encoding: 'utf8',
-});
+const r = spawnSync(
+  process.execPath,
+  [bin, '-i', path.join(root, 'src'), '-r', '-v', 'false', '-e', electronVersion, '-o', out],
+  {
+    encoding: 'utf8',
+  },
+);
 if (!fs.existsSync(out)) {
   console.error('electronegativity produced no report:\n' + r.stdout + r.stderr);
   process.exit(1);
@@ -55,7 +61,10 @@ const isReviewed = (check, file) => reviewed.some((x) => x.check === check && x.
 const blocking = [];
 const malformed = rows.filter((r) => r.length < 6);
 if (malformed.length) {
-  console.error(`electronegativity report has ${malformed.length} line(s) this scan cannot read:\n` + malformed.map((r) => '  ' + r.join(' | ')).join('\n'));
+  console.error(
+    `electronegativity report has ${malformed.length} line(s) this scan cannot read:\n` +
+      malformed.map((r) => '  ' + r.join(' | ')).join('\n'),
+  );
   process.exit(1);
 }
 for (const [check, severity, confidence, file, location, sample] of rows) {
@@ -69,7 +78,12 @@ for (const [check, severity, confidence, file, location, sample] of rows) {
   }
 }
 if (blocking.length) {
-  console.error(`Electron security scan: ${blocking.length} HIGH/MEDIUM finding(s):\n` + blocking.map((b) => '  ' + b).join('\n'));
+  console.error(
+    `Electron security scan: ${blocking.length} HIGH/MEDIUM finding(s):\n` +
+      blocking.map((b) => '  ' + b).join('\n'),
+  );
   process.exit(1);
 }
-console.log(`Electron security scan: ${rows.length} finding(s), none HIGH or MEDIUM outside the reviewed list.`);
+console.log(
+  `Electron security scan: ${rows.length} finding(s), none HIGH or MEDIUM outside the reviewed list.`,
+);

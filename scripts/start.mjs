@@ -28,7 +28,10 @@ function buildIfStale() {
   if (!stale) return;
   console.log('Building the console…');
   const vite = nodeScriptCommand(root, 'electron-vite', path.join('bin', 'electron-vite.js'));
-  const r = spawnSync(vite.command, [...vite.args, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(vite.command, [...vite.args, 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) {
     console.error('npm start: the build failed; run `npm run build` to see the full output.');
     process.exit(1);
@@ -45,17 +48,25 @@ function electronBinary() {
     return fs.existsSync(p) ? p : null;
   };
   if (existing()) return existing();
-  const r = spawnSync(process.execPath, [path.join(dir, 'install.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [path.join(dir, 'install.js')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const found = existing();
   if (found) return found;
-  const why = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).find((l) => /error|failed/i.test(l)) ?? `exit ${r.status}`;
+  const why =
+    `${r.stderr}\n${r.stdout}`
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /error|failed/i.test(l)) ?? `exit ${r.status}`;
   return new Error(`Electron's binary is not installed and could not be downloaded (${why})`);
 }
 
 /** Why Electron cannot run here, or null when it may. */
 function electronBlocker(binary) {
   if (binary instanceof Error) return binary.message;
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no display (DISPLAY is not set)';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'there is no display (DISPLAY is not set)';
   return ensureElectronSqlite();
 }
 
@@ -67,7 +78,8 @@ function ensureElectronSqlite() {
   const target = path.join(root, '.electron-native', 'better_sqlite3.node');
   const version = require('electron/package.json').version;
   const stamp = path.join(root, '.electron-native', 'electron-version');
-  if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === version) return null;
+  if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === version)
+    return null;
   console.log(`Getting better-sqlite3 for Electron ${version} (once)…`);
   const work = path.join(root, '.electron-native', 'build');
   const pkg = path.join(root, 'node_modules', 'better-sqlite3');
@@ -78,7 +90,10 @@ function ensureElectronSqlite() {
   const why = [];
   // First a prebuilt binary for Electron's ABI (what better-sqlite3's own install tries): no compiler needed.
   const pkgRequire = createRequire(fs.realpathSync(path.join(pkg, 'package.json')));
-  const prebuild = [() => pkgRequire.resolve('prebuild-install/bin.js'), () => require.resolve('prebuild-install/bin.js')]
+  const prebuild = [
+    () => pkgRequire.resolve('prebuild-install/bin.js'),
+    () => require.resolve('prebuild-install/bin.js'),
+  ]
     .map((f) => {
       try {
         return f();
@@ -88,19 +103,35 @@ function ensureElectronSqlite() {
     })
     .find((p) => p && fs.existsSync(p));
   if (prebuild) {
-    const r = spawnSync(process.execPath, [prebuild, '--runtime', 'electron', '--target', version, '--arch', process.arch], {
-      cwd: work,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      encoding: 'utf8',
-    });
-    if (r.status !== 0 || !fs.existsSync(built)) why.push(`no prebuilt binary (${lastLine(r.stderr, /err|warn/i) ?? `exit ${r.status}`})`);
+    const r = spawnSync(
+      process.execPath,
+      [prebuild, '--runtime', 'electron', '--target', version, '--arch', process.arch],
+      {
+        cwd: work,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0 || !fs.existsSync(built))
+      why.push(`no prebuilt binary (${lastLine(r.stderr, /err|warn/i) ?? `exit ${r.status}`})`);
   } else why.push('prebuild-install is not installed');
   // Then compile it against Electron's headers (needs a C++ toolchain and the network).
   if (!fs.existsSync(built)) {
     const gyp = [
       () => require.resolve('node-gyp/bin/node-gyp.js'),
-      () => path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+      () =>
+        path.join(
+          path.dirname(process.execPath),
+          '..',
+          'lib',
+          'node_modules',
+          'npm',
+          'node_modules',
+          'node-gyp',
+          'bin',
+          'node-gyp.js',
+        ),
     ]
       .map((f) => {
         try {
@@ -110,10 +141,19 @@ function ensureElectronSqlite() {
         }
       })
       .find((p) => p && fs.existsSync(p));
-    if (!gyp) return `better-sqlite3 for Electron ${version}: ${why.join('; ')}, and node-gyp was not found to build it`;
+    if (!gyp)
+      return `better-sqlite3 for Electron ${version}: ${why.join('; ')}, and node-gyp was not found to build it`;
     const r = spawnSync(
       process.execPath,
-      [gyp, 'rebuild', '--release', `--target=${version}`, '--arch=' + process.arch, '--dist-url=https://electronjs.org/headers', '--nodedir='],
+      [
+        gyp,
+        'rebuild',
+        '--release',
+        `--target=${version}`,
+        '--arch=' + process.arch,
+        '--dist-url=https://electronjs.org/headers',
+        '--nodedir=',
+      ],
       { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
     );
     if (r.status !== 0 || !fs.existsSync(built)) {
@@ -128,13 +168,20 @@ function ensureElectronSqlite() {
 
 /** The last line of `text` matching `re`, trimmed, or null. */
 function lastLine(text, re) {
-  const hit = (text || '').split('\n').filter((l) => re.test(l)).pop();
+  const hit = (text || '')
+    .split('\n')
+    .filter((l) => re.test(l))
+    .pop();
   return hit ? hit.trim() : null;
 }
 
 function serve(reason) {
   console.log(`Electron cannot start here: ${reason}. Serving the console to your browser instead.`);
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'aura-ops.cjs'), 'serve', '--open', ...args], { cwd: root, stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'aura-ops.cjs'), 'serve', '--open', ...args],
+    { cwd: root, stdio: 'inherit' },
+  );
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -36,7 +36,11 @@ const today = (() => {
 const FAKE_INSTANTS = [
   { label: `${today} 00:00:20`, spec: `@${today} 00:00:20`, tz: undefined },
   { label: `${today} 23:59:40`, spec: `@${today} 23:59:40`, tz: undefined },
-  { label: '2026-03-08 01:59:30 America/Chicago (DST starts)', spec: '@2026-03-08 01:59:30', tz: 'America/Chicago' },
+  {
+    label: '2026-03-08 01:59:30 America/Chicago (DST starts)',
+    spec: '@2026-03-08 01:59:30',
+    tz: 'America/Chicago',
+  },
 ];
 /**
  * Children (sandbox, redis-server, sqlite3, shells) inherit libfaketime through LD_PRELOAD; without
@@ -81,13 +85,25 @@ const FAKETIME_EXCLUDE = [
  * then each layer with only its own types (README, Architecture).
  */
 const checks = [
-  ...['tsconfig.json', 'tsconfig.shared.json', 'tsconfig.renderer.json', 'tsconfig.main.json'].map((p) => [`typecheck ${p}`, bin('tsc'), ['--noEmit', '-p', p]]),
-  ['lint', bin('eslint'), ['--max-warnings=0', '--no-error-on-unmatched-pattern', 'src', 'tests', 'bench', 'scripts']],
+  ...['tsconfig.json', 'tsconfig.shared.json', 'tsconfig.renderer.json', 'tsconfig.main.json'].map((p) => [
+    `typecheck ${p}`,
+    bin('tsc'),
+    ['--noEmit', '-p', p],
+  ]),
+  [
+    'lint',
+    bin('eslint'),
+    ['--max-warnings=0', '--no-error-on-unmatched-pattern', 'src', 'tests', 'bench', 'scripts'],
+  ],
   ['build', bin('electron-vite'), ['build']],
   ['security scan', process.execPath, [path.join(root, 'scripts', 'scan.mjs')]],
 ];
 const steps = [
-  ['tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...only]],
+  [
+    'tests',
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...only],
+  ],
   ...fakeTimeSteps(),
 ];
 
@@ -116,7 +132,22 @@ function fakeTimeSteps() {
       PATH: `${shims}${path.delimiter}${process.env.PATH ?? ''}`,
       REDIS_SERVER_PATH: path.join(shims, 'redis-server'),
     };
-    return [`tests at ${inst.label} (faketime)`, FAKETIME, ['-f', inst.spec, bin('vitest'), 'run', ...FAKETIME_EXCLUDE.flatMap((g) => ['--exclude', g]), '--reporter=dot', '--reporter=json', `--outputFile=${out}`, ...only], env];
+    return [
+      `tests at ${inst.label} (faketime)`,
+      FAKETIME,
+      [
+        '-f',
+        inst.spec,
+        bin('vitest'),
+        'run',
+        ...FAKETIME_EXCLUDE.flatMap((g) => ['--exclude', g]),
+        '--reporter=dot',
+        '--reporter=json',
+        `--outputFile=${out}`,
+        ...only,
+      ],
+      env,
+    ];
   });
 }
 
@@ -129,7 +160,11 @@ function realClockShims() {
   const dir = path.join(reportDir, 'real-clock-bin');
   fs.mkdirSync(dir, { recursive: true });
   for (const tool of ['redis-server', 'redis-cli']) {
-    fs.writeFileSync(path.join(dir, tool), `#!/bin/sh\n# ${tool} cannot start under libfaketime: run it on the real clock.\nunset LD_PRELOAD FAKETIME\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(dir, tool),
+      `#!/bin/sh\n# ${tool} cannot start under libfaketime: run it on the real clock.\nunset LD_PRELOAD FAKETIME\nexec /usr/bin/${tool} "$@"\n`,
+      { mode: 0o755 },
+    );
   }
   return dir;
 }
@@ -142,7 +177,9 @@ for (const [name, cmd, args, env] of steps) {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     summary();
-    console.error(`npm test: step "${name}" failed (exit ${r.status ?? r.signal}) after ${secs} s; the tests' temp files are kept in ${scratch}`);
+    console.error(
+      `npm test: step "${name}" failed (exit ${r.status ?? r.signal}) after ${secs} s; the tests' temp files are kept in ${scratch}`,
+    );
     process.exit(1);
   }
   process.stdout.write(`=== ${name}: ok (${secs} s) ===\n`);
@@ -159,7 +196,9 @@ fs.rmSync(reportDir, { recursive: true, force: true, maxRetries: 3 });
  * listed order, so the log reads as before); exits after all of them if any failed.
  */
 async function runChecks() {
-  process.stdout.write(`\n=== ${checks.map(([name]) => name).join(', ')} (side by side; each one's output follows when it ends) ===\n`);
+  process.stdout.write(
+    `\n=== ${checks.map(([name]) => name).join(', ')} (side by side; each one's output follows when it ends) ===\n`,
+  );
   const runs = checks.map(([name, cmd, args]) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
@@ -167,8 +206,22 @@ async function runChecks() {
     child.stdout.on('data', (d) => chunks.push(d));
     child.stderr.on('data', (d) => chunks.push(d));
     return new Promise((resolve) => {
-      child.on('error', (err) => resolve({ name, code: `${err.message}`, output: Buffer.concat(chunks), secs: ((Date.now() - started) / 1000).toFixed(1) }));
-      child.on('close', (code, signal) => resolve({ name, code: code ?? signal, output: Buffer.concat(chunks), secs: ((Date.now() - started) / 1000).toFixed(1) }));
+      child.on('error', (err) =>
+        resolve({
+          name,
+          code: `${err.message}`,
+          output: Buffer.concat(chunks),
+          secs: ((Date.now() - started) / 1000).toFixed(1),
+        }),
+      );
+      child.on('close', (code, signal) =>
+        resolve({
+          name,
+          code: code ?? signal,
+          output: Buffer.concat(chunks),
+          secs: ((Date.now() - started) / 1000).toFixed(1),
+        }),
+      );
     });
   });
   const failed = [];
@@ -180,7 +233,8 @@ async function runChecks() {
     else failed.push(r);
   }
   if (failed.length > 0) {
-    for (const r of failed) console.error(`npm test: step "${r.name}" failed (exit ${r.code}) after ${r.secs} s`);
+    for (const r of failed)
+      console.error(`npm test: step "${r.name}" failed (exit ${r.code}) after ${r.secs} s`);
     fs.rmSync(reportDir, { recursive: true, force: true, maxRetries: 3 });
     process.exit(1);
   }
@@ -197,11 +251,15 @@ function summary() {
       console.log(`\nSkipped tests (${path.basename(file)}):`);
       for (const f of j.testResults ?? []) {
         for (const t of f.assertionResults ?? []) {
-          if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') console.log(`  ${path.relative(root, f.name)}: ${t.fullName}`);
+          if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')
+            console.log(`  ${path.relative(root, f.name)}: ${t.fullName}`);
         }
       }
     }
-    if (done.length > 1) console.log(`${path.basename(file, '.json')}: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
+    if (done.length > 1)
+      console.log(
+        `${path.basename(file, '.json')}: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`,
+      );
     total.passed += j.numPassedTests ?? 0;
     total.failed += j.numFailedTests ?? 0;
     total.skipped += skipped;

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..');
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 function resolveLocal(from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null;
@@ -38,11 +39,15 @@ function graph(entry: string): Map<string, string[]> {
 }
 
 describe('benches', () => {
-  const benches = fs.readdirSync(path.join(ROOT, 'bench')).filter((f) => f.endsWith('.ts') && !f.startsWith('_'));
+  const benches = fs
+    .readdirSync(path.join(ROOT, 'bench'))
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('_'));
 
   it('are the ones `npm run bench` runs, and there are some', () => {
     // The runner names its benches when asked for one it does not have (exit 2).
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bench.mjs'), 'no-such-bench'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bench.mjs'), 'no-such-bench'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     const listed = /Available: (.*)$/m.exec(r.stderr)?.[1].split(', ').sort() ?? [];
     expect(listed.length).toBeGreaterThan(0);
@@ -52,10 +57,18 @@ describe('benches', () => {
   it('the import walk finds vitest two relative imports away (the check below can fail)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-imports-'));
     try {
-      fs.writeFileSync(path.join(dir, 'entry.ts'), "import { helper } from './mid';\nexport const x = helper;\n");
+      fs.writeFileSync(
+        path.join(dir, 'entry.ts'),
+        "import { helper } from './mid';\nexport const x = helper;\n",
+      );
       fs.writeFileSync(path.join(dir, 'mid.ts'), "export { helper } from './leaf';\n");
-      fs.writeFileSync(path.join(dir, 'leaf.ts'), "import { expect } from 'vitest';\nexport const helper = expect;\n");
-      const found = [...graph(path.join(dir, 'entry.ts'))].filter(([, pkgs]) => pkgs.includes('vitest')).map(([f]) => path.basename(f));
+      fs.writeFileSync(
+        path.join(dir, 'leaf.ts'),
+        "import { expect } from 'vitest';\nexport const helper = expect;\n",
+      );
+      const found = [...graph(path.join(dir, 'entry.ts'))]
+        .filter(([, pkgs]) => pkgs.includes('vitest'))
+        .map(([f]) => path.basename(f));
       expect(found).toEqual(['leaf.ts']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,12 @@ describe('contract', () => {
       expect(name).toMatch(/^[a-z]+:[a-z-]+$/);
       // The schema is a real gate: it refuses what no channel takes (not an object; an extra key).
       const params = channels[name].params;
-      expect({ name, string: params.safeParse('x').success, array: params.safeParse([]).success, extra: params.safeParse({ unexpectedKey: 1 }).success }).toEqual({ name, string: false, array: false, extra: false });
+      expect({
+        name,
+        string: params.safeParse('x').success,
+        array: params.safeParse([]).success,
+        extra: params.safeParse({ unexpectedKey: 1 }).success,
+      }).toEqual({ name, string: false, array: false, extra: false });
     }
   });
 });
@@ -38,7 +43,10 @@ describe('contract', () => {
 describe('dispatch', () => {
   it('refuses an unknown channel', async () => {
     const r = await runtime().api.dispatch('install:destroy', {});
-    expect(r).toEqual({ ok: false, error: { code: 'unknown-channel', message: 'No such channel: install:destroy' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'unknown-channel', message: 'No such channel: install:destroy' },
+    });
   });
 
   it('refuses params that do not match the schema, naming the field', async () => {
@@ -57,7 +65,11 @@ describe('dispatch', () => {
     const r = await runtime().api.dispatch('install:select', { id: 'nope' });
     expect(r).toEqual({
       ok: false,
-      error: { code: 'not-found', message: 'No install candidate with id nope', detail: 'Rescan the installs and pick one from the list.' },
+      error: {
+        code: 'not-found',
+        message: 'No install candidate with id nope',
+        detail: 'Rescan the installs and pick one from the list.',
+      },
     });
     expect(JSON.stringify(r)).not.toContain('at ');
   });

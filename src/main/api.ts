@@ -77,7 +77,10 @@ export function createApi(deps: ApiDeps): Api {
     try {
       deps.walkthroughs.observe(channel, outcome);
     } catch (err) {
-      deps.ctx.emit('app:notice', { level: 'error', message: `Could not record ${channel} in the session: ${(err as Error).message}` });
+      deps.ctx.emit('app:notice', {
+        level: 'error',
+        message: `Could not record ${channel} in the session: ${(err as Error).message}`,
+      });
     }
   };
 
@@ -95,7 +98,10 @@ export function createApi(deps: ApiDeps): Api {
         // An opened support bundle is read-only evidence: live-only and mutating steps are refused.
         const attached = deps.install.current();
         if (attached?.bundle) {
-          await bundleGate(channel, parsed.data, { classify: (c) => deps.terminal.classify(c), apiUrl: attached.paths.apiUrl });
+          await bundleGate(channel, parsed.data, {
+            classify: (c) => deps.terminal.classify(c),
+            apiUrl: attached.paths.apiUrl,
+          });
           // Nothing of it is read before its own sha256 matched: the request waits for its files.
           await deps.bundleReady(channel, parsed.data);
         }

@@ -19,13 +19,28 @@ interface CommandEntry {
 export const COMMANDS: Record<string, CommandEntry> = {
   serve: { run: serveCommand, summary: 'Serve the console to a browser on this machine (token-protected)' },
   sandbox: { run: sandboxCommand, summary: 'Create and run a demo Aura install with fault scenarios' },
-  db: { run: dbCommand, summary: 'Inspect aura.db read-only: overview, tables, queries, checks, WAL-safe backup' },
-  check: { run: checkCommand, summary: 'Probe the install (API, Redis, disk, memory, processes, aura.db, logs) and triage' },
-  bundle: { run: bundleCommand, summary: 'Write a support bundle zip (probes, triage, DB overview, log tails, redacted config)' },
-  terminal: { run: terminalCommand, summary: 'Classify a command as read-only or mutating, or run it in a pty' },
-  logs: { run: logsCommand, summary: 'Tail, search and measure the error rate of Aura\'s rolling logs' },
+  db: {
+    run: dbCommand,
+    summary: 'Inspect aura.db read-only: overview, tables, queries, checks, WAL-safe backup',
+  },
+  check: {
+    run: checkCommand,
+    summary: 'Probe the install (API, Redis, disk, memory, processes, aura.db, logs) and triage',
+  },
+  bundle: {
+    run: bundleCommand,
+    summary: 'Write a support bundle zip (probes, triage, DB overview, log tails, redacted config)',
+  },
+  terminal: {
+    run: terminalCommand,
+    summary: 'Classify a command as read-only or mutating, or run it in a pty',
+  },
+  logs: { run: logsCommand, summary: "Tail, search and measure the error rate of Aura's rolling logs" },
   runbooks: { run: runbooksCommand, summary: 'List and lint runbook folders' },
-  report: { run: reportCommand, summary: 'Print a walk-through session as a Markdown incident report or JSON' },
+  report: {
+    run: reportCommand,
+    summary: 'Print a walk-through session as a Markdown incident report or JSON',
+  },
 };
 
 export function usage(): string {

@@ -19,7 +19,8 @@ export function demoDir(runtime: Runtime): string {
  */
 export async function startDemoIfNeeded(runtime: Runtime, mode: DemoMode): Promise<SandboxHandle | null> {
   if (mode === 'off') return null;
-  if (mode === 'auto' && runtime.install.current() && runtime.install.current()!.kind !== 'sandbox') return null;
+  if (mode === 'auto' && runtime.install.current() && runtime.install.current()!.kind !== 'sandbox')
+    return null;
   const dir = demoDir(runtime);
   if (!isSandbox(dir)) createSandbox(dir, { days: DEMO_DAYS });
   const handle = await startSandbox(dir, { port: 0 });

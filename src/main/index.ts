@@ -7,7 +7,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Runtime } from './runtime';
 import { startDemoIfNeeded } from './demo';
-import { focusWindow, openExternalSafe, rendererFileUrl, startElectronHost, utilityProcessLauncher } from './hosts/electron';
+import {
+  focusWindow,
+  openExternalSafe,
+  rendererFileUrl,
+  startElectronHost,
+  utilityProcessLauncher,
+} from './hosts/electron';
 import { CLI_MODE_ARG, type CliCommand } from './cli-launcher';
 import { runCli } from './cli';
 import { setWorkerLauncher } from './services/database/worker-process';
@@ -55,7 +61,12 @@ async function runCliMode(args: string[]): Promise<void> {
 function runApp(args: string[]): void {
   const { values } = parseArgs({
     args,
-    options: { install: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' } },
+    options: {
+      install: { type: 'string' },
+      'data-dir': { type: 'string' },
+      demo: { type: 'boolean' },
+      'no-demo': { type: 'boolean' },
+    },
     strict: false,
     allowPositionals: true,
   });
@@ -84,16 +95,26 @@ function runApp(args: string[]): void {
       });
       const r = runtime;
       r.startBackground().catch((err: unknown) => {
-        r.emit('app:notice', { level: 'error', message: `A background service did not start: ${(err as Error).message}` });
+        r.emit('app:notice', {
+          level: 'error',
+          message: `A background service did not start: ${(err as Error).message}`,
+        });
       });
       try {
         await startDemoIfNeeded(r, values['no-demo'] ? 'off' : values.demo ? 'on' : 'auto');
       } catch (err) {
-        dialog.showErrorBox('The demo install could not start', `${(err as Error).message}\n\nThe console runs without it.`);
+        dialog.showErrorBox(
+          'The demo install could not start',
+          `${(err as Error).message}\n\nThe console runs without it.`,
+        );
       }
       const outDir = path.join(__dirname, '..');
       const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? rendererFileUrl(outDir);
-      window = await startElectronHost({ runtime: r, rendererUrl, preloadPath: path.join(outDir, 'preload', 'index.js') });
+      window = await startElectronHost({
+        runtime: r,
+        rendererUrl,
+        preloadPath: path.join(outDir, 'preload', 'index.js'),
+      });
     })
     .catch((err: unknown) => {
       const r = runtime;
@@ -101,7 +122,9 @@ function runApp(args: string[]): void {
       if (!r) return fail('Aura Ops Console could not start', err);
       // Services may already hold children (sandbox, reader): end them before leaving.
       r.dispose()
-        .catch((disposeErr: unknown) => process.stderr.write(`Aura Ops Console: cleaning up failed: ${(disposeErr as Error).message}\n`))
+        .catch((disposeErr: unknown) =>
+          process.stderr.write(`Aura Ops Console: cleaning up failed: ${(disposeErr as Error).message}\n`),
+        )
         .finally(() => fail('Aura Ops Console could not start', err));
     });
 

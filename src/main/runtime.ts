@@ -117,7 +117,16 @@ export class Runtime {
       platform: process.platform,
       dataDir: this.dataDir,
       opsDbPath: this.store.file,
-      features: ['install', 'walkthroughs', 'database', 'runbooks', 'logs', 'probes', 'terminal', ...(this.sandbox ? ['sandbox'] : [])],
+      features: [
+        'install',
+        'walkthroughs',
+        'database',
+        'runbooks',
+        'logs',
+        'probes',
+        'terminal',
+        ...(this.sandbox ? ['sandbox'] : []),
+      ],
     });
     this.walkthroughs = new WalkthroughService(this.store, this.ctx, Date.now, {
       // Probes are made below; these run only on requests, after the constructor.
@@ -129,14 +138,21 @@ export class Runtime {
     // sweep tells the walk-throughs when the triage went red (the "detected" milestone).
     this.bus.on('event', (event: string, payload: unknown) => {
       try {
-        if (event === 'terminal:command-finished') this.walkthroughs.commandFinished(payload as TerminalCommandFinished);
+        if (event === 'terminal:command-finished')
+          this.walkthroughs.commandFinished(payload as TerminalCommandFinished);
         else if (event === 'probes:update') this.walkthroughs.observeSweep(payload as SweepResult);
       } catch (err) {
-        this.emit('app:notice', { level: 'error', message: `Could not record into the walk-through: ${(err as Error).message}` });
+        this.emit('app:notice', {
+          level: 'error',
+          message: `Could not record into the walk-through: ${(err as Error).message}`,
+        });
       }
     });
     const nativeBinding = electronNativeBinding();
-    this.database = DatabaseService.fromContext(this.ctx, { store: this.store, ...(nativeBinding ? { nativeBinding } : {}) });
+    this.database = DatabaseService.fromContext(this.ctx, {
+      store: this.store,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
     this.runbooks = new RunbookLibrary({
       bundledDir: opts.runbooksDir === undefined ? bundledRunbooksDir() : opts.runbooksDir,
       folders: this.store.getSetting<string[]>(KEY_RUNBOOK_FOLDERS) ?? [],
@@ -208,7 +224,10 @@ export class Runtime {
   async startBackground(): Promise<void> {
     this.probes.start();
     await this.database.prewarm().catch((err: unknown) => {
-      this.emit('app:notice', { level: 'warning', message: `The database inspector could not start its reader: ${(err as Error).message}` });
+      this.emit('app:notice', {
+        level: 'warning',
+        message: `The database inspector could not start its reader: ${(err as Error).message}`,
+      });
     });
   }
 
@@ -229,11 +248,13 @@ export class Runtime {
     let opened: OpenedBundle | null = null;
     const next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
       background: true,
-      runLater: this.bundleRunner ?? (async (zip, entry, target) => {
-        const r = await lane.run('bundle-extract', { zip, entry, target });
-        if (!r.ok) throw new OpsError(r.code as OpsError['code'], r.message);
-        return r.digest;
-      }),
+      runLater:
+        this.bundleRunner ??
+        (async (zip, entry, target) => {
+          const r = await lane.run('bundle-extract', { zip, entry, target });
+          if (!r.ok) throw new OpsError(r.code as OpsError['code'], r.message);
+          return r.digest;
+        }),
       onStatus: (s) => {
         if (opened !== null && this.opened !== opened) return;
         this.lastBundleStatus = s;

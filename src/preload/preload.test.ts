@@ -1,7 +1,10 @@
 // The preload with `electron` mocked: it exposes only invoke/on, limited to the contract's names.
 import { describe, expect, it, vi } from 'vitest';
 
-const exposed = vi.hoisted(() => ({ api: null as null | Record<string, (...a: unknown[]) => unknown>, invoked: [] as unknown[][] }));
+const exposed = vi.hoisted(() => ({
+  api: null as null | Record<string, (...a: unknown[]) => unknown>,
+  invoked: [] as unknown[][],
+}));
 
 vi.mock('electron', () => ({
   contextBridge: {
@@ -29,7 +32,9 @@ describe('preload bridge', () => {
   it('forwards contract channels and refuses anything else before IPC', async () => {
     await exposed.api!.invoke!('app:info', {});
     expect(exposed.invoked).toEqual([['aura-ops:invoke', 'app:info', {}]]);
-    await expect(exposed.api!.invoke!('fs:read', { path: '/etc/shadow' })).rejects.toThrow('Channel not allowed');
+    await expect(exposed.api!.invoke!('fs:read', { path: '/etc/shadow' })).rejects.toThrow(
+      'Channel not allowed',
+    );
     expect(exposed.invoked).toHaveLength(1);
   });
   it('refuses to subscribe to events outside the contract', () => {

@@ -25,7 +25,11 @@ const CASES: Array<[name: string, input: string, plain: string]> = [
   ['CSI with an intermediate (cursor style)', 'x\x1b[2 qy', 'xy'],
   ['OSC ended by BEL', '\x1b]0;title\x07text', 'text'],
   ['OSC ended by ST', '\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\', 'link'],
-  ['OSC 633 shell-integration marks', '\x1b]633;A\x07$ \x1b]633;B\x07ls\x1b]633;E;ls;n0nce\x07\x1b]633;C\x07', '$ ls'],
+  [
+    'OSC 633 shell-integration marks',
+    '\x1b]633;A\x07$ \x1b]633;B\x07ls\x1b]633;E;ls;n0nce\x07\x1b]633;C\x07',
+    '$ ls',
+  ],
   ['charset designation (tput sgr0)', '\x1b(B\x1b[mplain', 'plain'],
   ['G1 charset and DECALN forms', 'a\x1b)Bb\x1b#5c', 'abc'],
   ['DCS with its payload', 'a\x1bP1$r0m\x1b\\b', 'ab'],
@@ -52,12 +56,9 @@ describe('stripAnsi', () => {
     expect(judged.length).toBeGreaterThanOrEqual(CASES.length - 4);
   });
 
-  it.each(judged)(
-    'shows what a real terminal shows: %s',
-    async (_name, input) => {
-      expect(stripAnsi(input)).toBe(await shownByXterm(input));
-    },
-  );
+  it.each(judged)('shows what a real terminal shows: %s', async (_name, input) => {
+    expect(stripAnsi(input)).toBe(await shownByXterm(input));
+  });
 
   it('reads CR LF as LF and resolves a carriage-return overwrite to what stays visible', () => {
     expect(stripAnsi('\x1b[32mok\x1b[0m\r\n')).toBe('ok\n');

@@ -54,10 +54,13 @@ describe('clock', () => {
     expect(nowMs()).toBe(1000);
   });
 
-  it.each(['2026-12-06 23:59:40', '2026-12-06T23:59:40', 'tomorrow', '', '2026-13-45T99:99:99Z'])('refuses %j', (bad) => {
-    expect(() => pinClock(bad)).toThrow(/pinClock/);
-    expect(isPinned()).toBe(false);
-  });
+  it.each(['2026-12-06 23:59:40', '2026-12-06T23:59:40', 'tomorrow', '', '2026-13-45T99:99:99Z'])(
+    'refuses %j',
+    (bad) => {
+      expect(() => pinClock(bad)).toThrow(/pinClock/);
+      expect(isPinned()).toBe(false);
+    },
+  );
 
   it('refuses NaN and Infinity', () => {
     expect(() => pinClock(Number.NaN)).toThrow(/not a time/);

@@ -12,7 +12,7 @@ describe('escapeHiddenChars / hasHiddenChars', () => {
   });
 
   it('keeps TAB, LF and ordinary text (quotes, unicode) as they are', () => {
-    const text = "ls -l\t'/srv/ä/aura.db'\ndf -h \"$HOME\" # ok";
+    const text = 'ls -l\t\'/srv/ä/aura.db\'\ndf -h "$HOME" # ok';
     expect(escapeHiddenChars(text)).toBe(text);
     expect(hasHiddenChars(text)).toBe(false);
   });

@@ -38,15 +38,40 @@ export interface SeverityLevel {
 }
 
 export const SEVERITY_LEVELS: readonly SeverityLevel[] = [
-  { id: 'SEV-1', name: 'Critical', criteria: ['Complete service outage', 'Data loss risk', 'Security breach'], responseTime: 'Immediate', responseMinutes: 0 },
-  { id: 'SEV-2', name: 'High', criteria: ['Significant feature degradation', 'High error rates (>5%)', 'Performance severely impacted'], responseTime: '<15 minutes', responseMinutes: 15 },
-  { id: 'SEV-3', name: 'Medium', criteria: ['Minor feature issues', 'Intermittent errors', 'Performance slightly degraded'], responseTime: '<1 hour', responseMinutes: 60 },
-  { id: 'SEV-4', name: 'Low', criteria: ['Cosmetic issues', 'Known workarounds available', 'No user impact'], responseTime: 'Next business day', responseMinutes: null },
+  {
+    id: 'SEV-1',
+    name: 'Critical',
+    criteria: ['Complete service outage', 'Data loss risk', 'Security breach'],
+    responseTime: 'Immediate',
+    responseMinutes: 0,
+  },
+  {
+    id: 'SEV-2',
+    name: 'High',
+    criteria: ['Significant feature degradation', 'High error rates (>5%)', 'Performance severely impacted'],
+    responseTime: '<15 minutes',
+    responseMinutes: 15,
+  },
+  {
+    id: 'SEV-3',
+    name: 'Medium',
+    criteria: ['Minor feature issues', 'Intermittent errors', 'Performance slightly degraded'],
+    responseTime: '<1 hour',
+    responseMinutes: 60,
+  },
+  {
+    id: 'SEV-4',
+    name: 'Low',
+    criteria: ['Cosmetic issues', 'Known workarounds available', 'No user impact'],
+    responseTime: 'Next business day',
+    responseMinutes: null,
+  },
 ];
 
 export function severityLevel(id: Severity): SeverityLevel {
   const level = SEVERITY_LEVELS.find((s) => s.id === id);
-  if (!level) throw new OpsError('bad-request', `Unknown severity "${id}": use SEV-1, SEV-2, SEV-3 or SEV-4.`);
+  if (!level)
+    throw new OpsError('bad-request', `Unknown severity "${id}": use SEV-1, SEV-2, SEV-3 or SEV-4.`);
   return level;
 }
 
@@ -153,7 +178,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
         weekday: 'short',
       });
     } catch {
-      throw new OpsError('bad-request', `Unknown time zone "${timeZone}": use an IANA name such as Europe/Berlin.`);
+      throw new OpsError(
+        'bad-request',
+        `Unknown time zone "${timeZone}": use an IANA name such as Europe/Berlin.`,
+      );
     }
     formatters.set(timeZone, f);
   }
@@ -206,7 +234,13 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-function windowOnDay(year: number, month: number, day: number, weekday: number, timeZone: string): MaintenanceWindow | null {
+function windowOnDay(
+  year: number,
+  month: number,
+  day: number,
+  weekday: number,
+  timeZone: string,
+): MaintenanceWindow | null {
   const rule = MAINTENANCE_WINDOWS.find((r) => r.days.includes(weekday));
   if (!rule) return null;
   return {
@@ -233,7 +267,10 @@ export function nextWindow(date: Date, timeZone: string): MaintenanceWindow {
 }
 
 /** Is `date` inside a maintenance window of `timeZone`? Returns the window when it is. */
-export function isInWindow(date: Date, timeZone: string): { inWindow: boolean; window: MaintenanceWindow | null } {
+export function isInWindow(
+  date: Date,
+  timeZone: string,
+): { inWindow: boolean; window: MaintenanceWindow | null } {
   const w = nextWindow(date, timeZone);
   const inside = w.start.getTime() <= date.getTime() && date.getTime() < w.end.getTime();
   return { inWindow: inside, window: inside ? w : null };

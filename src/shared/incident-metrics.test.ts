@@ -9,7 +9,13 @@ const at = (m: number) => ({ at: T + m * MIN, source: 'console' as const, reason
 describe('incidentTimes', () => {
   it('measures acknowledge, mitigate and resolve from detection, and impact from the impact start', () => {
     const t = incidentTimes({
-      milestones: { detected: at(2), acknowledged: at(5), identified: at(12), mitigated: at(30), resolved: at(42) },
+      milestones: {
+        detected: at(2),
+        acknowledged: at(5),
+        identified: at(12),
+        mitigated: at(30),
+        resolved: at(42),
+      },
       impactStart: T,
       changes: [{ at: T + 5 * MIN, severity: 'SEV-1' }],
       end: T + 42 * MIN,
@@ -50,11 +56,24 @@ describe('incidentTimes', () => {
       impactDurationMs: null,
       timeAtSeverity: [],
     });
-    const open = incidentTimes({ milestones: { detected: at(0) }, impactStart: null, changes: [{ at: T, severity: 'SEV-1' }], end: T + 7 * MIN });
+    const open = incidentTimes({
+      milestones: { detected: at(0) },
+      impactStart: null,
+      changes: [{ at: T, severity: 'SEV-1' }],
+      end: T + 7 * MIN,
+    });
     expect(open.impactDurationMs).toBe(7 * MIN);
     expect(open.timeAtSeverity).toEqual([{ severity: 'SEV-1', ms: 7 * MIN }]);
     // A change recorded after the end (clock skew) counts zero, not a negative spell.
-    const skew = incidentTimes({ milestones: {}, impactStart: null, changes: [{ at: T, severity: 'SEV-2' }, { at: T + 9 * MIN, severity: 'SEV-1' }], end: T + 5 * MIN });
+    const skew = incidentTimes({
+      milestones: {},
+      impactStart: null,
+      changes: [
+        { at: T, severity: 'SEV-2' },
+        { at: T + 9 * MIN, severity: 'SEV-1' },
+      ],
+      end: T + 5 * MIN,
+    });
     expect(skew.timeAtSeverity).toEqual([
       { severity: 'SEV-2', ms: 5 * MIN },
       { severity: 'SEV-1', ms: 0 },
@@ -62,7 +81,12 @@ describe('incidentTimes', () => {
   });
 
   it('flags milestones set earlier than one before them, without reordering', () => {
-    const t = incidentTimes({ milestones: { detected: at(10), acknowledged: at(4), mitigated: at(20) }, impactStart: null, changes: [], end: T + 30 * MIN });
+    const t = incidentTimes({
+      milestones: { detected: at(10), acknowledged: at(4), mitigated: at(20) },
+      impactStart: null,
+      changes: [],
+      end: T + 30 * MIN,
+    });
     expect(t.outOfOrder).toEqual(['acknowledged']);
     expect(t.timeToAcknowledgeMs).toBe(0);
   });
@@ -70,6 +94,10 @@ describe('incidentTimes', () => {
 
 describe('formatSpan', () => {
   it('reads like a person would say it', () => {
-    expect([formatSpan(42_000), formatSpan(185_000), formatSpan(62 * MIN)]).toEqual(['42 s', '3 min 5 s', '1 h 2 min']);
+    expect([formatSpan(42_000), formatSpan(185_000), formatSpan(62 * MIN)]).toEqual([
+      '42 s',
+      '3 min 5 s',
+      '1 h 2 min',
+    ]);
   });
 });

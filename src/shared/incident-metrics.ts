@@ -32,7 +32,13 @@ export const MILESTONE_LABEL: Record<Milestone, string> = {
   resolved: 'Resolved',
 };
 
-export const MILESTONE_ORDER: readonly Milestone[] = ['detected', 'acknowledged', 'identified', 'mitigated', 'resolved'];
+export const MILESTONE_ORDER: readonly Milestone[] = [
+  'detected',
+  'acknowledged',
+  'identified',
+  'mitigated',
+  'resolved',
+];
 
 function since(origin: number | null, m: MilestoneEntry | undefined): number | null {
   if (origin === null || !m) return null;
@@ -51,7 +57,8 @@ export function incidentTimes(input: {
 }): IncidentTimes {
   const { milestones: ms, impactStart, changes, end } = input;
   const detected = ms.detected?.at ?? null;
-  const origin = detected === null ? impactStart : impactStart === null ? detected : Math.min(detected, impactStart);
+  const origin =
+    detected === null ? impactStart : impactStart === null ? detected : Math.min(detected, impactStart);
   const recoveredAt = ms.mitigated?.at ?? ms.resolved?.at ?? null;
   const impactFrom = impactStart ?? detected;
   const impactDurationMs = impactFrom === null ? null : Math.max(0, (recoveredAt ?? end) - impactFrom);

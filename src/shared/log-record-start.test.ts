@@ -103,19 +103,40 @@ describe('jsonLevelAt', () => {
   const window = 4096;
   it('reads the errors-*.jsonl Severity the parser reads, and NO_LEVEL when it has none', () => {
     const lines = [0, 1, 2, 3, 4, 5]
-      .map((sev) => `{"Timestamp":"2025-12-08T15:00:00.1234567Z","Severity":${sev},"Category":1,"Message":"m"}`)
-      .concat(['{"Timestamp":"2025-12-08T15:00:00Z","Severity":9,"Message":"out of range"}', '{"Timestamp":"2025-12-08T15:00:00Z","Message":"none"}']);
+      .map(
+        (sev) => `{"Timestamp":"2025-12-08T15:00:00.1234567Z","Severity":${sev},"Category":1,"Message":"m"}`,
+      )
+      .concat([
+        '{"Timestamp":"2025-12-08T15:00:00Z","Severity":9,"Message":"out of range"}',
+        '{"Timestamp":"2025-12-08T15:00:00Z","Message":"none"}',
+      ]);
     for (const line of lines) {
       const b = bytesOf(line);
-      expect(jsonLevelAt(b, 0, Math.min(b.length, window), 'errors-jsonl'), line).toBe(levelIndex(parseErrorsJsonl([line]).level));
+      expect(jsonLevelAt(b, 0, Math.min(b.length, window), 'errors-jsonl'), line).toBe(
+        levelIndex(parseErrorsJsonl([line]).level),
+      );
     }
     expect(jsonLevelAt(bytesOf(lines[4]), 0, 10, 'errors-jsonl')).toBe(NO_LEVEL);
   });
 
   it('reads the startup log level word the parser reads', () => {
-    for (const word of ['silly', 'verbose', 'trace', 'debug', 'info', 'INFO', 'warn', 'warning', 'error', 'fatal', 'critical']) {
+    for (const word of [
+      'silly',
+      'verbose',
+      'trace',
+      'debug',
+      'info',
+      'INFO',
+      'warn',
+      'warning',
+      'error',
+      'fatal',
+      'critical',
+    ]) {
       const line = `{"level":"${word}","timestamp":"2025-12-08T15:00:00Z","component":"main","message":"m"}`;
-      expect(jsonLevelAt(bytesOf(line), 0, line.length, 'startup-jsonl'), word).toBe(levelIndex(parseStartupJsonl([line]).level));
+      expect(jsonLevelAt(bytesOf(line), 0, line.length, 'startup-jsonl'), word).toBe(
+        levelIndex(parseStartupJsonl([line]).level),
+      );
     }
   });
 

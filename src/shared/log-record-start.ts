@@ -85,7 +85,17 @@ const ascii = (key: string): Uint8Array => Uint8Array.from(key, (c) => c.charCod
 const SEVERITY_KEY = ascii('"Severity":');
 const STARTUP_LEVEL_KEY = ascii('"level":"');
 /** Startup log levels by first letter (silly, verbose, trace, debug, info, warn, error, fatal, critical). */
-const STARTUP_LEVEL_BY_INITIAL: Readonly<Record<string, number>> = { s: 0, v: 0, t: 0, d: 1, i: 2, w: 3, e: 4, f: 5, c: 5 };
+const STARTUP_LEVEL_BY_INITIAL: Readonly<Record<string, number>> = {
+  s: 0,
+  v: 0,
+  t: 0,
+  d: 1,
+  i: 2,
+  w: 3,
+  e: 4,
+  f: 5,
+  c: 5,
+};
 
 /** Bytes that can find a byte sequence (Node's Buffer does, natively). */
 export interface SearchableBytes extends Uint8Array {

@@ -33,13 +33,20 @@ describe('ordinary log text', () => {
 
 describe('rules', () => {
   it('takes a whole PEM block, a block cut at the end and the tail of a cut block', () => {
-    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq9Z7kLmP2xR4vT8wN1sB6yH3jF5cQ0Zm9vYmFy';
+    const body =
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq9Z7kLmP2xR4vT8wN1sB6yH3jF5cQ0Zm9vYmFy';
     const r = new Redactor();
-    expect(r.text(`before\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\nafter [x]`)).toBe(`before\n${REDACTED}\nafter [x]`);
+    expect(r.text(`before\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\nafter [x]`)).toBe(
+      `before\n${REDACTED}\nafter [x]`,
+    );
     expect(r.text(`-----BEGIN EC PRIVATE KEY-----\n${body}`)).toBe(REDACTED);
-    expect(r.text(`${body}\n-----END OPENSSH PRIVATE KEY-----\n[2026-12-06] next`)).toBe(`${REDACTED}\n[2026-12-06] next`);
+    expect(r.text(`${body}\n-----END OPENSSH PRIVATE KEY-----\n[2026-12-06] next`)).toBe(
+      `${REDACTED}\n[2026-12-06] next`,
+    );
     // JSON-escaped newlines, as a PEM in a log property appears.
-    expect(r.text(`{"Key":"-----BEGIN RSA PRIVATE KEY-----\\nAAAA\\n-----END RSA PRIVATE KEY-----"}`)).toBe(`{"Key":"${REDACTED}"}`);
+    expect(r.text(`{"Key":"-----BEGIN RSA PRIVATE KEY-----\\nAAAA\\n-----END RSA PRIVATE KEY-----"}`)).toBe(
+      `{"Key":"${REDACTED}"}`,
+    );
     expect(r.counts['pem-private-key']).toBe(4);
   });
 
@@ -54,7 +61,9 @@ describe('rules', () => {
   it('redacts secret-named pairs in JSON, key=value, headers and connection strings, quotes kept', () => {
     const r = new Redactor();
     expect(r.text('{"password":"a b c","user":"ops"}')).toBe(`{"password":"${REDACTED}","user":"ops"}`);
-    expect(r.text("Server=a;User Id=sa;Password='x;y';Port=1")).toBe(`Server=a;User Id=sa;Password='${REDACTED}';Port=1`);
+    expect(r.text("Server=a;User Id=sa;Password='x;y';Port=1")).toBe(
+      `Server=a;User Id=sa;Password='${REDACTED}';Port=1`,
+    );
     expect(r.text('X-Api-Key: k-1 next')).toBe(`X-Api-Key: ${REDACTED} next`);
     expect(r.text('"Default":"Host=db;Password=pg1;"')).toBe(`"Default":"Host=db;Password=${REDACTED};"`);
     expect(r.text('password=null token="" auth=true')).toBe('password=null token="" auth=true');
@@ -62,16 +71,63 @@ describe('rules', () => {
 
   it('keeps ordinary numbers and values in config, hides everything under a secret name', () => {
     const r = new Redactor();
-    const out = r.config({ Llm: { MaxTokens: 4096, Model: 'gpt-4o-mini' }, Redis: { Password: 'p', Port: 6379 }, Device: { Pin: 1234 }, Credentials: { Nested: { A: 'x' } }, List: [{ Name: 'n', Passwd: 'q' }] });
-    expect(out).toEqual({ Llm: { MaxTokens: 4096, Model: 'gpt-4o-mini' }, Redis: { Password: REDACTED, Port: 6379 }, Device: { Pin: REDACTED }, Credentials: { Nested: { A: REDACTED } }, List: [{ Name: 'n', Passwd: REDACTED }] });
+    const out = r.config({
+      Llm: { MaxTokens: 4096, Model: 'gpt-4o-mini' },
+      Redis: { Password: 'p', Port: 6379 },
+      Device: { Pin: 1234 },
+      Credentials: { Nested: { A: 'x' } },
+      List: [{ Name: 'n', Passwd: 'q' }],
+    });
+    expect(out).toEqual({
+      Llm: { MaxTokens: 4096, Model: 'gpt-4o-mini' },
+      Redis: { Password: REDACTED, Port: 6379 },
+      Device: { Pin: REDACTED },
+      Credentials: { Nested: { A: REDACTED } },
+      List: [{ Name: 'n', Passwd: REDACTED }],
+    });
     expect(r.counts['secret-name']).toBe(4);
   });
 
   it('reads key names by words, case-insensitively', () => {
-    for (const n of ['password', 'PASSWD', 'pwd', 'Pass', 'ClientSecret', 'access_token', 'AUTH', 'cred', 'Credentials', 'Pin', 'apikey', 'api_key', 'X-API-Key', 'private_key', 'AccountKey', 'Key', 'Keys', 'ConnectionString', 'sig', 'Cookie']) {
+    for (const n of [
+      'password',
+      'PASSWD',
+      'pwd',
+      'Pass',
+      'ClientSecret',
+      'access_token',
+      'AUTH',
+      'cred',
+      'Credentials',
+      'Pin',
+      'apikey',
+      'api_key',
+      'X-API-Key',
+      'private_key',
+      'AccountKey',
+      'Key',
+      'Keys',
+      'ConnectionString',
+      'sig',
+      'Cookie',
+    ]) {
       expect({ n, secret: isSecretName(n) }).toEqual({ n, secret: true });
     }
-    for (const n of ['Name', 'Spinner', 'Mapping', 'Authentication', 'Author', 'KeyVault', 'CacheKeyPrefix', 'MaxTokens', 'Bypass', 'Compass', 'Timeout', 'Path', 'RequestId']) {
+    for (const n of [
+      'Name',
+      'Spinner',
+      'Mapping',
+      'Authentication',
+      'Author',
+      'KeyVault',
+      'CacheKeyPrefix',
+      'MaxTokens',
+      'Bypass',
+      'Compass',
+      'Timeout',
+      'Path',
+      'RequestId',
+    ]) {
       expect({ n, secret: isSecretName(n) }).toEqual({ n, secret: false });
     }
   });
@@ -89,6 +145,18 @@ describe('rules', () => {
   it('lists every rule with a count, zero included', () => {
     const r = new Redactor();
     expect(Object.keys(r.counts)).toEqual([...REDACTION_RULES]);
-    expect(REDACTION_RULES).toEqual(expect.arrayContaining(['pem-private-key', 'stripe-key', 'github-token', 'aws-access-key-id', 'jwt', 'auth-header', 'url-credentials', 'secret-name', 'high-entropy']));
+    expect(REDACTION_RULES).toEqual(
+      expect.arrayContaining([
+        'pem-private-key',
+        'stripe-key',
+        'github-token',
+        'aws-access-key-id',
+        'jwt',
+        'auth-header',
+        'url-credentials',
+        'secret-name',
+        'high-entropy',
+      ]),
+    );
   });
 });

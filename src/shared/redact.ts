@@ -13,14 +13,66 @@ const MAX_KEY_NAME = 64;
 
 /** Words of a key name that mark its value as a secret (matched on camelCase/snake/kebab words). */
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'auth', 'authorization',
-  'cred', 'creds', 'credential', 'credentials', 'pin', 'apikey', 'apikeys', 'privatekey', 'accesskey',
-  'accountkey', 'clientsecret', 'connectionstring', 'sas', 'sig', 'signature', 'salt', 'cookie', 'bearer', 'dsn',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'auth',
+  'authorization',
+  'cred',
+  'creds',
+  'credential',
+  'credentials',
+  'pin',
+  'apikey',
+  'apikeys',
+  'privatekey',
+  'accesskey',
+  'accountkey',
+  'clientsecret',
+  'connectionstring',
+  'sas',
+  'sig',
+  'signature',
+  'salt',
+  'cookie',
+  'bearer',
+  'dsn',
 ]);
 /** A word that makes a following "key" a secret: ApiKey, private_key, X-API-Key, AccountKey... */
-const KEY_QUALIFIERS = new Set(['api', 'private', 'access', 'account', 'secret', 'signing', 'encryption', 'master', 'client', 'subscription', 'shared', 'license', 'auth', 'storage', 'primary', 'secondary']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'private',
+  'access',
+  'account',
+  'secret',
+  'signing',
+  'encryption',
+  'master',
+  'client',
+  'subscription',
+  'shared',
+  'license',
+  'auth',
+  'storage',
+  'primary',
+  'secondary',
+]);
 /** Names whose numbers are secrets too (a PIN, a numeric password); elsewhere numbers are kept. */
-const NUMERIC_SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'pin', 'code']);
+const NUMERIC_SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'secret',
+  'pin',
+  'code',
+]);
 
 /** "X-API-Key" -> ["x", "api", "key"], "ConnectionStrings" -> ["connection", "strings"]. */
 function nameWords(name: string): string[] {
@@ -47,7 +99,10 @@ export function isSecretName(name: string): boolean {
 }
 
 function isNumericSecretName(name: string): boolean {
-  return nameWords(name).some((w) => NUMERIC_SECRET_WORDS.has(w)) || /password|passwd|secret/.test(nameWords(name).join(''));
+  return (
+    nameWords(name).some((w) => NUMERIC_SECRET_WORDS.has(w)) ||
+    /password|passwd|secret/.test(nameWords(name).join(''))
+  );
 }
 
 /** Shannon entropy in bits per character. */
@@ -66,7 +121,10 @@ export function entropy(s: string): number {
 function looksLikePath(s: string): boolean {
   if (!s.includes('/')) return false;
   const segs = s.split('/').filter(Boolean);
-  const wordy = segs.filter((x) => /^[a-z][a-z0-9_-]*$/.test(x) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)*[0-9]*$/.test(x) || /^[0-9]+$/.test(x));
+  const wordy = segs.filter(
+    (x) =>
+      /^[a-z][a-z0-9_-]*$/.test(x) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)*[0-9]*$/.test(x) || /^[0-9]+$/.test(x),
+  );
   return wordy.length * 2 >= segs.length;
 }
 
@@ -107,18 +165,46 @@ const PEM_LABEL = '[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?';
  * provider shapes, header and URL credentials, secret-named pairs, and last the entropy catch-all.
  */
 const TEXT_RULES: TextRule[] = [
-  { id: 'pem-private-key', re: new RegExp(`-----BEGIN ${PEM_LABEL}-----[\\s\\S]*?-----END ${PEM_LABEL}-----`, 'g'), replace: whole },
+  {
+    id: 'pem-private-key',
+    re: new RegExp(`-----BEGIN ${PEM_LABEL}-----[\\s\\S]*?-----END ${PEM_LABEL}-----`, 'g'),
+    replace: whole,
+  },
   // A block cut by the log tail or the end of a value: the head with every base64 line after it...
-  { id: 'pem-private-key', re: new RegExp(`-----BEGIN ${PEM_LABEL}-----(?:[A-Za-z0-9+/=:, \\t\\r\\n-]|\\\\[nr])*`, 'g'), replace: whole },
+  {
+    id: 'pem-private-key',
+    re: new RegExp(`-----BEGIN ${PEM_LABEL}-----(?:[A-Za-z0-9+/=:, \\t\\r\\n-]|\\\\[nr])*`, 'g'),
+    replace: whole,
+  },
   // ...or the tail: base64 lines ending in the END line.
-  { id: 'pem-private-key', re: new RegExp(`(?:[A-Za-z0-9+/=]{16,}(?:\\r?\\n|\\\\r?\\\\n))*-----END ${PEM_LABEL}-----`, 'g'), replace: whole },
+  {
+    id: 'pem-private-key',
+    re: new RegExp(`(?:[A-Za-z0-9+/=]{16,}(?:\\r?\\n|\\\\r?\\\\n))*-----END ${PEM_LABEL}-----`, 'g'),
+    replace: whole,
+  },
   { id: 'stripe-key', re: /\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}\b/g, replace: whole },
-  { id: 'github-token', re: /\b(?:github_pat_[A-Za-z0-9_]{20,}|gh[pousr]_[A-Za-z0-9]{20,})\b/g, replace: whole },
+  {
+    id: 'github-token',
+    re: /\b(?:github_pat_[A-Za-z0-9_]{20,}|gh[pousr]_[A-Za-z0-9]{20,})\b/g,
+    replace: whole,
+  },
   { id: 'gitlab-token', re: /\bglpat-[A-Za-z0-9_-]{20,}/g, replace: whole },
-  { id: 'slack-token', re: /\bxox[abposre]-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g, replace: whole },
-  { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g, replace: whole },
+  {
+    id: 'slack-token',
+    re: /\bxox[abposre]-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
+    replace: whole,
+  },
+  {
+    id: 'aws-access-key-id',
+    re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
+    replace: whole,
+  },
   { id: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{30,}/g, replace: whole },
-  { id: 'openai-anthropic-key', re: /\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}/g, replace: whole },
+  {
+    id: 'openai-anthropic-key',
+    re: /\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}/g,
+    replace: whole,
+  },
   { id: 'huggingface-token', re: /\bhf_[A-Za-z0-9]{30,}\b/g, replace: whole },
   { id: 'npm-token', re: /\bnpm_[A-Za-z0-9]{30,}\b/g, replace: whole },
   { id: 'sendgrid-key', re: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, replace: whole },
@@ -127,12 +213,14 @@ const TEXT_RULES: TextRule[] = [
   {
     id: 'auth-header',
     re: /\b(Bearer|Basic|Digest|Token|ApiKey)(\s+)(?!\*\*\*)([^\s"'<>,;]{8,})/gi,
-    replace: (m, scheme: string, space: string, cred: string) => (/[^A-Za-z]/.test(cred) ? `${scheme}${space}${REDACTED}` : m),
+    replace: (m, scheme: string, space: string, cred: string) =>
+      /[^A-Za-z]/.test(cred) ? `${scheme}${space}${REDACTED}` : m,
   },
   {
     id: 'url-credentials',
     re: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/"'<>]*):([^\s@/"'<>]+)@/gi,
-    replace: (m, scheme: string, user: string, pw: string) => (pw === REDACTED ? m : `${scheme}${user}:${REDACTED}@`),
+    replace: (m, scheme: string, user: string, pw: string) =>
+      pw === REDACTED ? m : `${scheme}${user}:${REDACTED}@`,
   },
   {
     id: 'url-query-secret',
@@ -150,7 +238,9 @@ const PAIR_RE = new RegExp(
 const ENTROPY_RE = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])/g;
 
 /** The rule ids, in the order the manifest lists them. */
-export const REDACTION_RULES: readonly string[] = [...new Set([...TEXT_RULES.map((r) => r.id), 'secret-name', 'high-entropy'])];
+export const REDACTION_RULES: readonly string[] = [
+  ...new Set([...TEXT_RULES.map((r) => r.id), 'secret-name', 'high-entropy']),
+];
 
 export type RedactionCounts = Record<string, number>;
 
@@ -204,7 +294,10 @@ export class Redactor {
         continue;
       }
       const q = /^\\"/.test(value) ? '\\"' : /^["']/.test(value) ? value[0] : '';
-      out += text.slice(last, m.index) + all.slice(0, quote.length * 2 + name.length + sep.length) + `${q}${REDACTED}${q}`;
+      out +=
+        text.slice(last, m.index) +
+        all.slice(0, quote.length * 2 + name.length + sep.length) +
+        `${q}${REDACTED}${q}`;
       last = m.index + all.length;
       this.hit('secret-name');
     }
@@ -223,7 +316,8 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((v) => this.config(v, under, name));
     if (typeof value === 'object' && value !== null) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.config(v, under || isSecretName(k), k);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        out[k] = this.config(v, under || isSecretName(k), k);
       return out;
     }
     if (typeof value === 'string') {

@@ -7,7 +7,14 @@ describe('sessionFromProtocols', () => {
     expect(sessionFromProtocols('aura-ops.session.abc,aura-ops.v1')).toBe('abc');
   });
   it('refuses everything else', () => {
-    for (const h of [undefined, '', 'aura-ops.v1', 'aura-ops.session.abc', 'chat, aura-ops.session.abc', 'aura-ops.v2, aura-ops.session.abc']) {
+    for (const h of [
+      undefined,
+      '',
+      'aura-ops.v1',
+      'aura-ops.session.abc',
+      'chat, aura-ops.session.abc',
+      'aura-ops.v2, aura-ops.session.abc',
+    ]) {
       expect(sessionFromProtocols(h)).toBeNull();
     }
   });

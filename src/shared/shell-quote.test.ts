@@ -28,7 +28,7 @@ const HOSTILE: Record<string, string> = {
   glob: '*?[a-z]{a,b}',
   'leading dash': '-rf',
   'leading tilde and equals': '~root =ls',
-  backslashes: 'a\\b\\\\\'c\\',
+  backslashes: "a\\b\\\\'c\\",
   history: '!! !-1 ^a^b',
   redirection: '> PWNED < /etc/hostname 2>&1',
   spaces: '  two  spaces  ',
@@ -45,9 +45,16 @@ afterAll(() => {
 });
 
 /** Run `script` with `shell -c` in a fresh empty folder; its stdout, exit code and what it left there. */
-function run(shell: string, script: string): { stdout: string; status: number | null; left: string[]; stderr: string } {
+function run(
+  shell: string,
+  script: string,
+): { stdout: string; status: number | null; left: string[]; stderr: string } {
   const cwd = fs.mkdtempSync(path.join(tmp, 'run-'));
-  const r = spawnSync(shell, ['-c', script], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, x: '$(touch PWNED)' } });
+  const r = spawnSync(shell, ['-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, x: '$(touch PWNED)' },
+  });
   return { stdout: r.stdout, status: r.status, stderr: r.stderr, left: fs.readdirSync(cwd) };
 }
 
@@ -81,13 +88,13 @@ describe('fillVariables', () => {
   // Every context a runbook author might put a variable in, with what the shell must print.
   const SHAPES: { template: string; expected: (v: string) => string }[] = [
     { template: "printf '%s\\n' {{v}}", expected: (v) => `${v}\n` },
-    { template: "printf '%s\\n' \"{{v}}\"", expected: (v) => `${v}\n` },
+    { template: 'printf \'%s\\n\' "{{v}}"', expected: (v) => `${v}\n` },
     { template: "printf '%s\\n' '{{v}}'", expected: (v) => `${v}\n` },
-    { template: "printf '%s\\n' \"pre {{v}} post\"", expected: (v) => `pre ${v} post\n` },
+    { template: 'printf \'%s\\n\' "pre {{v}} post"', expected: (v) => `pre ${v} post\n` },
     { template: "printf '%s\\n' '-{{v}}(x)'", expected: (v) => `-${v}(x)\n` },
     { template: "printf '%s\\n' {{v}}/errors-{{v}}.log", expected: (v) => `${v}/errors-${v}.log\n` },
     { template: "printf '%s\\n' \"$(printf '%s' {{v}})\"", expected: (v) => `${v}\n` },
-    { template: "printf '%s\\n' \"$(printf '%s' \"{{v}}\")\"", expected: (v) => `${v}\n` },
+    { template: 'printf \'%s\\n\' "$(printf \'%s\' "{{v}}")"', expected: (v) => `${v}\n` },
     { template: "printf '%s\\n' $'\\t'{{v}}", expected: (v) => `\t${v}\n` },
     { template: "printf '%s\\n' $'[{{v}}]'", expected: (v) => `[${v}]\n` },
     { template: "# a comment about {{v}}, don't worry\nprintf '%s\\n' {{v}}", expected: (v) => `${v}\n` },
@@ -100,19 +107,31 @@ describe('fillVariables', () => {
       let expected = '';
       for (const value of Object.values(HOSTILE)) {
         for (const shape of SHAPES) {
-          const { filled, missing, refused } = fillVariables(shape.template.replaceAll('{{v}}', `{{${name}}}`), { [name]: value });
+          const { filled, missing, refused } = fillVariables(
+            shape.template.replaceAll('{{v}}', `{{${name}}}`),
+            { [name]: value },
+          );
           expect({ missing, refused }).toEqual({ missing: [], refused: [] });
           script += `${filled}\necho ::\n`;
           expected += `${shape.expected(value)}::\n`;
         }
       }
       const r = run('bash', script);
-      expect({ name, out: r.stdout, left: r.left, stderr: r.stderr }).toEqual({ name, out: expected, left: [], stderr: '' });
+      expect({ name, out: r.stdout, left: r.left, stderr: r.stderr }).toEqual({
+        name,
+        out: expected,
+        left: [],
+        stderr: '',
+      });
     }
   });
 
   it('reports variables the author quoted, and leaves unknown ones as written', () => {
-    const r = fillVariables('ls "{{logsDir}}" {{dbPath}} \'{{today}}\' {{nope}}', { logsDir: '/l', dbPath: '/d', today: '1' });
+    const r = fillVariables('ls "{{logsDir}}" {{dbPath}} \'{{today}}\' {{nope}}', {
+      logsDir: '/l',
+      dbPath: '/d',
+      today: '1',
+    });
     expect(r.filled).toBe('ls "/l" /d \'1\' {{nope}}');
     expect(r.quoted.sort()).toEqual(['logsDir', 'today']);
     expect(r.missing).toEqual(['nope']);
@@ -153,11 +172,21 @@ describe('fillVariables', () => {
     }
     // Proof that these places are code: with the value quoted the old way, bash runs the injection.
     for (const t of ['echo $(( {{v}} ))', '[[ {{v}} -eq 0 ]]', 'declare -i n={{v}}', 'eval echo {{v}}']) {
-      const r = run('bash', t.replace('{{v}}', shellQuote(t.startsWith('eval') ? 'x; touch PWNED' : hostile)));
+      const r = run(
+        'bash',
+        t.replace('{{v}}', shellQuote(t.startsWith('eval') ? 'x; touch PWNED' : hostile)),
+      );
       expect({ t, left: r.left }).toEqual({ t, left: ['PWNED'] });
     }
     // Not code: a here-string, a command after one that evaluates, sudo without -s, printf without -v.
-    for (const t of ['cat <<< {{dataRoot}}', 'eval true; ls {{dataRoot}}', 'sudo ls {{dataRoot}}', "printf '%s' {{dataRoot}}", 'echo $(( 1 )) {{dataRoot}}', '[[ -d /tmp ]] && ls {{dataRoot}}']) {
+    for (const t of [
+      'cat <<< {{dataRoot}}',
+      'eval true; ls {{dataRoot}}',
+      'sudo ls {{dataRoot}}',
+      "printf '%s' {{dataRoot}}",
+      'echo $(( 1 )) {{dataRoot}}',
+      '[[ -d /tmp ]] && ls {{dataRoot}}',
+    ]) {
       expect({ t, refused: fillVariables(t, { dataRoot: hostile }).refused }).toEqual({ t, refused: [] });
     }
   });
@@ -169,7 +198,16 @@ describe('shellContexts', () => {
       const positions = [...text.matchAll(/@/g)].map((m) => m.index);
       return shellContexts(text, positions, () => 1);
     };
-    expect(at(`@ "@" '@' $'@' \`@\` "$(@)" \${x:-@} \\"@`)).toEqual(['plain', 'double', 'single', 'ansi', 'backtick', 'plain', 'unknown', 'plain']);
+    expect(at(`@ "@" '@' $'@' \`@\` "$(@)" \${x:-@} \\"@`)).toEqual([
+      'plain',
+      'double',
+      'single',
+      'ansi',
+      'backtick',
+      'plain',
+      'unknown',
+      'plain',
+    ]);
     expect(at(`"it's @" '"@'`)).toEqual(['double', 'single']);
     expect(at(`$'\\'@' @`)).toEqual(['ansi', 'plain']);
   });

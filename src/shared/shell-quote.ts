@@ -60,9 +60,41 @@ export function quoteIn(value: string, context: ShellContext): string | null {
  * arithmetic). An unsafe value in their arguments is refused, whatever its quotes.
  */
 const EVALUATING_COMMANDS = new Set([
-  'eval', 'source', '.', 'bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'fish', 'csh', 'tcsh', 'busybox',
-  'let', 'declare', 'typeset', 'local', 'export', 'readonly', 'read', 'unset', 'mapfile', 'readarray',
-  'trap', 'alias', 'ssh', 'su', 'runuser', 'pkexec', 'watch', 'parallel', 'script', 'flock', 'tmux', 'screen',
+  'eval',
+  'source',
+  '.',
+  'bash',
+  'sh',
+  'zsh',
+  'dash',
+  'ksh',
+  'mksh',
+  'fish',
+  'csh',
+  'tcsh',
+  'busybox',
+  'let',
+  'declare',
+  'typeset',
+  'local',
+  'export',
+  'readonly',
+  'read',
+  'unset',
+  'mapfile',
+  'readarray',
+  'trap',
+  'alias',
+  'ssh',
+  'su',
+  'runuser',
+  'pkexec',
+  'watch',
+  'parallel',
+  'script',
+  'flock',
+  'tmux',
+  'screen',
 ]);
 /** Commands that evaluate only with one of these options (printf -v NAME, sudo -s, env -S). */
 const EVALUATING_WITH: Record<string, RegExp> = {
@@ -85,7 +117,18 @@ function evaluates(segment: string): boolean {
   return false;
 }
 
-type Frame = 'plain' | 'double' | 'single' | 'ansi' | 'backtick' | 'sub' | 'brace' | 'arith' | 'oldarith' | 'paren' | 'cond';
+type Frame =
+  | 'plain'
+  | 'double'
+  | 'single'
+  | 'ansi'
+  | 'backtick'
+  | 'sub'
+  | 'brace'
+  | 'arith'
+  | 'oldarith'
+  | 'paren'
+  | 'cond';
 /** Frames in which a value is read as code whatever its quotes. */
 const CODE_FRAMES: readonly Frame[] = ['brace', 'arith', 'oldarith', 'cond'];
 
@@ -93,7 +136,11 @@ const CODE_FRAMES: readonly Frame[] = ['brace', 'arith', 'oldarith', 'cond'];
  * The context of each of `positions` (ascending offsets into `text`). `skip` gives the length of a
  * placeholder that starts at a position (it is read as ordinary word characters).
  */
-export function shellContexts(text: string, positions: readonly number[], skip: (pos: number) => number): ShellContext[] {
+export function shellContexts(
+  text: string,
+  positions: readonly number[],
+  skip: (pos: number) => number,
+): ShellContext[] {
   const out: ShellContext[] = [];
   const stack: Frame[] = ['plain'];
   /** Where the current simple command of each frame starts (for the evaluating-command check). */
@@ -238,7 +285,14 @@ export function shellContexts(text: string, positions: readonly number[], skip: 
       heredocPending = true;
       i++;
     } else if (c === '<' && text[i + 1] === '<') i += 2;
-    else if (c === ';' || c === '&' || c === '|' || c === '\n' || (c === '{' && wordStart(i) && /\s/.test(text[i + 1] ?? ''))) cmdStart[cmdStart.length - 1] = i + 1;
+    else if (
+      c === ';' ||
+      c === '&' ||
+      c === '|' ||
+      c === '\n' ||
+      (c === '{' && wordStart(i) && /\s/.test(text[i + 1] ?? ''))
+    )
+      cmdStart[cmdStart.length - 1] = i + 1;
     i++;
   }
   while (next < positions.length) {

@@ -218,7 +218,8 @@ export function logPhase(newestAt: number | null, at: number): MatchPhase | 'gon
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`;
 
 /** A window with enough requests and a 5xx rate above the handbook's 5% line. */
-const isHigh = (w: LogWindow | undefined): w is LogWindow => !!w && w.rate5xx !== null && w.requests >= MIN_REQUESTS_FOR_RATE && w.rate5xx > HIGH_ERROR_RATE;
+const isHigh = (w: LogWindow | undefined): w is LogWindow =>
+  !!w && w.rate5xx !== null && w.requests >= MIN_REQUESTS_FOR_RATE && w.rate5xx > HIGH_ERROR_RATE;
 
 /**
  * The window that shows a high 5xx rate, the last 30 s first (current state; a spike crosses 5%
@@ -227,26 +228,38 @@ const isHigh = (w: LogWindow | undefined): w is LogWindow => !!w && w.rate5xx !=
  */
 export function highErrorWindow(logs: LogSignals | null): LogWindow | null {
   if (!logs) return null;
-  return isHigh(logs.recent) && logs.recent.requests5xx >= RECENT_MIN_5XX ? logs.recent : isHigh(logs.m5) ? logs.m5 : null;
+  return isHigh(logs.recent) && logs.recent.requests5xx >= RECENT_MIN_5XX
+    ? logs.recent
+    : isHigh(logs.m5)
+      ? logs.m5
+      : null;
 }
 
 /** How a window reads in a reason: "30 s", "5 min". */
-const windowText = (w: LogWindow): string => (w.minutes < 1 ? `${Math.round(w.minutes * 60)} s` : `${w.minutes} min`);
+const windowText = (w: LogWindow): string =>
+  w.minutes < 1 ? `${Math.round(w.minutes * 60)} s` : `${w.minutes} min`;
 const check = (s: TriageSignals, name: string): ApiCheckSignal | undefined =>
   s.api.checks.find((c) => c.name.toLowerCase() === name.toLowerCase());
-const ready = (s: TriageSignals): string => `${s.api.readyEndpoint ?? '/health/ready'} ${s.api.readyHttp ?? '?'}`;
+const ready = (s: TriageSignals): string =>
+  `${s.api.readyEndpoint ?? '/health/ready'} ${s.api.readyHttp ?? '?'}`;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Template variables of the disk rules: the Disk probe's own numbers and volume, as its card shows them. */
 function diskVars(s: TriageSignals, free: number): Vars {
-  return { free: free.toFixed(2), path: s.disk.path ?? 'an unnamed volume', label: s.disk.label ?? 'the fullest volume' };
+  return {
+    free: free.toFixed(2),
+    path: s.disk.path ?? 'an unnamed volume',
+    label: s.disk.label ?? 'the fullest volume',
+  };
 }
 
 function checkIs(name: string, status: AspStatus | AspStatus[]) {
   const want = Array.isArray(status) ? status : [status];
   return (s: TriageSignals): Vars | null => {
     const c = check(s, name);
-    return c && want.includes(c.status) ? { ready: ready(s), check: c.name, status: c.status, description: c.description } : null;
+    return c && want.includes(c.status)
+      ? { ready: ready(s), check: c.name, status: c.status, description: c.description }
+      : null;
   };
 }
 
@@ -258,7 +271,10 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     severity: 'SEV-1',
     runbook: 'Service Degradation',
     weight: 100,
-    when: (s) => (s.installed && !s.api.reachable && !s.api.timedOut ? { url: s.api.url ?? '?', error: s.api.error ?? 'no answer' } : null),
+    when: (s) =>
+      s.installed && !s.api.reachable && !s.api.timedOut
+        ? { url: s.api.url ?? '?', error: s.api.error ?? 'no answer' }
+        : null,
     reason: 'API at {url} is down ({error}): complete outage',
   },
   {
@@ -267,7 +283,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     runbook: 'Service Degradation',
     weight: 100,
     when: (s) => (s.installed && s.api.timedOut ? { url: s.api.url ?? '?' } : null),
-    reason: 'API at {url} accepts connections but answers nothing within the probe timeout: the process hangs',
+    reason:
+      'API at {url} accepts connections but answers nothing within the probe timeout: the process hangs',
   },
   {
     id: 'db-check-unhealthy',
@@ -282,7 +299,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     severity: 'SEV-1',
     runbook: 'Database Issues',
     weight: 85,
-    when: (s) => (s.database.integrity === 'corrupt' ? { error: s.database.error ?? 'integrity check failed' } : null),
+    when: (s) =>
+      s.database.integrity === 'corrupt' ? { error: s.database.error ?? 'integrity check failed' } : null,
     reason: 'aura.db failed its integrity check ({error}): data-loss risk',
   },
   {
@@ -313,7 +331,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
       const free = s.disk.minFreeGb;
       return free !== null && free < DISK_CRITICAL_GB ? diskVars(s, free) : null;
     },
-    reason: 'Only {free} GB free on {path} ({label}; critical below 0.5 GB): writes to aura.db and logs will fail',
+    reason:
+      'Only {free} GB free on {path} ({label}; critical below 0.5 GB): writes to aura.db and logs will fail',
   },
   {
     id: 'startup-unhealthy',
@@ -332,10 +351,13 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 80,
     when: (s) => {
       const w = highErrorWindow(s.logs);
-      return w && w.rate5xx !== null ? { rate: pct(w.rate5xx), n: w.requests5xx, total: w.requests, window: windowText(w) } : null;
+      return w && w.rate5xx !== null
+        ? { rate: pct(w.rate5xx), n: w.requests5xx, total: w.requests, window: windowText(w) }
+        : null;
     },
     newest: (s) => s.logs?.newest.r5xx ?? null,
-    reason: '{n} of {total} requests failed with 5xx in the last {window} ({rate}, above the 5% line), newest {age}',
+    reason:
+      '{n} of {total} requests failed with 5xx in the last {window} ({rate}, above the 5% line), newest {age}',
   },
   {
     id: 'db-locked',
@@ -345,7 +367,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 75,
     when: (s) => ((s.logs?.dbLocked ?? 0) > 0 ? { n: s.logs?.dbLocked ?? 0 } : null),
     newest: (s) => s.logs?.newest.dbLocked ?? null,
-    reason: '{n} "database is locked" errors in the last 5 min, newest {age}: another process holds the aura.db write lock',
+    reason:
+      '{n} "database is locked" errors in the last 5 min, newest {age}: another process holds the aura.db write lock',
   },
   {
     id: 'disk-low',
@@ -356,7 +379,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
       const free = s.disk.minFreeGb;
       return free !== null && free >= DISK_CRITICAL_GB && free < DISK_DEGRADED_GB ? diskVars(s, free) : null;
     },
-    reason: 'Only {free} GB free on {path} ({label}; Aura degrades below 1 GB): logs are the usual growth; rotate and prune them',
+    reason:
+      'Only {free} GB free on {path} ({label}; Aura degrades below 1 GB): logs are the usual growth; rotate and prune them',
   },
   {
     id: 'disk-low-maintenance',
@@ -400,7 +424,9 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 55,
     when: (s) => {
       const c = check(s, 'Database');
-      return c && c.status === 'degraded' && /slowly/i.test(c.description) ? { ready: ready(s), description: c.description } : null;
+      return c && c.status === 'degraded' && /slowly/i.test(c.description)
+        ? { ready: ready(s), description: c.description }
+        : null;
     },
     reason: '{ready}: Database degraded ("{description}"), above 2000 ms',
   },
@@ -419,7 +445,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     runbook: 'Performance Tuning',
     weight: 25,
     when: checkIs('Database', 'degraded'),
-    reason: 'When slow database answers keep coming back, tune: cache size, WAL checkpoints, the biggest tables',
+    reason:
+      'When slow database answers keep coming back, tune: cache size, WAL checkpoints, the biggest tables',
   },
   {
     id: 'db-slow-maintenance',
@@ -427,7 +454,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     runbook: 'Database Maintenance',
     weight: 20,
     when: checkIs('Database', 'degraded'),
-    reason: 'Slow aura.db queries: check WAL size, fragmentation and ANALYZE (Aura never runs VACUUM or ANALYZE itself)',
+    reason:
+      'Slow aura.db queries: check WAL size, fragmentation and ANALYZE (Aura never runs VACUUM or ANALYZE itself)',
   },
   {
     id: 'memory-high',
@@ -436,7 +464,9 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 55,
     when: (s) => {
       const ws = num(check(s, 'Memory')?.data.working_set_mb) ?? s.memory.auraWorkingSetMb;
-      return ws !== null && ws > MEMORY_WARNING_MB && ws <= MEMORY_CRITICAL_MB ? { ws: Math.round(ws) } : null;
+      return ws !== null && ws > MEMORY_WARNING_MB && ws <= MEMORY_CRITICAL_MB
+        ? { ws: Math.round(ws) }
+        : null;
     },
     reason: 'Aura working set {ws} MB is above the 1024 MB warning threshold',
   },
@@ -447,7 +477,9 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 50,
     when: (s) => {
       const c = check(s, 'Providers');
-      return c && c.status === 'degraded' && num(c.data.llm_providers_available) !== 0 ? { ready: ready(s), description: c.description } : null;
+      return c && c.status === 'degraded' && num(c.data.llm_providers_available) !== 0
+        ? { ready: ready(s), description: c.description }
+        : null;
     },
     reason: '{ready}: Providers degraded ("{description}")',
   },
@@ -466,8 +498,12 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     severity: 'SEV-3',
     runbook: 'Cache Management',
     weight: 50,
-    when: (s) => (s.redis.state === 'refused' || s.redis.state === 'timeout' || s.redis.state === 'error' ? { state: s.redis.state, error: s.redis.error ?? '' } : null),
-    reason: 'Caching:UseRedis is on but Redis is not answering ({error}): Aura falls back to its memory cache',
+    when: (s) =>
+      s.redis.state === 'refused' || s.redis.state === 'timeout' || s.redis.state === 'error'
+        ? { state: s.redis.state, error: s.redis.error ?? '' }
+        : null,
+    reason:
+      'Caching:UseRedis is on but Redis is not answering ({error}): Aura falls back to its memory cache',
   },
   {
     id: 'redis-auth',
@@ -495,8 +531,11 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     runbook: 'Log Management',
     weight: 50,
     when: (s) =>
-      s.logs && s.logs.linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? { rate: Math.round(s.logs.linesPerSecond) } : null,
-    reason: 'The main log grows at {rate} lines/s over the last minute (normal is a few): files will roll by size and fill the disk',
+      s.logs && s.logs.linesPerSecond > LOG_FLOOD_LINES_PER_SECOND
+        ? { rate: Math.round(s.logs.linesPerSecond) }
+        : null,
+    reason:
+      'The main log grows at {rate} lines/s over the last minute (normal is a few): files will roll by size and fill the disk',
   },
   {
     id: 'error-rate-some',
@@ -507,7 +546,9 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     when: (s) => {
       const w = s.logs?.m5;
       if (!w) return null;
-      return !highErrorWindow(s.logs ?? null) && w.requests5xx > 0 ? { n: w.requests5xx, total: w.requests } : null;
+      return !highErrorWindow(s.logs ?? null) && w.requests5xx > 0
+        ? { n: w.requests5xx, total: w.requests }
+        : null;
     },
     newest: (s) => s.logs?.newest.r5xx ?? null,
     reason: 'Intermittent 5xx: {n} of {total} requests in the last 5 min, newest {age}',
@@ -520,7 +561,8 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     weight: 35,
     when: (s) => (s.api.reachable && (s.logs?.fatal ?? 0) > 0 ? { msg: s.logs?.lastFatal ?? 'FTL' } : null),
     newest: (s) => s.logs?.newest.fatal ?? null,
-    reason: 'A fatal error ("{msg}") in the last 5 min, newest {age}, although the API answers now: it crashed and restarted',
+    reason:
+      'A fatal error ("{msg}") in the last 5 min, newest {age}, although the API answers now: it crashed and restarted',
   },
   {
     id: 'slow-requests',
@@ -567,15 +609,22 @@ export const TRIAGE_RULES: readonly TriageRule[] = [
     severity: 'SEV-4',
     runbook: 'Monitoring',
     weight: 10,
-    when: (s) => (s.api.reachable && s.api.handbookEndpointMissing ? { stand: s.api.readyEndpoint ?? '/health/ready' } : null),
-    reason: "The handbook's /api/v1/health does not exist in Aura (404); {stand} stands in: update monitors that poll it",
+    when: (s) =>
+      s.api.reachable && s.api.handbookEndpointMissing
+        ? { stand: s.api.readyEndpoint ?? '/health/ready' }
+        : null,
+    reason:
+      "The handbook's /api/v1/health does not exist in Aura (404); {stand} stands in: update monitors that poll it",
   },
   {
     id: 'all-clear',
     severity: 'SEV-4',
     runbook: 'Monitoring',
     weight: 20,
-    when: (s) => (s.installed && s.api.reachable && (s.api.readyStatus === 'healthy' || s.api.readyStatus === null) ? {} : null),
+    when: (s) =>
+      s.installed && s.api.reachable && (s.api.readyStatus === 'healthy' || s.api.readyStatus === null)
+        ? {}
+        : null,
     reason: 'Every probe is healthy: keep watching the dashboard',
   },
   {
@@ -633,7 +682,15 @@ function apply(rule: TriageRule, s: TriageSignals, at: number): Hit | null {
   }
   const match = { before, after, newestAt };
   const aged = reasonAt(match, at);
-  return { rule, kind, phase, before, after, newestAt, reason: phase === 'recovering' ? `${aged} (recovering)` : aged };
+  return {
+    rule,
+    kind,
+    phase,
+    before,
+    after,
+    newestAt,
+    reason: phase === 'recovering' ? `${aged} (recovering)` : aged,
+  };
 }
 
 const toMatch = (h: Hit): TriageMatch => ({
@@ -653,7 +710,11 @@ const toMatch = (h: Hit): TriageMatch => ({
  * problems by severity and weight, then recovering ones; the worst current severity wins (the
  * worst recovering one when nothing is current). Notes never set the severity and stand apart.
  */
-export function triage(signals: TriageSignals, rules: readonly TriageRule[] = TRIAGE_RULES, at: number = signals.logs?.at ?? nowMs()): TriageResult {
+export function triage(
+  signals: TriageSignals,
+  rules: readonly TriageRule[] = TRIAGE_RULES,
+  at: number = signals.logs?.at ?? nowMs(),
+): TriageResult {
   const hits: Hit[] = [];
   for (const rule of rules) {
     const h = apply(rule, signals, at);
@@ -666,7 +727,12 @@ export function triage(signals: TriageSignals, rules: readonly TriageRule[] = TR
   const current = problems.filter((h) => h.phase === 'now');
   const used = problems.length > 0 ? problems : rest;
   const phaseRank = (h: Hit): number => (h.phase === 'now' ? 0 : 1);
-  used.sort((a, b) => phaseRank(a) - phaseRank(b) || SEV_ORDER[a.rule.severity] - SEV_ORDER[b.rule.severity] || b.rule.weight - a.rule.weight);
+  used.sort(
+    (a, b) =>
+      phaseRank(a) - phaseRank(b) ||
+      SEV_ORDER[a.rule.severity] - SEV_ORDER[b.rule.severity] ||
+      b.rule.weight - a.rule.weight,
+  );
   const byRunbook = new Map<HandbookRunbook, RunbookSuggestion>();
   for (const h of used) {
     const m = toMatch(h);
@@ -677,13 +743,27 @@ export function triage(signals: TriageSignals, rules: readonly TriageRule[] = TR
       if (h.phase === 'now') s.phase = 'now';
       if (SEV_ORDER[h.rule.severity] < SEV_ORDER[s.severity]) s.severity = h.rule.severity;
     } else {
-      byRunbook.set(h.rule.runbook, { rank: byRunbook.size + 1, runbook: h.rule.runbook, severity: h.rule.severity, phase: h.phase, reasons: [h.reason], matches: [m] });
+      byRunbook.set(h.rule.runbook, {
+        rank: byRunbook.size + 1,
+        runbook: h.rule.runbook,
+        severity: h.rule.severity,
+        phase: h.phase,
+        reasons: [h.reason],
+        matches: [m],
+      });
     }
   }
   const suggestions = [...byRunbook.values()];
   const lead = current.length > 0 ? current : problems;
-  const severity: HandbookSeverity = lead.reduce<HandbookSeverity | null>((w, h) => (w === null || SEV_ORDER[h.rule.severity] < SEV_ORDER[w] ? h.rule.severity : w), null) ?? used[0]?.rule.severity ?? 'SEV-4';
-  const phase: TriageResult['phase'] = current.length > 0 ? 'now' : problems.length > 0 ? 'recovering' : 'clear';
+  const severity: HandbookSeverity =
+    lead.reduce<HandbookSeverity | null>(
+      (w, h) => (w === null || SEV_ORDER[h.rule.severity] < SEV_ORDER[w] ? h.rule.severity : w),
+      null,
+    ) ??
+    used[0]?.rule.severity ??
+    'SEV-4';
+  const phase: TriageResult['phase'] =
+    current.length > 0 ? 'now' : problems.length > 0 ? 'recovering' : 'clear';
   const level = severityLevel(severity);
   const top = suggestions[0];
   const state = phase === 'recovering' ? ', recovering' : '';
@@ -692,7 +772,9 @@ export function triage(signals: TriageSignals, rules: readonly TriageRule[] = TR
     severityName: level.name,
     responseTime: level.responseTime,
     phase,
-    headline: top ? `${severity} (${level.name}, respond ${level.responseTime.toLowerCase()}${state}): ${top.reasons[0]} -> ${top.runbook}` : `${severity}: nothing to report`,
+    headline: top
+      ? `${severity} (${level.name}, respond ${level.responseTime.toLowerCase()}${state}): ${top.reasons[0]} -> ${top.runbook}`
+      : `${severity}: nothing to report`,
     suggestions,
     matches: used.map(toMatch),
     notes: notes.map(toMatch),

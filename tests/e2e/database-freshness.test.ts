@@ -30,7 +30,13 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     await page.getByTestId('demo-controls').getByLabel('Scenario').selectOption(name);
     const stateFile = path.join(ui.serve.dataDir, 'demo', '.aura-sandbox', 'state.json');
     await expect
-      .poll(() => (fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { scenario: string }).scenario : ''), { timeout: SWITCH_MS })
+      .poll(
+        () =>
+          fs.existsSync(stateFile)
+            ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { scenario: string }).scenario
+            : '',
+        { timeout: SWITCH_MS },
+      )
       .toBe(name);
   }
 
@@ -72,12 +78,16 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     await expect.poll(() => panel.getByRole('alert').first().textContent()).toMatch(/aura\.db is damaged/);
     await panel.locator('.db-tab', { hasText: 'Health' }).click();
     await panel.getByRole('button', { name: 'Quick check' }).click();
-    await expect.poll(() => panel.locator('.db-health').textContent(), { timeout: SWITCH_MS }).toMatch(/problem\(s\) found/);
+    await expect
+      .poll(() => panel.locator('.db-health').textContent(), { timeout: SWITCH_MS })
+      .toMatch(/problem\(s\) found/);
     // The backup still succeeds (evidence), and says loudly that it is damaged.
     await panel.getByRole('button', { name: 'Back up now' }).click();
     const damaged = panel.getByTestId('db-backup-damaged');
     await damaged.waitFor({ timeout: SWITCH_MS });
-    expect(await damaged.textContent()).toMatch(/Damaged backup: saved, but do not restore from it\..*fails quick_check/);
+    expect(await damaged.textContent()).toMatch(
+      /Damaged backup: saved, but do not restore from it\..*fails quick_check/,
+    );
     const file = (await panel.locator('.db-facts dd.db-mono').first().textContent()) ?? '';
     expect(path.basename(file)).toMatch(/-DAMAGED(-\d+)?\.db$/);
     expect(fs.existsSync(file)).toBe(true);
@@ -89,7 +99,9 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     await scenario(page, 'healthy');
     panel = await database(page);
     await expect.poll(() => projects.textContent(), { timeout: SWITCH_MS }).not.toMatch(/damaged/);
-    expect(Number(((await projects.locator('td').nth(1).textContent()) ?? '').replace(/\D/g, ''))).toBeGreaterThan(0);
+    expect(
+      Number(((await projects.locator('td').nth(1).textContent()) ?? '').replace(/\D/g, '')),
+    ).toBeGreaterThan(0);
     expect(await panel.locator('.db-err-text').count()).toBe(0);
     await shot(page, '2-healthy-overview');
     await runSql(panel, PROJECTS_SQL);
@@ -97,9 +109,13 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     expect(await panel.getByRole('alert').count()).toBe(0);
     await panel.locator('.db-tab', { hasText: 'Health' }).click();
     await panel.getByRole('button', { name: 'Quick check' }).click();
-    await expect.poll(() => panel.locator('.db-health').textContent(), { timeout: SWITCH_MS }).toMatch(/OK: quick check of \d+ tables/);
+    await expect
+      .poll(() => panel.locator('.db-health').textContent(), { timeout: SWITCH_MS })
+      .toMatch(/OK: quick check of \d+ tables/);
     await panel.getByRole('button', { name: 'Back up now' }).click();
-    await expect.poll(() => panel.locator('.db-facts').textContent(), { timeout: SWITCH_MS }).toMatch(/quick_check\s*ok/);
+    await expect
+      .poll(() => panel.locator('.db-facts').textContent(), { timeout: SWITCH_MS })
+      .toMatch(/quick_check\s*ok/);
     expect(await panel.getByTestId('db-backup-damaged').count()).toBe(0);
     await shot(page, '3-healthy-check');
 
@@ -124,7 +140,9 @@ describe.skipIf(skip)('the Database tab shows aura.db as it is now', () => {
     await page.getByRole('button', { name: 'Refresh now' }).click();
     const card = page.getByTestId('probe-database');
     await expect.poll(() => card.getAttribute('class'), { timeout: SWITCH_MS }).toMatch(/state-degraded/);
-    expect(await card.locator('.probe-summary').textContent()).toMatch(/aura\.db is locked: sqlite3 \(pid \d+\) holds the WAL write lock \(held since \d\d:\d\d:\d\d at least\)\. Aura cannot write/);
+    expect(await card.locator('.probe-summary').textContent()).toMatch(
+      /aura\.db is locked: sqlite3 \(pid \d+\) holds the WAL write lock \(held since \d\d:\d\d:\d\d at least\)\. Aura cannot write/,
+    );
     await card.scrollIntoViewIfNeeded();
     await shot(page, '5-locked-card');
 

@@ -26,14 +26,16 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
     const jobs = panel.locator('.db-tables tr[data-table="JobQueue"]');
     await jobs.waitFor({ timeout: 20_000 });
     // The demo install has every migration Aura ships applied.
-    await expect.poll(() => panel.locator('.db-facts').textContent()).toMatch(/Schema\s*current: Schema is current/);
+    await expect
+      .poll(() => panel.locator('.db-facts').textContent())
+      .toMatch(/Schema\s*current: Schema is current/);
     expect(await panel.locator('.db-facts').textContent()).toMatch(/Journal mode\s*wal/);
     const cells = await jobs.locator('td').allTextContents();
     expect(Number(cells[1].replace(/\D/g, ''))).toBeGreaterThan(0);
     expect(await panel.locator('.db-tables tr[data-table="ProjectStates"]').count()).toBe(1);
   });
 
-  it('browses JobQueue and shows a failed job\'s LastError', { timeout: 40_000 }, async () => {
+  it("browses JobQueue and shows a failed job's LastError", { timeout: 40_000 }, async () => {
     const { panel } = await openDatabase();
     await panel.locator('.db-tab', { hasText: 'Browse' }).click();
     await panel.getByLabel('Table or view').selectOption('JobQueue');
@@ -43,10 +45,14 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
     await panel.getByLabel('Filter value').fill('Failed');
     await panel.getByRole('button', { name: 'Apply' }).click();
     const statusesShown = async (): Promise<string[]> => {
-      const i = (await panel.locator('.db-grid thead th').allTextContents()).findIndex((t) => t.startsWith('Status'));
+      const i = (await panel.locator('.db-grid thead th').allTextContents()).findIndex((t) =>
+        t.startsWith('Status'),
+      );
       return i < 0 ? [] : panel.locator(`.db-grid tbody tr td:nth-child(${i + 1})`).allTextContents();
     };
-    await expect.poll(async () => [...new Set(await statusesShown())], { timeout: 10_000 }).toEqual(['Failed']);
+    await expect
+      .poll(async () => [...new Set(await statusesShown())], { timeout: 10_000 })
+      .toEqual(['Failed']);
     await panel.locator('.db-grid tbody tr').first().click();
     const lastError = panel.locator('.db-record-field[data-column="LastError"] dd');
     await lastError.waitFor();
@@ -76,10 +82,15 @@ describe.skipIf(skip)('aura.db inspector on the demo install', () => {
     await page.reload();
     await page.getByRole('tab', { name: 'Database' }).click();
     await panel.locator('.db-tab', { hasText: 'SQL' }).click();
-    await expect.poll(() => panel.locator('.db-lists summary').textContent(), { timeout: 10_000 }).toMatch(/History \(2\)/);
+    await expect
+      .poll(() => panel.locator('.db-lists summary').textContent(), { timeout: 10_000 })
+      .toMatch(/History \(2\)/);
     await panel.locator('.db-lists summary').click();
     const items = await panel.locator('.db-lists button.db-side-item').allTextContents();
-    expect(items.slice(0, 2)).toEqual(['DELETE FROM JobQueue', `SELECT "JobId", "Status" FROM "JobQueue" WHERE "Status" = 'Failed'`]);
+    expect(items.slice(0, 2)).toEqual([
+      'DELETE FROM JobQueue',
+      `SELECT "JobId", "Status" FROM "JobQueue" WHERE "Status" = 'Failed'`,
+    ]);
   });
 
   it('runs the quick check and reports ok', { timeout: 40_000 }, async () => {

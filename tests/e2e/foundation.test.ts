@@ -7,7 +7,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { AUTH_PATH, SESSION_PROTOCOL_PREFIX, SESSION_STORAGE_KEY, TOKEN_HEADER, WS_PROTOCOL } from '../../src/shared/serve-handshake';
+import {
+  AUTH_PATH,
+  SESSION_PROTOCOL_PREFIX,
+  SESSION_STORAGE_KEY,
+  TOKEN_HEADER,
+  WS_PROTOCOL,
+} from '../../src/shared/serve-handshake';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
@@ -21,9 +27,14 @@ function makeInstall(): string {
     '[2025-12-08 09:14:02.118 +00:00] [INF] [] [] [] Logging initialized {"Application":"Aura.Api"}\n',
   );
   const db = new Database(path.join(root, 'aura.db'));
-  db.exec('CREATE TABLE "__EFMigrationsHistory" ("MigrationId" TEXT PRIMARY KEY, "ProductVersion" TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE "__EFMigrationsHistory" ("MigrationId" TEXT PRIMARY KEY, "ProductVersion" TEXT NOT NULL)',
+  );
   db.close();
-  fs.writeFileSync(path.join(root, 'appsettings.json'), '{ // comments are allowed\n "Urls": "http://127.0.0.1:5999" }');
+  fs.writeFileSync(
+    path.join(root, 'appsettings.json'),
+    '{ // comments are allowed\n "Urls": "http://127.0.0.1:5999" }',
+  );
   return root;
 }
 
@@ -88,7 +99,9 @@ describe.skipIf(skip)('serve host with an install', () => {
     // sessionStorage (per origin, port included); no cookie carries anything.
     expect(page.url()).not.toContain('token=');
     expect(await ui.browser.context.cookies()).toEqual([]);
-    expect(await page.evaluate((k) => sessionStorage.getItem(k), SESSION_STORAGE_KEY)).toMatch(/^[\w-]{32,}$/);
+    expect(await page.evaluate((k) => sessionStorage.getItem(k), SESSION_STORAGE_KEY)).toMatch(
+      /^[\w-]{32,}$/,
+    );
     // A reload in the same tab keeps working without the token.
     await page.reload();
     await page.getByRole('tab', { name: 'Install' }).click();
@@ -108,7 +121,9 @@ describe.skipIf(skip)('serve host with an install', () => {
       await openConsole(tab, ui.serve);
       await tab.getByTestId('header-install').waitFor();
       await expect.poll(() => tab.getByTestId('header-install').textContent()).toContain(install);
-      const icon = await tab.evaluate(() => (document.querySelector('link[rel=icon]') as HTMLLinkElement | null)?.href ?? '');
+      const icon = await tab.evaluate(
+        () => (document.querySelector('link[rel=icon]') as HTMLLinkElement | null)?.href ?? '',
+      );
       const res = await rawRequest(ui.serve.port, { path: new URL(icon).pathname });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('image/svg+xml');
@@ -134,15 +149,23 @@ describe.skipIf(skip)('serve host with an install', () => {
     }
   });
 
-  it('trades the token for a session only with the token and the console\'s own Origin', async () => {
+  it("trades the token for a session only with the token and the console's own Origin", async () => {
     const port = ui.serve.port;
     const origin = `http://127.0.0.1:${port}`;
-    const post = (headers: Record<string, string>) => rawRequest(port, { method: 'POST', path: AUTH_PATH, headers });
+    const post = (headers: Record<string, string>) =>
+      rawRequest(port, { method: 'POST', path: AUTH_PATH, headers });
     expect((await post({ Origin: origin })).status).toBe(401);
     expect((await post({ Origin: origin, [TOKEN_HEADER]: 'not-the-token-at-all' })).status).toBe(401);
     expect((await post({ [TOKEN_HEADER]: ui.serve.token })).status).toBe(401);
     expect((await post({ Origin: 'http://127.0.0.1:1', [TOKEN_HEADER]: ui.serve.token })).status).toBe(401);
-    expect((await rawRequest(port, { path: AUTH_PATH, headers: { Origin: origin, [TOKEN_HEADER]: ui.serve.token } })).status).toBe(401);
+    expect(
+      (
+        await rawRequest(port, {
+          path: AUTH_PATH,
+          headers: { Origin: origin, [TOKEN_HEADER]: ui.serve.token },
+        })
+      ).status,
+    ).toBe(401);
     const ok = await post({ Origin: origin, [TOKEN_HEADER]: ui.serve.token });
     expect(ok.status).toBe(200);
     expect(ok.headers['set-cookie']).toBeUndefined();
@@ -172,14 +195,29 @@ describe.skipIf(skip)('serve host with an install', () => {
     const port = ui.serve.port;
     const origin = { Origin: `http://127.0.0.1:${port}` };
     const good = [WS_PROTOCOL, SESSION_PROTOCOL_PREFIX + (await signIn(ui.serve))];
-    expect(await wsAttempt(port, { Origin: 'http://evil.example' }, good)).toEqual({ opened: false, status: 403 });
+    expect(await wsAttempt(port, { Origin: 'http://evil.example' }, good)).toEqual({
+      opened: false,
+      status: 403,
+    });
     expect(await wsAttempt(port, {}, good)).toEqual({ opened: false, status: 403 });
     expect(await wsAttempt(port, origin)).toEqual({ opened: false, status: 401 });
     expect(await wsAttempt(port, origin, [WS_PROTOCOL])).toEqual({ opened: false, status: 401 });
-    expect(await wsAttempt(port, origin, [WS_PROTOCOL, `${SESSION_PROTOCOL_PREFIX}not-the-session`])).toEqual({ opened: false, status: 401 });
-    expect(await wsAttempt(port, origin, [WS_PROTOCOL, SESSION_PROTOCOL_PREFIX + ui.serve.token])).toEqual({ opened: false, status: 401 });
-    expect(await wsAttempt(port, origin, [SESSION_PROTOCOL_PREFIX + good[1]!.slice(SESSION_PROTOCOL_PREFIX.length)])).toEqual({ opened: false, status: 401 });
-    expect(await wsAttempt(port, { ...origin, Authorization: `Bearer ${ui.serve.token}` })).toEqual({ opened: false, status: 401 });
+    expect(await wsAttempt(port, origin, [WS_PROTOCOL, `${SESSION_PROTOCOL_PREFIX}not-the-session`])).toEqual(
+      { opened: false, status: 401 },
+    );
+    expect(await wsAttempt(port, origin, [WS_PROTOCOL, SESSION_PROTOCOL_PREFIX + ui.serve.token])).toEqual({
+      opened: false,
+      status: 401,
+    });
+    expect(
+      await wsAttempt(port, origin, [
+        SESSION_PROTOCOL_PREFIX + good[1]!.slice(SESSION_PROTOCOL_PREFIX.length),
+      ]),
+    ).toEqual({ opened: false, status: 401 });
+    expect(await wsAttempt(port, { ...origin, Authorization: `Bearer ${ui.serve.token}` })).toEqual({
+      opened: false,
+      status: 401,
+    });
     expect(await wsAttempt(port, origin, good)).toEqual({ opened: true });
   });
 
@@ -210,7 +248,11 @@ describe.skipIf(skip)('serve host with an install', () => {
     const tab = await context.newPage();
     try {
       await tab.goto(`http://127.0.0.1:${evilPort}/`);
-      await waitFor('the browser to make its requests to the other port', () => seen.length, (n) => n >= 4);
+      await waitFor(
+        'the browser to make its requests to the other port',
+        () => seen.length,
+        (n) => n >= 4,
+      );
       expect(await tab.title()).toBe('0'); // that origin's sessionStorage is its own, and empty
     } finally {
       await tab.close();
@@ -225,9 +267,16 @@ describe.skipIf(skip)('serve host with an install', () => {
     for (const h of seen) {
       const replay: Record<string, string> = { Origin: `http://127.0.0.1:${ui.serve.port}` };
       for (const [k, v] of Object.entries(h)) {
-        if (typeof v === 'string' && !/^(host|origin|connection|upgrade|sec-websocket-(key|version|extensions))$/i.test(k)) replay[k] = v;
+        if (
+          typeof v === 'string' &&
+          !/^(host|origin|connection|upgrade|sec-websocket-(key|version|extensions))$/i.test(k)
+        )
+          replay[k] = v;
       }
-      const protocols = typeof h['sec-websocket-protocol'] === 'string' ? h['sec-websocket-protocol'].split(',').map((p) => p.trim()) : [];
+      const protocols =
+        typeof h['sec-websocket-protocol'] === 'string'
+          ? h['sec-websocket-protocol'].split(',').map((p) => p.trim())
+          : [];
       delete replay['sec-websocket-protocol'];
       expect(await wsAttempt(ui.serve.port, replay, protocols)).toEqual({ opened: false, status: 401 });
     }
@@ -269,8 +318,12 @@ describe.skipIf(skip)('the built-in demo install', () => {
     const ready = async () => (await fetch(`${apiUrl}/health/ready`)).status;
     expect(await ready()).toBe(200);
     await page.selectOption('select[aria-label=Scenario]', 'db-corrupt');
-    await expect.poll(() => page.getByTestId('demo-controls').textContent(), { timeout: 10_000 }).toContain('Runbook: Database Issues');
-    const state = JSON.parse(fs.readFileSync(path.join(ui.serve.dataDir, 'demo', '.aura-sandbox', 'state.json'), 'utf8')) as { scenario: string };
+    await expect
+      .poll(() => page.getByTestId('demo-controls').textContent(), { timeout: 10_000 })
+      .toContain('Runbook: Database Issues');
+    const state = JSON.parse(
+      fs.readFileSync(path.join(ui.serve.dataDir, 'demo', '.aura-sandbox', 'state.json'), 'utf8'),
+    ) as { scenario: string };
     expect(state.scenario).toBe('db-corrupt');
   });
 });

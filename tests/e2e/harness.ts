@@ -59,7 +59,14 @@ export async function startServe(opts: ServeOpts = {}): Promise<ServeProc> {
   }
   const dataDir = opts.dataDir ?? tempDir('data');
   const home = opts.home ?? tempDir('home');
-  const args = [BIN, 'serve', '--data-dir', dataDir, ...(opts.install ? ['--install', opts.install] : []), ...(opts.args ?? [])];
+  const args = [
+    BIN,
+    'serve',
+    '--data-dir',
+    dataDir,
+    ...(opts.install ? ['--install', opts.install] : []),
+    ...(opts.args ?? []),
+  ];
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ...opts.env };
   const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

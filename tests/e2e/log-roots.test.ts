@@ -16,7 +16,11 @@ describe.skipIf(skip)('adding a log folder', () => {
   it('refuses / and /etc, asks for the typed path elsewhere, then opens files there', async () => {
     const { page } = ui.browser;
     await openConsole(page, ui.serve);
-    await page.getByRole('tab', { name: 'Logs' }).first().click().catch(() => undefined);
+    await page
+      .getByRole('tab', { name: 'Logs' })
+      .first()
+      .click()
+      .catch(() => undefined);
     const panel = page.getByTestId('logs-panel');
     await panel.waitFor({ timeout: 20_000 });
     await panel.getByRole('button', { name: 'Add log folder…' }).click();
@@ -32,7 +36,10 @@ describe.skipIf(skip)('adding a log folder', () => {
     expect(await page.getByTestId('logs-add-root-confirm').count()).toBe(0);
 
     const dir = fs.realpathSync(tempDir('extra-logs'));
-    fs.writeFileSync(path.join(dir, 'aura-api-20251208.log'), '[2025-12-08 09:14:02.118 +00:00] [INF] [] [] [] extra folder line\n');
+    fs.writeFileSync(
+      path.join(dir, 'aura-api-20251208.log'),
+      '[2025-12-08 09:14:02.118 +00:00] [INF] [] [] [] extra folder line\n',
+    );
     await folder.fill(dir);
     await form.getByRole('button', { name: 'Add folder' }).click();
     const confirm = page.getByTestId('logs-add-root-confirm');

@@ -59,7 +59,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     const { page } = ui.browser;
     const card = page.getByTestId('welcome-card');
     await card.waitFor();
-    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/sandbox Aura at http:\/\/127\.0\.0\.1:\d+/);
+    await expect
+      .poll(() => card.textContent(), { timeout: 10_000 })
+      .toMatch(/sandbox Aura at http:\/\/127\.0\.0\.1:\d+/);
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('This is the demo install');
     expect(text).toContain('same files, endpoints and logs as a real one');
@@ -78,7 +80,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     await page.keyboard.press('Enter');
     await card.waitFor();
     await card.getByRole('button', { name: 'Pick a scenario' }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Scenario');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Scenario');
     await card.getByRole('button', { name: 'Dismiss' }).click();
     await card.waitFor({ state: 'detached' });
   });
@@ -98,7 +102,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
 
     await page.keyboard.press('Control+k');
     await paletteDialog(page).waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Command');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Command');
     await shot(page, '02-palette-from-terminal');
     await page.keyboard.press('Escape');
     await paletteDialog(page).waitFor({ state: 'detached' });
@@ -167,7 +173,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     await page.keyboard.press('Enter');
     expect(await page.getByRole('tab', { name: 'Database' }).getAttribute('aria-selected')).toBe('true');
     const facts = page.locator('.db-health .db-facts');
-    await expect.poll(() => facts.textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/Backup.*aura.*sha256[0-9a-f]{64}/s);
+    await expect
+      .poll(() => facts.textContent().catch(() => ''), { timeout: 30_000 })
+      .toMatch(/Backup.*aura.*sha256[0-9a-f]{64}/s);
     await shot(page, '03-backup');
   });
 
@@ -177,7 +185,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     await page.keyboard.press('Enter');
     expect(await page.getByRole('tab', { name: 'Install' }).getAttribute('aria-selected')).toBe('true');
     const picker = page.getByTestId('demo-controls').getByLabel('Scenario');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Scenario');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Scenario');
     await find(page, 'scenario error spike', /^Switch scenario: Error spike/);
     expect(await options(page).first().locator('.palette-kind').textContent()).toBe('Scenario');
     await page.keyboard.press('Enter');
@@ -193,7 +203,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     const { page } = ui.browser;
     await find(page, 'start incident', /^Start incident/);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Title');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Title');
     await page.keyboard.type('Palette drill incident');
     await page.keyboard.press('Enter');
     const panel = page.getByTestId('session-panel');
@@ -240,7 +252,9 @@ describe.skipIf(skip)('command palette and first launch on the demo install', ()
     await options(page).filter({ hasText: 'Open log:' }).first().waitFor();
     for (const q of ['attach', 'install']) {
       await input.fill(q);
-      await expect.poll(() => paletteDialog(page).getByRole('listbox').textContent()).not.toContain('Open log:');
+      await expect
+        .poll(() => paletteDialog(page).getByRole('listbox').textContent())
+        .not.toContain('Open log:');
       const offered = (await paletteDialog(page).getByRole('listbox').textContent()) ?? '';
       for (const root of empty) expect(offered, `"${q}" offers ${root}`).not.toContain(root);
     }
@@ -275,7 +289,9 @@ describe.skipIf(skip)('a load in serve mode', () => {
     await page.evaluate(() => sessionStorage.setItem('aura-ops.session', 'A'.repeat(43)));
     await page.reload();
     await page.getByTestId('signed-out').waitFor({ timeout: 20_000 });
-    expect(await page.getByTestId('signed-out').textContent()).toContain('restarted since this tab signed in');
+    expect(await page.getByTestId('signed-out').textContent()).toContain(
+      'restarted since this tab signed in',
+    );
     expect(problems).toEqual([]);
   });
 
@@ -295,11 +311,20 @@ describe.skipIf(skip)('a load in serve mode', () => {
 
 function get(port: number, p: string): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: p, headers: { Host: `127.0.0.1:${port}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: p, headers: { Host: `127.0.0.1:${port}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
   });
 }

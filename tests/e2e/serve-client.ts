@@ -2,7 +2,12 @@
 // hostile inputs, fuzzing and slow readers talk to the real `aura-ops serve` process with it.
 import http from 'node:http';
 import WebSocket from 'ws';
-import { AUTH_PATH, SESSION_PROTOCOL_PREFIX, TOKEN_HEADER, WS_PROTOCOL } from '../../src/shared/serve-handshake';
+import {
+  AUTH_PATH,
+  SESSION_PROTOCOL_PREFIX,
+  TOKEN_HEADER,
+  WS_PROTOCOL,
+} from '../../src/shared/serve-handshake';
 import type { ServeProc } from './harness';
 
 /** How long a test waits for one reply or one upgrade before it fails with a message. */
@@ -38,21 +43,45 @@ export async function signIn(serve: ServeProc): Promise<string> {
 }
 
 /** The headers and subprotocols a page served by this console sends to open /ws. */
-export async function authFor(serve: ServeProc): Promise<{ headers: Record<string, string>; protocols: string[] }> {
+export async function authFor(
+  serve: ServeProc,
+): Promise<{ headers: Record<string, string>; protocols: string[] }> {
   const session = await signIn(serve);
-  return { headers: { Origin: originOf(serve) }, protocols: [WS_PROTOCOL, SESSION_PROTOCOL_PREFIX + session] };
+  return {
+    headers: { Origin: originOf(serve) },
+    protocols: [WS_PROTOCOL, SESSION_PROTOCOL_PREFIX + session],
+  };
 }
 
-export async function connect(serve: ServeProc, opts: { onEvent?: (e: EventFrame) => void } = {}): Promise<Client> {
+export async function connect(
+  serve: ServeProc,
+  opts: { onEvent?: (e: EventFrame) => void } = {},
+): Promise<Client> {
   const { headers, protocols } = await authFor(serve);
-  const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws`, protocols, { headers, maxPayload: 256 * 1024 * 1024 });
+  const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws`, protocols, {
+    headers,
+    maxPayload: 256 * 1024 * 1024,
+  });
   const events: EventFrame[] = [];
-  const pending = new Map<number, (m: { ok: boolean; result?: unknown; error?: { message: string } }) => void>();
+  const pending = new Map<
+    number,
+    (m: { ok: boolean; result?: unknown; error?: { message: string } }) => void
+  >();
   let next = 1;
   ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString()) as { id?: number; event?: string; payload?: unknown; seq?: number; ok?: boolean };
+    const msg = JSON.parse(data.toString()) as {
+      id?: number;
+      event?: string;
+      payload?: unknown;
+      seq?: number;
+      ok?: boolean;
+    };
     if (typeof msg.event === 'string') {
-      const e: EventFrame = { event: msg.event, payload: msg.payload, ...(msg.seq !== undefined ? { seq: msg.seq } : {}) };
+      const e: EventFrame = {
+        event: msg.event,
+        payload: msg.payload,
+        ...(msg.seq !== undefined ? { seq: msg.seq } : {}),
+      };
       events.push(e);
       opts.onEvent?.(e);
       return;
@@ -65,7 +94,10 @@ export async function connect(serve: ServeProc, opts: { onEvent?: (e: EventFrame
     call: <T>(channel: string, params: unknown) =>
       new Promise<T>((resolve, reject) => {
         const id = next++;
-        const timer = setTimeout(() => reject(new Error(`${channel}: no reply in ${REPLY_TIMEOUT_MS} ms`)), REPLY_TIMEOUT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`${channel}: no reply in ${REPLY_TIMEOUT_MS} ms`)),
+          REPLY_TIMEOUT_MS,
+        );
         pending.set(id, (m) => {
           clearTimeout(timer);
           pending.delete(id);
@@ -127,11 +159,17 @@ export function rawRequest(
 }
 
 /** Waits for a condition with a deadline (no bare sleeps in tests). */
-export async function waitFor<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  get: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: T = await get();
   while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 400)}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 400)}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await get();
   }

@@ -5,7 +5,13 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeRng } from '../../src/main/sandbox/aura-events';
-import { AUTH_PATH, SESSION_CHECK_PATH, SESSION_PROTOCOL_PREFIX, TOKEN_HEADER, WS_PROTOCOL } from '../../src/shared/serve-handshake';
+import {
+  AUTH_PATH,
+  SESSION_CHECK_PATH,
+  SESSION_PROTOCOL_PREFIX,
+  TOKEN_HEADER,
+  WS_PROTOCOL,
+} from '../../src/shared/serve-handshake';
 import { startServe, type ServeProc } from './harness';
 import { authFor, connect, rawRequest, waitFor, type Client } from './serve-client';
 
@@ -22,7 +28,6 @@ const MIN_CASES = 1000;
 /** A raw request that neither answers nor closes within this is left (the host is checked after). */
 const RAW_TIMEOUT_MS = 5_000;
 
-
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 describe('the serve host under fuzzing', () => {
@@ -30,13 +35,33 @@ describe('the serve host under fuzzing', () => {
   let keeper: Client;
   let terminalId = '';
   const rnd = makeRng(SEED);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (n: number) => Math.floor(rnd() * n);
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
   const junk = (max: number) =>
     pick([
       () => bytes(int(max)).toString('latin1'),
-      () => Array.from({ length: int(max) }, () => pick(['%', '%00', '%zz', '%E0%A4', '..', '/', '\\', ';', '=', '"', ' ', '\t', 'é', '\u2028', '💥', 'a'])).join(''),
+      () =>
+        Array.from({ length: int(max) }, () =>
+          pick([
+            '%',
+            '%00',
+            '%zz',
+            '%E0%A4',
+            '..',
+            '/',
+            '\\',
+            ';',
+            '=',
+            '"',
+            ' ',
+            '\t',
+            'é',
+            '\u2028',
+            '💥',
+            'a',
+          ]),
+        ).join(''),
       () => 'x'.repeat(int(max * 64)),
       () => '',
     ])();
@@ -54,16 +79,40 @@ describe('the serve host under fuzzing', () => {
 
   function rawCase(): Promise<void> {
     const port = serve.port;
-    const host = pick([`127.0.0.1:${port}`, `localhost:${port}`, 'evil.example', junk(12), `127.0.0.1:${port}`]);
+    const host = pick([
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      'evil.example',
+      junk(12),
+      `127.0.0.1:${port}`,
+    ]);
     const method = pick(['GET', 'GET', 'POST', 'HEAD', 'PUT', 'OPTIONS', 'DELETE', junk(6)]);
-    const path = pick(['/', '/index.html', '/assets/', '/ws', AUTH_PATH, SESSION_CHECK_PATH, '/favicon.svg', '//', '/..%2f..%2fetc/passwd']) + junk(20);
+    const path =
+      pick([
+        '/',
+        '/index.html',
+        '/assets/',
+        '/ws',
+        AUTH_PATH,
+        SESSION_CHECK_PATH,
+        '/favicon.svg',
+        '//',
+        '/..%2f..%2fetc/passwd',
+      ]) + junk(20);
     const headers: string[] = [`Host: ${host}`];
     const maybe = (p: number, h: () => string) => rnd() < p && headers.push(h());
     maybe(0.5, () => `Cookie: ${junk(30)}=${junk(30)}; aura_ops_${port}=${junk(20)}`);
-    maybe(0.3, () => `Origin: ${pick([`http://127.0.0.1:${port}`, 'null', 'http://evil.example', junk(20)])}`);
+    maybe(
+      0.3,
+      () => `Origin: ${pick([`http://127.0.0.1:${port}`, 'null', 'http://evil.example', junk(20)])}`,
+    );
     maybe(0.3, () => `${TOKEN_HEADER}: ${pick([serve.token, junk(40)])}`);
     maybe(0.2, () => `Sec-WebSocket-Protocol: ${WS_PROTOCOL}, ${SESSION_PROTOCOL_PREFIX}${junk(30)}`);
-    maybe(0.2, () => 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==');
+    maybe(
+      0.2,
+      () =>
+        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    );
     maybe(0.2, () => `${junk(10)}: ${junk(40)}`);
     maybe(0.1, () => `Content-Length: ${pick(['0', '5', '-1', '99999999', junk(5)])}`);
     maybe(0.05, () => 'Transfer-Encoding: chunked');
@@ -84,14 +133,43 @@ describe('the serve host under fuzzing', () => {
   }
 
   /** Read-only channels and made-up ones: the fuzzer must not kill its own shell or run commands. */
-  const CHANNELS = ['app:info', 'terminal:list', 'terminal:classify', 'terminal:replay', 'terminal:resize', 'logs:sources', 'logs:page', 'db:overview', 'probes:latest', 'runbooks:search', 'walkthrough:get', 'nope:nope', '', '__proto__', 'constructor'];
+  const CHANNELS = [
+    'app:info',
+    'terminal:list',
+    'terminal:classify',
+    'terminal:replay',
+    'terminal:resize',
+    'logs:sources',
+    'logs:page',
+    'db:overview',
+    'probes:latest',
+    'runbooks:search',
+    'walkthrough:get',
+    'nope:nope',
+    '',
+    '__proto__',
+    'constructor',
+  ];
 
   function frame(): { data: string | Buffer; binary: boolean } {
     const kind = int(8);
     if (kind === 0) return { data: bytes(int(300)), binary: true };
     if (kind === 1) return { data: bytes(int(300)), binary: false }; // mostly invalid UTF-8: closes that socket
     if (kind === 2) return { data: junk(200), binary: false };
-    if (kind === 3) return { data: pick(['null', '[]', '1', '"x"', '{}', 'true', '{"__proto__":{"x":1}}', '{"id":[],"channel":{}}']), binary: false };
+    if (kind === 3)
+      return {
+        data: pick([
+          'null',
+          '[]',
+          '1',
+          '"x"',
+          '{}',
+          'true',
+          '{"__proto__":{"x":1}}',
+          '{"id":[],"channel":{}}',
+        ]),
+        binary: false,
+      };
     const params = pick([
       undefined,
       null,
@@ -101,7 +179,10 @@ describe('the serve host under fuzzing', () => {
       { q: junk(50), paneId: junk(10), limit: pick([1, -5, 1e12, 'a']) },
       JSON.parse(JSON.stringify({ a: junk(20), nested: { deeper: [junk(10), int(1e6)] } })) as unknown,
     ]);
-    return { data: JSON.stringify({ id: pick([int(1e6), junk(5), null, {}]), channel: pick(CHANNELS), params }), binary: false };
+    return {
+      data: JSON.stringify({ id: pick([int(1e6), junk(5), null, {}]), channel: pick(CHANNELS), params }),
+      binary: false,
+    };
   }
 
   async function wsWorker(budget: { left: number; sent: number }, deadline: number): Promise<void> {
@@ -144,12 +225,17 @@ describe('the serve host under fuzzing', () => {
       ...Array.from({ length: PARALLEL }, httpWorker),
       ...Array.from({ length: 4 }, () => wsWorker(ws, deadline)),
     ]);
-    process.stdout.write(`serve fuzz: ${httpSent} raw HTTP requests, ${ws.sent} WebSocket frames (seed ${SEED})\n`);
+    process.stdout.write(
+      `serve fuzz: ${httpSent} raw HTTP requests, ${ws.sent} WebSocket frames (seed ${SEED})\n`,
+    );
     expect(httpSent + ws.sent).toBeGreaterThanOrEqual(MIN_CASES);
 
     expect(serve.proc.exitCode, serve.output()).toBeNull();
     expect((await rawRequest(serve.port, { path: '/' })).status).toBe(200);
-    const { sessions } = await keeper.call<{ sessions: { id: string; status: string }[] }>('terminal:list', {});
+    const { sessions } = await keeper.call<{ sessions: { id: string; status: string }[] }>(
+      'terminal:list',
+      {},
+    );
     expect(sessions.find((s) => s.id === terminalId)?.status).toBe('running');
     await keeper.call('terminal:write', { sessionId: terminalId, data: 'echo alive-$((20+22))\r' });
     await waitFor(

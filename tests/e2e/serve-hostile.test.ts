@@ -51,7 +51,9 @@ describe('the serve host survives hostile input', () => {
 
   it('a Cookie header holding a raw % (another app on localhost may set one)', async () => {
     for (const cookie of ['a=%', `aura_ops_${serve.port}=%E0%A4%A`, '%=%; b=%zz']) {
-      const res = await rawRequest(serve.port, { path: '/', headers: { Cookie: cookie } }).catch((e: Error) => e);
+      const res = await rawRequest(serve.port, { path: '/', headers: { Cookie: cookie } }).catch(
+        (e: Error) => e,
+      );
       expect(res).not.toBeInstanceOf(Error);
     }
     await stillServing();

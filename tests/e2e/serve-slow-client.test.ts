@@ -38,7 +38,9 @@ describe('a slow reader', () => {
         if (e.event !== 'terminal:data') return;
         const d = e.payload as Data;
         if (d.sessionId !== sessionId) return;
-        fast.ws.send(JSON.stringify({ id: 0, channel: 'terminal:ack', params: { sessionId, chars: d.data.length } }));
+        fast.ws.send(
+          JSON.stringify({ id: 0, channel: 'terminal:ack', params: { sessionId, chars: d.data.length } }),
+        );
         fastTail = (fastTail + d.data).slice(-200);
         fastEnd = d.offset + d.data.length;
         if (fastTail.includes(END)) fastSawEnd = true;
@@ -49,7 +51,8 @@ describe('a slow reader', () => {
     const slow = await connect(serve, {
       onEvent: (e) => {
         if (e.seq !== undefined) slowSeqs.push(e.seq);
-        if (e.event === 'terminal:data' && (e.payload as Data).sessionId === sessionId) slowData.push(e.payload as Data);
+        if (e.event === 'terminal:data' && (e.payload as Data).sessionId === sessionId)
+          slowData.push(e.payload as Data);
       },
     });
     let slowClosed = false;
@@ -74,7 +77,9 @@ describe('a slow reader', () => {
       );
       // What it did get has no hole: every chunk starts where the one before ended.
       for (let i = 1; i < slowData.length; i++) {
-        expect(slowData[i]!.offset, `chunk ${i} of ${slowData.length}`).toBe(slowData[i - 1]!.offset + slowData[i - 1]!.data.length);
+        expect(slowData[i]!.offset, `chunk ${i} of ${slowData.length}`).toBe(
+          slowData[i - 1]!.offset + slowData[i - 1]!.data.length,
+        );
       }
       for (let i = 1; i < slowSeqs.length; i++) expect(slowSeqs[i]).toBe(slowSeqs[i - 1]! + 1);
       // It was too slow for 40 MB: cut off rather than fed with gaps.
@@ -83,7 +88,9 @@ describe('a slow reader', () => {
       // Reconnecting, as the renderer does, it takes the replay: the terminal ends complete.
       const again = await connect(serve);
       try {
-        const replay = await again.call<{ data: string; endOffset: number }>('terminal:replay', { sessionId });
+        const replay = await again.call<{ data: string; endOffset: number }>('terminal:replay', {
+          sessionId,
+        });
         expect(replay.data).toContain(END);
         // As far as the fast tab got. Not FLOOD_BYTES: when the fast tab's acks lag, the terminal
         // drops plain lines that would scroll out unseen (the flood cut), for every tab alike.

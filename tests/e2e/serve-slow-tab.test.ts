@@ -17,7 +17,11 @@ async function screen(page: Page): Promise<string> {
   return page
     .locator('[data-testid="terminal-pane"] .term-host')
     .first()
-    .evaluate((el) => (el as HTMLElement & { auraTerminalText?: () => string }).auraTerminalText?.() ?? '', undefined, { timeout: 5000 });
+    .evaluate(
+      (el) => (el as HTMLElement & { auraTerminalText?: () => string }).auraTerminalText?.() ?? '',
+      undefined,
+      { timeout: 5000 },
+    );
 }
 
 describe.skipIf(skip)('a tab too slow for a flood', () => {
@@ -34,7 +38,9 @@ describe.skipIf(skip)('a tab too slow for a flood', () => {
       onEvent: (e: EventFrame) => {
         const d = e.payload as { sessionId: string; data: string };
         if (e.event !== 'terminal:data' || d.sessionId !== sessionId) return;
-        fast.ws.send(JSON.stringify({ id: 0, channel: 'terminal:ack', params: { sessionId, chars: d.data.length } }));
+        fast.ws.send(
+          JSON.stringify({ id: 0, channel: 'terminal:ack', params: { sessionId, chars: d.data.length } }),
+        );
         fastTail = (fastTail + d.data).slice(-200);
       },
     });
@@ -45,7 +51,11 @@ describe.skipIf(skip)('a tab too slow for a flood', () => {
         (r) => r.sessions.length > 0,
       );
       sessionId = sessions[0]!.id;
-      await waitFor('a prompt', () => screen(page), (t) => t.trim().length > 0);
+      await waitFor(
+        'a prompt',
+        () => screen(page),
+        (t) => t.trim().length > 0,
+      );
 
       const cdp = await context.newCDPSession(page);
       await cdp.send('Debugger.enable');
@@ -58,7 +68,12 @@ describe.skipIf(skip)('a tab too slow for a flood', () => {
       await cdp.send('Debugger.resume');
       await cdp.detach();
 
-      await waitFor('the tab to show the end of the flood', () => screen(page), (t) => t.includes(END), 60_000);
+      await waitFor(
+        'the tab to show the end of the flood',
+        () => screen(page),
+        (t) => t.includes(END),
+        60_000,
+      );
       expect(await screen(page)).toContain(END);
       expect(ui.serve.output()).toContain('reconnects and resyncs');
     } finally {

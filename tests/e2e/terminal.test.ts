@@ -56,7 +56,10 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     // A plain prompt so the screen text is predictable.
     fs.writeFileSync(path.join(ui.serve.home, '.bashrc'), "PS1='e2e$ '\n");
     await openConsole(ui.browser.page, ui.serve);
-    await ui.browser.page.locator('[data-testid="terminal-pane"] .xterm').first().waitFor({ timeout: 20_000 });
+    await ui.browser.page
+      .locator('[data-testid="terminal-pane"] .xterm')
+      .first()
+      .waitFor({ timeout: 20_000 });
   });
 
   it('runs a typed command in the install folder and shows its output', async () => {
@@ -86,7 +89,9 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     const deadline = Date.now() + 10_000;
     for (let i = 0; after >= before && Date.now() < deadline; i++) {
       await typeLine(page, `clear; echo "now${i}=$(tput cols)"`);
-      after = Number(new RegExp(`now${i}=(\\d+)`).exec(await waitScreen(page, new RegExp(`now${i}=\\d+`)))![1]);
+      after = Number(
+        new RegExp(`now${i}=(\\d+)`).exec(await waitScreen(page, new RegExp(`now${i}=\\d+`)))![1],
+      );
     }
     expect(after).toBeLessThan(before);
     await page.setViewportSize({ width: 1400, height: 860 });
@@ -214,9 +219,7 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     let dlg = await open();
     await dlg.getByLabel('Shell').fill('/nope/zsh');
     await dlg.getByRole('button', { name: 'Save' }).click();
-    await expect
-      .poll(() => dlg.getByRole('alert').innerText())
-      .toMatch(/"\/nope\/zsh" was not found/);
+    await expect.poll(() => dlg.getByRole('alert').innerText()).toMatch(/"\/nope\/zsh" was not found/);
     await dlg.getByLabel('Font size').fill('99');
     await dlg.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => dlg.getByRole('alert').innerText()).toMatch(/Font size must be .* 8 to 32/);

@@ -67,7 +67,11 @@ vi.mock('electron', () => ({
   app: { on: (ev: string, fn: Handler) => h.state.appHandlers.set(ev, fn) },
   BrowserWindow: h.FakeWindow,
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
-  utilityProcess: { fork: () => { throw new Error('not used here'); } },
+  utilityProcess: {
+    fork: () => {
+      throw new Error('not used here');
+    },
+  },
   ipcMain: { handle: (ch: string, fn: Handler) => h.state.ipc.set(ch, fn) },
   shell: {
     openExternal: async (url: string) => {
@@ -97,7 +101,11 @@ beforeEach(async () => {
   runtime = new Runtime({ dataDir: dir, home: dir, env: {}, host: 'electron' });
   h.state.windows.length = 0;
   h.state.openExternal.length = 0;
-  await startElectronHost({ runtime, rendererUrl: RENDERER, preloadPath: '/opt/aura-ops/out/preload/index.js' });
+  await startElectronHost({
+    runtime,
+    rendererUrl: RENDERER,
+    preloadPath: '/opt/aura-ops/out/preload/index.js',
+  });
 });
 afterEach(async () => {
   await runtime.dispose();
@@ -157,16 +165,38 @@ describe('BrowserWindow', () => {
 describe('saved window bounds', () => {
   const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }];
   it('keeps bounds that are on a screen', () => {
-    expect(usableBounds({ x: 10, y: 20, width: 1111, height: 777 }, screens)).toEqual({ x: 10, y: 20, width: 1111, height: 777 });
-    expect(usableBounds({ x: 1900 - 200, y: 0, width: 1000, height: 700 }, screens)).toMatchObject({ x: 1700 });
+    expect(usableBounds({ x: 10, y: 20, width: 1111, height: 777 }, screens)).toEqual({
+      x: 10,
+      y: 20,
+      width: 1111,
+      height: 777,
+    });
+    expect(usableBounds({ x: 1900 - 200, y: 0, width: 1000, height: 700 }, screens)).toMatchObject({
+      x: 1700,
+    });
   });
   it('drops the position of bounds on a screen that is gone, and fits the size', () => {
-    expect(usableBounds({ x: 2500, y: 100, width: 1600, height: 900 }, screens)).toEqual({ width: 1600, height: 900 });
-    expect(usableBounds({ x: -5000, y: -5000, width: 4000, height: 3000 }, screens)).toEqual({ width: 1920, height: 1080 });
-    expect(usableBounds({ x: 1850, y: 0, width: 1000, height: 700 }, screens)).toEqual({ width: 1000, height: 700 });
+    expect(usableBounds({ x: 2500, y: 100, width: 1600, height: 900 }, screens)).toEqual({
+      width: 1600,
+      height: 900,
+    });
+    expect(usableBounds({ x: -5000, y: -5000, width: 4000, height: 3000 }, screens)).toEqual({
+      width: 1920,
+      height: 1080,
+    });
+    expect(usableBounds({ x: 1850, y: 0, width: 1000, height: 700 }, screens)).toEqual({
+      width: 1000,
+      height: 700,
+    });
   });
   it('ignores what is not a rectangle', () => {
-    for (const bad of [null, 'x', { x: 1 }, { x: 0, y: 0, width: Number.NaN, height: 5 }, { x: 0, y: 0, width: -1, height: 5 }]) {
+    for (const bad of [
+      null,
+      'x',
+      { x: 1 },
+      { x: 0, y: 0, width: Number.NaN, height: 5 },
+      { x: 0, y: 0, width: -1, height: 5 },
+    ]) {
       expect(usableBounds(bad, screens)).toBeNull();
     }
   });
@@ -186,14 +216,22 @@ describe('session', () => {
       const cb = vi.fn();
       h.state.permissionHandler!(contents, p, cb, { requestingUrl: RENDERER, isMainFrame: true });
       expect(cb).toHaveBeenCalledWith(false);
-      expect(h.state.permissionCheck!(contents, p, 'file://', { requestingUrl: RENDERER, isMainFrame: true })).toBe(false);
+      expect(
+        h.state.permissionCheck!(contents, p, 'file://', { requestingUrl: RENDERER, isMainFrame: true }),
+      ).toBe(false);
     }
   });
   it('allows clipboard writes (Copy) for the renderer in its main frame only', () => {
     const ask = (wc: unknown, url: string, main: boolean) => {
       const cb = vi.fn();
-      h.state.permissionHandler!(wc, 'clipboard-sanitized-write', cb, { requestingUrl: url, isMainFrame: main });
-      const check = h.state.permissionCheck!(wc, 'clipboard-sanitized-write', 'file://', { requestingUrl: url, isMainFrame: main });
+      h.state.permissionHandler!(wc, 'clipboard-sanitized-write', cb, {
+        requestingUrl: url,
+        isMainFrame: main,
+      });
+      const check = h.state.permissionCheck!(wc, 'clipboard-sanitized-write', 'file://', {
+        requestingUrl: url,
+        isMainFrame: main,
+      });
       return [cb.mock.calls[0]![0], check];
     };
     expect(ask(contents, RENDERER, true)).toEqual([true, true]);
@@ -201,7 +239,9 @@ describe('session', () => {
     expect(ask(contents, 'https://evil.example/', true)).toEqual([false, false]);
     expect(ask(contents, 'file:///tmp/x.html', true)).toEqual([false, false]);
     expect(ask({ getURL: () => 'https://evil.example/' }, RENDERER, true)).toEqual([false, false]);
-    expect(h.state.permissionCheck!(null, 'clipboard-sanitized-write', 'file://', { isMainFrame: true })).toBe(false);
+    expect(
+      h.state.permissionCheck!(null, 'clipboard-sanitized-write', 'file://', { isMainFrame: true }),
+    ).toBe(false);
   });
   it('sets the CSP on every response', () => {
     const cb = vi.fn();
@@ -217,13 +257,20 @@ describe('IPC', () => {
     const handler = h.state.ipc.get(IPC_INVOKE)!;
     const ok = (await handler({ senderFrame: { url: RENDERER } }, 'app:info', {})) as { ok: boolean };
     expect(ok.ok).toBe(true);
-    const evil = (await handler({ senderFrame: { url: 'https://evil.example/' } }, 'app:info', {})) as { ok: boolean; error: { message: string } };
+    const evil = (await handler({ senderFrame: { url: 'https://evil.example/' } }, 'app:info', {})) as {
+      ok: boolean;
+      error: { message: string };
+    };
     expect(evil.ok).toBe(false);
     expect(evil.error.message).toContain('untrusted');
     expect(isTrustedSender({ senderFrame: null } as never, RENDERER)).toBe(false);
   });
   it('pushes runtime events to the window', () => {
     runtime.emit('app:notice', { level: 'info', message: 'hi' });
-    expect(h.state.windows[0]!.contents.sent).toContainEqual(['aura-ops:event', 'app:notice', { level: 'info', message: 'hi' }]);
+    expect(h.state.windows[0]!.contents.sent).toContainEqual([
+      'aura-ops:event',
+      'app:notice',
+      { level: 'info', message: 'hi' },
+    ]);
   });
 });

@@ -18,7 +18,12 @@ import { pathToFileURL } from 'node:url';
 import type { Runtime } from '../runtime';
 import { CSP, isExternalUrl } from './security';
 import type { WorkerLauncher } from '../services/database/worker-process';
-import { IPC_EVENT, IPC_INVOKE, type IpcInvokeChannels, type IpcSendChannels } from '../../shared/ipc-channels';
+import {
+  IPC_EVENT,
+  IPC_INVOKE,
+  type IpcInvokeChannels,
+  type IpcSendChannels,
+} from '../../shared/ipc-channels';
 
 const KEY_BOUNDS = 'window.bounds';
 /** Saving bounds on every resize event would write ops.db dozens of times a second. */
@@ -53,7 +58,10 @@ export function isTrustedUrl(url: string | undefined, rendererUrl: string): bool
   return strip(url) === strip(rendererUrl);
 }
 
-export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, rendererUrl: string): boolean {
+export function isTrustedSender(
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  rendererUrl: string,
+): boolean {
   const frame = event.senderFrame;
   return frame !== null && frame !== undefined && isTrustedUrl(frame.url, rendererUrl);
 }
@@ -77,18 +85,31 @@ export function hardenContents(contents: WebContents, rendererUrl: string): void
  * Whether a permission is granted: only clipboard writes, only to the app's own page in its main
  * frame. Everything else (camera, notifications, clipboard reads, ...) is denied.
  */
-export function isPermissionAllowed(permission: string, pageUrl: string | undefined, isMainFrame: boolean, rendererUrl: string): boolean {
+export function isPermissionAllowed(
+  permission: string,
+  pageUrl: string | undefined,
+  isMainFrame: boolean,
+  rendererUrl: string,
+): boolean {
   return permission === ALLOWED_PERMISSION && isMainFrame && isTrustedUrl(pageUrl, rendererUrl);
 }
 
 export function hardenSession(ses: Electron.Session, rendererUrl: string): void {
   ses.setPermissionRequestHandler((wc, permission, callback, details) => {
     const page = details.requestingUrl;
-    callback(isPermissionAllowed(permission, page, details.isMainFrame, rendererUrl) && isTrustedUrl(wc.getURL(), rendererUrl));
+    callback(
+      isPermissionAllowed(permission, page, details.isMainFrame, rendererUrl) &&
+        isTrustedUrl(wc.getURL(), rendererUrl),
+    );
   });
   ses.setPermissionCheckHandler((wc, permission, _origin, details) => {
     if (!wc || !isTrustedUrl(wc.getURL(), rendererUrl)) return false;
-    return isPermissionAllowed(permission, details.requestingUrl ?? wc.getURL(), details.isMainFrame, rendererUrl);
+    return isPermissionAllowed(
+      permission,
+      details.requestingUrl ?? wc.getURL(),
+      details.isMainFrame,
+      rendererUrl,
+    );
   });
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -97,12 +118,22 @@ export function hardenSession(ses: Electron.Session, rendererUrl: string): void 
 
 export function registerIpc(runtime: Runtime, rendererUrl: string): void {
   // The arguments cross from the renderer: typed as the map says, checked as unknown.
-  ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, params: unknown): Promise<IpcInvokeChannels[typeof IPC_INVOKE]['result']> => {
-    if (!isTrustedSender(event, rendererUrl)) {
-      return { ok: false, error: { code: 'forbidden-path', message: 'IPC from an untrusted frame was refused' } };
-    }
-    return runtime.api.dispatch(typeof channel === 'string' ? channel : '', params);
-  });
+  ipcMain.handle(
+    IPC_INVOKE,
+    async (
+      event,
+      channel: unknown,
+      params: unknown,
+    ): Promise<IpcInvokeChannels[typeof IPC_INVOKE]['result']> => {
+      if (!isTrustedSender(event, rendererUrl)) {
+        return {
+          ok: false,
+          error: { code: 'forbidden-path', message: 'IPC from an untrusted frame was refused' },
+        };
+      }
+      return runtime.api.dispatch(typeof channel === 'string' ? channel : '', params);
+    },
+  );
 }
 
 function isRect(v: unknown): v is Rectangle {
@@ -141,7 +172,11 @@ export function focusWindow(win: BrowserWindow): void {
  * ELECTRON_RUN_AS_NODE cannot make the app binary a Node child. Call after app 'ready'.
  */
 export const utilityProcessLauncher: WorkerLauncher = (script, env) => {
-  const child = utilityProcess.fork(script, [], { env, stdio: ['ignore', 'ignore', 'pipe'], serviceName: 'Aura Ops aura.db reader' });
+  const child = utilityProcess.fork(script, [], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    serviceName: 'Aura Ops aura.db reader',
+  });
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -214,7 +249,8 @@ export function createMainWindow(opts: ElectronHostOptions): BrowserWindow {
   const saveBounds = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (!win.isDestroyed() && !win.isMinimized()) opts.runtime.store.setSetting(KEY_BOUNDS, win.getNormalBounds());
+      if (!win.isDestroyed() && !win.isMinimized())
+        opts.runtime.store.setSetting(KEY_BOUNDS, win.getNormalBounds());
     }, BOUNDS_SAVE_DELAY_MS);
   };
   win.on('resize', saveBounds);

@@ -36,8 +36,12 @@ describe('readGivenToken', () => {
   });
 
   it('reads the first line of a private file', () => {
-    expect(readGivenToken(undefined, file('abcdefghijklmnopqrstuvwx\nignored\n'), io)).toBe('abcdefghijklmnopqrstuvwx');
-    expect(readGivenToken(undefined, file('abcdefghijklmnopqrstuvwx\r\n'), io)).toBe('abcdefghijklmnopqrstuvwx');
+    expect(readGivenToken(undefined, file('abcdefghijklmnopqrstuvwx\nignored\n'), io)).toBe(
+      'abcdefghijklmnopqrstuvwx',
+    );
+    expect(readGivenToken(undefined, file('abcdefghijklmnopqrstuvwx\r\n'), io)).toBe(
+      'abcdefghijklmnopqrstuvwx',
+    );
   });
 
   it('refuses a file other users can read, a missing file, a short or spaced token', () => {

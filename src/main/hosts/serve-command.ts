@@ -82,7 +82,9 @@ export const serveCommand: CliCommand = async (argv, io) => {
   });
   if (values.bundle !== undefined) {
     if (values.install !== undefined || values.demo) {
-      io.err('aura-ops serve: --bundle opens a bundle instead of an install; it takes neither --install nor --demo');
+      io.err(
+        'aura-ops serve: --bundle opens a bundle instead of an install; it takes neither --install nor --demo',
+      );
       await runtime.dispose();
       return 2;
     }
@@ -97,12 +99,15 @@ export const serveCommand: CliCommand = async (argv, io) => {
     }
   }
   void runtime.startBackground();
-  const demoMode: DemoMode = values['no-demo'] || values.bundle !== undefined ? 'off' : values.demo ? 'on' : 'auto';
+  const demoMode: DemoMode =
+    values['no-demo'] || values.bundle !== undefined ? 'off' : values.demo ? 'on' : 'auto';
   try {
     const demo = await startDemoIfNeeded(runtime, demoMode);
     if (demo) io.out(`Demo install (sandbox Aura) running at ${demo.url}, data in ${demo.dir}`);
   } catch (err) {
-    io.err(`aura-ops serve: the demo install could not start: ${(err as Error).message}. The console runs without it.`);
+    io.err(
+      `aura-ops serve: the demo install could not start: ${(err as Error).message}. The console runs without it.`,
+    );
   }
   const handle = await startServe({
     runtime,
@@ -127,7 +132,11 @@ export const serveCommand: CliCommand = async (argv, io) => {
   const cur = runtime.install.current();
   io.out(`Aura Ops Console ${host === '127.0.0.1' ? '' : `(bound to ${host}) `}is serving at:`);
   io.out(`  ${handle.openUrl}`);
-  io.out(cur ? `Attached install: ${cur.label} at ${cur.paths.dataRoot}` : 'No Aura install found yet: open the console to pick or add one.');
+  io.out(
+    cur
+      ? `Attached install: ${cur.label} at ${cur.paths.dataRoot}`
+      : 'No Aura install found yet: open the console to pick or add one.',
+  );
   io.out(`Console data: ${runtime.dataDir}`);
   io.out('Press Ctrl+C to stop.');
   if (values.open) openBrowser(handle.openUrl, io);
@@ -153,15 +162,23 @@ const MIN_TOKEN_CHARS = 16;
  * or false after printing why it cannot be used. Always removes AURA_OPS_TOKEN from the
  * environment, so the shells this console starts never inherit it.
  */
-export function readGivenToken(flag: string | undefined, file: string | undefined, io: CliIO): string | null | false {
+export function readGivenToken(
+  flag: string | undefined,
+  file: string | undefined,
+  io: CliIO,
+): string | null | false {
   const fromEnv = process.env[TOKEN_ENV];
   delete process.env[TOKEN_ENV];
-  const sources = [flag !== undefined && '--token', file !== undefined && '--token-file', fromEnv !== undefined && TOKEN_ENV].filter(
-    (x): x is string => typeof x === 'string',
-  );
+  const sources = [
+    flag !== undefined && '--token',
+    file !== undefined && '--token-file',
+    fromEnv !== undefined && TOKEN_ENV,
+  ].filter((x): x is string => typeof x === 'string');
   if (sources.length === 0) return null;
   if (sources.length > 1) {
-    io.err(`aura-ops serve: the token was given ${sources.length} ways (${sources.join(', ')}); give it one way.`);
+    io.err(
+      `aura-ops serve: the token was given ${sources.length} ways (${sources.join(', ')}); give it one way.`,
+    );
     return false;
   }
   let token: string;
@@ -177,13 +194,17 @@ export function readGivenToken(flag: string | undefined, file: string | undefine
       return false;
     }
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      io.err(`aura-ops serve: ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
+      io.err(
+        `aura-ops serve: ${file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
+      );
       return false;
     }
   } else if (flag !== undefined) {
     where = '--token';
     token = flag;
-    io.err('aura-ops serve: note: --token is visible to other users in the process list; prefer --token-file or AURA_OPS_TOKEN.');
+    io.err(
+      'aura-ops serve: note: --token is visible to other users in the process list; prefer --token-file or AURA_OPS_TOKEN.',
+    );
   } else {
     where = TOKEN_ENV;
     token = fromEnv!;

@@ -68,7 +68,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const session = randomToken(32);
   const rendererDir = path.resolve(opts.rendererDir);
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new Error(`The renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run: npm run build`);
+    throw new Error(
+      `The renderer is not built (no ${path.join(rendererDir, 'index.html')}). Run: npm run build`,
+    );
   }
   let allowed = new Set<string>();
 
@@ -78,8 +80,19 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     return given !== null && safeEqual(given, session);
   };
 
-  const send = (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type: string,
+    extra: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, {
+      ...SECURITY_HEADERS,
+      'Content-Type': type,
+      'Cache-Control': 'no-store',
+      ...extra,
+    });
     res.end(body);
   };
 
@@ -108,8 +121,18 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       // The page trades the token from its URL fragment for the session. Only our own pages may:
       // browsers always send Origin on a POST, so a missing one is refused too.
       const given = req.headers[TOKEN_HEADER.toLowerCase()];
-      if (req.method !== 'POST' || !isAllowedOrigin(req.headers.origin, allowed) || typeof given !== 'string' || !safeEqual(given, token)) {
-        send(res, 401, JSON.stringify({ error: 'That token is not valid for this console.' }), 'application/json');
+      if (
+        req.method !== 'POST' ||
+        !isAllowedOrigin(req.headers.origin, allowed) ||
+        typeof given !== 'string' ||
+        !safeEqual(given, token)
+      ) {
+        send(
+          res,
+          401,
+          JSON.stringify({ error: 'That token is not valid for this console.' }),
+          'application/json',
+        );
         return;
       }
       send(res, 200, JSON.stringify({ session }), 'application/json');
@@ -117,7 +140,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     }
     if (pathname === SESSION_CHECK_PATH && req.method === 'GET') {
       const given = req.headers[SESSION_HEADER.toLowerCase()];
-      send(res, 200, JSON.stringify({ valid: typeof given === 'string' && safeEqual(given, session) }), 'application/json');
+      send(
+        res,
+        200,
+        JSON.stringify({ valid: typeof given === 'string' && safeEqual(given, session) }),
+        'application/json',
+      );
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -175,7 +203,14 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));
       };
       if (isBinary) {
-        reply({ id: null, ok: false, error: { code: 'bad-request', message: 'Binary frames are not part of the protocol; send JSON text.' } });
+        reply({
+          id: null,
+          ok: false,
+          error: {
+            code: 'bad-request',
+            message: 'Binary frames are not part of the protocol; send JSON text.',
+          },
+        });
         return;
       }
       const msg = parseCall(data.toString());
@@ -188,7 +223,11 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         .then((r) => reply({ id: msg.id, ...r }))
         .catch((err: unknown) => {
           logDefect(`call ${msg.channel}`, err);
-          reply({ id: msg.id, ok: false, error: { code: 'internal', message: 'The console failed to answer this call; see its output.' } });
+          reply({
+            id: msg.id,
+            ok: false,
+            error: { code: 'internal', message: 'The console failed to answer this call; see its output.' },
+          });
         });
     });
   });
@@ -203,7 +242,9 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     for (const ws of sockets) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount >= WS_BACKPRESSURE_BYTES) {
-        process.stderr.write(`aura-ops serve: a browser tab fell ${ws.bufferedAmount} bytes behind; it reconnects and resyncs.\n`);
+        process.stderr.write(
+          `aura-ops serve: a browser tab fell ${ws.bufferedAmount} bytes behind; it reconnects and resyncs.\n`,
+        );
         sockets.delete(ws);
         ws.terminate();
         continue;
@@ -223,7 +264,8 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   });
   const port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(host, port);
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
 
   return {
@@ -268,14 +310,17 @@ export function requestPath(target: string | undefined): string | null {
 }
 
 /** A contract call from the socket, or why the message is not one. */
-export function parseCall(text: string): { id: number | string | null; channel: string; params: unknown } | string {
+export function parseCall(
+  text: string,
+): { id: number | string | null; channel: string; params: unknown } | string {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
   } catch {
     return 'Malformed message: not JSON.';
   }
-  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return 'Malformed message: expected a JSON object.';
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+    return 'Malformed message: expected a JSON object.';
   const m = msg as { id?: unknown; channel?: unknown; params?: unknown };
   const id = typeof m.id === 'number' || typeof m.id === 'string' ? m.id : null;
   const channel = typeof m.channel === 'string' ? m.channel : '';
@@ -289,7 +334,13 @@ function serveStatic(
   root: string,
   pathname: string,
   res: http.ServerResponse,
-  send: (res: http.ServerResponse, status: number, body: string | Buffer, type: string, extra?: Record<string, string>) => void,
+  send: (
+    res: http.ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type: string,
+    extra?: Record<string, string>,
+  ) => void,
 ): void {
   let rel = pathname;
   if (rel === '/' || rel === '') rel = '/index.html';

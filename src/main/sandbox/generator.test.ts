@@ -204,7 +204,8 @@ describe('log history', () => {
     const continuation =
       /^( {3}at |\s*---> | {3}--- End|[\w.]+(\+\w+)?(Exception|Error)\b|FROM |WHERE |ORDER BY |LIMIT |SELECT )/;
     // Each line carries the zone offset of its own instant (a DST change inside the history included).
-    const zzz = (off: number) => `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+    const zzz = (off: number) =>
+      `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
     const offsetOfLine = (local: string, zone: string): string => {
       const sign = zone.startsWith('-') ? -1 : 1;
       const minutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));

@@ -51,7 +51,9 @@ describe('task worker', () => {
     const file = path.join(root, 'huge.md');
     fs.writeFileSync(file, text);
     const l = lane('runbook parser');
-    const { value: doc, turns } = await turnsWhile(l.run('parse-runbook', { abs: file, file: 'huge.md', variables: {} }));
+    const { value: doc, turns } = await turnsWhile(
+      l.run('parse-runbook', { abs: file, file: 'huge.md', variables: {} }),
+    );
     expect(doc).toEqual(parseRunbook(text, { file: 'huge.md', variables: {} }));
     expect(doc.steps.length).toBeGreaterThan(0);
     expect(turns).toBeGreaterThan(0);
@@ -63,10 +65,15 @@ describe('task worker', () => {
     const lines: string[] = [];
     for (let i = 60; i > 0; i--) {
       const status = i % 3 === 0 ? 500 : 200;
-      lines.push(`[${stamp(now - i * 1000)}] [${status >= 500 ? 'ERR' : 'INF'}] [c0ffee] [c0ffee] [5eed] Request completed: GET /api/jobs - ${status} in 3.1ms {"SourceContext":"Aura.Api.Middleware.RequestLoggingMiddleware"}`);
+      lines.push(
+        `[${stamp(now - i * 1000)}] [${status >= 500 ? 'ERR' : 'INF'}] [c0ffee] [c0ffee] [5eed] Request completed: GET /api/jobs - ${status} in 3.1ms {"SourceContext":"Aura.Api.Middleware.RequestLoggingMiddleware"}`,
+      );
     }
     fs.writeFileSync(path.join(root, 'logs', 'aura-api-20261206.log'), lines.join('\n') + '\n');
-    const install = resolveRoot({ kind: 'sandbox', dataRoot: root, source: 'test', useEnv: false }, { env: {} });
+    const install = resolveRoot(
+      { kind: 'sandbox', dataRoot: root, source: 'test', useEnv: false },
+      { env: {} },
+    );
     const off = await probeLogsOffThread(install, { now }, lane('log probe worker'));
     const inThread = probeLogs(install, { now });
     const strip = (r: typeof off.result) => ({ ...r, checkedAt: 0, durationMs: 0 });
@@ -75,18 +82,21 @@ describe('task worker', () => {
     expect(off.logs?.m5.requests5xx).toBe(20);
   });
 
-  it.runIf(process.platform === 'linux')('lists the watched processes from /proc, this node among them', async () => {
-    const procs = await lane('process list worker').run('list-processes', {});
-    expect(procs.find((p) => p.pid === process.pid)).toMatchObject({ name: 'node' });
-  });
+  it.runIf(process.platform === 'linux')(
+    'lists the watched processes from /proc, this node among them',
+    async () => {
+      const procs = await lane('process list worker').run('list-processes', {});
+      expect(procs.find((p) => p.pid === process.pid)).toMatchObject({ name: 'node' });
+    },
+  );
 
   it('a worker script that throws when loaded fails the job with a clear error', async () => {
     const bad = path.join(root, 'bad-worker.cjs');
     fs.writeFileSync(bad, "throw new Error('cannot load the parser');\n");
     const l = lane('runbook parser', () => ({ file: bad, execArgv: [] }));
-    await expect(l.run('parse-runbook', { abs: '/nonexistent', file: 'x.md', variables: {} })).rejects.toThrow(
-      /The runbook parser stopped unexpectedly \(it failed: cannot load the parser\)/,
-    );
+    await expect(
+      l.run('parse-runbook', { abs: '/nonexistent', file: 'x.md', variables: {} }),
+    ).rejects.toThrow(/The runbook parser stopped unexpectedly \(it failed: cannot load the parser\)/);
   });
 
   it('a worker that dies mid-job fails that job only; the next job gets a fresh worker', async () => {
@@ -99,19 +109,28 @@ describe('task worker', () => {
     const l = lane('runbook parser', () => ({ file: flaky, execArgv: [] }));
     const dying = l.run('parse-runbook', { abs: '/x', file: 'die.md', variables: {} });
     const after = l.run('parse-runbook', { abs: '/x', file: 'next.md', variables: {} });
-    await expect(dying).rejects.toThrow(/The runbook parser stopped unexpectedly \(it exited with code 7\); try again/);
+    await expect(dying).rejects.toThrow(
+      /The runbook parser stopped unexpectedly \(it exited with code 7\); try again/,
+    );
     await expect(after).resolves.toBe('next.md');
   });
 
   it('a job the worker cannot do fails with its reason, and the worker stays usable', async () => {
     const l = lane('runbook parser');
-    await expect(l.run('parse-runbook', { abs: path.join(root, 'missing.md'), file: 'missing.md', variables: {} })).rejects.toThrow(/The runbook parser failed: ENOENT/);
+    await expect(
+      l.run('parse-runbook', { abs: path.join(root, 'missing.md'), file: 'missing.md', variables: {} }),
+    ).rejects.toThrow(/The runbook parser failed: ENOENT/);
     fs.writeFileSync(path.join(root, 'small.md'), '# Small\n\n## Overview\nok\n');
-    await expect(l.run('parse-runbook', { abs: path.join(root, 'small.md'), file: 'small.md', variables: {} })).resolves.toMatchObject({ file: 'small.md' });
+    await expect(
+      l.run('parse-runbook', { abs: path.join(root, 'small.md'), file: 'small.md', variables: {} }),
+    ).resolves.toMatchObject({ file: 'small.md' });
   });
 
   it('a log probe whose worker cannot run gives an unknown card that says why', async () => {
-    const install = resolveRoot({ kind: 'sandbox', dataRoot: root, source: 'test', useEnv: false }, { env: {} });
+    const install = resolveRoot(
+      { kind: 'sandbox', dataRoot: root, source: 'test', useEnv: false },
+      { env: {} },
+    );
     const dead = lane('log probe worker', () => {
       throw new Error('no worker script here');
     });

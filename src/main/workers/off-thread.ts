@@ -12,7 +12,11 @@ export const TASK_WORKER_IDLE_MS = 60_000;
 
 /** Where the worker's code is: the built bundle's task-worker.js, or the TypeScript source under tsx/vitest. */
 export function taskWorkerScript(): WorkerScript {
-  return workerScript('task-worker', typeof __dirname === 'string' ? __dirname : process.cwd(), 'AURA_OPS_TASK_WORKER');
+  return workerScript(
+    'task-worker',
+    typeof __dirname === 'string' ? __dirname : process.cwd(),
+    'AURA_OPS_TASK_WORKER',
+  );
 }
 
 /**
@@ -22,7 +26,9 @@ export function taskWorkerScript(): WorkerScript {
 export function workerScript(entry: string, sourceDir: string, envVar: string): WorkerScript {
   const env = process.env[envVar];
   // Built: main's shared code may land in out/main/chunks/, the worker entry in out/main/.
-  const built = [env, path.join(sourceDir, `${entry}.js`), path.join(sourceDir, '..', `${entry}.js`)].find((p): p is string => !!p && fs.existsSync(p));
+  const built = [env, path.join(sourceDir, `${entry}.js`), path.join(sourceDir, '..', `${entry}.js`)].find(
+    (p): p is string => !!p && fs.existsSync(p),
+  );
   if (built) return { file: built, execArgv: [] };
   const source = path.join(sourceDir, `${entry}.ts`);
   if (fs.existsSync(source)) {
@@ -32,7 +38,11 @@ export function workerScript(entry: string, sourceDir: string, envVar: string): 
     const boot = `require(${JSON.stringify(api)}).register();\nrequire(${JSON.stringify(source)});`;
     return { file: boot, eval: true, execArgv: [] };
   }
-  throw new OpsError('unavailable', `The worker ${entry}.js is missing from this build`, `Looked next to ${sourceDir}. Set ${envVar} to its path.`);
+  throw new OpsError(
+    'unavailable',
+    `The worker ${entry}.js is missing from this build`,
+    `Looked next to ${sourceDir}. Set ${envVar} to its path.`,
+  );
 }
 
 /** A worker's code: a file, or (eval) a bootstrap source text. */
@@ -83,7 +93,8 @@ export class TaskWorker {
     this.clearIdle();
     const lost = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
     this.current = null;
-    for (const j of lost) j.reject(new OpsError('unavailable', `The ${this.label} was shut down before it finished.`));
+    for (const j of lost)
+      j.reject(new OpsError('unavailable', `The ${this.label} was shut down before it finished.`));
     if (w) await w.terminate();
   }
 

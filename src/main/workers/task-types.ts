@@ -9,7 +9,10 @@ import type { EntryDigest, ZipEntryInfo } from '../services/bundle/unzip';
 export interface Tasks {
   'probe-logs': { args: { install: InstallCandidate; now?: number; floor?: number }; result: LogProbeOutput };
   /** The worker reads the file itself: a 9 MB text is not copied across the thread boundary twice. */
-  'parse-runbook': { args: { abs: string; file: string; variables: Record<string, string> }; result: ParsedRunbook };
+  'parse-runbook': {
+    args: { abs: string; file: string; variables: Record<string, string> };
+    result: ParsedRunbook;
+  };
   /** Linux: the watched processes from /proc (hundreds of synchronous reads per sweep). */
   'list-processes': { args: Record<string, never>; result: ProcInfo[] };
   /**

@@ -9,20 +9,22 @@ import { extractEntry } from '../services/bundle/unzip';
 import { OpsError } from '../../shared/errors';
 import type { TaskName, TaskRequest, TaskReply, Tasks } from './task-types';
 
-const run: { [K in TaskName]: (args: Tasks[K]['args']) => Tasks[K]['result'] | Promise<Tasks[K]['result']> } = {
-  'probe-logs': ({ install, now, floor }) => probeLogs(install, { now, floor }),
-  'parse-runbook': ({ abs, file, variables }) => parseRunbook(fs.readFileSync(abs, 'utf8'), { file, variables }),
-  'list-processes': () => listProcProcesses(),
-  'bundle-extract': ({ zip, entry, target }) =>
-    extractEntry(zip, entry, target).then(
-      (digest) => ({ ok: true as const, digest }),
-      (err: unknown) => {
-        // The bundle's own refusals (size, CRC) keep their code and words; anything else is named.
-        if (err instanceof OpsError) return { ok: false as const, code: err.code, message: err.message };
-        throw err;
-      },
-    ),
-};
+const run: { [K in TaskName]: (args: Tasks[K]['args']) => Tasks[K]['result'] | Promise<Tasks[K]['result']> } =
+  {
+    'probe-logs': ({ install, now, floor }) => probeLogs(install, { now, floor }),
+    'parse-runbook': ({ abs, file, variables }) =>
+      parseRunbook(fs.readFileSync(abs, 'utf8'), { file, variables }),
+    'list-processes': () => listProcProcesses(),
+    'bundle-extract': ({ zip, entry, target }) =>
+      extractEntry(zip, entry, target).then(
+        (digest) => ({ ok: true as const, digest }),
+        (err: unknown) => {
+          // The bundle's own refusals (size, CRC) keep their code and words; anything else is named.
+          if (err instanceof OpsError) return { ok: false as const, code: err.code, message: err.message };
+          throw err;
+        },
+      ),
+  };
 
 if (!parentPort) throw new Error('task-worker.ts runs only as a worker thread');
 const port = parentPort;

@@ -108,7 +108,8 @@ export default function App() {
       e.stopPropagation();
       if (e.repeat) return;
       if (paletteOpenRef.current) return closePalette();
-      focusBeforePalette.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      focusBeforePalette.current =
+        document.activeElement instanceof HTMLElement ? document.activeElement : null;
       paletteOpenRef.current = true;
       setPaletteOpen(true);
     };
@@ -152,7 +153,11 @@ export default function App() {
           <HealthPanel
             active={sideTab === 'health'}
             onOpenRunbook={openRunbook}
-            onRunCommand={info?.features.includes('terminal') ? (command) => requestTerminalRun({ command, mode: 'run' }) : undefined}
+            onRunCommand={
+              info?.features.includes('terminal')
+                ? (command) => requestTerminalRun({ command, mode: 'run' })
+                : undefined
+            }
           />
         ),
       },
@@ -163,8 +168,20 @@ export default function App() {
         feature: 'install',
         render: () => <InstallPanel list={installs} onChange={setInstalls} />,
       },
-      { id: 'session', title: 'Session', area: 'side', feature: 'walkthroughs', render: () => <SessionPanel /> },
-      { id: 'database', title: 'Database', area: 'side', feature: 'database', render: () => <DatabasePanel active={sideTab === 'database'} /> },
+      {
+        id: 'session',
+        title: 'Session',
+        area: 'side',
+        feature: 'walkthroughs',
+        render: () => <SessionPanel />,
+      },
+      {
+        id: 'database',
+        title: 'Database',
+        area: 'side',
+        feature: 'database',
+        render: () => <DatabasePanel active={sideTab === 'database'} />,
+      },
       {
         id: 'runbooks',
         title: 'Runbooks',
@@ -172,8 +189,20 @@ export default function App() {
         feature: 'runbooks',
         render: () => <RunbookWorkbench terminal={info?.features.includes('terminal') ?? false} />,
       },
-      { id: 'terminal', title: 'Terminal', area: 'main', feature: 'terminal', render: () => <TerminalPanel /> },
-      { id: 'logs', title: 'Logs', area: 'bottom', feature: 'logs', render: () => <LogsPanel bundleAsOf={current?.bundle?.asOf ?? null} /> },
+      {
+        id: 'terminal',
+        title: 'Terminal',
+        area: 'main',
+        feature: 'terminal',
+        render: () => <TerminalPanel />,
+      },
+      {
+        id: 'logs',
+        title: 'Logs',
+        area: 'bottom',
+        feature: 'logs',
+        render: () => <LogsPanel bundleAsOf={current?.bundle?.asOf ?? null} />,
+      },
     ],
     [installs, sideTab, openRunbook, info, current],
   );
@@ -226,10 +255,13 @@ export default function App() {
         },
         switchScenario: (name) => {
           showSide('install');
-          void api.invoke('sandbox:set-scenario', { name: name as ScenarioName }).catch(paletteFailed('Switching the scenario'));
+          void api
+            .invoke('sandbox:set-scenario', { name: name as ScenarioName })
+            .catch(paletteFailed('Switching the scenario'));
         },
         openLog: (family) => logRequests.request({ family }),
-        attachInstall: (id) => void api.invoke('install:select', { id }).then(setInstalls, paletteFailed('Attaching the install')),
+        attachInstall: (id) =>
+          void api.invoke('install:select', { id }).then(setInstalls, paletteFailed('Attaching the install')),
         openSession: (id) => {
           showSide('session');
           sessionRequests.request({ open: id });
@@ -244,10 +276,35 @@ export default function App() {
       keywords: ['theme', 'dark', 'light', 'colours'],
       run: () => void saveUi({ theme: ui?.theme === 'light' ? 'dark' : 'light' }),
     },
-    { id: 'toggle-left', kind: 'view', title: `${hidden.left ? 'Show' : 'Hide'} the runbook column`, shortcut: 'Ctrl+B', run: () => setHidden((h) => ({ ...h, left: !h.left })) },
-    { id: 'toggle-side', kind: 'view', title: `${hidden.side ? 'Show' : 'Hide'} the side column`, shortcut: 'Ctrl+J', run: () => setHidden((h) => ({ ...h, side: !h.side })) },
-    { id: 'rescan', kind: 'action', title: 'Rescan for Aura installs', keywords: ['find', 'install', 'discover'], run: () => void api.invoke('install:list', { rescan: true }).then(setInstalls, paletteFailed('The rescan')) },
-    ...inArea('side').map((p): PaletteEntry => ({ id: `show-${p.id}`, kind: 'view', title: `Show ${p.title}`, keywords: ['tab', 'panel'], run: () => showSide(p.id) })),
+    {
+      id: 'toggle-left',
+      kind: 'view',
+      title: `${hidden.left ? 'Show' : 'Hide'} the runbook column`,
+      shortcut: 'Ctrl+B',
+      run: () => setHidden((h) => ({ ...h, left: !h.left })),
+    },
+    {
+      id: 'toggle-side',
+      kind: 'view',
+      title: `${hidden.side ? 'Show' : 'Hide'} the side column`,
+      shortcut: 'Ctrl+J',
+      run: () => setHidden((h) => ({ ...h, side: !h.side })),
+    },
+    {
+      id: 'rescan',
+      kind: 'action',
+      title: 'Rescan for Aura installs',
+      keywords: ['find', 'install', 'discover'],
+      run: () =>
+        void api.invoke('install:list', { rescan: true }).then(setInstalls, paletteFailed('The rescan')),
+    },
+    ...inArea('side').map((p): PaletteEntry => ({
+      id: `show-${p.id}`,
+      kind: 'view',
+      title: `Show ${p.title}`,
+      keywords: ['tab', 'panel'],
+      run: () => showSide(p.id),
+    })),
   ];
 
   if (conn === 'unauthorized') {
@@ -256,8 +313,9 @@ export default function App() {
         <h1>Open the console with its link</h1>
         <p>{api.refusal()}</p>
         <p>
-          This console only opens from the link that <code>aura-ops serve</code> (or <code>npm start</code>) prints in
-          your terminal, with the token after <code>#token=</code>. The token changes every time the console starts.
+          This console only opens from the link that <code>aura-ops serve</code> (or <code>npm start</code>)
+          prints in your terminal, with the token after <code>#token=</code>. The token changes every time the
+          console starts.
         </p>
       </div>
     );
@@ -312,14 +370,28 @@ export default function App() {
         )}
         <span className="spacer" />
         {inArea('left').length > 0 && (
-          <button className="ghost" aria-pressed={!hidden.left} title="Runbook column (Ctrl+B)" onClick={() => setHidden((h) => ({ ...h, left: !h.left }))}>
+          <button
+            className="ghost"
+            aria-pressed={!hidden.left}
+            title="Runbook column (Ctrl+B)"
+            onClick={() => setHidden((h) => ({ ...h, left: !h.left }))}
+          >
             Runbooks
           </button>
         )}
-        <button className="ghost" aria-pressed={!hidden.side} title="Side column (Ctrl+J)" onClick={() => setHidden((h) => ({ ...h, side: !h.side }))}>
+        <button
+          className="ghost"
+          aria-pressed={!hidden.side}
+          title="Side column (Ctrl+J)"
+          onClick={() => setHidden((h) => ({ ...h, side: !h.side }))}
+        >
           Side
         </button>
-        {conn !== 'open' && <span className="conn warn">{conn === 'connecting' ? 'Connecting…' : 'Disconnected: reconnecting'}</span>}
+        {conn !== 'open' && (
+          <span className="conn warn">
+            {conn === 'connecting' ? 'Connecting…' : 'Disconnected: reconnecting'}
+          </span>
+        )}
         <button
           className="ghost"
           onClick={() => {
@@ -374,8 +446,16 @@ export default function App() {
             {main.length > 0 && <div className="area main">{main[0]!.render()}</div>}
             {bottom.length > 0 && (
               <>
-                {main.length > 0 && <Splitter direction="vertical" onResize={(f, done) => setLayout({ bottomHeight: 1 - f }, done)} />}
-                <div className="area bottom" style={main.length > 0 ? { height: pct(layout.bottomHeight) } : { flex: 1 }}>
+                {main.length > 0 && (
+                  <Splitter
+                    direction="vertical"
+                    onResize={(f, done) => setLayout({ bottomHeight: 1 - f }, done)}
+                  />
+                )}
+                <div
+                  className="area bottom"
+                  style={main.length > 0 ? { height: pct(layout.bottomHeight) } : { flex: 1 }}
+                >
                   {bottom[0]!.render()}
                 </div>
               </>
@@ -384,12 +464,25 @@ export default function App() {
         )}
         {side.length > 0 && (
           <>
-            {!centerEmpty && <Splitter direction="horizontal" onResize={(f, done) => setLayout({ sideWidth: 1 - f }, done)} />}
-            <div className={`area side${centerEmpty ? ' fill' : ''}`} style={centerEmpty ? undefined : { width: pct(layout.sideWidth) }}>
+            {!centerEmpty && (
+              <Splitter
+                direction="horizontal"
+                onResize={(f, done) => setLayout({ sideWidth: 1 - f }, done)}
+              />
+            )}
+            <div
+              className={`area side${centerEmpty ? ' fill' : ''}`}
+              style={centerEmpty ? undefined : { width: pct(layout.sideWidth) }}
+            >
               {side.length > 1 && (
                 <nav className="tabs" role="tablist">
                   {side.map((p) => (
-                    <button key={p.id} role="tab" aria-selected={p.id === sidePanel?.id} onClick={() => setSideTab(p.id)}>
+                    <button
+                      key={p.id}
+                      role="tab"
+                      aria-selected={p.id === sidePanel?.id}
+                      onClick={() => setSideTab(p.id)}
+                    >
                       {p.title}
                     </button>
                   ))}

@@ -70,7 +70,9 @@ async function obtainSession(): Promise<{ session: string } | { refused: string 
   const res = await fetch(AUTH_PATH, { method: 'POST', headers: { [TOKEN_HEADER]: token } });
   if (res.status === 401) {
     sessionStorage.removeItem(SESSION_STORAGE_KEY);
-    return { refused: 'That token is not valid for this console (it changes every time the console starts).' };
+    return {
+      refused: 'That token is not valid for this console (it changes every time the console starts).',
+    };
   }
   if (!res.ok) throw new Error(`The console answered ${res.status} to the sign-in.`);
   const { session } = (await res.json()) as { session: string };
@@ -112,7 +114,10 @@ class SocketBridge implements Bridge {
   private refuse(why: string) {
     this.refusal = why;
     for (const [id, p] of this.pending) {
-      p.resolve({ ok: false, error: { code: 'unavailable', message: `Not signed in to the console. ${why}` } });
+      p.resolve({
+        ok: false,
+        error: { code: 'unavailable', message: `Not signed in to the console. ${why}` },
+      });
       this.pending.delete(id);
     }
     this.setState('unauthorized');
@@ -176,7 +181,10 @@ class SocketBridge implements Bridge {
       if (this.ws !== ws) return;
       this.ws = null;
       for (const [id, p] of this.pending) {
-        p.resolve({ ok: false, error: { code: 'unavailable', message: 'Lost the connection to the console. Reconnecting…' } });
+        p.resolve({
+          ok: false,
+          error: { code: 'unavailable', message: 'Lost the connection to the console. Reconnecting…' },
+        });
         this.pending.delete(id);
       }
       if (opened) return this.retry();
@@ -217,7 +225,9 @@ class SocketBridge implements Bridge {
   }
 }
 
-const socket = window.auraOps ? null : new SocketBridge(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+const socket = window.auraOps
+  ? null
+  : new SocketBridge(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
 const bridge: Bridge = window.auraOps ?? socket!;
 
 export const api = {

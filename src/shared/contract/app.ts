@@ -44,7 +44,14 @@ export const appChannels = {
   ),
   /** Ask the host to open an http(s) URL in the OS browser. */
   'app:open-external': request<{ opened: boolean }>()(
-    z.object({ url: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs') }).strict(),
+    z
+      .object({
+        url: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs'),
+      })
+      .strict(),
   ),
 } as const;
 

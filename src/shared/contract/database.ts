@@ -99,7 +99,8 @@ export interface SideFile {
 }
 
 /** Which SQLite lock a holder has (os_unix.c): WAL locks live in -shm, rollback locks in aura.db. */
-export type DbLockKind = 'wal-write' | 'wal-checkpoint' | 'wal-recovery' | 'reserved' | 'pending' | 'exclusive';
+export type DbLockKind =
+  'wal-write' | 'wal-checkpoint' | 'wal-recovery' | 'reserved' | 'pending' | 'exclusive';
 
 export interface DbLockHolder {
   pid: number | null;
@@ -231,7 +232,18 @@ const timeoutMs = z.number().int().min(100).max(600_000).optional();
 const pageLimit = z.number().int().min(1).max(10_000).optional();
 const sqlValue = z.union([z.string().max(100_000), z.number(), z.null()]);
 
-export const filterOps = ['=', '!=', '<', '<=', '>', '>=', 'contains', 'starts-with', 'is-null', 'not-null'] as const;
+export const filterOps = [
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'contains',
+  'starts-with',
+  'is-null',
+  'not-null',
+] as const;
 export type FilterOp = (typeof filterOps)[number];
 
 const filterSchema = z
@@ -256,7 +268,10 @@ export const databaseChannels = {
         /** A page's nextCursor/prevCursor: the page after/before it, at any depth. */
         cursor: z.string().min(1).max(400_000).optional(),
         limit: pageLimit,
-        sort: z.object({ column: identifier, dir: z.enum(['asc', 'desc']) }).strict().optional(),
+        sort: z
+          .object({ column: identifier, dir: z.enum(['asc', 'desc']) })
+          .strict()
+          .optional(),
         filters: z.array(filterSchema).max(20).default([]),
         requestId,
         timeoutMs,
@@ -279,7 +294,9 @@ export const databaseChannels = {
   /** Stop a running request (kills its executor and starts a fresh one); all when no id. */
   'db:cancel': request<{ cancelled: number }>()(z.object({ requestId }).strict()),
   'db:explain': request<PlanStep[]>()(
-    z.object({ sql: z.string().min(1).max(100_000), params: z.array(sqlValue).max(100).default([]) }).strict(),
+    z
+      .object({ sql: z.string().min(1).max(100_000), params: z.array(sqlValue).max(100).default([]) })
+      .strict(),
   ),
   'db:views': request<ReadyView[]>()(z.object({}).strict()),
   'db:view': request<RowsPage>()(

@@ -36,7 +36,9 @@ describe('logs contract: range', () => {
     for (const ch of VIEW_CHANNELS) {
       const schema = logsChannels[ch].params;
       for (const range of hostile) {
-        expect(schema.safeParse({ ...base[ch], range }).success, `${ch} ${JSON.stringify(range)}`).toBe(false);
+        expect(schema.safeParse({ ...base[ch], range }).success, `${ch} ${JSON.stringify(range)}`).toBe(
+          false,
+        );
       }
     }
   });

@@ -94,7 +94,17 @@ export const probesChannels = {
   /** The last sweep, or null before the first one finished. */
   'probes:latest': request<SweepResult | null>()(z.object({}).strict()),
   'probes:history': request<HistoryPoint[]>()(
-    z.object({ probe: z.enum(PROBE_IDS), minutes: z.number().int().min(1).max(7 * 24 * 60).default(60) }).strict(),
+    z
+      .object({
+        probe: z.enum(PROBE_IDS),
+        minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(60),
+      })
+      .strict(),
   ),
   'probes:config': request<ProbeConfig>()(
     z

@@ -1,7 +1,14 @@
 // Contract domain "runbooks": the library (bundled and user folders), a parsed runbook with its
 // sections, steps (variables filled from the attached install) and lint problems, search, authoring.
 import { z } from 'zod';
-import type { LintProblem, ParsedRunbook, RunbookCategory, RunbookLink, SectionName, Severity } from '../runbooks/types';
+import type {
+  LintProblem,
+  ParsedRunbook,
+  RunbookCategory,
+  RunbookLink,
+  SectionName,
+  Severity,
+} from '../runbooks/types';
 import { RUNBOOK_CATEGORIES, SEVERITIES } from '../runbooks/types';
 import type { DiffLine, ReviewMeta, ReviewStatus } from '../runbooks/review-status';
 import { REVIEW_STATUSES } from '../runbooks/review-status';
@@ -91,7 +98,9 @@ export const runbooksChannels = {
     z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
   ),
   /** Add a folder of Markdown runbooks (absolute path or ~/...); it persists across restarts. */
-  'runbooks:add-folder': request<RunbookLibraryView>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
+  'runbooks:add-folder': request<RunbookLibraryView>()(
+    z.object({ path: z.string().min(1).max(4096) }).strict(),
+  ),
   'runbooks:remove-folder': request<RunbookLibraryView>()(z.object({ id }).strict()),
   /** Create a runbook from the handbook's six-section template in a library folder. */
   'runbooks:new': request<{ id: string; path: string }>()(
@@ -161,7 +170,18 @@ export const runbookReviewChannels = {
   'runbooks:review-get': request<ReviewView>()(z.object({ id }).strict()),
   /** Move a runbook along draft -> tested -> reviewed -> approved -> published (or back to draft). */
   'runbooks:review-move': request<ReviewView>()(
-    z.object({ id, to: z.enum(REVIEW_STATUSES), by: z.string().trim().min(1).max(120).regex(/^[^\p{Cc}]+$/u, 'a name without control characters') }).strict(),
+    z
+      .object({
+        id,
+        to: z.enum(REVIEW_STATUSES),
+        by: z
+          .string()
+          .trim()
+          .min(1)
+          .max(120)
+          .regex(/^[^\p{Cc}]+$/u, 'a name without control characters'),
+      })
+      .strict(),
   ),
   /** Run the runbook's checked steps in the demo sandbox in each of its scenarios; records lastTested. */
   'runbooks:review-test': request<ReviewView>()(z.object({ id }).strict()),
@@ -169,6 +189,14 @@ export const runbookReviewChannels = {
   'runbooks:revision-propose': request<RevisionProposal>()(z.object({ sessionId }).strict()),
   /** Save the (edited) proposal as a draft file beside the runbook; never overwrites. */
   'runbooks:revision-save': request<{ id: string; path: string; file: string }>()(
-    z.object({ sessionId, text: z.string().min(1).max(256 * 1024) }).strict(),
+    z
+      .object({
+        sessionId,
+        text: z
+          .string()
+          .min(1)
+          .max(256 * 1024),
+      })
+      .strict(),
   ),
 } as const;

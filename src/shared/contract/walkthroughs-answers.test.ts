@@ -6,13 +6,22 @@ import { parseFenceAttrs } from '../runbooks/expect';
 import { walkthroughChannels } from './walkthroughs';
 
 const schema = walkthroughChannels['walkthrough:run-step'].params;
-const answers = parseAnswers(parseFenceAttrs('{ok="/^HTTP 200 /m" finding-api-not-listening="exit 7" warn-slow="/took [0-9]{4,}ms/ and exit any"}')).answers;
-const step = (a: unknown) => ({ step: { runId: 'run-0000-0001', stepId: 'liveness', command: 'curl x', answers: a }, mode: 'run-check' });
+const answers = parseAnswers(
+  parseFenceAttrs(
+    '{ok="/^HTTP 200 /m" finding-api-not-listening="exit 7" warn-slow="/took [0-9]{4,}ms/ and exit any"}',
+  ),
+).answers;
+const step = (a: unknown) => ({
+  step: { runId: 'run-0000-0001', stepId: 'liveness', command: 'curl x', answers: a },
+  mode: 'run-check',
+});
 
 describe('walkthrough contract: answers', () => {
   it('accepts the answers the parser makes, and a step without answers', () => {
     expect(schema.safeParse(step(answers)).success).toBe(true);
-    expect(schema.safeParse({ step: { runId: 'run-0000-0001', stepId: 's', command: 'x' }, mode: 'run' }).success).toBe(true);
+    expect(
+      schema.safeParse({ step: { runId: 'run-0000-0001', stepId: 's', command: 'x' }, mode: 'run' }).success,
+    ).toBe(true);
   });
 
   it('refuses hostile answers', () => {
@@ -32,6 +41,7 @@ describe('walkthrough contract: answers', () => {
       Array.from({ length: 13 }, () => ok),
       'ok',
     ];
-    for (const a of hostile) expect(schema.safeParse(step(a)).success, JSON.stringify(a).slice(0, 80)).toBe(false);
+    for (const a of hostile)
+      expect(schema.safeParse(step(a)).success, JSON.stringify(a).slice(0, 80)).toBe(false);
   });
 });

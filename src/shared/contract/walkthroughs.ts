@@ -4,7 +4,14 @@
 // session exports as a post-mortem draft (Markdown or JSON).
 import { z } from 'zod';
 import { event, request } from './define';
-import { ANSWER_KINDS, MAX_ANSWERS, MAX_CONDITION_CHARS, validRegex, type Answer, type Outcome } from '../runbooks/findings';
+import {
+  ANSWER_KINDS,
+  MAX_ANSWERS,
+  MAX_CONDITION_CHARS,
+  validRegex,
+  type Answer,
+  type Outcome,
+} from '../runbooks/findings';
 
 export type SessionKind = 'runbook' | 'incident' | 'change';
 export type SessionStatus = 'active' | 'resolved' | 'abandoned';
@@ -12,12 +19,18 @@ export type SeverityId = 'SEV-1' | 'SEV-2' | 'SEV-3' | 'SEV-4';
 
 const severity = z.enum(['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4']);
 /** A run id: made by the renderer per Run / Run & check, carried by terminal:run to the finished command. */
-export const runIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'a run id is 8-64 letters, digits or dashes');
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{8,64}$/, 'a run id is 8-64 letters, digits or dashes');
 
 export const MILESTONES = ['detected', 'acknowledged', 'identified', 'mitigated', 'resolved'] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
-const expectation = z.object({ pattern: z.string().max(4000), flags: z.string().max(8), exitCode: z.number().int() });
+const expectation = z.object({
+  pattern: z.string().max(4000),
+  flags: z.string().max(8),
+  exitCode: z.number().int(),
+});
 
 /** A verdict on a step's output, made once in main when its command finished. */
 export interface StepVerdict {
@@ -33,9 +46,26 @@ export interface StepVerdict {
 
 /** Events the renderer may record by hand (everything else is recorded by main as it happens). */
 export const sessionEventInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('check'), itemKey: z.string().min(1).max(300), label: z.string().max(1000), checked: z.boolean() }),
-  z.object({ type: z.literal('note'), text: z.string().trim().min(1).max(20_000), deviation: z.boolean().default(false), /** "The runbook should say": goes into the revision proposed at the end. */ shouldSay: z.boolean().optional() }),
-  z.object({ type: z.literal('probe-snapshot'), title: z.string().max(300), state: z.string().max(40), summary: z.string().max(4000) }),
+  z.object({
+    type: z.literal('check'),
+    itemKey: z.string().min(1).max(300),
+    label: z.string().max(1000),
+    checked: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('note'),
+    text: z.string().trim().min(1).max(20_000),
+    deviation: z.boolean().default(false),
+    /** "The runbook should say": goes into the revision proposed at the end. */ shouldSay: z
+      .boolean()
+      .optional(),
+  }),
+  z.object({
+    type: z.literal('probe-snapshot'),
+    title: z.string().max(300),
+    state: z.string().max(40),
+    summary: z.string().max(4000),
+  }),
   z.object({
     type: z.literal('log-pin'),
     file: z.string().max(4096),
@@ -47,7 +77,12 @@ export const sessionEventInput = z.discriminatedUnion('type', [
     text: z.string().max(16_384),
   }),
   z.object({ type: z.literal('severity'), severity, reason: z.string().trim().max(2000).optional() }),
-  z.object({ type: z.literal('escalation'), level: z.number().int().min(1).max(4), to: z.string().trim().max(300).optional(), reason: z.string().trim().max(2000).optional() }),
+  z.object({
+    type: z.literal('escalation'),
+    level: z.number().int().min(1).max(4),
+    to: z.string().trim().max(300).optional(),
+    reason: z.string().trim().max(2000).optional(),
+  }),
 ]);
 export type SessionEventInput = z.infer<typeof sessionEventInput>;
 
@@ -76,23 +111,69 @@ export type SystemEvent =
       /** Why it was declined or could not be sent. */
       reason: string | null;
     }
-  | { type: 'command'; adHoc: true; command: string; exitCode: number | null; durationMs: number | null; cwd: string | null; output: string; terminalId: string | null }
-  | { type: 'triage'; severity: SeverityId; headline: string; overall: string; reasons: string[]; probes: Array<{ id: string; title: string; state: string; summary: string }> }
+  | {
+      type: 'command';
+      adHoc: true;
+      command: string;
+      exitCode: number | null;
+      durationMs: number | null;
+      cwd: string | null;
+      output: string;
+      terminalId: string | null;
+    }
+  | {
+      type: 'triage';
+      severity: SeverityId;
+      headline: string;
+      overall: string;
+      reasons: string[];
+      probes: Array<{ id: string; title: string; state: string; summary: string }>;
+    }
   /** `time` is the milestone's time (the entry's own `at` is when it was recorded). */
-  | { type: 'milestone'; milestone: Milestone; time: number; previous: number | null; source: 'console' | 'operator'; reason: string | null }
-  | { type: 'impact-start'; time: number; previous: number | null; source: 'logs' | 'operator'; evidence: LogEvidence | null; reason: string | null }
+  | {
+      type: 'milestone';
+      milestone: Milestone;
+      time: number;
+      previous: number | null;
+      source: 'console' | 'operator';
+      reason: string | null;
+    }
+  | {
+      type: 'impact-start';
+      time: number;
+      previous: number | null;
+      source: 'logs' | 'operator';
+      evidence: LogEvidence | null;
+      reason: string | null;
+    }
   | { type: 'verify'; green: boolean; rows: VerifyRow[] }
   | { type: 'recording'; recording: boolean; reason: string }
   /** A change was scheduled for `time` (default: the next maintenance window). */
   | { type: 'scheduled'; time: number; window: string | null; timeZone: string }
   /** A change began: where it stood against the maintenance windows at that moment. */
-  | { type: 'change-began'; inWindow: boolean; window: string | null; windowEnd: number | null; nextWindow: string | null; nextWindowStart: number | null; timeZone: string; scheduledFor: number | null }
+  | {
+      type: 'change-began';
+      inWindow: boolean;
+      window: string | null;
+      windowEnd: number | null;
+      nextWindow: string | null;
+      nextWindowStart: number | null;
+      timeZone: string;
+      scheduledFor: number | null;
+    }
   | { type: 'db-backup'; file: string; bytes: number | null; ok: boolean; detail: string }
   | { type: 'db-check'; check: string; ok: boolean; detail: string }
   /** A draft revision of the session's runbook was saved (the report links to it). */
   | { type: 'revision'; file: string; runbookId: string; draftId: string }
   /** Run was let through past preconditions that were not met: the operator's written reason. */
-  | { type: 'precondition-override'; stepId: string; runbookId: string | null; command: string; unmet: Array<{ label: string; why: string }>; reason: string }
+  | {
+      type: 'precondition-override';
+      stepId: string;
+      runbookId: string | null;
+      command: string;
+      unmet: Array<{ label: string; why: string }>;
+      reason: string;
+    }
   /** Older sessions (schema 2-4) recorded these; kept readable. */
   | { type: 'step-run'; stepId: string; command: string; mode: 'run' | 'paste' | 'run-check' | 'copy' }
   | {
@@ -208,15 +289,26 @@ export interface StepResult {
 
 /** One declared answer of a step (see src/shared/runbooks/findings.ts); main compiles its regexes, so they are checked here. */
 const answerRegex = z
-  .object({ pattern: z.string().min(1).max(MAX_CONDITION_CHARS), flags: z.string().regex(/^[imsu]{0,4}$/), negate: z.boolean() })
+  .object({
+    pattern: z.string().min(1).max(MAX_CONDITION_CHARS),
+    flags: z.string().regex(/^[imsu]{0,4}$/),
+    negate: z.boolean(),
+  })
   .strict()
   .refine((c) => validRegex(c.pattern, c.flags), 'not a valid regular expression');
 export const answerSchema = z
   .object({
     kind: z.enum(ANSWER_KINDS),
-    key: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(100),
+    key: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+      .max(100),
     label: z.string().min(1).max(200),
-    exit: z.union([z.object({ codes: z.array(z.number().int().min(0).max(255)).min(1).max(256) }).strict(), z.object({ any: z.literal(true) }).strict(), z.object({ nonzero: z.literal(true) }).strict()]),
+    exit: z.union([
+      z.object({ codes: z.array(z.number().int().min(0).max(255)).min(1).max(256) }).strict(),
+      z.object({ any: z.literal(true) }).strict(),
+      z.object({ nonzero: z.literal(true) }).strict(),
+    ]),
     output: z.array(answerRegex).max(8),
     source: z.string().max(MAX_CONDITION_CHARS + 100),
   })
@@ -229,7 +321,10 @@ const stepDescriptor = z
     runbookId: z.string().max(2000).optional(),
     /** Links a session started without a runbook to the runbook whose steps it runs. */
     runbookTitle: z.string().max(300).optional(),
-    command: z.string().min(1).max(256 * 1024),
+    command: z
+      .string()
+      .min(1)
+      .max(256 * 1024),
     expect: expectation.optional(),
     answers: z.array(answerSchema).min(1).max(MAX_ANSWERS).optional(),
     /** The step's named output, taken from its output when it finishes (inputs.ts). */
@@ -243,7 +338,13 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** A step's named output as the viewer sends it with the run (a regex source is bounded like an expectation). */
 const stepOutputSpec = z
-  .object({ name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/), match: z.object({ source: z.string().max(4000), flags: z.string().regex(/^[imsu]{0,4}$/) }).strict().nullable() })
+  .object({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/),
+    match: z
+      .object({ source: z.string().max(4000), flags: z.string().regex(/^[imsu]{0,4}$/) })
+      .strict()
+      .nullable(),
+  })
   .strict();
 
 /** An override of a step's unmet preconditions, with the operator's reason (at least a few words). */
@@ -251,8 +352,14 @@ const preconditionOverride = z
   .object({
     stepId: z.string().min(1).max(200),
     runbookId: z.string().max(2000).optional(),
-    command: z.string().min(1).max(256 * 1024),
-    unmet: z.array(z.object({ label: z.string().max(300), why: z.string().max(2000) }).strict()).min(1).max(10),
+    command: z
+      .string()
+      .min(1)
+      .max(256 * 1024),
+    unmet: z
+      .array(z.object({ label: z.string().max(300), why: z.string().max(2000) }).strict())
+      .min(1)
+      .max(10),
     reason: z.string().trim().min(8, 'write why the step must run anyway (at least 8 characters)').max(2000),
   })
   .strict();
@@ -281,7 +388,12 @@ export const walkthroughChannels = {
       .strict(),
   ),
   'walkthrough:list': request<SessionSummary[]>()(
-    z.object({ status: z.enum(['active', 'resolved', 'abandoned']).optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    z
+      .object({
+        status: z.enum(['active', 'resolved', 'abandoned']).optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
   ),
   'walkthrough:get': request<SessionDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   /** The session that records (finished commands go into it); null for none. */
@@ -291,9 +403,13 @@ export const walkthroughChannels = {
    * so a second window cannot switch silently over what the operator sees.
    */
   'walkthrough:focus': request<{ id: string | null }>()(
-    z.object({ id: z.string().min(1).max(64).nullable(), from: z.string().min(1).max(64).nullable() }).strict(),
+    z
+      .object({ id: z.string().min(1).max(64).nullable(), from: z.string().min(1).max(64).nullable() })
+      .strict(),
   ),
-  'walkthrough:record': request<SessionEvent>()(z.object({ id: z.string().min(1).max(64), event: sessionEventInput }).strict()),
+  'walkthrough:record': request<SessionEvent>()(
+    z.object({ id: z.string().min(1).max(64), event: sessionEventInput }).strict(),
+  ),
   /** Send a runbook step to a terminal under a run id; its finished command is checked once, here. */
   'walkthrough:run-step': request<{ runId: string; terminalId: string; mode: 'run' | 'paste' }>()(
     z
@@ -307,18 +423,37 @@ export const walkthroughChannels = {
   ),
   /** A step that was not run: its confirmation was declined, or it was only copied. */
   'walkthrough:step-not-run': request<{ recorded: boolean }>()(
-    z.object({ step: stepDescriptor, outcome: z.enum(['declined', 'copied']), reason: z.string().max(2000).optional() }).strict(),
+    z
+      .object({
+        step: stepDescriptor,
+        outcome: z.enum(['declined', 'copied']),
+        reason: z.string().max(2000).optional(),
+      })
+      .strict(),
   ),
   /** Set or correct a milestone's time; a correction needs a reason. */
   'walkthrough:milestone': request<SessionDetail>()(
-    z.object({ id: z.string().min(1).max(64), milestone: z.enum(MILESTONES), at: z.number().int().min(0), reason: z.string().trim().max(2000).optional() }).strict(),
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        milestone: z.enum(MILESTONES),
+        at: z.number().int().min(0),
+        reason: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
   ),
   'walkthrough:impact-start': request<SessionDetail>()(
     z.object({ id: z.string().min(1).max(64), at: z.number().int().min(0), reason: text(2000) }).strict(),
   ),
   /** Begin a scheduled change now: the window status is recorded and it takes recording. */
   'walkthrough:begin': request<SessionDetail>()(
-    z.object({ id: z.string().min(1).max(64), takeRecordingFrom: z.string().min(1).max(64).nullable().optional(), timeZone: z.string().min(1).max(64).optional() }).strict(),
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        takeRecordingFrom: z.string().min(1).max(64).nullable().optional(),
+        timeZone: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
   ),
   /** Re-run the triage and the session's checked steps; before/after goes on the timeline. */
   'walkthrough:verify': request<SessionDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
@@ -329,7 +464,10 @@ export const walkthroughChannels = {
         status: z.enum(['resolved', 'abandoned']),
         summary: z.string().trim().max(20_000).optional(),
         contributingFactors: z.array(text(2000)).max(50).default([]),
-        actionItems: z.array(z.object({ text: text(2000), owner: text(200) }).strict()).max(100).default([]),
+        actionItems: z
+          .array(z.object({ text: text(2000), owner: text(200) }).strict())
+          .max(100)
+          .default([]),
         wentWell: z.array(text(2000)).max(50).default([]),
         wentBadly: z.array(text(2000)).max(50).default([]),
         /** Resolving without a green verify needs this written reason. */
@@ -342,14 +480,24 @@ export const walkthroughChannels = {
     z
       .object({
         set: z
-          .array(z.object({ role: z.enum(CONTACT_ROLES), name: z.string().trim().max(200), reach: z.string().trim().max(300) }).strict())
+          .array(
+            z
+              .object({
+                role: z.enum(CONTACT_ROLES),
+                name: z.string().trim().max(200),
+                reach: z.string().trim().max(300),
+              })
+              .strict(),
+          )
           .max(CONTACT_ROLES.length)
           .optional(),
       })
       .strict(),
   ),
   'walkthrough:report': request<{ fileName: string; mime: string; content: string }>()(
-    z.object({ id: z.string().min(1).max(64), format: z.enum(['markdown', 'json']).default('markdown') }).strict(),
+    z
+      .object({ id: z.string().min(1).max(64), format: z.enum(['markdown', 'json']).default('markdown') })
+      .strict(),
   ),
   /** Let a step run past preconditions that are not met: the reason goes on the recording session's timeline. */
   'walkthrough:override': request<SessionEvent>()(preconditionOverride),

@@ -19,7 +19,10 @@ describe('parseFenceAttrs', () => {
 
 describe('parseExpectation', () => {
   it('takes /regex/flags, a literal otherwise, and exit codes', () => {
-    expect(parseExpectation({ expect: '/^ok$/m' })).toEqual({ expect: { pattern: '^ok$', flags: 'm', exitCode: 0 }, error: null });
+    expect(parseExpectation({ expect: '/^ok$/m' })).toEqual({
+      expect: { pattern: '^ok$', flags: 'm', exitCode: 0 },
+      error: null,
+    });
     const lit = parseExpectation({ expect: 'a.b (c)' }).expect!;
     expect(new RegExp(lit.pattern).test('xx a.b (c) yy')).toBe(true);
     expect(new RegExp(lit.pattern).test('aXb (c)')).toBe(false);
@@ -50,7 +53,11 @@ describe('checkExpectation', () => {
   });
 
   it('fails on a non-matching output, naming the reason and the last line', () => {
-    const r = checkExpectation(step('/^ok$/m'), '*** in database main ***\nPage 3: btreeInitPage() returns error code 11\n', 0);
+    const r = checkExpectation(
+      step('/^ok$/m'),
+      '*** in database main ***\nPage 3: btreeInitPage() returns error code 11\n',
+      0,
+    );
     expect(r.status).toBe('fail');
     expect(r.outputOk).toBe(false);
     expect(r.actual).toContain('btreeInitPage');
@@ -60,7 +67,9 @@ describe('checkExpectation', () => {
   it('fails on the wrong exit code even when the output matches, and on an unknown one', () => {
     expect(checkExpectation(step('/ok/'), 'ok', 1).status).toBe('fail');
     expect(checkExpectation(step('/ok/'), 'ok', null).reasons[0]).toMatch(/unknown/);
-    expect(checkExpectation(step('/refused/', '7'), 'curl: (7) Failed to connect: Connection refused', 7).status).toBe('pass');
+    expect(
+      checkExpectation(step('/refused/', '7'), 'curl: (7) Failed to connect: Connection refused', 7).status,
+    ).toBe('pass');
   });
 
   it('strips terminal escapes before matching', () => {

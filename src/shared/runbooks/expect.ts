@@ -64,16 +64,22 @@ function escapeRegex(s: string): string {
  * `expect="/src/flags"` is a regex; any other text is a literal that must appear in the output.
  * `exit="N"` sets the expected exit code (default 0). Returns an error message for a bad value.
  */
-export function parseExpectation(attrs: Record<string, string>): { expect: Expectation | null; error: string | null } {
+export function parseExpectation(attrs: Record<string, string>): {
+  expect: Expectation | null;
+  error: string | null;
+} {
   const raw = attrs.expect;
   const exitRaw = attrs.exit;
   let exitCode = 0;
   if (exitRaw !== undefined) {
-    if (!/^\d{1,3}$/.test(exitRaw)) return { expect: null, error: `exit="${exitRaw}" is not an exit code (0-255)` };
+    if (!/^\d{1,3}$/.test(exitRaw))
+      return { expect: null, error: `exit="${exitRaw}" is not an exit code (0-255)` };
     exitCode = Number(exitRaw);
   }
   if (raw === undefined) {
-    return exitRaw === undefined ? { expect: null, error: null } : { expect: { pattern: '', flags: '', exitCode }, error: null };
+    return exitRaw === undefined
+      ? { expect: null, error: null }
+      : { expect: { pattern: '', flags: '', exitCode }, error: null };
   }
   let pattern: string;
   let flags = '';
@@ -82,7 +88,8 @@ export function parseExpectation(attrs: Record<string, string>): { expect: Expec
     pattern = m[1];
     flags = m[2];
     const bad = [...flags].filter((f) => !ALLOWED_FLAGS.has(f));
-    if (bad.length > 0) return { expect: null, error: `expect flag(s) "${bad.join('')}" not allowed; use i, m, s or u` };
+    if (bad.length > 0)
+      return { expect: null, error: `expect flag(s) "${bad.join('')}" not allowed; use i, m, s or u` };
   } else {
     pattern = escapeRegex(raw);
   }
@@ -110,18 +117,45 @@ export interface CheckResult {
 }
 
 /** Compare a finished command (its output and exit code) with the step's expectation. */
-export function checkExpectation(step: Pick<Step, 'expect' | 'expectError'>, output: string, exitCode: number | null): CheckResult {
+export function checkExpectation(
+  step: Pick<Step, 'expect' | 'expectError'>,
+  output: string,
+  exitCode: number | null,
+): CheckResult {
   if (step.expectError) {
-    return { status: 'unchecked', expected: '(invalid expectation)', actual: '', exitCodeOk: false, outputOk: false, match: null, reasons: [step.expectError] };
+    return {
+      status: 'unchecked',
+      expected: '(invalid expectation)',
+      actual: '',
+      exitCodeOk: false,
+      outputOk: false,
+      match: null,
+      reasons: [step.expectError],
+    };
   }
   const exp = step.expect;
   if (!exp) {
-    return { status: 'unchecked', expected: '(none declared)', actual: `exit ${exitCode ?? 'unknown'}`, exitCodeOk: exitCode === 0, outputOk: true, match: null, reasons: ['the step declares no expectation'] };
+    return {
+      status: 'unchecked',
+      expected: '(none declared)',
+      actual: `exit ${exitCode ?? 'unknown'}`,
+      exitCodeOk: exitCode === 0,
+      outputOk: true,
+      match: null,
+      reasons: ['the step declares no expectation'],
+    };
   }
-  const clean = stripAnsi(output.length > MAX_CHECKED_OUTPUT_CHARS ? output.slice(-MAX_CHECKED_OUTPUT_CHARS) : output);
+  const clean = stripAnsi(
+    output.length > MAX_CHECKED_OUTPUT_CHARS ? output.slice(-MAX_CHECKED_OUTPUT_CHARS) : output,
+  );
   const reasons: string[] = [];
   const exitCodeOk = exitCode === exp.exitCode;
-  if (!exitCodeOk) reasons.push(exitCode === null ? 'the exit code is unknown (no shell integration?)' : `exit code ${exitCode}, expected ${exp.exitCode}`);
+  if (!exitCodeOk)
+    reasons.push(
+      exitCode === null
+        ? 'the exit code is unknown (no shell integration?)'
+        : `exit code ${exitCode}, expected ${exp.exitCode}`,
+    );
   let match: string | null = null;
   let outputOk = true;
   if (exp.pattern !== '') {
@@ -133,5 +167,13 @@ export function checkExpectation(step: Pick<Step, 'expect' | 'expectError'>, out
   const lastLine = clean.trimEnd().split('\n').pop() ?? '';
   const expected = `${exp.pattern !== '' ? `/${exp.pattern}/${exp.flags} and ` : ''}exit ${exp.exitCode}`;
   const actual = `${match !== null ? `matched "${match}"` : `last line "${lastLine}"`}, exit ${exitCode ?? 'unknown'}`;
-  return { status: exitCodeOk && outputOk ? 'pass' : 'fail', expected, actual, exitCodeOk, outputOk, match, reasons };
+  return {
+    status: exitCodeOk && outputOk ? 'pass' : 'fail',
+    expected,
+    actual,
+    exitCodeOk,
+    outputOk,
+    match,
+    reasons,
+  };
 }

@@ -11,21 +11,40 @@ const answersOf = (meta: string): Answer[] => {
   return p.answers;
 };
 
-const LIVENESS = '{name="liveness" ok="/^HTTP 200/m" finding-api-not-listening="exit 7" finding-api-hung="exit 28"}';
+const LIVENESS =
+  '{name="liveness" ok="/^HTTP 200/m" finding-api-not-listening="exit 7" finding-api-hung="exit 28"}';
 
 describe('parseCondition', () => {
   it('reads exit clauses, regexes, negated regexes and their conjunction, in either order', () => {
     expect(parseCondition('exit 7')).toEqual({ exit: { codes: [7] }, output: [] });
     expect(parseCondition('exit 7,28')).toEqual({ exit: { codes: [7, 28] }, output: [] });
-    expect(parseCondition('exit any and /x/')).toEqual({ exit: { any: true }, output: [{ pattern: 'x', flags: '', negate: false }] });
-    expect(parseCondition('/HTTP\\/1.1 200/i and exit !0')).toEqual({ exit: { nonzero: true }, output: [{ pattern: 'HTTP\\/1.1 200', flags: 'i', negate: false }] });
+    expect(parseCondition('exit any and /x/')).toEqual({
+      exit: { any: true },
+      output: [{ pattern: 'x', flags: '', negate: false }],
+    });
+    expect(parseCondition('/HTTP\\/1.1 200/i and exit !0')).toEqual({
+      exit: { nonzero: true },
+      output: [{ pattern: 'HTTP\\/1.1 200', flags: 'i', negate: false }],
+    });
     // Without an exit clause the command must have succeeded.
-    expect(parseCondition('/a/ and !/b c/m')).toEqual({ exit: { codes: [0] }, output: [{ pattern: 'a', flags: '', negate: false }, { pattern: 'b c', flags: 'm', negate: true }] });
+    expect(parseCondition('/a/ and !/b c/m')).toEqual({
+      exit: { codes: [0] },
+      output: [
+        { pattern: 'a', flags: '', negate: false },
+        { pattern: 'b c', flags: 'm', negate: true },
+      ],
+    });
   });
 
   it('keeps slashes and " and " inside a regex that is not followed by another clause', () => {
-    expect(parseCondition('/a/b and c/')).toEqual({ exit: { codes: [0] }, output: [{ pattern: 'a/b and c', flags: '', negate: false }] });
-    expect(parseCondition('/[/]x\\//')).toEqual({ exit: { codes: [0] }, output: [{ pattern: '[/]x\\/', flags: '', negate: false }] });
+    expect(parseCondition('/a/b and c/')).toEqual({
+      exit: { codes: [0] },
+      output: [{ pattern: 'a/b and c', flags: '', negate: false }],
+    });
+    expect(parseCondition('/[/]x\\//')).toEqual({
+      exit: { codes: [0] },
+      output: [{ pattern: '[/]x\\/', flags: '', negate: false }],
+    });
   });
 
   it.each([
@@ -64,18 +83,37 @@ describe('parseAnswers', () => {
   });
 
   it('turns the simple form (expect/exit) into the healthy answer and refuses both forms at once', () => {
-    const doc = parseRunbook('# T\n```bash {expect="/^ok$/m"}\nsqlite3 -readonly x "PRAGMA quick_check;"\n```\n', { file: 't.md' });
-    expect(doc.steps[0].answers).toEqual([{ kind: 'ok', key: 'ok', label: 'OK', exit: { codes: [0] }, output: [{ pattern: '^ok$', flags: 'm', negate: false }], source: '/^ok$/m and exit 0' }]);
+    const doc = parseRunbook(
+      '# T\n```bash {expect="/^ok$/m"}\nsqlite3 -readonly x "PRAGMA quick_check;"\n```\n',
+      { file: 't.md' },
+    );
+    expect(doc.steps[0].answers).toEqual([
+      {
+        kind: 'ok',
+        key: 'ok',
+        label: 'OK',
+        exit: { codes: [0] },
+        output: [{ pattern: '^ok$', flags: 'm', negate: false }],
+        source: '/^ok$/m and exit 0',
+      },
+    ]);
     const both = parseRunbook('# T\n```bash {expect="ok" ok="exit 0"}\necho ok\n```\n', { file: 't.md' });
-    expect(both.steps[0].answerErrors).toEqual(['declare the healthy answer once: ok="..." or expect/exit, not both']);
+    expect(both.steps[0].answerErrors).toEqual([
+      'declare the healthy answer once: ok="..." or expect/exit, not both',
+    ]);
     expect(both.problems.map((p) => p.rule)).toContain('step-answer');
   });
 
   it('reads scenarios="scenario:answer" and refuses an answer the step does not declare', () => {
-    const p = parseAnswers(parseFenceAttrs(`${LIVENESS.slice(0, -1)} scenarios="api-down:api-not-listening, api-hang:api-hung"}`));
+    const p = parseAnswers(
+      parseFenceAttrs(`${LIVENESS.slice(0, -1)} scenarios="api-down:api-not-listening, api-hang:api-hung"}`),
+    );
     expect(p.scenarios).toEqual({ 'api-down': 'api-not-listening', 'api-hang': 'api-hung' });
     const bad = parseAnswers(parseFenceAttrs('{ok="exit 0" scenarios="api-down:api-gone db-locked"}'));
-    expect(bad.errors).toEqual(['scenarios: api-down names "api-gone", which the step does not declare', 'scenarios: "db-locked" is not scenario:answer (e.g. api-down:api-not-listening)']);
+    expect(bad.errors).toEqual([
+      'scenarios: api-down names "api-gone", which the step does not declare',
+      'scenarios: "db-locked" is not scenario:answer (e.g. api-down:api-not-listening)',
+    ]);
   });
 
   it.each([
@@ -94,7 +132,9 @@ describe('parseAnswers', () => {
 
   it('refuses an answer declared twice on the fence line, and a condition too long to be one', () => {
     const meta = '{finding-a="exit 7" finding-a="exit 8"}';
-    expect(parseAnswers(parseFenceAttrs(meta), null, meta).errors).toContain('"finding-a" is declared 2 times: give each answer its own name');
+    expect(parseAnswers(parseFenceAttrs(meta), null, meta).errors).toContain(
+      '"finding-a" is declared 2 times: give each answer its own name',
+    );
     expect(parseCondition(`/${'a'.repeat(5000)}/`)).toMatch(/longer than 4000/);
   });
 
@@ -106,8 +146,13 @@ describe('parseAnswers', () => {
   it('a runbook with a bad answer still parses, with the problem on the fence line', () => {
     const doc = parseRunbook('# T\n\n```bash {name="s" ok="/([/"}\necho x\n```\n', { file: 't.md' });
     expect(doc.steps[0].answers).toEqual([]);
-    expect(doc.problems).toEqual([expect.objectContaining({ line: 3, severity: 'error', rule: 'step-answer' })]);
-    expect(checkStep(doc.steps[0], 'x', 0)).toMatchObject({ outcome: 'error', expected: '(invalid declaration)' });
+    expect(doc.problems).toEqual([
+      expect.objectContaining({ line: 3, severity: 'error', rule: 'step-answer' }),
+    ]);
+    expect(checkStep(doc.steps[0], 'x', 0)).toMatchObject({
+      outcome: 'error',
+      expected: '(invalid declaration)',
+    });
   });
 });
 
@@ -115,20 +160,41 @@ describe('answerStep', () => {
   const live = answersOf(LIVENESS);
 
   it('answers ok, or the finding whose condition holds', () => {
-    expect(answerStep(live, 'HTTP 200 in 0.01s\n', 0)).toMatchObject({ outcome: 'ok', answer: 'ok', label: 'OK', seen: 'matched "HTTP 200", exit 0' });
-    expect(answerStep(live, 'curl: (7) Failed to connect to 127.0.0.1 port 5005\n', 7)).toMatchObject({ outcome: 'finding', answer: 'api-not-listening', label: 'API not listening' });
-    expect(answerStep(live, 'curl: (28) Operation timed out\n', 28)).toMatchObject({ outcome: 'finding', label: 'API hung' });
+    expect(answerStep(live, 'HTTP 200 in 0.01s\n', 0)).toMatchObject({
+      outcome: 'ok',
+      answer: 'ok',
+      label: 'OK',
+      seen: 'matched "HTTP 200", exit 0',
+    });
+    expect(answerStep(live, 'curl: (7) Failed to connect to 127.0.0.1 port 5005\n', 7)).toMatchObject({
+      outcome: 'finding',
+      answer: 'api-not-listening',
+      label: 'API not listening',
+    });
+    expect(answerStep(live, 'curl: (28) Operation timed out\n', 28)).toMatchObject({
+      outcome: 'finding',
+      label: 'API hung',
+    });
   });
 
   it('says "unexpected" and what it saw when no declared answer matches', () => {
     const r = answerStep(live, 'HTTP 503 in 0.2s\n', 0);
-    expect(r).toMatchObject({ outcome: 'unexpected', answer: null, seen: 'last line "HTTP 503 in 0.2s", exit 0' });
-    expect(r.reasons[0]).toBe('none of the declared answers matches: saw last line "HTTP 503 in 0.2s", exit 0');
+    expect(r).toMatchObject({
+      outcome: 'unexpected',
+      answer: null,
+      seen: 'last line "HTTP 503 in 0.2s", exit 0',
+    });
+    expect(r.reasons[0]).toBe(
+      'none of the declared answers matches: saw last line "HTTP 503 in 0.2s", exit 0',
+    );
   });
 
   it('is an error (could not run) for an unknown exit code or a missing program, unless an answer names it', () => {
     expect(answerStep(live, 'HTTP 200\n', null)).toMatchObject({ outcome: 'error' });
-    expect(answerStep(live, 'bash: curl: command not found\n', 127)).toMatchObject({ outcome: 'error', reasons: ['exit 127: the shell could not run the command (a program was not found)'] });
+    expect(answerStep(live, 'bash: curl: command not found\n', 127)).toMatchObject({
+      outcome: 'error',
+      reasons: ['exit 127: the shell could not run the command (a program was not found)'],
+    });
     const named = answersOf('{ok="exit 0" finding-no-sqlite3="exit 127"}');
     expect(answerStep(named, '', 127)).toMatchObject({ outcome: 'finding', label: 'No sqlite3' });
   });
@@ -136,17 +202,29 @@ describe('answerStep', () => {
   it('tries findings, then warnings, then ok: a problem never hides behind a healthy match', () => {
     const a = answersOf('{ok="/requests/" warn-some-slow="/Slow request/" finding-many-5xx="/5xx=[1-9]/"}');
     expect(answerStep(a, 'requests 10 5xx=0\n', 0).outcome).toBe('ok');
-    expect(answerStep(a, 'requests 10 5xx=0 Slow request\n', 0)).toMatchObject({ outcome: 'warn', label: 'Some slow' });
-    expect(answerStep(a, 'requests 10 5xx=3 Slow request\n', 0)).toMatchObject({ outcome: 'finding', label: 'Many 5xx' });
+    expect(answerStep(a, 'requests 10 5xx=0 Slow request\n', 0)).toMatchObject({
+      outcome: 'warn',
+      label: 'Some slow',
+    });
+    expect(answerStep(a, 'requests 10 5xx=3 Slow request\n', 0)).toMatchObject({
+      outcome: 'finding',
+      label: 'Many 5xx',
+    });
   });
 
   it('accepts every form in which Aura writes a slow request', () => {
-    const a = answersOf('{ok="exit 1" finding-slow-requests="/(Slow request:|SLOW REQUEST DETECTED:|Slow request detected:) [A-Z]+ \\S+ took [0-9.]+ms/"}');
+    const a = answersOf(
+      '{ok="exit 1" finding-slow-requests="/(Slow request:|SLOW REQUEST DETECTED:|Slow request detected:) [A-Z]+ \\S+ took [0-9.]+ms/"}',
+    );
     for (const line of [
       'Slow request: GET /api/projects took 1287ms (threshold: 1000ms). StatusCode: 200',
       'SLOW REQUEST DETECTED: POST /api/script took 48213.551ms (Status: 200)',
       'Slow request detected: POST /api/script took 48213.551ms (Status: 200) [CorrelationId: c7e9]',
-    ]) expect(answerStep(a, `${line}\n`, 0), line).toMatchObject({ outcome: 'finding', label: 'Slow requests' });
+    ])
+      expect(answerStep(a, `${line}\n`, 0), line).toMatchObject({
+        outcome: 'finding',
+        label: 'Slow requests',
+      });
     expect(answerStep(a, '', 1).outcome).toBe('ok');
   });
 

@@ -22,8 +22,25 @@ const COULD_NOT_RUN_EXITS = [126, 127];
 const PRECEDENCE: readonly AnswerKind[] = ['finding', 'warn', 'ok'];
 /** Words shown in capitals (or with their own spelling) when a finding's name is made from its key. */
 const WORD_SPELLING: Record<string, string> = {
-  api: 'API', db: 'DB', http: 'HTTP', wal: 'WAL', sql: 'SQL', sqlite: 'SQLite', ffmpeg: 'FFmpeg', redis: 'Redis', aura: 'Aura',
-  cpu: 'CPU', json: 'JSON', url: 'URL', tls: 'TLS', dns: 'DNS', io: 'I/O', ok: 'OK', id: 'ID', ids: 'IDs', fts: 'FTS',
+  api: 'API',
+  db: 'DB',
+  http: 'HTTP',
+  wal: 'WAL',
+  sql: 'SQL',
+  sqlite: 'SQLite',
+  ffmpeg: 'FFmpeg',
+  redis: 'Redis',
+  aura: 'Aura',
+  cpu: 'CPU',
+  json: 'JSON',
+  url: 'URL',
+  tls: 'TLS',
+  dns: 'DNS',
+  io: 'I/O',
+  ok: 'OK',
+  id: 'ID',
+  ids: 'IDs',
+  fts: 'FTS',
 };
 
 /** One regex clause: the output must (or, negated, must not) match it. */
@@ -59,7 +76,10 @@ export interface ParsedAnswers {
 
 /** "api-not-listening" -> "API not listening". */
 export function labelOf(key: string): string {
-  const words = key.split('-').filter(Boolean).map((w) => WORD_SPELLING[w.toLowerCase()] ?? w.toLowerCase());
+  const words = key
+    .split('-')
+    .filter(Boolean)
+    .map((w) => WORD_SPELLING[w.toLowerCase()] ?? w.toLowerCase());
   if (words.length === 0) return key;
   const first = words[0]!;
   words[0] = first === first.toLowerCase() ? first.charAt(0).toUpperCase() + first.slice(1) : first;
@@ -73,7 +93,8 @@ function parseExitCodes(text: string): ExitClause | string {
   const parts = t.split(',').map((p) => p.trim());
   const codes: number[] = [];
   for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return `"exit ${t}" is not an exit code: write exit 7, exit 7,28, exit !0 or exit any`;
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255)
+      return `"exit ${t}" is not an exit code: write exit 7, exit 7,28, exit !0 or exit any`;
     codes.push(Number(p));
   }
   return { codes };
@@ -95,7 +116,8 @@ function checkRegex(pattern: string, flags: string): string | null {
  * or `!/regex/flags` (it does not). Without an exit clause the exit code must be 0.
  */
 export function parseCondition(source: string): { exit: ExitClause; output: OutputClause[] } | string {
-  if (source.length > MAX_CONDITION_CHARS) return `the condition is longer than ${MAX_CONDITION_CHARS} characters`;
+  if (source.length > MAX_CONDITION_CHARS)
+    return `the condition is longer than ${MAX_CONDITION_CHARS} characters`;
   let rest = source.trim();
   if (rest === '') return 'the condition is empty: write exit 0, /regex/ or both joined by " and "';
   let exit: ExitClause | null = null;
@@ -111,7 +133,8 @@ export function parseCondition(source: string): { exit: ExitClause; output: Outp
       continue;
     }
     const negate = rest.startsWith('!/');
-    if (!negate && !rest.startsWith('/')) return `"${rest.slice(0, 40)}" is not a clause: write exit N, /regex/flags or !/regex/flags`;
+    if (!negate && !rest.startsWith('/'))
+      return `"${rest.slice(0, 40)}" is not a clause: write exit N, /regex/flags or !/regex/flags`;
     const body = rest.slice(negate ? 2 : 1);
     // The regex ends at the first `/` followed by flags and then the end or ` and <next clause>`.
     let end = -1;
@@ -147,18 +170,27 @@ const ANSWER_KEY_RE = /^(ok|warn|finding)(?:-([a-z0-9]+(?:-[a-z0-9]+)*))?$/;
  * The answers declared in a fence's attributes, in the order written. `expect`/`exit` (the simple
  * form) is the healthy answer when no `ok` is given; declaring both is a problem.
  */
-export function parseAnswers(attrs: Record<string, string>, simple: Expectation | null = null, meta: string | null = null): ParsedAnswers {
+export function parseAnswers(
+  attrs: Record<string, string>,
+  simple: Expectation | null = null,
+  meta: string | null = null,
+): ParsedAnswers {
   const answers: Answer[] = [];
   const errors: string[] = [];
   const keys = new Set<string>();
   // The attribute map keeps the last of two equal keys; the fence line shows whether there were two.
   const written = new Map<string, number>();
-  for (const m of (meta ?? '').matchAll(/(?:^|[\s,{])((?:ok|warn|finding)(?:-[\w-]*)?)=/g)) written.set(m[1]!, (written.get(m[1]!) ?? 0) + 1);
-  for (const [attr, n] of written) if (n > 1) errors.push(`"${attr}" is declared ${n} times: give each answer its own name`);
+  for (const m of (meta ?? '').matchAll(/(?:^|[\s,{])((?:ok|warn|finding)(?:-[\w-]*)?)=/g))
+    written.set(m[1]!, (written.get(m[1]!) ?? 0) + 1);
+  for (const [attr, n] of written)
+    if (n > 1) errors.push(`"${attr}" is declared ${n} times: give each answer its own name`);
   for (const [attr, value] of Object.entries(attrs)) {
     const m = ANSWER_KEY_RE.exec(attr);
     if (!m) {
-      if (/^(ok|warn|finding)-/.test(attr)) errors.push(`"${attr}" is not an answer name: use lower-case words joined by -, e.g. finding-api-not-listening`);
+      if (/^(ok|warn|finding)-/.test(attr))
+        errors.push(
+          `"${attr}" is not an answer name: use lower-case words joined by -, e.g. finding-api-not-listening`,
+        );
       continue;
     }
     const kind = m[1] as AnswerKind;
@@ -181,11 +213,26 @@ export function parseAnswers(attrs: Record<string, string>, simple: Expectation 
       errors.push(`${attr}="${value.length > 60 ? `${value.slice(0, 60)}…` : value}": ${cond}`);
       continue;
     }
-    answers.push({ kind, key, label: kind === 'ok' ? 'OK' : labelOf(key), exit: cond.exit, output: cond.output, source: value.trim() });
+    answers.push({
+      kind,
+      key,
+      label: kind === 'ok' ? 'OK' : labelOf(key),
+      exit: cond.exit,
+      output: cond.output,
+      source: value.trim(),
+    });
   }
   if (simple) {
     if (keys.has('ok')) errors.push('declare the healthy answer once: ok="..." or expect/exit, not both');
-    else answers.unshift({ kind: 'ok', key: 'ok', label: 'OK', exit: { codes: [simple.exitCode] }, output: simple.pattern ? [{ pattern: simple.pattern, flags: simple.flags, negate: false }] : [], source: describeSimple(simple) });
+    else
+      answers.unshift({
+        kind: 'ok',
+        key: 'ok',
+        label: 'OK',
+        exit: { codes: [simple.exitCode] },
+        output: simple.pattern ? [{ pattern: simple.pattern, flags: simple.flags, negate: false }] : [],
+        source: describeSimple(simple),
+      });
   }
   if (answers.length > MAX_ANSWERS) errors.push(`${answers.length} answers declared; at most ${MAX_ANSWERS}`);
   const scenarios: Record<string, string> = {};
@@ -253,11 +300,30 @@ export function describeAnswers(answers: Answer[]): string {
  */
 export function answerStep(answers: Answer[], output: string, exitCode: number | null): StepAnswer {
   const expected = describeAnswers(answers);
-  if (answers.length === 0) return { outcome: 'unchecked', answer: null, label: null, expected: '(none declared)', seen: `exit ${exitCode ?? 'unknown'}`, reasons: ['the step declares no answers'] };
-  const clean = stripAnsi(output.length > MAX_CHECKED_OUTPUT_CHARS ? output.slice(-MAX_CHECKED_OUTPUT_CHARS) : output);
+  if (answers.length === 0)
+    return {
+      outcome: 'unchecked',
+      answer: null,
+      label: null,
+      expected: '(none declared)',
+      seen: `exit ${exitCode ?? 'unknown'}`,
+      reasons: ['the step declares no answers'],
+    };
+  const clean = stripAnsi(
+    output.length > MAX_CHECKED_OUTPUT_CHARS ? output.slice(-MAX_CHECKED_OUTPUT_CHARS) : output,
+  );
   const last = lastLineOf(clean);
   if (exitCode === null) {
-    return { outcome: 'error', answer: null, label: null, expected, seen: `last line "${last}", exit unknown`, reasons: ['the command did not finish with a known exit code (timed out, or no shell integration): it could not be checked'] };
+    return {
+      outcome: 'error',
+      answer: null,
+      label: null,
+      expected,
+      seen: `last line "${last}", exit unknown`,
+      reasons: [
+        'the command did not finish with a known exit code (timed out, or no shell integration): it could not be checked',
+      ],
+    };
   }
   for (const kind of PRECEDENCE) {
     for (const a of answers) {
@@ -274,14 +340,37 @@ export function answerStep(answers: Answer[], output: string, exitCode: number |
       }
       if (!holds) continue;
       const seen = `${matched !== null ? `matched "${matched.length > 200 ? `${matched.slice(0, 200)}…` : matched}"` : `last line "${last}"`}, exit ${exitCode}`;
-      return { outcome: a.kind, answer: a.key, label: a.label, expected, seen, reasons: a.kind === 'ok' ? [] : [`${a.label}: ${a.source}`] };
+      return {
+        outcome: a.kind,
+        answer: a.key,
+        label: a.label,
+        expected,
+        seen,
+        reasons: a.kind === 'ok' ? [] : [`${a.label}: ${a.source}`],
+      };
     }
   }
   const seen = `last line "${last}", exit ${exitCode}`;
   if (COULD_NOT_RUN_EXITS.includes(exitCode) && !namesExit(answers, exitCode)) {
-    return { outcome: 'error', answer: null, label: null, expected, seen, reasons: [`exit ${exitCode}: the shell could not run the command (${exitCode === 127 ? 'a program was not found' : 'not executable'})`] };
+    return {
+      outcome: 'error',
+      answer: null,
+      label: null,
+      expected,
+      seen,
+      reasons: [
+        `exit ${exitCode}: the shell could not run the command (${exitCode === 127 ? 'a program was not found' : 'not executable'})`,
+      ],
+    };
   }
-  return { outcome: 'unexpected', answer: null, label: null, expected, seen, reasons: [`none of the declared answers matches: saw ${seen}`] };
+  return {
+    outcome: 'unexpected',
+    answer: null,
+    label: null,
+    expected,
+    seen,
+    reasons: [`none of the declared answers matches: saw ${seen}`],
+  };
 }
 
 /** The word an outcome is shown as when no finding name applies. */
@@ -295,14 +384,30 @@ export const OUTCOME_WORD: Record<Outcome, string> = {
 };
 
 /** Whether a step is checked (Run & check): it declares answers, or tried to and got them wrong. */
-export function isCheckedStep(step: { answers: Answer[]; answerErrors: string[]; expectError: string | null }): boolean {
+export function isCheckedStep(step: {
+  answers: Answer[];
+  answerErrors: string[];
+  expectError: string | null;
+}): boolean {
   return step.answers.length > 0 || step.answerErrors.length > 0 || step.expectError !== null;
 }
 
 /** Answer a finished step; a step whose declaration does not parse is an error, never a pass. */
-export function checkStep(step: { answers: Answer[]; answerErrors: string[]; expectError: string | null }, output: string, exitCode: number | null): StepAnswer {
+export function checkStep(
+  step: { answers: Answer[]; answerErrors: string[]; expectError: string | null },
+  output: string,
+  exitCode: number | null,
+): StepAnswer {
   const problems = [...(step.expectError ? [step.expectError] : []), ...step.answerErrors];
-  if (problems.length > 0) return { outcome: 'error', answer: null, label: null, expected: '(invalid declaration)', seen: `exit ${exitCode ?? 'unknown'}`, reasons: problems };
+  if (problems.length > 0)
+    return {
+      outcome: 'error',
+      answer: null,
+      label: null,
+      expected: '(invalid declaration)',
+      seen: `exit ${exitCode ?? 'unknown'}`,
+      reasons: problems,
+    };
   return answerStep(step.answers, output, exitCode);
 }
 

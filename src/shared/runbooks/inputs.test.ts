@@ -10,7 +10,15 @@ import { parseRunbook } from './parse';
 import type { StepInput } from './types';
 import { fillVariables } from './variables';
 
-const text = (over: Partial<StepInput> = {}): StepInput => ({ name: 'target', type: 'text', label: null, pattern: null, default: null, from: null, ...over });
+const text = (over: Partial<StepInput> = {}): StepInput => ({
+  name: 'target',
+  type: 'text',
+  label: null,
+  pattern: null,
+  default: null,
+  from: null,
+  ...over,
+});
 
 /** The arguments bash really passes for a filled command `printf '%s\0' ...` (NUL-separated). */
 function argvOf(command: string, cwd: string): string[] {
@@ -18,7 +26,20 @@ function argvOf(command: string, cwd: string): string[] {
   return out.split('\0').slice(0, -1);
 }
 
-const HOSTILE = ["'; touch X", '$(touch X)', '`touch X`', 'a b; touch X', '"; touch X; "', 'x\ntouch X', '-rf', '--help', "it's $HOME", 'a\\', '*', '\u0001\u007f'];
+const HOSTILE = [
+  "'; touch X",
+  '$(touch X)',
+  '`touch X`',
+  'a b; touch X',
+  '"; touch X; "',
+  'x\ntouch X',
+  '-rf',
+  '--help',
+  "it's $HOME",
+  'a\\',
+  '*',
+  '\u0001\u007f',
+];
 
 describe('parseStepIo', () => {
   it('reads inputs (type, pattern, default, from, label) and a named output', () => {
@@ -38,9 +59,23 @@ describe('parseStepIo', () => {
     );
     expect(r.problems).toEqual([]);
     expect(r.inputs).toEqual([
-      { name: 'service', type: 'text', label: null, pattern: { source: '^[a-z-]+$', flags: '' }, default: 'redis-server', from: null },
+      {
+        name: 'service',
+        type: 'text',
+        label: null,
+        pattern: { source: '^[a-z-]+$', flags: '' },
+        default: 'redis-server',
+        from: null,
+      },
       { name: 'count', type: 'integer', label: 'Lines to show', pattern: null, default: null, from: null },
-      { name: 'file', type: 'path', label: null, pattern: null, default: null, from: { step: 'take-backup', output: 'backupFile' } },
+      {
+        name: 'file',
+        type: 'path',
+        label: null,
+        pattern: null,
+        default: null,
+        from: { step: 'take-backup', output: 'backupFile' },
+      },
     ]);
     expect(r.output).toEqual({ name: 'result', match: { source: '^File: (.+)$', flags: 'm' } });
   });
@@ -74,7 +109,13 @@ describe('parseStepIo', () => {
 
   it('warns about an input the command never uses', () => {
     const r = parseStepIo({ 'input-unused': 'text' }, 'echo hi');
-    expect(r.problems).toEqual([{ severity: 'warning', rule: 'step-input', message: 'Input "unused" is declared but the command never uses {{unused}}.' }]);
+    expect(r.problems).toEqual([
+      {
+        severity: 'warning',
+        rule: 'step-input',
+        message: 'Input "unused" is declared but the command never uses {{unused}}.',
+      },
+    ]);
   });
 });
 
@@ -94,7 +135,9 @@ describe('validateInput', () => {
     expect(validateInput(text({ type: 'path' }), '--help')).toMatch(/\.\/--help/);
     expect(validateInput(text({ type: 'integer' }), '1; rm')).toMatch(/whole number/);
     expect(validateInput(text({ type: 'integer' }), '1e3')).toMatch(/whole number/);
-    expect(validateInput(text({ pattern: { source: '^[a-z]+$', flags: '' } }), "a'; touch X")).toMatch(/does not match/);
+    expect(validateInput(text({ pattern: { source: '^[a-z]+$', flags: '' } }), "a'; touch X")).toMatch(
+      /does not match/,
+    );
     expect(validateInput(text(), 'x'.repeat(5000))).toMatch(/longer than/);
   });
 });
@@ -124,7 +167,10 @@ describe('fillInputs', () => {
 
   it('refuses a value that fails validation, naming the input, and fills nothing', () => {
     const step = { filled: 'systemctl start {{target}}', inputs: [text()] };
-    expect(fillInputs(step, { target: 'x\ntouch X' })).toEqual({ command: null, errors: { target: 'holds a newline or another control character: a value is one line.' } });
+    expect(fillInputs(step, { target: 'x\ntouch X' })).toEqual({
+      command: null,
+      errors: { target: 'holds a newline or another control character: a value is one line.' },
+    });
     expect(fillInputs(step, { target: '--now' }).command).toBeNull();
     expect(fillInputs(step, {}).errors.target).toMatch(/required/);
   });
@@ -139,15 +185,30 @@ describe('fillInputs', () => {
 
 describe('outputs', () => {
   it('takes the first capture, the whole match, or the trimmed output', () => {
-    expect(extractOutput({ name: 'f', match: { source: '^(/\\S+\\.db)$', flags: 'm' } }, 'x\n/data/backups/aura.db\n  1 bytes')).toEqual({ value: '/data/backups/aura.db' });
-    expect(extractOutput({ name: 'f', match: { source: '\\d+', flags: '' } }, 'count 42')).toEqual({ value: '42' });
-    expect(extractOutput({ name: 'f', match: null }, '\u001b[32m  hello \u001b[0m\r\n')).toEqual({ value: 'hello' });
-    expect(extractOutput({ name: 'f', match: { source: 'nope', flags: '' } }, 'x')).toEqual({ error: 'the output does not match /nope/' });
+    expect(
+      extractOutput(
+        { name: 'f', match: { source: '^(/\\S+\\.db)$', flags: 'm' } },
+        'x\n/data/backups/aura.db\n  1 bytes',
+      ),
+    ).toEqual({ value: '/data/backups/aura.db' });
+    expect(extractOutput({ name: 'f', match: { source: '\\d+', flags: '' } }, 'count 42')).toEqual({
+      value: '42',
+    });
+    expect(extractOutput({ name: 'f', match: null }, '\u001b[32m  hello \u001b[0m\r\n')).toEqual({
+      value: 'hello',
+    });
+    expect(extractOutput({ name: 'f', match: { source: 'nope', flags: '' } }, 'x')).toEqual({
+      error: 'the output does not match /nope/',
+    });
     expect(extractOutput({ name: 'f', match: null }, '  \n')).toEqual({ error: 'the output is empty' });
   });
 
   it('starts an input from the earlier output, else its default, else empty', () => {
-    const inputs = [text({ name: 'a', from: { step: 's1', output: 'o' }, default: 'd' }), text({ name: 'b', default: 'dflt' }), text({ name: 'c' })];
+    const inputs = [
+      text({ name: 'a', from: { step: 's1', output: 'o' }, default: 'd' }),
+      text({ name: 'b', default: 'dflt' }),
+      text({ name: 'c' }),
+    ];
     expect(initialValues(inputs, { 's1.o': 'from-output' })).toEqual({ a: 'from-output', b: 'dflt', c: '' });
     expect(initialValues(inputs, {})).toEqual({ a: 'd', b: 'dflt', c: '' });
   });
@@ -155,10 +216,16 @@ describe('outputs', () => {
 
 describe('parser and lint wiring', () => {
   const doc = (fence1: string, fence2: string) =>
-    parseRunbook(`# T\n\n## Diagnosis\n\n\`\`\`bash ${fence1}\necho /tmp/a.db\n\`\`\`\n\n\`\`\`bash ${fence2}\nls -l {{file}} {{dbPath}}\n\`\`\`\n`, { file: 't.md', variables: { dbPath: '/d/aura.db' } });
+    parseRunbook(
+      `# T\n\n## Diagnosis\n\n\`\`\`bash ${fence1}\necho /tmp/a.db\n\`\`\`\n\n\`\`\`bash ${fence2}\nls -l {{file}} {{dbPath}}\n\`\`\`\n`,
+      { file: 't.md', variables: { dbPath: '/d/aura.db' } },
+    );
 
   it('gives steps their inputs, output and requires; an input is not a missing install variable', () => {
-    const d = doc('{name="first" output="file"}', '{name="second" input-file="path" input-file-from="first.file" requires="backup, step:first"}');
+    const d = doc(
+      '{name="first" output="file"}',
+      '{name="second" input-file="path" input-file-from="first.file" requires="backup, step:first"}',
+    );
     expect(d.problems).toEqual([]);
     const second = d.steps[1];
     expect(second.inputs?.map((i) => i.name)).toEqual(['file']);
@@ -169,10 +236,17 @@ describe('parser and lint wiring', () => {
   });
 
   it('reports a from or step: that names no earlier step, and an unknown precondition', () => {
-    const d = doc('{name="first"}', '{name="second" input-file="path" input-file-from="first.file" requires="step:later, reboot-first"}');
+    const d = doc(
+      '{name="first"}',
+      '{name="second" input-file="path" input-file-from="first.file" requires="step:later, reboot-first"}',
+    );
     const rules = d.problems.map((p) => `${p.rule}: ${p.message}`);
-    expect(rules).toContain('step-input: input-file-from="first.file" must name the output of an earlier step of this runbook.');
+    expect(rules).toContain(
+      'step-input: input-file-from="first.file" must name the output of an earlier step of this runbook.',
+    );
     expect(rules).toContain('step-requires: requires step:later must name an earlier step of this runbook.');
-    expect(rules.some((r) => r.startsWith('step-requires: requires: "reboot-first" is not a precondition'))).toBe(true);
+    expect(
+      rules.some((r) => r.startsWith('step-requires: requires: "reboot-first" is not a precondition')),
+    ).toBe(true);
   });
 });

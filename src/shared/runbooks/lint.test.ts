@@ -39,8 +39,10 @@ Keep one writer.
 - [other](other.md)
 `;
 
-const lint = (text: string, file = 'doc.md', c: LintContext = ctx) => lintRunbook(parseRunbook(text, { file }), c);
-const rules = (text: string, c: LintContext = ctx) => lint(text, 'doc.md', c).map((p) => `${p.severity}:${p.rule}`);
+const lint = (text: string, file = 'doc.md', c: LintContext = ctx) =>
+  lintRunbook(parseRunbook(text, { file }), c);
+const rules = (text: string, c: LintContext = ctx) =>
+  lint(text, 'doc.md', c).map((p) => `${p.severity}:${p.rule}`);
 
 describe('lintRunbook', () => {
   it('finds nothing wrong with a runbook that follows the handbook', () => {
@@ -54,8 +56,17 @@ describe('lintRunbook', () => {
 
   it('reports each missing section at the title line, and sections out of order', () => {
     const noPrev = lint(GOOD.replace('## 5. Prevention\nKeep one writer.\n', ''));
-    expect(noPrev).toContainEqual(expect.objectContaining({ rule: 'sections', line: 5, severity: 'error', message: expect.stringContaining('"Prevention"') }));
-    const swapped = GOOD.replace('## 1. Overview', '## 1. Symptoms0').replace('## 2. Symptoms', '## 2. Overview').replace('Symptoms0', 'Symptoms');
+    expect(noPrev).toContainEqual(
+      expect.objectContaining({
+        rule: 'sections',
+        line: 5,
+        severity: 'error',
+        message: expect.stringContaining('"Prevention"'),
+      }),
+    );
+    const swapped = GOOD.replace('## 1. Overview', '## 1. Symptoms0')
+      .replace('## 2. Symptoms', '## 2. Overview')
+      .replace('Symptoms0', 'Symptoms');
     expect(rules(swapped)).toContain('warning:section-order');
   });
 
@@ -65,7 +76,9 @@ describe('lintRunbook', () => {
     const bullets = GOOD.replace('1. Stop the API.\n2. Restart it.', '- Stop the API.\n- Restart it.');
     expect(rules(bullets)).not.toContain('error:resolution-steps');
     const vague = GOOD.replace('2. Restart it.', '2. You should maybe restart it.');
-    expect(lint(vague)).toContainEqual(expect.objectContaining({ rule: 'imperative', severity: 'warning', line: 19 }));
+    expect(lint(vague)).toContainEqual(
+      expect.objectContaining({ rule: 'imperative', severity: 'warning', line: 19 }),
+    );
   });
 
   it('requires a language on every code fence, with its line', () => {
@@ -92,13 +105,18 @@ describe('lintRunbook', () => {
   });
 
   it('passes parse problems through (broken front matter, bad expectation)', () => {
-    expect(rules(GOOD.replace('category: Incident Response', 'category: [x'))).toContain('error:front-matter');
+    expect(rules(GOOD.replace('category: Incident Response', 'category: [x'))).toContain(
+      'error:front-matter',
+    );
     expect(rules(GOOD.replace('/ok/', '/(/'))).toContain('error:step-expect');
   });
 
   it('checks an index (README.md) for links and fences only, not for the six sections', () => {
     expect(lint('# Handbook\n\n- [Other](other.md)\n', 'README.md')).toEqual([]);
-    expect(lint('# Handbook\n\n- [Gone](gone.md)\n\n```\nx\n```\n', 'README.md').map((p) => p.rule)).toEqual(['link', 'code-lang']);
+    expect(lint('# Handbook\n\n- [Gone](gone.md)\n\n```\nx\n```\n', 'README.md').map((p) => p.rule)).toEqual([
+      'link',
+      'code-lang',
+    ]);
   });
 
   it('warns on -{{today}}.log in a command and names the live-log variable of its family', () => {
@@ -106,20 +124,32 @@ describe('lintRunbook', () => {
     const found = lint(withStep('grep -c x {{logsDir}}/errors-{{today}}.log'));
     expect(found.map((p) => `${p.line}:${p.severity}:${p.rule}`)).toEqual(['14:warning:live-log']);
     expect(found[0].message).toContain('use {{errorsLog}} ');
-    expect(lint(withStep('tail {{logsDir}}/aura-api-{{ today }}.log'))[0].message).toContain('use {{apiLog}} ');
+    expect(lint(withStep('tail {{logsDir}}/aura-api-{{ today }}.log'))[0].message).toContain(
+      'use {{apiLog}} ',
+    );
     // A prefix that is no family (or an Object.prototype key) gets the list, not a made-up variable.
     for (const odd of ['cat {{logsDir}}/constructor-{{today}}.log', 'cat {{logsDir}}/-{{today}}.log']) {
       const [p] = lint(withStep(odd));
       expect(p.rule).toBe('live-log');
-      expect(p.message).toContain('{{apiLog}}, {{errorsLog}}, {{warningsLog}}, {{performanceLog}}, {{auditLog}}');
+      expect(p.message).toContain(
+        '{{apiLog}}, {{errorsLog}}, {{warningsLog}}, {{performanceLog}}, {{auditLog}}',
+      );
     }
     // The variable itself, a dated backup and the roll pattern of an ls are fine.
-    for (const ok of ['tail {{apiLog}}', 'cp a {{dataRoot}}/backups/aura-{{today}}.db', "ls | grep -E -- -{{today}}'(_[0-9]{3})?\\.log$'"]) {
+    for (const ok of [
+      'tail {{apiLog}}',
+      'cp a {{dataRoot}}/backups/aura-{{today}}.db',
+      "ls | grep -E -- -{{today}}'(_[0-9]{3})?\\.log$'",
+    ]) {
       expect(lint(withStep(ok))).toEqual([]);
     }
     // Prose and output blocks are not commands; an index's commands are.
     expect(lint(GOOD.replace('Keep one writer.', 'Old runbooks read aura-api-{{today}}.log.'))).toEqual([]);
-    expect(lint('# Handbook\n\n```bash\ntail {{logsDir}}/audit-{{today}}.log\n```\n', 'README.md').map((p) => p.rule)).toEqual(['live-log']);
+    expect(
+      lint('# Handbook\n\n```bash\ntail {{logsDir}}/audit-{{today}}.log\n```\n', 'README.md').map(
+        (p) => p.rule,
+      ),
+    ).toEqual(['live-log']);
   });
 });
 

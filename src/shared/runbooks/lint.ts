@@ -14,7 +14,8 @@ const TODAY_LOG_RE = /([a-z][a-z-]*)?-\{\{\s*today\s*\}\}\.log\b/;
 /** Titles that say nothing about the problem or task. */
 const VAGUE_TITLES = new Set(['runbook', 'untitled', 'todo', 'draft', 'notes', 'new runbook', 'readme']);
 /** Openings that make a step advice instead of an action ("You should...", "Maybe..."). */
-const NON_IMPERATIVE_OPENINGS = /^(you|we|the operator|operators?|maybe|perhaps|possibly|it|this|there|one should)\b/i;
+const NON_IMPERATIVE_OPENINGS =
+  /^(you|we|the operator|operators?|maybe|perhaps|possibly|it|this|there|one should)\b/i;
 
 export interface LintContext {
   /** Reference date for the review rule (injectable for tests). */
@@ -62,9 +63,20 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
 
   // A clear title.
   const title = doc.meta.title?.trim() ?? '';
-  if (!title) add(1, 'error', 'title', 'No title: add a "# Title" heading or a title in the front matter that names the problem or task.');
+  if (!title)
+    add(
+      1,
+      'error',
+      'title',
+      'No title: add a "# Title" heading or a title in the front matter that names the problem or task.',
+    );
   else if (title.length < 4 || VAGUE_TITLES.has(title.toLowerCase())) {
-    add(titleLine, 'warning', 'title', `Title "${title}" is vague: describe the problem or task (e.g. "Database Issues").`);
+    add(
+      titleLine,
+      'warning',
+      'title',
+      `Title "${title}" is vague: describe the problem or task (e.g. "Database Issues").`,
+    );
   }
 
   // Links that resolve (runbooks and indexes alike).
@@ -72,22 +84,42 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
   for (const link of doc.links) {
     if (link.kind === 'runbook' && link.target !== null) {
       if (link.target.startsWith('..') || !ctx.exists(link.target)) {
-        add(link.line, 'error', 'link', `Link "${link.href}" does not resolve to a runbook in this library: fix the path or remove the link.`);
+        add(
+          link.line,
+          'error',
+          'link',
+          `Link "${link.href}" does not resolve to a runbook in this library: fix the path or remove the link.`,
+        );
         continue;
       }
-      const slugs = link.fragment ? ctx.slugsOf?.(link.target) ?? null : null;
+      const slugs = link.fragment ? (ctx.slugsOf?.(link.target) ?? null) : null;
       if (link.fragment && slugs && !fragmentMatches(link.fragment, slugs)) {
-        add(link.line, 'warning', 'link', `Link "${link.href}": ${link.target} has no heading "#${link.fragment}".`);
+        add(
+          link.line,
+          'warning',
+          'link',
+          `Link "${link.href}": ${link.target} has no heading "#${link.fragment}".`,
+        );
       }
     } else if (link.kind === 'anchor' && link.fragment && !fragmentMatches(link.fragment, ownSlugs)) {
-      add(link.line, 'warning', 'link', `Link "${link.href}": this document has no heading "#${link.fragment}".`);
+      add(
+        link.line,
+        'warning',
+        'link',
+        `Link "${link.href}": this document has no heading "#${link.fragment}".`,
+      );
     }
   }
 
   // Code fences with a language.
   for (const block of doc.codeBlocks) {
     if (block.lang === null) {
-      add(block.line, 'error', 'code-lang', 'Code block without a language: name it (```bash for commands, ```text for output, ```json, ```sql, ...).');
+      add(
+        block.line,
+        'error',
+        'code-lang',
+        'Code block without a language: name it (```bash for commands, ```text for output, ```json, ```sql, ...).',
+      );
     }
   }
 
@@ -96,9 +128,20 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
     const m = TODAY_LOG_RE.exec(step.code);
     if (!m) continue;
     const prefix = m[1] ?? '';
-    const variable = Object.prototype.hasOwnProperty.call(LIVE_LOG_VARIABLES, prefix) ? LIVE_LOG_VARIABLES[prefix] : null;
-    const fix = variable ? `use {{${variable}}} (bare: the console quotes it)` : `use the family's live-log variable (${Object.values(LIVE_LOG_VARIABLES).map((v) => `{{${v}}}`).join(', ')})`;
-    add(step.line, 'warning', 'live-log', `"${m[0]}" is the day's first file only; once the day rolls at size the live file is _001, _002...: ${fix}.`);
+    const variable = Object.prototype.hasOwnProperty.call(LIVE_LOG_VARIABLES, prefix)
+      ? LIVE_LOG_VARIABLES[prefix]
+      : null;
+    const fix = variable
+      ? `use {{${variable}}} (bare: the console quotes it)`
+      : `use the family's live-log variable (${Object.values(LIVE_LOG_VARIABLES)
+          .map((v) => `{{${v}}}`)
+          .join(', ')})`;
+    add(
+      step.line,
+      'warning',
+      'live-log',
+      `"${m[0]}" is the day's first file only; once the day rolls at size the live file is _001, _002...: ${fix}.`,
+    );
   }
 
   if (doc.kind === 'index') return sortProblems(out);
@@ -106,11 +149,23 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
   // The six sections, in order.
   const found = new Map(doc.sections.map((s) => [s.name, s]));
   for (const name of SECTION_NAMES) {
-    if (!found.has(name)) add(titleLine, 'error', 'sections', `Missing section "${name}": the handbook's format has Overview, Symptoms, Diagnosis, Resolution, Prevention, References.`);
+    if (!found.has(name))
+      add(
+        titleLine,
+        'error',
+        'sections',
+        `Missing section "${name}": the handbook's format has Overview, Symptoms, Diagnosis, Resolution, Prevention, References.`,
+      );
   }
   const order = doc.sections.map((s) => SECTION_NAMES.indexOf(s.name));
   doc.sections.forEach((s, i) => {
-    if (i > 0 && order[i] < order[i - 1]) add(s.line, 'warning', 'section-order', `Section "${s.name}" comes after "${doc.sections[i - 1].name}": keep the handbook's order.`);
+    if (i > 0 && order[i] < order[i - 1])
+      add(
+        s.line,
+        'warning',
+        'section-order',
+        `Section "${s.name}" comes after "${doc.sections[i - 1].name}": keep the handbook's order.`,
+      );
   });
 
   // Numbered or imperative steps under Resolution.
@@ -120,30 +175,61 @@ export function lintRunbook(doc: ParsedRunbook, ctx: LintContext): LintProblem[]
     const lists = doc.lists.filter((l) => inRes(l.line));
     const stepHeadings = doc.headings.filter((h) => inRes(h.line) && h.depth > res.depth);
     const hasNumbered = lists.some((l) => l.ordered);
-    const bulletItems = lists.filter((l) => !l.ordered).flatMap((l) => l.items).filter((t) => !/^\[[ xX]\]/.test(t));
+    const bulletItems = lists
+      .filter((l) => !l.ordered)
+      .flatMap((l) => l.items)
+      .filter((t) => !/^\[[ xX]\]/.test(t));
     const imperativeBullets = bulletItems.filter((t) => t && !NON_IMPERATIVE_OPENINGS.test(t));
     if (!hasNumbered && stepHeadings.length === 0 && imperativeBullets.length === 0) {
-      add(res.line, 'error', 'resolution-steps', 'Resolution has no steps: write them as a numbered list of actions ("1. Stop the API").');
+      add(
+        res.line,
+        'error',
+        'resolution-steps',
+        'Resolution has no steps: write them as a numbered list of actions ("1. Stop the API").',
+      );
     }
     for (const l of lists) {
       for (const item of l.items) {
         if (NON_IMPERATIVE_OPENINGS.test(item)) {
-          add(l.line, 'warning', 'imperative', `Step "${item.slice(0, 50)}" is not an action: start with an imperative verb ("Restart", "Check").`);
+          add(
+            l.line,
+            'warning',
+            'imperative',
+            `Step "${item.slice(0, 50)}" is not an action: start with an imperative verb ("Restart", "Check").`,
+          );
         }
       }
     }
   }
 
   // Metadata the library browses by.
-  if (!doc.meta.category && !ctx.categoryOf?.(doc.file)) add(1, 'warning', 'category', 'No category: add "category: System Operations | Incident Response | Maintenance" to the front matter.');
+  if (!doc.meta.category && !ctx.categoryOf?.(doc.file))
+    add(
+      1,
+      'warning',
+      'category',
+      'No category: add "category: System Operations | Incident Response | Maintenance" to the front matter.',
+    );
 
   // Reviewed within a quarter.
   if (!doc.meta.lastReviewed) {
     add(1, 'warning', 'last-reviewed', 'No review date: add "lastReviewed: yyyy-mm-dd" to the front matter.');
   } else {
     const age = reviewAgeDays(doc.meta.lastReviewed, ctx.now);
-    if (age > REVIEW_MAX_AGE_DAYS) add(1, 'warning', 'last-reviewed', `Last reviewed ${doc.meta.lastReviewed} (${age} days ago): review it (quarterly) and update lastReviewed.`);
-    else if (age < 0) add(1, 'warning', 'last-reviewed', `Review date ${doc.meta.lastReviewed} is in the future: use the date of the review.`);
+    if (age > REVIEW_MAX_AGE_DAYS)
+      add(
+        1,
+        'warning',
+        'last-reviewed',
+        `Last reviewed ${doc.meta.lastReviewed} (${age} days ago): review it (quarterly) and update lastReviewed.`,
+      );
+    else if (age < 0)
+      add(
+        1,
+        'warning',
+        'last-reviewed',
+        `Review date ${doc.meta.lastReviewed} is in the future: use the date of the review.`,
+      );
   }
   out.push(...lintReview(doc, ctx.now));
   return sortProblems(out);

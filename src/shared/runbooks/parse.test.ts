@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PARSE_CHARS, parseRunbook, sectionNameOf } from './parse';
 
-const parse = (text: string, file = 'dir/doc.md', variables?: Record<string, string>) => parseRunbook(text, { file, variables });
+const parse = (text: string, file = 'dir/doc.md', variables?: Record<string, string>) =>
+  parseRunbook(text, { file, variables });
 
 describe('front matter', () => {
   it('reads every field and keeps line numbers of the whole file', () => {
@@ -106,7 +107,11 @@ Text.
       symptoms: ['OpenAI returns 429', 'Circuit breaker open'],
       lastReviewed: '2024-11-10',
     });
-    expect(doc.meta.sources).toMatchObject({ severity: 'inferred', title: 'inferred', lastReviewed: 'inferred' });
+    expect(doc.meta.sources).toMatchObject({
+      severity: 'inferred',
+      title: 'inferred',
+      lastReviewed: 'inferred',
+    });
   });
 
   it('finds the six numbered sections with their lines and ranges', () => {
@@ -179,13 +184,17 @@ describe('code blocks and steps', () => {
   });
 
   it('warns when a step puts a variable inside quotes, and refuses a hostile value in backticks', () => {
-    expect(doc.problems).toContainEqual(expect.objectContaining({ rule: 'step-variable-quoted', severity: 'warning' }));
+    expect(doc.problems).toContainEqual(
+      expect.objectContaining({ rule: 'step-variable-quoted', severity: 'warning' }),
+    );
     const bare = parse('# T\n\n```bash\nls {{logsDir}}\n```\n', 'x.md', { logsDir: '/l' });
     expect(bare.problems.filter((p) => p.rule.startsWith('step-variable'))).toEqual([]);
     const tick = parse('# T\n\n```bash\necho `ls {{logsDir}}`\n```\n', 'x.md', { logsDir: '/a b$(id)' });
     expect(tick.steps[0].missingVariables).toEqual(['logsDir']);
     expect(tick.steps[0].filled).toBe('echo `ls {{logsDir}}`');
-    expect(tick.problems).toContainEqual(expect.objectContaining({ rule: 'step-variable-unsafe', severity: 'error' }));
+    expect(tick.problems).toContainEqual(
+      expect.objectContaining({ rule: 'step-variable-unsafe', severity: 'error' }),
+    );
   });
 
   it('runs only the prompted lines of a console block', () => {
@@ -195,7 +204,9 @@ describe('code blocks and steps', () => {
   it('reports an invalid expectation regex as a problem on the fence line', () => {
     expect(doc.steps[2].expect).toBeNull();
     expect(doc.steps[2].expectError).toMatch(/not a valid regular expression/);
-    expect(doc.problems).toContainEqual(expect.objectContaining({ rule: 'step-expect', line: 17, severity: 'error' }));
+    expect(doc.problems).toContainEqual(
+      expect.objectContaining({ rule: 'step-expect', line: 17, severity: 'error' }),
+    );
   });
 
   it('reports a step name used twice', () => {
@@ -224,7 +235,9 @@ describe('links', () => {
 
 describe('hostile input', () => {
   it('does not execute or keep raw HTML; it is reported once as shown-as-text', () => {
-    const doc = parse('# T\n\n<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n\nText <b onclick="x()">b</b>\n');
+    const doc = parse(
+      '# T\n\n<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n\nText <b onclick="x()">b</b>\n',
+    );
     expect(doc.problems.filter((p) => p.rule === 'raw-html')).toHaveLength(1);
     expect(doc.problems[0].line).toBe(3);
     expect(doc.links).toEqual([]);
@@ -270,7 +283,16 @@ describe('hostile input', () => {
 
 describe('fence attributes as written', () => {
   it('keeps backslashes in an expectation: Markdown would have eaten them', () => {
-    const md = ['# T', '', '## Diagnosis', '', '```bash {name="s" expect="/\\"status\\":\\"healthy\\"\\\\./"}', 'curl -s x', '```', ''].join('\n');
+    const md = [
+      '# T',
+      '',
+      '## Diagnosis',
+      '',
+      '```bash {name="s" expect="/\\"status\\":\\"healthy\\"\\\\./"}',
+      'curl -s x',
+      '```',
+      '',
+    ].join('\n');
     const doc = parse(md, 't.md');
     const step = doc.steps[0]!;
     expect(step.expect).toEqual({ pattern: '"status":"healthy"\\.', flags: '', exitCode: 0 });

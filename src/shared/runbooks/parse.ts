@@ -59,10 +59,26 @@ export function isIndexFile(file: string): boolean {
 }
 
 function emptyMeta(): RunbookMeta {
-  return { title: null, category: null, severity: null, estimatedTime: null, symptoms: [], tags: [], owner: null, lastReviewed: null, sources: {} };
+  return {
+    title: null,
+    category: null,
+    severity: null,
+    estimatedTime: null,
+    symptoms: [],
+    tags: [],
+    owner: null,
+    lastReviewed: null,
+    sources: {},
+  };
 }
 
-const SEVERITY_WORDS: Record<string, Severity> = { critical: 'SEV-1', high: 'SEV-2', medium: 'SEV-3', moderate: 'SEV-3', low: 'SEV-4' };
+const SEVERITY_WORDS: Record<string, Severity> = {
+  critical: 'SEV-1',
+  high: 'SEV-2',
+  medium: 'SEV-3',
+  moderate: 'SEV-3',
+  low: 'SEV-4',
+};
 
 export function parseSeverity(value: unknown): Severity | null {
   if (typeof value === 'number' && value >= 1 && value <= 4) return SEVERITIES[value - 1];
@@ -103,7 +119,11 @@ export function parseReviewDate(value: unknown): string | null {
 }
 
 function stringList(value: unknown): string[] | null {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
     return value.map((v) => String(v).trim()).filter(Boolean);
   }
@@ -132,7 +152,12 @@ function splitFrontMatter(text: string, problems: ParseProblem[]): FrontMatter {
     }
   }
   if (end < 0) {
-    problems.push({ line: 1, severity: 'error', rule: 'front-matter', message: 'Front matter opened with --- is never closed: add a --- line after the last key.' });
+    problems.push({
+      line: 1,
+      severity: 'error',
+      rule: 'front-matter',
+      message: 'Front matter opened with --- is never closed: add a --- line after the last key.',
+    });
     return { data: null, lines: 0 };
   }
   const yamlText = lines.slice(1, end).join('\n');
@@ -142,20 +167,39 @@ function splitFrontMatter(text: string, problems: ParseProblem[]): FrontMatter {
   } catch (err) {
     // YAML line 1 is file line 2 (after the opening ---).
     const line = err instanceof YAMLParseError && err.linePos ? err.linePos[0].line + 1 : 1;
-    const what = (err instanceof Error ? err.message.split('\n')[0] : String(err)).replace(/ at line \d+, column \d+:?$/, '');
-    problems.push({ line, severity: 'error', rule: 'front-matter', message: `Front matter is not valid YAML (${what}): fix it or remove the --- block.` });
+    const what = (err instanceof Error ? err.message.split('\n')[0] : String(err)).replace(
+      / at line \d+, column \d+:?$/,
+      '',
+    );
+    problems.push({
+      line,
+      severity: 'error',
+      rule: 'front-matter',
+      message: `Front matter is not valid YAML (${what}): fix it or remove the --- block.`,
+    });
     return { data: null, lines: end + 1 };
   }
   if (data === null || data === undefined) return { data: {}, lines: end + 1 };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    problems.push({ line: 2, severity: 'error', rule: 'front-matter', message: 'Front matter must be a set of key: value lines (a YAML mapping).' });
+    problems.push({
+      line: 2,
+      severity: 'error',
+      rule: 'front-matter',
+      message: 'Front matter must be a set of key: value lines (a YAML mapping).',
+    });
     return { data: null, lines: end + 1 };
   }
   return { data: data as Record<string, unknown>, lines: end + 1 };
 }
 
 function applyFrontMatter(meta: RunbookMeta, data: Record<string, unknown>, problems: ParseProblem[]): void {
-  const bad = (key: string, message: string) => problems.push({ line: 1, severity: 'warning', rule: 'front-matter', message: `Front matter "${key}": ${message}` });
+  const bad = (key: string, message: string) =>
+    problems.push({
+      line: 1,
+      severity: 'warning',
+      rule: 'front-matter',
+      message: `Front matter "${key}": ${message}`,
+    });
   for (const [key, value] of Object.entries(data)) {
     switch (normKey(key)) {
       case 'title':
@@ -227,9 +271,10 @@ const BOLD_KV_RE = /^\s*(?:[-*+]\s+)?\*\*([^*:]+?)(?::\s*)?\*\*\s*:?\s*(.+?)\s*$
 /** Fill what front matter left empty from bold key/value lines (`- **Severity**: Critical`). */
 function inferFromBoldLines(meta: RunbookMeta, body: string): void {
   const lines = body.split('\n');
-  const scan = lines.length <= META_SCAN_HEAD_LINES + META_SCAN_TAIL_LINES
-    ? lines
-    : [...lines.slice(0, META_SCAN_HEAD_LINES), ...lines.slice(-META_SCAN_TAIL_LINES)];
+  const scan =
+    lines.length <= META_SCAN_HEAD_LINES + META_SCAN_TAIL_LINES
+      ? lines
+      : [...lines.slice(0, META_SCAN_HEAD_LINES), ...lines.slice(-META_SCAN_TAIL_LINES)];
   for (const line of scan) {
     const m = BOLD_KV_RE.exec(line);
     if (!m) continue;
@@ -241,7 +286,12 @@ function inferFromBoldLines(meta: RunbookMeta, body: string): void {
         meta.severity = s;
         meta.sources.severity = 'inferred';
       }
-    } else if (key === 'estimatedtime' || key === 'timetoresolve' || key === 'estimatedtimetoresolve' || key === 'duration') {
+    } else if (
+      key === 'estimatedtime' ||
+      key === 'timetoresolve' ||
+      key === 'estimatedtimetoresolve' ||
+      key === 'duration'
+    ) {
       if (!meta.estimatedTime) {
         meta.estimatedTime = value;
         meta.sources.estimatedTime = 'inferred';
@@ -309,7 +359,12 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     const cut = text.lastIndexOf('\n', MAX_PARSE_CHARS);
     text = text.slice(0, cut > 0 ? cut : MAX_PARSE_CHARS);
     const kb = Math.round(source.length / 1024);
-    problems.push({ line: text.split('\n').length, severity: 'error', rule: 'too-large', message: `The file is ${kb} KB; only the first ${MAX_PARSE_CHARS / 1024} KB are read. Split it into smaller runbooks.` });
+    problems.push({
+      line: text.split('\n').length,
+      severity: 'error',
+      rule: 'too-large',
+      message: `The file is ${kb} KB; only the first ${MAX_PARSE_CHARS / 1024} KB are read. Split it into smaller runbooks.`,
+    });
   }
   const meta = emptyMeta();
 
@@ -337,27 +392,51 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
         const base = slugify(textOf);
         const n = slugCounts.get(base) ?? 0;
         slugCounts.set(base, n + 1);
-        headings.push({ depth: node.depth, text: textOf, line: lineOf(node), slug: n === 0 ? base : `${base}-${n}` });
+        headings.push({
+          depth: node.depth,
+          text: textOf,
+          line: lineOf(node),
+          slug: n === 0 ? base : `${base}-${n}`,
+        });
         break;
       }
       case 'code':
         codeNodes.push({ node });
         return;
       case 'list':
-        lists.push({ line: lineOf(node), ordered: node.ordered === true, items: node.children.map((item) => toString(item.children[0] ?? item).trim()) });
+        lists.push({
+          line: lineOf(node),
+          ordered: node.ordered === true,
+          items: node.children.map((item) => toString(item.children[0] ?? item).trim()),
+        });
         break;
       case 'html':
         if (htmlReported++ === 0) {
-          problems.push({ line: lineOf(node), severity: 'info', rule: 'raw-html', message: 'Raw HTML is never rendered (the viewer drops it): use Markdown instead.' });
+          problems.push({
+            line: lineOf(node),
+            severity: 'info',
+            rule: 'raw-html',
+            message: 'Raw HTML is never rendered (the viewer drops it): use Markdown instead.',
+          });
         }
         return;
       case 'link':
       case 'definition': {
         const href = node.url;
         const kind = classifyLink(href, file);
-        links.push({ href, text: node.type === 'link' ? toString(node) : node.label ?? node.identifier, line: lineOf(node), ...kind });
+        links.push({
+          href,
+          text: node.type === 'link' ? toString(node) : (node.label ?? node.identifier),
+          line: lineOf(node),
+          ...kind,
+        });
         if (kind.kind === 'refused') {
-          problems.push({ line: lineOf(node), severity: 'warning', rule: 'unsafe-link', message: `Link "${href.slice(0, 60)}" uses a refused scheme and is not followed: link to a runbook or an http(s) page.` });
+          problems.push({
+            line: lineOf(node),
+            severity: 'warning',
+            rule: 'unsafe-link',
+            message: `Link "${href.slice(0, 60)}" uses a refused scheme and is not followed: link to a runbook or an http(s) page.`,
+          });
         }
         break;
       }
@@ -377,9 +456,17 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     if (!name || seen.has(name)) return;
     seen.add(name);
     const next = headings.slice(i + 1).find((x) => x.depth <= h.depth);
-    sections.push({ name, heading: h.text, slug: h.slug, line: h.line, endLine: next ? next.line - 1 : Math.max(lineCount, h.line), depth: h.depth });
+    sections.push({
+      name,
+      heading: h.text,
+      slug: h.slug,
+      line: h.line,
+      endLine: next ? next.line - 1 : Math.max(lineCount, h.line),
+      depth: h.depth,
+    });
   });
-  const sectionAt = (line: number): SectionName | null => sections.find((s) => line >= s.line && line <= s.endLine)?.name ?? null;
+  const sectionAt = (line: number): SectionName | null =>
+    sections.find((s) => line >= s.line && line <= s.endLine)?.name ?? null;
 
   // Title: front matter, else the first level-1 heading, else the first heading.
   if (!meta.title) {
@@ -449,15 +536,27 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     const { expect, error } = parseExpectation(block.attrs);
     const { filled, missing, quoted, refused } = fillVariables(code, vars);
     const name = block.attrs.name && /^[\w.-]{1,80}$/.test(block.attrs.name) ? block.attrs.name : null;
-    if (error) problems.push({ line: block.line, severity: 'error', rule: 'step-expect', message: `${error}.` });
+    if (error)
+      problems.push({ line: block.line, severity: 'error', rule: 'step-expect', message: `${error}.` });
     const declared = parseAnswers(block.attrs, expect, block.meta);
-    for (const e of declared.errors) problems.push({ line: block.line, severity: 'error', rule: 'step-answer', message: `${e}.` });
+    for (const e of declared.errors)
+      problems.push({ line: block.line, severity: 'error', rule: 'step-answer', message: `${e}.` });
     const list = (names: string[]) => names.map((v) => `{{${v}}}`).join(', ');
     if (quoted.length > 0) {
-      problems.push({ line: block.line, severity: 'warning', rule: 'step-variable-quoted', message: `${list(quoted)} is written inside quotes, backticks or a here-document: write it bare (the console shell-quotes every value it fills), e.g. sqlite3 -readonly {{dbPath}} or {{logsDir}}/errors-{{today}}.log.` });
+      problems.push({
+        line: block.line,
+        severity: 'warning',
+        rule: 'step-variable-quoted',
+        message: `${list(quoted)} is written inside quotes, backticks or a here-document: write it bare (the console shell-quotes every value it fills), e.g. sqlite3 -readonly {{dbPath}} or {{logsDir}}/errors-{{today}}.log.`,
+      });
     }
     if (refused.length > 0) {
-      problems.push({ line: block.line, severity: 'error', rule: 'step-variable-unsafe', message: `The install's ${list(refused)} holds characters that cannot be filled safely where the step puts it (backticks, a here-document, arithmetic, [[ ]], \${...}, or the arguments of eval, sh -c, ssh, let, read, printf -v ...): there the shell reads even a quoted value as code. Pass it as a plain argument instead; the step is not filled.` });
+      problems.push({
+        line: block.line,
+        severity: 'error',
+        rule: 'step-variable-unsafe',
+        message: `The install's ${list(refused)} holds characters that cannot be filled safely where the step puts it (backticks, a here-document, arithmetic, [[ ]], \${...}, or the arguments of eval, sh -c, ssh, let, read, printf -v ...): there the shell reads even a quoted value as code. Pass it as a plain argument instead; the step is not filled.`,
+      });
     }
     steps.push({
       id: name ?? `step-${steps.length + 1}`,
@@ -480,29 +579,68 @@ export function parseRunbook(source: string, options: ParseOptions): ParsedRunbo
     const io = parseStepIo(block.attrs, code);
     const req = parseRequires(block.attrs.requires);
     for (const p of io.problems) problems.push({ line: block.line, ...p });
-    for (const message of req.problems) problems.push({ line: block.line, severity: 'error', rule: 'step-requires', message });
+    for (const message of req.problems)
+      problems.push({ line: block.line, severity: 'error', rule: 'step-requires', message });
     const added = steps[steps.length - 1];
     const inputNames = new Set(io.inputs.map((i) => i.name));
-    Object.assign(added, { inputs: io.inputs, output: io.output, requires: req.requires, missingVariables: added.missingVariables.filter((v) => !inputNames.has(v)) });
+    Object.assign(added, {
+      inputs: io.inputs,
+      output: io.output,
+      requires: req.requires,
+      missingVariables: added.missingVariables.filter((v) => !inputNames.has(v)),
+    });
   }
   const earlier = new Map(steps.map((s, k) => [s.id, k]));
   steps.forEach((s, k) => {
     for (const p of s.requires ?? []) {
       if (p.kind !== 'step-ok') continue;
       const at = earlier.get(p.step);
-      if (at === undefined || at >= k) problems.push({ line: s.line, severity: 'error', rule: 'step-requires', message: `requires step:${p.step} must name an earlier step of this runbook.` });
+      if (at === undefined || at >= k)
+        problems.push({
+          line: s.line,
+          severity: 'error',
+          rule: 'step-requires',
+          message: `requires step:${p.step} must name an earlier step of this runbook.`,
+        });
     }
     for (const i of s.inputs ?? []) {
       if (!i.from) continue;
       const at = earlier.get(i.from.step);
-      if (at === undefined || at >= k || steps[at].output?.name !== i.from.output) problems.push({ line: s.line, severity: 'error', rule: 'step-input', message: `input-${i.name}-from="${i.from.step}.${i.from.output}" must name the output of an earlier step of this runbook.` });
+      if (at === undefined || at >= k || steps[at].output?.name !== i.from.output)
+        problems.push({
+          line: s.line,
+          severity: 'error',
+          rule: 'step-input',
+          message: `input-${i.name}-from="${i.from.step}.${i.from.output}" must name the output of an earlier step of this runbook.`,
+        });
     }
   });
   const ids = new Set<string>();
   for (const s of steps) {
-    if (ids.has(s.id)) problems.push({ line: s.line, severity: 'error', rule: 'step-name', message: `Step name "${s.id}" is used twice: give each step its own name.` });
+    if (ids.has(s.id))
+      problems.push({
+        line: s.line,
+        severity: 'error',
+        rule: 'step-name',
+        message: `Step name "${s.id}" is used twice: give each step its own name.`,
+      });
     ids.add(s.id);
   }
 
-  return { file, kind: isIndexFile(file) ? 'index' : 'runbook', meta, body, bodyLineOffset: offset, headings, sections, codeBlocks, steps, links, lists, problems, lineCount, review: reviewFromFrontMatter(fm.data) };
+  return {
+    file,
+    kind: isIndexFile(file) ? 'index' : 'runbook',
+    meta,
+    body,
+    bodyLineOffset: offset,
+    headings,
+    sections,
+    codeBlocks,
+    steps,
+    links,
+    lists,
+    problems,
+    lineCount,
+    review: reviewFromFrontMatter(fm.data),
+  };
 }

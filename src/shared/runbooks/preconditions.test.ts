@@ -1,7 +1,16 @@
 // Precondition evaluation: each kind met, not met and unknown (unknown never lets Run through),
 // the `requires` grammar, and the facts read from a session's events.
 import { describe, expect, it } from 'vitest';
-import { apiFactFromSweep, blocksRun, evaluatePreconditions, factsFromEvents, MAX_PROBE_AGE_MS, parseRequires, type FactEvent, type PreconditionFacts } from './preconditions';
+import {
+  apiFactFromSweep,
+  blocksRun,
+  evaluatePreconditions,
+  factsFromEvents,
+  MAX_PROBE_AGE_MS,
+  parseRequires,
+  type FactEvent,
+  type PreconditionFacts,
+} from './preconditions';
 import type { Precondition } from './types';
 import { sweepOf } from '../../main/services/walkthroughs/test-support';
 
@@ -20,7 +29,12 @@ const one = (p: Precondition, f: PreconditionFacts) => evaluatePreconditions([p]
 describe('parseRequires', () => {
   it('reads the four kinds, separated by commas or spaces', () => {
     expect(parseRequires('maintenance-window, backup api-stopped,step:db-check')).toEqual({
-      requires: [{ kind: 'maintenance-window' }, { kind: 'backup' }, { kind: 'api-stopped' }, { kind: 'step-ok', step: 'db-check' }],
+      requires: [
+        { kind: 'maintenance-window' },
+        { kind: 'backup' },
+        { kind: 'api-stopped' },
+        { kind: 'step-ok', step: 'db-check' },
+      ],
       problems: [],
     });
     expect(parseRequires(undefined)).toEqual({ requires: [], problems: [] });
@@ -59,33 +73,66 @@ describe('maintenance window', () => {
 describe('backup in this session', () => {
   const p: Precondition = { kind: 'backup' };
   it('met by a good backup, naming the newest', () => {
-    const r = one(p, facts({ backups: [{ at: NOW - 600_000, file: '/b/old.db', ok: true, damaged: false }, { at: NOW - 30_000, file: '/b/new.db', ok: true, damaged: false }] }));
+    const r = one(
+      p,
+      facts({
+        backups: [
+          { at: NOW - 600_000, file: '/b/old.db', ok: true, damaged: false },
+          { at: NOW - 30_000, file: '/b/new.db', ok: true, damaged: false },
+        ],
+      }),
+    );
     expect(r).toMatchObject({ state: 'met', met: true });
     expect(r.why).toBe('/b/new.db taken 30 s ago');
   });
   it('not met with none, a failed one or only a damaged one', () => {
     expect(one(p, facts()).why).toBe('no backup of aura.db in "Vacuum" yet');
-    expect(one(p, facts({ backups: [{ at: NOW, file: '', ok: false, damaged: false }] }))).toMatchObject({ state: 'not-met', why: 'the backups of this session failed' });
-    expect(one(p, facts({ backups: [{ at: NOW, file: '/b/x.db', ok: true, damaged: true }] })).why).toContain('DAMAGED');
+    expect(one(p, facts({ backups: [{ at: NOW, file: '', ok: false, damaged: false }] }))).toMatchObject({
+      state: 'not-met',
+      why: 'the backups of this session failed',
+    });
+    expect(one(p, facts({ backups: [{ at: NOW, file: '/b/x.db', ok: true, damaged: true }] })).why).toContain(
+      'DAMAGED',
+    );
   });
   it('unknown without a recording session', () => {
-    expect(one(p, facts({ session: null, backups: [{ at: NOW, file: '/b/x.db', ok: true, damaged: false }] }))).toMatchObject({ state: 'unknown', met: false });
+    expect(
+      one(p, facts({ session: null, backups: [{ at: NOW, file: '/b/x.db', ok: true, damaged: false }] })),
+    ).toMatchObject({ state: 'unknown', met: false });
   });
 });
 
 describe('API stopped', () => {
   const p: Precondition = { kind: 'api-stopped' };
-  const api = (over: Partial<NonNullable<PreconditionFacts['api']>>) => ({ state: 'unreachable', refused: true, hung: false, checkedAt: NOW - 5000, summary: 's', ...over });
+  const api = (over: Partial<NonNullable<PreconditionFacts['api']>>) => ({
+    state: 'unreachable',
+    refused: true,
+    hung: false,
+    checkedAt: NOW - 5000,
+    summary: 's',
+    ...over,
+  });
   it('met when nothing listens (connection refused)', () => {
     expect(one(p, facts({ api: api({}) }))).toMatchObject({ state: 'met', met: true });
   });
   it('not met when it answers or hangs', () => {
-    expect(one(p, facts({ api: api({ state: 'ok', refused: false }) }))).toMatchObject({ state: 'not-met', met: false });
-    expect(one(p, facts({ api: api({ state: 'degraded', refused: false }) })).why).toContain('answers (degraded');
+    expect(one(p, facts({ api: api({ state: 'ok', refused: false }) }))).toMatchObject({
+      state: 'not-met',
+      met: false,
+    });
+    expect(one(p, facts({ api: api({ state: 'degraded', refused: false }) })).why).toContain(
+      'answers (degraded',
+    );
     expect(one(p, facts({ api: api({ refused: false, hung: true }) })).why).toContain('hangs');
   });
   it('reads the fact from a real sweep shape: refused when the API is down, answering when up, a timeout as hung', () => {
-    expect(apiFactFromSweep(sweepOf(false, NOW))).toEqual({ state: 'unreachable', refused: true, hung: false, checkedAt: NOW, summary: 'refused' });
+    expect(apiFactFromSweep(sweepOf(false, NOW))).toEqual({
+      state: 'unreachable',
+      refused: true,
+      hung: false,
+      checkedAt: NOW,
+      summary: 'refused',
+    });
     expect(one(p, facts({ api: apiFactFromSweep(sweepOf(false, NOW)) }))).toMatchObject({ state: 'met' });
     expect(one(p, facts({ api: apiFactFromSweep(sweepOf(true, NOW)) }))).toMatchObject({ state: 'not-met' });
     const hung = sweepOf(false, NOW);
@@ -96,43 +143,103 @@ describe('API stopped', () => {
   });
   it('unknown before a probe, with a stale probe, or an unclear failure', () => {
     expect(one(p, facts({ api: null }))).toMatchObject({ state: 'unknown', met: false });
-    expect(one(p, facts({ api: api({ checkedAt: NOW - MAX_PROBE_AGE_MS - 1 }) }))).toMatchObject({ state: 'unknown', met: false });
-    expect(one(p, facts({ api: api({ refused: false, summary: 'ENOTFOUND' }) }))).toMatchObject({ state: 'unknown', why: 'ENOTFOUND' });
+    expect(one(p, facts({ api: api({ checkedAt: NOW - MAX_PROBE_AGE_MS - 1 }) }))).toMatchObject({
+      state: 'unknown',
+      met: false,
+    });
+    expect(one(p, facts({ api: api({ refused: false, summary: 'ENOTFOUND' }) }))).toMatchObject({
+      state: 'unknown',
+      why: 'ENOTFOUND',
+    });
   });
 });
 
 describe('earlier step ok', () => {
   const p: Precondition = { kind: 'step-ok', step: 'db-check' };
   it('met when its latest checked run passed', () => {
-    expect(one(p, facts({ stepOutcomes: { 'db-check': { status: 'pass', at: NOW - 1000 } } }))).toMatchObject({ state: 'met', met: true, why: 'ok 1 s ago' });
+    expect(one(p, facts({ stepOutcomes: { 'db-check': { status: 'pass', at: NOW - 1000 } } }))).toMatchObject(
+      { state: 'met', met: true, why: 'ok 1 s ago' },
+    );
   });
   it('not met when it failed, was not checked, or never ran', () => {
-    expect(one(p, facts({ stepOutcomes: { 'db-check': { status: 'fail', at: NOW } } }))).toMatchObject({ state: 'not-met', why: 'its last run was fail' });
+    expect(one(p, facts({ stepOutcomes: { 'db-check': { status: 'fail', at: NOW } } }))).toMatchObject({
+      state: 'not-met',
+      why: 'its last run was fail',
+    });
     expect(one(p, facts({ stepOutcomes: { 'db-check': { status: 'unchecked', at: NOW } } })).met).toBe(false);
-    expect(one(p, facts())).toMatchObject({ state: 'not-met', why: '"db-check" has no checked run in this session yet' });
+    expect(one(p, facts())).toMatchObject({
+      state: 'not-met',
+      why: '"db-check" has no checked run in this session yet',
+    });
   });
 });
 
 describe('blocksRun', () => {
   it('blocks while any is not met, unknown included; nothing required blocks nothing', () => {
     const all: Precondition[] = [{ kind: 'backup' }, { kind: 'step-ok', step: 'a' }];
-    expect(blocksRun(evaluatePreconditions(all, facts({ backups: [{ at: NOW, file: 'f', ok: true, damaged: false }], stepOutcomes: { a: { status: 'pass', at: NOW } } })))).toBe(false);
-    expect(blocksRun(evaluatePreconditions(all, facts({ backups: [{ at: NOW, file: 'f', ok: true, damaged: false }] })))).toBe(true);
-    expect(blocksRun(evaluatePreconditions(all, facts({ session: null, stepOutcomes: { a: { status: 'pass', at: NOW } } })))).toBe(true);
+    expect(
+      blocksRun(
+        evaluatePreconditions(
+          all,
+          facts({
+            backups: [{ at: NOW, file: 'f', ok: true, damaged: false }],
+            stepOutcomes: { a: { status: 'pass', at: NOW } },
+          }),
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      blocksRun(
+        evaluatePreconditions(all, facts({ backups: [{ at: NOW, file: 'f', ok: true, damaged: false }] })),
+      ),
+    ).toBe(true);
+    expect(
+      blocksRun(
+        evaluatePreconditions(
+          all,
+          facts({ session: null, stepOutcomes: { a: { status: 'pass', at: NOW } } }),
+        ),
+      ),
+    ).toBe(true);
     expect(blocksRun(evaluatePreconditions([], facts()))).toBe(false);
   });
 });
 
 describe('factsFromEvents', () => {
   const step = (over: Record<string, unknown>): FactEvent =>
-    ({ type: 'step', at: NOW, stepId: 's', runbookId: 'rb', command: 'echo', status: 'finished', exitCode: 0, endedAt: NOW, output: '', verdict: null, ...over }) as FactEvent;
-  it('reads panel backups, CLI backup steps and each step\'s latest verdict of this runbook', () => {
+    ({
+      type: 'step',
+      at: NOW,
+      stepId: 's',
+      runbookId: 'rb',
+      command: 'echo',
+      status: 'finished',
+      exitCode: 0,
+      endedAt: NOW,
+      output: '',
+      verdict: null,
+      ...over,
+    }) as FactEvent;
+  it("reads panel backups, CLI backup steps and each step's latest verdict of this runbook", () => {
     const f = factsFromEvents(
       [
         { type: 'db-backup', at: NOW - 10, file: '/b/p.db', ok: true, detail: '12 pages' },
-        { type: 'db-backup', at: NOW - 9, file: '/b/d.db', ok: true, detail: 'DAMAGED: the copy fails quick_check' },
-        step({ command: 'aura-ops db backup --db /d/aura.db --out /b/c.db', output: '/b/c.db\n  10 bytes\n  quick_check of the copy: ok' }),
-        step({ command: 'aura-ops db backup --out /b/f.db', output: '/b/f.db\n  quick_check of the copy: FAILED', endedAt: NOW + 1 }),
+        {
+          type: 'db-backup',
+          at: NOW - 9,
+          file: '/b/d.db',
+          ok: true,
+          detail: 'DAMAGED: the copy fails quick_check',
+        },
+        step({
+          command: 'aura-ops db backup --db /d/aura.db --out /b/c.db',
+          output: '/b/c.db\n  10 bytes\n  quick_check of the copy: ok',
+        }),
+        step({
+          command: 'aura-ops db backup --out /b/f.db',
+          output: '/b/f.db\n  quick_check of the copy: FAILED',
+          endedAt: NOW + 1,
+        }),
         step({ command: 'aura-ops db backup --out /b/x.db', exitCode: 1, output: 'error' }),
         step({ stepId: 'db-check', verdict: { status: 'fail' }, endedAt: NOW - 5 }),
         step({ stepId: 'db-check', verdict: { status: 'pass' }, endedAt: NOW - 1 }),

@@ -200,5 +200,11 @@ export function factsFromEvents(
 export function apiFactFromSweep(sweep: SweepResult | null): PreconditionFacts['api'] {
   const a = sweep?.results.find((r) => r.id === 'api');
   if (!sweep || !a) return null;
-  return { state: a.state, refused: sweep.signals.api.error === 'ECONNREFUSED', hung: sweep.signals.api.timedOut, checkedAt: a.checkedAt, summary: a.summary };
+  return {
+    state: a.state,
+    refused: sweep.signals.api.error === 'ECONNREFUSED',
+    hung: sweep.signals.api.timedOut,
+    checkedAt: a.checkedAt,
+    summary: a.summary,
+  };
 }

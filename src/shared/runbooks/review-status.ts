@@ -40,7 +40,6 @@ export interface DiffLine {
   text: string;
 }
 
-
 /** Past this many lines on each side the diff is not aligned (the LCS table would be too big). */
 export const MAX_DIFF_LINES = 4000;
 
@@ -61,13 +60,19 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const ma = a.slice(start, endA);
   const mb = b.slice(start, endB);
   if (ma.length > MAX_DIFF_LINES || mb.length > MAX_DIFF_LINES) {
-    return [...head, ...ma.map((t): DiffLine => ({ op: 'del', text: t })), ...mb.map((t): DiffLine => ({ op: 'add', text: t })), ...tail];
+    return [
+      ...head,
+      ...ma.map((t): DiffLine => ({ op: 'del', text: t })),
+      ...mb.map((t): DiffLine => ({ op: 'add', text: t })),
+      ...tail,
+    ];
   }
   const n = ma.length;
   const m = mb.length;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i][j] = ma[i] === mb[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = ma[i] === mb[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   }
   const mid: DiffLine[] = [];
   let i = 0;
@@ -84,4 +89,3 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   while (j < m) mid.push({ op: 'add', text: mb[j++] });
   return [...head, ...mid, ...tail];
 }
-

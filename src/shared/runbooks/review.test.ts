@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { lintRunbook } from './lint';
 import { parseRunbook } from './parse';
-import { hasTestEvidence, lineDiff, proposeRevision, revisionFileName, reviewFromFrontMatter, setFrontMatter, transitionProblem, type SessionFacts } from './review';
+import {
+  hasTestEvidence,
+  lineDiff,
+  proposeRevision,
+  revisionFileName,
+  reviewFromFrontMatter,
+  setFrontMatter,
+  transitionProblem,
+  type SessionFacts,
+} from './review';
 
 const RUNBOOK = `---
 title: API Down
@@ -53,7 +62,8 @@ Watch it.
 
 const now = new Date('2026-12-07T03:00:00Z');
 const ctx = { now, exists: () => true };
-const lintOf = (src: string) => lintRunbook(parseRunbook(src, { file: 'api-down.md' }), ctx).map((p) => p.rule);
+const lintOf = (src: string) =>
+  lintRunbook(parseRunbook(src, { file: 'api-down.md' }), ctx).map((p) => p.rule);
 
 describe('review front matter', () => {
   it('reads status, people and test evidence', () => {
@@ -61,21 +71,43 @@ describe('review front matter', () => {
     expect(r.status).toBe('published');
     expect(r.owner).toBe('ana');
     expect(r.approvedBy).toBe('lee');
-    expect(r.lastTested).toEqual({ date: '2026-11-21', scenarios: ['api-down'], outcomes: { 'api-down': { pass: 2, fail: 0, skipped: 1 } } });
+    expect(r.lastTested).toEqual({
+      date: '2026-11-21',
+      scenarios: ['api-down'],
+      outcomes: { 'api-down': { pass: 2, fail: 0, skipped: 1 } },
+    });
     expect(hasTestEvidence(r.lastTested)).toBe(true);
   });
 
   it('names what it cannot read instead of guessing', () => {
-    const r = reviewFromFrontMatter({ status: 'shipped', lastTested: { date: 'soon' }, approvedBy: { $ne: 1 } });
+    const r = reviewFromFrontMatter({
+      status: 'shipped',
+      lastTested: { date: 'soon' },
+      approvedBy: { $ne: 1 },
+    });
     expect(r.status).toBeNull();
     expect(r.approvedBy).toBeNull();
-    expect(r.problems.join(' ')).toMatch(/status must be one of draft, tested, reviewed, approved, published/);
+    expect(r.problems.join(' ')).toMatch(
+      /status must be one of draft, tested, reviewed, approved, published/,
+    );
     expect(r.problems.join(' ')).toMatch(/lastTested.date/);
   });
 
   it('a failed or empty test is no evidence', () => {
-    expect(hasTestEvidence({ date: '2026-12-01', scenarios: ['x'], outcomes: { x: { pass: 3, fail: 1, skipped: 0 } } })).toBe(false);
-    expect(hasTestEvidence({ date: '2026-12-01', scenarios: ['x'], outcomes: { x: { pass: 0, fail: 0, skipped: 4 } } })).toBe(false);
+    expect(
+      hasTestEvidence({
+        date: '2026-12-01',
+        scenarios: ['x'],
+        outcomes: { x: { pass: 3, fail: 1, skipped: 0 } },
+      }),
+    ).toBe(false);
+    expect(
+      hasTestEvidence({
+        date: '2026-12-01',
+        scenarios: ['x'],
+        outcomes: { x: { pass: 0, fail: 0, skipped: 4 } },
+      }),
+    ).toBe(false);
     expect(hasTestEvidence({ date: '2026-12-01', scenarios: [], outcomes: {} })).toBe(false);
     expect(hasTestEvidence(null)).toBe(false);
   });
@@ -86,17 +118,43 @@ describe('transitions (default-deny)', () => {
   it('moves one step at a time in the handbook order', () => {
     expect(transitionProblem(base, null, 'reviewed', 'bo')).toMatch(/moves to tested, not to reviewed/);
     expect(transitionProblem(base, null, 'published', 'bo')).toMatch(/not to published/);
-    expect(transitionProblem(reviewFromFrontMatter({ status: 'published' }), null, 'published', 'bo')).toMatch(/nothing further/);
+    expect(
+      transitionProblem(reviewFromFrontMatter({ status: 'published' }), null, 'published', 'bo'),
+    ).toMatch(/nothing further/);
   });
   it('asks for what each step needs', () => {
     expect(transitionProblem(base, null, 'tested', 'ana')).toMatch(/Test it in the sandbox first/);
-    const tested = { ...base, status: 'tested' as const, lastTested: { date: '2026-12-07', scenarios: ['current'], outcomes: { current: { pass: 1, fail: 0, skipped: 0 } } } };
+    const tested = {
+      ...base,
+      status: 'tested' as const,
+      lastTested: {
+        date: '2026-12-07',
+        scenarios: ['current'],
+        outcomes: { current: { pass: 1, fail: 0, skipped: 0 } },
+      },
+    };
     expect(transitionProblem(base, null, 'tested', ' ')).toMatch(/Say who you are/);
     expect(transitionProblem(tested, null, 'reviewed', 'ANA')).toMatch(/owner cannot be its own reviewer/);
     expect(transitionProblem(tested, null, 'reviewed', 'bo')).toBeNull();
-    expect(transitionProblem({ ...tested, status: 'reviewed' }, '2026-12-07', 'approved', 'lee')).toMatch(/peer review/);
-    expect(transitionProblem({ ...tested, status: 'approved', reviewedBy: 'bo' }, '2026-12-07', 'published', 'lee')).toMatch(/approval/);
-    expect(transitionProblem({ ...tested, status: 'approved', reviewedBy: 'bo', approvedBy: 'lee' }, '2026-12-07', 'published', 'lee')).toBeNull();
+    expect(transitionProblem({ ...tested, status: 'reviewed' }, '2026-12-07', 'approved', 'lee')).toMatch(
+      /peer review/,
+    );
+    expect(
+      transitionProblem(
+        { ...tested, status: 'approved', reviewedBy: 'bo' },
+        '2026-12-07',
+        'published',
+        'lee',
+      ),
+    ).toMatch(/approval/);
+    expect(
+      transitionProblem(
+        { ...tested, status: 'approved', reviewedBy: 'bo', approvedBy: 'lee' },
+        '2026-12-07',
+        'published',
+        'lee',
+      ),
+    ).toBeNull();
     expect(transitionProblem(tested, null, 'draft', 'bo')).toBeNull();
   });
 });
@@ -113,7 +171,11 @@ describe('lint of a published runbook', () => {
     expect(lintOf(RUNBOOK.replace('lastReviewed: 2026-11-20\n', ''))).toContain('review-age');
   });
   it('leaves drafts alone', () => {
-    expect(lintOf(RUNBOOK.replace('status: published', 'status: draft').replace('approvedBy: lee\n', '')).filter((r) => r.startsWith('review-'))).toEqual([]);
+    expect(
+      lintOf(RUNBOOK.replace('status: published', 'status: draft').replace('approvedBy: lee\n', '')).filter(
+        (r) => r.startsWith('review-'),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -132,7 +194,9 @@ describe('setFrontMatter', () => {
   });
   it('refuses front matter that is not a map', () => {
     expect(() => setFrontMatter('---\n- a\n- b\n---\n# T\n', { status: 'draft' })).toThrow(/not a map/);
-    expect(() => setFrontMatter('---\nkey: [unclosed\n---\n# T\n', { status: 'draft' })).toThrow(/not valid YAML/);
+    expect(() => setFrontMatter('---\nkey: [unclosed\n---\n# T\n', { status: 'draft' })).toThrow(
+      /not valid YAML/,
+    );
   });
   it('a value cannot break out of its key', () => {
     const out = setFrontMatter('# T\n', { reviewedBy: 'x\n---\nstatus: published' });
@@ -159,7 +223,10 @@ describe('proposeRevision', () => {
   const facts: SessionFacts = {
     sessionId: '0123abcd-ffff-4000-8000-000000000000',
     sessionTitle: 'API Down',
-    adHoc: [{ command: 'ss -ltnp | grep 5005', exitCode: 1 }, { command: 'echo ```; rm -rf /', exitCode: 0 }],
+    adHoc: [
+      { command: 'ss -ltnp | grep 5005', exitCode: 1 },
+      { command: 'echo ```; rm -rf /', exitCode: 0 },
+    ],
     edited: [{ stepId: 'liveness', command: 'curl -s --max-time 5 {{apiUrl}}/health/live' }],
     skipped: [{ stepId: 'restart', why: 'declined', reason: 'not in a window' }],
     shouldSay: ['check the port first'],
@@ -179,19 +246,38 @@ describe('proposeRevision', () => {
     expect(re.steps.map((s) => s.code)).toContain('ss -ltnp | grep 5005');
     // A command holding a fence stays inside its own, longer fence.
     expect(re.steps.map((s) => s.code)).toContain('echo ```; rm -rf /');
-    expect(re.steps.find((s) => s.id === 'liveness')?.code).toBe('curl -s --max-time 5 {{apiUrl}}/health/live');
+    expect(re.steps.find((s) => s.id === 'liveness')?.code).toBe(
+      'curl -s --max-time 5 {{apiUrl}}/health/live',
+    );
     expect(out).toContain('The runbook should say: check the port first');
     expect(out).toMatch(/step `restart` was declined \(not in a window\)/);
     // The proposal goes before Prevention, and the six sections stay in order.
     expect(out.indexOf('## Proposed from session 0123abcd')).toBeLessThan(out.indexOf('## Prevention'));
-    expect(re.sections.map((s) => s.name)).toEqual(['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References']);
+    expect(re.sections.map((s) => s.name)).toEqual([
+      'Overview',
+      'Symptoms',
+      'Diagnosis',
+      'Resolution',
+      'Prevention',
+      'References',
+    ]);
   });
 });
 
 describe('revisionFileName', () => {
   it('is flat, lower-case and safe whatever the names hold', () => {
-    expect(revisionFileName('incidents/API Down.md', '0123abcd-ff', '2026-12-07')).toBe('api-down.rev-20261207-0123abcd.md');
-    for (const hostile of ['../../etc/passwd', '..\\..\\win.ini', '/abs/path.md', '.hidden.md', '\u0000evil.md', '…….md', '']) {
+    expect(revisionFileName('incidents/API Down.md', '0123abcd-ff', '2026-12-07')).toBe(
+      'api-down.rev-20261207-0123abcd.md',
+    );
+    for (const hostile of [
+      '../../etc/passwd',
+      '..\\..\\win.ini',
+      '/abs/path.md',
+      '.hidden.md',
+      '\u0000evil.md',
+      '…….md',
+      '',
+    ]) {
       const name = revisionFileName(hostile, '../../x', '2026-12-07');
       expect(name).toMatch(/^[a-z0-9][a-z0-9.-]*\.md$/);
       expect(name).not.toContain('..');

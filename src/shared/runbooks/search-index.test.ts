@@ -4,9 +4,27 @@ import { SearchIndex, tokenize } from './search-index';
 
 function build() {
   const idx = new SearchIndex();
-  idx.add({ id: 'db', title: 'Database Issues', symptoms: ['database is locked'], tags: ['sqlite'], body: 'Run PRAGMA integrity_check on aura.db.' });
-  idx.add({ id: 'cache', title: 'Cache Management', symptoms: ['Redis refuses connections'], tags: [], body: 'The database is not involved; check redis-cli ping.' });
-  idx.add({ id: 'logs', title: 'Log Management', symptoms: [], tags: [], body: 'Rotate logs. A locked database shows up in logs too: database, database.' });
+  idx.add({
+    id: 'db',
+    title: 'Database Issues',
+    symptoms: ['database is locked'],
+    tags: ['sqlite'],
+    body: 'Run PRAGMA integrity_check on aura.db.',
+  });
+  idx.add({
+    id: 'cache',
+    title: 'Cache Management',
+    symptoms: ['Redis refuses connections'],
+    tags: [],
+    body: 'The database is not involved; check redis-cli ping.',
+  });
+  idx.add({
+    id: 'logs',
+    title: 'Log Management',
+    symptoms: [],
+    tags: [],
+    body: 'Rotate logs. A locked database shows up in logs too: database, database.',
+  });
   return idx;
 }
 
@@ -26,8 +44,16 @@ describe('SearchIndex', () => {
   });
 
   it('matches word prefixes and requires every query word', () => {
-    expect(build().search('integ').map((h) => h.id)).toEqual(['db']);
-    expect(build().search('database redis').map((h) => h.id)).toEqual(['cache']);
+    expect(
+      build()
+        .search('integ')
+        .map((h) => h.id),
+    ).toEqual(['db']);
+    expect(
+      build()
+        .search('database redis')
+        .map((h) => h.id),
+    ).toEqual(['cache']);
     expect(build().search('database nonexistentword')).toEqual([]);
     expect(build().search('   ')).toEqual([]);
   });

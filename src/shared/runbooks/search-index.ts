@@ -27,10 +27,15 @@ export interface SearchHit {
 }
 
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[._-][\p{L}\p{N}]+)*/gu)?.flatMap((t) => {
-    const parts = t.split(/[._-]/);
-    return parts.length > 1 ? [t, ...parts] : [t];
-  }) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:[._-][\p{L}\p{N}]+)*/gu)
+      ?.flatMap((t) => {
+        const parts = t.split(/[._-]/);
+        return parts.length > 1 ? [t, ...parts] : [t];
+      }) ?? []
+  );
 }
 
 interface Posting {
@@ -107,7 +112,8 @@ export class SearchIndex {
     const n = this.docs.size;
     let acc: Map<string, { score: number; fields: Set<SearchField> }> | null = null;
     for (const word of words) {
-      const terms = word.length >= MIN_PREFIX_LENGTH ? this.termsWithPrefix(word) : this.postings.has(word) ? [word] : [];
+      const terms =
+        word.length >= MIN_PREFIX_LENGTH ? this.termsWithPrefix(word) : this.postings.has(word) ? [word] : [];
       const perDoc = new Map<string, { score: number; fields: Set<SearchField> }>();
       for (const term of terms) {
         const byDoc = this.postings.get(term);
@@ -141,7 +147,12 @@ export class SearchIndex {
       if (acc.size === 0) return [];
     }
     const hits = [...(acc ?? new Map<string, { score: number; fields: Set<SearchField> }>()).entries()]
-      .map(([id, v]) => ({ id, score: Math.round(v.score * 1000) / 1000, fields: [...v.fields], snippet: '' }))
+      .map(([id, v]) => ({
+        id,
+        score: Math.round(v.score * 1000) / 1000,
+        fields: [...v.fields],
+        snippet: '',
+      }))
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit);
     for (const h of hits) h.snippet = this.snippet(h.id, words);
@@ -159,10 +170,12 @@ export class SearchIndex {
         lower = doc.body.toLowerCase();
         this.lowerBodies.set(id, lower);
       }
-      const at = Math.min(...words.map((w) => {
-        const i = lower.indexOf(w);
-        return i < 0 ? Infinity : i;
-      }));
+      const at = Math.min(
+        ...words.map((w) => {
+          const i = lower.indexOf(w);
+          return i < 0 ? Infinity : i;
+        }),
+      );
       if (Number.isFinite(at)) {
         // The line around the first hit, at most a window of SNIPPET_CHARS around it.
         const lineStart = Math.max(doc.body.lastIndexOf('\n', at) + 1, at - SNIPPET_CHARS / 2);
@@ -171,7 +184,10 @@ export class SearchIndex {
         text = doc.body.slice(lineStart, lineEnd);
       } else text = doc.symptoms[0] ?? '';
     }
-    text = text.replace(/[#*`>|]/g, '').replace(/\s+/g, ' ').trim();
+    text = text
+      .replace(/[#*`>|]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS - 1)}…` : text;
   }
 }

@@ -11,7 +11,14 @@ export const SEVERITIES = ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** The handbook's six sections, in order. */
-export const SECTION_NAMES = ['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References'] as const;
+export const SECTION_NAMES = [
+  'Overview',
+  'Symptoms',
+  'Diagnosis',
+  'Resolution',
+  'Prevention',
+  'References',
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** Fence languages whose blocks are executable steps (run in the terminal). */
@@ -31,7 +38,9 @@ export interface RunbookMeta {
   /** ISO date yyyy-mm-dd, from `lastReviewed` or a `**Last Updated**:` / `**Last Reviewed**:` line. */
   lastReviewed: string | null;
   /** Per field, where the value came from. */
-  sources: Partial<Record<'title' | 'category' | 'severity' | 'estimatedTime' | 'symptoms' | 'lastReviewed', MetaSource>>;
+  sources: Partial<
+    Record<'title' | 'category' | 'severity' | 'estimatedTime' | 'symptoms' | 'lastReviewed', MetaSource>
+  >;
 }
 
 export interface Heading {

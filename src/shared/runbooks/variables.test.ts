@@ -2,7 +2,13 @@
 // earlier file, else today's name; hostile and unrelated names in the logs folder are ignored.
 import { describe, expect, it } from 'vitest';
 import type { InstallPaths } from '../install-types';
-import { KNOWN_VARIABLES, LIVE_LOG_VARIABLES, fillVariables, liveLogNames, variablesFromInstall } from './variables';
+import {
+  KNOWN_VARIABLES,
+  LIVE_LOG_VARIABLES,
+  fillVariables,
+  liveLogNames,
+  variablesFromInstall,
+} from './variables';
 
 function paths(logsDir: string): InstallPaths {
   return {
@@ -18,16 +24,29 @@ function paths(logsDir: string): InstallPaths {
 
 describe('liveLogNames', () => {
   it("picks today's newest roll, by number, not by text order", () => {
-    const names = ['aura-api-20261206.log', 'aura-api-20261206_002.log', 'aura-api-20261206_010.log', 'aura-api-20261206_009.log', 'aura-api-20261205_004.log'];
+    const names = [
+      'aura-api-20261206.log',
+      'aura-api-20261206_002.log',
+      'aura-api-20261206_010.log',
+      'aura-api-20261206_009.log',
+      'aura-api-20261205_004.log',
+    ];
     expect(liveLogNames(names, '20261206')['aura-api']).toBe('aura-api-20261206_010.log');
   });
 
   it('takes the day file itself when the day has not rolled', () => {
-    expect(liveLogNames(['errors-20261205_001.log', 'errors-20261206.log'], '20261206').errors).toBe('errors-20261206.log');
+    expect(liveLogNames(['errors-20261205_001.log', 'errors-20261206.log'], '20261206').errors).toBe(
+      'errors-20261206.log',
+    );
   });
 
   it('just after midnight, before the family wrote today, takes the newest earlier file', () => {
-    const names = ['warnings-20261204.log', 'warnings-20261205.log', 'warnings-20261205_001.log', 'aura-api-20261207.log'];
+    const names = [
+      'warnings-20261204.log',
+      'warnings-20261205.log',
+      'warnings-20261205_001.log',
+      'aura-api-20261207.log',
+    ];
     const live = liveLogNames(names, '20261207');
     expect(live.warnings).toBe('warnings-20261205_001.log');
     expect(live['aura-api']).toBe('aura-api-20261207.log');
@@ -44,7 +63,9 @@ describe('liveLogNames', () => {
   });
 
   it('never picks a file dated after today (a skewed clock or a planted name)', () => {
-    expect(liveLogNames(['audit-20261206.log', 'audit-20991231.log', 'audit-20261207_001.log'], '20261206').audit).toBe('audit-20261206.log');
+    expect(
+      liveLogNames(['audit-20261206.log', 'audit-20991231.log', 'audit-20261207_001.log'], '20261206').audit,
+    ).toBe('audit-20261206.log');
   });
 
   it('ignores names that are not prefix-yyyyMMdd[_NNN].log', () => {
@@ -62,7 +83,13 @@ describe('liveLogNames', () => {
       'AURA-API-20261206_003.log',
     ];
     expect(liveLogNames(hostile, '20261206')['aura-api']).toBe('aura-api-20261206.log');
-    expect(Object.keys(liveLogNames(hostile, '20261206')).sort()).toEqual(['audit', 'aura-api', 'errors', 'performance', 'warnings']);
+    expect(Object.keys(liveLogNames(hostile, '20261206')).sort()).toEqual([
+      'audit',
+      'aura-api',
+      'errors',
+      'performance',
+      'warnings',
+    ]);
   });
 });
 
@@ -70,20 +97,36 @@ describe('variablesFromInstall', () => {
   const now = new Date(2026, 11, 6, 23, 59, 40);
 
   it('fills every live-log variable with the full path of the live file', () => {
-    const vars = variablesFromInstall(paths('/data/logs/'), now, ['aura-api-20261206.log', 'aura-api-20261206_001.log', 'errors-20261206.log']);
+    const vars = variablesFromInstall(paths('/data/logs/'), now, [
+      'aura-api-20261206.log',
+      'aura-api-20261206_001.log',
+      'errors-20261206.log',
+    ]);
     expect(vars.apiLog).toBe('/data/logs/aura-api-20261206_001.log');
     expect(vars.errorsLog).toBe('/data/logs/errors-20261206.log');
     expect(vars.auditLog).toBe('/data/logs/audit-20261206.log');
-    expect(fillVariables('tail "{{apiLog}}" "{{ warningsLog }}"', vars).filled).toBe('tail "/data/logs/aura-api-20261206_001.log" "/data/logs/warnings-20261206.log"');
+    expect(fillVariables('tail "{{apiLog}}" "{{ warningsLog }}"', vars).filled).toBe(
+      'tail "/data/logs/aura-api-20261206_001.log" "/data/logs/warnings-20261206.log"',
+    );
   });
 
   it('keeps a Windows logs dir in backslashes', () => {
-    expect(variablesFromInstall(paths('C:\\Users\\op\\AppData\\Local\\Aura\\logs'), now, ['performance-20261206_002.log']).performanceLog).toBe('C:\\Users\\op\\AppData\\Local\\Aura\\logs\\performance-20261206_002.log');
+    expect(
+      variablesFromInstall(paths('C:\\Users\\op\\AppData\\Local\\Aura\\logs'), now, [
+        'performance-20261206_002.log',
+      ]).performanceLog,
+    ).toBe('C:\\Users\\op\\AppData\\Local\\Aura\\logs\\performance-20261206_002.log');
   });
 
   it('leaves the live-log variables unfilled when the folder was not listed, and without an install', () => {
-    for (const vars of [variablesFromInstall(paths('/data/logs'), now), variablesFromInstall(null, now, ['aura-api-20261206.log'])]) {
-      const { missing } = fillVariables('{{apiLog}} {{errorsLog}} {{warningsLog}} {{performanceLog}} {{auditLog}}', vars);
+    for (const vars of [
+      variablesFromInstall(paths('/data/logs'), now),
+      variablesFromInstall(null, now, ['aura-api-20261206.log']),
+    ]) {
+      const { missing } = fillVariables(
+        '{{apiLog}} {{errorsLog}} {{warningsLog}} {{performanceLog}} {{auditLog}}',
+        vars,
+      );
       expect(missing).toEqual(['apiLog', 'errorsLog', 'warningsLog', 'performanceLog', 'auditLog']);
     }
   });

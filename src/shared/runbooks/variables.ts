@@ -18,11 +18,11 @@ export const KNOWN_VARIABLES: Record<string, string> = {
   today: "today's date as yyyyMMdd (Serilog rolling file names)",
   yesterday: "yesterday's date as yyyyMMdd",
   month: 'this month as yyyy-MM (errors-yyyy-MM.jsonl)',
-  apiLog: 'the live main log: today\'s newest aura-api-yyyyMMdd[_NNN].log (see LIVE_LOG_RULE)',
-  errorsLog: 'the live errors log: today\'s newest errors-yyyyMMdd[_NNN].log',
-  warningsLog: 'the live warnings log: today\'s newest warnings-yyyyMMdd[_NNN].log',
-  performanceLog: 'the live performance log: today\'s newest performance-yyyyMMdd[_NNN].log',
-  auditLog: 'the live audit log: today\'s newest audit-yyyyMMdd[_NNN].log',
+  apiLog: "the live main log: today's newest aura-api-yyyyMMdd[_NNN].log (see LIVE_LOG_RULE)",
+  errorsLog: "the live errors log: today's newest errors-yyyyMMdd[_NNN].log",
+  warningsLog: "the live warnings log: today's newest warnings-yyyyMMdd[_NNN].log",
+  performanceLog: "the live performance log: today's newest performance-yyyyMMdd[_NNN].log",
+  auditLog: "the live audit log: today's newest audit-yyyyMMdd[_NNN].log",
 };
 
 /** The variable of each Serilog file family's live file, by the family's file-name prefix (FACTS §2.2). */
@@ -59,10 +59,12 @@ export function liveLogNames(names: readonly string[], today: string): Record<st
     if (date > today) continue;
     const seq = seqText === undefined ? 0 : Number(seqText);
     const cur = best.get(prefix);
-    if (!cur || date > cur.date || (date === cur.date && seq > cur.seq)) best.set(prefix, { date, seq, name });
+    if (!cur || date > cur.date || (date === cur.date && seq > cur.seq))
+      best.set(prefix, { date, seq, name });
   }
   const out: Record<string, string> = {};
-  for (const prefix of Object.keys(LIVE_LOG_VARIABLES)) out[prefix] = best.get(prefix)?.name ?? `${prefix}-${today}.log`;
+  for (const prefix of Object.keys(LIVE_LOG_VARIABLES))
+    out[prefix] = best.get(prefix)?.name ?? `${prefix}-${today}.log`;
   return out;
 }
 
@@ -86,7 +88,11 @@ export function yyyymmdd(d: Date): string {
  * live-log variables need `logNames`, the file names in the logs dir as listed when the step runs;
  * without them (nothing listed) they are left unfilled.
  */
-export function variablesFromInstall(paths: InstallPaths | null, now: Date, logNames?: readonly string[]): Record<string, string> {
+export function variablesFromInstall(
+  paths: InstallPaths | null,
+  now: Date,
+  logNames?: readonly string[],
+): Record<string, string> {
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1, 12);
   const vars: Record<string, string> = {
     today: yyyymmdd(now),
@@ -106,7 +112,8 @@ export function variablesFromInstall(paths: InstallPaths | null, now: Date, logN
     // Join as the logs dir is written: a Windows path keeps its backslashes.
     const sep = paths.logsDir.includes('\\') && !paths.logsDir.includes('/') ? '\\' : '/';
     const dir = paths.logsDir.replace(/[\\/]+$/, '');
-    for (const [prefix, name] of Object.entries(liveLogNames(logNames, vars.today))) vars[LIVE_LOG_VARIABLES[prefix]] = `${dir}${sep}${name}`;
+    for (const [prefix, name] of Object.entries(liveLogNames(logNames, vars.today)))
+      vars[LIVE_LOG_VARIABLES[prefix]] = `${dir}${sep}${name}`;
   }
   return vars;
 }
@@ -131,7 +138,11 @@ export function fillVariables(text: string, vars: Record<string, string>): Fille
   const refused = new Set<string>();
   const matches = [...text.matchAll(VARIABLE_RE)];
   const lengths = new Map(matches.map((m) => [m.index, m[0].length]));
-  const contexts = shellContexts(text, matches.map((m) => m.index), (pos) => lengths.get(pos) ?? 1);
+  const contexts = shellContexts(
+    text,
+    matches.map((m) => m.index),
+    (pos) => lengths.get(pos) ?? 1,
+  );
   let filled = '';
   let last = 0;
   matches.forEach((m, k) => {

@@ -98,7 +98,8 @@ export interface OpenBundleOptions {
 
 async function sha256File(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 }))
+    h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
@@ -167,7 +168,11 @@ export function verifyOrder(entries: ZipEntryInfo[]): { ordered: ZipEntryInfo[];
   // Newest first: roll order descending within the same folder, then anything else by name.
   const rest = entries
     .filter((e) => !taken.has(e.name))
-    .sort((x, y) => compareRollOrder(path.posix.basename(y.name), path.posix.basename(x.name)) || x.name.localeCompare(y.name));
+    .sort(
+      (x, y) =>
+        compareRollOrder(path.posix.basename(y.name), path.posix.basename(x.name)) ||
+        x.name.localeCompare(y.name),
+    );
   return { ordered: [...first, ...(db ? [db] : []), ...rest], firstPaint: first.length };
 }
 
@@ -182,7 +187,11 @@ export const runInThread: EntryRunner = (zip, entry, target) => extractEntry(zip
  * readable only once its sha256 matched. Any failure removes the folder and throws (or, in the
  * background, closes the bundle through `onFailed`) with a clear error naming the file.
  */
-export async function openBundle(zipFile: string, into: string, opts: OpenBundleOptions = {}): Promise<OpenedBundle> {
+export async function openBundle(
+  zipFile: string,
+  into: string,
+  opts: OpenBundleOptions = {},
+): Promise<OpenedBundle> {
   const file = path.resolve(zipFile);
   let st: fs.Stats;
   try {
@@ -244,7 +253,8 @@ export async function openBundle(zipFile: string, into: string, opts: OpenBundle
     for (const n of SWEEP_FILES) {
       const e = entries.find((x) => x.name === n);
       if (!e) throw refuse(`The bundle has no ${n}.`);
-      if (e.size > MAX_SWEEP_BYTES) throw refuse(`The bundle's ${n} is larger than ${MAX_SWEEP_BYTES} bytes.`);
+      if (e.size > MAX_SWEEP_BYTES)
+        throw refuse(`The bundle's ${n} is larger than ${MAX_SWEEP_BYTES} bytes.`);
     }
     // The manifest lists exactly the zip's files, with the sizes the zip declares: checked from the
     // directory before any of them is inflated.

@@ -265,7 +265,8 @@ export function entryTarget(root: string, name: string): string {
  * file (or its whole folder) on failure.
  */
 export async function extractEntry(file: string, e: ZipEntryInfo, target: string): Promise<EntryDigest> {
-  if (e.size <= SMALL_ENTRY_BYTES && e.compressedSize <= SMALL_ENTRY_BYTES) return extractSmallEntry(file, e, target);
+  if (e.size <= SMALL_ENTRY_BYTES && e.compressedSize <= SMALL_ENTRY_BYTES)
+    return extractSmallEntry(file, e, target);
   const fd = fs.openSync(
     target,
     fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
@@ -291,7 +292,8 @@ export async function extractEntry(file: string, e: ZipEntryInfo, target: string
   }
   if (checker.bytes !== e.size)
     throw bad(`The bundle's ${e.name} unpacks to ${checker.bytes} bytes, not the ${e.size} it declares.`);
-  if (checker.crc >>> 0 !== e.crc) throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
+  if (checker.crc >>> 0 !== e.crc)
+    throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
   return { bytes: checker.bytes, sha256: checker.hash.digest('hex') };
 }
 
@@ -303,7 +305,10 @@ function extractSmallEntry(file: string, e: ZipEntryInfo, target: string): Entry
   const packed = Buffer.alloc(e.compressedSize);
   const zfd = fs.openSync(file, 'r');
   try {
-    if (e.compressedSize > 0 && fs.readSync(zfd, packed, 0, e.compressedSize, e.dataStart) !== e.compressedSize)
+    if (
+      e.compressedSize > 0 &&
+      fs.readSync(zfd, packed, 0, e.compressedSize, e.dataStart) !== e.compressedSize
+    )
       throw bad(`The zip is damaged: ${e.name}'s data is cut short (truncated?).`);
   } finally {
     fs.closeSync(zfd);
@@ -316,15 +321,20 @@ function extractSmallEntry(file: string, e: ZipEntryInfo, target: string): Entry
       data = zlib.inflateRawSync(packed, { maxOutputLength: e.size + 1 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        throw bad(`The bundle's ${e.name} unpacks to more than the ${e.size} bytes it declares (a zip bomb or a damaged zip).`);
+        throw bad(
+          `The bundle's ${e.name} unpacks to more than the ${e.size} bytes it declares (a zip bomb or a damaged zip).`,
+        );
       throw bad(`The bundle's ${e.name} could not be unpacked: ${(err as Error).message}.`);
     }
   }
   if (data.length > e.size)
-    throw bad(`The bundle's ${e.name} unpacks to more than the ${e.size} bytes it declares (a zip bomb or a damaged zip).`);
+    throw bad(
+      `The bundle's ${e.name} unpacks to more than the ${e.size} bytes it declares (a zip bomb or a damaged zip).`,
+    );
   if (data.length !== e.size)
     throw bad(`The bundle's ${e.name} unpacks to ${data.length} bytes, not the ${e.size} it declares.`);
-  if (zlib.crc32(data) >>> 0 !== e.crc) throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
+  if (zlib.crc32(data) >>> 0 !== e.crc)
+    throw bad(`The bundle's ${e.name} fails its CRC check: the zip is damaged.`);
   const fd = fs.openSync(
     target,
     fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),

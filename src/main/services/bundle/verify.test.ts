@@ -32,7 +32,9 @@ let sweepFiles: { probes: string; triage: string };
 function serilog(day: string, n: number, word: string): Buffer {
   const lines: string[] = [];
   for (let i = 0; i < n; i++)
-    lines.push(`[${day} 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000 +00:00] [INF] ${word} record ${i}`);
+    lines.push(
+      `[${day} 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000 +00:00] [INF] ${word} record ${i}`,
+    );
   return Buffer.from(lines.join('\n') + '\n');
 }
 
@@ -46,7 +48,8 @@ function bundle(file: string, tamper?: string): void {
     'logs/errors-20261207.log': serilog('2026-12-07', 5, 'error'),
   };
   const files: Record<string, { bytes: number; sha256: string }> = {};
-  for (const [n, d] of Object.entries(data)) files[n] = { bytes: d.length, sha256: crypto.createHash('sha256').update(d).digest('hex') };
+  for (const [n, d] of Object.entries(data))
+    files[n] = { bytes: d.length, sha256: crypto.createHash('sha256').update(d).digest('hex') };
   if (tamper) {
     const d = Buffer.from(data[tamper]);
     d[d.length - 2] = 'X'.charCodeAt(0);
@@ -67,7 +70,10 @@ function bundle(file: string, tamper?: string): void {
   };
   fs.writeFileSync(
     file,
-    buildZip([...Object.entries(data).map(([name, d]) => ({ name, data: d })), { name: 'manifest.json', data: JSON.stringify(manifest) }]),
+    buildZip([
+      ...Object.entries(data).map(([name, d]) => ({ name, data: d })),
+      { name: 'manifest.json', data: JSON.stringify(manifest) },
+    ]),
   );
 }
 
@@ -109,7 +115,13 @@ beforeAll(async () => {
   const install = resolveRoot({ kind: 'manual', dataRoot: data, source: 'test', useEnv: false }, { env: {} });
   const s = await runSweep(install, { apiTimeoutMs: 300, redisTimeoutMs: 300 });
   sweepFiles = {
-    probes: JSON.stringify({ overall: s.overall, startedAt: s.startedAt, durationMs: s.durationMs, results: s.results, signals: s.signals }),
+    probes: JSON.stringify({
+      overall: s.overall,
+      startedAt: s.startedAt,
+      durationMs: s.durationMs,
+      results: s.results,
+      signals: s.signals,
+    }),
     triage: JSON.stringify(s.triage),
   };
 }, 60_000);
@@ -122,7 +134,13 @@ describe('verifyOrder', () => {
     bundle(file);
     const entries = readZipDirectory(file).filter((e) => e.name !== 'manifest.json');
     const { ordered, firstPaint } = verifyOrder(entries);
-    expect(ordered.map((e) => e.name)).toEqual(['probes.json', 'triage.json', 'logs/errors-20261207.log', NEW, OLD]);
+    expect(ordered.map((e) => e.name)).toEqual([
+      'probes.json',
+      'triage.json',
+      'logs/errors-20261207.log',
+      NEW,
+      OLD,
+    ]);
     expect(firstPaint).toBe(4);
   });
 });
@@ -132,7 +150,9 @@ describe('openBundle verifying everything first (check --bundle)', () => {
     const file = path.join(root, 'eager-bad.zip');
     bundle(file, OLD);
     const into = path.join(root, 'eager');
-    await expect(openBundle(file, into)).rejects.toThrow(/^The bundle's logs\/aura-api-20261206\.log does not match its manifest \(sha256 /);
+    await expect(openBundle(file, into)).rejects.toThrow(
+      /^The bundle's logs\/aura-api-20261206\.log does not match its manifest \(sha256 /,
+    );
     expect(fs.readdirSync(into)).toEqual([]);
   });
 });
@@ -142,7 +162,14 @@ describe('an opened bundle whose files are still being verified', () => {
     const file = path.join(root, 'good.zip');
     bundle(file);
     const hold = holding(OLD);
-    const rt = new Runtime({ dataDir: path.join(root, 'console-a'), host: 'serve', env: {}, runbooksDir: null, cli: null, bundleRunner: hold.runner });
+    const rt = new Runtime({
+      dataDir: path.join(root, 'console-a'),
+      host: 'serve',
+      env: {},
+      runbooksDir: null,
+      cli: null,
+      bundleRunner: hold.runner,
+    });
     try {
       const list = ok<InstallList>(await rt.api.dispatch('install:open-bundle', { file }));
       const cur = list.candidates.find((c) => c.id === list.selectedId)!;
@@ -150,8 +177,14 @@ describe('an opened bundle whose files are still being verified', () => {
       // The first paint's file is there at once: the main log's pane shows the newest file's records.
       const main = ok<PaneInfo>(await rt.api.dispatch('logs:open-pane', { family: 'aura-api' }));
       expect(path.basename(main.file ?? '')).toBe(path.basename(NEW));
-      const mainPage = ok<PageResult>(await rt.api.dispatch('logs:page', { paneId: main.paneId, fromLine: -3, count: 3 }));
-      expect(mainPage.records.map((r) => r.message)).toEqual(['newest record 497', 'newest record 498', 'newest record 499']);
+      const mainPage = ok<PageResult>(
+        await rt.api.dispatch('logs:page', { paneId: main.paneId, fromLine: -3, count: 3 }),
+      );
+      expect(mainPage.records.map((r) => r.message)).toEqual([
+        'newest record 497',
+        'newest record 498',
+        'newest record 499',
+      ]);
 
       // The older file is held back: a pane on it waits, the bundle says what it is verifying.
       await hold.started;
@@ -166,10 +199,16 @@ describe('an opened bundle whose files are still being verified', () => {
 
       hold.release();
       const pane = ok<PaneInfo>(await pending);
-      const page = ok<PageResult>(await rt.api.dispatch('logs:page', { paneId: pane.paneId, fromLine: -2, count: 2 }));
+      const page = ok<PageResult>(
+        await rt.api.dispatch('logs:page', { paneId: pane.paneId, fromLine: -2, count: 2 }),
+      );
       expect(page.records.map((r) => r.message)).toEqual(['older record 2998', 'older record 2999']);
       await rt.openedBundle()!.files.all();
-      expect(ok<BundleVerifyStatus>(await rt.api.dispatch('install:bundle-status', {}))).toMatchObject({ state: 'verified', verifiedFiles: 5, error: null });
+      expect(ok<BundleVerifyStatus>(await rt.api.dispatch('install:bundle-status', {}))).toMatchObject({
+        state: 'verified',
+        verifiedFiles: 5,
+        error: null,
+      });
     } finally {
       hold.release();
       await rt.dispose();
@@ -180,7 +219,14 @@ describe('an opened bundle whose files are still being verified', () => {
     const file = path.join(root, 'late-bad.zip');
     bundle(file, OLD);
     const hold = holding(OLD);
-    const rt = new Runtime({ dataDir: path.join(root, 'console-b'), host: 'serve', env: {}, runbooksDir: null, cli: null, bundleRunner: hold.runner });
+    const rt = new Runtime({
+      dataDir: path.join(root, 'console-b'),
+      host: 'serve',
+      env: {},
+      runbooksDir: null,
+      cli: null,
+      bundleRunner: hold.runner,
+    });
     const events: { event: string; payload: unknown }[] = [];
     rt.onEvent((event, payload) => events.push({ event, payload }));
     try {
@@ -199,22 +245,40 @@ describe('an opened bundle whose files are still being verified', () => {
       hold.release();
       // The pane waiting for the bad file gets the reason, never its records.
       const r = await waiting;
-      expect(r).toMatchObject({ ok: false, error: { code: 'corrupt', message: expect.stringMatching(/logs\/aura-api-20261206\.log does not match its manifest/) } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: {
+          code: 'corrupt',
+          message: expect.stringMatching(/logs\/aura-api-20261206\.log does not match its manifest/),
+        },
+      });
       expect(await errorRate).toMatchObject({ ok: false, error: { code: 'corrupt' } });
       const failed = await until('the failed status', () =>
-        events.find((e) => e.event === 'install:bundle-verify' && (e.payload as BundleVerifyStatus).state === 'failed'),
+        events.find(
+          (e) => e.event === 'install:bundle-verify' && (e.payload as BundleVerifyStatus).state === 'failed',
+        ),
       );
-      expect((failed.payload as BundleVerifyStatus).error).toMatch(/^The bundle's logs\/aura-api-20261206\.log does not match its manifest/);
+      expect((failed.payload as BundleVerifyStatus).error).toMatch(
+        /^The bundle's logs\/aura-api-20261206\.log does not match its manifest/,
+      );
       expect(events.find((e) => e.event === 'app:notice')?.payload).toMatchObject({
         level: 'error',
-        message: expect.stringMatching(/^The bundle was closed: The bundle's logs\/aura-api-20261206\.log does not match/),
+        message: expect.stringMatching(
+          /^The bundle was closed: The bundle's logs\/aura-api-20261206\.log does not match/,
+        ),
       });
       // Closed: detached, its panes gone, its folder removed, nothing of it left to read.
       expect(rt.install.current()?.kind).not.toBe('bundle');
-      expect(ok<InstallList>(await rt.api.dispatch('install:list', {})).candidates.some((c) => c.kind === 'bundle')).toBe(false);
+      expect(
+        ok<InstallList>(await rt.api.dispatch('install:list', {})).candidates.some(
+          (c) => c.kind === 'bundle',
+        ),
+      ).toBe(false);
       expect(fs.existsSync(cur.paths.dataRoot)).toBe(false);
       expect(fs.readdirSync(path.join(root, 'console-b', 'opened-bundles'))).toEqual([]);
-      expect(await rt.api.dispatch('logs:page', { paneId: main.paneId, fromLine: -1, count: 1 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+      expect(
+        await rt.api.dispatch('logs:page', { paneId: main.paneId, fromLine: -1, count: 1 }),
+      ).toMatchObject({ ok: false, error: { code: 'not-found' } });
     } finally {
       hold.release();
       await rt.dispose();
@@ -224,7 +288,13 @@ describe('an opened bundle whose files are still being verified', () => {
   it('the background files run on the worker thread by default and verify the whole bundle', async () => {
     const file = path.join(root, 'worker.zip');
     bundle(file);
-    const rt = new Runtime({ dataDir: path.join(root, 'console-c'), host: 'serve', env: {}, runbooksDir: null, cli: null });
+    const rt = new Runtime({
+      dataDir: path.join(root, 'console-c'),
+      host: 'serve',
+      env: {},
+      runbooksDir: null,
+      cli: null,
+    });
     try {
       ok(await rt.api.dispatch('install:open-bundle', { file }));
       const opened = rt.openedBundle()!;

@@ -167,7 +167,8 @@ export class BundleFiles {
         this.timing.runMs += performance.now() - t;
         if (this.closed) return;
         const want = this.o.manifest[e.name];
-        if (!want || got.sha256 !== want.sha256 || got.bytes !== want.bytes) throw mismatch(e.name, got, want ?? { bytes: -1, sha256: '?' });
+        if (!want || got.sha256 !== want.sha256 || got.bytes !== want.bytes)
+          throw mismatch(e.name, got, want ?? { bytes: -1, sha256: '?' });
         const tp = performance.now();
         // link, not rename: it refuses a target that exists (never clobbers), like O_EXCL.
         fs.linkSync(staged, entryTarget(this.o.root, e.name));
@@ -178,14 +179,18 @@ export class BundleFiles {
         this.fail(
           err instanceof OpsError
             ? err
-            : new OpsError('corrupt', `The bundle's ${e.name} could not be verified: ${(err as Error).message}.`),
+            : new OpsError(
+                'corrupt',
+                `The bundle's ${e.name} could not be verified: ${(err as Error).message}.`,
+              ),
         );
         return;
       }
       this.verified.add(e.name);
       this.verifiedBytes += e.size;
       this.nowNames.delete(e.name);
-      if (this.nowNames.size === 0 && this.timing.firstPaintSetMs === 0) this.timing.firstPaintSetMs = performance.now() - t0;
+      if (this.nowNames.size === 0 && this.timing.firstPaintSetMs === 0)
+        this.timing.firstPaintSetMs = performance.now() - t0;
       this.waiters.get(e.name)?.resolve();
     }
     if (this.closed) return;

@@ -65,7 +65,18 @@ export const READY_VIEWS: ViewDef[] = [
     id: 'failed-jobs',
     title: 'Failed jobs',
     description: 'JobQueue entries that failed, newest first, with LastError.',
-    needs: { JobQueue: ['JobId', 'Status', 'LastError', 'RetryCount', 'MaxRetries', 'CurrentStage', 'UpdatedAt', 'CorrelationId'] },
+    needs: {
+      JobQueue: [
+        'JobId',
+        'Status',
+        'LastError',
+        'RetryCount',
+        'MaxRetries',
+        'CurrentStage',
+        'UpdatedAt',
+        'CorrelationId',
+      ],
+    },
     sql: `SELECT "JobId", "Status", "LastError", "RetryCount", "MaxRetries", "CurrentStage", "UpdatedAt", "CorrelationId"
 FROM "JobQueue"
 WHERE lower("Status") IN ('failed', 'error', 'faulted') OR ("LastError" IS NOT NULL AND "LastError" <> '' AND lower("Status") NOT IN ('completed', 'succeeded'))
@@ -76,7 +87,9 @@ ORDER BY "UpdatedAt" DESC`,
     id: 'stuck-jobs',
     title: 'Stuck jobs',
     description: `JobQueue entries Running/Processing whose UpdatedAt is older than ${STUCK_JOB_MINUTES} minutes (adjustable).`,
-    needs: { JobQueue: ['JobId', 'Status', 'CurrentStage', 'ProgressPercent', 'WorkerId', 'StartedAt', 'UpdatedAt'] },
+    needs: {
+      JobQueue: ['JobId', 'Status', 'CurrentStage', 'ProgressPercent', 'WorkerId', 'StartedAt', 'UpdatedAt'],
+    },
     sql: `SELECT "JobId", "Status", "CurrentStage", "ProgressPercent", "WorkerId", "StartedAt", "UpdatedAt",
   CAST(round((julianday('now') - julianday("UpdatedAt")) * 1440) AS INTEGER) AS "MinutesSinceUpdate"
 FROM "JobQueue"
@@ -100,7 +113,18 @@ ORDER BY "Projects" DESC`,
     id: 'audit-failures',
     title: 'Recent audit failures',
     description: 'audit_logs rows with Success = 0, newest first.',
-    needs: { audit_logs: ['Timestamp', 'Action', 'Success', 'ErrorMessage', 'ResourceType', 'ResourceId', 'Username', 'Severity'] },
+    needs: {
+      audit_logs: [
+        'Timestamp',
+        'Action',
+        'Success',
+        'ErrorMessage',
+        'ResourceType',
+        'ResourceId',
+        'Username',
+        'Severity',
+      ],
+    },
     sql: `SELECT "Timestamp", "Action", "Severity", "ResourceType", "ResourceId", "Username", "ErrorMessage"
 FROM "audit_logs"
 WHERE "Success" = 0

@@ -50,7 +50,11 @@ function clip(s: string): string {
 
 export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -81,7 +85,11 @@ function overviewText(o: DbOverview): string {
     '',
     textTable(
       ['table', 'rows', 'columns'],
-      o.tables.map((t) => [t.name + (t.type === 'view' ? ' (view)' : ''), t.rowCount === null ? (t.countError ? 'error' : '-') : `${t.capped ? '>' : ''}${t.rowCount}`, String(t.columns.length)]),
+      o.tables.map((t) => [
+        t.name + (t.type === 'view' ? ' (view)' : ''),
+        t.rowCount === null ? (t.countError ? 'error' : '-') : `${t.capped ? '>' : ''}${t.rowCount}`,
+        String(t.columns.length),
+      ]),
     ),
     '',
     `${o.indexes.length} indexes; ${o.elapsedMs} ms`,
@@ -124,7 +132,8 @@ export const dbCommand: CliCommand = async (argv: string[], io: CliIO) => {
   const intFlag = (v: string | undefined, name: string): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new OpsError('bad-request', `--${name} must be a positive whole number`, `Got "${v}".`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new OpsError('bad-request', `--${name} must be a positive whole number`, `Got "${v}".`);
     return n;
   };
 
@@ -142,41 +151,77 @@ export const dbCommand: CliCommand = async (argv: string[], io: CliIO) => {
       }
       case 'tables': {
         const t = await svc.tables();
-        print(t, textTable(['table', 'type', 'rows'], t.map((x) => [x.name, x.type, x.rowCount === null ? '-' : `${x.capped ? '>' : ''}${x.rowCount}`])));
+        print(
+          t,
+          textTable(
+            ['table', 'type', 'rows'],
+            t.map((x) => [x.name, x.type, x.rowCount === null ? '-' : `${x.capped ? '>' : ''}${x.rowCount}`]),
+          ),
+        );
         return 0;
       }
       case 'count': {
-        if (!args[0]) throw new OpsError('bad-request', 'count needs a table name', 'Example: aura-ops db count JobQueue --db aura.db');
+        if (!args[0])
+          throw new OpsError(
+            'bad-request',
+            'count needs a table name',
+            'Example: aura-ops db count JobQueue --db aura.db',
+          );
         const c = await svc.count(args[0]);
         print(c, `${c.table}: ${c.count} rows`);
         return 0;
       }
       case 'query': {
-        if (!args[0]) throw new OpsError('bad-request', 'query needs the SQL as one argument', 'Example: aura-ops db query "SELECT * FROM JobQueue" --db aura.db');
-        const r = await svc.query({ sql: args.join(' '), limit: intFlag(values.limit, 'limit'), record: false });
+        if (!args[0])
+          throw new OpsError(
+            'bad-request',
+            'query needs the SQL as one argument',
+            'Example: aura-ops db query "SELECT * FROM JobQueue" --db aura.db',
+          );
+        const r = await svc.query({
+          sql: args.join(' '),
+          limit: intFlag(values.limit, 'limit'),
+          record: false,
+        });
         print(r, pageText(r));
         return 0;
       }
       case 'explain': {
-        if (!args[0]) throw new OpsError('bad-request', 'explain needs the SQL as one argument', 'Example: aura-ops db explain "SELECT * FROM JobQueue WHERE Status = 1"');
+        if (!args[0])
+          throw new OpsError(
+            'bad-request',
+            'explain needs the SQL as one argument',
+            'Example: aura-ops db explain "SELECT * FROM JobQueue WHERE Status = 1"',
+          );
         const plan = await svc.explain(args.join(' '));
         print(plan, plan.map((s) => `${s.id} <- ${s.parent}: ${s.detail}`).join('\n'));
         return 0;
       }
       case 'check': {
         const r = await svc.check(values.full ? 'integrity' : 'quick', 'cli-check');
-        print(r, r.ok ? `ok (${r.kind} check of ${r.tablesChecked} tables, ${r.elapsedMs} ms)` : `${r.problems.length} problem(s):\n${r.problems.join('\n')}`);
+        print(
+          r,
+          r.ok
+            ? `ok (${r.kind} check of ${r.tablesChecked} tables, ${r.elapsedMs} ms)`
+            : `${r.problems.length} problem(s):\n${r.problems.join('\n')}`,
+        );
         return r.ok ? 0 : EXIT_PROBLEMS;
       }
       case 'backup': {
-        if (!values.out) throw new OpsError('bad-request', 'backup needs --out FILE (a new file)', 'Example: aura-ops db backup --db aura.db --out aura-backup.db');
+        if (!values.out)
+          throw new OpsError(
+            'bad-request',
+            'backup needs --out FILE (a new file)',
+            'Example: aura-ops db backup --db aura.db --out aura-backup.db',
+          );
         const b = await svc.backup({ out: values.out, jobId: 'cli-backup' });
         print(
           b,
           `${b.file}\n  ${b.size} bytes, ${b.pages} pages, sha256 ${b.sha256} (${b.elapsedMs} ms)\n  quick_check of the copy: ${b.quickCheck.ok ? 'ok' : 'FAILED'}`,
         );
         // Still a success (the copy is kept as evidence), but never a quiet one.
-        if (b.damaged) io.err(`WARNING: damaged backup. ${b.damaged.warning}\n  Details: ${b.damaged.sidecar}`);
+        if (b.damaged)
+          io.err(`WARNING: damaged backup. ${b.damaged.warning}\n  Details: ${b.damaged.sidecar}`);
         return 0;
       }
       default:
@@ -185,7 +230,8 @@ export const dbCommand: CliCommand = async (argv: string[], io: CliIO) => {
     }
   } catch (err) {
     const e = err as Error & { code?: string; detail?: string };
-    if (values.json) io.err(JSON.stringify({ code: e.code ?? 'internal', message: e.message, detail: e.detail }));
+    if (values.json)
+      io.err(JSON.stringify({ code: e.code ?? 'internal', message: e.message, detail: e.detail }));
     else io.err(`aura-ops db ${action}: ${e.message}${e.detail ? `\n  ${e.detail}` : ''}`);
     return 1;
   } finally {

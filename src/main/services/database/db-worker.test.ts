@@ -19,7 +19,10 @@ const waiters: Array<() => void> = [];
 
 function answer(id: number): Promise<Extract<WorkerMessage, { type: 'result' }>> {
   return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`no answer to request ${id} within ${ANSWER_TIMEOUT_MS} ms`)), ANSWER_TIMEOUT_MS);
+    const deadline = setTimeout(
+      () => reject(new Error(`no answer to request ${id} within ${ANSWER_TIMEOUT_MS} ms`)),
+      ANSWER_TIMEOUT_MS,
+    );
     const look = () => {
       const i = inbox.findIndex((m) => m.type === 'result' && m.id === id);
       if (i < 0) return false;
@@ -67,7 +70,12 @@ describe('db-worker', () => {
     expect(await answer(1)).toMatchObject({ ok: false, error: { code: 'AURA_OPS_NOT_OPEN' } });
     request({ id: 2, op: 'open', file: path.join(dir, 'aura.db'), busyTimeoutMs: 1000 });
     expect(await answer(2)).toMatchObject({ ok: true });
-    for (const [id, op] of [[3, 'drop'], [4, 'constructor'], [5, 'toString'], [6, '__proto__']] as const) {
+    for (const [id, op] of [
+      [3, 'drop'],
+      [4, 'constructor'],
+      [5, 'toString'],
+      [6, '__proto__'],
+    ] as const) {
       request({ id, op });
       expect(await answer(id), op).toMatchObject({ ok: false, error: { code: 'AURA_OPS_PROTOCOL' } });
     }
@@ -79,10 +87,20 @@ describe('db-worker', () => {
 
   it('still reads, and still refuses a write, after the hostile requests', async () => {
     const item = { params: [], maxRows: 10, maxText: 100, maxBytes: 1 << 20, guard: true };
-    request({ id: 8, op: 'run', stopOnError: false, items: [{ ...item, sql: 'SELECT count(*) AS n FROM "__EFMigrationsHistory"' }, { ...item, sql: 'DELETE FROM "JobQueue"' }] });
+    request({
+      id: 8,
+      op: 'run',
+      stopOnError: false,
+      items: [
+        { ...item, sql: 'SELECT count(*) AS n FROM "__EFMigrationsHistory"' },
+        { ...item, sql: 'DELETE FROM "JobQueue"' },
+      ],
+    });
     const r = await answer(8);
     expect(r.ok).toBe(true);
-    const [read, write] = (r as { value: Array<{ ok: boolean; value?: { rows: unknown[][] }; error?: { code: string } }> }).value;
+    const [read, write] = (
+      r as { value: Array<{ ok: boolean; value?: { rows: unknown[][] }; error?: { code: string } }> }
+    ).value;
     expect(read.ok).toBe(true);
     expect(Number(read.value?.rows[0]?.[0])).toBeGreaterThan(0);
     expect(write).toMatchObject({ ok: false, error: { code: 'AURA_OPS_READONLY' } });

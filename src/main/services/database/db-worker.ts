@@ -6,7 +6,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Cell, ColumnInfo } from '../../../shared/contract/database';
-import type { RawValue, StmtItem, StmtResult, WorkerError, WorkerMessage, WorkerRequest, WorkerResults } from './protocol';
+import type {
+  RawValue,
+  StmtItem,
+  StmtResult,
+  WorkerError,
+  WorkerMessage,
+  WorkerRequest,
+  WorkerResults,
+} from './protocol';
 
 type Database = BetterSqlite3.Database;
 type DatabaseCtor = typeof BetterSqlite3;
@@ -38,7 +46,8 @@ interface ParentPort {
 
 // Under Electron with the RunAsNode fuse off this runs as a utilityProcess (messages through
 // process.parentPort); under Node it is a forked child (process.send / 'message').
-const parentPort: ParentPort | null = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort ?? null;
+const parentPort: ParentPort | null =
+  (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort ?? null;
 
 function send(msg: WorkerMessage): void {
   if (parentPort) parentPort.postMessage(msg);
@@ -93,9 +102,11 @@ const PRAGMA_WITH_VALUE_RE = /^\s*PRAGMA\s+(?:[A-Za-z_]\w*\s*\.\s*)?([A-Za-z_]\w
 /** Why a statement SQLite calls writing is refused, in words an operator can act on. */
 function writeRefusal(sql: string): string {
   const valued = PRAGMA_WITH_VALUE_RE.exec(sql);
-  if (valued) return `PRAGMA ${valued[1]} with a value or an argument sets or runs something in aura.db; only a read form (PRAGMA ${valued[1]}, without "=") runs here.`;
+  if (valued)
+    return `PRAGMA ${valued[1]} with a value or an argument sets or runs something in aura.db; only a read form (PRAGMA ${valued[1]}, without "=") runs here.`;
   const bare = BARE_PRAGMA_RE.exec(sql);
-  if (bare) return `PRAGMA ${bare[1]} writes to aura.db even without a value (a checkpoint, vacuum or optimize step).`;
+  if (bare)
+    return `PRAGMA ${bare[1]} writes to aura.db even without a value (a checkpoint, vacuum or optimize step).`;
   return 'SQLite reports that this statement can write to aura.db (an INSERT, UPDATE, DELETE, CREATE, DROP, ALTER or a writing function).';
 }
 
@@ -123,7 +134,8 @@ function runGuardedItem(item: StmtItem): StmtResult {
   const stmt = openDb().prepare(item.sql);
   if (item.guard && !stmt.readonly) {
     const bare = BARE_PRAGMA_RE.exec(item.sql);
-    if (!(bare && READ_FORM_PRAGMAS.has(bare[1].toLowerCase()) && stmt.reader)) throw codedError('AURA_OPS_READONLY', writeRefusal(item.sql));
+    if (!(bare && READ_FORM_PRAGMAS.has(bare[1].toLowerCase()) && stmt.reader))
+      throw codedError('AURA_OPS_READONLY', writeRefusal(item.sql));
   }
   const params: unknown[] = Array.isArray(item.params) ? item.params.slice() : [];
   if (item.padParams) {
@@ -158,7 +170,9 @@ function collect(stmt: Statement, params: unknown[], item: StmtItem): StmtResult
   // Keyset paging appends hidden key columns: strip them, keep the raw key of the first/last row.
   const keyCols = item.keyCols !== undefined && item.keyCols > 0 ? item.keyCols : 0;
   const all = stmt.columns();
-  const columns: ColumnInfo[] = all.slice(0, all.length - keyCols).map((c) => ({ name: c.name, declaredType: c.type ?? null }));
+  const columns: ColumnInfo[] = all
+    .slice(0, all.length - keyCols)
+    .map((c) => ({ name: c.name, declaredType: c.type ?? null }));
   const rows: Cell[][] = [];
   let hasMore = false;
   let bytes = 0;
@@ -185,7 +199,9 @@ function collect(stmt: Statement, params: unknown[], item: StmtItem): StmtResult
     // Ends the statement, which ends its read transaction: no lock is held between requests.
     if (typeof it.return === 'function') it.return();
   }
-  return keyCols ? { columns, rows, hasMore, keys: { first: firstKey, last: lastKey } } : { columns, rows, hasMore };
+  return keyCols
+    ? { columns, rows, hasMore, keys: { first: firstKey, last: lastKey } }
+    : { columns, rows, hasMore };
 }
 
 function endStrayTransaction(): void {
@@ -206,7 +222,10 @@ function verifyCopy(req: RequestOf<'backup'>): { ok: boolean; problems: string[]
     if (driver.nativeBinding) opts.nativeBinding = driver.nativeBinding;
     copy = new driver.Database(req.dest, opts);
     copy.pragma('query_only = 1');
-    const lines = copy.prepare(`PRAGMA quick_check(${Math.floor(req.verifyRows)})`).pluck().all() as unknown[];
+    const lines = copy
+      .prepare(`PRAGMA quick_check(${Math.floor(req.verifyRows)})`)
+      .pluck()
+      .all() as unknown[];
     const problems = lines.filter((l) => l !== 'ok').map(String);
     return { ok: problems.length === 0 && lines.length > 0, problems };
   } catch (err) {
@@ -281,7 +300,11 @@ const handlers: { [K in Op]: (req: RequestOf<K>) => WorkerResults[K] | Promise<W
       last = await conn.backup(req.dest, {
         progress(p) {
           last = p;
-          send({ type: 'progress', id: req.id, progress: { done: p.totalPages - p.remainingPages, total: p.totalPages, current: null } });
+          send({
+            type: 'progress',
+            id: req.id,
+            progress: { done: p.totalPages - p.remainingPages, total: p.totalPages, current: null },
+          });
           return req.pagesPerStep;
         },
       });
@@ -298,7 +321,14 @@ const handlers: { [K in Op]: (req: RequestOf<K>) => WorkerResults[K] | Promise<W
     });
     const hashMs = performance.now() - t0 - copyMs;
     const quickCheck = req.verifyRows > 0 ? verifyCopy(req) : null;
-    return { pages: last.totalPages, size: fs.statSync(req.dest).size, sha256: hash.digest('hex'), copyMs, hashMs, quickCheck };
+    return {
+      pages: last.totalPages,
+      size: fs.statSync(req.dest).size,
+      sha256: hash.digest('hex'),
+      copyMs,
+      hashMs,
+      quickCheck,
+    };
   },
 
   close() {
@@ -309,23 +339,39 @@ const handlers: { [K in Op]: (req: RequestOf<K>) => WorkerResults[K] | Promise<W
 };
 
 function isRequest(v: unknown): v is Request {
-  return typeof v === 'object' && v !== null && typeof (v as { op?: unknown }).op === 'string' && typeof (v as { id?: unknown }).id === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { op?: unknown }).op === 'string' &&
+    typeof (v as { id?: unknown }).id === 'number'
+  );
 }
 
 async function onRequest(raw: unknown): Promise<void> {
   if (!isRequest(raw)) {
     const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : -1;
-    send({ type: 'result', id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: 'a request needs a numeric id and an op' } });
+    send({
+      type: 'result',
+      id,
+      ok: false,
+      error: { code: 'AURA_OPS_PROTOCOL', message: 'a request needs a numeric id and an op' },
+    });
     return;
   }
   const req = raw;
   if (!Object.prototype.hasOwnProperty.call(handlers, req.op)) {
-    send({ type: 'result', id: req.id, ok: false, error: { code: 'AURA_OPS_PROTOCOL', message: `unknown op ${String(req.op)}` } });
+    send({
+      type: 'result',
+      id: req.id,
+      ok: false,
+      error: { code: 'AURA_OPS_PROTOCOL', message: `unknown op ${String(req.op)}` },
+    });
     return;
   }
   const handler = handlers[req.op] as (r: Request) => unknown;
   try {
-    if (req.op !== 'open' && req.op !== 'close' && !db) throw codedError('AURA_OPS_NOT_OPEN', 'no database is open in the executor');
+    if (req.op !== 'open' && req.op !== 'close' && !db)
+      throw codedError('AURA_OPS_NOT_OPEN', 'no database is open in the executor');
     const value = await handler(req);
     send({ type: 'result', id: req.id, ok: true, value });
   } catch (err) {

@@ -52,7 +52,10 @@ export class Executor {
   private nextId = 1;
   private queue: Task[] = [];
   private running: Task | null = null;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; onProgress?: (p: WorkerProgress) => void }>();
+  private pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void; onProgress?: (p: WorkerProgress) => void }
+  >();
   private stderrTail = '';
   private readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private isReady = false;
@@ -78,8 +81,12 @@ export class Executor {
     return this.running !== null || this.queue.length > 0;
   }
 
-  run<K extends WorkerRequest['op']>(req: Extract<WorkerRequest, { op: K }>, opts: RunOptions): Promise<WorkerResults[K]> {
-    if (this.disposed) return Promise.reject(new OpsError('unavailable', 'The database inspector is shutting down.'));
+  run<K extends WorkerRequest['op']>(
+    req: Extract<WorkerRequest, { op: K }>,
+    opts: RunOptions,
+  ): Promise<WorkerResults[K]> {
+    if (this.disposed)
+      return Promise.reject(new OpsError('unavailable', 'The database inspector is shutting down.'));
     return new Promise<WorkerResults[K]>((resolve, reject) => {
       this.queue.push({ req, opts, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
@@ -148,25 +155,42 @@ export class Executor {
 
   private async execute(task: Task): Promise<unknown> {
     // Starting the process and opening the file do not count against the query's time limit.
-    await this.limited(this.ensureReady(), START_TIMEOUT_MS, () =>
-      new OpsError('unavailable', `The database executor did not start within ${START_TIMEOUT_MS} ms.`, 'The machine is overloaded; retry.'),
+    await this.limited(
+      this.ensureReady(),
+      START_TIMEOUT_MS,
+      () =>
+        new OpsError(
+          'unavailable',
+          `The database executor did not start within ${START_TIMEOUT_MS} ms.`,
+          'The machine is overloaded; retry.',
+        ),
     );
     const open = task.opts.open;
     if (open && this.openedKey !== open.key) {
       this.openedKey = null;
       const req: WorkerRequest = { op: 'open', file: open.file, busyTimeoutMs: open.busyTimeoutMs };
       if (this.options.nativeBinding) req.nativeBinding = this.options.nativeBinding;
-      await this.limited(this.send(req), START_TIMEOUT_MS, () =>
-        new OpsError('unavailable', `Opening ${open.file} took longer than ${START_TIMEOUT_MS} ms.`, 'Check the disk holding aura.db (network drive, failing disk).'),
+      await this.limited(
+        this.send(req),
+        START_TIMEOUT_MS,
+        () =>
+          new OpsError(
+            'unavailable',
+            `Opening ${open.file} took longer than ${START_TIMEOUT_MS} ms.`,
+            'Check the disk holding aura.db (network drive, failing disk).',
+          ),
       );
       this.openedKey = open.key;
     }
-    return this.limited(this.send(task.req, task.opts.onProgress), task.opts.timeoutMs, () =>
-      new OpsError(
-        'timeout',
-        `The query ran longer than its time limit (${task.opts.timeoutMs} ms) and was stopped.`,
-        'Add a WHERE clause or LIMIT, or raise the time limit for this query.',
-      ),
+    return this.limited(
+      this.send(task.req, task.opts.onProgress),
+      task.opts.timeoutMs,
+      () =>
+        new OpsError(
+          'timeout',
+          `The query ran longer than its time limit (${task.opts.timeoutMs} ms) and was stopped.`,
+          'Add a WHERE clause or LIMIT, or raise the time limit for this query.',
+        ),
     );
   }
 
@@ -176,7 +200,8 @@ export class Executor {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
       child.send({ ...req, id }, (err) => {
-        if (this.pending.delete(id)) reject(new OpsError('internal', `Cannot reach the database executor: ${err.message}`));
+        if (this.pending.delete(id))
+          reject(new OpsError('internal', `Cannot reach the database executor: ${err.message}`));
       });
     });
   }
@@ -231,7 +256,9 @@ export class Executor {
     const err = new OpsError(
       'internal',
       `The database executor ${how}.`,
-      detail ? detail : 'The next request starts a fresh executor; if this repeats, check the better-sqlite3 binary.',
+      detail
+        ? detail
+        : 'The next request starts a fresh executor; if this repeats, check the better-sqlite3 binary.',
     );
     this.failPending(err);
   }

@@ -25,7 +25,11 @@ function freshDir(): string {
 }
 
 function service(dbPath: string | (() => string)): DatabaseService {
-  const svc = new DatabaseService({ dataDir: freshDir(), dbPath: typeof dbPath === 'string' ? () => dbPath : dbPath, emit: () => undefined });
+  const svc = new DatabaseService({
+    dataDir: freshDir(),
+    dbPath: typeof dbPath === 'string' ? () => dbPath : dbPath,
+    emit: () => undefined,
+  });
   services.push(svc);
   return svc;
 }
@@ -60,10 +64,13 @@ async function holdLock(db: string): Promise<ChildProcess> {
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdin?.write(`BEGIN IMMEDIATE;\nUPDATE "JobQueue" SET "UpdatedAt" = "UpdatedAt" WHERE rowid = 1;\nSELECT 'lock-held';\n`);
+  child.stdin?.write(
+    `BEGIN IMMEDIATE;\nUPDATE "JobQueue" SET "UpdatedAt" = "UpdatedAt" WHERE rowid = 1;\nSELECT 'lock-held';\n`,
+  );
   const deadline = Date.now() + HOLDER_START_MS;
   while (!out.includes('lock-held')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sqlite3 did not take the lock: ${err}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`sqlite3 did not take the lock: ${err}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   return child;
@@ -214,7 +221,12 @@ describe('hostile replacements', () => {
     const out = await new Promise<string>((resolve, reject) => {
       // tsx keeps a cache in TMPDIR, and npm test's TMPDIR is root's own (mode 700): nobody gets /tmp.
       const env = { ...process.env, TMPDIR: '/tmp' };
-      const child = spawn(process.execPath, ['--import', tsx, '-e', script], { uid: 65534, gid: 65534, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', tsx, '-e', script], {
+        uid: 65534,
+        gid: 65534,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let o = '';
       let e = '';
       child.stdout.on('data', (d: Buffer) => (o += d.toString()));
@@ -271,7 +283,10 @@ describe('hostile replacements', () => {
     makeAuraDb(db, { journal: 'wal' });
     const garbage = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 131 + 7) % 256));
     fs.writeFileSync(`${db}-wal`, garbage);
-    fs.writeFileSync(`${db}-shm`, Buffer.from(Array.from({ length: 32 * 1024 }, (_, i) => (i * 17 + 3) % 256)));
+    fs.writeFileSync(
+      `${db}-shm`,
+      Buffer.from(Array.from({ length: 32 * 1024 }, (_, i) => (i * 17 + 3) % 256)),
+    );
     const before = fs.readFileSync(db);
     const svc = service(db);
     const o = await svc.overview();
@@ -305,7 +320,8 @@ describe('lock state', () => {
   test('device numbers decode as the kernel prints them (major 254, minor 0; and a big minor)', () => {
     expect(devParts(0xfe00n)).toEqual({ major: 254, minor: 0 });
     // glibc's makedev: the low 8 bits of minor, 12 of major, then the high bits of each.
-    const makedev = (major: bigint, minor: bigint) => ((major & 0xfffn) << 8n) | ((major & ~0xfffn) << 32n) | (minor & 0xffn) | ((minor & ~0xffn) << 12n);
+    const makedev = (major: bigint, minor: bigint) =>
+      ((major & 0xfffn) << 8n) | ((major & ~0xfffn) << 32n) | (minor & 0xffn) | ((minor & ~0xffn) << 12n);
     expect(devParts(makedev(259n, 0x12305n))).toEqual({ major: 259, minor: 0x12305 });
     expect(devParts(makedev(0x1234n, 7n))).toEqual({ major: 0x1234, minor: 7 });
   });
@@ -334,7 +350,10 @@ describe('lock state', () => {
     // Pids above any pid_max: no such process, so no command line to find.
     const RESERVED = 0x40000001;
     const table = path.join(dir, 'locks');
-    fs.writeFileSync(table, [line(1, 99999991, a, RESERVED), line(2, 99999992, b, RESERVED)].join('\n') + '\n');
+    fs.writeFileSync(
+      table,
+      [line(1, 99999991, a, RESERVED), line(2, 99999992, b, RESERVED)].join('\n') + '\n',
+    );
     const watch = new LockWatch(table);
     const first = await watch.observe(lockFilesOf(a), 0);
     expect(first.holders).toEqual([{ pid: 99999991, command: null, kind: 'reserved', file: a }]);
@@ -357,7 +376,9 @@ describe('lock state', () => {
       const holder = await holdLock(db);
       const l1 = await svc.lockState();
       expect(l1.state).toBe('locked');
-      expect(l1.holders).toEqual([expect.objectContaining({ pid: holder.pid, kind: 'wal-write', file: `${db}-shm` })]);
+      expect(l1.holders).toEqual([
+        expect.objectContaining({ pid: holder.pid, kind: 'wal-write', file: `${db}-shm` }),
+      ]);
       expect(l1.holders[0].command).toBe('sqlite3'); // the program, never its arguments (the path of aura.db here)
       expect(l1.summary).toMatch(new RegExp(`sqlite3 \\(pid ${holder.pid}\\) holds the WAL write lock`));
       expect(l1.impact).toMatch(/Aura cannot write.*database is locked/);
@@ -368,8 +389,12 @@ describe('lock state', () => {
       const o = await svc.overview();
       expect(o.lock.state).toBe('locked');
       const out: string[] = [];
-      expect(await dbCommand(['overview', '--db', db], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
-      expect(out.join('\n')).toMatch(/^write lock {3}aura\.db is locked: sqlite3 \(pid \d+\) holds the WAL write lock\. Aura cannot write/m);
+      expect(
+        await dbCommand(['overview', '--db', db], { out: (t) => out.push(t), err: (t) => out.push(t) }),
+      ).toBe(0);
+      expect(out.join('\n')).toMatch(
+        /^write lock {3}aura\.db is locked: sqlite3 \(pid \d+\) holds the WAL write lock\. Aura cannot write/m,
+      );
       await release(holder);
       expect((await svc.lockState()).state).toBe('free');
     } finally {
@@ -431,7 +456,10 @@ describe('backup of a damaged aura.db', () => {
     const out: string[] = [];
     const err: string[] = [];
     const dest = path.join(freshDir(), 'evidence.db');
-    const code = await dbCommand(['backup', '--db', db, '--out', dest], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    const code = await dbCommand(['backup', '--db', db, '--out', dest], {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    });
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(/quick_check of the copy: FAILED/);
     expect(err.join('\n')).toMatch(/^WARNING: damaged backup\..*do not restore from it/s);

@@ -20,7 +20,10 @@ function freshDir(): string {
   return d;
 }
 
-function service(dbPath: string, opts: ConstructorParameters<typeof DatabaseService>[1] = {}): DatabaseService {
+function service(
+  dbPath: string,
+  opts: ConstructorParameters<typeof DatabaseService>[1] = {},
+): DatabaseService {
   const svc = new DatabaseService({ dataDir: freshDir(), dbPath: () => dbPath, emit: () => undefined }, opts);
   services.push(svc);
   return svc;
@@ -37,7 +40,10 @@ async function errorOf(p: Promise<unknown>): Promise<OpsError> {
 }
 
 function startChild(script: string, args: string[]): Promise<ChildProcess> {
-  const child = fork(path.join(FIXTURES, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child = fork(path.join(FIXTURES, script), args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
@@ -82,7 +88,9 @@ describe('rollback-journal aura.db', () => {
     expect(o.access).toBe('in-place');
     await svc.rows({ table: 'JobQueue', sort: { column: 'UpdatedAt', dir: 'desc' } });
     await svc.query({ sql: 'SELECT count(*) FROM JobQueue', record: false });
-    await expect(svc.query({ sql: "UPDATE JobQueue SET Status = 'x'", record: false })).rejects.toMatchObject({ code: 'read-only' });
+    await expect(svc.query({ sql: "UPDATE JobQueue SET Status = 'x'", record: false })).rejects.toMatchObject(
+      { code: 'read-only' },
+    );
     expect((await svc.check('integrity', 'j1')).ok).toBe(true);
     const backupOut = path.join(freshDir(), 'copy.db');
     await svc.backup({ out: backupOut });
@@ -121,7 +129,10 @@ describe('WAL aura.db', () => {
     let reads = 0;
     const seen: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const r = await svc.query({ sql: 'SELECT (SELECT count(*) FROM ledger), (SELECT n FROM tally)', record: false });
+      const r = await svc.query({
+        sql: 'SELECT (SELECT count(*) FROM ledger), (SELECT n FROM tally)',
+        record: false,
+      });
       const [count, tally] = r.rows[0] as number[];
       expect(count).toBe(tally);
       seen.push(count);
@@ -179,7 +190,10 @@ describe('time limit and cancel', () => {
     const firstPid = svc.executorPid;
     expect(firstPid).not.toBeNull();
     const err = await errorOf(
-      svc.query({ sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', record: false }),
+      svc.query({
+        sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c',
+        record: false,
+      }),
     );
     expect(err.code).toBe('timeout');
     expect(err.message).toMatch(/time limit \(800 ms\)/);

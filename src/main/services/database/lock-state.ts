@@ -33,7 +33,8 @@ interface RawLock {
 }
 
 /** One line of /proc/locks: `1: POSIX  ADVISORY  WRITE 29461 fe:00:2228694 120 120` (waiters, `->`, skipped). */
-const LOCK_LINE_RE = /^\d+:\s+(POSIX|OFDLCK)\s+\S+\s+WRITE\s+(-?\d+)\s+([0-9a-f]+):([0-9a-f]+):(\d+)\s+(\d+)\s+(\d+|EOF)\s*$/i;
+const LOCK_LINE_RE =
+  /^\d+:\s+(POSIX|OFDLCK)\s+\S+\s+WRITE\s+(-?\d+)\s+([0-9a-f]+):([0-9a-f]+):(\d+)\s+(\d+)\s+(\d+|EOF)\s*$/i;
 
 /** Held WRITE (exclusive) byte-range locks; only those can block a writer. */
 export function parseProcLocks(text: string): RawLock[] {
@@ -127,12 +128,15 @@ const KIND_WORDS: Record<DbLockKind, string> = {
 
 const IMPACT: Record<DbLockKind, string> = {
   'wal-write':
-    "Aura cannot write to aura.db: job progress, queue changes and project saves wait for its busy timeout and then fail with \"database is locked\". Reads (the API's and this inspector's) still work.",
-  'wal-checkpoint': 'The -wal file cannot be checkpointed back into aura.db and keeps growing; reads and writes still work.',
+    'Aura cannot write to aura.db: job progress, queue changes and project saves wait for its busy timeout and then fail with "database is locked". Reads (the API\'s and this inspector\'s) still work.',
+  'wal-checkpoint':
+    'The -wal file cannot be checkpointed back into aura.db and keeps growing; reads and writes still work.',
   'wal-recovery': 'The WAL index is being rebuilt: every connection, Aura included, waits until it is done.',
-  reserved: 'Aura cannot start a write (its writes fail with "database is locked" after the busy timeout); reads still work until the holder commits.',
+  reserved:
+    'Aura cannot start a write (its writes fail with "database is locked" after the busy timeout); reads still work until the holder commits.',
   pending: 'New readers, Aura and this inspector included, are refused until the holder commits.',
-  exclusive: 'Nothing else can read or write aura.db until the holder lets go: Aura fails with "database is locked".',
+  exclusive:
+    'Nothing else can read or write aura.db until the holder lets go: Aura fails with "database is locked".',
 };
 
 function holderWords(h: DbLockHolder): string {
@@ -162,9 +166,11 @@ export class LockWatch {
         holders: [],
         since: null,
         checkedAt: nowMs(),
-        summary: 'Lock holders cannot be read on this system (they come from /proc/locks, which only Linux has).',
+        summary:
+          'Lock holders cannot be read on this system (they come from /proc/locks, which only Linux has).',
         impact: null,
-        howToCheck: 'lsof aura.db aura.db-shm (macOS), or Resource Monitor > CPU > Associated Handles (Windows)',
+        howToCheck:
+          'lsof aura.db aura.db-shm (macOS), or Resource Monitor > CPU > Associated Handles (Windows)',
       };
     }
     let held = first;
@@ -182,15 +188,32 @@ export class LockWatch {
     const keys = new Set(held.map(holderKey));
     // Only the observed files' holders are forgotten: the watch is shared by every aura.db looked at.
     const observed = new Set(files.map((f) => f.path));
-    for (const [k, v] of [...this.firstSeen]) if (observed.has(v.file) && !keys.has(k)) this.firstSeen.delete(k);
-    for (const h of held) if (!this.firstSeen.has(holderKey(h))) this.firstSeen.set(holderKey(h), { file: h.file, at: now });
+    for (const [k, v] of [...this.firstSeen])
+      if (observed.has(v.file) && !keys.has(k)) this.firstSeen.delete(k);
+    for (const h of held)
+      if (!this.firstSeen.has(holderKey(h))) this.firstSeen.set(holderKey(h), { file: h.file, at: now });
     const howToCheck = 'lsof aura.db aura.db-wal aura.db-shm   (or: fuser -v aura.db*)';
     if (held.length === 0) {
-      return { state: 'free', holders: [], since: null, checkedAt: now, summary: 'No process holds a write lock on aura.db.', impact: null, howToCheck };
+      return {
+        state: 'free',
+        holders: [],
+        since: null,
+        checkedAt: now,
+        summary: 'No process holds a write lock on aura.db.',
+        impact: null,
+        howToCheck,
+      };
     }
     const since = Math.min(...held.map((h) => this.firstSeen.get(holderKey(h))?.at ?? now));
     // The lock that matters most to Aura first: exclusive blocks everything, wal-write blocks writes.
-    const order: DbLockKind[] = ['exclusive', 'pending', 'wal-recovery', 'wal-write', 'reserved', 'wal-checkpoint'];
+    const order: DbLockKind[] = [
+      'exclusive',
+      'pending',
+      'wal-recovery',
+      'wal-write',
+      'reserved',
+      'wal-checkpoint',
+    ];
     const main = [...held].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))[0];
     return {
       state: 'locked',

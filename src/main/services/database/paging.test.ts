@@ -31,11 +31,13 @@ beforeAll(() => {
   const names = ['alpha', 'Alpha', 'beta', null, 'gamma', 'BETA', null];
   // Mixed storage classes in one column (NULL, integers, reals, text, blobs) with many ties.
   const scores: unknown[] = [null, 3, 3, 2.5, 'x', 'X', Buffer.from([1, 2]), 10, -1, 3];
-  for (let i = 0; i < ROWS; i++) ins.run(names[i % names.length], scores[(i * 7) % scores.length], i % 3 === 0 ? 'even' : 'odd');
+  for (let i = 0; i < ROWS; i++)
+    ins.run(names[i % names.length], scores[(i * 7) % scores.length], i % 3 === 0 ? 'even' : 'odd');
   const kv = db.prepare('INSERT INTO kv VALUES (?, ?, ?)');
   for (let i = 0; i < 23; i++) kv.run(`k${i % 4}`, (i * 5) % 11, `v${i}`);
   const jobs = db.prepare('INSERT INTO jobs VALUES (?, ?)');
-  for (let i = 0; i < 31; i++) jobs.run(`job-${String((i * 13) % 31).padStart(3, '0')}`, i % 5 ? 'Completed' : 'Failed');
+  for (let i = 0; i < 31; i++)
+    jobs.run(`job-${String((i * 13) % 31).padStart(3, '0')}`, i % 5 ? 'Completed' : 'Failed');
   db.prepare('INSERT INTO shadow VALUES (?, ?, ?)').run('a', 'b', 'c');
   db.close();
   svc = new DatabaseService({ dataDir: dir, dbPath: () => dbPath, emit: () => undefined });
@@ -78,10 +80,26 @@ async function walk(args: RowsArgs): Promise<{ pages: RowsPage[]; rows: unknown[
 describe('keyset paging', () => {
   test.each([
     ['no sort (rowid order)', undefined, 'SELECT * FROM t ORDER BY rowid'],
-    ['NOCASE text with NULLs, ascending', { column: 'name', dir: 'asc' as const }, 'SELECT * FROM t ORDER BY name, rowid'],
-    ['NOCASE text with NULLs, descending', { column: 'name', dir: 'desc' as const }, 'SELECT * FROM t ORDER BY name DESC, rowid DESC'],
-    ['mixed types, ascending', { column: 'score', dir: 'asc' as const }, 'SELECT * FROM t ORDER BY score, rowid'],
-    ['mixed types, descending', { column: 'score', dir: 'desc' as const }, 'SELECT * FROM t ORDER BY score DESC, rowid DESC'],
+    [
+      'NOCASE text with NULLs, ascending',
+      { column: 'name', dir: 'asc' as const },
+      'SELECT * FROM t ORDER BY name, rowid',
+    ],
+    [
+      'NOCASE text with NULLs, descending',
+      { column: 'name', dir: 'desc' as const },
+      'SELECT * FROM t ORDER BY name DESC, rowid DESC',
+    ],
+    [
+      'mixed types, ascending',
+      { column: 'score', dir: 'asc' as const },
+      'SELECT * FROM t ORDER BY score, rowid',
+    ],
+    [
+      'mixed types, descending',
+      { column: 'score', dir: 'desc' as const },
+      'SELECT * FROM t ORDER BY score DESC, rowid DESC',
+    ],
   ])('%s: all pages forwards, then backwards, equal one ORDER BY', async (_label, sort, sql) => {
     const expected = reference(sql).map((r) => r.map(plainRef));
     const { pages, rows } = await walk({ table: 't', limit: 5, sort });
@@ -93,15 +111,25 @@ describe('keyset paging', () => {
     let back = pages.at(-1)!;
     for (let i = pages.length - 2; i >= 0; i--) {
       back = await svc.rows({ table: 't', limit: 5, sort, cursor: back.paging!.prevCursor! });
-      expect(back.rows.map((r) => r.map(plain)), `page ${i}`).toEqual(pages[i].rows.map((r) => r.map(plain)));
+      expect(
+        back.rows.map((r) => r.map(plain)),
+        `page ${i}`,
+      ).toEqual(pages[i].rows.map((r) => r.map(plain)));
       expect(back.offset).toBe(i * 5);
     }
     expect(back.paging?.prevCursor).toBeNull();
   });
 
   test('filters apply on every page', async () => {
-    const expected = reference(`SELECT * FROM t WHERE tag = 'even' ORDER BY score DESC, rowid DESC`).map((r) => r.map(plainRef));
-    const { rows } = await walk({ table: 't', limit: 4, sort: { column: 'score', dir: 'desc' }, filters: [{ column: 'tag', op: '=', value: 'even' }] });
+    const expected = reference(`SELECT * FROM t WHERE tag = 'even' ORDER BY score DESC, rowid DESC`).map(
+      (r) => r.map(plainRef),
+    );
+    const { rows } = await walk({
+      table: 't',
+      limit: 4,
+      sort: { column: 'score', dir: 'desc' },
+      filters: [{ column: 'tag', op: '=', value: 'even' }],
+    });
     expect(rows).toEqual(expected);
   });
 
@@ -119,11 +147,15 @@ describe('keyset paging', () => {
   });
 
   test('a WITHOUT ROWID table pages by its composite primary key', async () => {
-    const plan = planPaging('kv', { type: 'table', withoutRowid: true, columns: [
-      { name: 'a', type: 'TEXT', notNull: true, pk: 1 },
-      { name: 'b', type: 'INTEGER', notNull: true, pk: 2 },
-      { name: 'v', type: 'TEXT', notNull: false, pk: 0 },
-    ] });
+    const plan = planPaging('kv', {
+      type: 'table',
+      withoutRowid: true,
+      columns: [
+        { name: 'a', type: 'TEXT', notNull: true, pk: 1 },
+        { name: 'b', type: 'INTEGER', notNull: true, pk: 2 },
+        { name: 'v', type: 'TEXT', notNull: false, pk: 0 },
+      ],
+    });
     expect(plan).toMatchObject({ mode: 'keyset', keys: [{ label: 'a' }, { label: 'b' }] });
     const { rows, pages } = await walk({ table: 'kv', limit: 3 });
     expect(rows).toEqual(reference('SELECT * FROM kv ORDER BY a, b'));
@@ -144,35 +176,69 @@ describe('keyset paging', () => {
 
   test('views and shadowed rowids fall back to OFFSET and say why', async () => {
     const v = await walk({ table: 'v_t', limit: 10 });
-    expect(v.pages[0].paging).toMatchObject({ mode: 'offset', reason: expect.stringMatching(/view has no row key/) });
+    expect(v.pages[0].paging).toMatchObject({
+      mode: 'offset',
+      reason: expect.stringMatching(/view has no row key/),
+    });
     expect(v.rows.length).toBe(ROWS);
     expect(v.pages[1].sql).toMatch(/OFFSET 10$/);
     const s = await svc.rows({ table: 'shadow' });
-    expect(s.paging).toMatchObject({ mode: 'offset', reason: expect.stringMatching(/rowid, _rowid_ and oid/) });
+    expect(s.paging).toMatchObject({
+      mode: 'offset',
+      reason: expect.stringMatching(/rowid, _rowid_ and oid/),
+    });
     expect(s.rows).toEqual([['a', 'b', 'c']]);
   });
 
   test('a cursor only pages the listing it came from, and a damaged one is refused', async () => {
     const p = await svc.rows({ table: 't', limit: 5, sort: { column: 'name', dir: 'asc' } });
     const next = p.paging!.nextCursor!;
-    await expect(svc.rows({ table: 't', limit: 5, sort: { column: 'name', dir: 'desc' }, cursor: next })).rejects.toMatchObject({
+    await expect(
+      svc.rows({ table: 't', limit: 5, sort: { column: 'name', dir: 'desc' }, cursor: next }),
+    ).rejects.toMatchObject({
       code: 'bad-request',
       message: expect.stringMatching(/another table, sort or filter/),
     });
-    await expect(svc.rows({ table: 't', limit: 5, cursor: 'not a cursor' })).rejects.toMatchObject({ code: 'bad-request' });
-    await expect(svc.rows({ table: 't', limit: 5, sort: { column: 'nope', dir: 'asc' } })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(svc.rows({ table: 't', limit: 5, cursor: 'not a cursor' })).rejects.toMatchObject({
+      code: 'bad-request',
+    });
+    await expect(
+      svc.rows({ table: 't', limit: 5, sort: { column: 'nope', dir: 'asc' } }),
+    ).rejects.toMatchObject({ code: 'bad-request' });
   });
 
   test('the page SQL seeks by key: no OFFSET, one index range per key level', () => {
-    const plan = planPaging('t', { type: 'table', withoutRowid: false, columns: [
-      { name: 'name', type: 'TEXT', notNull: false, pk: 0 },
-    ] }, { column: 'name', dir: 'desc' });
+    const plan = planPaging(
+      't',
+      {
+        type: 'table',
+        withoutRowid: false,
+        columns: [{ name: 'name', type: 'TEXT', notNull: false, pk: 0 }],
+      },
+      { column: 'name', dir: 'desc' },
+    );
     if (plan.mode !== 'keyset') throw new Error('expected keyset');
-    const q = buildKeysetQuery({ table: 't', columns: [{ name: 'name', type: 'TEXT', notNull: false, pk: 0 }], filters: [], keys: plan.keys, limit: 10, after: ['m', 7n] })!;
+    const q = buildKeysetQuery({
+      table: 't',
+      columns: [{ name: 'name', type: 'TEXT', notNull: false, pk: 0 }],
+      filters: [],
+      keys: plan.keys,
+      limit: 10,
+      after: ['m', 7n],
+    })!;
     expect(q.sql).not.toMatch(/OFFSET/);
     expect(q.sql.match(/SELECT \*, /g)?.length).toBe(3);
     expect(q.params).toEqual(['m', 7n, 'm']);
     // Descending past NULL: nothing follows.
-    expect(buildKeysetQuery({ table: 't', columns: [], filters: [], keys: [{ expr: 'x', label: 'x', dir: 'desc', nullable: true }], limit: 10, after: [null] })).toBeNull();
+    expect(
+      buildKeysetQuery({
+        table: 't',
+        columns: [],
+        filters: [],
+        keys: [{ expr: 'x', label: 'x', dir: 'desc', nullable: true }],
+        limit: 10,
+        after: [null],
+      }),
+    ).toBeNull();
   });
 });

@@ -21,7 +21,8 @@ export interface KeyPart {
   nullable: boolean;
 }
 
-export type PagingPlan = { mode: 'keyset'; keys: KeyPart[] } | { mode: 'offset'; reason: string; order: string[] };
+export type PagingPlan =
+  { mode: 'keyset'; keys: KeyPart[] } | { mode: 'offset'; reason: string; order: string[] };
 
 export interface SourceDef {
   type: 'table' | 'view';
@@ -41,23 +42,46 @@ export function rowidAlias(columns: ColumnDetail[]): string | null {
 }
 
 /** Decides how a source is paged and by which key, for an optional sort column. */
-export function planPaging(table: string, def: SourceDef, sort?: { column: string; dir: 'asc' | 'desc' }): PagingPlan {
+export function planPaging(
+  table: string,
+  def: SourceDef,
+  sort?: { column: string; dir: 'asc' | 'desc' },
+): PagingPlan {
   const pkCols = def.columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
   const sortCol = sort ? def.columns.find((c) => c.name === sort.column) : undefined;
   if (sort && !sortCol) {
-    throw new OpsError('bad-request', `Table ${table} has no column ${sort.column}`, 'Pick a column from the table header.');
+    throw new OpsError(
+      'bad-request',
+      `Table ${table} has no column ${sort.column}`,
+      'Pick a column from the table header.',
+    );
   }
   const order = sortCol ? [sortCol.name] : [];
   if (def.type === 'view') {
-    return { mode: 'offset', order, reason: 'A view has no row key, so it is paged with OFFSET: pages far from the start read every row before them.' };
+    return {
+      mode: 'offset',
+      order,
+      reason:
+        'A view has no row key, so it is paged with OFFSET: pages far from the start read every row before them.',
+    };
   }
   const dir = sort?.dir ?? 'asc';
-  const col = (c: ColumnDetail, nullable: boolean): KeyPart => ({ expr: quoteIdent(c.name), label: c.name, dir, nullable });
+  const col = (c: ColumnDetail, nullable: boolean): KeyPart => ({
+    expr: quoteIdent(c.name),
+    label: c.name,
+    dir,
+    nullable,
+  });
   let tiebreak: KeyPart[];
   let defaultKeys: KeyPart[];
   if (def.withoutRowid) {
     if (pkCols.length === 0) {
-      return { mode: 'offset', order, reason: 'This WITHOUT ROWID table reports no primary key, so it is paged with OFFSET: deep pages are slow.' };
+      return {
+        mode: 'offset',
+        order,
+        reason:
+          'This WITHOUT ROWID table reports no primary key, so it is paged with OFFSET: deep pages are slow.',
+      };
     }
     // A WITHOUT ROWID primary key is NOT NULL and unique: it is the key.
     tiebreak = pkCols.filter((c) => c !== sortCol).map((c) => col(c, false));
@@ -68,7 +92,8 @@ export function planPaging(table: string, def: SourceDef, sort?: { column: strin
       return {
         mode: 'offset',
         order,
-        reason: 'Columns named rowid, _rowid_ and oid hide this table\'s rowid, so it is paged with OFFSET: deep pages are slow.',
+        reason:
+          "Columns named rowid, _rowid_ and oid hide this table's rowid, so it is paged with OFFSET: deep pages are slow.",
       };
     }
     const rowid: KeyPart = { expr: alias, label: 'rowid', dir, nullable: false };
@@ -76,7 +101,8 @@ export function planPaging(table: string, def: SourceDef, sort?: { column: strin
     const integerPk = pkCols.length === 1 && pkCols[0].type.toUpperCase() === 'INTEGER';
     // Like Datasette: primary key order by default (its index makes jumps cheap), else rowid order.
     // A non-INTEGER primary key of a rowid table may hold NULLs, so rowid breaks ties.
-    defaultKeys = pkCols.length === 0 || integerPk ? [rowid] : [...pkCols.map((c) => col(c, !c.notNull)), rowid];
+    defaultKeys =
+      pkCols.length === 0 || integerPk ? [rowid] : [...pkCols.map((c) => col(c, !c.notNull)), rowid];
   }
   if (!sortCol) return { mode: 'keyset', keys: defaultKeys };
   const sortNullable = !(sortCol.notNull || (def.withoutRowid && sortCol.pk > 0));
@@ -110,7 +136,8 @@ function flip(d: 'asc' | 'desc'): 'asc' | 'desc' {
 }
 
 function literal(v: KeyValue, params: PageParam[]): string {
-  if (v instanceof Uint8Array) return `X'${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}'`;
+  if (v instanceof Uint8Array)
+    return `X'${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}'`;
   params.push(v);
   return '?';
 }
@@ -135,10 +162,19 @@ export function buildKeysetQuery(input: KeysetQueryInput): PageQuery | null {
   const base = filterClauses(input.table, input.columns, input.filters);
   if (!input.after) {
     const where = base.where.length ? ` WHERE ${base.where.join(' AND ')}` : '';
-    return { sql: `SELECT ${select} FROM ${from}${where} ORDER BY ${order(0)} ${tail}`, params: [...base.params], keyCols: keys.length };
+    return {
+      sql: `SELECT ${select} FROM ${from}${where} ORDER BY ${order(0)} ${tail}`,
+      params: [...base.params],
+      keyCols: keys.length,
+    };
   }
   const after = input.after;
-  if (after.length !== keys.length) throw new OpsError('bad-request', 'The page cursor does not match this table\'s key', 'Go back to the first page.');
+  if (after.length !== keys.length)
+    throw new OpsError(
+      'bad-request',
+      "The page cursor does not match this table's key",
+      'Go back to the first page.',
+    );
   const branches: { sql: string; params: PageParam[] }[] = [];
   for (let i = keys.length - 1; i >= 0; i--) {
     const k = keys[i];
@@ -163,11 +199,15 @@ export function buildKeysetQuery(input: KeysetQueryInput): PageQuery | null {
       }
       where.push(alt.cond);
       params.push(...alt.params);
-      branches.push({ sql: `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order(i)} LIMIT ${input.limit + 1}`, params });
+      branches.push({
+        sql: `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order(i)} LIMIT ${input.limit + 1}`,
+        params,
+      });
     }
   }
   if (branches.length === 0) return null;
-  if (branches.length === 1) return { sql: branches[0].sql, params: branches[0].params, keyCols: keys.length };
+  if (branches.length === 1)
+    return { sql: branches[0].sql, params: branches[0].params, keyCols: keys.length };
   const merged = keys.map((k, i) => `${quoteIdent(`${KEY_ALIAS}${i}`)} ${k.dir.toUpperCase()}`).join(', ');
   const sql = `SELECT * FROM (${branches.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ALL ')}) ORDER BY ${merged} LIMIT ${input.limit + 1}`;
   return { sql, params: branches.flatMap((b) => b.params), keyCols: keys.length };
@@ -195,7 +235,10 @@ interface CursorWire {
 /** Identifies one listing (table, sort, filters, key); cursors carry it. */
 export function listingShape(table: string, sort: unknown, filters: unknown, plan: PagingPlan): string {
   const key = plan.mode === 'keyset' ? plan.keys.map((k) => `${k.label}:${k.dir}`) : ['offset'];
-  return createHash('sha256').update(JSON.stringify([table, sort ?? null, filters, key])).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([table, sort ?? null, filters, key]))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 function encodeKey(v: KeyValue): EncodedKey {
@@ -213,7 +256,8 @@ function decodeKey(e: unknown): KeyValue {
     if (typeof o.n === 'number') return o.n;
     if (typeof o.i === 'string' && /^-?\d{1,20}$/.test(o.i)) return BigInt(o.i);
     if (typeof o.s === 'string') return o.s;
-    if (typeof o.b === 'string' && /^(?:[0-9a-f]{2})*$/.test(o.b)) return new Uint8Array(Buffer.from(o.b, 'hex'));
+    if (typeof o.b === 'string' && /^(?:[0-9a-f]{2})*$/.test(o.b))
+      return new Uint8Array(Buffer.from(o.b, 'hex'));
   }
   throw new Error('bad key value');
 }
@@ -222,7 +266,14 @@ export function encodeCursor(shape: string, c: Cursor): string {
   const wire: CursorWire =
     c.mode === 'offset'
       ? { v: CURSOR_VERSION, s: shape, m: 'o', p: c.position }
-      : { v: CURSOR_VERSION, s: shape, m: 'k', d: c.dir === 'after' ? 'a' : 'b', k: c.key.map(encodeKey), p: Math.max(0, c.position) };
+      : {
+          v: CURSOR_VERSION,
+          s: shape,
+          m: 'k',
+          d: c.dir === 'after' ? 'a' : 'b',
+          k: c.key.map(encodeKey),
+          p: Math.max(0, c.position),
+        };
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 
@@ -234,10 +285,18 @@ export function decodeCursor(shape: string, text: string): Cursor {
     throw new OpsError('bad-request', 'This page cursor is damaged', 'Go back to the first page.');
   }
   if (typeof wire !== 'object' || wire === null || wire.v !== CURSOR_VERSION) {
-    throw new OpsError('bad-request', 'This page cursor is from another version of the console', 'Go back to the first page.');
+    throw new OpsError(
+      'bad-request',
+      'This page cursor is from another version of the console',
+      'Go back to the first page.',
+    );
   }
   if (wire.s !== shape) {
-    throw new OpsError('bad-request', 'This page cursor belongs to another table, sort or filter', 'Go back to the first page.');
+    throw new OpsError(
+      'bad-request',
+      'This page cursor belongs to another table, sort or filter',
+      'Go back to the first page.',
+    );
   }
   const position = Number.isInteger(wire.p) && wire.p >= 0 ? wire.p : 0;
   if (wire.m === 'o') return { mode: 'offset', position };

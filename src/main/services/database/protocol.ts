@@ -46,14 +46,27 @@ export type WorkerRequest =
   | { op: 'open'; file: string; nativeBinding?: string; busyTimeoutMs: number }
   | { op: 'run'; items: StmtItem[]; stopOnError: boolean }
   | { op: 'check'; kind: 'quick_check' | 'integrity_check'; tables: string[] }
-  | { op: 'backup'; dest: string; holdSnapshot: boolean; pagesPerStep: number; /** quick_check rows of the copy (0: no check). */ verifyRows: number }
+  | {
+      op: 'backup';
+      dest: string;
+      holdSnapshot: boolean;
+      pagesPerStep: number;
+      /** quick_check rows of the copy (0: no check). */ verifyRows: number;
+    }
   | { op: 'close' };
 
 export interface WorkerResults {
   open: { sqliteVersion: string };
   run: ItemOutcome[];
   check: { problems: string[]; tablesChecked: number };
-  backup: { pages: number; size: number; sha256: string; copyMs: number; hashMs: number; quickCheck: { ok: boolean; problems: string[] } | null };
+  backup: {
+    pages: number;
+    size: number;
+    sha256: string;
+    copyMs: number;
+    hashMs: number;
+    quickCheck: { ok: boolean; problems: string[] } | null;
+  };
   close: null;
 }
 

@@ -30,7 +30,8 @@ describe('query store in ops.db', () => {
     const dir = dataDir();
     const a = OpsStore.open(dir);
     const qs = new QueryStore(a);
-    for (let i = 0; i < HISTORY_MAX + 5; i++) qs.record({ sql: `SELECT ${i}`, ok: i % 2 === 0, rows: 1, elapsedMs: 1.5 });
+    for (let i = 0; i < HISTORY_MAX + 5; i++)
+      qs.record({ sql: `SELECT ${i}`, ok: i % 2 === 0, rows: 1, elapsedMs: 1.5 });
     qs.record({ sql: 'SELEC 1', ok: false, error: 'near "SELEC": syntax error' });
     qs.save('failed jobs', "SELECT * FROM JobQueue WHERE Status = 'Failed'");
     qs.save('Alpha', 'SELECT 1');
@@ -85,16 +86,25 @@ describe('query store in ops.db', () => {
     );
     const store = OpsStore.open(dir);
     const notices: unknown[] = [];
-    const svc = new DatabaseService({ dataDir: dir, store, dbPath: () => null, emit: (e, p) => e === 'app:notice' && notices.push(p) });
+    const svc = new DatabaseService({
+      dataDir: dir,
+      store,
+      dbPath: () => null,
+      emit: (e, p) => e === 'app:notice' && notices.push(p),
+    });
     try {
       expect((await svc.history()).map((h) => [h.id, h.ok])).toEqual([
         ['h2', false],
         ['h1', true],
       ]);
-      expect(await svc.savedQueries()).toEqual([{ name: 'stuck', sql: 'SELECT * FROM JobQueue', savedAt: '2025-11-30T00:00:00.000Z' }]);
+      expect(await svc.savedQueries()).toEqual([
+        { name: 'stuck', sql: 'SELECT * FROM JobQueue', savedAt: '2025-11-30T00:00:00.000Z' },
+      ]);
       expect(fs.existsSync(file)).toBe(false);
       expect(fs.existsSync(`${file}.imported`)).toBe(true);
-      expect(notices).toEqual([{ level: 'info', message: expect.stringMatching(/history \(2\) and saved queries \(1\)/) }]);
+      expect(notices).toEqual([
+        { level: 'info', message: expect.stringMatching(/history \(2\) and saved queries \(1\)/) },
+      ]);
       // A second import of the same file (say the rename was undone) adds nothing.
       fs.renameSync(`${file}.imported`, file);
       expect(new QueryStore(store).importLegacy(dir)).toMatchObject({ history: 0, saved: 0 });
@@ -110,11 +120,18 @@ describe('query store in ops.db', () => {
     const file = writeLegacy(dir, '{"history": [');
     const notices: { level: string; message: string }[] = [];
     // No store given: the service opens <dataDir>/ops.db itself (the CLI path and tests).
-    const svc = new DatabaseService({ dataDir: dir, dbPath: () => null, emit: (e, p) => e === 'app:notice' && notices.push(p as { level: string; message: string }) });
+    const svc = new DatabaseService({
+      dataDir: dir,
+      dbPath: () => null,
+      emit: (e, p) => e === 'app:notice' && notices.push(p as { level: string; message: string }),
+    });
     try {
       expect(await svc.history()).toEqual([]);
       expect(notices).toHaveLength(1);
-      expect(notices[0]).toMatchObject({ level: 'warning', message: expect.stringMatching(/not valid JSON.*Move the file aside/) });
+      expect(notices[0]).toMatchObject({
+        level: 'warning',
+        message: expect.stringMatching(/not valid JSON.*Move the file aside/),
+      });
       expect(fs.existsSync(file)).toBe(true);
       expect(await svc.saveQuery('x', 'SELECT 1')).toHaveLength(1);
       expect(fs.existsSync(path.join(dir, 'ops.db'))).toBe(true);

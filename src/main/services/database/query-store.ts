@@ -49,7 +49,9 @@ export class QueryStore {
   constructor(store: OpsStoreLike) {
     this.db = store.db;
     const tables = this.db
-      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('db_history', 'db_saved_queries')`)
+      .prepare(
+        `SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('db_history', 'db_saved_queries')`,
+      )
       .pluck()
       .all();
     if (tables.length !== 2) {
@@ -73,7 +75,11 @@ export class QueryStore {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { history: 0, saved: 0, file: null };
-      throw new OpsError('unavailable', `Cannot read ${file}: ${(err as Error).message}`, 'Check the permissions of the console data folder.');
+      throw new OpsError(
+        'unavailable',
+        `Cannot read ${file}: ${(err as Error).message}`,
+        'Check the permissions of the console data folder.',
+      );
     }
     let parsed: unknown;
     try {
@@ -87,7 +93,8 @@ export class QueryStore {
     }
     const data = isRecord(parsed) ? parsed : {};
     const history = (Array.isArray(data.history) ? data.history : []).filter(
-      (h): h is HistoryEntry => isRecord(h) && typeof h.id === 'string' && typeof h.sql === 'string' && typeof h.at === 'string',
+      (h): h is HistoryEntry =>
+        isRecord(h) && typeof h.id === 'string' && typeof h.sql === 'string' && typeof h.at === 'string',
     );
     const saved = (Array.isArray(data.saved) ? data.saved : []).filter(
       (q): q is SavedQuery => isRecord(q) && typeof q.name === 'string' && typeof q.sql === 'string',
@@ -95,15 +102,30 @@ export class QueryStore {
     const insH = this.db.prepare(
       `INSERT OR IGNORE INTO db_history (id, sql, at, ok, rows, elapsed_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insS = this.db.prepare(`INSERT OR IGNORE INTO db_saved_queries (name, sql, saved_at) VALUES (?, ?, ?)`);
+    const insS = this.db.prepare(
+      `INSERT OR IGNORE INTO db_saved_queries (name, sql, saved_at) VALUES (?, ?, ?)`,
+    );
     let nh = 0;
     let ns = 0;
     this.db.transaction(() => {
       // The file lists newest first; insert oldest first so the sequence keeps the order.
       for (const h of [...history].reverse()) {
-        nh += insH.run(h.id, h.sql, h.at, h.ok ? 1 : 0, typeof h.rows === 'number' ? h.rows : null, typeof h.elapsedMs === 'number' ? h.elapsedMs : null, typeof h.error === 'string' ? h.error : null).changes;
+        nh += insH.run(
+          h.id,
+          h.sql,
+          h.at,
+          h.ok ? 1 : 0,
+          typeof h.rows === 'number' ? h.rows : null,
+          typeof h.elapsedMs === 'number' ? h.elapsedMs : null,
+          typeof h.error === 'string' ? h.error : null,
+        ).changes;
       }
-      for (const q of saved) ns += insS.run(q.name, q.sql, typeof q.savedAt === 'string' ? q.savedAt : new Date().toISOString()).changes;
+      for (const q of saved)
+        ns += insS.run(
+          q.name,
+          q.sql,
+          typeof q.savedAt === 'string' ? q.savedAt : new Date().toISOString(),
+        ).changes;
       this.trim();
     })();
     try {
@@ -120,7 +142,9 @@ export class QueryStore {
 
   private trim(): void {
     this.db
-      .prepare(`DELETE FROM db_history WHERE seq <= (SELECT seq FROM db_history ORDER BY seq DESC LIMIT 1 OFFSET ?)`)
+      .prepare(
+        `DELETE FROM db_history WHERE seq <= (SELECT seq FROM db_history ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      )
       .run(HISTORY_MAX);
   }
 
@@ -135,8 +159,18 @@ export class QueryStore {
     const full: HistoryEntry = { id: randomUUID(), at: new Date().toISOString(), ...entry };
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO db_history (id, sql, at, ok, rows, elapsed_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(full.id, full.sql, full.at, full.ok ? 1 : 0, full.rows ?? null, full.elapsedMs ?? null, full.error ?? null);
+        .prepare(
+          `INSERT INTO db_history (id, sql, at, ok, rows, elapsed_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          full.id,
+          full.sql,
+          full.at,
+          full.ok ? 1 : 0,
+          full.rows ?? null,
+          full.elapsedMs ?? null,
+          full.error ?? null,
+        );
       this.trim();
     })();
     return full;
@@ -148,7 +182,9 @@ export class QueryStore {
   }
 
   saved(): SavedQuery[] {
-    const rows = this.db.prepare(`SELECT name, sql, saved_at FROM db_saved_queries ORDER BY name COLLATE NOCASE, name`).all() as {
+    const rows = this.db
+      .prepare(`SELECT name, sql, saved_at FROM db_saved_queries ORDER BY name COLLATE NOCASE, name`)
+      .all() as {
       name: string;
       sql: string;
       saved_at: string;
@@ -161,7 +197,11 @@ export class QueryStore {
       const exists = this.db.prepare('SELECT 1 FROM db_saved_queries WHERE name = ?').get(name) !== undefined;
       const count = this.db.prepare('SELECT count(*) FROM db_saved_queries').pluck().get() as number;
       if (!exists && count >= SAVED_MAX) {
-        throw new OpsError('bad-request', `There are already ${SAVED_MAX} saved queries`, 'Delete some before saving more.');
+        throw new OpsError(
+          'bad-request',
+          `There are already ${SAVED_MAX} saved queries`,
+          'Delete some before saving more.',
+        );
       }
       this.db
         .prepare(
@@ -175,7 +215,8 @@ export class QueryStore {
 
   remove(name: string): SavedQuery[] {
     const r = this.db.prepare('DELETE FROM db_saved_queries WHERE name = ?').run(name);
-    if (r.changes === 0) throw new OpsError('not-found', `No saved query named "${name}"`, 'Refresh the list.');
+    if (r.changes === 0)
+      throw new OpsError('not-found', `No saved query named "${name}"`, 'Refresh the list.');
     return this.saved();
   }
 }

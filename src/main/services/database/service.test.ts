@@ -23,11 +23,15 @@ beforeAll(() => {
   dbPath = path.join(dir, 'aura.db');
   makeAuraDb(dbPath, { journal: 'delete', bulkJobs: 12_000, migrations: AURA_MIGRATIONS.slice(0, 6) });
   const db = new Database(dbPath);
-  db.prepare(`INSERT INTO "Settings" ("Id","CreatedAt","IsEncrypted","SettingsJson","UpdatedAt","Version") VALUES (?,?,?,?,?,?)`).run(
-    's1', '2025-01-01', 0, JSON.stringify({ long: 'y'.repeat(40_000) }), '2025-01-01', '1',
-  );
+  db.prepare(
+    `INSERT INTO "Settings" ("Id","CreatedAt","IsEncrypted","SettingsJson","UpdatedAt","Version") VALUES (?,?,?,?,?,?)`,
+  ).run('s1', '2025-01-01', 0, JSON.stringify({ long: 'y'.repeat(40_000) }), '2025-01-01', '1');
   db.close();
-  svc = new DatabaseService({ dataDir, dbPath: () => dbPath, emit: (event, payload) => events.push({ event, payload }) });
+  svc = new DatabaseService({
+    dataDir,
+    dbPath: () => dbPath,
+    emit: (event, payload) => events.push({ event, payload }),
+  });
 });
 
 afterAll(async () => {
@@ -69,18 +73,31 @@ describe('browser', () => {
     const p1 = await svc.rows({ table: 'JobQueue', limit: 2, sort: { column: 'JobId', dir: 'asc' } });
     expect(p1.rows.map((r) => r[0])).toEqual(['bulk-0', 'bulk-1']);
     expect(p1.hasMore).toBe(true);
-    const p2 = await svc.rows({ table: 'JobQueue', limit: 2, offset: 2, sort: { column: 'JobId', dir: 'asc' } });
+    const p2 = await svc.rows({
+      table: 'JobQueue',
+      limit: 2,
+      offset: 2,
+      sort: { column: 'JobId', dir: 'asc' },
+    });
     expect(p2.rows.map((r) => r[0])).toEqual(['bulk-10', 'bulk-100']);
-    const failed = await svc.rows({ table: 'JobQueue', filters: [{ column: 'Status', op: '=', value: 'Failed' }] });
+    const failed = await svc.rows({
+      table: 'JobQueue',
+      filters: [{ column: 'Status', op: '=', value: 'Failed' }],
+    });
     expect(failed.rows.length).toBe(1);
     expect(failed.hasMore).toBe(false);
     const jobIdCol = failed.columns.findIndex((c) => c.name === 'JobId');
     expect(failed.rows[0][jobIdCol]).toBe('job-failed-1');
     expect(failed.columns.find((c) => c.name === 'Priority')?.declaredType).toBe('INTEGER');
     // A value that looks like SQL stays a value.
-    const none = await svc.rows({ table: 'JobQueue', filters: [{ column: 'Status', op: 'contains', value: "x' OR 1=1 --" }] });
+    const none = await svc.rows({
+      table: 'JobQueue',
+      filters: [{ column: 'Status', op: 'contains', value: "x' OR 1=1 --" }],
+    });
     expect(none.rows.length).toBe(0);
-    await expect(svc.rows({ table: 'JobQueue', sort: { column: 'Nope" --', dir: 'asc' } })).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(
+      svc.rows({ table: 'JobQueue', sort: { column: 'Nope" --', dir: 'asc' } }),
+    ).rejects.toMatchObject({ code: 'bad-request' });
   });
 
   test('long text comes back as a long-text cell with its full length', async () => {
@@ -91,8 +108,16 @@ describe('browser', () => {
 
   test('ready views answer the runbook questions', async () => {
     const views = await svc.views();
-    expect(views.filter((v) => v.available).map((v) => v.id)).toEqual(['failed-jobs', 'stuck-jobs', 'projects-by-status', 'audit-failures', 'growth-by-table']);
-    expect((await svc.view({ id: 'failed-jobs' })).rows.map((r) => [r[0], r[2]])).toEqual([['job-failed-1', 'FFmpeg exited with code 1']]);
+    expect(views.filter((v) => v.available).map((v) => v.id)).toEqual([
+      'failed-jobs',
+      'stuck-jobs',
+      'projects-by-status',
+      'audit-failures',
+      'growth-by-table',
+    ]);
+    expect((await svc.view({ id: 'failed-jobs' })).rows.map((r) => [r[0], r[2]])).toEqual([
+      ['job-failed-1', 'FFmpeg exited with code 1'],
+    ]);
     expect((await svc.view({ id: 'stuck-jobs' })).rows.map((r) => r[0])).toEqual(['job-stuck-1']);
     expect((await svc.view({ id: 'stuck-jobs', olderThanMinutes: 100_000 })).rows).toEqual([]);
     const projects = await svc.view({ id: 'projects-by-status' });
@@ -114,8 +139,8 @@ describe('SQL console', () => {
 
   test('writes and connection-changing statements are refused with a read-only message', async () => {
     for (const sql of [
-      "DELETE FROM JobQueue",
-      "CREATE TEMP TABLE t(a)",
+      'DELETE FROM JobQueue',
+      'CREATE TEMP TABLE t(a)',
       "ATTACH 'x.db' AS x",
       'BEGIN',
       'PRAGMA journal_mode = DELETE',
@@ -145,13 +170,23 @@ describe('SQL console', () => {
       }
       throw new Error(`${sql} ran`);
     };
-    for (const sql of ['PRAGMA journal_mode = WAL', 'PRAGMA journal_mode(wal)', 'PRAGMA main.journal_mode=wal']) {
+    for (const sql of [
+      'PRAGMA journal_mode = WAL',
+      'PRAGMA journal_mode(wal)',
+      'PRAGMA main.journal_mode=wal',
+    ]) {
       const e = await refused(sql);
       expect(e.code).toBe('read-only');
-      expect(e.message).toMatch(/PRAGMA journal_mode with a value (or an argument )?sets .*only (its|a) read form \(PRAGMA journal_mode/);
+      expect(e.message).toMatch(
+        /PRAGMA journal_mode with a value (or an argument )?sets .*only (its|a) read form \(PRAGMA journal_mode/,
+      );
     }
-    expect((await refused('DELETE FROM JobQueue')).message).toMatch(/SQLite reports that this statement can write/);
-    expect((await refused('PRAGMA wal_checkpoint')).message).toMatch(/not on the console's list of PRAGMAs that only read: it could change aura\.db/);
+    expect((await refused('DELETE FROM JobQueue')).message).toMatch(
+      /SQLite reports that this statement can write/,
+    );
+    expect((await refused('PRAGMA wal_checkpoint')).message).toMatch(
+      /not on the console's list of PRAGMAs that only read: it could change aura\.db/,
+    );
     const ext = await refused("SELECT load_extension('/tmp/evil.so')");
     expect(ext.code).toBe('read-only');
     expect(ext.message).toMatch(/load_extension\(\) is disabled: an extension is native code/);
@@ -191,7 +226,9 @@ describe('SQL console', () => {
     expect(q.params).toEqual(['50\\%\\_%']);
     expect(() => guardStatement('/* c */ -- x\n  select 1')).not.toThrow();
     expect(() => guardStatement('PRAGMA table_info(JobQueue)')).not.toThrow();
-    expect(() => guardStatement('pragma main.user_version = 3')).toThrow(/PRAGMA user_version with a value sets it.*only its read form/);
+    expect(() => guardStatement('pragma main.user_version = 3')).toThrow(
+      /PRAGMA user_version with a value sets it.*only its read form/,
+    );
   });
 });
 
@@ -200,7 +237,9 @@ describe('health', () => {
     events.length = 0;
     const r = await svc.check('integrity', 'job-1');
     expect(r.ok).toBe(true);
-    const progress = events.filter((e) => e.event === 'db:check-progress').map((e) => e.payload as { jobId: string; done: number; total: number });
+    const progress = events
+      .filter((e) => e.event === 'db:check-progress')
+      .map((e) => e.payload as { jobId: string; done: number; total: number });
     expect(progress.every((p) => p.jobId === 'job-1')).toBe(true);
     expect(progress.at(-1)).toMatchObject({ done: r.tablesChecked, total: r.tablesChecked });
     expect(progress.length).toBeGreaterThan(r.tablesChecked);
@@ -236,9 +275,17 @@ describe('cli', () => {
   test('overview --json and query text output', async () => {
     const a = io();
     expect(await dbCommand(['overview', '--db', dbPath, '--json'], a.io)).toBe(0);
-    expect(JSON.parse(a.out.join('\n'))).toMatchObject({ journalMode: 'delete', schema: { state: 'behind' } });
+    expect(JSON.parse(a.out.join('\n'))).toMatchObject({
+      journalMode: 'delete',
+      schema: { state: 'behind' },
+    });
     const b = io();
-    expect(await dbCommand(['query', "SELECT JobId, Status FROM JobQueue WHERE Status = 'Failed'", '--db', dbPath], b.io)).toBe(0);
+    expect(
+      await dbCommand(
+        ['query', "SELECT JobId, Status FROM JobQueue WHERE Status = 'Failed'", '--db', dbPath],
+        b.io,
+      ),
+    ).toBe(0);
     expect(b.out.join('\n')).toMatch(/job-failed-1\s+Failed/);
   });
 

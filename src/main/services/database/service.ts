@@ -24,9 +24,24 @@ import type {
   TableSummary,
 } from '../../../shared/contract/database';
 import type { ServiceContext } from '../context';
-import { GROWTH_DBSTAT_SQL, GROWTH_VIEW_ID, MIGRATIONS_TABLE, READY_VIEWS, STUCK_JOB_MINUTES, schemaState } from './aura-schema';
+import {
+  GROWTH_DBSTAT_SQL,
+  GROWTH_VIEW_ID,
+  MIGRATIONS_TABLE,
+  READY_VIEWS,
+  STUCK_JOB_MINUTES,
+  schemaState,
+} from './aura-schema';
 import { Executor, WorkerFailure, type RunOptions } from './executor';
-import { buildKeysetQuery, decodeCursor, encodeCursor, listingShape, planPaging, type PageParam, type SourceDef } from './paging';
+import {
+  buildKeysetQuery,
+  decodeCursor,
+  encodeCursor,
+  listingShape,
+  planPaging,
+  type PageParam,
+  type SourceDef,
+} from './paging';
 import type { ItemOutcome, RawValue, StmtItem, StmtResult } from './protocol';
 import { QueryStore, type OpsStoreLike } from './query-store';
 import { OpsStore } from '../store/store';
@@ -145,7 +160,8 @@ function timestamp(d = new Date()): string {
 function freeName(dir: string, base: string): string {
   for (let n = 1; ; n++) {
     const name = n === 1 ? `${base}.db` : `${base}-${n}.db`;
-    if (!fs.existsSync(path.join(dir, name)) && !fs.existsSync(path.join(dir, `${name}.partial`))) return name;
+    if (!fs.existsSync(path.join(dir, name)) && !fs.existsSync(path.join(dir, `${name}.partial`)))
+      return name;
   }
 }
 
@@ -186,10 +202,18 @@ export class DatabaseService {
    * Wires the service to a host's context: aura.db of the attached install, events, disposal, and
    * the console's store (`store`, for the SQL history and saved queries).
    */
-  static fromContext(ctx: ServiceContext, options: DatabaseServiceOptions & { store?: OpsStoreLike } = {}): DatabaseService {
+  static fromContext(
+    ctx: ServiceContext,
+    options: DatabaseServiceOptions & { store?: OpsStoreLike } = {},
+  ): DatabaseService {
     const { store, ...rest } = options;
     const svc = new DatabaseService(
-      { dataDir: ctx.dataDir, store, dbPath: () => ctx.getInstall()?.paths.dbPath ?? null, emit: (e, p) => ctx.emit(e, p) },
+      {
+        dataDir: ctx.dataDir,
+        store,
+        dbPath: () => ctx.getInstall()?.paths.dbPath ?? null,
+        emit: (e, p) => ctx.emit(e, p),
+      },
       rest,
     );
     ctx.onDispose(() => svc.dispose());
@@ -222,7 +246,11 @@ export class DatabaseService {
   private async target(): Promise<Target> {
     const dbPath = this.deps.dbPath();
     if (!dbPath) {
-      throw new OpsError('not-found', 'No Aura install is attached, so there is no aura.db to inspect', 'Attach an install first (Install panel, or --db FILE on the command line).');
+      throw new OpsError(
+        'not-found',
+        'No Aura install is attached, so there is no aura.db to inspect',
+        'Attach an install first (Install panel, or --db FILE on the command line).',
+      );
     }
     const insp = await inspectFile(path.resolve(dbPath));
     // The identity covers aura.db, -wal and -shm: any change reopens the readers (executor.ts).
@@ -238,7 +266,10 @@ export class DatabaseService {
    * A WAL-mode aura.db with no -wal/-shm (Aura stopped) cannot be opened read-only in place without
    * SQLite creating both files next to it, so we read a private copy (a reflink where supported).
    */
-  private async ensureSnapshot(key: string, insp: FileInspection): Promise<{ key: string; dir: string; file: string }> {
+  private async ensureSnapshot(
+    key: string,
+    insp: FileInspection,
+  ): Promise<{ key: string; dir: string; file: string }> {
     if (this.snapshot?.key === key) return this.snapshot;
     if (this.snapshotPending) {
       const s = await this.snapshotPending;
@@ -258,7 +289,8 @@ export class DatabaseService {
       const dir = await fs.promises.mkdtemp(path.join(tmp, 'aura-ops-db-'));
       const file = path.join(dir, path.basename(insp.path));
       await fs.promises.copyFile(insp.path, file, fs.constants.COPYFILE_FICLONE);
-      if (insp.walFile.exists) await fs.promises.copyFile(insp.walFile.path, `${file}-wal`, fs.constants.COPYFILE_FICLONE);
+      if (insp.walFile.exists)
+        await fs.promises.copyFile(insp.walFile.path, `${file}-wal`, fs.constants.COPYFILE_FICLONE);
       if (this.snapshot) this.oldSnapshotDirs.push(this.snapshot.dir);
       this.snapshot = { key, dir, file };
       return this.snapshot;
@@ -294,7 +326,12 @@ export class DatabaseService {
     return err;
   }
 
-  private item(sql: string, params: (string | number | null)[] = [], maxRows = this.rowCap, guard = false): StmtItem {
+  private item(
+    sql: string,
+    params: (string | number | null)[] = [],
+    maxRows = this.rowCap,
+    guard = false,
+  ): StmtItem {
     return { sql, params, maxRows, maxText: CELL_TEXT_MAX, maxBytes: PAGE_CHARS_MAX, guard };
   }
 
@@ -309,13 +346,7 @@ export class DatabaseService {
       const target = await this.target();
       if (this.schema.key === target.key) return this.schema;
     }
-    const { target, results } = await this.exec(this.interactive, [
-      this.item(
-        SCHEMA_SQL,
-        [],
-        1_000_000,
-      ),
-    ]);
+    const { target, results } = await this.exec(this.interactive, [this.item(SCHEMA_SQL, [], 1_000_000)]);
     this.schema = { key: target.key, tables: parseSchema(this.unwrap(results[0], target).rows) };
     return this.schema;
   }
@@ -324,7 +355,12 @@ export class DatabaseService {
     let def = (await this.loadSchema()).tables.get(name);
     // Aura may have migrated since the cache was filled.
     if (!def) def = (await this.loadSchema(true)).tables.get(name);
-    if (!def) throw new OpsError('not-found', `aura.db has no table or view named ${name}`, 'Pick one from the table list.');
+    if (!def)
+      throw new OpsError(
+        'not-found',
+        `aura.db has no table or view named ${name}`,
+        'Pick one from the table list.',
+      );
     return def;
   }
 
@@ -334,13 +370,22 @@ export class DatabaseService {
   async lockState(): Promise<DbLockState> {
     const dbPath = this.deps.dbPath();
     if (!dbPath) {
-      throw new OpsError('not-found', 'No Aura install is attached, so there is no aura.db to inspect', 'Attach an install first (Install panel, or --db FILE on the command line).');
+      throw new OpsError(
+        'not-found',
+        'No Aura install is attached, so there is no aura.db to inspect',
+        'Attach an install first (Install panel, or --db FILE on the command line).',
+      );
     }
     let real = path.resolve(dbPath);
     try {
       real = await fs.promises.realpath(real);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new OpsError('unavailable', `Cannot read ${real}: ${(err as Error).message}`, 'Check the file permissions.');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new OpsError(
+          'unavailable',
+          `Cannot read ${real}: ${(err as Error).message}`,
+          'Check the file permissions.',
+        );
     }
     return sharedLockWatch.observe(lockFilesOf(real));
   }
@@ -355,11 +400,7 @@ export class DatabaseService {
                 (SELECT freelist_count FROM pragma_freelist_count()), (SELECT journal_mode FROM pragma_journal_mode()),
                 sqlite_version()`,
       ),
-      this.item(
-        SCHEMA_SQL,
-        [],
-        1_000_000,
-      ),
+      this.item(SCHEMA_SQL, [], 1_000_000),
       this.item(
         `SELECT m.name, il.name, il."unique", il.origin, ii.name
          FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS il JOIN pragma_index_info(il.name) AS ii
@@ -378,7 +419,11 @@ export class DatabaseService {
     for (const r of this.unwrap(results[2], target).rows) {
       const name = str(r[1]);
       let ix = indexes.get(name);
-      if (!ix) indexes.set(name, (ix = { name, table: str(r[0]), unique: num(r[2]) !== 0, origin: str(r[3]), columns: [] }));
+      if (!ix)
+        indexes.set(
+          name,
+          (ix = { name, table: str(r[0]), unique: num(r[2]) !== 0, origin: str(r[3]), columns: [] }),
+        );
       ix.columns.push(str(r[4]));
     }
 
@@ -386,8 +431,18 @@ export class DatabaseService {
     const names = [...tables.entries()].filter(([, t]) => t.type === 'table').map(([n]) => n);
     const hasHistory = tables.has(MIGRATIONS_TABLE);
     const second = await this.exec(this.interactive, [
-      ...names.map((n) => this.item(`SELECT count(*) FROM (SELECT 1 FROM ${quoteIdent(n)} LIMIT ${this.countCap + 1})`)),
-      ...(hasHistory ? [this.item(`SELECT "MigrationId" FROM ${quoteIdent(MIGRATIONS_TABLE)} ORDER BY "MigrationId"`, [], 10_000)] : []),
+      ...names.map((n) =>
+        this.item(`SELECT count(*) FROM (SELECT 1 FROM ${quoteIdent(n)} LIMIT ${this.countCap + 1})`),
+      ),
+      ...(hasHistory
+        ? [
+            this.item(
+              `SELECT "MigrationId" FROM ${quoteIdent(MIGRATIONS_TABLE)} ORDER BY "MigrationId"`,
+              [],
+              10_000,
+            ),
+          ]
+        : []),
     ]);
     const notes: string[] = [];
     const summaries: TableSummary[] = [];
@@ -415,13 +470,18 @@ export class DatabaseService {
         applied = o.value.rows.map((r) => str(r[0]));
         schema = schemaState(applied);
       } else {
-        schema = { ...schemaState(null), state: 'unreadable', summary: `__EFMigrationsHistory could not be read: ${o.error.message}` };
+        schema = {
+          ...schemaState(null),
+          state: 'unreadable',
+          summary: `__EFMigrationsHistory could not be read: ${o.error.message}`,
+        };
       }
     }
 
     const { insp } = target;
     const lock = await this.lockState();
-    if (insp.linkedFrom) notes.push(`${insp.linkedFrom} is a symbolic link: reading its target, ${insp.path}.`);
+    if (insp.linkedFrom)
+      notes.push(`${insp.linkedFrom} is a symbolic link: reading its target, ${insp.path}.`);
     const freeRatio = pageCount > 0 ? freelistPages / pageCount : 0;
     const vacuumCandidate = freeRatio > VACUUM_FREE_RATIO;
     if (target.openFile !== insp.path) {
@@ -430,11 +490,15 @@ export class DatabaseService {
       );
     }
     if (vacuumCandidate) {
-      notes.push(`${Math.round(freeRatio * 100)}% of the file is free pages: a VACUUM candidate (with Aura stopped, on a backup first).`);
+      notes.push(
+        `${Math.round(freeRatio * 100)}% of the file is free pages: a VACUUM candidate (with Aura stopped, on a backup first).`,
+      );
     }
     const sizeBytes = pageCount * pageSize;
     if (insp.wal && insp.walFile.size > sizeBytes * WAL_LARGE_RATIO && insp.walFile.size > 16 * 1024 * 1024) {
-      notes.push('The -wal file is large compared with the database: checkpoints are not keeping up (a long-lived reader, or Aura under heavy write load).');
+      notes.push(
+        'The -wal file is large compared with the database: checkpoints are not keeping up (a long-lived reader, or Aura under heavy write load).',
+      );
     }
     return {
       dbPath: insp.path,
@@ -466,10 +530,17 @@ export class DatabaseService {
     return (await this.overview()).tables;
   }
 
-  async count(table: string, opts: { requestId?: string; timeoutMs?: number } = {}): Promise<{ table: string; count: number; elapsedMs: number }> {
+  async count(
+    table: string,
+    opts: { requestId?: string; timeoutMs?: number } = {},
+  ): Promise<{ table: string; count: number; elapsedMs: number }> {
     const t0 = performance.now();
     await this.tableDef(table);
-    const { target, results } = await this.exec(this.interactive, [this.item(`SELECT count(*) FROM ${quoteIdent(table)}`)], opts);
+    const { target, results } = await this.exec(
+      this.interactive,
+      [this.item(`SELECT count(*) FROM ${quoteIdent(table)}`)],
+      opts,
+    );
     return { table, count: num(this.unwrap(results[0], target).rows[0]?.[0]), elapsedMs: elapsedSince(t0) };
   }
 
@@ -500,7 +571,10 @@ export class DatabaseService {
     const cursor = p.cursor ? decodeCursor(shape, p.cursor) : null;
     const types = new Map(def.columns.map((c) => [c.name, c.type]));
     const page = (r: StmtResult, offset: number, sql: string, paging: PagingInfo): RowsPage => ({
-      columns: r.columns.map((c) => ({ name: c.name, declaredType: c.declaredType ?? types.get(c.name) ?? null })),
+      columns: r.columns.map((c) => ({
+        name: c.name,
+        declaredType: c.declaredType ?? types.get(c.name) ?? null,
+      })),
       rows: r.rows,
       offset,
       limit,
@@ -509,38 +583,75 @@ export class DatabaseService {
       sql,
       paging,
     });
-    const run = async (q: { sql: string; params: PageParam[]; keyCols?: number }, maxRows = limit): Promise<StmtResult> => {
-      const { target, results } = await this.exec(this.interactive, [{ ...this.item(q.sql, [], maxRows), params: q.params, keyCols: q.keyCols }], p);
+    const run = async (
+      q: { sql: string; params: PageParam[]; keyCols?: number },
+      maxRows = limit,
+    ): Promise<StmtResult> => {
+      const { target, results } = await this.exec(
+        this.interactive,
+        [{ ...this.item(q.sql, [], maxRows), params: q.params, keyCols: q.keyCols }],
+        p,
+      );
       return this.unwrap(results[0], target);
     };
 
     if (plan.mode === 'offset') {
       const offset = cursor ? cursor.position : (p.offset ?? 0);
-      const q = buildRowsQuery({ table: p.table, columns: def.columns, sort: p.sort, filters, limit, offset });
+      const q = buildRowsQuery({
+        table: p.table,
+        columns: def.columns,
+        sort: p.sort,
+        filters,
+        limit,
+        offset,
+      });
       const r = await run(q);
       return page(r, offset, q.sql, {
         mode: 'offset',
         order: plan.order,
         reason: plan.reason,
-        nextCursor: r.hasMore ? encodeCursor(shape, { mode: 'offset', position: offset + r.rows.length }) : null,
-        prevCursor: offset > 0 ? encodeCursor(shape, { mode: 'offset', position: Math.max(0, offset - limit) }) : null,
+        nextCursor: r.hasMore
+          ? encodeCursor(shape, { mode: 'offset', position: offset + r.rows.length })
+          : null,
+        prevCursor:
+          offset > 0 ? encodeCursor(shape, { mode: 'offset', position: Math.max(0, offset - limit) }) : null,
       });
     }
 
     const base = { table: p.table, columns: def.columns, filters, keys: plan.keys, limit };
     const order = plan.keys.map((k) => k.label);
-    const keysetPaging = (next: RawValue[] | null, prev: RawValue[] | null, position: number, rowCount: number): PagingInfo => ({
+    const keysetPaging = (
+      next: RawValue[] | null,
+      prev: RawValue[] | null,
+      position: number,
+      rowCount: number,
+    ): PagingInfo => ({
       mode: 'keyset',
       order,
-      nextCursor: next ? encodeCursor(shape, { mode: 'keyset', dir: 'after', key: next, position: position + rowCount }) : null,
-      prevCursor: prev ? encodeCursor(shape, { mode: 'keyset', dir: 'before', key: prev, position: position - limit }) : null,
+      nextCursor: next
+        ? encodeCursor(shape, { mode: 'keyset', dir: 'after', key: next, position: position + rowCount })
+        : null,
+      prevCursor: prev
+        ? encodeCursor(shape, { mode: 'keyset', dir: 'before', key: prev, position: position - limit })
+        : null,
     });
     const forward = async (after: RawValue[] | undefined, position: number): Promise<RowsPage> => {
       const q = buildKeysetQuery({ ...base, after });
-      if (!q) return page({ columns: [], rows: [], hasMore: false }, position, '', keysetPaging(null, null, position, 0));
+      if (!q)
+        return page(
+          { columns: [], rows: [], hasMore: false },
+          position,
+          '',
+          keysetPaging(null, null, position, 0),
+        );
       const r = await run(q);
       const keys = r.keys ?? { first: null, last: null };
-      return page(r, position, q.sql, keysetPaging(r.hasMore ? keys.last : null, position > 0 ? keys.first : null, position, r.rows.length));
+      return page(
+        r,
+        position,
+        q.sql,
+        keysetPaging(r.hasMore ? keys.last : null, position > 0 ? keys.first : null, position, r.rows.length),
+      );
     };
 
     if (cursor?.mode === 'keyset' && cursor.dir === 'before') {
@@ -552,7 +663,12 @@ export class DatabaseService {
       const position = r.hasMore ? Math.max(0, cursor.position) : 0;
       const reversed: StmtResult = { columns: r.columns, rows: [...r.rows].reverse(), hasMore: true };
       // Fetched backwards: the page's last row is the first fetched, its first row the last fetched.
-      return page(reversed, position, q.sql, keysetPaging(keys.first, r.hasMore ? keys.last : null, position, r.rows.length));
+      return page(
+        reversed,
+        position,
+        q.sql,
+        keysetPaging(keys.first, r.hasMore ? keys.last : null, position, r.rows.length),
+      );
     }
     if (cursor?.mode === 'keyset') return forward(cursor.key, cursor.position);
     const jump = cursor ? cursor.position : (p.offset ?? 0);
@@ -561,7 +677,13 @@ export class DatabaseService {
     const anchorQ = buildKeysetQuery({ ...base, limit: 0, keysOnly: true, offset: jump - 1 });
     const anchor = anchorQ ? await run(anchorQ, 1) : null;
     const key = anchor?.keys?.first;
-    if (!key) return page({ columns: [], rows: [], hasMore: false }, jump, anchorQ?.sql ?? '', keysetPaging(null, null, jump, 0));
+    if (!key)
+      return page(
+        { columns: [], rows: [], hasMore: false },
+        jump,
+        anchorQ?.sql ?? '',
+        keysetPaging(null, null, jump, 0),
+      );
     return forward(key, jump);
   }
 
@@ -578,22 +700,40 @@ export class DatabaseService {
     const record = p.record ?? true;
     try {
       guardStatement(p.sql);
-      const { target, results } = await this.exec(this.interactive, [this.item(p.sql, p.params ?? [], limit, true)], p);
+      const { target, results } = await this.exec(
+        this.interactive,
+        [this.item(p.sql, p.params ?? [], limit, true)],
+        p,
+      );
       const r = this.unwrap(results[0], target);
       const result: QueryResult = { ...r, offset: 0, limit, elapsedMs: elapsedSince(t0), sql: p.sql };
-      if (record) result.historyId = this.record({ sql: p.sql, ok: true, rows: r.rows.length, elapsedMs: result.elapsedMs }).id;
+      if (record)
+        result.historyId = this.record({
+          sql: p.sql,
+          ok: true,
+          rows: r.rows.length,
+          elapsedMs: result.elapsedMs,
+        }).id;
       return result;
     } catch (err) {
-      if (record) this.record({ sql: p.sql, ok: false, error: err instanceof Error ? err.message : String(err) });
+      if (record)
+        this.record({ sql: p.sql, ok: false, error: err instanceof Error ? err.message : String(err) });
       throw err;
     }
   }
 
   async explain(sql: string, params: (string | number | null)[] = []): Promise<PlanStep[]> {
     guardStatement(sql);
-    const item = { ...this.item(`EXPLAIN QUERY PLAN ${sql}`, params, 10_000, true), padParams: params.length === 0 };
+    const item = {
+      ...this.item(`EXPLAIN QUERY PLAN ${sql}`, params, 10_000, true),
+      padParams: params.length === 0,
+    };
     const { target, results } = await this.exec(this.interactive, [item]);
-    return this.unwrap(results[0], target).rows.map((r) => ({ id: num(r[0]), parent: num(r[1]), detail: str(r[3]) }));
+    return this.unwrap(results[0], target).rows.map((r) => ({
+      id: num(r[0]),
+      parent: num(r[1]),
+      detail: str(r[3]),
+    }));
   }
 
   /** True while the request is being executed by the interactive reader process (not queued). */
@@ -619,7 +759,12 @@ export class DatabaseService {
           for (const c of cols) if (!have.has(c)) missing.push(`${table}.${c}`);
         }
       }
-      const view: ReadyView = { id: v.id, title: v.title, description: v.description, available: missing.length === 0 };
+      const view: ReadyView = {
+        id: v.id,
+        title: v.title,
+        description: v.description,
+        available: missing.length === 0,
+      };
       if (missing.length) view.reason = `aura.db lacks ${missing.join(', ')}`;
       return view;
     });
@@ -630,7 +775,8 @@ export class DatabaseService {
     const growth: ReadyView = {
       id: GROWTH_VIEW_ID,
       title: 'DB growth by table',
-      description: 'Bytes and pages each table and index takes (dbstat; reads every page, so it takes a while on a big file).',
+      description:
+        'Bytes and pages each table and index takes (dbstat; reads every page, so it takes a while on a big file).',
       available: dbstat,
     };
     if (!dbstat) growth.reason = 'This SQLite build has no dbstat; use the overview row counts instead.';
@@ -638,7 +784,14 @@ export class DatabaseService {
     return out;
   }
 
-  async view(p: { id: string; offset?: number; limit?: number; olderThanMinutes?: number; requestId?: string; timeoutMs?: number }): Promise<RowsPage> {
+  async view(p: {
+    id: string;
+    offset?: number;
+    limit?: number;
+    olderThanMinutes?: number;
+    requestId?: string;
+    timeoutMs?: number;
+  }): Promise<RowsPage> {
     const t0 = performance.now();
     const limit = Math.min(p.limit ?? this.rowCap, this.rowCap);
     const offset = p.offset ?? 0;
@@ -649,9 +802,19 @@ export class DatabaseService {
       params = [];
     } else {
       const def = READY_VIEWS.find((v) => v.id === p.id);
-      if (!def) throw new OpsError('not-found', `No ready view named ${p.id}`, `Views: ${[...READY_VIEWS.map((v) => v.id), GROWTH_VIEW_ID].join(', ')}.`);
+      if (!def)
+        throw new OpsError(
+          'not-found',
+          `No ready view named ${p.id}`,
+          `Views: ${[...READY_VIEWS.map((v) => v.id), GROWTH_VIEW_ID].join(', ')}.`,
+        );
       const available = (await this.views()).find((v) => v.id === p.id);
-      if (available && !available.available) throw new OpsError('not-found', `${def.title} is not available: ${available.reason}`, 'This aura.db has an older or different schema; see the overview.');
+      if (available && !available.available)
+        throw new OpsError(
+          'not-found',
+          `${def.title} is not available: ${available.reason}`,
+          'This aura.db has an older or different schema; see the overview.',
+        );
       sql = def.sql;
       params = def.params({ olderThanMinutes: p.olderThanMinutes ?? STUCK_JOB_MINUTES });
     }
@@ -681,12 +844,26 @@ export class DatabaseService {
           open: { key: target.key, file: target.openFile, busyTimeoutMs: this.busyTimeoutMs },
         },
       );
-      return { kind, ok: r.problems.length === 0, problems: r.problems, tablesChecked: r.tablesChecked, elapsedMs: elapsedSince(t0), scope: 'per-table' };
+      return {
+        kind,
+        ok: r.problems.length === 0,
+        problems: r.problems,
+        tablesChecked: r.tablesChecked,
+        elapsedMs: elapsedSince(t0),
+        scope: 'per-table',
+      };
     } catch (err) {
       const mapped = this.mapError(err, target);
       // A check that finds the file too damaged to even read is a result, not a failure of the check.
       if (mapped instanceof OpsError && mapped.code === 'corrupt') {
-        return { kind, ok: false, problems: [mapped.message], tablesChecked: 0, elapsedMs: elapsedSince(t0), scope: 'per-table' };
+        return {
+          kind,
+          ok: false,
+          problems: [mapped.message],
+          tablesChecked: 0,
+          elapsedMs: elapsedSince(t0),
+          scope: 'per-table',
+        };
       }
       throw mapped;
     }
@@ -694,7 +871,11 @@ export class DatabaseService {
 
   private async btreeTables(): Promise<string[]> {
     const { target, results } = await this.exec(this.interactive, [
-      this.item(`SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY name`, [], 1_000_000),
+      this.item(
+        `SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY name`,
+        [],
+        1_000_000,
+      ),
     ]);
     return this.unwrap(results[0], target).rows.map((r) => str(r[0]));
   }
@@ -712,7 +893,12 @@ export class DatabaseService {
     if (p.out) {
       dest = path.resolve(p.out);
       const dir = path.dirname(dest);
-      if (!fs.existsSync(dir)) throw new OpsError('not-found', `The folder ${dir} does not exist`, 'Create it first or choose another --out.');
+      if (!fs.existsSync(dir))
+        throw new OpsError(
+          'not-found',
+          `The folder ${dir} does not exist`,
+          'Create it first or choose another --out.',
+        );
     } else {
       const dir = path.join(this.deps.dataDir, 'backups');
       makePrivateDir(dir);
@@ -723,21 +909,48 @@ export class DatabaseService {
     try {
       realDest = path.join(fs.realpathSync(path.dirname(dest)), path.basename(dest));
     } catch (err) {
-      throw new OpsError('not-found', `Cannot resolve ${path.dirname(dest)}: ${(err as Error).message}`, 'Choose an existing folder.');
+      throw new OpsError(
+        'not-found',
+        `Cannot resolve ${path.dirname(dest)}: ${(err as Error).message}`,
+        'Choose an existing folder.',
+      );
     }
     const realDb = fs.realpathSync(dbPath);
-    if (forbidden.includes(dest) || [realDb, `${realDb}-wal`, `${realDb}-shm`, `${realDb}-journal`].includes(realDest)) {
-      throw new OpsError('forbidden-path', 'The backup cannot be written over aura.db or its -wal/-shm/-journal', 'Choose a new file name.');
+    if (
+      forbidden.includes(dest) ||
+      [realDb, `${realDb}-wal`, `${realDb}-shm`, `${realDb}-journal`].includes(realDest)
+    ) {
+      throw new OpsError(
+        'forbidden-path',
+        'The backup cannot be written over aura.db or its -wal/-shm/-journal',
+        'Choose a new file name.',
+      );
     }
-    if (fs.existsSync(dest)) throw new OpsError('bad-request', `${dest} already exists`, 'Backups never overwrite a file; choose a new name.');
+    if (fs.existsSync(dest))
+      throw new OpsError(
+        'bad-request',
+        `${dest} already exists`,
+        'Backups never overwrite a file; choose a new name.',
+      );
     const partial = `${dest}.partial`;
     const jobId = p.jobId ?? `backup-${Date.now()}`;
-    const cleanup = () => Promise.all([partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`].map((f) => fs.promises.rm(f, { force: true })));
+    const cleanup = () =>
+      Promise.all(
+        [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`].map((f) =>
+          fs.promises.rm(f, { force: true }),
+        ),
+      );
     try {
       // A copy of aura.db is as private as the original: owner-only before a page is written.
       touchPrivateFile(partial);
       const r = await this.jobs.run(
-        { op: 'backup', dest: partial, holdSnapshot: target.insp.wal, pagesPerStep: BACKUP_PAGES_PER_STEP, verifyRows: BACKUP_CHECK_ROWS },
+        {
+          op: 'backup',
+          dest: partial,
+          holdSnapshot: target.insp.wal,
+          pagesPerStep: BACKUP_PAGES_PER_STEP,
+          verifyRows: BACKUP_CHECK_ROWS,
+        },
         {
           timeoutMs: JOB_TIMEOUT_MS,
           requestId: jobId,
@@ -751,8 +964,14 @@ export class DatabaseService {
       let damaged: BackupResult['damaged'];
       if (!quickCheck.ok) {
         // An auto-named backup says so in its name; a chosen name is kept, and the sidecar says it.
-        if (!p.out && !p.name) dest = path.join(path.dirname(dest), freeName(path.dirname(dest), `aura-${stamp}-DAMAGED`));
-        if (fs.existsSync(dest)) throw new OpsError('bad-request', `${dest} already exists`, 'Backups never overwrite a file; choose a new name.');
+        if (!p.out && !p.name)
+          dest = path.join(path.dirname(dest), freeName(path.dirname(dest), `aura-${stamp}-DAMAGED`));
+        if (fs.existsSync(dest))
+          throw new OpsError(
+            'bad-request',
+            `${dest} already exists`,
+            'Backups never overwrite a file; choose a new name.',
+          );
         const sidecar = `${dest}.DAMAGED.txt`;
         const warning =
           `aura.db fails quick_check, so this backup holds the same damage (${quickCheck.problems.length} problem${quickCheck.problems.length === 1 ? '' : 's'} listed in ${path.basename(sidecar)}). ` +
@@ -813,7 +1032,10 @@ export class DatabaseService {
       }
     } catch (err) {
       // The history in ops.db still works; the operator learns why the old entries are missing.
-      this.deps.emit('app:notice', { level: 'warning', message: `${(err as Error).message}. ${(err as OpsError).detail ?? ''}`.trim() });
+      this.deps.emit('app:notice', {
+        level: 'warning',
+        message: `${(err as Error).message}. ${(err as OpsError).detail ?? ''}`.trim(),
+      });
     }
     return qs;
   }

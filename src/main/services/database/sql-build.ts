@@ -31,14 +31,22 @@ export function filterClauses(
   const params: (string | number | null)[] = [];
   for (const f of filters) {
     if (!known.has(f.column)) {
-      throw new OpsError('bad-request', `Table ${table} has no column ${f.column}`, 'Pick a column from the table header.');
+      throw new OpsError(
+        'bad-request',
+        `Table ${table} has no column ${f.column}`,
+        'Pick a column from the table header.',
+      );
     }
     const c = quoteIdent(f.column);
     if (f.op === 'is-null') where.push(`${c} IS NULL`);
     else if (f.op === 'not-null') where.push(`${c} IS NOT NULL`);
     else {
       if (f.value === undefined || f.value === null) {
-        throw new OpsError('bad-request', `The filter on ${f.column} needs a value`, 'Type a value, or use "is null".');
+        throw new OpsError(
+          'bad-request',
+          `The filter on ${f.column} needs a value`,
+          'Type a value, or use "is null".',
+        );
       }
       if (f.op === 'contains' || f.op === 'starts-with') {
         const v = escapeLike(String(f.value));
@@ -63,7 +71,11 @@ export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (s
   if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
   if (input.sort) {
     if (!input.columns.some((c) => c.name === input.sort?.column)) {
-      throw new OpsError('bad-request', `Table ${input.table} has no column ${input.sort.column}`, 'Pick a column from the table header.');
+      throw new OpsError(
+        'bad-request',
+        `Table ${input.table} has no column ${input.sort.column}`,
+        'Pick a column from the table header.',
+      );
     }
     sql += ` ORDER BY ${quoteIdent(input.sort.column)} ${input.sort.dir === 'desc' ? 'DESC' : 'ASC'}`;
   }
@@ -73,15 +85,51 @@ export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (s
 
 /** Read pragmas the console allows; anything else could change connection state or files. */
 const READ_PRAGMAS = new Set([
-  'table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list',
-  'foreign_key_check', 'page_count', 'page_size', 'freelist_count', 'journal_mode', 'user_version',
-  'schema_version', 'application_id', 'encoding', 'integrity_check', 'quick_check', 'compile_options',
-  'database_list', 'collation_list', 'function_list', 'module_list', 'pragma_list', 'auto_vacuum',
-  'data_version', 'max_page_count', 'cell_size_check', 'stats',
+  'table_info',
+  'table_xinfo',
+  'table_list',
+  'index_list',
+  'index_info',
+  'index_xinfo',
+  'foreign_key_list',
+  'foreign_key_check',
+  'page_count',
+  'page_size',
+  'freelist_count',
+  'journal_mode',
+  'user_version',
+  'schema_version',
+  'application_id',
+  'encoding',
+  'integrity_check',
+  'quick_check',
+  'compile_options',
+  'database_list',
+  'collation_list',
+  'function_list',
+  'module_list',
+  'pragma_list',
+  'auto_vacuum',
+  'data_version',
+  'max_page_count',
+  'cell_size_check',
+  'stats',
 ]);
 
 /** Statements that change connection state or files even when SQLite calls them read-only. */
-const BLOCKED_HEADS = new Set(['attach', 'detach', 'begin', 'savepoint', 'release', 'commit', 'end', 'rollback', 'vacuum', 'reindex', 'analyze']);
+const BLOCKED_HEADS = new Set([
+  'attach',
+  'detach',
+  'begin',
+  'savepoint',
+  'release',
+  'commit',
+  'end',
+  'rollback',
+  'vacuum',
+  'reindex',
+  'analyze',
+]);
 
 function stripLeadingComments(sql: string): string {
   let s = sql;
@@ -108,7 +156,9 @@ export function guardStatement(sql: string): void {
     throw new OpsError(
       'read-only',
       `${head.toUpperCase()} is not allowed: the inspector is read-only and runs each statement on its own.`,
-      head === 'vacuum' ? 'VACUUM needs Aura stopped and a writable copy; use Health > backup, then VACUUM the copy.' : 'Run a SELECT (or EXPLAIN QUERY PLAN).',
+      head === 'vacuum'
+        ? 'VACUUM needs Aura stopped and a writable copy; use Health > backup, then VACUUM the copy.'
+        : 'Run a SELECT (or EXPLAIN QUERY PLAN).',
     );
   }
   if (head === 'pragma') {
@@ -116,10 +166,18 @@ export function guardStatement(sql: string): void {
     const name = m?.[1]?.toLowerCase() ?? '';
     const allowed = `Allowed: ${[...READ_PRAGMAS].sort().join(', ')} (read forms only).`;
     if (READ_PRAGMAS.has(name) && m?.[2] === '=') {
-      throw new OpsError('read-only', `PRAGMA ${name} with a value sets it, which would change aura.db or the reader's connection; only its read form (PRAGMA ${name}) runs here.`, allowed);
+      throw new OpsError(
+        'read-only',
+        `PRAGMA ${name} with a value sets it, which would change aura.db or the reader's connection; only its read form (PRAGMA ${name}) runs here.`,
+        allowed,
+      );
     }
     if (!READ_PRAGMAS.has(name)) {
-      throw new OpsError('read-only', `PRAGMA ${name || '?'} is not on the console's list of PRAGMAs that only read: it could change aura.db or the reader's connection, so it is not run.`, allowed);
+      throw new OpsError(
+        'read-only',
+        `PRAGMA ${name || '?'} is not on the console's list of PRAGMAs that only read: it could change aura.db or the reader's connection, so it is not run.`,
+        allowed,
+      );
     }
   }
 }

@@ -80,17 +80,31 @@ async function sideFile(p: string, withMtime: boolean): Promise<{ side: SideFile
       );
     }
     if (!st.isFile()) {
-      throw new OpsError('corrupt', `${p} is not a file`, 'Something replaced the SQLite sidecar with a folder or a device; move it aside with Aura stopped.');
+      throw new OpsError(
+        'corrupt',
+        `${p} is not a file`,
+        'Something replaced the SQLite sidecar with a folder or a device; move it aside with Aura stopped.',
+      );
     }
-    return { side: { path: p, exists: true, size: Number(st.size), mtime: st.mtime.toISOString() }, id: idOf(st, withMtime) };
+    return {
+      side: { path: p, exists: true, size: Number(st.size), mtime: st.mtime.toISOString() },
+      id: idOf(st, withMtime),
+    };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { side: { path: p, exists: false, size: 0, mtime: null }, id: '-' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { side: { path: p, exists: false, size: 0, mtime: null }, id: '-' };
     if (err instanceof OpsError) throw err;
-    throw new OpsError('unavailable', `Cannot read ${p}: ${(err as Error).message}`, 'Check the file permissions.');
+    throw new OpsError(
+      'unavailable',
+      `Cannot read ${p}: ${(err as Error).message}`,
+      'Check the file permissions.',
+    );
   }
 }
 
-async function readHeader(dbPath: string): Promise<{ buf: Buffer; read: number; header: SqliteHeader | null }> {
+async function readHeader(
+  dbPath: string,
+): Promise<{ buf: Buffer; read: number; header: SqliteHeader | null }> {
   const buf = Buffer.alloc(HEADER_BYTES);
   let read = 0;
   try {
@@ -101,7 +115,11 @@ async function readHeader(dbPath: string): Promise<{ buf: Buffer; read: number; 
       await fh.close();
     }
   } catch (err) {
-    throw new OpsError('unavailable', `Cannot read ${dbPath}: ${(err as Error).message}`, 'Check the file permissions.');
+    throw new OpsError(
+      'unavailable',
+      `Cannot read ${dbPath}: ${(err as Error).message}`,
+      'Check the file permissions.',
+    );
   }
   return { buf, read, header: parseHeader(buf.subarray(0, read)) };
 }
@@ -136,10 +154,18 @@ export async function inspectFile(configured: string): Promise<FileInspection> {
         'Check the attached install (Aura creates aura.db on its first start), or point the console at the right file.',
       );
     }
-    throw new OpsError('unavailable', `Cannot read ${dbPath}: ${(err as Error).message}`, 'Check the file permissions.');
+    throw new OpsError(
+      'unavailable',
+      `Cannot read ${dbPath}: ${(err as Error).message}`,
+      'Check the file permissions.',
+    );
   }
   if (!st.isFile()) {
-    throw new OpsError('not-found', `${dbPath} is not a file`, 'Point the console at the aura.db file itself.');
+    throw new OpsError(
+      'not-found',
+      `${dbPath} is not a file`,
+      'Point the console at the aura.db file itself.',
+    );
   }
   const { buf, read } = await readHeader(dbPath);
   if (read === 0) {
@@ -196,10 +222,18 @@ export async function inspectFile(configured: string): Promise<FileInspection> {
 /** SQLite / executor error codes to what the operator sees. */
 export function mapSqliteError(code: string, message: string, dbPath: string): OpsError {
   if (code === 'AURA_OPS_NO_EXTENSION') {
-    return new OpsError('read-only', message, 'Query aura.db with built-in SQL functions, or load the extension in your own sqlite3 on a copy of the file.');
+    return new OpsError(
+      'read-only',
+      message,
+      'Query aura.db with built-in SQL functions, or load the extension in your own sqlite3 on a copy of the file.',
+    );
   }
   if (code === 'AURA_OPS_READONLY') {
-    return new OpsError('read-only', `The inspector is read-only and did not run this statement: ${message}`, 'Change data through Aura itself. To experiment, back up aura.db and open the copy with sqlite3.');
+    return new OpsError(
+      'read-only',
+      `The inspector is read-only and did not run this statement: ${message}`,
+      'Change data through Aura itself. To experiment, back up aura.db and open the copy with sqlite3.',
+    );
   }
   if (code.startsWith('SQLITE_READONLY') && code !== 'SQLITE_READONLY_ROLLBACK') {
     return new OpsError(
@@ -229,8 +263,16 @@ export function mapSqliteError(code: string, message: string, dbPath: string): O
       'Run Health > integrity check to see which tables are hit, then restore from a backup (or try `sqlite3 aura.db .recover` on a copy).',
     );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {
-    return new OpsError('unavailable', `Cannot open ${dbPath}: ${message}`, 'Check that the file and its folder are readable.');
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_PERM') ||
+    code.startsWith('SQLITE_AUTH')
+  ) {
+    return new OpsError(
+      'unavailable',
+      `Cannot open ${dbPath}: ${message}`,
+      'Check that the file and its folder are readable.',
+    );
   }
   if (code === 'SQLITE_IOERR_SHORT_READ') {
     return new OpsError(
@@ -240,7 +282,11 @@ export function mapSqliteError(code: string, message: string, dbPath: string): O
     );
   }
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL' || code === 'SQLITE_NOMEM') {
-    return new OpsError('unavailable', `Reading aura.db failed: ${message}`, 'Check the disk (space, errors) and retry.');
+    return new OpsError(
+      'unavailable',
+      `Reading aura.db failed: ${message}`,
+      'Check the disk (space, errors) and retry.',
+    );
   }
   if (code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|better_sqlite3\.node/.test(message)) {
     return new OpsError(

@@ -4,7 +4,13 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AURA_INDEX_DDL, AURA_SCHEMA_DDL, EF_MIGRATIONS, EF_PRODUCT_VERSION, MIGRATIONS_HISTORY_DDL } from '../../sandbox/schema';
+import {
+  AURA_INDEX_DDL,
+  AURA_SCHEMA_DDL,
+  EF_MIGRATIONS,
+  EF_PRODUCT_VERSION,
+  MIGRATIONS_HISTORY_DDL,
+} from '../../sandbox/schema';
 
 export function tempDir(prefix = 'aura-ops-dbtest-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -39,12 +45,92 @@ export function makeAuraDb(file: string, opts: FixtureOptions): void {
     );
     const at = (minAgo: number) => efDate(new Date(now - minAgo * 60_000));
     db.transaction(() => {
-      job.run('job-failed-1', at(300), at(300), 0, '{"brief":{"topic":"Bees"},"scenes":3}', 'FFmpeg exited with code 1', 3, 5, 40, 3, 'Failed', at(200), 'Render', 'worker-1', at(290));
-      job.run('job-stuck-1', at(240), at(240), 0, '{}', null, 3, 5, 60, 0, 'Processing', at(180), 'Tts', 'worker-2', at(239));
-      job.run('job-fresh-1', at(5), at(5), 0, '{}', null, 3, 5, 10, 0, 'Running', at(1), 'Script', 'worker-1', at(4));
-      job.run('job-done-1', at(100), at(100), 0, '{}', null, 3, 5, 100, 0, 'Completed', at(90), 'Done', 'worker-1', at(99));
+      job.run(
+        'job-failed-1',
+        at(300),
+        at(300),
+        0,
+        '{"brief":{"topic":"Bees"},"scenes":3}',
+        'FFmpeg exited with code 1',
+        3,
+        5,
+        40,
+        3,
+        'Failed',
+        at(200),
+        'Render',
+        'worker-1',
+        at(290),
+      );
+      job.run(
+        'job-stuck-1',
+        at(240),
+        at(240),
+        0,
+        '{}',
+        null,
+        3,
+        5,
+        60,
+        0,
+        'Processing',
+        at(180),
+        'Tts',
+        'worker-2',
+        at(239),
+      );
+      job.run(
+        'job-fresh-1',
+        at(5),
+        at(5),
+        0,
+        '{}',
+        null,
+        3,
+        5,
+        10,
+        0,
+        'Running',
+        at(1),
+        'Script',
+        'worker-1',
+        at(4),
+      );
+      job.run(
+        'job-done-1',
+        at(100),
+        at(100),
+        0,
+        '{}',
+        null,
+        3,
+        5,
+        100,
+        0,
+        'Completed',
+        at(90),
+        'Done',
+        'worker-1',
+        at(99),
+      );
       for (let i = 0; i < (opts.bulkJobs ?? 0); i++) {
-        job.run(`bulk-${i}`, at(1000), at(1000), 0, '{}', null, 3, 5, 100, 0, 'Completed', at(999), 'Done', null, null);
+        job.run(
+          `bulk-${i}`,
+          at(1000),
+          at(1000),
+          0,
+          '{}',
+          null,
+          3,
+          5,
+          100,
+          0,
+          'Completed',
+          at(999),
+          'Done',
+          null,
+          null,
+        );
       }
     })();
     const proj = db.prepare(
@@ -53,7 +139,9 @@ export function makeAuraDb(file: string, opts: FixtureOptions): void {
     proj.run('p1', at(50), 1, 0, 100, 'Completed', 'Bees', at(40));
     proj.run('p2', at(50), 1, 0, 10, 'Failed', 'Ants', at(30));
     proj.run('p3', at(50), 1, 1, 10, 'Failed', 'Wasps', at(20));
-    const audit = db.prepare(`INSERT INTO "audit_logs" ("Id","Action","Success","Timestamp","ErrorMessage","Severity") VALUES (?,?,?,?,?,?)`);
+    const audit = db.prepare(
+      `INSERT INTO "audit_logs" ("Id","Action","Success","Timestamp","ErrorMessage","Severity") VALUES (?,?,?,?,?,?)`,
+    );
     audit.run('a1', 'Login', 0, at(10), 'bad password', 'Warning');
     audit.run('a2', 'Login', 1, at(9), null, 'Info');
   } finally {

@@ -14,7 +14,10 @@ const BUILT_NAME = 'db-worker.cjs';
 const COMPILE_TARGET = 'node20';
 
 interface EsbuildTransform {
-  transformSync(code: string, options: { loader: 'ts'; format: 'cjs'; target: string; sourcefile: string }): { code: string };
+  transformSync(
+    code: string,
+    options: { loader: 'ts'; format: 'cjs'; target: string; sourcefile: string },
+  ): { code: string };
 }
 
 /**
@@ -31,7 +34,12 @@ function compiledFromSource(source: string): string {
   if (fs.existsSync(out)) return out;
   // esbuild is a development dependency (tsx and vite bring it): only this source path loads it.
   const esbuild = req('esbuild') as EsbuildTransform;
-  const js = esbuild.transformSync(code, { loader: 'ts', format: 'cjs', target: COMPILE_TARGET, sourcefile: source }).code;
+  const js = esbuild.transformSync(code, {
+    loader: 'ts',
+    format: 'cjs',
+    target: COMPILE_TARGET,
+    sourcefile: source,
+  }).code;
   fs.mkdirSync(path.dirname(out), { recursive: true });
   // Parallel test files may compile at once: each writes its own file and renames it into place.
   const tmp = `${out}.${process.pid}.${crypto.randomUUID()}.tmp`;

@@ -4,9 +4,7 @@ import fs from 'node:fs';
 
 export type AppSettings = Record<string, unknown>;
 
-export type AppSettingsRead =
-  | { ok: true; settings: AppSettings }
-  | { ok: false; error: string };
+export type AppSettingsRead = { ok: true; settings: AppSettings } | { ok: false; error: string };
 
 /** Remove // and /* *\/ comments and trailing commas outside strings. */
 export function stripJsonComments(text: string): string {

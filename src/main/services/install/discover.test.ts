@@ -47,7 +47,11 @@ describe('OS defaults', () => {
 
   it('uses %LOCALAPPDATA%\\Aura and Roaming %APPDATA% on Windows, Application Support on macOS', () => {
     const home = tmp();
-    const win = discoverInstalls({ env: { LOCALAPPDATA: path.join(home, 'L'), APPDATA: path.join(home, 'R') }, platform: 'win32', home });
+    const win = discoverInstalls({
+      env: { LOCALAPPDATA: path.join(home, 'L'), APPDATA: path.join(home, 'R') },
+      platform: 'win32',
+      home,
+    });
     expect(win.map((c) => c.paths.dataRoot)).toEqual([
       path.join(home, 'L', 'Aura'),
       path.join(home, 'R', 'aura-video-studio'),
@@ -87,15 +91,21 @@ describe('environment variables', () => {
   it('Database:SQLitePath in appsettings wins over AURA_DATABASE_PATH (FACTS §3 order)', () => {
     const root = tmp();
     install(root, { settings: '{"Database":{"SQLitePath":"custom/aura.db"}}' });
-    const c = resolveRoot({ kind: 'env', dataRoot: root, source: 't', useEnv: true }, { env: { AURA_DATABASE_PATH: '/nope/a.db' } });
+    const c = resolveRoot(
+      { kind: 'env', dataRoot: root, source: 't', useEnv: true },
+      { env: { AURA_DATABASE_PATH: '/nope/a.db' } },
+    );
     expect(c.paths.dbPath).toBe(path.join(root, 'custom', 'aura.db'));
   });
 
   it('API URL: AURA_API_URL, then ASPNETCORE_URLS (first of a list, wildcard to loopback), then Urls', () => {
     const root = tmp();
     install(root, { settings: '{"Urls":"http://127.0.0.1:5111"}' });
-    const r = (env: NodeJS.ProcessEnv) => resolveRoot({ kind: 'env', dataRoot: root, source: 't', useEnv: true }, { env }).paths.apiUrl;
-    expect(r({ AURA_API_URL: 'http://localhost:6000/', ASPNETCORE_URLS: 'http://0.0.0.0:7000' })).toBe('http://localhost:6000');
+    const r = (env: NodeJS.ProcessEnv) =>
+      resolveRoot({ kind: 'env', dataRoot: root, source: 't', useEnv: true }, { env }).paths.apiUrl;
+    expect(r({ AURA_API_URL: 'http://localhost:6000/', ASPNETCORE_URLS: 'http://0.0.0.0:7000' })).toBe(
+      'http://localhost:6000',
+    );
     expect(r({ ASPNETCORE_URLS: 'http://+:7000;https://+:7001' })).toBe('http://127.0.0.1:7000');
     expect(r({})).toBe('http://127.0.0.1:5111');
     expect(manual(tmp()).paths.apiUrl).toBe('http://127.0.0.1:5005');
@@ -131,7 +141,10 @@ describe('appsettings.json', () => {
 
   it('Kestrel:Endpoints:Http:Url wins over Urls (Development config)', () => {
     const root = tmp();
-    install(root, { settings: '{"Urls":"http://127.0.0.1:5005","Kestrel":{"Endpoints":{"Http":{"Url":"http://0.0.0.0:5055"}}}}' });
+    install(root, {
+      settings:
+        '{"Urls":"http://127.0.0.1:5005","Kestrel":{"Endpoints":{"Http":{"Url":"http://0.0.0.0:5055"}}}}',
+    });
     expect(manual(root).paths.apiUrl).toBe('http://127.0.0.1:5055');
   });
 
@@ -173,7 +186,10 @@ describe('appsettings.json', () => {
 
   it('rejects a top level that is not an object', () => {
     expect(parseAppSettings('[1,2]')).toEqual({ ok: false, error: 'the top level is not a JSON object' });
-    expect(parseAppSettings('{"a": "// not a comment"}')).toEqual({ ok: true, settings: { a: '// not a comment' } });
+    expect(parseAppSettings('{"a": "// not a comment"}')).toEqual({
+      ok: true,
+      settings: { a: '// not a comment' },
+    });
   });
 });
 
@@ -183,12 +199,23 @@ describe('missing pieces', () => {
     fs.mkdirSync(path.join(root, 'x'));
     const c = manual(root);
     expect(c.found).toBe(false);
-    expect(c.problems.map((p) => p.message)).toEqual([`No aura.db at ${path.join(root, 'aura.db')}`, `No logs folder at ${path.join(root, 'logs')}`]);
+    expect(c.problems.map((p) => p.message)).toEqual([
+      `No aura.db at ${path.join(root, 'aura.db')}`,
+      `No logs folder at ${path.join(root, 'logs')}`,
+    ]);
   });
 
   it('counts only Aura log families in the logs folder, size rolls included', () => {
     const root = tmp();
-    install(root, { logs: ['aura-api-20251208.log', 'aura-api-20251208_001.log', 'errors-20251208.log', 'notes.txt', 'aura-api-2025-12-08.log'] });
+    install(root, {
+      logs: [
+        'aura-api-20251208.log',
+        'aura-api-20251208_001.log',
+        'errors-20251208.log',
+        'notes.txt',
+        'aura-api-2025-12-08.log',
+      ],
+    });
     expect(manual(root).facts.logsDir.entries).toBe(3);
   });
 });
@@ -200,7 +227,14 @@ describe('helpers', () => {
     expect(clientUrl('garbage')).toBe('http://127.0.0.1:5005');
   });
   it('parseRedisConnection defaults the port and hides the password', () => {
-    expect(parseRedisConnection('redis')).toEqual({ connection: 'redis', host: 'redis', port: 6379, hasPassword: false });
-    expect(parseRedisConnection('redis:6379,password=${REDIS_PASSWORD}').connection).toBe('redis:6379,password=***');
+    expect(parseRedisConnection('redis')).toEqual({
+      connection: 'redis',
+      host: 'redis',
+      port: 6379,
+      hasPassword: false,
+    });
+    expect(parseRedisConnection('redis:6379,password=${REDIS_PASSWORD}').connection).toBe(
+      'redis:6379,password=***',
+    );
   });
 });

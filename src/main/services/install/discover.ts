@@ -49,7 +49,11 @@ export function defaultRoots({ env, platform, home }: DiscoverEnv): RootSpec[] {
     const roaming = env.APPDATA ?? path.join(home, 'AppData', 'Roaming');
     add('standalone', path.join(local, 'Aura'), 'Windows standalone default (%LOCALAPPDATA%\\Aura)');
     add('electron', path.join(roaming, 'aura-video-studio'), 'Desktop app userData (%APPDATA%)');
-    add('electron', path.join(local, 'aura-video-studio'), 'Desktop app userData as some docs say (%LOCALAPPDATA%)');
+    add(
+      'electron',
+      path.join(local, 'aura-video-studio'),
+      'Desktop app userData as some docs say (%LOCALAPPDATA%)',
+    );
   } else if (platform === 'darwin') {
     const support = path.join(home, 'Library', 'Application Support');
     add('standalone', path.join(support, 'Aura'), 'macOS standalone default (LocalApplicationData)');
@@ -86,7 +90,10 @@ export function clientUrl(bind: string): string {
 
 /** Caching:RedisConnection in StackExchange.Redis syntax: "host:port,password=...,ssl=true". */
 export function parseRedisConnection(conn: string): Omit<RedisConfig, 'enabled'> {
-  const parts = conn.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = conn
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   let host: string | null = null;
   let port: number | null = null;
   let hasPassword = false;
@@ -176,10 +183,10 @@ export function resolveRoot(spec: RootSpec, { env }: Pick<DiscoverEnv, 'env'>): 
   const dbPath = ov.dbPath
     ? path.resolve(ov.dbPath)
     : sqlitePath
-    ? path.resolve(dataRoot, sqlitePath)
-    : e.AURA_DATABASE_PATH
-      ? path.resolve(e.AURA_DATABASE_PATH)
-      : path.join(dataRoot, setting('Database:SQLiteFileName') || 'aura.db');
+      ? path.resolve(dataRoot, sqlitePath)
+      : e.AURA_DATABASE_PATH
+        ? path.resolve(e.AURA_DATABASE_PATH)
+        : path.join(dataRoot, setting('Database:SQLiteFileName') || 'aura.db');
   const bind =
     setting('Kestrel:Endpoints:Http:Url') ||
     (e.AURA_API_URL as string | undefined) ||
@@ -191,7 +198,9 @@ export function resolveRoot(spec: RootSpec, { env }: Pick<DiscoverEnv, 'env'>): 
 
   const useRedisRaw = e.Caching__UseRedis as string | undefined;
   const useRedis =
-    useRedisRaw !== undefined ? /^true$/i.test(useRedisRaw) : (configBool(settings, 'Caching:UseRedis') ?? false);
+    useRedisRaw !== undefined
+      ? /^true$/i.test(useRedisRaw)
+      : (configBool(settings, 'Caching:UseRedis') ?? false);
   const redisConn = setting('Caching:RedisConnection') ?? '';
   const redis: RedisConfig = redisConn
     ? { enabled: useRedis, ...parseRedisConnection(redisConn) }
@@ -199,7 +208,8 @@ export function resolveRoot(spec: RootSpec, { env }: Pick<DiscoverEnv, 'env'>): 
   if (useRedis && !redisConn) {
     problems.push({
       severity: 'warning',
-      message: 'Caching:UseRedis is true but Caching:RedisConnection is empty, so Aura uses its in-memory cache',
+      message:
+        'Caching:UseRedis is true but Caching:RedisConnection is empty, so Aura uses its in-memory cache',
       action: 'Set Caching__RedisConnection (e.g. 127.0.0.1:6379) if Redis was meant to be used.',
     });
   }
@@ -217,7 +227,8 @@ export function resolveRoot(spec: RootSpec, { env }: Pick<DiscoverEnv, 'env'>): 
     problems.push({
       severity: 'error',
       message: `No data folder at ${dataRoot}`,
-      action: 'Start Aura once so it creates its data folder, or add the folder where your Aura keeps aura.db and logs/.',
+      action:
+        'Start Aura once so it creates its data folder, or add the folder where your Aura keeps aura.db and logs/.',
     });
   } else {
     if (!facts.db.exists)
@@ -231,7 +242,8 @@ export function resolveRoot(spec: RootSpec, { env }: Pick<DiscoverEnv, 'env'>): 
       problems.push({
         severity: 'warning',
         message: `No logs folder at ${logsDir}`,
-        action: 'Aura writes logs there once it runs. If AURA_LOGS_PATH points elsewhere, set the logs override.',
+        action:
+          'Aura writes logs there once it runs. If AURA_LOGS_PATH points elsewhere, set the logs override.',
       });
     else if (facts.logsDir.entries === 0)
       problems.push({
@@ -241,7 +253,15 @@ export function resolveRoot(spec: RootSpec, { env }: Pick<DiscoverEnv, 'env'>): 
       });
   }
 
-  const paths: InstallPaths = { dataRoot, logsDir, dbPath, appSettingsPath: appSettingsFact ? appSettingsPath : null, apiUrl, tempDir, redis };
+  const paths: InstallPaths = {
+    dataRoot,
+    logsDir,
+    dbPath,
+    appSettingsPath: appSettingsFact ? appSettingsPath : null,
+    apiUrl,
+    tempDir,
+    redis,
+  };
   return {
     id: `${spec.kind}:${dataRoot}`,
     kind: spec.kind,
@@ -285,9 +305,16 @@ export function discoverInstalls(
   const specs: RootSpec[] = [];
   const envSpec = envRoot(de);
   if (envSpec) specs.push(envSpec);
-  for (const r of extra.manualRoots ?? []) specs.push({ kind: 'manual', dataRoot: r, source: 'added by hand', useEnv: false });
+  for (const r of extra.manualRoots ?? [])
+    specs.push({ kind: 'manual', dataRoot: r, source: 'added by hand', useEnv: false });
   specs.push(...defaultRoots(de));
-  if (extra.sandboxRoot) specs.push({ kind: 'sandbox', dataRoot: extra.sandboxRoot, source: "the console's built-in demo", useEnv: false });
+  if (extra.sandboxRoot)
+    specs.push({
+      kind: 'sandbox',
+      dataRoot: extra.sandboxRoot,
+      source: "the console's built-in demo",
+      useEnv: false,
+    });
   const seen = new Set<string>();
   const out: InstallCandidate[] = [];
   for (const s of specs) {

@@ -94,7 +94,11 @@ export class InstallService {
 
   select(id: string): InstallList {
     if (!this.candidates.some((c) => c.id === id)) {
-      throw new OpsError('not-found', `No install candidate with id ${id}`, 'Rescan the installs and pick one from the list.');
+      throw new OpsError(
+        'not-found',
+        `No install candidate with id ${id}`,
+        'Rescan the installs and pick one from the list.',
+      );
     }
     this.selectedId = id;
     this.store.setSetting(KEY_SELECTED, id);
@@ -125,7 +129,11 @@ export class InstallService {
       else next[k] = v;
     }
     if (next.apiUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(next.apiUrl)) {
-      throw new OpsError('bad-request', `Not an http(s) URL: ${next.apiUrl}`, 'Write it like http://127.0.0.1:5005');
+      throw new OpsError(
+        'bad-request',
+        `Not an http(s) URL: ${next.apiUrl}`,
+        'Write it like http://127.0.0.1:5005',
+      );
     }
     all[cur.id] = next;
     this.store.setSetting(KEY_OVERRIDES, all);

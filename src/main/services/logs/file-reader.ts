@@ -2,12 +2,7 @@
 // records of a byte range (cut for display), one whole record on demand, and a streaming regex
 // search that reports the byte offset of each matching line.
 import fs from 'node:fs';
-import {
-  RecordGrouper,
-  detectFormat,
-  type LogFormat,
-  type LogRecord,
-} from '../../../shared/serilog';
+import { RecordGrouper, detectFormat, type LogFormat, type LogRecord } from '../../../shared/serilog';
 import { isRecordStart } from '../../../shared/log-record-start';
 import { LineSplitter, MAX_DISPLAY_LINE_BYTES } from './line-splitter';
 

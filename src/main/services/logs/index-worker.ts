@@ -167,7 +167,13 @@ class IndexWorkerHost {
     // A job in progress keeps the process alive (a CLI awaiting its index must not exit early).
     w.ref();
     this.running = job;
-    const msg: IndexJobMessage = { id: job.id, path: job.path, end: job.end, format: job.format, cancel: job.cancel };
+    const msg: IndexJobMessage = {
+      id: job.id,
+      path: job.path,
+      end: job.end,
+      format: job.format,
+      cancel: job.cancel,
+    };
     w.postMessage(msg);
   }
 
@@ -198,7 +204,11 @@ class IndexWorkerHost {
 
 /** The worker's code: out/main/log-index-worker.js when built, log-index-worker.ts from sources. */
 export function indexWorkerScript(): WorkerScript {
-  return workerScript('log-index-worker', typeof __dirname === 'string' ? __dirname : process.cwd(), 'AURA_OPS_LOG_INDEX_WORKER');
+  return workerScript(
+    'log-index-worker',
+    typeof __dirname === 'string' ? __dirname : process.cwd(),
+    'AURA_OPS_LOG_INDEX_WORKER',
+  );
 }
 
 const host = new IndexWorkerHost();

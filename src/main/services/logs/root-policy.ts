@@ -3,13 +3,35 @@
 // needs the folder's full path typed as confirmation; system folders are refused outright.
 import path from 'node:path';
 
-export type RootVerdict = { kind: 'allow' } | { kind: 'confirm'; reason: string } | { kind: 'refuse'; reason: string };
+export type RootVerdict =
+  { kind: 'allow' } | { kind: 'confirm'; reason: string } | { kind: 'refuse'; reason: string };
 
 /**
  * Folders never taken as log roots, with everything under them: they hold credentials, keys,
  * kernel and device interfaces or the system itself, and no Aura log lives there.
  */
-const POSIX_SYSTEM = ['/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/run', '/var/run', '/var/lib', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/usr', '/snap', '/private/etc', '/private/var/root', '/System', '/Library/Keychains'];
+const POSIX_SYSTEM = [
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/boot',
+  '/root',
+  '/run',
+  '/var/run',
+  '/var/lib',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/usr',
+  '/snap',
+  '/private/etc',
+  '/private/var/root',
+  '/System',
+  '/Library/Keychains',
+];
 
 export interface RootPolicyContext {
   /** The attached install's folders (data root, logs folder): always fine. */
@@ -38,13 +60,23 @@ export function judgeLogRoot(real: string, ctx: RootPolicyContext): RootVerdict 
     const rel = p.relative(home, folder).split(p.sep);
     // Dot folders under home hold keys and tokens (~/.ssh, ~/.aws, ~/.config, ~/.gnupg).
     if (!rel.some((part) => part.startsWith('.'))) return { kind: 'allow' };
-    return { kind: 'confirm', reason: `${real} is a hidden folder of your home folder, where keys and tokens are usually kept.` };
+    return {
+      kind: 'confirm',
+      reason: `${real} is a hidden folder of your home folder, where keys and tokens are usually kept.`,
+    };
   }
-  if (folder === p.parse(folder).root) return { kind: 'refuse', reason: `${real} is the root of the file system.` };
-  if (home && folder === home) return { kind: 'confirm', reason: `${real} is your whole home folder, keys and tokens included.` };
+  if (folder === p.parse(folder).root)
+    return { kind: 'refuse', reason: `${real} is the root of the file system.` };
+  if (home && folder === home)
+    return { kind: 'confirm', reason: `${real} is your whole home folder, keys and tokens included.` };
   const system = p === path.win32 ? [ctx.windowsDir ?? 'C:\\Windows'] : POSIX_SYSTEM;
   const hit = system.find((s) => inside(p, norm(s), folder));
-  if (hit) return { kind: 'refuse', reason: `${real} is a system folder (${hit}); it holds no Aura logs and may hold secrets.` };
-  if (home && inside(p, folder, home)) return { kind: 'confirm', reason: `${real} holds your home folder, and other users' too.` };
+  if (hit)
+    return {
+      kind: 'refuse',
+      reason: `${real} is a system folder (${hit}); it holds no Aura logs and may hold secrets.`,
+    };
+  if (home && inside(p, folder, home))
+    return { kind: 'confirm', reason: `${real} holds your home folder, and other users' too.` };
   return { kind: 'confirm', reason: `${real} is outside the install's folders and your home folder.` };
 }

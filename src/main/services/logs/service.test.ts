@@ -258,9 +258,15 @@ describe('LogsService', () => {
       // Another key makes the next call rebuild the view from disk.
       await svc.page({ paneId: info.paneId, fromLine: 0, count: 1, levels: ['INF'] });
       const rebuilt = (await svc.page({ paneId: info.paneId, fromLine: 0, count: 100, filter })).records;
-      expect(live.map((r) => r.index), filter.text).toEqual(rebuilt.map((r) => r.index));
+      expect(
+        live.map((r) => r.index),
+        filter.text,
+      ).toEqual(rebuilt.map((r) => r.index));
       // Records 1, 3, 13, 14, 23 are at positions 0..4; 3, 13 and 23 are the errors.
-      expect(live.map((r) => r.index), filter.text).toEqual(filter.invert ? [0, 3] : [1, 2, 4]);
+      expect(
+        live.map((r) => r.index),
+        filter.text,
+      ).toEqual(filter.invert ? [0, 3] : [1, 2, 4]);
       svc.closePane(info.paneId);
     }
   });
@@ -301,7 +307,14 @@ describe('LogsService', () => {
     expect(all.records[59].time).toBe(T0 + 119_000);
     expect(all.unfilteredTotal).toBe(200);
     const errs = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range, levels: ['ERR'] });
-    expect(errs.records.map((r) => r.correlationId)).toEqual(['cid63', 'cid73', 'cid83', 'cid93', 'cid103', 'cid113']);
+    expect(errs.records.map((r) => r.correlationId)).toEqual([
+      'cid63',
+      'cid73',
+      'cid83',
+      'cid93',
+      'cid103',
+      'cid113',
+    ]);
     const text = { text: 'boom 1', regex: false, caseSensitive: true, invert: false };
     const hits = await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range, filter: text });
     expect(hits.records.map((r) => r.correlationId)).toEqual(['cid103', 'cid113']);
@@ -311,7 +324,10 @@ describe('LogsService', () => {
     expect(await svc.seekTime({ paneId: info.paneId, time: T0 + 90_000, range })).toEqual({ index: 30 });
     // A live record after the range stays out of it.
     fs.appendFileSync(file, record(200));
-    await waitFor(() => svc.panesInfo().find((p) => p.paneId === info.paneId)?.total === 201, 'the appended record');
+    await waitFor(
+      () => svc.panesInfo().find((p) => p.paneId === info.paneId)?.total === 201,
+      'the appended record',
+    );
     expect((await svc.page({ paneId: info.paneId, fromLine: 0, count: 500, range })).total).toBe(60);
     svc.closePane(info.paneId);
   });
@@ -397,7 +413,12 @@ describe('LogsService', () => {
   });
 
   it('refuses system folders as log roots, asks for the typed path outside the install and home', () => {
-    const ctx: ServiceContext = { dataDir: root, getInstall: () => install(), emit: () => undefined, onDispose: (fn) => disposers.push(fn) };
+    const ctx: ServiceContext = {
+      dataDir: root,
+      getInstall: () => install(),
+      emit: () => undefined,
+      onDispose: (fn) => disposers.push(fn),
+    };
     const saves: string[][] = [];
     const s = new LogsService(ctx, { onRootsChanged: (r) => saves.push(r) });
     const codeOf = (f: () => unknown) => {

@@ -204,7 +204,10 @@ export class LogsService {
     const abs = resolveReal(given);
     const verdict = judgeLogRoot(abs, this.policyContext());
     if (verdict.kind === 'refuse') {
-      throw new OpsError('forbidden-path', `Refusing to add ${abs} as a log folder: ${verdict.reason} Add the folder that holds the log files instead.`);
+      throw new OpsError(
+        'forbidden-path',
+        `Refusing to add ${abs} as a log folder: ${verdict.reason} Add the folder that holds the log files instead.`,
+      );
     }
     if (verdict.kind === 'confirm' && confirm !== abs) {
       throw new OpsError(

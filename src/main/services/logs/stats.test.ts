@@ -26,7 +26,12 @@ function completed(i: number, status: number, userAgent: string): LogRecord {
 
 describe('errorRateOf', () => {
   it("leaves the console's own probe requests out of the rate", () => {
-    const users = [completed(0, 500, 'axios/1.7.7'), completed(1, 200, 'axios/1.7.7'), completed(2, 500, 'curl/8.9.1'), completed(3, 200, 'Mozilla/5.0')];
+    const users = [
+      completed(0, 500, 'axios/1.7.7'),
+      completed(1, 200, 'axios/1.7.7'),
+      completed(2, 500, 'curl/8.9.1'),
+      completed(3, 200, 'Mozilla/5.0'),
+    ];
     // The console polling hard: forty healthy probe requests in the same window.
     const probes = Array.from({ length: 40 }, (_, i) => completed(10 + i, 200, CONSOLE_USER_AGENT));
     const r = errorRateOf([...users, ...probes], T, T + 60_000);
@@ -43,7 +48,11 @@ describe('errorRateOf', () => {
   });
 
   it('counts a request whose user agent only contains the console name (another client)', () => {
-    const r = errorRateOf([completed(0, 500, `${CONSOLE_USER_AGENT}-fake`), completed(1, 200, `x ${CONSOLE_USER_AGENT}`)], T, T + 60_000);
+    const r = errorRateOf(
+      [completed(0, 500, `${CONSOLE_USER_AGENT}-fake`), completed(1, 200, `x ${CONSOLE_USER_AGENT}`)],
+      T,
+      T + 60_000,
+    );
     expect(r.requests).toBe(2);
     expect(r.requests5xx).toBe(1);
   });

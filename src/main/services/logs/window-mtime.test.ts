@@ -21,7 +21,10 @@ const line = (t: number, msg: string) => {
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-mtime-'));
-  fs.writeFileSync(path.join(dir, 'aura-api-20261206.log'), line(NOW - 3600_000, 'an hour ago') + line(NOW - 120_000, 'two minutes ago'));
+  fs.writeFileSync(
+    path.join(dir, 'aura-api-20261206.log'),
+    line(NOW - 3600_000, 'an hour ago') + line(NOW - 120_000, 'two minutes ago'),
+  );
   fs.writeFileSync(path.join(dir, 'aura-api-20261206_001.log'), line(NOW - 60_000, 'a minute ago'));
   // mtimes a day behind the lines, as after a copy or on a share with a slow clock.
   const old = new Date(NOW - 86_400_000);

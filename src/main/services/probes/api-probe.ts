@@ -1,7 +1,12 @@
 // The API probe: asks every health endpoint Aura really has (and the handbook's /api/v1/health,
 // which it does not), parses each real body shape of FACTS §1.3 and turns them into one verdict.
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
-import { emptyApiSignals, type ApiCheckSignal, type AspStatus, type TriageSignals } from '../../../shared/triage';
+import {
+  emptyApiSignals,
+  type ApiCheckSignal,
+  type AspStatus,
+  type TriageSignals,
+} from '../../../shared/triage';
 import { httpGet, type HttpOutcome } from './http';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
@@ -36,7 +41,9 @@ export function normaliseStatus(v: unknown): AspStatus | null {
 }
 
 /** `/health/ready`, `/health`, `/health/{tag}` (shape A): checks with description and data. */
-export function parseAspHealth(json: unknown): { status: AspStatus | null; checks: ApiCheckSignal[]; version: string | null } | null {
+export function parseAspHealth(
+  json: unknown,
+): { status: AspStatus | null; checks: ApiCheckSignal[]; version: string | null } | null {
   if (!isObj(json) || !Array.isArray(json.checks)) return null;
   const checks: ApiCheckSignal[] = [];
   for (const c of json.checks) {
@@ -51,7 +58,8 @@ export function parseAspHealth(json: unknown): { status: AspStatus | null; check
   return { status: normaliseStatus(json.status), checks, version: str(json.version) };
 }
 
-const stateOf = (s: AspStatus | null): ProbeState => (s === 'healthy' ? 'ok' : s === 'degraded' ? 'degraded' : s === 'unhealthy' ? 'unhealthy' : 'unknown');
+const stateOf = (s: AspStatus | null): ProbeState =>
+  s === 'healthy' ? 'ok' : s === 'degraded' ? 'degraded' : s === 'unhealthy' ? 'unhealthy' : 'unknown';
 
 function dataSummary(data: Obj): string {
   const parts: string[] = [];
@@ -88,7 +96,18 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
   const api: TriageSignals['api'] = { ...emptyApiSignals(base), reachable: answered.length > 0 };
   const shell = `curl -s -m ${Math.ceil(API_TIMEOUT_MS / 1000)} ${shellQuote(`${base}/health/ready`)}`;
   const done = (state: ProbeState, value: number | null, summary: string): ApiProbeOutput => ({
-    result: { id: 'api', title: 'Aura API', state, value, unit: 'ms', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
+    result: {
+      id: 'api',
+      title: 'Aura API',
+      state,
+      value,
+      unit: 'ms',
+      summary,
+      details,
+      checkedAt: nowMs(),
+      durationMs: Math.round(performance.now() - t0),
+      shell,
+    },
     api,
   });
 
@@ -96,13 +115,26 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
     if (API_ENDPOINTS.some((ep) => get(ep).kind === 'timeout')) {
       api.timedOut = true;
       api.error = `no answer within ${timeoutMs} ms`;
-      details.push({ label: 'Connection', value: `accepted, no answer within ${timeoutMs} ms`, state: 'unreachable' });
-      return done('unreachable', null, `The API at ${base} accepts connections but answered nothing within ${timeoutMs / 1000} s: the process hangs. Capture a dump (dotnet-dump collect) and restart it.`);
+      details.push({
+        label: 'Connection',
+        value: `accepted, no answer within ${timeoutMs} ms`,
+        state: 'unreachable',
+      });
+      return done(
+        'unreachable',
+        null,
+        `The API at ${base} accepts connections but answered nothing within ${timeoutMs / 1000} s: the process hangs. Capture a dump (dotnet-dump collect) and restart it.`,
+      );
     }
-    const first = API_ENDPOINTS.map(get).find((o) => o.kind === 'error' && o.code !== 'ABORTED') ?? get('/health/ready');
+    const first =
+      API_ENDPOINTS.map(get).find((o) => o.kind === 'error' && o.code !== 'ABORTED') ?? get('/health/ready');
     const code = first.kind === 'error' ? first.code : 'no answer';
     api.error = code;
-    details.push({ label: 'Connection', value: first.kind === 'error' ? `${first.code}: ${first.message}` : code, state: 'unreachable' });
+    details.push({
+      label: 'Connection',
+      value: first.kind === 'error' ? `${first.code}: ${first.message}` : code,
+      state: 'unreachable',
+    });
     const hint =
       code === 'ECONNREFUSED'
         ? 'Nothing listens there: Aura is not running, or it binds another URL (AURA_API_URL / ASPNETCORE_URLS / Kestrel:Endpoints). Start it and check the last lines of the aura-api log.'
@@ -121,7 +153,14 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
         : o.kind === 'timeout'
           ? 'no answer (timeout)'
           : `${o.code}`;
-    const state: ProbeState = o.kind !== 'answer' ? 'unreachable' : o.status === 404 ? 'not-configured' : o.status >= 500 ? 'unhealthy' : 'ok';
+    const state: ProbeState =
+      o.kind !== 'answer'
+        ? 'unreachable'
+        : o.status === 404
+          ? 'not-configured'
+          : o.status >= 500
+            ? 'unhealthy'
+            : 'ok';
     details.push({ label: ep, value, state });
   }
   const v1 = get('/api/v1/health');
@@ -151,7 +190,12 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
     api.checks = parsed.checks;
     // /health (all checks) adds `exception`; keep the ready checks but fill data when only /health answered.
     for (const c of parsed.checks) {
-      details.push({ label: `check ${c.name}`, value: `${c.status}: ${c.description}`, state: stateOf(c.status), note: dataSummary(c.data) });
+      details.push({
+        label: `check ${c.name}`,
+        value: `${c.status}: ${c.description}`,
+        state: stateOf(c.status),
+        note: dataSummary(c.data),
+      });
     }
   }
   const apiReady = get('/api/health/ready');
@@ -164,16 +208,22 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
     version = version ?? str(h.json.version);
     const db = h.json.database;
     if (isObj(db)) {
-      if (db.connected === false) dbNote = `/api/health: database not connected (${str(db.error) ?? 'no error text'}) although its status says "${str(h.json.status) ?? '?'}"`;
+      if (db.connected === false)
+        dbNote = `/api/health: database not connected (${str(db.error) ?? 'no error text'}) although its status says "${str(h.json.status) ?? '?'}"`;
       const mig = db.migration;
       if (isObj(mig) && typeof mig.pending === 'number') {
         api.migrationsPending = mig.pending;
-        details.push({ label: 'EF migrations', value: `current ${str(mig.current) ?? '?'}, ${mig.pending} pending`, state: mig.pending > 0 ? 'degraded' : 'ok' });
+        details.push({
+          label: 'EF migrations',
+          value: `current ${str(mig.current) ?? '?'}, ${mig.pending} pending`,
+          state: mig.pending > 0 ? 'degraded' : 'ok',
+        });
       }
     }
   }
   const ver = get('/api/version');
-  if (ver.kind === 'answer' && ver.status === 200 && isObj(ver.json)) version = str(ver.json.informationalVersion) ?? str(ver.json.version) ?? version;
+  if (ver.kind === 'answer' && ver.status === 200 && isObj(ver.json))
+    version = str(ver.json.informationalVersion) ?? str(ver.json.version) ?? version;
   if (version) details.push({ label: 'Version', value: version });
 
   // /api/health/details: pass|warning|fail per capability.
@@ -184,20 +234,29 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
       label: '/api/health/details',
       value: `${str(d.json.overallStatus) ?? '?'}, isReady=${String(d.json.isReady)}, ${bad.length} not passing`,
       state: stateOf(normaliseStatus(d.json.overallStatus)),
-      note: bad.map((c) => `${str(c.id) ?? '?'}: ${str(c.status) ?? '?'} (${str(c.message) ?? ''})`).join('; ') || undefined,
+      note:
+        bad.map((c) => `${str(c.id) ?? '?'}: ${str(c.status) ?? '?'} (${str(c.message) ?? ''})`).join('; ') ||
+        undefined,
     });
   }
 
   const notes: string[] = [];
-  if (api.handbookEndpointMissing) notes.push(`the handbook's /api/v1/health is absent (404); ${readyEp ?? '/health'} stands in`);
+  if (api.handbookEndpointMissing)
+    notes.push(`the handbook's /api/v1/health is absent (404); ${readyEp ?? '/health'} stands in`);
   if (api.apiReadyHttp === 503 && api.readyHttp !== 503) {
-    notes.push('/api/health/ready answers 503 because one of its sub-checks is not healthy (it does so even for a single degraded one)');
+    notes.push(
+      '/api/health/ready answers 503 because one of its sub-checks is not healthy (it does so even for a single degraded one)',
+    );
   }
   if (dbNote) notes.push(dbNote);
   const tail = notes.length ? ` Note: ${notes.join('; ')}.` : '';
 
   if (!parsed) {
-    return done('degraded', null, `The API answers but none of /health/ready, /health, /api/health/ready gave a health body.${tail}`);
+    return done(
+      'degraded',
+      null,
+      `The API answers but none of /health/ready, /health, /api/health/ready gave a health body.${tail}`,
+    );
   }
   const bad = parsed.checks.filter((c) => c.status !== 'healthy');
   const status = api.readyStatus;

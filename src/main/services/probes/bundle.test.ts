@@ -38,15 +38,25 @@ beforeAll(() => {
     Urls: 'http://127.0.0.1:1', // nothing listens: the API probe is quick and unreachable
     ConnectionStrings: { Default: `Host=db;Database=aura;Username=aura;Password=${SECRETS.pgPass}` },
     Caching: { UseRedis: false, RedisConnection: `127.0.0.1:6379,password=${SECRETS.redisPass},ssl=false` },
-    Providers: { OpenAI: { Model: 'gpt-4o-mini', Endpoint: 'https://api.openai.com', Value: SECRETS.openai } },
-    Authentication: { RequireAuthentication: true, JwtSecret: SECRETS.jwtSecret, ApiKeyHeaderName: 'X-API-Key', Keys: [SECRETS.apiKeyValue] },
+    Providers: {
+      OpenAI: { Model: 'gpt-4o-mini', Endpoint: 'https://api.openai.com', Value: SECRETS.openai },
+    },
+    Authentication: {
+      RequireAuthentication: true,
+      JwtSecret: SECRETS.jwtSecret,
+      ApiKeyHeaderName: 'X-API-Key',
+      Keys: [SECRETS.apiKeyValue],
+    },
     Webhook: { Url: `https://ops:${SECRETS.urlPass}@hooks.example.com/aura`, AccessToken: SECRETS.token },
     Storage: { Blob: `https://acct.blob.core.windows.net/c?${SECRETS.sas}` },
     KeyVault: { Enabled: false, ClientSecret: SECRETS.nestedKeyVault, Options: { Anything: 'x' } },
     Misc: { Build: SECRETS.longRun },
     HealthChecks: { DiskSpaceThresholdGB: 1.0 },
   };
-  fs.writeFileSync(path.join(dataRoot, 'appsettings.json'), `// Aura settings\n${JSON.stringify(settings, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dataRoot, 'appsettings.json'),
+    `// Aura settings\n${JSON.stringify(settings, null, 2)}\n`,
+  );
   const day = liveMainLog(path.join(dataRoot, 'logs'));
   fs.appendFileSync(
     path.join(dataRoot, 'logs', day),
@@ -63,7 +73,8 @@ function liveMainLog(dir: string, now = new Date()): string {
   const ymd = `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}`;
   const seq = (n: string): number => Number(/_(\d+)\.log$/.exec(n)?.[1] ?? 0);
   const today = fs.readdirSync(dir).filter((n) => new RegExp(`^aura-api-${ymd}(_\\d{3})?\\.log$`).test(n));
-  if (today.length === 0) throw new Error(`no aura-api file for ${ymd} in ${dir}: ${fs.readdirSync(dir).join(', ')}`);
+  if (today.length === 0)
+    throw new Error(`no aura-api file for ${ymd} in ${dir}: ${fs.readdirSync(dir).join(', ')}`);
   return today.sort((a, b) => seq(a) - seq(b)).pop()!;
 }
 
@@ -91,7 +102,17 @@ describe('support bundle', () => {
     expect(fs.statSync(r.file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.join(root, 'bundles')).mode & 0o777).toBe(0o700);
     const files = extract(r.file);
-    expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['manifest.json', 'summary.txt', 'probes.json', 'triage.json', 'db-overview.json', 'install.json', 'config/appsettings.redacted.json']));
+    expect([...files.keys()].sort()).toEqual(
+      expect.arrayContaining([
+        'manifest.json',
+        'summary.txt',
+        'probes.json',
+        'triage.json',
+        'db-overview.json',
+        'install.json',
+        'config/appsettings.redacted.json',
+      ]),
+    );
     // The live main log, whichever roll of the day it is (`_NNN` once the day has rolled at size).
     expect([...files.keys()]).toContain(`logs/${liveMainLog(path.join(dataRoot, 'logs'))}`);
     for (const [name, text] of files) {
@@ -127,26 +148,69 @@ describe('support bundle', () => {
     fs.writeFileSync(path.join(inst, 'appsettings.json'), JSON.stringify(planted, null, 2));
     const logs = path.join(inst, 'logs');
     const stamp = '[2099-01-01 00:00:00.000 +00:00]';
-    const ordinary = ORDINARY_LOG_LINES.filter((l) => !l.startsWith('   at ')).map((l) => (l.startsWith('[') ? l : `${stamp} [INF] [] [] [] ${l}`));
+    const ordinary = ORDINARY_LOG_LINES.filter((l) => !l.startsWith('   at ')).map((l) =>
+      l.startsWith('[') ? l : `${stamp} [INF] [] [] [] ${l}`,
+    );
     for (const family of ['aura-api', 'errors']) {
-      const newest = fs.readdirSync(logs).filter((n) => n.startsWith(`${family}-`)).sort().pop()!;
-      fs.appendFileSync(path.join(logs, newest), [...PLANTED.map((p) => `${stamp} [WRN] [] [] [] ${p.log}`), ...ordinary].join('\n') + '\n');
+      const newest = fs
+        .readdirSync(logs)
+        .filter((n) => n.startsWith(`${family}-`))
+        .sort()
+        .pop()!;
+      fs.appendFileSync(
+        path.join(logs, newest),
+        [...PLANTED.map((p) => `${stamp} [WRN] [] [] [] ${p.log}`), ...ordinary].join('\n') + '\n',
+      );
     }
     const out: string[] = [];
-    expect(await bundleCommand(['--install', inst, '--out', path.join(root, 'corpus.zip'), '--lines', '200', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+    expect(
+      await bundleCommand(
+        ['--install', inst, '--out', path.join(root, 'corpus.zip'), '--lines', '200', '--json'],
+        { out: (t) => out.push(t), err: (t) => out.push(t) },
+      ),
+    ).toBe(0);
     const files = extract(JSON.parse(out.join('\n')).file);
     for (const [name, text] of files) {
-      for (const p of PLANTED) expect({ name, id: p.id, leaked: text.includes(p.secret) }).toEqual({ name, id: p.id, leaked: false });
+      for (const p of PLANTED)
+        expect({ name, id: p.id, leaked: text.includes(p.secret) }).toEqual({
+          name,
+          id: p.id,
+          leaked: false,
+        });
     }
     const cfg = files.get('config/appsettings.redacted.json')!;
-    const logText = [...files].filter(([k]) => k.startsWith('logs/')).map(([, t]) => t).join('\n');
+    const logText = [...files]
+      .filter(([k]) => k.startsWith('logs/'))
+      .map(([, t]) => t)
+      .join('\n');
     const cases = JSON.parse(cfg) as Record<string, unknown>;
-    PLANTED.forEach((p, i) => expect({ id: p.id, hidden: JSON.stringify(cases[`Case${String(i + 1).padStart(2, '0')}`]).includes(REDACTED) }).toEqual({ id: p.id, hidden: true }));
+    PLANTED.forEach((p, i) =>
+      expect({
+        id: p.id,
+        hidden: JSON.stringify(cases[`Case${String(i + 1).padStart(2, '0')}`]).includes(REDACTED),
+      }).toEqual({ id: p.id, hidden: true }),
+    );
     for (const line of ordinary) expect(logText).toContain(line);
-    const manifest = JSON.parse(files.get('manifest.json')!) as { redactions: { total: number; byRule: Record<string, number> } };
+    const manifest = JSON.parse(files.get('manifest.json')!) as {
+      redactions: { total: number; byRule: Record<string, number> };
+    };
     // Each planted secret is counted at least once per place it was (config, two log families).
     expect(manifest.redactions.total).toBeGreaterThanOrEqual(PLANTED.length * 3);
-    for (const rule of ['pem-private-key', 'stripe-key', 'github-token', 'slack-token', 'aws-access-key-id', 'google-api-key', 'openai-anthropic-key', 'jwt', 'auth-header', 'url-credentials', 'url-query-secret', 'secret-name', 'high-entropy']) {
+    for (const rule of [
+      'pem-private-key',
+      'stripe-key',
+      'github-token',
+      'slack-token',
+      'aws-access-key-id',
+      'google-api-key',
+      'openai-anthropic-key',
+      'jwt',
+      'auth-header',
+      'url-credentials',
+      'url-query-secret',
+      'secret-name',
+      'high-entropy',
+    ]) {
       expect({ rule, counted: manifest.redactions.byRule[rule] > 0 }).toEqual({ rule, counted: true });
     }
   });
@@ -156,28 +220,52 @@ describe('support bundle', () => {
     fs.mkdirSync(dir);
     fs.writeFileSync(
       path.join(dir, 'errors-20250101.log'),
-      ['[2025-01-01 00:00:01.000 +00:00] [ERR] [] [] [] one', '[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two', 'System.Exception: boom', '   at X.Y()', '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three', ''].join('\n'),
+      [
+        '[2025-01-01 00:00:01.000 +00:00] [ERR] [] [] [] one',
+        '[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two',
+        'System.Exception: boom',
+        '   at X.Y()',
+        '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three',
+        '',
+      ].join('\n'),
     );
     const r = lastRecords(dir, 'errors-*.log', 'serilog', 2);
     expect(r.records).toBe(2);
-    expect(r.text).toBe(['[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two', 'System.Exception: boom', '   at X.Y()', '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three', ''].join('\n'));
+    expect(r.text).toBe(
+      [
+        '[2025-01-01 00:00:02.000 +00:00] [ERR] [] [] [] two',
+        'System.Exception: boom',
+        '   at X.Y()',
+        '[2025-01-01 00:00:03.000 +00:00] [ERR] [] [] [] three',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('takes the records before a roll from the earlier file when the live one has too few', () => {
     const dir = path.join(root, 'rolled');
     fs.mkdirSync(dir);
     const rec = (s: number, msg: string) => `[2025-01-01 10:00:0${s}.000 +00:00] [ERR] [] [] [] ${msg}`;
-    fs.writeFileSync(path.join(dir, 'errors-20250101.log'), [rec(1, 'one'), rec(2, 'two'), 'System.Exception: boom', rec(3, 'three'), ''].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'errors-20250101.log'),
+      [rec(1, 'one'), rec(2, 'two'), 'System.Exception: boom', rec(3, 'three'), ''].join('\n'),
+    );
     fs.writeFileSync(path.join(dir, 'errors-20250101_001.log'), [rec(4, 'four'), ''].join('\n'));
     fs.writeFileSync(path.join(dir, 'errors-20241231_001.log'), [rec(0, 'older day'), ''].join('\n'));
     const r = lastRecords(dir, 'errors-*.log', 'serilog', 3);
     expect(r.file).toBe('errors-20250101_001.log');
     expect(r.records).toBe(3);
     expect(r.parts).toEqual([
-      { file: 'errors-20250101.log', text: [rec(2, 'two'), 'System.Exception: boom', rec(3, 'three'), ''].join('\n'), records: 2 },
+      {
+        file: 'errors-20250101.log',
+        text: [rec(2, 'two'), 'System.Exception: boom', rec(3, 'three'), ''].join('\n'),
+        records: 2,
+      },
       { file: 'errors-20250101_001.log', text: `${rec(4, 'four')}\n`, records: 1 },
     ]);
-    expect(lastRecords(dir, 'errors-*.log', 'serilog', 1).parts.map((x) => x.file)).toEqual(['errors-20250101_001.log']);
+    expect(lastRecords(dir, 'errors-*.log', 'serilog', 1).parts.map((x) => x.file)).toEqual([
+      'errors-20250101_001.log',
+    ]);
     expect(lastRecords(dir, 'errors-*.log', 'serilog', 50).records).toBe(5);
   });
 
@@ -194,22 +282,41 @@ describe('support bundle', () => {
     const live = liveMainLog(logs, at);
     expect(/_\d{3}\.log$/.test(live)).toBe(rolled);
     fs.writeFileSync(path.join(dir, 'appsettings.json'), JSON.stringify({ Urls: 'http://127.0.0.1:1' })); // nothing listens: a quick, unreachable API probe
-    const install = resolveRoot({ kind: 'manual', dataRoot: dir, source: 'test', useEnv: false }, { env: {} });
+    const install = resolveRoot(
+      { kind: 'manual', dataRoot: dir, source: 'test', useEnv: false },
+      { env: {} },
+    );
     const sweep = await runSweep(install, { apiTimeoutMs: 500 });
-    const files = extract(writeBundle({ install, sweep, lines: 50, outFile: path.join(root, `day-${hhmmss.replace(/:/g, '')}.zip`) }).file);
+    const files = extract(
+      writeBundle({
+        install,
+        sweep,
+        lines: 50,
+        outFile: path.join(root, `day-${hhmmss.replace(/:/g, '')}.zip`),
+      }).file,
+    );
     const mainLogs = [...files.keys()].filter((k) => k.startsWith('logs/aura-api-'));
     expect(mainLogs[mainLogs.length - 1]).toBe(`logs/${live}`);
     const count = (text: string): number => text.split('\n').filter((l) => /^\[\d{4}-/.test(l)).length;
-    const onDisk = fs.readdirSync(logs).filter((n) => n.startsWith('aura-api-')).reduce((n, f) => n + count(fs.readFileSync(path.join(logs, f), 'utf8')), 0);
+    const onDisk = fs
+      .readdirSync(logs)
+      .filter((n) => n.startsWith('aura-api-'))
+      .reduce((n, f) => n + count(fs.readFileSync(path.join(logs, f), 'utf8')), 0);
     expect(mainLogs.reduce((n, k) => n + count(files.get(k)!), 0)).toBe(Math.min(50, onDisk));
   });
 
   it('leaves an unparsable appsettings.json out rather than risk a leak', async () => {
     const bad = path.join(root, 'bad');
     createSandbox(bad, { days: 1, projects: 1 });
-    fs.writeFileSync(path.join(bad, 'appsettings.json'), `{ "Caching": { "RedisConnection": "h:1,password=${SECRETS.redisPass}" `);
+    fs.writeFileSync(
+      path.join(bad, 'appsettings.json'),
+      `{ "Caching": { "RedisConnection": "h:1,password=${SECRETS.redisPass}" `,
+    );
     const out: string[] = [];
-    const code = await bundleCommand(['--install', bad, '--out', path.join(root, 'b2.zip'), '--lines', '5', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    const code = await bundleCommand(
+      ['--install', bad, '--out', path.join(root, 'b2.zip'), '--lines', '5', '--json'],
+      { out: (t) => out.push(t), err: (t) => out.push(t) },
+    );
     expect(code).toBe(0);
     const files = extract(JSON.parse(out.join('\n')).file);
     expect(files.get('config/appsettings.redacted.json')).toContain('could not be parsed');
@@ -228,13 +335,25 @@ describe('support bundle', () => {
     fs.linkSync(outside, path.join(logs, 'warnings-29991231.log'));
     fs.mkdirSync(path.join(logs, 'audit-29991231.log'));
     const out: string[] = [];
-    expect(await bundleCommand(['--install', inst, '--out', path.join(root, 'links.zip'), '--lines', '5', '--json'], { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(0);
+    expect(
+      await bundleCommand(
+        ['--install', inst, '--out', path.join(root, 'links.zip'), '--lines', '5', '--json'],
+        { out: (t) => out.push(t), err: (t) => out.push(t) },
+      ),
+    ).toBe(0);
     const files = extract(JSON.parse(out.join('\n')).file);
-    const shadow = fs.existsSync('/etc/shadow') ? fs.readFileSync('/etc/shadow', 'utf8').split('\n')[0] : 'no-shadow-here';
+    const shadow = fs.existsSync('/etc/shadow')
+      ? fs.readFileSync('/etc/shadow', 'utf8').split('\n')[0]
+      : 'no-shadow-here';
     for (const [name, text] of files) {
-      expect({ name, leaked: text.includes('OUTSIDE-SECRET-HASH') || text.includes(shadow) }).toEqual({ name, leaked: false });
+      expect({ name, leaked: text.includes('OUTSIDE-SECRET-HASH') || text.includes(shadow) }).toEqual({
+        name,
+        leaked: false,
+      });
     }
-    expect(files.get('logs/aura-api.error.txt')).toMatch(/aura-api-29991231\.log out of the bundle: it is a symbolic link/);
+    expect(files.get('logs/aura-api.error.txt')).toMatch(
+      /aura-api-29991231\.log out of the bundle: it is a symbolic link/,
+    );
     expect(files.get('logs/errors.error.txt')).toMatch(/symbolic link/);
     expect(files.get('logs/warnings.error.txt')).toMatch(/hard link/);
     expect(files.get('logs/audit.error.txt')).toMatch(/not a regular file/);
@@ -251,8 +370,12 @@ describe('support bundle', () => {
 
 describe('redaction and zip building blocks', () => {
   it('redacts by name, by connection-string pair, URL credentials and token shape', () => {
-    expect(redactConfig({ Password: 'x', Nested: { ApiKey: 'y', Port: 5 }, Name: 'ok', Flag: true })).toEqual({ Password: REDACTED, Nested: { ApiKey: REDACTED, Port: 5 }, Name: 'ok', Flag: true });
-    expect(redactText('Server=a;User Id=sa;Password=hunter2;')).toBe(`Server=a;User Id=sa;Password=${REDACTED};`);
+    expect(redactConfig({ Password: 'x', Nested: { ApiKey: 'y', Port: 5 }, Name: 'ok', Flag: true })).toEqual(
+      { Password: REDACTED, Nested: { ApiKey: REDACTED, Port: 5 }, Name: 'ok', Flag: true },
+    );
+    expect(redactText('Server=a;User Id=sa;Password=hunter2;')).toBe(
+      `Server=a;User Id=sa;Password=${REDACTED};`,
+    );
     expect(redactText('redis://default:pw123@cache:6379')).toBe(`redis://default:${REDACTED}@cache:6379`);
     // Correlation ids (32 hex) stay readable in logs.
     expect(redactText('[0d8f6a4c2e1b4d9f7a5c3e1b9d7f5a3c] ok')).toBe('[0d8f6a4c2e1b4d9f7a5c3e1b9d7f5a3c] ok');
@@ -261,7 +384,13 @@ describe('redaction and zip building blocks', () => {
   it('computes the standard CRC-32 and writes an archive Python can list', () => {
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
     const f = path.join(root, 'z.zip');
-    fs.writeFileSync(f, buildZip([{ name: 'a.txt', data: 'hello' }, { name: 'dir/ü.json', data: '{"x":' + '1,'.repeat(1000) + '1}' }]));
+    fs.writeFileSync(
+      f,
+      buildZip([
+        { name: 'a.txt', data: 'hello' },
+        { name: 'dir/ü.json', data: '{"x":' + '1,'.repeat(1000) + '1}' },
+      ]),
+    );
     const files = extract(f);
     expect(files.get('a.txt')).toBe('hello');
     expect(files.get(path.join('dir', 'ü.json'))).toMatch(/^\{"x":1,/);

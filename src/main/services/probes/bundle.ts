@@ -36,9 +36,11 @@ const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
  */
 export function openLogInside(dir: string, name: string): { fd: number; size: number } {
   const p = path.join(dir, name);
-  const why = (reason: string): OpsError => new OpsError('forbidden-path', `Left ${name} out of the bundle: ${reason}.`, `Logs folder: ${dir}`);
+  const why = (reason: string): OpsError =>
+    new OpsError('forbidden-path', `Left ${name} out of the bundle: ${reason}.`, `Logs folder: ${dir}`);
   const l = fs.lstatSync(p);
-  if (l.isSymbolicLink()) throw why('it is a symbolic link, and the bundle only takes files that are really in the logs folder');
+  if (l.isSymbolicLink())
+    throw why('it is a symbolic link, and the bundle only takes files that are really in the logs folder');
   if (!l.isFile()) throw why('it is not a regular file');
   const realDir = fs.realpathSync(dir);
   const real = fs.realpathSync(p);
@@ -92,12 +94,21 @@ export interface RecordsTail {
  * file, and from earlier files (roll order) when the newest has fewer, up to MAX_EARLIER_FILES more
  * and LOG_TAIL_BYTES read in all.
  */
-export function lastRecords(dir: string, pattern: string, format: Parameters<typeof isRecordStart>[1], n: number): RecordsTail {
+export function lastRecords(
+  dir: string,
+  pattern: string,
+  format: Parameters<typeof isRecordStart>[1],
+  n: number,
+): RecordsTail {
   const files = listFileSet(dir, pattern);
   const parts: RecordsTail['parts'] = [];
   let budget = LOG_TAIL_BYTES;
   let found = 0;
-  for (let i = files.length - 1; i >= 0 && found < n && budget > 0 && parts.length <= MAX_EARLIER_FILES; i--) {
+  for (
+    let i = files.length - 1;
+    i >= 0 && found < n && budget > 0 && parts.length <= MAX_EARLIER_FILES;
+    i--
+  ) {
     const { lines, size } = tailLines(dir, files[i], budget);
     budget -= Math.min(size, budget);
     let starts = 0;
@@ -109,10 +120,19 @@ export function lastRecords(dir: string, pattern: string, format: Parameters<typ
       }
     }
     found += starts;
-    parts.unshift({ file: files[i], text: starts > 0 ? lines.slice(from).join('\n') + '\n' : '', records: starts });
+    parts.unshift({
+      file: files[i],
+      text: starts > 0 ? lines.slice(from).join('\n') + '\n' : '',
+      records: starts,
+    });
   }
   const newest = parts[parts.length - 1];
-  return { file: newest?.file ?? null, text: newest?.text ?? '', records: found, parts: parts.filter((x) => x.records > 0 || x === newest) };
+  return {
+    file: newest?.file ?? null,
+    text: newest?.text ?? '',
+    records: found,
+    parts: parts.filter((x) => x.records > 0 || x === newest),
+  };
 }
 
 export interface DbOverview {
@@ -128,7 +148,16 @@ export interface DbOverview {
 
 /** Size, journal mode, tables with capped counts and the last EF migration, read-only. */
 export function dbOverview(dbPath: string): DbOverview {
-  const o: DbOverview = { path: dbPath, exists: fs.existsSync(dbPath), sizeBytes: null, journalMode: null, walBytes: null, tables: [], lastMigration: null, error: null };
+  const o: DbOverview = {
+    path: dbPath,
+    exists: fs.existsSync(dbPath),
+    sizeBytes: null,
+    journalMode: null,
+    walBytes: null,
+    tables: [],
+    lastMigration: null,
+    error: null,
+  };
   if (!o.exists) return o;
   try {
     const header = readHeader(dbPath);
@@ -153,12 +182,22 @@ export function dbOverview(dbPath: string): DbOverview {
       source = path.join(snapshotDir, 'aura.db');
       fs.copyFileSync(dbPath, source);
     }
-    const db = openDatabase(source, { readonly: snapshotDir === null, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    const db = openDatabase(source, {
+      readonly: snapshotDir === null,
+      fileMustExist: true,
+      timeout: BUSY_TIMEOUT_MS,
+    });
     try {
       db.pragma('query_only = 1');
-      o.sizeBytes = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
+      o.sizeBytes =
+        Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
       o.journalMode = String(db.pragma('journal_mode', { simple: true }));
-      const names = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+      const names = db
+        .prepare(
+          "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .pluck()
+        .all() as string[];
       for (const name of names) {
         const q = `SELECT count(*) FROM (SELECT 1 FROM "${name.replace(/"/g, '""')}" LIMIT ${COUNT_CAP + 1})`;
         try {
@@ -170,7 +209,11 @@ export function dbOverview(dbPath: string): DbOverview {
         }
       }
       if (names.includes('__EFMigrationsHistory')) {
-        o.lastMigration = (db.prepare('SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY "MigrationId" DESC LIMIT 1').pluck().get() as string | undefined) ?? null;
+        o.lastMigration =
+          (db
+            .prepare('SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY "MigrationId" DESC LIMIT 1')
+            .pluck()
+            .get() as string | undefined) ?? null;
       }
     } finally {
       db.close();
@@ -190,7 +233,10 @@ function triageText(s: SweepResult, redact: Redactor): string {
     `Overall: ${s.overall}`,
     '',
     `Triage: ${t.severity} ${t.severityName}, respond ${t.responseTime}`,
-    ...t.suggestions.map((x) => `  ${x.rank}. ${x.runbook} (${x.severity}${x.phase === 'recovering' ? ', recovering' : ''})\n${x.reasons.map((r) => `       - ${r}`).join('\n')}`),
+    ...t.suggestions.map(
+      (x) =>
+        `  ${x.rank}. ${x.runbook} (${x.severity}${x.phase === 'recovering' ? ', recovering' : ''})\n${x.reasons.map((r) => `       - ${r}`).join('\n')}`,
+    ),
     ...t.notes.map((n) => `  Note (${n.runbook}): ${n.reason}`),
     '',
     'Probes:',
@@ -277,18 +323,42 @@ interface BundleFile {
 }
 
 /** The files of a bundle in order, each read and redacted only when written (one in memory at a time). */
-function bundleFiles({ install, sweep, lines = DEFAULT_BUNDLE_LINES, full }: BundleInput, redact: Redactor): BundleFile[] {
+function bundleFiles(
+  { install, sweep, lines = DEFAULT_BUNDLE_LINES, full }: BundleInput,
+  redact: Redactor,
+): BundleFile[] {
   const files: BundleFile[] = [];
   const add = (name: string, data: () => Buffer | string): void => {
     files.push({ name, data });
   };
   const redactText = (t: string): string => redact.text(t);
   add('summary.txt', () => triageText(sweep, redact));
-  add('probes.json', () => redactText(JSON.stringify({ overall: sweep.overall, startedAt: sweep.startedAt, durationMs: sweep.durationMs, results: sweep.results, signals: sweep.signals }, null, 2)));
+  add('probes.json', () =>
+    redactText(
+      JSON.stringify(
+        {
+          overall: sweep.overall,
+          startedAt: sweep.startedAt,
+          durationMs: sweep.durationMs,
+          results: sweep.results,
+          signals: sweep.signals,
+        },
+        null,
+        2,
+      ),
+    ),
+  );
   add('triage.json', () => redactText(JSON.stringify(sweep.triage, null, 2)));
-  if (full) add('probe-history.json', () => redactText(JSON.stringify(full.history ?? { sweeps: [sweep.startedAt] }, null, 2)));
+  if (full)
+    add('probe-history.json', () =>
+      redactText(JSON.stringify(full.history ?? { sweeps: [sweep.startedAt] }, null, 2)),
+    );
   if (install) {
-    add('install.json', () => redactText(JSON.stringify({ paths: install.paths, facts: install.facts, problems: install.problems }, null, 2)));
+    add('install.json', () =>
+      redactText(
+        JSON.stringify({ paths: install.paths, facts: install.facts, problems: install.problems }, null, 2),
+      ),
+    );
     add('db-overview.json', () => JSON.stringify(dbOverview(install.paths.dbPath), null, 2));
     const settingsPath = install.paths.appSettingsPath;
     if (settingsPath && fs.existsSync(settingsPath)) {
@@ -296,7 +366,13 @@ function bundleFiles({ install, sweep, lines = DEFAULT_BUNDLE_LINES, full }: Bun
         const parsed = parseAppSettings(fs.readFileSync(settingsPath, 'utf8'));
         return parsed.ok
           ? JSON.stringify(redact.config(parsed.settings), null, 2)
-          : JSON.stringify({ error: `appsettings.json could not be parsed (${parsed.error}); it is left out so no secret can leak. Fix it and bundle again.` }, null, 2);
+          : JSON.stringify(
+              {
+                error: `appsettings.json could not be parsed (${parsed.error}); it is left out so no secret can leak. Fix it and bundle again.`,
+              },
+              null,
+              2,
+            );
       });
     }
     if (full) {
@@ -305,9 +381,13 @@ function bundleFiles({ install, sweep, lines = DEFAULT_BUNDLE_LINES, full }: Bun
       try {
         listed = recentLogFiles(logsDir, clockNow().getTime() - full.hours * 3_600_000);
       } catch (err) {
-        add('logs/logs.error.txt', () => `Could not list the logs folder ${logsDir}: ${(err as Error).message}\n`);
+        add(
+          'logs/logs.error.txt',
+          () => `Could not list the logs folder ${logsDir}: ${(err as Error).message}\n`,
+        );
       }
-      for (const f of listed) add(`logs/${f.name}`, () => redactText(readWholeLog(logsDir, f.name).toString('utf8')));
+      for (const f of listed)
+        add(`logs/${f.name}`, () => redactText(readWholeLog(logsDir, f.name).toString('utf8')));
       if (full.dbBackup) {
         const backup = full.dbBackup;
         add(BUNDLE_DB_NAME, () => fs.readFileSync(backup));
@@ -347,7 +427,11 @@ export function planBundle(input: Omit<BundleInput, 'outFile'>): BundlePlan {
       plan.leftOut.push({ name: f.name, reason: (err as Error).message });
       continue;
     }
-    plan.files.push({ name: f.name, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length, redactions: totalOf(redact.counts) - before });
+    plan.files.push({
+      name: f.name,
+      bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length,
+      redactions: totalOf(redact.counts) - before,
+    });
   }
   plan.redactions = { ...redact.counts };
   return plan;
@@ -404,7 +488,9 @@ export function writeBundle(input: BundleInput): BundleResult {
       node: process.version,
       platform: `${os.platform()} ${os.release()} ${os.arch()}`,
       aura: { version: auraVersionOf(sweep) },
-      install: install ? { id: install.id, kind: install.kind, label: install.label, source: install.source } : null,
+      install: install
+        ? { id: install.id, kind: install.kind, label: install.label, source: install.source }
+        : null,
       linesPerFamily: full ? null : lines,
       full: full ? { hours: full.hours, db: full.dbBackup !== null && !excluded.has(BUNDLE_DB_NAME) } : null,
       // How many secrets each rule took out of the files below (the values themselves are gone).

@@ -10,7 +10,14 @@ import type { CliCommand } from '../../cli-types';
 import { isSandbox } from '../../sandbox/control';
 import { discoverInstalls, resolveRoot } from '../install/discover';
 import fs from 'node:fs';
-import { DEFAULT_BUNDLE_HOURS, DEFAULT_BUNDLE_LINES, defaultBundleName, planBundle, writeBundle, type BundleFullOptions } from './bundle';
+import {
+  DEFAULT_BUNDLE_HOURS,
+  DEFAULT_BUNDLE_LINES,
+  defaultBundleName,
+  planBundle,
+  writeBundle,
+  type BundleFullOptions,
+} from './bundle';
 import { openBundle } from '../bundle/open';
 import { replayCheck } from '../bundle/replay';
 import { DatabaseService } from '../database/service';
@@ -18,13 +25,22 @@ import { makePrivateDir } from '../store/private-files';
 import { runSweep } from './sweep';
 import { nowMs } from '../../../shared/clock';
 
-export const EXIT_CODES: Record<OverallState, number> = { healthy: 0, degraded: 1, unhealthy: 2, unreachable: 3 };
+export const EXIT_CODES: Record<OverallState, number> = {
+  healthy: 0,
+  degraded: 1,
+  unhealthy: 2,
+  unreachable: 3,
+};
 /** Exit code for a usage error; distinct from the health codes 0-3. */
 const EXIT_USAGE = 64;
 /** The check could not run at all (no install found): not "degraded", which 1 would mean. */
 const EXIT_NO_INSTALL = 4;
 
-function installOrExit(dir: string | undefined, cmd: string, io: Parameters<CliCommand>[1]): InstallCandidate | null {
+function installOrExit(
+  dir: string | undefined,
+  cmd: string,
+  io: Parameters<CliCommand>[1],
+): InstallCandidate | null {
   try {
     return resolveInstall(dir);
   } catch (err) {
@@ -78,31 +94,65 @@ Options:
   -h, --help       Show this help`;
 
 /** --install DIR, else the first install discovery finds. */
-export function resolveInstall(dir: string | undefined, env: NodeJS.ProcessEnv = process.env): InstallCandidate {
+export function resolveInstall(
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): InstallCandidate {
   if (dir) {
     const root = path.resolve(dir);
-    const c = resolveRoot({ kind: isSandbox(root) ? 'sandbox' : 'manual', dataRoot: root, source: '--install', useEnv: false }, { env });
-    if (!c.facts.dataRoot.exists) throw new OpsError('not-found', `No Aura data folder at ${root}`, 'Pass the folder that holds aura.db, logs/ and appsettings.json.');
+    const c = resolveRoot(
+      { kind: isSandbox(root) ? 'sandbox' : 'manual', dataRoot: root, source: '--install', useEnv: false },
+      { env },
+    );
+    if (!c.facts.dataRoot.exists)
+      throw new OpsError(
+        'not-found',
+        `No Aura data folder at ${root}`,
+        'Pass the folder that holds aura.db, logs/ and appsettings.json.',
+      );
     return c;
   }
-  const found = discoverInstalls({ env, platform: process.platform, home: os.homedir() }).find((c) => c.found);
+  const found = discoverInstalls({ env, platform: process.platform, home: os.homedir() }).find(
+    (c) => c.found,
+  );
   if (!found) {
-    throw new OpsError('not-found', 'No Aura install found on this machine', 'Pass --install DIR (the folder holding aura.db and logs/), or set AURA_DATA_PATH.');
+    throw new OpsError(
+      'not-found',
+      'No Aura install found on this machine',
+      'Pass --install DIR (the folder holding aura.db and logs/), or set AURA_DATA_PATH.',
+    );
   }
   return found;
 }
 
-const MARK: Record<ProbeState, string> = { ok: 'ok  ', degraded: 'WARN', unhealthy: 'FAIL', unreachable: 'DOWN', 'not-configured': '--  ', unknown: '??  ' };
+const MARK: Record<ProbeState, string> = {
+  ok: 'ok  ',
+  degraded: 'WARN',
+  unhealthy: 'FAIL',
+  unreachable: 'DOWN',
+  'not-configured': '--  ',
+  unknown: '??  ',
+};
 
 export function formatSweep(s: SweepResult): string {
-  const out = [`Aura install: ${s.installLabel ?? 'none'}${s.installId ? ` (${s.installId.replace(/^[^:]+:/, '')})` : ''}`, ''];
+  const out = [
+    `Aura install: ${s.installLabel ?? 'none'}${s.installId ? ` (${s.installId.replace(/^[^:]+:/, '')})` : ''}`,
+    '',
+  ];
   for (const r of s.results) {
     out.push(`[${MARK[r.state]}] ${r.title.padEnd(15)} ${r.summary}`);
-    for (const d of r.details.filter((x) => x.state && x.state !== 'ok' && x.state !== 'not-configured').slice(0, 6)) out.push(`         ${d.label}: ${d.value}`);
+    for (const d of r.details
+      .filter((x) => x.state && x.state !== 'ok' && x.state !== 'not-configured')
+      .slice(0, 6))
+      out.push(`         ${d.label}: ${d.value}`);
     out.push(`         $ ${r.shell}`);
   }
   const t = s.triage;
-  out.push('', `Overall: ${s.overall.toUpperCase()} (sweep ${s.durationMs} ms)`, `Triage: ${t.severity} ${t.severityName}, respond ${t.responseTime}${t.phase === 'recovering' ? ' (recovering)' : ''}`);
+  out.push(
+    '',
+    `Overall: ${s.overall.toUpperCase()} (sweep ${s.durationMs} ms)`,
+    `Triage: ${t.severity} ${t.severityName}, respond ${t.responseTime}${t.phase === 'recovering' ? ' (recovering)' : ''}`,
+  );
   for (const x of t.suggestions) {
     out.push(`  ${x.rank}. ${x.runbook} (${x.severity}${x.phase === 'recovering' ? ', recovering' : ''})`);
     for (const r of x.reasons) out.push(`       - ${r}`);
@@ -114,7 +164,17 @@ export function formatSweep(s: SweepResult): string {
 export const checkCommand: CliCommand = async (argv, io) => {
   let values: { install?: string; json?: boolean; since?: string; bundle?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { install: { type: 'string' }, json: { type: 'boolean' }, since: { type: 'string' }, bundle: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        install: { type: 'string' },
+        json: { type: 'boolean' },
+        since: { type: 'string' },
+        bundle: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }));
   } catch (err) {
     io.err(`aura-ops check: ${(err as Error).message}\n\n${CHECK_HELP}`);
     return EXIT_USAGE;
@@ -125,7 +185,9 @@ export const checkCommand: CliCommand = async (argv, io) => {
   }
   if (values.bundle !== undefined) {
     if (values.install !== undefined || values.since !== undefined) {
-      io.err('aura-ops check: --bundle checks the bundle as it was made; it takes neither --install nor --since');
+      io.err(
+        'aura-ops check: --bundle checks the bundle as it was made; it takes neither --install nor --since',
+      );
       return EXIT_USAGE;
     }
     return checkBundle(values.bundle, values.json === true, io);
@@ -160,7 +222,14 @@ async function checkBundle(file: string, json: boolean, io: Parameters<CliComman
       return EXIT_NO_INSTALL;
     }
     const r = replayCheck(opened);
-    if (json) io.out(JSON.stringify({ bundle: opened.origin, recorded: r.recorded, agrees: r.agrees, ...r.sweep }, null, 2));
+    if (json)
+      io.out(
+        JSON.stringify(
+          { bundle: opened.origin, recorded: r.recorded, agrees: r.agrees, ...r.sweep },
+          null,
+          2,
+        ),
+      );
     else {
       io.out(
         [
@@ -185,9 +254,12 @@ async function checkBundle(file: string, json: boolean, io: Parameters<CliComman
  * A WAL-safe copy of aura.db (SQLite's online backup, in the reader process) into a private temp
  * folder; null with the reason when there is no aura.db or the copy fails (the bundle says so).
  */
-export async function backupForBundle(install: InstallCandidate): Promise<{ file: string | null; reason: string | null; cleanup: () => void }> {
+export async function backupForBundle(
+  install: InstallCandidate,
+): Promise<{ file: string | null; reason: string | null; cleanup: () => void }> {
   const dbPath = install.paths.dbPath;
-  if (!fs.existsSync(dbPath)) return { file: null, reason: `no aura.db at ${dbPath}`, cleanup: () => undefined };
+  if (!fs.existsSync(dbPath))
+    return { file: null, reason: `no aura.db at ${dbPath}`, cleanup: () => undefined };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-bundle-db-'));
   makePrivateDir(tmp);
   const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
@@ -197,14 +269,28 @@ export async function backupForBundle(install: InstallCandidate): Promise<{ file
     return { file: b.file, reason: null, cleanup };
   } catch (err) {
     cleanup();
-    return { file: null, reason: `the backup of aura.db failed: ${(err as Error).message}`, cleanup: () => undefined };
+    return {
+      file: null,
+      reason: `the backup of aura.db failed: ${(err as Error).message}`,
+      cleanup: () => undefined,
+    };
   } finally {
     await svc.dispose();
   }
 }
 
 export const bundleCommand: CliCommand = async (argv, io) => {
-  let values: { install?: string; out?: string; lines?: string; json?: boolean; help?: boolean; 'with-db'?: boolean; hours?: string; 'leave-out'?: string[]; 'dry-run'?: boolean };
+  let values: {
+    install?: string;
+    out?: string;
+    lines?: string;
+    json?: boolean;
+    help?: boolean;
+    'with-db'?: boolean;
+    hours?: string;
+    'leave-out'?: string[];
+    'dry-run'?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -236,11 +322,15 @@ export const bundleCommand: CliCommand = async (argv, io) => {
   }
   const hours = values.hours === undefined ? DEFAULT_BUNDLE_HOURS : Number(values.hours);
   if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 31) {
-    io.err(`aura-ops bundle: --hours takes a number of hours above 0 and at most 744 (a month), not "${values.hours}"`);
+    io.err(
+      `aura-ops bundle: --hours takes a number of hours above 0 and at most 744 (a month), not "${values.hours}"`,
+    );
     return EXIT_USAGE;
   }
   if (values.hours !== undefined && !values['with-db']) {
-    io.err('aura-ops bundle: --hours goes with --with-db (whole log files); without it the bundle takes the last --lines records');
+    io.err(
+      'aura-ops bundle: --hours goes with --with-db (whole log files); without it the bundle takes the last --lines records',
+    );
     return EXIT_USAGE;
   }
   const install = installOrExit(values.install, 'bundle', io);
@@ -248,15 +338,31 @@ export const bundleCommand: CliCommand = async (argv, io) => {
   const sweep = await runSweep(install);
   const exclude = values['leave-out'] ?? [];
   if (values['dry-run']) {
-    const plan = planBundle({ install, sweep, lines, exclude, ...(values['with-db'] ? { full: { hours, dbBackup: null } } : {}) });
+    const plan = planBundle({
+      install,
+      sweep,
+      lines,
+      exclude,
+      ...(values['with-db'] ? { full: { hours, dbBackup: null } } : {}),
+    });
     io.out(
       values.json
         ? JSON.stringify(plan, null, 2)
         : [
-            ...plan.files.map((f) => `${f.name.padEnd(48)} ${String(f.bytes).padStart(12)} bytes${f.redactions ? `, ${f.redactions} redacted` : ''}`),
-            ...(values['with-db'] ? [`${'db/aura.db'.padEnd(48)} (a WAL-safe backup, made when the bundle is written)`] : []),
+            ...plan.files.map(
+              (f) =>
+                `${f.name.padEnd(48)} ${String(f.bytes).padStart(12)} bytes${f.redactions ? `, ${f.redactions} redacted` : ''}`,
+            ),
+            ...(values['with-db']
+              ? [`${'db/aura.db'.padEnd(48)} (a WAL-safe backup, made when the bundle is written)`]
+              : []),
             ...plan.leftOut.map((f) => `left out: ${f.name} (${f.reason})`),
-            `Redactions by rule: ${Object.entries(plan.redactions).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+            `Redactions by rule: ${
+              Object.entries(plan.redactions)
+                .filter(([, v]) => v > 0)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }`,
           ].join('\n'),
     );
     return 0;
@@ -265,9 +371,15 @@ export const bundleCommand: CliCommand = async (argv, io) => {
   let full: BundleFullOptions | undefined;
   let cleanup = (): void => undefined;
   if (values['with-db']) {
-    const b = exclude.includes('db/aura.db') ? { file: null, reason: null, cleanup } : await backupForBundle(install);
+    const b = exclude.includes('db/aura.db')
+      ? { file: null, reason: null, cleanup }
+      : await backupForBundle(install);
     if (b.reason) io.err(`aura-ops bundle: aura.db is left out: ${b.reason}`);
-    full = { hours, dbBackup: b.file, dbLeftOutReason: b.reason ?? (b.file ? null : 'left out by the operator') };
+    full = {
+      hours,
+      dbBackup: b.file,
+      dbLeftOutReason: b.reason ?? (b.file ? null : 'left out by the operator'),
+    };
     cleanup = b.cleanup;
   }
   let r;
@@ -276,6 +388,10 @@ export const bundleCommand: CliCommand = async (argv, io) => {
   } finally {
     cleanup();
   }
-  io.out(values.json ? JSON.stringify(r, null, 2) : `Wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.entries.length} files). Triage: ${sweep.triage.severity}, ${sweep.triage.suggestions[0]?.runbook ?? '-'}.`);
+  io.out(
+    values.json
+      ? JSON.stringify(r, null, 2)
+      : `Wrote ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, ${r.entries.length} files). Triage: ${sweep.triage.severity}, ${sweep.triage.suggestions[0]?.runbook ?? '-'}.`,
+  );
   return 0;
 };

@@ -29,7 +29,11 @@ export function readHeader(dbPath: string): { pageSize: number; pageCount: numbe
   }
   if (buf.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') return null;
   const raw = buf.readUInt16BE(16);
-  return { pageSize: raw === 1 ? 65536 : raw, pageCount: buf.readUInt32BE(28), wal: buf[18] === 2 && buf[19] === 2 };
+  return {
+    pageSize: raw === 1 ? 65536 : raw,
+    pageCount: buf.readUInt32BE(28),
+    wal: buf[18] === 2 && buf[19] === 2,
+  };
 }
 
 export interface DbProbeOutput {
@@ -55,13 +59,21 @@ export async function probeDatabase(install: InstallCandidate): Promise<DbProbeO
   try {
     real = fs.realpathSync(real);
   } catch (err) {
-    out.result.details.push({ label: 'Lock', value: `not checked: ${(err as Error).message}`, state: 'unknown' });
+    out.result.details.push({
+      label: 'Lock',
+      value: `not checked: ${(err as Error).message}`,
+      state: 'unknown',
+    });
     return out;
   }
   const lock = await lockWatch.observe(lockFilesOf(real));
   const r = out.result;
   if (lock.state === 'unknown') {
-    r.details.push({ label: 'Lock', value: `${lock.summary} Check with: ${lock.howToCheck}`, state: 'unknown' });
+    r.details.push({
+      label: 'Lock',
+      value: `${lock.summary} Check with: ${lock.howToCheck}`,
+      state: 'unknown',
+    });
     return out;
   }
   if (lock.state === 'free') {
@@ -85,39 +97,81 @@ function probeDatabaseFile(install: InstallCandidate): DbProbeOutput {
   const dbPath = install.paths.dbPath;
   const details: ProbeDetail[] = [];
   const shell = `sqlite3 -readonly ${shellQuote(dbPath)} "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size(); PRAGMA quick_check;"`;
-  const done = (state: ProbeState, value: number | null, summary: string, database: TriageSignals['database']): DbProbeOutput => ({
-    result: { id: 'database', title: 'aura.db', state, value, unit: 'MB', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
+  const done = (
+    state: ProbeState,
+    value: number | null,
+    summary: string,
+    database: TriageSignals['database'],
+  ): DbProbeOutput => ({
+    result: {
+      id: 'database',
+      title: 'aura.db',
+      state,
+      value,
+      unit: 'MB',
+      summary,
+      details,
+      checkedAt: nowMs(),
+      durationMs: Math.round(performance.now() - t0),
+      shell,
+    },
     database,
   });
   let st: fs.Stats;
   try {
     st = fs.statSync(dbPath);
   } catch {
-    return done('unknown', null, `No aura.db at ${dbPath}: Aura creates it on first start; if it lives elsewhere set the DB path override.`, { integrity: 'unknown', error: null });
+    return done(
+      'unknown',
+      null,
+      `No aura.db at ${dbPath}: Aura creates it on first start; if it lives elsewhere set the DB path override.`,
+      { integrity: 'unknown', error: null },
+    );
   }
   let header: ReturnType<typeof readHeader>;
   try {
     header = readHeader(dbPath);
   } catch (err) {
-    return done('unknown', null, `Cannot read ${dbPath}: ${(err as Error).message}. Check its permissions.`, { integrity: 'unknown', error: (err as Error).message });
+    return done('unknown', null, `Cannot read ${dbPath}: ${(err as Error).message}. Check its permissions.`, {
+      integrity: 'unknown',
+      error: (err as Error).message,
+    });
   }
   if (!header) {
-    return done('unhealthy', Math.round((st.size / 1024 / 1024) * 10) / 10, `${dbPath} is not an SQLite database (bad header): restore it from a backup (Backup and Restore).`, {
-      integrity: 'corrupt',
-      error: 'not an SQLite database',
-    });
+    return done(
+      'unhealthy',
+      Math.round((st.size / 1024 / 1024) * 10) / 10,
+      `${dbPath} is not an SQLite database (bad header): restore it from a backup (Backup and Restore).`,
+      {
+        integrity: 'corrupt',
+        error: 'not an SQLite database',
+      },
+    );
   }
   const walPath = `${dbPath}-wal`;
   const walSize = fs.existsSync(walPath) ? fs.statSync(walPath).size : 0;
   const sidecars = fs.existsSync(walPath) && fs.existsSync(`${dbPath}-shm`);
   details.push({ label: 'File', value: `${mb(st.size)} on disk (${dbPath})` });
-  details.push({ label: 'Journal', value: header.wal ? `WAL, -wal ${mb(walSize)}` : 'rollback journal' , state: header.wal && walSize > st.size * WAL_LARGE_RATIO && walSize > 8 * 1024 * 1024 ? 'degraded' : 'ok' });
+  details.push({
+    label: 'Journal',
+    value: header.wal ? `WAL, -wal ${mb(walSize)}` : 'rollback journal',
+    state: header.wal && walSize > st.size * WAL_LARGE_RATIO && walSize > 8 * 1024 * 1024 ? 'degraded' : 'ok',
+  });
 
   // A WAL database without its sidecars would make SQLite create them: read the header only then.
   if (header.wal && !sidecars) {
     const size = header.pageCount * header.pageSize;
-    details.push({ label: 'Integrity', value: 'not checked: Aura is not running (no -wal/-shm) and opening would create them', state: 'unknown' });
-    return done('ok', Math.round((size / 1024 / 1024) * 10) / 10, `${mb(size)} (from the file header; Aura is not holding it open).`, { integrity: 'unknown', error: null });
+    details.push({
+      label: 'Integrity',
+      value: 'not checked: Aura is not running (no -wal/-shm) and opening would create them',
+      state: 'unknown',
+    });
+    return done(
+      'ok',
+      Math.round((size / 1024 / 1024) * 10) / 10,
+      `${mb(size)} (from the file header; Aura is not holding it open).`,
+      { integrity: 'unknown', error: null },
+    );
   }
   let db: ReturnType<typeof openDatabase> | null = null;
   try {
@@ -127,30 +181,70 @@ function probeDatabaseFile(install: InstallCandidate): DbProbeOutput {
     const pageSize = Number(db.pragma('page_size', { simple: true }));
     const freelist = Number(db.pragma('freelist_count', { simple: true }));
     const size = pageCount * pageSize;
-    details.push({ label: 'Size', value: `${mb(size)} (page_count ${pageCount} x page_size ${pageSize}), ${freelist} free pages` });
+    details.push({
+      label: 'Size',
+      value: `${mb(size)} (page_count ${pageCount} x page_size ${pageSize}), ${freelist} free pages`,
+    });
     let integrity: 'ok' | 'corrupt' | 'unknown' = 'unknown';
     let error: string | null = null;
     if (st.size <= QUICK_CHECK_MAX_BYTES) {
       const rows = db.prepare('PRAGMA quick_check(5)').pluck().all() as string[];
       integrity = rows.length === 1 && rows[0] === 'ok' ? 'ok' : 'corrupt';
       if (integrity === 'corrupt') error = rows.join('; ').slice(0, 300);
-      details.push({ label: 'Integrity', value: integrity === 'ok' ? 'quick_check: ok' : `quick_check: ${error}`, state: integrity === 'ok' ? 'ok' : 'unhealthy' });
+      details.push({
+        label: 'Integrity',
+        value: integrity === 'ok' ? 'quick_check: ok' : `quick_check: ${error}`,
+        state: integrity === 'ok' ? 'ok' : 'unhealthy',
+      });
     } else {
-      details.push({ label: 'Integrity', value: `not checked in sweeps above ${mb(QUICK_CHECK_MAX_BYTES)}: run it from the Database panel`, state: 'unknown' });
+      details.push({
+        label: 'Integrity',
+        value: `not checked in sweeps above ${mb(QUICK_CHECK_MAX_BYTES)}: run it from the Database panel`,
+        state: 'unknown',
+      });
     }
     const value = Math.round((size / 1024 / 1024) * 10) / 10;
     if (integrity === 'corrupt') {
-      return done('unhealthy', value, `aura.db fails its integrity check (${error}): stop Aura, back up what is there and follow Database Issues.`, { integrity, error });
+      return done(
+        'unhealthy',
+        value,
+        `aura.db fails its integrity check (${error}): stop Aura, back up what is there and follow Database Issues.`,
+        { integrity, error },
+      );
     }
-    return done('ok', value, `${mb(size)}, ${header.wal ? 'WAL' : 'rollback journal'}${integrity === 'ok' ? ', integrity ok' : ''}.`, { integrity, error });
+    return done(
+      'ok',
+      value,
+      `${mb(size)}, ${header.wal ? 'WAL' : 'rollback journal'}${integrity === 'ok' ? ', integrity ok' : ''}.`,
+      { integrity, error },
+    );
   } catch (err) {
     const e = err as { code?: string; message?: string };
     const msg = e.message ?? String(err);
     const corrupt = /CORRUPT|NOTADB/.test(e.code ?? '') || /malformed|not a database/i.test(msg);
-    details.push({ label: 'Error', value: `${e.code ?? 'error'}: ${msg}`, state: corrupt ? 'unhealthy' : 'degraded' });
-    if (corrupt) return done('unhealthy', null, `aura.db is damaged (${msg}): stop Aura and follow Database Issues / Backup and Restore.`, { integrity: 'corrupt', error: msg });
-    if (/BUSY|LOCKED/.test(e.code ?? '')) return done('degraded', null, `aura.db is locked by another process (${msg}): find the holder (lsof / fuser) as in Database Issues.`, { integrity: 'unknown', error: msg });
-    return done('unknown', null, `Cannot open aura.db read-only: ${msg}`, { integrity: 'unknown', error: msg });
+    details.push({
+      label: 'Error',
+      value: `${e.code ?? 'error'}: ${msg}`,
+      state: corrupt ? 'unhealthy' : 'degraded',
+    });
+    if (corrupt)
+      return done(
+        'unhealthy',
+        null,
+        `aura.db is damaged (${msg}): stop Aura and follow Database Issues / Backup and Restore.`,
+        { integrity: 'corrupt', error: msg },
+      );
+    if (/BUSY|LOCKED/.test(e.code ?? ''))
+      return done(
+        'degraded',
+        null,
+        `aura.db is locked by another process (${msg}): find the holder (lsof / fuser) as in Database Issues.`,
+        { integrity: 'unknown', error: msg },
+      );
+    return done('unknown', null, `Cannot open aura.db read-only: ${msg}`, {
+      integrity: 'unknown',
+      error: msg,
+    });
   } finally {
     db?.close();
   }

@@ -41,7 +41,12 @@ export function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): P
     const lib = target.protocol === 'https:' ? https : http;
     const req = lib.get(
       target,
-      { signal: ac.signal, timeout: timeoutMs, headers: { 'User-Agent': CONSOLE_USER_AGENT, Accept: 'application/json' }, agent: false },
+      {
+        signal: ac.signal,
+        timeout: timeoutMs,
+        headers: { 'User-Agent': CONSOLE_USER_AGENT, Accept: 'application/json' },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -61,7 +66,9 @@ export function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): P
           }
           finish({ kind: 'answer', status: res.statusCode ?? 0, body, json, ms: ms() });
         });
-        res.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'error', code: err.code ?? 'EIO', message: err.message, ms: ms() }));
+        res.on('error', (err: NodeJS.ErrnoException) =>
+          finish({ kind: 'error', code: err.code ?? 'EIO', message: err.message, ms: ms() }),
+        );
       },
     );
     // Socket idle timeout: a server that accepts and then says nothing.
@@ -70,7 +77,13 @@ export function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): P
       req.destroy();
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (signal?.aborted) finish({ kind: 'error', code: 'ABORTED', message: 'cancelled: another request of the same probe failed', ms: ms() });
+      if (signal?.aborted)
+        finish({
+          kind: 'error',
+          code: 'ABORTED',
+          message: 'cancelled: another request of the same probe failed',
+          ms: ms(),
+        });
       else finish({ kind: 'error', code: err.code ?? 'EIO', message: err.message, ms: ms() });
     });
   });

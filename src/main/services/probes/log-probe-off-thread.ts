@@ -11,7 +11,11 @@ import type { LogProbeOutput } from './log-signals';
  * probeLogs on the worker. A worker that cannot run gives an 'unknown' card naming why (never a
  * silent fallback, never a stalled main loop).
  */
-export async function probeLogsOffThread(install: InstallCandidate, opts: { now?: number; floor?: number } = {}, lane: TaskWorker = logProbeWorker): Promise<LogProbeOutput> {
+export async function probeLogsOffThread(
+  install: InstallCandidate,
+  opts: { now?: number; floor?: number } = {},
+  lane: TaskWorker = logProbeWorker,
+): Promise<LogProbeOutput> {
   const t0 = performance.now();
   try {
     // The main thread's clock decides "now" (a clock pinned in-process does not reach the worker).

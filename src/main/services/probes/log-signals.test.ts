@@ -17,7 +17,8 @@ function stamp(t: number): string {
 }
 const request = (t: number, status: number): string =>
   `[${stamp(t)}] [${status >= 500 ? 'ERR' : 'INF'}] [c0ffee] [c0ffee] [5eed] Request completed: GET /api/jobs - ${status} in 12.5ms {"SourceContext":"Aura.Api.Middleware.RequestLoggingMiddleware"}`;
-const locked = (t: number): string => `[${stamp(t)}] [ERR] [c0ffee] [c0ffee] [5eed] Failed executing DbCommand: SQLite Error 5: 'database is locked'. {"SourceContext":"Microsoft.EntityFrameworkCore.Database.Command"}`;
+const locked = (t: number): string =>
+  `[${stamp(t)}] [ERR] [c0ffee] [c0ffee] [5eed] Failed executing DbCommand: SQLite Error 5: 'database is locked'. {"SourceContext":"Microsoft.EntityFrameworkCore.Database.Command"}`;
 
 let root: string;
 beforeAll(() => {
@@ -35,16 +36,24 @@ function writeSpike(lastBad: number, lockedAt: number | null = null): void {
   lines.sort();
   fs.writeFileSync(path.join(root, 'logs', 'aura-api-20261206.log'), lines.join('\n') + '\n');
 }
-const install = () => resolveRoot({ kind: 'sandbox', dataRoot: root, source: 'test', useEnv: false }, { env: {} });
+const install = () =>
+  resolveRoot({ kind: 'sandbox', dataRoot: root, source: 'test', useEnv: false }, { env: {} });
 
 describe('probeLogs: newest records and fading', () => {
   it('reports the newest 5xx and lock error, and calls a current spike unhealthy', () => {
     writeSpike(NOW - 3000, NOW - 7000);
     const { result, logs } = probeLogs(install(), { now: NOW });
     expect(logs).not.toBeNull();
-    expect({ at: logs!.at, r5xx: logs!.newest.r5xx, dbLocked: logs!.newest.dbLocked, n5xx: logs!.m5.requests5xx }).toEqual({ at: NOW, r5xx: NOW - 3000, dbLocked: NOW - 7000, n5xx: 10 });
+    expect({
+      at: logs!.at,
+      r5xx: logs!.newest.r5xx,
+      dbLocked: logs!.newest.dbLocked,
+      n5xx: logs!.m5.requests5xx,
+    }).toEqual({ at: NOW, r5xx: NOW - 3000, dbLocked: NOW - 7000, n5xx: 10 });
     expect(result.state).toBe('unhealthy');
-    expect(result.summary).toMatch(/in 5 min, newest 3 s ago.*1 "database is locked", newest 7 s ago.*Above the 5% line/);
+    expect(result.summary).toMatch(
+      /in 5 min, newest 3 s ago.*1 "database is locked", newest 7 s ago.*Above the 5% line/,
+    );
   });
 
   it('leaves the verdict on corruption to the aura.db card: fresh corruption lines make this card degraded, not unhealthy', () => {
@@ -54,21 +63,35 @@ describe('probeLogs: newest records and fading', () => {
       `[${stamp(NOW - 2000)}] [ERR] [c0ffee] [c0ffee] [5eed] Failed executing DbCommand: SQLite Error 11: 'database disk image is malformed'. {"SourceContext":"Microsoft.EntityFrameworkCore.Database.Command"}\n`,
     );
     const { result, logs } = probeLogs(install(), { now: NOW });
-    expect({ n: logs!.dbCorrupt, newest: logs!.newest.dbCorrupt, state: result.state }).toEqual({ n: 1, newest: NOW - 2000, state: 'degraded' });
+    expect({ n: logs!.dbCorrupt, newest: logs!.newest.dbCorrupt, state: result.state }).toEqual({
+      n: 1,
+      newest: NOW - 2000,
+      state: 'degraded',
+    });
     expect(result.summary).toContain('1 corruption errors, newest 2 s ago');
   });
 
   it('ignores records dated after the read (a skewed clock): they neither count nor keep a symptom current', () => {
     writeSpike(NOW - CLEAR_AFTER_MS - 500);
-    fs.appendFileSync(path.join(root, 'logs', 'aura-api-20261206.log'), `${request(NOW + 60_000, 500)}\nnot a serilog line {age}\n`);
+    fs.appendFileSync(
+      path.join(root, 'logs', 'aura-api-20261206.log'),
+      `${request(NOW + 60_000, 500)}\nnot a serilog line {age}\n`,
+    );
     const { result, logs } = probeLogs(install(), { now: NOW });
-    expect({ r5xx: logs!.newest.r5xx, n: logs!.m5.requests5xx, state: result.state }).toEqual({ r5xx: NOW - CLEAR_AFTER_MS - 500, n: 10, state: 'ok' });
+    expect({ r5xx: logs!.newest.r5xx, n: logs!.m5.requests5xx, state: result.state }).toEqual({
+      r5xx: NOW - CLEAR_AFTER_MS - 500,
+      n: 10,
+      state: 'ok',
+    });
   });
 
   it('says "recovering" once the symptom is quiet, the same moment the triage does, and ok once it has gone', () => {
     writeSpike(NOW - RECOVERING_AFTER_MS - 500);
     const quiet = probeLogs(install(), { now: NOW });
-    expect({ state: quiet.result.state, tail: quiet.result.summary.endsWith('No new error for a while: recovering.') }).toEqual({ state: 'degraded', tail: true });
+    expect({
+      state: quiet.result.state,
+      tail: quiet.result.summary.endsWith('No new error for a while: recovering.'),
+    }).toEqual({ state: 'degraded', tail: true });
     const s = emptySignals();
     s.installed = true;
     s.api.reachable = true;

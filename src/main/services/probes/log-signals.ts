@@ -6,7 +6,15 @@ import path from 'node:path';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import { RecordGrouper, isSerilogStart, parseSerilog, type LogRecord } from '../../../shared/serilog';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { ageText, highErrorWindow, LOG_FLOOD_LINES_PER_SECOND, logPhase, type LogNewest, type LogSignals, type LogWindow } from '../../../shared/triage';
+import {
+  ageText,
+  highErrorWindow,
+  LOG_FLOOD_LINES_PER_SECOND,
+  logPhase,
+  type LogNewest,
+  type LogSignals,
+  type LogWindow,
+} from '../../../shared/triage';
 import { listFileSet } from '../logs/paths';
 import { errorRateOf, requestStatusOf } from '../logs/stats';
 import { shellQuote } from '../../../shared/shell-quote';
@@ -26,12 +34,17 @@ const PATTERNS = {
   dbLocked: /database is locked/i,
   dbCorrupt: /database disk image is malformed|SQLITE_CORRUPT|SQLite Error 11\b|file is not a database/i,
   cacheFailures: /^Cache (get|set) failed/i,
-  providerFailures: /^Primary provider .* failed|circuit opened after|Even RuleBased fallback failed|All LLM providers failed/i,
+  providerFailures:
+    /^Primary provider .* failed|circuit opened after|Even RuleBased fallback failed|All LLM providers failed/i,
   slowRequests: /SLOW REQUEST DETECTED|^Slow request/i,
 } as const;
 
 /** Records of the newest aura-api files with time >= since, within the byte budget. */
-export function readRecentRecords(logsDir: string, since: number, budget = LOG_SCAN_BUDGET_BYTES): { records: LogRecord[]; coveredFrom: number; files: string[] } {
+export function readRecentRecords(
+  logsDir: string,
+  since: number,
+  budget = LOG_SCAN_BUDGET_BYTES,
+): { records: LogRecord[]; coveredFrom: number; files: string[] } {
   const names = listFileSet(logsDir, 'aura-api-*.log').reverse();
   let left = budget;
   const chunks: LogRecord[][] = [];
@@ -57,7 +70,9 @@ export function readRecentRecords(logsDir: string, since: number, budget = LOG_S
         const peek = Buffer.alloc(Math.min(PEEK_BYTES, st.size - start));
         fs.readSync(fd, peek, 0, peek.length, start);
         const lines = peek.toString('utf8').split('\n').slice(1);
-        const t = lines.map((l) => (isSerilogStart(l) ? parseSerilog([l]).time : null)).find((x) => x !== null);
+        const t = lines
+          .map((l) => (isSerilogStart(l) ? parseSerilog([l]).time : null))
+          .find((x) => x !== null);
         if (t !== undefined && t !== null && t < since) break;
       }
       const take = st.size - start;
@@ -101,7 +116,13 @@ export function readRecentRecords(logsDir: string, since: number, budget = LOG_S
   return { records: chunks.flat(), coveredFrom: Math.max(since, coveredFrom), files: used };
 }
 
-function windowOf(records: LogRecord[], minutes: number, floor: number, coveredFrom: number, now: number): LogWindow {
+function windowOf(
+  records: LogRecord[],
+  minutes: number,
+  floor: number,
+  coveredFrom: number,
+  now: number,
+): LogWindow {
   const since = Math.max(now - minutes * MINUTE, floor);
   const r = errorRateOf(records, since, now);
   const from = Math.max(since, coveredFrom);
@@ -129,18 +150,43 @@ export interface LogProbeOutput {
 /**
  * `floor` (epoch ms) cuts the windows: signals older than it are ignored (e.g. "since my fix").
  */
-export function probeLogs(install: InstallCandidate, opts: { now?: number; floor?: number } = {}): LogProbeOutput {
+export function probeLogs(
+  install: InstallCandidate,
+  opts: { now?: number; floor?: number } = {},
+): LogProbeOutput {
   const t0 = performance.now();
   const now = opts.now ?? nowMs();
   const floor = opts.floor ?? 0;
   const dir = install.paths.logsDir;
   const shell = `tail -n 100 ${shellQuote(path.join(dir, 'errors-'))}"$(date +%Y%m%d)".log`;
   const details: ProbeDetail[] = [];
-  const done = (state: ProbeState, value: number | null, summary: string, logs: LogSignals | null): LogProbeOutput => ({
-    result: { id: 'logs', title: 'Log error rate', state, value, unit: '% 5xx', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
+  const done = (
+    state: ProbeState,
+    value: number | null,
+    summary: string,
+    logs: LogSignals | null,
+  ): LogProbeOutput => ({
+    result: {
+      id: 'logs',
+      title: 'Log error rate',
+      state,
+      value,
+      unit: '% 5xx',
+      summary,
+      details,
+      checkedAt: nowMs(),
+      durationMs: Math.round(performance.now() - t0),
+      shell,
+    },
     logs,
   });
-  if (!fs.existsSync(dir)) return done('not-configured', null, `No logs folder at ${dir}: Aura writes it once it runs; if AURA_LOGS_PATH points elsewhere set the logs override.`, null);
+  if (!fs.existsSync(dir))
+    return done(
+      'not-configured',
+      null,
+      `No logs folder at ${dir}: Aura writes it once it runs; if AURA_LOGS_PATH points elsewhere set the logs override.`,
+      null,
+    );
   const since15 = Math.max(now - 15 * MINUTE, floor);
   let read: ReturnType<typeof readRecentRecords>;
   try {
@@ -154,7 +200,8 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
   const m15 = windowOf(records, 15, floor, coveredFrom, now);
   const since5 = Math.max(now - 5 * MINUTE, floor);
   const recent = records.filter((r) => r.time !== null && r.time >= since5 && r.time <= now);
-  const hits = (re: RegExp): LogRecord[] => recent.filter((r) => re.test(r.message) || (r.exception !== null && re.test(r.exception)));
+  const hits = (re: RegExp): LogRecord[] =>
+    recent.filter((r) => re.test(r.message) || (r.exception !== null && re.test(r.exception)));
   const matched = {
     dbLocked: hits(PATTERNS.dbLocked),
     dbCorrupt: hits(PATTERNS.dbCorrupt),
@@ -163,7 +210,8 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     slowRequests: hits(PATTERNS.slowRequests),
   };
   const fatals = recent.filter((r) => r.level === 'FTL');
-  const newestOf = (rs: LogRecord[]): number | null => rs.reduce<number | null>((m, r) => (r.time !== null && (m === null || r.time > m) ? r.time : m), null);
+  const newestOf = (rs: LogRecord[]): number | null =>
+    rs.reduce<number | null>((m, r) => (r.time !== null && (m === null || r.time > m) ? r.time : m), null);
   const newest: LogNewest = {
     error: newestOf(recent.filter((r) => r.level === 'ERR' || r.level === 'FTL')),
     r5xx: newestOf(recent.filter((r) => (requestStatusOf(r) ?? 0) >= 500)),
@@ -195,13 +243,27 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     sizeRollsToday,
     lastFatal: fatals.length ? fatals[fatals.length - 1].message.slice(0, 200) : null,
   };
-  const rate = (w: LogWindow): string => (w.rate5xx === null ? 'no requests' : `${(w.rate5xx * 100).toFixed(1)}% 5xx of ${w.requests}`);
+  const rate = (w: LogWindow): string =>
+    w.rate5xx === null ? 'no requests' : `${(w.rate5xx * 100).toFixed(1)}% 5xx of ${w.requests}`;
   const age = (t: number | null): string => (t === null ? '' : `, newest ${ageText(now - t)}`);
   details.push(
-    { label: 'Last 30 s', value: `${rate(w30s)}, ${w30s.errors} ERR/FTL${w30s.coveredMinutes < RECENT_WINDOW_MINUTES ? `, read back ${Math.round(w30s.coveredMinutes * 60)} s` : ''}` },
-    { label: 'Last 5 min', value: `${rate(m5)}${age(newest.r5xx)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${age(newest.error)}${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}` },
-    { label: 'Last 15 min', value: `${rate(m15)}, ${m15.errors} ERR/FTL (${m15.errorsPerMinute}/min)${m15.coveredMinutes < 15 ? `, read back ${m15.coveredMinutes} min` : ''}` },
-    { label: 'Volume', value: `${linesPerSecond} lines/s, ${sizeRollsToday} size rolls today`, state: linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? 'degraded' : 'ok' },
+    {
+      label: 'Last 30 s',
+      value: `${rate(w30s)}, ${w30s.errors} ERR/FTL${w30s.coveredMinutes < RECENT_WINDOW_MINUTES ? `, read back ${Math.round(w30s.coveredMinutes * 60)} s` : ''}`,
+    },
+    {
+      label: 'Last 5 min',
+      value: `${rate(m5)}${age(newest.r5xx)}, ${m5.errors} ERR/FTL (${m5.errorsPerMinute}/min)${age(newest.error)}${m5.coveredMinutes < 5 ? `, read back ${m5.coveredMinutes} min` : ''}`,
+    },
+    {
+      label: 'Last 15 min',
+      value: `${rate(m15)}, ${m15.errors} ERR/FTL (${m15.errorsPerMinute}/min)${m15.coveredMinutes < 15 ? `, read back ${m15.coveredMinutes} min` : ''}`,
+    },
+    {
+      label: 'Volume',
+      value: `${linesPerSecond} lines/s, ${sizeRollsToday} size rolls today`,
+      state: linesPerSecond > LOG_FLOOD_LINES_PER_SECOND ? 'degraded' : 'ok',
+    },
   );
   // The same fading as the triage (logPhase): a symptom quiet for a while is "recovering", then no
   // longer counts against the card's state, so card and triage never disagree.
@@ -217,10 +279,19 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     const p = logPhase(t, now);
     return p === 'now' ? '' : p === 'recovering' ? ' (recovering)' : ' (quiet since)';
   };
-  for (const [label, n, t] of named) if (n > 0) details.push({ label, value: `${n} in 5 min${age(t)}${phase(t)}`, state: logPhase(t, now) === 'gone' ? 'ok' : 'degraded' });
+  for (const [label, n, t] of named)
+    if (n > 0)
+      details.push({
+        label,
+        value: `${n} in 5 min${age(t)}${phase(t)}`,
+        state: logPhase(t, now) === 'gone' ? 'ok' : 'degraded',
+      });
   details.push({ label: 'Files read', value: read.files.join(', ') || 'none in the window' });
 
-  const symptoms = [...named.filter(([, n]) => n > 0).map(([, , t]) => logPhase(t, now)), ...(m5.requests5xx > 0 ? [logPhase(newest.r5xx, now)] : [])];
+  const symptoms = [
+    ...named.filter(([, n]) => n > 0).map(([, , t]) => logPhase(t, now)),
+    ...(m5.requests5xx > 0 ? [logPhase(newest.r5xx, now)] : []),
+  ];
   const flooding = linesPerSecond > LOG_FLOOD_LINES_PER_SECOND;
   const anyNow = flooding || symptoms.includes('now');
   const anyRecovering = symptoms.includes('recovering');
@@ -235,6 +306,10 @@ export function probeLogs(install: InstallCandidate, opts: { now?: number; floor
     `${rate(m5)} in 5 min${age(newest.r5xx)}, ${m5.errors} ERR/FTL` +
     (extra.length ? `; ${extra.join(', ')}` : '') +
     (flooding ? `; flooding at ${Math.round(linesPerSecond)} lines/s` : '') +
-    (highNow ? `. Above the 5% line${high.minutes < 5 ? ` in the last 30 s (${rate(high)})` : ''}: see High Error Rates.` : !anyNow && anyRecovering ? '. No new error for a while: recovering.' : '.');
+    (highNow
+      ? `. Above the 5% line${high.minutes < 5 ? ` in the last 30 s (${rate(high)})` : ''}: see High Error Rates.`
+      : !anyNow && anyRecovering
+        ? '. No new error for a while: recovering.'
+        : '.');
   return done(state, value, summary, logs);
 }

@@ -51,7 +51,10 @@ export function parseRedisTarget(conn: string): RedisTarget | null {
 }
 
 /** The full connection string, as Aura resolves it: env (for an env install) then appsettings. */
-export function redisConnectionOf(install: InstallCandidate, env: NodeJS.ProcessEnv = process.env): string | null {
+export function redisConnectionOf(
+  install: InstallCandidate,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
   if (install.kind === 'env' && env.Caching__RedisConnection) return env.Caching__RedisConnection;
   const file = install.paths.appSettingsPath;
   if (!file) return null;
@@ -77,21 +80,46 @@ export interface RedisProbeOutput {
 export function classifyRedisError(err: unknown): { signal: RedisSignal; message: string } {
   const e = err as NodeJS.ErrnoException;
   const msg = e?.message ?? String(err);
-  if (/NOAUTH|WRONGPASS|invalid password|Authentication required|invalid username-password/i.test(msg)) return { signal: 'auth', message: msg };
-  if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) return { signal: 'refused', message: 'connection refused' };
+  if (/NOAUTH|WRONGPASS|invalid password|Authentication required|invalid username-password/i.test(msg))
+    return { signal: 'auth', message: msg };
+  if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg))
+    return { signal: 'refused', message: 'connection refused' };
   if (/timeout|timed out/i.test(msg)) return { signal: 'timeout', message: msg };
   return { signal: 'error', message: msg };
 }
 
-export async function probeRedis(install: InstallCandidate, timeoutMs = REDIS_TIMEOUT_MS, env: NodeJS.ProcessEnv = process.env): Promise<RedisProbeOutput> {
+export async function probeRedis(
+  install: InstallCandidate,
+  timeoutMs = REDIS_TIMEOUT_MS,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RedisProbeOutput> {
   const t0 = performance.now();
   const details: ProbeDetail[] = [];
   const cfg = install.paths.redis;
   const target = cfg.enabled ? parseRedisTarget(redisConnectionOf(install, env) ?? '') : null;
   const shellFor = (t: RedisTarget | null): string =>
-    t ? `redis-cli -h ${shellQuote(t.host)} -p ${shellQuote(String(t.port))}${t.password ? ' --askpass' : ''}${t.tls ? ' --tls' : ''} ping` : 'redis-cli ping';
-  const done = (state: ProbeState, value: number | null, summary: string, signal: RedisSignal, error: string | null): RedisProbeOutput => ({
-    result: { id: 'redis', title: 'Redis cache', state, value, unit: 'ms', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell: shellFor(target) },
+    t
+      ? `redis-cli -h ${shellQuote(t.host)} -p ${shellQuote(String(t.port))}${t.password ? ' --askpass' : ''}${t.tls ? ' --tls' : ''} ping`
+      : 'redis-cli ping';
+  const done = (
+    state: ProbeState,
+    value: number | null,
+    summary: string,
+    signal: RedisSignal,
+    error: string | null,
+  ): RedisProbeOutput => ({
+    result: {
+      id: 'redis',
+      title: 'Redis cache',
+      state,
+      value,
+      unit: 'ms',
+      summary,
+      details,
+      checkedAt: nowMs(),
+      durationMs: Math.round(performance.now() - t0),
+      shell: shellFor(target),
+    },
     redis: { state: signal, error },
   });
   if (!cfg.enabled) {
@@ -103,11 +131,27 @@ export async function probeRedis(install: InstallCandidate, timeoutMs = REDIS_TI
       null,
     );
   }
-  if (!target) return done('not-configured', null, `Caching:RedisConnection "${cfg.connection ?? ''}" names no host; Aura cannot use it either.`, 'error', 'no host');
-  details.push({ label: 'Endpoint', value: `${target.host}:${target.port}${target.tls ? ' (TLS)' : ''}${target.password ? ', with password' : ''}` });
+  if (!target)
+    return done(
+      'not-configured',
+      null,
+      `Caching:RedisConnection "${cfg.connection ?? ''}" names no host; Aura cannot use it either.`,
+      'error',
+      'no host',
+    );
+  details.push({
+    label: 'Endpoint',
+    value: `${target.host}:${target.port}${target.tls ? ' (TLS)' : ''}${target.password ? ', with password' : ''}`,
+  });
 
   const client = createClient({
-    socket: { host: target.host, port: target.port, connectTimeout: timeoutMs, reconnectStrategy: false, ...(target.tls ? { tls: true as const } : {}) },
+    socket: {
+      host: target.host,
+      port: target.port,
+      connectTimeout: timeoutMs,
+      reconnectStrategy: false,
+      ...(target.tls ? { tls: true as const } : {}),
+    },
     ...(target.password ? { password: target.password } : {}),
     ...(target.username ? { username: target.username } : {}),
     disableOfflineQueue: true,
@@ -118,7 +162,10 @@ export async function probeRedis(install: InstallCandidate, timeoutMs = REDIS_TI
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms (timeout)`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not answer within ${timeoutMs} ms (timeout)`)),
+      timeoutMs,
+    );
   });
   try {
     const work = (async () => {
@@ -151,8 +198,17 @@ export async function probeRedis(install: InstallCandidate, timeoutMs = REDIS_TI
     details.push(
       { label: 'PING', value: `${r.pong} in ${r.pingMs} ms`, state: 'ok' },
       { label: 'Version', value: r.info.redis_version ?? '?' },
-      { label: 'Memory', value: `${r.info.used_memory_human ?? r.info.used_memory ?? '?'}${r.info.maxmemory_human && r.info.maxmemory !== '0' ? ` of ${r.info.maxmemory_human}` : ''}` },
-      { label: 'Hit rate', value: hitRate === null ? 'no lookups yet' : `${(hitRate * 100).toFixed(1)}% (${hits} hits, ${misses} misses)` },
+      {
+        label: 'Memory',
+        value: `${r.info.used_memory_human ?? r.info.used_memory ?? '?'}${r.info.maxmemory_human && r.info.maxmemory !== '0' ? ` of ${r.info.maxmemory_human}` : ''}`,
+      },
+      {
+        label: 'Hit rate',
+        value:
+          hitRate === null
+            ? 'no lookups yet'
+            : `${(hitRate * 100).toFixed(1)}% (${hits} hits, ${misses} misses)`,
+      },
       { label: 'Evicted keys', value: String(evicted), state: evicted > 0 ? 'degraded' : 'ok' },
       { label: 'Clients', value: r.info.connected_clients ?? '?' },
       { label: 'Keys under Aura:', value: `${r.keys}${r.capped ? '+ (stopped counting)' : ''}` },
@@ -174,10 +230,22 @@ export async function probeRedis(install: InstallCandidate, timeoutMs = REDIS_TI
       );
     }
     if (signal === 'refused') {
-      return done('unreachable', null, `Redis at ${where} refuses connections: redis-server is not running. Start it (systemctl start redis-server); Aura logs "Cache get failed" meanwhile.`, 'refused', message);
+      return done(
+        'unreachable',
+        null,
+        `Redis at ${where} refuses connections: redis-server is not running. Start it (systemctl start redis-server); Aura logs "Cache get failed" meanwhile.`,
+        'refused',
+        message,
+      );
     }
     if (signal === 'timeout') {
-      return done('unreachable', null, `Redis at ${where} did not answer within ${timeoutMs / 1000} s: check the host, a firewall, or a blocked server (SLOWLOG, a long KEYS/FLUSHALL).`, 'timeout', message);
+      return done(
+        'unreachable',
+        null,
+        `Redis at ${where} did not answer within ${timeoutMs / 1000} s: check the host, a firewall, or a blocked server (SLOWLOG, a long KEYS/FLUSHALL).`,
+        'timeout',
+        message,
+      );
     }
     return done('unreachable', null, `Redis at ${where} failed: ${message}`, 'error', message);
   } finally {

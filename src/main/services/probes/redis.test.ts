@@ -54,7 +54,24 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-redis-'));
   if (skip) return;
   port = await freePort();
-  server = spawn(toolPath('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', PASSWORD, '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' });
+  server = spawn(
+    toolPath('redis-server'),
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--requirepass',
+      PASSWORD,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      root,
+    ],
+    { stdio: 'ignore' },
+  );
   await waitForPort(port);
 });
 
@@ -69,7 +86,10 @@ afterAll(async () => {
 
 describe.skipIf(skip)('Redis probe', () => {
   it('reads PING and INFO with the password from appsettings, and counts keys under Aura:', async () => {
-    const inst = installWith('up', { UseRedis: true, RedisConnection: `127.0.0.1:${port},password=${PASSWORD},abortConnect=false` });
+    const inst = installWith('up', {
+      UseRedis: true,
+      RedisConnection: `127.0.0.1:${port},password=${PASSWORD},abortConnect=false`,
+    });
     // The install itself keeps only the redacted form.
     expect(inst.paths.redis.connection).not.toContain(PASSWORD);
     const { createClient } = await import('redis');
@@ -89,21 +109,27 @@ describe.skipIf(skip)('Redis probe', () => {
   });
 
   it('says auth is required when the connection string has no password (NOAUTH)', async () => {
-    const r = await probeRedis(installWith('noauth', { UseRedis: true, RedisConnection: `127.0.0.1:${port}` }));
+    const r = await probeRedis(
+      installWith('noauth', { UseRedis: true, RedisConnection: `127.0.0.1:${port}` }),
+    );
     expect(r.redis.state).toBe('auth');
     expect(r.result.state).toBe('unhealthy');
     expect(r.result.summary).toMatch(/rejects the credentials .*NOAUTH/);
   });
 
   it('says the credentials are wrong on a bad password (WRONGPASS)', async () => {
-    const r = await probeRedis(installWith('wrongpass', { UseRedis: true, RedisConnection: `127.0.0.1:${port},password=nope` }));
+    const r = await probeRedis(
+      installWith('wrongpass', { UseRedis: true, RedisConnection: `127.0.0.1:${port},password=nope` }),
+    );
     expect(r.redis.state).toBe('auth');
     expect(r.result.summary).toMatch(/WRONGPASS|invalid/i);
   });
 
   it('says refused when nothing listens', async () => {
     const closed = await freePort();
-    const r = await probeRedis(installWith('down', { UseRedis: true, RedisConnection: `127.0.0.1:${closed}` }));
+    const r = await probeRedis(
+      installWith('down', { UseRedis: true, RedisConnection: `127.0.0.1:${closed}` }),
+    );
     expect(r.redis.state).toBe('refused');
     expect(r.result.state).toBe('unreachable');
     expect(r.result.summary).toContain('refuses connections');
@@ -116,7 +142,10 @@ describe.skipIf(skip)('Redis probe', () => {
     const p = (mute.address() as net.AddressInfo).port;
     try {
       const t0 = performance.now();
-      const r = await probeRedis(installWith('mute', { UseRedis: true, RedisConnection: `127.0.0.1:${p}` }), 400);
+      const r = await probeRedis(
+        installWith('mute', { UseRedis: true, RedisConnection: `127.0.0.1:${p}` }),
+        400,
+      );
       expect(performance.now() - t0).toBeLessThan(1500);
       expect(r.redis.state).toBe('timeout');
       expect(r.result.summary).toContain('did not answer within');
@@ -136,8 +165,20 @@ describe.skipIf(skip)('Redis probe', () => {
 
 describe('parseRedisTarget', () => {
   it('reads host, port, password, user and ssl in StackExchange.Redis syntax', () => {
-    expect(parseRedisTarget('cache.local:6380,password=a=b,ssl=True,user=ops')).toEqual({ host: 'cache.local', port: 6380, password: 'a=b', username: 'ops', tls: true });
-    expect(parseRedisTarget('localhost')).toEqual({ host: 'localhost', port: 6379, password: null, username: null, tls: false });
+    expect(parseRedisTarget('cache.local:6380,password=a=b,ssl=True,user=ops')).toEqual({
+      host: 'cache.local',
+      port: 6380,
+      password: 'a=b',
+      username: 'ops',
+      tls: true,
+    });
+    expect(parseRedisTarget('localhost')).toEqual({
+      host: 'localhost',
+      port: 6379,
+      password: null,
+      username: null,
+      tls: false,
+    });
     expect(parseRedisTarget(',password=x')).toBeNull();
   });
 });

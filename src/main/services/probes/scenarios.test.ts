@@ -43,7 +43,8 @@ const EXPECT: Record<ScenarioName, Partial<Record<ProbeId, ProbeState>>> = {
 
 let root: string;
 let sb: SandboxHandle;
-const install = () => resolveRoot({ kind: 'sandbox', dataRoot: sb.dir, source: 'test', useEnv: false }, { env: {} });
+const install = () =>
+  resolveRoot({ kind: 'sandbox', dataRoot: sb.dir, source: 'test', useEnv: false }, { env: {} });
 /** Each scenario must show in the sweep within this long after the switch (a loaded machine included). */
 const SCENARIO_DEADLINE_MS = 15_000;
 /** Pause between two sweeps while waiting for a scenario to show. */
@@ -54,7 +55,9 @@ const MAX_SWEEPS_TO_SETTLE = 6;
 /** Probe states and triage the test expects of a scenario, compared as one object (a readable diff). */
 function observed(s: SweepResult, sc: (typeof SCENARIOS)[number]) {
   return {
-    states: Object.fromEntries(Object.keys(EXPECT[sc.name]).map((id) => [id, s.results.find((r) => r.id === id)?.state])),
+    states: Object.fromEntries(
+      Object.keys(EXPECT[sc.name]).map((id) => [id, s.results.find((r) => r.id === id)?.state]),
+    ),
     severity: s.triage.severity,
     top: s.triage.suggestions[0]?.runbook,
   };
@@ -66,7 +69,10 @@ function observed(s: SweepResult, sc: (typeof SCENARIOS)[number]) {
  * than the switch; requests in flight at the switch may still log the previous scenario for a
  * moment, so a sweep that shows something else is simply repeated, within SCENARIO_DEADLINE_MS.
  */
-async function sweepUntilShown(sc: (typeof SCENARIOS)[number], windowMs: number): Promise<{ s: SweepResult; ms: number }> {
+async function sweepUntilShown(
+  sc: (typeof SCENARIOS)[number],
+  windowMs: number,
+): Promise<{ s: SweepResult; ms: number }> {
   const want = { states: EXPECT[sc.name], severity: sc.severity, top: sc.runbook };
   const switchedAt = Date.now();
   const deadline = switchedAt + SCENARIO_DEADLINE_MS;
@@ -74,7 +80,10 @@ async function sweepUntilShown(sc: (typeof SCENARIOS)[number], windowMs: number)
     const started = Date.now();
     if (started - switchedAt >= windowMs) {
       const t0 = performance.now();
-      const s = await runSweep(install(), { logsSince: started - windowMs, apiTimeoutMs: sc.name === 'api-hang' ? undefined : LOADED_API_TIMEOUT_MS });
+      const s = await runSweep(install(), {
+        logsSince: started - windowMs,
+        apiTimeoutMs: sc.name === 'api-hang' ? undefined : LOADED_API_TIMEOUT_MS,
+      });
       const ms = performance.now() - t0;
       if (JSON.stringify(observed(s, sc)) === JSON.stringify(want) || Date.now() > deadline) return { s, ms };
     }
@@ -84,7 +93,12 @@ async function sweepUntilShown(sc: (typeof SCENARIOS)[number], windowMs: number)
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-probes-'));
-  sb = await startSandbox(path.join(root, 'sandbox'), { port: 0, jobTickMs: 100, trafficMs: 40, create: { days: 1 } });
+  sb = await startSandbox(path.join(root, 'sandbox'), {
+    port: 0,
+    jobTickMs: 100,
+    trafficMs: 40,
+    create: { days: 1 },
+  });
 });
 
 afterAll(async () => {
@@ -103,7 +117,11 @@ describe('triage of every sandbox scenario', () => {
       for (const [id, state] of Object.entries(EXPECT[sc.name])) {
         expect({ id, state: s.results.find((r) => r.id === id)?.state }).toEqual({ id, state });
       }
-      expect({ severity: s.triage.severity, top: s.triage.suggestions[0]?.runbook, matches: s.triage.matches }).toMatchObject({ severity: sc.severity, top: sc.runbook });
+      expect({
+        severity: s.triage.severity,
+        top: s.triage.suggestions[0]?.runbook,
+        matches: s.triage.matches,
+      }).toMatchObject({ severity: sc.severity, top: sc.runbook });
       expect(s.triage.suggestions[0]?.reasons[0]).toMatch(/\S/);
       // The functional guarantee of the timeout: a hung API costs at most 2 s, the sweep 2.5 s.
       if (sc.name === 'api-hang') {
@@ -118,7 +136,15 @@ describe('triage of every sandbox scenario', () => {
     expect(s).toBeDefined();
     const api = s!.results.find((r) => r.id === 'api')!;
     expect(api.summary).toContain('/api/v1/health is absent (404); /health/ready stands in');
-    expect(s!.signals.api.checks.map((c) => c.name)).toEqual(['Database', 'DatabaseConfiguration', 'Dependencies', 'DiskSpace', 'Memory', 'Providers', 'Startup']);
+    expect(s!.signals.api.checks.map((c) => c.name)).toEqual([
+      'Database',
+      'DatabaseConfiguration',
+      'Dependencies',
+      'DiskSpace',
+      'Memory',
+      'Providers',
+      'Startup',
+    ]);
     expect(api.shell).toBe(`curl -s -m 2 ${sb.url}/health/ready`);
     expect(api.details.find((d) => d.label === 'Version')?.value).toMatch(/1\.0\.0/);
   });
@@ -131,8 +157,16 @@ describe('triage of every sandbox scenario', () => {
     // row of its own, and as the headline when it is the fullest; the triage quotes the card.
     const drive = process.platform === 'win32' ? 'C:\\' : '/';
     const named = `Only 0.82 GB free on ${drive} (${AURA_DISK_LABEL}`;
-    expect({ state: card.state, value: card.value, card: card.summary.startsWith(named), triage: reason.startsWith(named) }).toEqual({ state: 'degraded', value: 0.82, card: true, triage: true });
-    expect(card.details.find((d) => d.label === AURA_DISK_LABEL)).toMatchObject({ value: `0.82 GB free of 256.0 GB (${drive})`, state: 'degraded' });
+    expect({
+      state: card.state,
+      value: card.value,
+      card: card.summary.startsWith(named),
+      triage: reason.startsWith(named),
+    }).toEqual({ state: 'degraded', value: 0.82, card: true, triage: true });
+    expect(card.details.find((d) => d.label === AURA_DISK_LABEL)).toMatchObject({
+      value: `0.82 GB free of 256.0 GB (${drive})`,
+      state: 'degraded',
+    });
     expect(s.signals.disk).toEqual({ minFreeGb: 0.82, path: drive, label: AURA_DISK_LABEL });
   });
 
@@ -166,7 +200,10 @@ describe('aura-ops check', () => {
       await new Promise((res) => setTimeout(res, SWEEP_POLL_MS));
     }
     const parsed = JSON.parse(out.join('\n')) as SweepResult;
-    expect({ overall: parsed.overall, notOk: parsed.results.filter((r) => r.state !== 'ok').map((r) => `${r.id}: ${r.summary}`) }).toEqual({ overall: 'healthy', notOk: [] });
+    expect({
+      overall: parsed.overall,
+      notOk: parsed.results.filter((r) => r.state !== 'ok').map((r) => `${r.id}: ${r.summary}`),
+    }).toEqual({ overall: 'healthy', notOk: [] });
     expect(code).toBe(0);
   });
 
@@ -200,11 +237,16 @@ describe('ProbesService', () => {
     const inst = install();
     let current: typeof inst | null = null;
     const svc = new ProbesService(
-      { dataDir, getInstall: () => current, emit: () => undefined, onDispose: (fn) => void disposers.push(fn as () => void) },
+      {
+        dataDir,
+        getInstall: () => current,
+        emit: () => undefined,
+        onDispose: (fn) => void disposers.push(fn as () => void),
+      },
       store,
       { autoStart: false },
     );
-    const waitFor = async <T,>(fn: () => T | null | undefined | false, what: string): Promise<T> => {
+    const waitFor = async <T>(fn: () => T | null | undefined | false, what: string): Promise<T> => {
       const end = Date.now() + 10_000;
       for (;;) {
         const v = fn();
@@ -225,7 +267,10 @@ describe('ProbesService', () => {
       // The demo install is attached a moment after start: its sweep does not wait a minute.
       current = inst;
       svc.installChanged();
-      const second = await waitFor(() => svc.latest()?.installId === inst.id && svc.latest(), 'a sweep of the new install');
+      const second = await waitFor(
+        () => svc.latest()?.installId === inst.id && svc.latest(),
+        'a sweep of the new install',
+      );
       expect(second.startedAt).toBeGreaterThan(first.startedAt);
     } finally {
       for (const d of disposers) d();
@@ -237,7 +282,11 @@ describe('ProbesService', () => {
     const dataDir = path.join(root, 'ops-options');
     const store = OpsStore.open(dataDir);
     const inst = install();
-    const svc = new ProbesService({ dataDir, getInstall: () => inst, emit: () => undefined, onDispose: () => undefined }, store, { autoStart: false });
+    const svc = new ProbesService(
+      { dataDir, getInstall: () => inst, emit: () => undefined, onDispose: () => undefined },
+      store,
+      { autoStart: false },
+    );
     try {
       const plain = svc.sweep();
       // Shared while it runs: a second plain caller gets the same sweep.
@@ -256,7 +305,16 @@ describe('ProbesService', () => {
     const store = OpsStore.open(dataDir);
     const inst = install();
     const events: SweepResult[] = [];
-    const svc = new ProbesService({ dataDir, getInstall: () => inst, emit: (_e, s) => void events.push(s as SweepResult), onDispose: () => undefined }, store, { autoStart: false });
+    const svc = new ProbesService(
+      {
+        dataDir,
+        getInstall: () => inst,
+        emit: (_e, s) => void events.push(s as SweepResult),
+        onDispose: () => undefined,
+      },
+      store,
+      { autoStart: false },
+    );
     try {
       await sb.setScenario('healthy');
       svc.config({ intervalMs: 60_000, paused: false });
@@ -267,10 +325,15 @@ describe('ProbesService', () => {
       await sb.setScenario('error-spike');
       const spikeAt = Date.now();
       const deadline = spikeAt + 20_000;
-      const spikeNow = () => svc.latest()?.triage.matches.some((m) => m.ruleId === 'error-rate-high' && m.phase === 'now') ?? false;
+      const spikeNow = () =>
+        svc.latest()?.triage.matches.some((m) => m.ruleId === 'error-rate-high' && m.phase === 'now') ??
+        false;
       while (!spikeNow() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const ms = Date.now() - spikeAt;
-      expect({ sev2: spikeNow(), withinDeadline: ms <= 20_000 }).toEqual({ sev2: true, withinDeadline: true });
+      expect({ sev2: spikeNow(), withinDeadline: ms <= 20_000 }).toEqual({
+        sev2: true,
+        withinDeadline: true,
+      });
       // It was the watch, not the minute-long schedule, and the panel was told.
       expect(svc.latest()!.triage.severity).toBe('SEV-2');
       expect(events.at(-1)?.triage.severity).toBe('SEV-2');
@@ -288,7 +351,12 @@ describe('ProbesService', () => {
     const disposers: (() => void)[] = [];
     const inst = install();
     const svc = new ProbesService(
-      { dataDir, getInstall: () => inst, emit: (e) => events.push(e), onDispose: (fn) => void disposers.push(fn as () => void) },
+      {
+        dataDir,
+        getInstall: () => inst,
+        emit: (e) => events.push(e),
+        onDispose: (fn) => void disposers.push(fn as () => void),
+      },
       store,
       // Log records of the earlier tests (a fatal line, a spike) fade with time and would change
       // the triage's phase between two sweeps; only what happens in this test counts.
@@ -317,9 +385,17 @@ describe('ProbesService', () => {
       const hist = svc.history('redis', 10);
       expect(hist.map((h) => h.state).slice(-3)).toEqual(['ok', 'ok', 'unreachable']);
       expect(svc.latest()?.results.find((r) => r.id === 'redis')?.state).toBe('unreachable');
-      expect(svc.config({ intervalMs: 5000, paused: true })).toEqual({ intervalMs: 5000, paused: true, nextAt: null });
+      expect(svc.config({ intervalMs: 5000, paused: true })).toEqual({
+        intervalMs: 5000,
+        paused: true,
+        nextAt: null,
+      });
       // A new service on the same store finds the saved config.
-      const again = new ProbesService({ dataDir, getInstall: () => inst, emit: () => undefined, onDispose: () => undefined }, store, { autoStart: false });
+      const again = new ProbesService(
+        { dataDir, getInstall: () => inst, emit: () => undefined, onDispose: () => undefined },
+        store,
+        { autoStart: false },
+      );
       expect(again.config().intervalMs).toBe(5000);
       expect(again.config().paused).toBe(true);
     } finally {

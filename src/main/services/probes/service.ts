@@ -3,14 +3,28 @@
 // the triage and support bundle of the latest sweep. Between sweeps a log watch re-reads the log
 // signals alone and sweeps at once when the triage they give changes (a spike shows in seconds).
 import path from 'node:path';
-import type { BundleResult, HistoryPoint, ProbeConfig, ProbeId, ProbeState, SweepResult } from '../../../shared/contract/probes';
+import type {
+  BundleResult,
+  HistoryPoint,
+  ProbeConfig,
+  ProbeId,
+  ProbeState,
+  SweepResult,
+} from '../../../shared/contract/probes';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../../shared/contract/probes';
 import { triage as triageOf, type TriageResult } from '../../../shared/triage';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';
 import fs from 'node:fs';
 import { OpsError } from '../../../shared/errors';
-import { BUNDLE_DB_NAME, DEFAULT_BUNDLE_HOURS, defaultBundleName, planBundle, writeBundle, type BundlePlan } from './bundle';
+import {
+  BUNDLE_DB_NAME,
+  DEFAULT_BUNDLE_HOURS,
+  defaultBundleName,
+  planBundle,
+  writeBundle,
+  type BundlePlan,
+} from './bundle';
 import { backupForBundle } from './cli';
 import { runSweep, type SweepOptions } from './sweep';
 import type { OpenedBundle } from '../bundle/open';
@@ -51,7 +65,14 @@ export interface ProbesServiceOptions {
  * ages) are not a change; the panel reads them with probes:latest on its own refresh.
  */
 export function signature(s: SweepResult): string {
-  return JSON.stringify([s.installId, s.overall, s.results.map((r) => [r.id, r.state]), s.triage.severity, s.triage.phase, s.triage.matches.map((m) => [m.ruleId, m.phase])]);
+  return JSON.stringify([
+    s.installId,
+    s.overall,
+    s.results.map((r) => [r.id, r.state]),
+    s.triage.severity,
+    s.triage.phase,
+    s.triage.matches.map((m) => [m.ruleId, m.phase]),
+  ]);
 }
 
 export class ProbesService {
@@ -80,9 +101,12 @@ export class ProbesService {
   ) {
     const saved = store.getSetting<{ intervalMs?: number; paused?: boolean }>(KEY_CONFIG) ?? {};
     const iv = saved.intervalMs;
-    this.intervalMs = typeof iv === 'number' && iv >= MIN_INTERVAL_MS && iv <= MAX_INTERVAL_MS ? iv : DEFAULT_INTERVAL_MS;
+    this.intervalMs =
+      typeof iv === 'number' && iv >= MIN_INTERVAL_MS && iv <= MAX_INTERVAL_MS ? iv : DEFAULT_INTERVAL_MS;
     this.paused = saved.paused === true;
-    this.insert = store.db.prepare('INSERT INTO probe_history (probe, at, state, value, detail) VALUES (?, ?, ?, ?, ?)');
+    this.insert = store.db.prepare(
+      'INSERT INTO probe_history (probe, at, state, value, detail) VALUES (?, ?, ?, ?, ?)',
+    );
     this.prune = store.db.prepare('DELETE FROM probe_history WHERE probe = ? AND at < ?');
     ctx.onDispose(() => this.dispose());
     this.started = opts.autoStart !== false;
@@ -124,7 +148,9 @@ export class ProbesService {
         const fromBundle = b !== null && install?.id === b.install.id;
         // The replay reads the bundle's logs: it waits until every file's sha256 matched.
         if (fromBundle) await b.files.all();
-        const result = fromBundle ? replayCheck(b).sweep : await runSweep(install, { ...this.opts.sweep, ...extra });
+        const result = fromBundle
+          ? replayCheck(b).sweep
+          : await runSweep(install, { ...this.opts.sweep, ...extra });
         if (this.disposed) return result;
         if (result.installId !== null && !fromBundle) this.record(result);
         this.latestSweep = result;
@@ -164,7 +190,8 @@ export class ProbesService {
   }
 
   config(p: { intervalMs?: number; paused?: boolean } = {}): ProbeConfig {
-    if (p.intervalMs !== undefined) this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, p.intervalMs));
+    if (p.intervalMs !== undefined)
+      this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, p.intervalMs));
     if (p.paused !== undefined) this.paused = p.paused;
     if (p.intervalMs !== undefined || p.paused !== undefined) {
       this.store.setSetting(KEY_CONFIG, { intervalMs: this.intervalMs, paused: this.paused });
@@ -175,16 +202,32 @@ export class ProbesService {
     return { intervalMs: this.intervalMs, paused: this.paused, nextAt: this.paused ? null : this.nextAt };
   }
 
-  async bundle(p: { lines: number; outFile?: string; withDb?: boolean; hours?: number; exclude?: string[] }): Promise<BundleResult> {
+  async bundle(p: {
+    lines: number;
+    outFile?: string;
+    withDb?: boolean;
+    hours?: number;
+    exclude?: string[];
+  }): Promise<BundleResult> {
     const sweep = await this.sweepForBundle();
     const install = this.ctx.getInstall();
-    if (install?.bundle) throw new OpsError('read-only', 'An opened bundle cannot be bundled again: send the original zip.', `It is ${install.bundle.file}.`);
+    if (install?.bundle)
+      throw new OpsError(
+        'read-only',
+        'An opened bundle cannot be bundled again: send the original zip.',
+        `It is ${install.bundle.file}.`,
+      );
     const outFile = p.outFile ?? path.join(this.ctx.dataDir, 'bundles', defaultBundleName());
     const exclude = p.exclude ?? [];
     if (!p.withDb || !install) return writeBundle({ install, sweep, lines: p.lines, outFile, exclude });
     const b = exclude.includes(BUNDLE_DB_NAME) ? null : await backupForBundle(install);
     try {
-      const full = { hours: p.hours ?? DEFAULT_BUNDLE_HOURS, dbBackup: b?.file ?? null, dbLeftOutReason: b ? b.reason : 'left out by the operator', history: this.historyForBundle(sweep) };
+      const full = {
+        hours: p.hours ?? DEFAULT_BUNDLE_HOURS,
+        dbBackup: b?.file ?? null,
+        dbLeftOutReason: b ? b.reason : 'left out by the operator',
+        history: this.historyForBundle(sweep),
+      };
       return writeBundle({ install, sweep, lines: p.lines, outFile, exclude, full });
     } finally {
       b?.cleanup();
@@ -192,12 +235,31 @@ export class ProbesService {
   }
 
   /** The preview of bundle(): what goes in and what the redaction took out, nothing written. */
-  async bundlePlan(p: { lines: number; withDb?: boolean; hours?: number; exclude?: string[] }): Promise<BundlePlan> {
+  async bundlePlan(p: {
+    lines: number;
+    withDb?: boolean;
+    hours?: number;
+    exclude?: string[];
+  }): Promise<BundlePlan> {
     const sweep = await this.sweepForBundle();
     const install = this.ctx.getInstall();
-    const full = p.withDb && install ? { hours: p.hours ?? DEFAULT_BUNDLE_HOURS, dbBackup: null, history: this.historyForBundle(sweep) } : undefined;
-    const plan = planBundle({ install, sweep, lines: p.lines, exclude: p.exclude ?? [], ...(full ? { full } : {}) });
-    if (full && install && fs.existsSync(install.paths.dbPath) && !(p.exclude ?? []).includes(BUNDLE_DB_NAME)) {
+    const full =
+      p.withDb && install
+        ? { hours: p.hours ?? DEFAULT_BUNDLE_HOURS, dbBackup: null, history: this.historyForBundle(sweep) }
+        : undefined;
+    const plan = planBundle({
+      install,
+      sweep,
+      lines: p.lines,
+      exclude: p.exclude ?? [],
+      ...(full ? { full } : {}),
+    });
+    if (
+      full &&
+      install &&
+      fs.existsSync(install.paths.dbPath) &&
+      !(p.exclude ?? []).includes(BUNDLE_DB_NAME)
+    ) {
       // The copy is made when the bundle is written (SQLite's backup API); its size is aura.db's.
       plan.files.push({ name: BUNDLE_DB_NAME, bytes: fs.statSync(install.paths.dbPath).size, redactions: 0 });
     }
@@ -205,7 +267,9 @@ export class ProbesService {
   }
 
   private async sweepForBundle(): Promise<SweepResult> {
-    return this.latestSweep && Date.now() - this.latestSweep.startedAt < this.intervalMs ? this.latestSweep : await this.sweep();
+    return this.latestSweep && Date.now() - this.latestSweep.startedAt < this.intervalMs
+      ? this.latestSweep
+      : await this.sweep();
   }
 
   /** Every probe's history of the last day from ops.db (thinned like the sparklines). */
@@ -244,7 +308,8 @@ export class ProbesService {
   private startWatch(): void {
     if (this.watch) return;
     this.watch = setInterval(() => {
-      if (this.watching || this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS) return;
+      if (this.watching || this.paused || this.disposed || this.running || this.intervalMs <= LOG_WATCH_MS)
+        return;
       const last = this.latestSweep;
       const install = this.ctx.getInstall();
       if (!last || !install || last.installId !== install.id || install.bundle) return;
@@ -256,7 +321,9 @@ export class ProbesService {
           const lastLogs = last.results.find((r) => r.id === 'logs');
           const t = triageOf({ ...last.signals, logs: logs.logs });
           if (triageSignature(t) !== triageSignature(last.triage) || logs.result.state !== lastLogs?.state) {
-            this.sweep().catch((err: unknown) => process.stderr.write(`aura-ops: probe sweep (log watch) failed: ${(err as Error).message}\n`));
+            this.sweep().catch((err: unknown) =>
+              process.stderr.write(`aura-ops: probe sweep (log watch) failed: ${(err as Error).message}\n`),
+            );
           }
         })
         .finally(() => {

@@ -30,7 +30,17 @@ export function overallOf(results: ProbeResult[]): OverallState {
 }
 
 function placeholder(id: ProbeResult['id'], title: string, shell: string): ProbeResult {
-  return { id, title, state: 'not-configured', value: null, summary: NOT_ATTACHED, details: [], checkedAt: nowMs(), durationMs: 0, shell };
+  return {
+    id,
+    title,
+    state: 'not-configured',
+    value: null,
+    summary: NOT_ATTACHED,
+    details: [],
+    checkedAt: nowMs(),
+    durationMs: 0,
+    shell,
+  };
 }
 
 /** A drive name longer than this is not a drive name (the API's answer is not ours to trust). */
@@ -43,11 +53,17 @@ export function auraDiskCheck(checks: ApiCheckSignal[]): AuraDiskCheck | null {
   const free = num(c?.data.free_gb);
   if (!c || free === null) return null;
   const total = num(c.data.total_gb);
-  const drive = typeof c.data.drive === 'string' && c.data.drive.trim() !== '' ? c.data.drive.slice(0, MAX_DRIVE_CHARS) : null;
+  const drive =
+    typeof c.data.drive === 'string' && c.data.drive.trim() !== ''
+      ? c.data.drive.slice(0, MAX_DRIVE_CHARS)
+      : null;
   return free < 0 ? null : { freeGb: free, totalGb: total !== null && total >= free ? total : null, drive };
 }
 
-export async function runSweep(install: InstallCandidate | null, opts: SweepOptions = {}): Promise<SweepResult> {
+export async function runSweep(
+  install: InstallCandidate | null,
+  opts: SweepOptions = {},
+): Promise<SweepResult> {
   const startedAt = nowMs();
   const t0 = performance.now();
   if (!install) {
@@ -61,7 +77,16 @@ export async function runSweep(install: InstallCandidate | null, opts: SweepOpti
       placeholder('database', 'aura.db', 'sqlite3 -readonly aura.db "PRAGMA quick_check;"'),
       placeholder('logs', 'Log error rate', 'tail -n 100 logs/errors-$(date +%Y%m%d).log'),
     ];
-    return { installId: null, installLabel: null, startedAt, durationMs: Math.round(performance.now() - t0), overall: 'healthy', results, signals, triage: triage(signals) };
+    return {
+      installId: null,
+      installLabel: null,
+      startedAt,
+      durationMs: Math.round(performance.now() - t0),
+      overall: 'healthy',
+      results,
+      signals,
+      triage: triage(signals),
+    };
   }
   // The network probes run concurrently; the synchronous file probes run while they wait.
   const apiP = probeApi(install.paths.apiUrl, opts.apiTimeoutMs ?? API_TIMEOUT_MS);
@@ -75,13 +100,25 @@ export async function runSweep(install: InstallCandidate | null, opts: SweepOpti
   const memCheck = api.api.checks.find((c) => c.name === 'Memory');
   const reported = typeof memCheck?.data.working_set_mb === 'number' ? memCheck.data.working_set_mb : null;
   const memory = probeMemory(procs.procs.filter(isAuraProcess), reported);
-  const results = [api.result, redis.result, disk.result, memory.result, procs.result, db.result, logs.result];
+  const results = [
+    api.result,
+    redis.result,
+    disk.result,
+    memory.result,
+    procs.result,
+    db.result,
+    logs.result,
+  ];
   const signals: TriageSignals = {
     installed: true,
     api: api.api,
     redis: redis.redis,
     // The Disk card's own fullest volume: the triage and the card cannot name different ones.
-    disk: { minFreeGb: disk.result.value, path: disk.fullest?.path ?? null, label: disk.fullest?.label ?? null },
+    disk: {
+      minFreeGb: disk.result.value,
+      path: disk.fullest?.path ?? null,
+      label: disk.fullest?.label ?? null,
+    },
     memory: { auraWorkingSetMb: memory.auraWorkingSetMb },
     database: db.database,
     logs: logs.logs,

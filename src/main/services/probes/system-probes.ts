@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { DISK_CRITICAL_GB, DISK_DEGRADED_GB, MEMORY_CRITICAL_MB, MEMORY_WARNING_MB } from '../../../shared/triage';
+import {
+  DISK_CRITICAL_GB,
+  DISK_DEGRADED_GB,
+  MEMORY_CRITICAL_MB,
+  MEMORY_WARNING_MB,
+} from '../../../shared/triage';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 import { processListWorker } from '../../workers/off-thread';
@@ -68,36 +73,61 @@ export function probeDisk(install: InstallCandidate, aura: AuraDiskCheck | null 
       const key = String(st.dev);
       const v = volumes.get(key);
       if (v) v.labels.push(label);
-      else volumes.set(key, { labels: [label], path: at, free: sf.bavail * sf.bsize, total: sf.blocks * sf.bsize });
+      else
+        volumes.set(key, {
+          labels: [label],
+          path: at,
+          free: sf.bavail * sf.bsize,
+          total: sf.blocks * sf.bsize,
+        });
     } catch (err) {
       details.push({ label, value: `cannot stat ${at}: ${(err as Error).message}`, state: 'unknown' });
     }
   }
   if (aura && Number.isFinite(aura.freeGb) && aura.freeGb >= 0) {
-    volumes.set('aura-check', { labels: [AURA_DISK_LABEL], path: aura.drive ?? '?', free: aura.freeGb * GB, total: aura.totalGb === null ? null : aura.totalGb * GB });
+    volumes.set('aura-check', {
+      labels: [AURA_DISK_LABEL],
+      path: aura.drive ?? '?',
+      free: aura.freeGb * GB,
+      total: aura.totalGb === null ? null : aura.totalGb * GB,
+    });
   }
   let minFree: number | null = null;
   let minPath: string | null = null;
   let minLabel: string | null = null;
   for (const v of volumes.values()) {
     const freeGb = v.free / GB;
-    const state: ProbeState = freeGb < DISK_CRITICAL_GB ? 'unhealthy' : freeGb < DISK_DEGRADED_GB ? 'degraded' : 'ok';
+    const state: ProbeState =
+      freeGb < DISK_CRITICAL_GB ? 'unhealthy' : freeGb < DISK_DEGRADED_GB ? 'degraded' : 'ok';
     const of = v.total === null ? '' : ` of ${(v.total / GB).toFixed(1)} GB`;
-    details.push({ label: v.labels.join(', '), value: `${freeGb.toFixed(2)} GB free${of} (${v.path})`, state });
+    details.push({
+      label: v.labels.join(', '),
+      value: `${freeGb.toFixed(2)} GB free${of} (${v.path})`,
+      state,
+    });
     if (minFree === null || freeGb < minFree) {
       minFree = freeGb;
       minPath = v.path;
       minLabel = v.labels.join(', ');
     }
   }
-  const state: ProbeState = minFree === null ? 'unknown' : minFree < DISK_CRITICAL_GB ? 'unhealthy' : minFree < DISK_DEGRADED_GB ? 'degraded' : 'ok';
+  const state: ProbeState =
+    minFree === null
+      ? 'unknown'
+      : minFree < DISK_CRITICAL_GB
+        ? 'unhealthy'
+        : minFree < DISK_DEGRADED_GB
+          ? 'degraded'
+          : 'ok';
   const summary =
     minFree === null
       ? 'Could not read free space for the install folders.'
       : state === 'ok'
         ? `${minFree.toFixed(1)} GB free on the fullest volume (${minPath}, ${minLabel}).`
         : `Only ${minFree.toFixed(2)} GB free on ${minPath} (${minLabel}; Aura degrades below ${DISK_DEGRADED_GB} GB, fails below ${DISK_CRITICAL_GB} GB): prune old logs, temp and renders.`;
-  const quoted = [...new Set(targets.map(([, p]) => existingAncestor(p)))].map((p) => shellQuote(p)).join(' ');
+  const quoted = [...new Set(targets.map(([, p]) => existingAncestor(p)))]
+    .map((p) => shellQuote(p))
+    .join(' ');
   const result: ProbeResult = {
     id: 'disk',
     title: 'Disk space',
@@ -110,7 +140,13 @@ export function probeDisk(install: InstallCandidate, aura: AuraDiskCheck | null 
     durationMs: Math.round(performance.now() - t0),
     shell: process.platform === 'win32' ? 'wmic logicaldisk get caption,freespace,size' : `df -h ${quoted}`,
   };
-  return { result, fullest: minFree === null || minPath === null || minLabel === null ? null : { freeGb: minFree, path: minPath, label: minLabel } };
+  return {
+    result,
+    fullest:
+      minFree === null || minPath === null || minLabel === null
+        ? null
+        : { freeGb: minFree, path: minPath, label: minLabel },
+  };
 }
 
 export interface ProcInfo {
@@ -123,7 +159,8 @@ export interface ProcInfo {
 }
 
 /** The processes the handbook greps for (`ps aux | grep -E "(dotnet|node|redis|ffmpeg)"`), plus Aura.Api. */
-export const WATCHED_PROCESS_RE = /^(aura\.api(\.exe)?|dotnet(\.exe)?|node(\.exe)?|electron(\.exe)?|aura video studio(\.exe)?|redis-server(\.exe)?|ffmpeg(\.exe)?)$/i;
+export const WATCHED_PROCESS_RE =
+  /^(aura\.api(\.exe)?|dotnet(\.exe)?|node(\.exe)?|electron(\.exe)?|aura video studio(\.exe)?|redis-server(\.exe)?|ffmpeg(\.exe)?)$/i;
 
 /** Linux: the process table (stat and cmdline of every pid); %CPU as ps computes it (cpu time / elapsed). */
 export function listProcProcesses(filter: RegExp = WATCHED_PROCESS_RE): ProcInfo[] {
@@ -137,7 +174,14 @@ export function listProcProcesses(filter: RegExp = WATCHED_PROCESS_RE): ProcInfo
     if (!name) continue;
     const cpuSec = (st.utimeTicks + st.stimeTicks) / USER_HZ;
     const upSec = Math.max(0.01, uptime - st.startTicks / USER_HZ);
-    out.push({ pid: st.pid, name, command: cmdline.join(' ').slice(0, 300), cpuPercent: Math.round((cpuSec / upSec) * 1000) / 10, rssBytes: st.rssPages * PAGE_SIZE, uptimeSec: Math.round(upSec) });
+    out.push({
+      pid: st.pid,
+      name,
+      command: cmdline.join(' ').slice(0, 300),
+      cpuPercent: Math.round((cpuSec / upSec) * 1000) / 10,
+      rssBytes: st.rssPages * PAGE_SIZE,
+      uptimeSec: Math.round(upSec),
+    });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name) || a.pid - b.pid);
 }
@@ -146,7 +190,10 @@ async function listSiProcesses(timeoutMs: number): Promise<ProcInfo[]> {
   const si = await import('systeminformation');
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the process list took longer than ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the process list took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     const data = await Promise.race([si.processes(), deadline]);
@@ -172,7 +219,12 @@ export async function listProcesses(timeoutMs = PROCESS_TIMEOUT_MS): Promise<Pro
   return listSiProcesses(timeoutMs);
 }
 
-const fmtUptime = (s: number): string => (s >= 86400 ? `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h` : s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : `${Math.floor(s / 60)}m ${s % 60}s`);
+const fmtUptime = (s: number): string =>
+  s >= 86400
+    ? `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`
+    : s >= 3600
+      ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
+      : `${Math.floor(s / 60)}m ${s % 60}s`;
 
 export function isAuraProcess(p: ProcInfo): boolean {
   return /^aura\.api/i.test(p.name) || (/^dotnet/i.test(p.name) && /aura/i.test(p.command));
@@ -180,7 +232,10 @@ export function isAuraProcess(p: ProcInfo): boolean {
 
 export async function probeProcesses(): Promise<{ result: ProbeResult; procs: ProcInfo[] }> {
   const t0 = performance.now();
-  const shell = process.platform === 'win32' ? 'tasklist | findstr /i "Aura.Api dotnet node electron redis ffmpeg"' : 'ps aux | grep -E "(Aura.Api|dotnet|node|electron|redis-server|ffmpeg)" | grep -v grep';
+  const shell =
+    process.platform === 'win32'
+      ? 'tasklist | findstr /i "Aura.Api dotnet node electron redis ffmpeg"'
+      : 'ps aux | grep -E "(Aura.Api|dotnet|node|electron|redis-server|ffmpeg)" | grep -v grep';
   try {
     const procs = await listProcesses();
     const aura = procs.filter(isAuraProcess);
@@ -196,22 +251,52 @@ export async function probeProcesses(): Promise<{ result: ProbeResult; procs: Pr
         : `${aura.length ? `Aura.Api running (pid ${aura.map((p) => p.pid).join(', ')})` : 'No Aura.Api/dotnet process on this machine (a remote or containerised API is probed over HTTP only)'}; also ${names.join(', ')}.`;
     return {
       procs,
-      result: { id: 'processes', title: 'Processes', state: 'ok', value: procs.length, unit: 'processes', summary, details, checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
+      result: {
+        id: 'processes',
+        title: 'Processes',
+        state: 'ok',
+        value: procs.length,
+        unit: 'processes',
+        summary,
+        details,
+        checkedAt: nowMs(),
+        durationMs: Math.round(performance.now() - t0),
+        shell,
+      },
     };
   } catch (err) {
     return {
       procs: [],
-      result: { id: 'processes', title: 'Processes', state: 'unknown', value: null, summary: `Could not list processes: ${(err as Error).message}. Run the command by hand.`, details: [], checkedAt: nowMs(), durationMs: Math.round(performance.now() - t0), shell },
+      result: {
+        id: 'processes',
+        title: 'Processes',
+        state: 'unknown',
+        value: null,
+        summary: `Could not list processes: ${(err as Error).message}. Run the command by hand.`,
+        details: [],
+        checkedAt: nowMs(),
+        durationMs: Math.round(performance.now() - t0),
+        shell,
+      },
     };
   }
 }
 
 /** System memory, and Aura's working set: its own process when it runs here, else its Memory check. */
-export function probeMemory(auraProcs: ProcInfo[], reportedWorkingSetMb: number | null): { result: ProbeResult; auraWorkingSetMb: number | null } {
+export function probeMemory(
+  auraProcs: ProcInfo[],
+  reportedWorkingSetMb: number | null,
+): { result: ProbeResult; auraWorkingSetMb: number | null } {
   const t0 = performance.now();
   const total = os.totalmem();
   const free = os.freemem();
-  const details: ProbeDetail[] = [{ label: 'System', value: `${(free / GB).toFixed(1)} GB available of ${(total / GB).toFixed(1)} GB`, state: free / total < SYSTEM_MEMORY_LOW_RATIO ? 'degraded' : 'ok' }];
+  const details: ProbeDetail[] = [
+    {
+      label: 'System',
+      value: `${(free / GB).toFixed(1)} GB available of ${(total / GB).toFixed(1)} GB`,
+      state: free / total < SYSTEM_MEMORY_LOW_RATIO ? 'degraded' : 'ok',
+    },
+  ];
   let ws: number | null = null;
   let source = '';
   if (auraProcs.length > 0) {
@@ -221,11 +306,29 @@ export function probeMemory(auraProcs: ProcInfo[], reportedWorkingSetMb: number 
     ws = reportedWorkingSetMb;
     source = "Aura's Memory health check";
   }
-  const wsState: ProbeState = ws === null ? 'unknown' : ws > MEMORY_CRITICAL_MB ? 'unhealthy' : ws > MEMORY_WARNING_MB ? 'degraded' : 'ok';
-  if (ws !== null) details.push({ label: 'Aura working set', value: `${ws.toFixed(0)} MB (${source}; warning ${MEMORY_WARNING_MB} MB, critical ${MEMORY_CRITICAL_MB} MB)`, state: wsState });
-  else details.push({ label: 'Aura working set', value: 'unknown: no Aura process here and no Memory check answered', state: 'unknown' });
+  const wsState: ProbeState =
+    ws === null
+      ? 'unknown'
+      : ws > MEMORY_CRITICAL_MB
+        ? 'unhealthy'
+        : ws > MEMORY_WARNING_MB
+          ? 'degraded'
+          : 'ok';
+  if (ws !== null)
+    details.push({
+      label: 'Aura working set',
+      value: `${ws.toFixed(0)} MB (${source}; warning ${MEMORY_WARNING_MB} MB, critical ${MEMORY_CRITICAL_MB} MB)`,
+      state: wsState,
+    });
+  else
+    details.push({
+      label: 'Aura working set',
+      value: 'unknown: no Aura process here and no Memory check answered',
+      state: 'unknown',
+    });
   const sysLow = free / total < SYSTEM_MEMORY_LOW_RATIO;
-  const state: ProbeState = wsState === 'unhealthy' ? 'unhealthy' : wsState === 'degraded' || sysLow ? 'degraded' : 'ok';
+  const state: ProbeState =
+    wsState === 'unhealthy' ? 'unhealthy' : wsState === 'degraded' || sysLow ? 'degraded' : 'ok';
   const summary =
     ws === null
       ? `System: ${(free / GB).toFixed(1)} GB of ${(total / GB).toFixed(1)} GB available; Aura's working set is unknown.`
@@ -244,7 +347,12 @@ export function probeMemory(auraProcs: ProcInfo[], reportedWorkingSetMb: number 
       details,
       checkedAt: nowMs(),
       durationMs: Math.round(performance.now() - t0),
-      shell: process.platform === 'linux' ? 'free -h' : process.platform === 'darwin' ? 'vm_stat' : 'systeminfo | findstr Memory',
+      shell:
+        process.platform === 'linux'
+          ? 'free -h'
+          : process.platform === 'darwin'
+            ? 'vm_stat'
+            : 'systeminfo | findstr Memory',
     },
   };
 }

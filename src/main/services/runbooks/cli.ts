@@ -80,14 +80,22 @@ export function findBundledRunbooks(start = process.cwd()): string | null {
 function libraryFor(dirs: string[], now: Date): RunbookLibrary {
   const folders = dirs.length > 0 ? dirs : [findBundledRunbooks()].filter((d): d is string => d !== null);
   if (folders.length === 0) {
-    throw new OpsError('not-found', 'No runbook folder given and no resources/runbooks found: pass a folder, e.g. `aura-ops runbooks lint docs/`.');
+    throw new OpsError(
+      'not-found',
+      'No runbook folder given and no resources/runbooks found: pass a folder, e.g. `aura-ops runbooks lint docs/`.',
+    );
   }
   for (const d of folders) {
     const abs = path.resolve(d);
     if (!fs.existsSync(abs)) throw new OpsError('not-found', `Folder "${d}" does not exist: check the path.`);
-    if (!fs.statSync(abs).isDirectory()) throw new OpsError('bad-request', `"${d}" is a file: pass the folder that holds the runbooks.`);
+    if (!fs.statSync(abs).isDirectory())
+      throw new OpsError('bad-request', `"${d}" is a file: pass the folder that holds the runbooks.`);
   }
-  return new RunbookLibrary({ bundledDir: null, folders: folders.map((d) => path.resolve(d)), now: () => now });
+  return new RunbookLibrary({
+    bundledDir: null,
+    folders: folders.map((d) => path.resolve(d)),
+    now: () => now,
+  });
 }
 
 function rel(p: string): string {
@@ -105,7 +113,15 @@ function listCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
           ...e.summary,
           codeBlocks: e.doc.codeBlocks.map((b) => {
             const step = e.doc.steps.find((s) => s.blockIndex === b.index);
-            return { line: b.line, lang: b.lang, section: b.section, executable: b.executable, step: step ? { id: step.id, expect: step.expect, answers: step.answers, variables: step.variables } : null };
+            return {
+              line: b.line,
+              lang: b.lang,
+              section: b.section,
+              executable: b.executable,
+              step: step
+                ? { id: step.id, expect: step.expect, answers: step.answers, variables: step.variables }
+                : null,
+            };
           }),
         })),
         null,
@@ -117,11 +133,20 @@ function listCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
   if (entries.length === 0) io.out('No Markdown files found.\n');
   for (const e of entries) {
     const s = e.summary;
-    const badges = [s.category ?? 'no category', s.severity ?? 'no severity', s.estimatedTime, s.stale && s.kind === 'runbook' ? 'STALE' : null].filter(Boolean);
+    const badges = [
+      s.category ?? 'no category',
+      s.severity ?? 'no severity',
+      s.estimatedTime,
+      s.stale && s.kind === 'runbook' ? 'STALE' : null,
+    ].filter(Boolean);
     io.out(`${rel(e.path)}\n  ${s.kind === 'index' ? '[index] ' : ''}${s.title} (${badges.join(', ')})\n`);
     if (s.kind === 'runbook') {
-      const missing = ['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References'].filter((n) => !(s.sections as string[]).includes(n));
-      io.out(`  sections: ${s.sections.join(', ') || 'none'}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}\n`);
+      const missing = ['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References'].filter(
+        (n) => !(s.sections as string[]).includes(n),
+      );
+      io.out(
+        `  sections: ${s.sections.join(', ') || 'none'}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}\n`,
+      );
     }
     const blocks = e.doc.codeBlocks.map((b) => {
       const step = e.doc.steps.find((x) => x.blockIndex === b.index);
@@ -157,13 +182,16 @@ interface TestFlags {
 function seconds(flag: string, value: string | undefined, fallback: number): number | string {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 3600) return `--${flag} "${value}" is not a number of seconds (0-3600).`;
+  if (!Number.isFinite(n) || n < 0 || n > 3600)
+    return `--${flag} "${value}" is not a number of seconds (0-3600).`;
   return n * 1000;
 }
 
 async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: CliIO): Promise<number> {
   if (!flags.install) {
-    io.err('runbooks test needs --install DIR: the Aura data root to test against (a sandbox dir, ~/.local/share/Aura, %LOCALAPPDATA%\\Aura, ...).\n');
+    io.err(
+      'runbooks test needs --install DIR: the Aura data root to test against (a sandbox dir, ~/.local/share/Aura, %LOCALAPPDATA%\\Aura, ...).\n',
+    );
     return 2;
   }
   const timeoutMs = seconds('timeout', flags.timeout, STEP_TIMEOUT_MS);
@@ -171,15 +199,20 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
     io.err(`${typeof timeoutMs === 'string' ? timeoutMs : '--timeout must be above 0.'}\n`);
     return 2;
   }
-  const install = resolveRoot({ kind: 'manual', dataRoot: flags.install, source: '--install', useEnv: false }, { env: process.env });
+  const install = resolveRoot(
+    { kind: 'manual', dataRoot: flags.install, source: '--install', useEnv: false },
+    { env: process.env },
+  );
   if (!install.facts.dataRoot.exists) {
     io.err(`No folder at ${install.paths.dataRoot}: pass the data root that holds aura.db and logs/.\n`);
     return 2;
   }
-  if (!install.found) io.err(`Warning: ${install.paths.dataRoot} holds neither aura.db nor logs/; steps will probably fail.\n`);
+  if (!install.found)
+    io.err(`Warning: ${install.paths.dataRoot} holds neither aura.db nor logs/; steps will probably fail.\n`);
 
   let scenarios: (ScenarioName | null)[] = [null];
-  const folders = targets.length > 0 ? targets : [findBundledRunbooks()].filter((d): d is string => d !== null);
+  const folders =
+    targets.length > 0 ? targets : [findBundledRunbooks()].filter((d): d is string => d !== null);
   if (folders.length === 0) {
     io.err('No runbook folder given and no resources/runbooks found: pass a folder or file.\n');
     return 2;
@@ -190,16 +223,23 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
       const named = new Set(runbooks.flatMap((r) => r.scenarios));
       scenarios = SCENARIO_NAMES.filter((n) => named.has(n));
     } else {
-      const names = flags.scenario.split(',').map((n) => n.trim()).filter(Boolean);
+      const names = flags.scenario
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
       const bad = names.filter((n) => !isScenarioName(n));
       if (bad.length > 0 || names.length === 0) {
-        io.err(`Unknown scenario "${bad.join(', ') || flags.scenario}": use one of ${SCENARIO_NAMES.join(', ')} or all.\n`);
+        io.err(
+          `Unknown scenario "${bad.join(', ') || flags.scenario}": use one of ${SCENARIO_NAMES.join(', ')} or all.\n`,
+        );
         return 2;
       }
       scenarios = names as ScenarioName[];
     }
     if (scenarios.length === 0) {
-      io.err('No runbook lists a sandbox scenario under testScenarios in its front matter: nothing to test.\n');
+      io.err(
+        'No runbook lists a sandbox scenario under testScenarios in its front matter: nothing to test.\n',
+      );
       return 1;
     }
   }
@@ -210,7 +250,10 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
   }
 
   const bin = findAuraOpsBin();
-  if (!bin) io.err('Warning: bin/aura-ops.cjs not found next to this build; steps that call aura-ops use the one on PATH.\n');
+  if (!bin)
+    io.err(
+      'Warning: bin/aura-ops.cjs not found next to this build; steps that call aura-ops use the one on PATH.\n',
+    );
   const shim = bin ? createAuraOpsShim([process.execPath, bin]) : null;
   const initial = flags.scenario === 'all' ? runningScenario(install.paths.dataRoot) : null;
   const all: StepTestResult[] = [];
@@ -221,23 +264,38 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
         await switchSandboxScenario(install.paths.dataRoot, scenario);
         if (!json) io.out(`Scenario ${scenario}: ${selected.length} runbook(s)\n`);
       }
-      const results = await testRunbooks(selected, { paths: install.paths, scenario, shimDir: shim?.dir ?? null, timeoutMs, settleMs });
+      const results = await testRunbooks(selected, {
+        paths: install.paths,
+        scenario,
+        shimDir: shim?.dir ?? null,
+        timeoutMs,
+        settleMs,
+      });
       if (!json) io.out(formatResults(results));
       all.push(...results);
     }
   } finally {
     shim?.cleanup();
     if (initial && scenarios.length > 0 && scenarios[scenarios.length - 1] !== initial) {
-      await switchSandboxScenario(install.paths.dataRoot, initial).catch((err: unknown) => io.err(`Could not switch the sandbox back to ${initial}: ${(err as Error).message}\n`));
+      await switchSandboxScenario(install.paths.dataRoot, initial).catch((err: unknown) =>
+        io.err(`Could not switch the sandbox back to ${initial}: ${(err as Error).message}\n`),
+      );
     }
   }
   const summary = summarize(all);
   if (json) {
-    io.out(`${JSON.stringify({ install: { dataRoot: install.paths.dataRoot, apiUrl: install.paths.apiUrl }, scenarios, summary, results: all }, null, 2)}\n`);
+    io.out(
+      `${JSON.stringify({ install: { dataRoot: install.paths.dataRoot, apiUrl: install.paths.apiUrl }, scenarios, summary, results: all }, null, 2)}\n`,
+    );
   } else if (scenarios.length > 1) {
-    io.out(`All scenarios: ${all.length} checked step(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.skipped} skipped\n`);
+    io.out(
+      `All scenarios: ${all.length} checked step(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.skipped} skipped\n`,
+    );
   }
-  if (all.length === 0 && !json) io.out('No step declares answers (ok="...", finding-<name>="...", or expect="..."/exit="...") in these runbooks.\n');
+  if (all.length === 0 && !json)
+    io.out(
+      'No step declares answers (ok="...", finding-<name>="...", or expect="..."/exit="...") in these runbooks.\n',
+    );
   return summary.ok ? 0 : 1;
 }
 

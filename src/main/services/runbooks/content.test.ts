@@ -13,7 +13,15 @@ import { createSandbox, startSandbox, type SandboxHandle } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
 import { installVariables, listLogNames } from './install-variables';
 import { RunbookLibrary } from './library';
-import { createAuraOpsShim, formatResults, FAILING_STATUSES, loadRunbooks, planSteps, testRunbooks, type LoadedRunbook } from './test-runner';
+import {
+  createAuraOpsShim,
+  formatResults,
+  FAILING_STATUSES,
+  loadRunbooks,
+  planSteps,
+  testRunbooks,
+  type LoadedRunbook,
+} from './test-runner';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const RUNBOOKS_DIR = path.join(REPO, 'resources', 'runbooks');
@@ -29,7 +37,24 @@ const STEP_LIMIT_MS = 40_000;
  * runbook answers OK in healthy, and each incident runbook gives its findings in its scenarios (issue 17).
  */
 const PLAN: [ScenarioName, string[]][] = [
-  ['healthy', ['README.md', 'deployment.md', 'backup-and-restore.md', 'monitoring.md', 'performance-tuning.md', 'log-management.md', 'database-maintenance.md', 'dependency-updates.md', 'cache-management.md', 'database-issues.md', 'high-error-rates.md', 'provider-failures.md', 'service-degradation.md']],
+  [
+    'healthy',
+    [
+      'README.md',
+      'deployment.md',
+      'backup-and-restore.md',
+      'monitoring.md',
+      'performance-tuning.md',
+      'log-management.md',
+      'database-maintenance.md',
+      'dependency-updates.md',
+      'cache-management.md',
+      'database-issues.md',
+      'high-error-rates.md',
+      'provider-failures.md',
+      'service-degradation.md',
+    ],
+  ],
   ['api-down', ['service-degradation.md']],
   ['api-hang', ['service-degradation.md']],
   ['error-spike', ['high-error-rates.md']],
@@ -40,9 +65,18 @@ const PLAN: [ScenarioName, string[]][] = [
   ['redis-down', ['cache-management.md']],
 ];
 const TWELVE = [
-  'deployment.md', 'backup-and-restore.md', 'monitoring.md', 'performance-tuning.md',
-  'service-degradation.md', 'high-error-rates.md', 'database-issues.md', 'provider-failures.md',
-  'log-management.md', 'database-maintenance.md', 'cache-management.md', 'dependency-updates.md',
+  'deployment.md',
+  'backup-and-restore.md',
+  'monitoring.md',
+  'performance-tuning.md',
+  'service-degradation.md',
+  'high-error-rates.md',
+  'database-issues.md',
+  'provider-failures.md',
+  'log-management.md',
+  'database-maintenance.md',
+  'cache-management.md',
+  'dependency-updates.md',
 ];
 /** Checked read-only steps every runbook runs in healthy, and how many of them must answer OK there (not just `any`). */
 const MIN_CHECKED_STEPS = 3;
@@ -67,7 +101,10 @@ function fakePaths(): InstallPaths {
 
 describe('the bundled runbook library', () => {
   it('has the handbook index and its twelve runbooks, each linked from the index', () => {
-    const files = fs.readdirSync(RUNBOOKS_DIR).filter((f) => f.endsWith('.md')).sort();
+    const files = fs
+      .readdirSync(RUNBOOKS_DIR)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     expect(files).toEqual(['README.md', ...TWELVE].sort());
     const index = fs.readFileSync(path.join(RUNBOOKS_DIR, 'README.md'), 'utf8');
     for (const f of TWELVE) expect(index).toContain(`](./${f})`);
@@ -75,7 +112,13 @@ describe('the bundled runbook library', () => {
 
   it('lints without errors', () => {
     const lib = new RunbookLibrary({ bundledDir: null, folders: [RUNBOOKS_DIR] });
-    const errors = lib.lintAll().flatMap((e) => e.problems.filter((p) => p.severity === 'error').map((p) => `${path.basename(p.file)}:${p.line} ${p.rule} ${p.message}`));
+    const errors = lib
+      .lintAll()
+      .flatMap((e) =>
+        e.problems
+          .filter((p) => p.severity === 'error')
+          .map((p) => `${path.basename(p.file)}:${p.line} ${p.rule} ${p.message}`),
+      );
     expect(errors).toEqual([]);
   });
 
@@ -83,7 +126,10 @@ describe('the bundled runbook library', () => {
     const runbooks = loadRunbooks([RUNBOOKS_DIR], variablesFromInstall(fakePaths(), new Date(), []));
     for (const r of runbooks) {
       const expected = PLAN.filter(([, files]) => files.includes(path.basename(r.path))).map(([s]) => s);
-      expect({ file: path.basename(r.path), scenarios: r.scenarios }).toEqual({ file: path.basename(r.path), scenarios: expected });
+      expect({ file: path.basename(r.path), scenarios: r.scenarios }).toEqual({
+        file: path.basename(r.path),
+        scenarios: expected,
+      });
     }
   });
 
@@ -92,11 +138,20 @@ describe('the bundled runbook library', () => {
     for (const r of runbooks) {
       for (const scenario of r.scenarios) {
         const plan = await planSteps(r, scenario);
-        const problems = plan.filter((p) => p.decided && FAILING_STATUSES.includes(p.decided.status)).map((p) => `${p.step.id}: ${p.decided?.reasons.join('; ')}`);
+        const problems = plan
+          .filter((p) => p.decided && FAILING_STATUSES.includes(p.decided.status))
+          .map((p) => `${p.step.id}: ${p.decided?.reasons.join('; ')}`);
         expect(problems, `${path.basename(r.path)} in ${scenario}`).toEqual([]);
         const runnable = plan.filter((p) => p.decided === null);
-        if (scenario === 'healthy') expect(runnable.length, `${path.basename(r.path)} in ${scenario}`).toBeGreaterThanOrEqual(MIN_CHECKED_STEPS);
-        else expect(runnable.filter((p) => p.wanted !== 'ok' && p.wanted !== 'any').length, `${path.basename(r.path)} in ${scenario}`).toBeGreaterThanOrEqual(MIN_FINDINGS);
+        if (scenario === 'healthy')
+          expect(runnable.length, `${path.basename(r.path)} in ${scenario}`).toBeGreaterThanOrEqual(
+            MIN_CHECKED_STEPS,
+          );
+        else
+          expect(
+            runnable.filter((p) => p.wanted !== 'ok' && p.wanted !== 'any').length,
+            `${path.basename(r.path)} in ${scenario}`,
+          ).toBeGreaterThanOrEqual(MIN_FINDINGS);
       }
     }
   });
@@ -109,19 +164,31 @@ describe('the runbooks against the sandbox', () => {
   let paths: InstallPaths;
   let runbooks: LoadedRunbook[];
   let rollsAtStart = 0;
-  const mainLogRolls = (): number => listLogNames(paths.logsDir).filter((n) => /^aura-api-\d{8}_\d{3}\.log$/.test(n)).length;
+  const mainLogRolls = (): number =>
+    listLogNames(paths.logsDir).filter((n) => /^aura-api-\d{8}_\d{3}\.log$/.test(n)).length;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-content-'));
     createSandbox(path.join(dir, 'aura'), { days: 2 });
     // Small rolls, as on a busy day: the live file is `_NNN` and moves on during the test.
-    sandbox = await startSandbox(path.join(dir, 'aura'), { port: 0, scenario: 'healthy', fileSizeLimitBytes: ROLL_BYTES });
+    sandbox = await startSandbox(path.join(dir, 'aura'), {
+      port: 0,
+      scenario: 'healthy',
+      fileSizeLimitBytes: ROLL_BYTES,
+    });
     // Resolved after the start: the sandbox writes its port and Redis address into appsettings.json.
-    paths = resolveRoot({ kind: 'manual', dataRoot: sandbox.dir, source: 'test', useEnv: false }, { env: {} }).paths;
+    paths = resolveRoot(
+      { kind: 'manual', dataRoot: sandbox.dir, source: 'test', useEnv: false },
+      { env: {} },
+    ).paths;
     runbooks = loadRunbooks([RUNBOOKS_DIR], installVariables(paths));
     rollsAtStart = mainLogRolls();
     // `aura-ops` in steps runs this checkout's CLI from source (no build needed for the test).
-    shim = createAuraOpsShim([process.execPath, require.resolve('tsx/cli'), path.join(REPO, 'src', 'main', 'cli.ts')]);
+    shim = createAuraOpsShim([
+      process.execPath,
+      require.resolve('tsx/cli'),
+      path.join(REPO, 'src', 'main', 'cli.ts'),
+    ]);
   });
 
   afterAll(async () => {
@@ -137,18 +204,26 @@ describe('the runbooks against the sandbox', () => {
       await sandbox?.setScenario(scenario);
       const selected = runbooks.filter((r) => files.includes(path.basename(r.path)));
       expect(selected).toHaveLength(files.length);
-      const results = await testRunbooks(selected, { paths, scenario, shimDir: shim?.dir ?? null, settleMs: SETTLE_MS, timeoutMs: STEP_LIMIT_MS });
+      const results = await testRunbooks(selected, {
+        paths,
+        scenario,
+        shimDir: shim?.dir ?? null,
+        settleMs: SETTLE_MS,
+        timeoutMs: STEP_LIMIT_MS,
+      });
       const failed = results.filter((r) => r.status !== 'pass' && r.status !== 'skipped-scenario');
       if (failed.length > 0) failures.push(`${scenario}:\n${formatResults(failed)}`);
       for (const f of files) {
         const passed = results.filter((r) => r.status === 'pass' && r.file.endsWith(f));
         if (scenario === 'healthy') {
-          if (passed.length < MIN_CHECKED_STEPS) failures.push(`${scenario}: ${f} passed only ${passed.length} checked step(s)`);
+          if (passed.length < MIN_CHECKED_STEPS)
+            failures.push(`${scenario}: ${f} passed only ${passed.length} checked step(s)`);
           const ok = passed.filter((r) => r.outcome === 'ok').length;
           if (ok < MIN_OK_IN_HEALTHY) failures.push(`${scenario}: ${f} answered OK in only ${ok} step(s)`);
         } else {
           const found = passed.filter((r) => r.outcome === 'finding' || r.outcome === 'warn').length;
-          if (found < MIN_FINDINGS) failures.push(`${scenario}: ${f} gave its named finding in only ${found} step(s)`);
+          if (found < MIN_FINDINGS)
+            failures.push(`${scenario}: ${f} gave its named finding in only ${found} step(s)`);
         }
       }
     }

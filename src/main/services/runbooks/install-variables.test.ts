@@ -15,7 +15,15 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function pathsFor(logsDir: string): InstallPaths {
-  return { dataRoot: root, logsDir, dbPath: path.join(root, 'aura.db'), appSettingsPath: null, apiUrl: 'http://127.0.0.1:5005', tempDir: root, redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false } };
+  return {
+    dataRoot: root,
+    logsDir,
+    dbPath: path.join(root, 'aura.db'),
+    appSettingsPath: null,
+    apiUrl: 'http://127.0.0.1:5005',
+    tempDir: root,
+    redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
+  };
 }
 
 describe('installVariables', () => {
@@ -32,7 +40,9 @@ describe('installVariables', () => {
 
   it('lists nothing for a missing folder, and names the folder when it cannot be listed', () => {
     expect(listLogNames(path.join(root, 'nope'))).toEqual([]);
-    expect(installVariables(pathsFor(path.join(root, 'nope')), new Date(2026, 2, 8, 1, 59, 30)).errorsLog).toBe(path.join(root, 'nope', 'errors-20260308.log'));
+    expect(
+      installVariables(pathsFor(path.join(root, 'nope')), new Date(2026, 2, 8, 1, 59, 30)).errorsLog,
+    ).toBe(path.join(root, 'nope', 'errors-20260308.log'));
     const file = path.join(root, 'not-a-dir');
     fs.writeFileSync(file, '');
     expect(() => listLogNames(file)).toThrow(`Cannot list the logs folder ${file}`);

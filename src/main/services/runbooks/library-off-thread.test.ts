@@ -26,7 +26,13 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Files of 1 KiB and up go to the worker here, so a test-sized file exercises the worker path. */
-const lib = (parseWorker?: TaskWorker) => new RunbookLibrary({ bundledDir: bundled, now: () => NOW, offThreadBytes: 1024, ...(parseWorker ? { parseWorker } : {}) });
+const lib = (parseWorker?: TaskWorker) =>
+  new RunbookLibrary({
+    bundledDir: bundled,
+    now: () => NOW,
+    offThreadBytes: 1024,
+    ...(parseWorker ? { parseWorker } : {}),
+  });
 
 describe('RunbookLibrary off the main thread', () => {
   it('adds a folder with a big nested file: same view as the synchronous add, the main loop keeps turning', async () => {
@@ -38,7 +44,9 @@ describe('RunbookLibrary off the main thread', () => {
       setImmediate(spin);
     };
     setImmediate(spin);
-    const asyncView = await lib().addFolderAsync(big).finally(() => (done = true));
+    const asyncView = await lib()
+      .addFolderAsync(big)
+      .finally(() => (done = true));
     const syncView = lib().addFolder(big);
     expect(asyncView).toEqual(syncView);
     expect(asyncView.runbooks.map((r) => r.file)).toContain('deep/deeper/huge.md');
@@ -64,11 +72,22 @@ describe('RunbookLibrary off the main thread', () => {
 
   it('a parser worker that dies fails the add with its reason and adds nothing', async () => {
     const bad = path.join(tmp, 'dying-worker.cjs');
-    fs.writeFileSync(bad, "require('node:worker_threads').parentPort.on('message', () => process.exit(9));\n");
+    fs.writeFileSync(
+      bad,
+      "require('node:worker_threads').parentPort.on('message', () => process.exit(9));\n",
+    );
     const dying = new TaskWorker('runbook parser', () => ({ file: bad, execArgv: [] }));
     const folders: string[][] = [];
-    const l = new RunbookLibrary({ bundledDir: bundled, now: () => NOW, offThreadBytes: 1024, parseWorker: dying, onFoldersChanged: (f) => folders.push(f) });
-    await expect(l.addFolderAsync(big)).rejects.toThrow(/The runbook parser stopped unexpectedly \(it exited with code 9\)/);
+    const l = new RunbookLibrary({
+      bundledDir: bundled,
+      now: () => NOW,
+      offThreadBytes: 1024,
+      parseWorker: dying,
+      onFoldersChanged: (f) => folders.push(f),
+    });
+    await expect(l.addFolderAsync(big)).rejects.toThrow(
+      /The runbook parser stopped unexpectedly \(it exited with code 9\)/,
+    );
     expect(l.userFolders()).toEqual([]);
     expect(folders).toEqual([]);
     await dying.shutdown();

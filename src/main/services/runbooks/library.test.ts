@@ -47,9 +47,27 @@ describe('RunbookLibrary', () => {
     expect(view.homeId).toBe('bundled:README.md');
     expect(view.installAttached).toBe(true);
     const byFile = Object.fromEntries(view.runbooks.map((r) => [r.file, r]));
-    expect(Object.keys(byFile).sort()).toEqual(['README.md', 'database-issues.md', 'high-error-rates.md', 'maintenance/log-management.md']);
-    expect(byFile['database-issues.md']).toMatchObject({ title: 'Database Issues', category: 'Incident Response', severity: 'SEV-2', stale: false, steps: 4, checkedSteps: 3, errors: 0 });
-    expect(byFile['high-error-rates.md']).toMatchObject({ category: 'Incident Response', categorySource: 'index', stale: true, reviewAgeDays: 395 });
+    expect(Object.keys(byFile).sort()).toEqual([
+      'README.md',
+      'database-issues.md',
+      'high-error-rates.md',
+      'maintenance/log-management.md',
+    ]);
+    expect(byFile['database-issues.md']).toMatchObject({
+      title: 'Database Issues',
+      category: 'Incident Response',
+      severity: 'SEV-2',
+      stale: false,
+      steps: 4,
+      checkedSteps: 3,
+      errors: 0,
+    });
+    expect(byFile['high-error-rates.md']).toMatchObject({
+      category: 'Incident Response',
+      categorySource: 'index',
+      stale: true,
+      reviewAgeDays: 395,
+    });
     expect(byFile['README.md'].kind).toBe('index');
     expect(view.folders[0]).toMatchObject({ id: 'bundled', bundled: true, count: 3, error: null });
   });
@@ -58,14 +76,18 @@ describe('RunbookLibrary', () => {
     const doc = lib().get('bundled:database-issues.md');
     const step = doc.steps.find((s) => s.id === 'lock-errors');
     expect(step?.filled).toBe('grep -c "database is locked" /srv/aura/logs/aura-api-20251210.log');
-    expect(doc.steps.find((s) => s.id === 'step-4')?.filled).toBe('curl -fsS http://127.0.0.1:5005/health/ready');
+    expect(doc.steps.find((s) => s.id === 'step-4')?.filled).toBe(
+      'curl -fsS http://127.0.0.1:5005/health/ready',
+    );
     expect(doc.lint).toEqual([]);
     expect(doc.links.map((l, i) => [l.href, doc.linkTargets[i]])).toEqual([
       ['./high-error-rates.md#diagnosis', 'bundled:high-error-rates.md'],
       ['maintenance/log-management.md', 'bundled:maintenance/log-management.md'],
       ['https://www.sqlite.org/wal.html', null],
     ]);
-    expect(lib().get('bundled:maintenance/log-management.md').linkTargets).toEqual(['bundled:database-issues.md']);
+    expect(lib().get('bundled:maintenance/log-management.md').linkTargets).toEqual([
+      'bundled:database-issues.md',
+    ]);
   });
 
   it('refuses ids that are not in the library (no path traversal through ids)', () => {
@@ -125,16 +147,30 @@ describe('RunbookLibrary', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'new-'));
     const changes: string[] = [];
     const l = lib({ bundledDir: dir, onChanged: (r) => changes.push(r) });
-    const created = l.create({ folderId: 'bundled', title: 'Disk Full Recovery', category: 'Incident Response', severity: 'SEV-2' });
+    const created = l.create({
+      folderId: 'bundled',
+      title: 'Disk Full Recovery',
+      category: 'Incident Response',
+      severity: 'SEV-2',
+    });
     expect(created.id).toBe('bundled:disk-full-recovery.md');
     expect(fs.existsSync(created.path)).toBe(true);
     const doc = l.get(created.id);
-    expect(doc.sections.map((s) => s.name)).toEqual(['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References']);
+    expect(doc.sections.map((s) => s.name)).toEqual([
+      'Overview',
+      'Symptoms',
+      'Diagnosis',
+      'Resolution',
+      'Prevention',
+      'References',
+    ]);
     expect(doc.lint.filter((p) => p.severity !== 'info')).toEqual([]);
     // The template's step is in the findings form: a healthy answer and two named findings.
     expect(doc.steps[0].answers.map((a) => a.label)).toEqual(['OK', 'API not listening', 'API hung']);
     expect(changes).toEqual(['created']);
-    expect(() => l.create({ folderId: 'bundled', title: 'Disk Full Recovery', category: 'Maintenance' })).toThrow(/already exists/);
+    expect(() =>
+      l.create({ folderId: 'bundled', title: 'Disk Full Recovery', category: 'Maintenance' }),
+    ).toThrow(/already exists/);
   });
 });
 
@@ -145,8 +181,14 @@ describe('runbooks handlers through the contract schemas', () => {
     expect(params.limit).toBe(20);
     const hits = await h['runbooks:search'](params);
     expect(hits[0].summary.title).toBe('Database Issues');
-    expect(channels['runbooks:new'].params.safeParse({ folderId: 'x', title: 'ab', category: 'Maintenance' }).success).toBe(false);
-    expect(channels['runbooks:new'].params.safeParse({ folderId: 'x', title: 'Good Title', category: 'Gardening' }).success).toBe(false);
+    expect(
+      channels['runbooks:new'].params.safeParse({ folderId: 'x', title: 'ab', category: 'Maintenance' })
+        .success,
+    ).toBe(false);
+    expect(
+      channels['runbooks:new'].params.safeParse({ folderId: 'x', title: 'Good Title', category: 'Gardening' })
+        .success,
+    ).toBe(false);
   });
 });
 
@@ -171,7 +213,11 @@ describe('runbooks CLI', () => {
   it('list --json gives title, category, sections and which blocks are steps', async () => {
     const r = await run('list', bundled, '--json');
     expect(r.code).toBe(0);
-    const data = JSON.parse(r.out) as { title: string; sections: string[]; codeBlocks: { line: number; executable: boolean; step: { id: string } | null }[] }[];
+    const data = JSON.parse(r.out) as {
+      title: string;
+      sections: string[];
+      codeBlocks: { line: number; executable: boolean; step: { id: string } | null }[];
+    }[];
     const db = data.find((d) => d.title === 'Database Issues')!;
     expect(db.sections).toHaveLength(6);
     expect(db.codeBlocks.map((b) => [b.line, b.executable, b.step?.id ?? null])).toEqual([

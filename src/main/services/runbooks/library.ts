@@ -106,7 +106,10 @@ function expandHome(p: string): string {
 export function checkFolder(input: string): string {
   const expanded = expandHome(input.trim());
   if (!path.isAbsolute(expanded)) {
-    throw new OpsError('bad-request', `"${input}" is not an absolute path: give the full path of a folder of Markdown runbooks.`);
+    throw new OpsError(
+      'bad-request',
+      `"${input}" is not an absolute path: give the full path of a folder of Markdown runbooks.`,
+    );
   }
   let real: string;
   try {
@@ -114,11 +117,16 @@ export function checkFolder(input: string): string {
   } catch {
     throw new OpsError('not-found', `Folder "${expanded}" does not exist: check the path.`);
   }
-  if (!fs.statSync(real).isDirectory()) throw new OpsError('bad-request', `"${real}" is a file, not a folder: add the folder that holds it.`);
+  if (!fs.statSync(real).isDirectory())
+    throw new OpsError('bad-request', `"${real}" is a file, not a folder: add the folder that holds it.`);
   try {
     fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
   } catch (err) {
-    throw new OpsError('forbidden-path', `Folder "${real}" cannot be read: check its permissions.`, (err as Error).message);
+    throw new OpsError(
+      'forbidden-path',
+      `Folder "${real}" cannot be read: check its permissions.`,
+      (err as Error).message,
+    );
   }
   return real;
 }
@@ -227,7 +235,9 @@ export class RunbookLibrary {
         }
         if (!stat.isFile()) continue;
         if (stat.size > MAX_FILE_BYTES) {
-          folder.skipped.push(`${toPosix(path.relative(folder.root, abs))}: ${Math.round(stat.size / 1048576)} MB is too large for a runbook`);
+          folder.skipped.push(
+            `${toPosix(path.relative(folder.root, abs))}: ${Math.round(stat.size / 1048576)} MB is too large for a runbook`,
+          );
           continue;
         }
         if (found.size >= MAX_FILES_PER_FOLDER) {
@@ -241,7 +251,12 @@ export class RunbookLibrary {
     return found;
   }
 
-  private scanFolder(folder: Folder, vars: Record<string, string>, varsKey: string, pre?: Map<string, Preparsed>): boolean {
+  private scanFolder(
+    folder: Folder,
+    vars: Record<string, string>,
+    varsKey: string,
+    pre?: Map<string, Preparsed>,
+  ): boolean {
     const found = this.walkFolder(folder);
     if (!found) {
       const had = folder.files.size > 0;
@@ -257,7 +272,13 @@ export class RunbookLibrary {
     }
     for (const [rel, { abs, stat }] of found) {
       const cached = folder.files.get(rel);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.varsKey === varsKey) continue;
+      if (
+        cached &&
+        cached.mtimeMs === stat.mtimeMs &&
+        cached.size === stat.size &&
+        cached.varsKey === varsKey
+      )
+        continue;
       const ahead = pre?.get(rel);
       if (ahead && ahead.mtimeMs === stat.mtimeMs && ahead.size === stat.size && ahead.varsKey === varsKey) {
         folder.files.set(rel, ahead);
@@ -272,7 +293,12 @@ export class RunbookLibrary {
         folder.files.delete(rel);
         continue;
       }
-      folder.files.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, varsKey, doc: parseRunbook(text, { file: rel, variables: vars }) });
+      folder.files.set(rel, {
+        mtimeMs: stat.mtimeMs,
+        size: stat.size,
+        varsKey,
+        doc: parseRunbook(text, { file: rel, variables: vars }),
+      });
       changed = true;
     }
     return changed;
@@ -282,7 +308,11 @@ export class RunbookLibrary {
    * Parse on the worker the big files a scan of `folder` would parse, so that the synchronous scan
    * after it finds them ready. A file the worker cannot parse is left to the scan, which names it.
    */
-  private async preparse(folder: Folder, vars: Record<string, string>, varsKey: string): Promise<Map<string, Preparsed>> {
+  private async preparse(
+    folder: Folder,
+    vars: Record<string, string>,
+    varsKey: string,
+  ): Promise<Map<string, Preparsed>> {
     const out = new Map<string, Preparsed>();
     const found = this.walkFolder(folder);
     if (!found) return out;
@@ -290,7 +320,13 @@ export class RunbookLibrary {
     for (const [rel, { abs, stat }] of found) {
       if (stat.size < (this.opts.offThreadBytes ?? OFF_THREAD_PARSE_BYTES)) continue;
       const cached = folder.files.get(rel);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.varsKey === varsKey) continue;
+      if (
+        cached &&
+        cached.mtimeMs === stat.mtimeMs &&
+        cached.size === stat.size &&
+        cached.varsKey === varsKey
+      )
+        continue;
       const doc = await lane.run('parse-runbook', { abs, file: rel, variables: vars });
       out.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, varsKey, doc });
     }
@@ -314,7 +350,8 @@ export class RunbookLibrary {
       for (const folder of this.folders) pre.set(folder, await this.preparse(folder, vars, varsKey));
       this.lastScan = Date.now();
       let changed = false;
-      for (const folder of this.folders) changed = this.scanFolder(folder, vars, varsKey, pre.get(folder)) || changed;
+      for (const folder of this.folders)
+        changed = this.scanFolder(folder, vars, varsKey, pre.get(folder)) || changed;
       if (changed) this.reindex();
     })();
     this.refreshing = run.finally(() => {
@@ -332,7 +369,13 @@ export class RunbookLibrary {
         const id = `${folder.id}:${rel}`;
         live.add(id);
         if (this.indexed.get(id) === f.doc) continue;
-        this.index.add({ id, title: f.doc.meta.title ?? rel, symptoms: f.doc.meta.symptoms, tags: f.doc.meta.tags, body: f.doc.body });
+        this.index.add({
+          id,
+          title: f.doc.meta.title ?? rel,
+          symptoms: f.doc.meta.symptoms,
+          tags: f.doc.meta.tags,
+          body: f.doc.body,
+        });
         this.indexed.set(id, f.doc);
       }
     }
@@ -369,11 +412,23 @@ export class RunbookLibrary {
     return out;
   }
 
-  private summarize(folder: Folder, rel: string, doc: ParsedRunbook, lint: LintProblem[], cats: Map<string, RunbookCategory>): RunbookSummary {
+  private summarize(
+    folder: Folder,
+    rel: string,
+    doc: ParsedRunbook,
+    lint: LintProblem[],
+    cats: Map<string, RunbookCategory>,
+  ): RunbookSummary {
     const now = this.now();
     const fromIndex = cats.get(rel) ?? null;
     const category = doc.meta.category ?? fromIndex;
-    const categorySource = doc.meta.category ? (doc.meta.sources.category === 'front-matter' ? 'front-matter' : 'inferred') : fromIndex ? 'index' : 'none';
+    const categorySource = doc.meta.category
+      ? doc.meta.sources.category === 'front-matter'
+        ? 'front-matter'
+        : 'inferred'
+      : fromIndex
+        ? 'index'
+        : 'none';
     return {
       id: `${folder.id}:${rel}`,
       folderId: folder.id,
@@ -388,7 +443,10 @@ export class RunbookLibrary {
       tags: doc.meta.tags,
       lastReviewed: doc.meta.lastReviewed,
       stale: doc.kind === 'runbook' && isStale(doc.meta.lastReviewed, now),
-      reviewStatus: doc.kind === 'runbook' ? (this.opts.reviewStatusOf?.(`${folder.id}:${rel}`) ?? doc.review?.status ?? null) : null,
+      reviewStatus:
+        doc.kind === 'runbook'
+          ? (this.opts.reviewStatusOf?.(`${folder.id}:${rel}`) ?? doc.review?.status ?? null)
+          : null,
       reviewAgeDays: doc.meta.lastReviewed ? reviewAgeDays(doc.meta.lastReviewed, now) : null,
       sections: doc.sections.map((s) => s.name),
       codeBlocks: doc.codeBlocks.length,
@@ -429,7 +487,9 @@ export class RunbookLibrary {
 
   folderInfos(): RunbookFolderInfo[] {
     return this.folders.map((f) => {
-      const home = [...f.files.keys()].find((rel) => f.files.get(rel)?.doc.kind === 'index' && !rel.includes('/')) ?? null;
+      const home =
+        [...f.files.keys()].find((rel) => f.files.get(rel)?.doc.kind === 'index' && !rel.includes('/')) ??
+        null;
       return {
         id: f.id,
         path: f.root,
@@ -446,11 +506,14 @@ export class RunbookLibrary {
     this.refresh(rescan);
     const folders = this.folderInfos();
     const runbooks = this.entries().map((e) => e.summary);
-    runbooks.sort((a, b) => (a.kind === b.kind ? a.title.localeCompare(b.title) : a.kind === 'index' ? -1 : 1));
+    runbooks.sort((a, b) =>
+      a.kind === b.kind ? a.title.localeCompare(b.title) : a.kind === 'index' ? -1 : 1,
+    );
     return {
       folders,
       runbooks,
-      homeId: folders.find((f) => f.bundled && f.homeId)?.homeId ?? folders.find((f) => f.homeId)?.homeId ?? null,
+      homeId:
+        folders.find((f) => f.bundled && f.homeId)?.homeId ?? folders.find((f) => f.homeId)?.homeId ?? null,
       installAttached: (this.opts.getInstall?.() ?? null) !== null,
     };
   }
@@ -460,7 +523,11 @@ export class RunbookLibrary {
     const folder = sep > 0 ? this.folders.find((f) => f.id === id.slice(0, sep)) : undefined;
     const rel = id.slice(sep + 1);
     const file = folder?.files.get(rel);
-    if (!folder || !file) throw new OpsError('not-found', `No runbook "${id}" in the library: it may have been moved or deleted. Reload the library.`);
+    if (!folder || !file)
+      throw new OpsError(
+        'not-found',
+        `No runbook "${id}" in the library: it may have been moved or deleted. Reload the library.`,
+      );
     return { folder, rel, file };
   }
 
@@ -470,7 +537,9 @@ export class RunbookLibrary {
     const doc = file.doc;
     const lint = lintRunbook(doc, this.lintContext(folder));
     const summary = this.summarize(folder, rel, doc, lint, this.indexCategories(folder));
-    const linkTargets = doc.links.map((l) => (l.kind === 'runbook' && l.target && folder.files.has(l.target) ? `${folder.id}:${l.target}` : null));
+    const linkTargets = doc.links.map((l) =>
+      l.kind === 'runbook' && l.target && folder.files.has(l.target) ? `${folder.id}:${l.target}` : null,
+    );
     return { ...doc, id, folderId: folder.id, summary, lint, linkTargets, variables: this.variables() };
   }
 
@@ -499,10 +568,18 @@ export class RunbookLibrary {
   }
 
   /** Scans a new folder (with what the worker parsed ahead, if any) and adds it; refuses one without runbooks. */
-  private admitFolder(folder: Folder, vars: Record<string, string>, varsKey: string, pre?: Map<string, Preparsed>): void {
+  private admitFolder(
+    folder: Folder,
+    vars: Record<string, string>,
+    varsKey: string,
+    pre?: Map<string, Preparsed>,
+  ): void {
     this.scanFolder(folder, vars, varsKey, pre);
     if (folder.files.size === 0) {
-      throw new OpsError('not-found', `No Markdown files (*.md) in "${folder.root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`);
+      throw new OpsError(
+        'not-found',
+        `No Markdown files (*.md) in "${folder.root}": add the folder that holds the runbooks (e.g. an Aura checkout's docs/operations/runbooks).`,
+      );
     }
     this.folders.push(folder);
     this.reindex();
@@ -528,7 +605,8 @@ export class RunbookLibrary {
   removeFolder(id: string): RunbookLibraryView {
     const i = this.folders.findIndex((f) => f.id === id);
     if (i < 0) throw new OpsError('not-found', `No runbook folder "${id}": reload the library.`);
-    if (this.folders[i].bundled) throw new OpsError('bad-request', "The console's bundled runbooks cannot be removed.");
+    if (this.folders[i].bundled)
+      throw new OpsError('bad-request', "The console's bundled runbooks cannot be removed.");
     this.folders.splice(i, 1);
     this.reindex();
     this.opts.onFoldersChanged?.(this.userFolders());
@@ -537,10 +615,24 @@ export class RunbookLibrary {
   }
 
   /** Where a runbook's file is (for the review workflow, which writes drafts and front matter). */
-  fileOf(id: string): { abs: string; root: string; rel: string; bundled: boolean; folderId: string; doc: ParsedRunbook } {
+  fileOf(id: string): {
+    abs: string;
+    root: string;
+    rel: string;
+    bundled: boolean;
+    folderId: string;
+    doc: ParsedRunbook;
+  } {
     this.refresh();
     const { folder, rel, file } = this.locate(id);
-    return { abs: path.join(folder.root, ...rel.split('/')), root: folder.root, rel, bundled: folder.bundled, folderId: folder.id, doc: file.doc };
+    return {
+      abs: path.join(folder.root, ...rel.split('/')),
+      root: folder.root,
+      rel,
+      bundled: folder.bundled,
+      folderId: folder.id,
+      doc: file.doc,
+    };
   }
 
   /** The operator's folders (writable ones come first in the list the operator added). */
@@ -554,21 +646,34 @@ export class RunbookLibrary {
   }
 
   /** Write a new runbook from the six-section template; refuses to overwrite. */
-  create(input: { folderId: string; title: string; category: RunbookCategory; severity?: Severity }): { id: string; path: string } {
+  create(input: { folderId: string; title: string; category: RunbookCategory; severity?: Severity }): {
+    id: string;
+    path: string;
+  } {
     const folder = this.folders.find((f) => f.id === input.folderId);
-    if (!folder) throw new OpsError('not-found', `No runbook folder "${input.folderId}": reload the library.`);
+    if (!folder)
+      throw new OpsError('not-found', `No runbook folder "${input.folderId}": reload the library.`);
     const name = fileNameFor(input.title);
     const abs = path.join(folder.root, name);
     const now = this.now();
     const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-    const text = runbookTemplate({ title: input.title.trim(), category: input.category, severity: input.severity, today });
+    const text = runbookTemplate({
+      title: input.title.trim(),
+      category: input.category,
+      severity: input.severity,
+      today,
+    });
     try {
       fs.writeFileSync(abs, text, { flag: 'wx' });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new OpsError('bad-request', `${name} already exists in ${folder.root}: choose another title.`);
+      if (code === 'EEXIST')
+        throw new OpsError('bad-request', `${name} already exists in ${folder.root}: choose another title.`);
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-        throw new OpsError('read-only', `${folder.root} is not writable: add a folder of your own and create the runbook there.`);
+        throw new OpsError(
+          'read-only',
+          `${folder.root} is not writable: add a folder of your own and create the runbook there.`,
+        );
       }
       throw new OpsError('internal', `Could not write ${abs}: ${(err as Error).message}`);
     }

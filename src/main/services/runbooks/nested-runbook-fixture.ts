@@ -3,8 +3,10 @@
 
 /** A runbook of about `bytes` bytes (UTF-8, ASCII only) with all six sections. */
 export function nestedRunbook(bytes: number): string {
-  const head = '---\ntitle: Huge nested runbook\ncategory: Incident Response\nseverity: SEV-3\nlastReviewed: 2025-11-01\n---\n# Huge nested runbook\n\n## Overview\n';
-  const tail = '\n## Symptoms\n- slow\n\n## Diagnosis\n```bash\necho ok\n```\n\n## Resolution\n1. Restart.\n\n## Prevention\n- none\n\n## References\n- none\n';
+  const head =
+    '---\ntitle: Huge nested runbook\ncategory: Incident Response\nseverity: SEV-3\nlastReviewed: 2025-11-01\n---\n# Huge nested runbook\n\n## Overview\n';
+  const tail =
+    '\n## Symptoms\n- slow\n\n## Diagnosis\n```bash\necho ok\n```\n\n## Resolution\n1. Restart.\n\n## Prevention\n- none\n\n## References\n- none\n';
   const parts: string[] = [head];
   let n = head.length + tail.length;
   for (let i = 0; n < bytes; i++) {

@@ -66,24 +66,60 @@ function setup(opts: { bundled?: string; folders?: string[] } = {}) {
   const dataDir = tmp('aura-review-data-');
   const store = OpsStore.open(dataDir);
   cleanups.unshift(() => store.close());
-  const ctx: ServiceContext = { dataDir, getInstall: () => null, emit: () => undefined, onDispose: () => undefined };
+  const ctx: ServiceContext = {
+    dataDir,
+    getInstall: () => null,
+    emit: () => undefined,
+    onDispose: () => undefined,
+  };
   const wt = new WalkthroughService(store, ctx);
   let review: ReviewService | null = null;
-  const library = new RunbookLibrary({ bundledDir: opts.bundled ?? null, folders: opts.folders ?? [], reviewStatusOf: (id) => review?.storedStatus(id) ?? null });
-  review = new ReviewService({ library, store, walkthroughs: wt, getInstall: () => null, shimDir: () => null, onChanged: () => undefined });
+  const library = new RunbookLibrary({
+    bundledDir: opts.bundled ?? null,
+    folders: opts.folders ?? [],
+    reviewStatusOf: (id) => review?.storedStatus(id) ?? null,
+  });
+  review = new ReviewService({
+    library,
+    store,
+    walkthroughs: wt,
+    getInstall: () => null,
+    shimDir: () => null,
+    onChanged: () => undefined,
+  });
   return { wt, library, review, store };
 }
 
 /** A walk-through of `runbookId` with one ad hoc command, one declined step and one "should say" note. */
 function walk(wt: WalkthroughService, runbookId: string): string {
   const s = wt.start({ kind: 'runbook', title: 'API Down', runbookId, fromTriage: false });
-  wt.commandFinished({ sessionId: 't1', command: 'ss -ltnp | grep 5005', exitCode: 1, cwd: '/tmp', startedAt: '', endedAt: '', durationMs: 12, outputExcerpt: '', runId: null });
-  wt.stepNotRun({ runId: 'run-declined-1', stepId: 'restart', runbookId, command: 'systemctl restart aura' }, 'declined', 'outside the window');
-  wt.record(s.id, { type: 'note', text: 'check the port before restarting', deviation: false, shouldSay: true });
+  wt.commandFinished({
+    sessionId: 't1',
+    command: 'ss -ltnp | grep 5005',
+    exitCode: 1,
+    cwd: '/tmp',
+    startedAt: '',
+    endedAt: '',
+    durationMs: 12,
+    outputExcerpt: '',
+    runId: null,
+  });
+  wt.stepNotRun(
+    { runId: 'run-declined-1', stepId: 'restart', runbookId, command: 'systemctl restart aura' },
+    'declined',
+    'outside the window',
+  );
+  wt.record(s.id, {
+    type: 'note',
+    text: 'check the port before restarting',
+    deviation: false,
+    shouldSay: true,
+  });
   return s.id;
 }
 
-const frontMatter = (text: string) => parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(text)![1]) as Record<string, unknown>;
+const frontMatter = (text: string) =>
+  parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(text)![1]) as Record<string, unknown>;
 
 describe('revisions from a session', () => {
   it('proposes a draft with the ad hoc command and saves it beside the runbook, never over it', () => {
@@ -103,12 +139,17 @@ describe('revisions from a session', () => {
     expect(p.targetFolder).toBe(path.join(dir, 'incidents'));
 
     // The operator edits it, even claiming it is published: it is saved as a draft all the same.
-    const edited = p.text.replace('status: draft', 'status: published') + '\nOne more line by the operator.\n';
+    const edited =
+      p.text.replace('status: draft', 'status: published') + '\nOne more line by the operator.\n';
     const saved = review.saveRevision(sid, edited);
     expect(path.dirname(saved.path)).toBe(path.join(dir, 'incidents'));
     expect(saved.file).toMatch(/^api-down\.rev-\d{8}-[0-9a-f]{8}\.md$/);
     const text = fs.readFileSync(saved.path, 'utf8');
-    expect(frontMatter(text)).toMatchObject({ status: 'draft', revisionOf: 'incidents/api-down.md', session: sid });
+    expect(frontMatter(text)).toMatchObject({
+      status: 'draft',
+      revisionOf: 'incidents/api-down.md',
+      session: sid,
+    });
     expect(text).toContain('One more line by the operator.');
     expect(fs.readFileSync(file, 'utf8')).toBe(RUNBOOK);
 
@@ -119,8 +160,12 @@ describe('revisions from a session', () => {
 
     // The session's timeline and report link to the draft.
     const d = wt.get(sid);
-    expect(d.events.filter((e) => e.type === 'revision').map((e) => (e.type === 'revision' ? e.file : ''))).toEqual([saved.path, again.path]);
-    expect(wt.report(sid, 'markdown').content).toContain(`Draft revision of the runbook saved: [${saved.file.replace(/[_*[\]]/g, (c) => `\\${c}`)}]`);
+    expect(
+      d.events.filter((e) => e.type === 'revision').map((e) => (e.type === 'revision' ? e.file : '')),
+    ).toEqual([saved.path, again.path]);
+    expect(wt.report(sid, 'markdown').content).toContain(
+      `Draft revision of the runbook saved: [${saved.file.replace(/[_*[\]]/g, (c) => `\\${c}`)}]`,
+    );
   });
 
   it('never writes outside the folder: hostile names, planted links, a folder swapped for a link', () => {
@@ -167,7 +212,9 @@ describe('revisions from a session', () => {
     const id = library.list(true).runbooks[0].id;
     const sid = walk(wt, id);
     expect(review.propose(sid).targetFolder).toBeNull();
-    expect(() => review.saveRevision(sid, review.propose(sid).text)).toThrow(/add a runbook folder of your own/);
+    expect(() => review.saveRevision(sid, review.propose(sid).text)).toThrow(
+      /add a runbook folder of your own/,
+    );
     expect(fs.readdirSync(bundled)).toEqual(['api-down.md']);
   });
 
@@ -189,17 +236,38 @@ describe('edited steps', () => {
     const id = library.list(true).runbooks[0].id;
     const sid = wt.start({ kind: 'runbook', title: 'API Down', runbookId: id, fromTriage: false }).id;
     const edited = 'curl -s --max-time 5 http://127.0.0.1:5005/health/live';
-    await wt.runStep({ runId: 'run-edited-0001', stepId: 'liveness', runbookId: id, command: edited }, 'run', async () => ({ sessionId: 't1', mode: 'run' as const }));
-    wt.commandFinished({ sessionId: 't1', command: edited, exitCode: 7, cwd: '/tmp', startedAt: '', endedAt: '', durationMs: 5, outputExcerpt: '', runId: 'run-edited-0001' });
-    wt.stepNotRun({ runId: 'run-copied-0001', stepId: 'restart', runbookId: id, command: 'systemctl restart aura --now' }, 'copied');
+    await wt.runStep(
+      { runId: 'run-edited-0001', stepId: 'liveness', runbookId: id, command: edited },
+      'run',
+      async () => ({ sessionId: 't1', mode: 'run' as const }),
+    );
+    wt.commandFinished({
+      sessionId: 't1',
+      command: edited,
+      exitCode: 7,
+      cwd: '/tmp',
+      startedAt: '',
+      endedAt: '',
+      durationMs: 5,
+      outputExcerpt: '',
+      runId: 'run-edited-0001',
+    });
+    wt.stepNotRun(
+      { runId: 'run-copied-0001', stepId: 'restart', runbookId: id, command: 'systemctl restart aura --now' },
+      'copied',
+    );
     const p = review.propose(sid);
     expect(p.counts.edited).toBe(1);
-    expect(parseRunbook(p.text, { file: 'x.md' }).steps.map((s) => s.code)).toEqual([edited, 'systemctl restart aura']);
+    expect(parseRunbook(p.text, { file: 'x.md' }).steps.map((s) => s.code)).toEqual([
+      edited,
+      'systemctl restart aura',
+    ]);
   });
 });
 
 describe('review workflow', () => {
-  const EVIDENCE = 'lastTested:\n  date: 2026-12-06\n  scenarios: [api-down]\n  outcomes:\n    api-down: { pass: 1, fail: 0, skipped: 0 }\n';
+  const EVIDENCE =
+    'lastTested:\n  date: 2026-12-06\n  scenarios: [api-down]\n  outcomes:\n    api-down: { pass: 1, fail: 0, skipped: 0 }\n';
 
   it('moves an operator runbook draft -> published in its front matter, keeps the approved text, shows changes since', () => {
     const dir = tmp('aura-review-flow-');
@@ -211,7 +279,10 @@ describe('review workflow', () => {
     expect(() => review.move(id, 'tested', 'ana')).toThrow(/Test it in the sandbox first/);
     expect(() => review.move(id, 'published', 'lee')).toThrow(/not to published/);
     // Evidence as "Test in sandbox" (or aura-ops runbooks test) records it.
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('status: draft\n', `status: draft\n${EVIDENCE}`));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('status: draft\n', `status: draft\n${EVIDENCE}`),
+    );
     library.refresh(true);
     review.move(id, 'tested', 'ana');
     expect(() => review.move(id, 'reviewed', 'ana')).toThrow(/owner cannot be its own reviewer/);
@@ -219,7 +290,12 @@ describe('review workflow', () => {
     expect(review.get(id).changesSinceApproval).toBeNull();
     review.move(id, 'approved', 'lee');
     const view = review.move(id, 'published', 'lee');
-    expect(view.review).toMatchObject({ status: 'published', owner: 'ana', reviewedBy: 'bo', approvedBy: 'lee' });
+    expect(view.review).toMatchObject({
+      status: 'published',
+      owner: 'ana',
+      reviewedBy: 'bo',
+      approvedBy: 'lee',
+    });
     expect(view.lint).toEqual([]);
     const fm = frontMatter(fs.readFileSync(file, 'utf8'));
     expect(fm).toMatchObject({ status: 'published', reviewedBy: 'bo', approvedBy: 'lee' });
@@ -232,7 +308,10 @@ describe('review workflow', () => {
     fs.appendFileSync(file, '\nA line added after approval.\n');
     library.refresh(true);
     const changed = review.get(id).changesSinceApproval ?? [];
-    expect(changed.filter((l) => l.op !== 'same')).toEqual([{ op: 'add', text: 'A line added after approval.' }, { op: 'add', text: '' }]);
+    expect(changed.filter((l) => l.op !== 'same')).toEqual([
+      { op: 'add', text: 'A line added after approval.' },
+      { op: 'add', text: '' },
+    ]);
     // The library does not list the approved copy as a runbook.
     expect(library.list(true).runbooks.map((r) => r.file)).toEqual(['api.md']);
 
@@ -241,7 +320,7 @@ describe('review workflow', () => {
     expect(frontMatter(fs.readFileSync(file, 'utf8')).approvedBy).toBeUndefined();
   });
 
-  it('keeps a bundled runbook\'s review in the console store and leaves its file alone', () => {
+  it("keeps a bundled runbook's review in the console store and leaves its file alone", () => {
     const bundled = tmp('aura-review-bundled-flow-');
     const file = path.join(bundled, 'api.md');
     fs.writeFileSync(file, RUNBOOK.replace('owner: ana\n', `owner: ana\n${EVIDENCE}`));
@@ -256,7 +335,11 @@ describe('review workflow', () => {
     const v = review.get(id);
     expect(v.keptIn).toBe('console-store');
     expect(v.approvedCopy).toMatch(/store/);
-    expect(store.getSetting<Record<string, unknown>>(`runbook-review:${id}`)).toMatchObject({ status: 'approved', reviewedBy: 'bo', approvedBy: 'lee' });
+    expect(store.getSetting<Record<string, unknown>>(`runbook-review:${id}`)).toMatchObject({
+      status: 'approved',
+      reviewedBy: 'bo',
+      approvedBy: 'lee',
+    });
     expect(fs.readFileSync(file, 'utf8')).toBe(RUNBOOK.replace('owner: ana\n', `owner: ana\n${EVIDENCE}`));
   });
 });

@@ -27,7 +27,13 @@ import type { OpsStore } from '../store/store';
 import type { WalkthroughService } from '../walkthroughs/service';
 import { installVariables } from './install-variables';
 import type { RunbookLibrary } from './library';
-import { loadRunbooks, summarize, switchSandboxScenario, testRunbooks, type StepTestResult } from './test-runner';
+import {
+  loadRunbooks,
+  summarize,
+  switchSandboxScenario,
+  testRunbooks,
+  type StepTestResult,
+} from './test-runner';
 
 /** A scenario's symptoms take seconds to reach the logs; failing steps are re-run for this long (as the CLI's --scenario). */
 export const SANDBOX_SETTLE_MS = 20_000;
@@ -102,7 +108,9 @@ export class ReviewService {
   get(id: string): ReviewView {
     const f = this.deps.library.fileOf(id);
     const source = this.source(f.abs);
-    const stored = f.bundled ? (this.deps.store.getSetting<Record<string, unknown>>(KEY_REVIEW + id) ?? {}) : {};
+    const stored = f.bundled
+      ? (this.deps.store.getSetting<Record<string, unknown>>(KEY_REVIEW + id) ?? {})
+      : {};
     const data = { ...frontMatterData(source), ...stored };
     const review = reviewFromFrontMatter(data);
     let text = source;
@@ -164,7 +172,10 @@ export class ReviewService {
       try {
         text = setFrontMatter(source, fields);
       } catch (err) {
-        throw new OpsError('bad-request', `${f.rel} cannot be updated: ${(err as Error).message}. Fix its front matter first.`);
+        throw new OpsError(
+          'bad-request',
+          `${f.rel} cannot be updated: ${(err as Error).message}. Fix its front matter first.`,
+        );
       }
       try {
         fs.writeFileSync(f.abs, text);
@@ -183,7 +194,8 @@ export class ReviewService {
     const who = by.trim();
     const today = ymd(this.now());
     const fields: Record<string, unknown> = { status: to };
-    if (to === 'draft') Object.assign(fields, { reviewedBy: null, approvedBy: null, approvedAt: null, publishedAt: null });
+    if (to === 'draft')
+      Object.assign(fields, { reviewedBy: null, approvedBy: null, approvedAt: null, publishedAt: null });
     if (to === 'tested' && !view.review.owner) fields.owner = who;
     if (to === 'reviewed') Object.assign(fields, { reviewedBy: who, lastReviewed: today });
     if (to === 'approved') {
@@ -208,7 +220,8 @@ export class ReviewService {
       fs.mkdirSync(dir, { recursive: true });
       if (!inside(f.root, dir)) throw new Error(`${dir} leads outside the runbook folder`);
       const copy = this.approvedPath(f.abs);
-      if (fs.existsSync(copy) && fs.lstatSync(copy).isSymbolicLink()) throw new Error(`${copy} is a symbolic link`);
+      if (fs.existsSync(copy) && fs.lstatSync(copy).isSymbolicLink())
+        throw new Error(`${copy} is a symbolic link`);
       fs.writeFileSync(copy, body);
     } catch (err) {
       throw new OpsError('read-only', `Could not keep the approved text: ${(err as Error).message}.`);
@@ -219,7 +232,10 @@ export class ReviewService {
   async test(id: string): Promise<ReviewView> {
     const install = this.deps.getInstall();
     if (!install || !isSandbox(install.paths.dataRoot)) {
-      throw new OpsError('bad-request', 'Test in sandbox runs against the demo install: attach it in the Install panel, then try again.');
+      throw new OpsError(
+        'bad-request',
+        'Test in sandbox runs against the demo install: attach it in the Install panel, then try again.',
+      );
     }
     if (this.testing) throw new OpsError('bad-request', 'A sandbox test is running: wait for it to finish.');
     this.testing = true;
@@ -238,10 +254,22 @@ export class ReviewService {
           await switchSandboxScenario(root, scenario);
           switched = true;
         }
-        const results: StepTestResult[] = await testRunbooks([loaded], { paths: install.paths, scenario: scenario ?? initial, shimDir: this.deps.shimDir(), settleMs: scenario ? SANDBOX_SETTLE_MS : 0 });
+        const results: StepTestResult[] = await testRunbooks([loaded], {
+          paths: install.paths,
+          scenario: scenario ?? initial,
+          shimDir: this.deps.shimDir(),
+          settleMs: scenario ? SANDBOX_SETTLE_MS : 0,
+        });
         const s = summarize(results);
         outcomes[label(scenario)] = { pass: s.pass, fail: s.fail, skipped: s.skipped };
-        for (const r of results) rows.push({ scenario: label(scenario), step: r.step, line: r.line, status: r.status, detail: r.reasons.join('; ') || r.actual });
+        for (const r of results)
+          rows.push({
+            scenario: label(scenario),
+            step: r.step,
+            line: r.line,
+            status: r.status,
+            detail: r.reasons.join('; ') || r.actual,
+          });
       }
       if (switched && initial) await switchSandboxScenario(root, initial);
       this.deps.store.setSetting(KEY_RESULTS + id, rows);
@@ -262,7 +290,8 @@ export class ReviewService {
     for (const e of d.events) {
       if (e.type === 'command') adHoc.push({ command: e.command, exitCode: e.exitCode });
       else if (e.type === 'note' && e.shouldSay) shouldSay.push(e.text);
-      else if (e.type === 'step' && (e.runbookId === d.runbookId || e.runbookId === null)) lastByStep.set(e.stepId, e);
+      else if (e.type === 'step' && (e.runbookId === d.runbookId || e.runbookId === null))
+        lastByStep.set(e.stepId, e);
     }
     const edited: SessionFacts['edited'] = [];
     const skipped: SessionFacts['skipped'] = [];
@@ -270,14 +299,23 @@ export class ReviewService {
       const e = lastByStep.get(step.id);
       if (!e) skipped.push({ stepId: step.id, why: 'not run', reason: null });
       else if (e.status === 'declined') skipped.push({ stepId: step.id, why: 'declined', reason: e.reason });
-      else if (RAN.has(e.status) && e.command.trim() !== step.filled.trim() && e.command.trim() !== step.code.trim()) edited.push({ stepId: step.id, command: e.command });
+      else if (
+        RAN.has(e.status) &&
+        e.command.trim() !== step.filled.trim() &&
+        e.command.trim() !== step.code.trim()
+      )
+        edited.push({ stepId: step.id, command: e.command });
     }
     return { sessionId: d.id, sessionTitle: d.title, adHoc, edited, skipped, shouldSay };
   }
 
   private sessionRunbook(sessionId: string): { d: SessionDetail; f: ReturnType<RunbookLibrary['fileOf']> } {
     const d = this.deps.walkthroughs.get(sessionId);
-    if (!d.runbookId) throw new OpsError('bad-request', `The session "${d.title}" ran no runbook step, so there is no runbook to revise.`);
+    if (!d.runbookId)
+      throw new OpsError(
+        'bad-request',
+        `The session "${d.title}" ran no runbook step, so there is no runbook to revise.`,
+      );
     return { d, f: this.deps.library.fileOf(d.runbookId) };
   }
 
@@ -300,7 +338,12 @@ export class ReviewService {
       text,
       original,
       targetFolder: this.targetDir(f)?.dir ?? null,
-      counts: { adHoc: facts.adHoc.length, edited: facts.edited.length, skipped: facts.skipped.length, shouldSay: facts.shouldSay.length },
+      counts: {
+        adHoc: facts.adHoc.length,
+        edited: facts.edited.length,
+        skipped: facts.skipped.length,
+        shouldSay: facts.shouldSay.length,
+      },
     };
   }
 
@@ -308,15 +351,25 @@ export class ReviewService {
   saveRevision(sessionId: string, text: string): { id: string; path: string; file: string } {
     const { d, f } = this.sessionRunbook(sessionId);
     const target = this.targetDir(f);
-    if (!target) throw new OpsError('bad-request', 'The bundled runbooks are read-only: add a runbook folder of your own (Runbooks, "Folders and new runbook") to save drafts in.');
+    if (!target)
+      throw new OpsError(
+        'bad-request',
+        'The bundled runbooks are read-only: add a runbook folder of your own (Runbooks, "Folders and new runbook") to save drafts in.',
+      );
     let draft: string;
     try {
       draft = setFrontMatter(text, { status: 'draft', revisionOf: f.rel, session: d.id });
     } catch (err) {
-      throw new OpsError('bad-request', `The draft cannot be saved: ${(err as Error).message}. Fix the front matter at the top of the text.`);
+      throw new OpsError(
+        'bad-request',
+        `The draft cannot be saved: ${(err as Error).message}. Fix the front matter at the top of the text.`,
+      );
     }
     if (!fs.existsSync(target.dir) || !inside(target.root, target.dir)) {
-      throw new OpsError('bad-request', `${target.dir} is not inside the runbook folder ${target.root}: nothing was written.`);
+      throw new OpsError(
+        'bad-request',
+        `${target.dir} is not inside the runbook folder ${target.root}: nothing was written.`,
+      );
     }
     const today = ymd(this.now());
     for (let attempt = 1; attempt <= MAX_REVISION_ATTEMPTS; attempt++) {
@@ -329,17 +382,22 @@ export class ReviewService {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EEXIST') continue;
-        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new OpsError('read-only', `${target.dir} is not writable: the draft was not saved.`);
+        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+          throw new OpsError('read-only', `${target.dir} is not writable: the draft was not saved.`);
         throw new OpsError('internal', `Could not write ${abs}: ${(err as Error).message}`);
       }
       this.deps.library.refresh(true);
       this.deps.onChanged();
-      const folderId = this.deps.library.userFolderInfos().find((x) => x.root === target.root)?.id ?? f.folderId;
+      const folderId =
+        this.deps.library.userFolderInfos().find((x) => x.root === target.root)?.id ?? f.folderId;
       const rel = path.relative(target.root, abs).split(path.sep).join('/');
       const draftId = `${folderId}:${rel}`;
       this.deps.walkthroughs.recordRevision(d.id, { file: abs, runbookId: d.runbookId as string, draftId });
       return { id: draftId, path: abs, file: name };
     }
-    throw new OpsError('bad-request', `${MAX_REVISION_ATTEMPTS} drafts of this runbook from this session already exist in ${target.dir}: edit one of them.`);
+    throw new OpsError(
+      'bad-request',
+      `${MAX_REVISION_ATTEMPTS} drafts of this runbook from this session already exist in ${target.dir}: edit one of them.`,
+    );
   }
 }

@@ -49,14 +49,22 @@ function paths(root: string): InstallPaths {
 }
 
 function loaded(source: string, vars: Record<string, string> = {}): LoadedRunbook {
-  return { path: '/x/rb.md', display: 'rb.md', doc: parseRunbook(source, { file: 'rb.md', variables: vars }), scenarios: declaredScenarios(source) };
+  return {
+    path: '/x/rb.md',
+    display: 'rb.md',
+    doc: parseRunbook(source, { file: 'rb.md', variables: vars }),
+    scenarios: declaredScenarios(source),
+  };
 }
 
 const fence = (info: string, code: string): string => `\`\`\`${info}\n${code}\n\`\`\`\n`;
 
 describe('declaredScenarios', () => {
   it('reads testScenarios from the front matter as a list or a string', () => {
-    expect(declaredScenarios('---\ntitle: X\ntestScenarios: [db-locked, db-corrupt]\n---\n# X\n')).toEqual(['db-locked', 'db-corrupt']);
+    expect(declaredScenarios('---\ntitle: X\ntestScenarios: [db-locked, db-corrupt]\n---\n# X\n')).toEqual([
+      'db-locked',
+      'db-corrupt',
+    ]);
     expect(declaredScenarios('---\ntest-scenarios: healthy\n---\n')).toEqual(['healthy']);
   });
   it('gives nothing without front matter, without the key, or with broken YAML', () => {
@@ -72,7 +80,10 @@ describe('planSteps', () => {
     fence('bash {name="reads" expect="/ok/"}', 'echo ok'),
     fence('bash {name="writes" expect="/x/"}', 'rm -rf "{{logsDir}}/old"'),
     fence('bash {name="needs-redis" expect="PONG"}', 'redis-cli -h "{{redisHost}}" ping'),
-    fence('bash {name="hang-only" exit="28" scenario="api-hang"}', 'curl -sS --max-time 5 "{{apiUrl}}/health/live"'),
+    fence(
+      'bash {name="hang-only" exit="28" scenario="api-hang"}',
+      'curl -sS --max-time 5 "{{apiUrl}}/health/live"',
+    ),
     fence('bash {name="bad-regex" expect="/([/"}', 'echo x'),
     fence('bash {name="no-expectation"}', 'echo not checked'),
   ].join('\n');
@@ -96,7 +107,9 @@ describe('planSteps', () => {
     const inSlow = (await planSteps(loaded(doc, vars), 'slow-db')).find((p) => p.step.id === 'hang-only');
     expect(inHang?.decided).toBeNull();
     expect(inSlow?.decided?.status).toBe('skipped-scenario');
-    expect(inSlow?.decided?.reasons[0]).toContain('no answer is named for the sandbox scenario slow-db (the step names api-hang)');
+    expect(inSlow?.decided?.reasons[0]).toContain(
+      'no answer is named for the sandbox scenario slow-db (the step names api-hang)',
+    );
   });
 
   it('picks the shell from the fence language', async () => {
@@ -108,7 +121,13 @@ describe('planSteps', () => {
 describe('stepEnv, excerptOf, summarize, formatResults', () => {
   it("sets the install's AURA_* variables and puts the shim first on PATH", () => {
     const env = stepEnv(paths('/data'), '/shim', { PATH: '/usr/bin', HOME: '/h' });
-    expect(env).toMatchObject({ AURA_DATA_PATH: '/data', AURA_LOGS_PATH: '/data/logs', AURA_DATABASE_PATH: '/data/aura.db', AURA_API_URL: 'http://127.0.0.1:9', HOME: '/h' });
+    expect(env).toMatchObject({
+      AURA_DATA_PATH: '/data',
+      AURA_LOGS_PATH: '/data/logs',
+      AURA_DATABASE_PATH: '/data/aura.db',
+      AURA_API_URL: 'http://127.0.0.1:9',
+      HOME: '/h',
+    });
     expect(env.PATH).toBe(`/shim${path.delimiter}/usr/bin`);
   });
 
@@ -121,10 +140,33 @@ describe('stepEnv, excerptOf, summarize, formatResults', () => {
 
   it('counts failures, invalid and mutating steps as failing, skips as neither', () => {
     const r = (status: StepTestResult['status']): StepTestResult => ({
-      file: 'a.md', line: 3, runbook: 'A', step: status, scenario: null, status, command: 'x', expected: '/ok/ and exit 0', actual: 'last line "no", exit 1', wanted: 'ok', outcome: 'unexpected', answer: null,
-      excerpt: 'no', exitCode: 1, timedOut: false, durationMs: 1, attempts: 1, reasons: ['output does not match /ok/'],
+      file: 'a.md',
+      line: 3,
+      runbook: 'A',
+      step: status,
+      scenario: null,
+      status,
+      command: 'x',
+      expected: '/ok/ and exit 0',
+      actual: 'last line "no", exit 1',
+      wanted: 'ok',
+      outcome: 'unexpected',
+      answer: null,
+      excerpt: 'no',
+      exitCode: 1,
+      timedOut: false,
+      durationMs: 1,
+      attempts: 1,
+      reasons: ['output does not match /ok/'],
     });
-    const results = [r('pass'), r('fail'), r('invalid'), r('skipped-mutating'), r('skipped-unfilled'), r('skipped-scenario')];
+    const results = [
+      r('pass'),
+      r('fail'),
+      r('invalid'),
+      r('skipped-mutating'),
+      r('skipped-unfilled'),
+      r('skipped-scenario'),
+    ];
     expect(summarize(results)).toEqual({ pass: 1, fail: 3, skipped: 2, ok: false });
     const text = formatResults(results);
     expect(text).toContain('FAIL  a.md:3 fail');
@@ -136,7 +178,12 @@ describe('stepEnv, excerptOf, summarize, formatResults', () => {
 
 describe('runCommand (real bash)', () => {
   it('merges stderr into the output and reports the exit code', async () => {
-    const r = await runCommand('echo out; echo err >&2; exit 3', { shell: 'bash', cwd: tmp, env: process.env, timeoutMs: 10_000 });
+    const r = await runCommand('echo out; echo err >&2; exit 3', {
+      shell: 'bash',
+      cwd: tmp,
+      env: process.env,
+      timeoutMs: 10_000,
+    });
     expect(r.output).toContain('out');
     expect(r.output).toContain('err');
     expect(r.exitCode).toBe(3);
@@ -145,14 +192,24 @@ describe('runCommand (real bash)', () => {
 
   it('ends the whole pipeline when the time limit passes', async () => {
     const marker = path.join(tmp, 'pipeline-survivor');
-    const r = await runCommand(`sleep 30 | cat; touch ${shellQuote(marker)}`, { shell: 'bash', cwd: tmp, env: process.env, timeoutMs: 300 });
+    const r = await runCommand(`sleep 30 | cat; touch ${shellQuote(marker)}`, {
+      shell: 'bash',
+      cwd: tmp,
+      env: process.env,
+      timeoutMs: 300,
+    });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).not.toBe(0);
     expect(fs.existsSync(marker)).toBe(false);
   });
 
   it('says so when the shell does not exist', async () => {
-    const r = await runCommand('true', { shell: path.join(tmp, 'no-such-shell'), cwd: tmp, env: process.env, timeoutMs: 1000 });
+    const r = await runCommand('true', {
+      shell: path.join(tmp, 'no-such-shell'),
+      cwd: tmp,
+      env: process.env,
+      timeoutMs: 1000,
+    });
     expect(r.spawnError).toMatch(/could not start/);
   });
 });
@@ -163,7 +220,12 @@ describe('createAuraOpsShim', () => {
     try {
       const file = path.join(shim.dir, 'aura-ops');
       expect(fs.statSync(file).mode & 0o111).not.toBe(0);
-      const r = await runCommand('aura-ops logs stats', { shell: 'bash', cwd: tmp, env: stepEnv(paths(tmp), shim.dir), timeoutMs: 5000 });
+      const r = await runCommand('aura-ops logs stats', {
+        shell: 'bash',
+        cwd: tmp,
+        env: stepEnv(paths(tmp), shim.dir),
+        timeoutMs: 5000,
+      });
       expect(r.output.trim()).toBe("it's logs stats");
     } finally {
       shim.cleanup();
@@ -204,22 +266,46 @@ describe('findings per scenario (issue 17)', () => {
   });
 
   it('tests a runbook in healthy and in every scenario its steps name', () => {
-    expect(loaded(src).doc.steps[0].scenarioAnswers).toEqual({ 'api-down': 'api-not-listening', 'api-hang': 'api-hung' });
+    expect(loaded(src).doc.steps[0].scenarioAnswers).toEqual({
+      'api-down': 'api-not-listening',
+      'api-hang': 'api-hung',
+    });
     const dir = fs.mkdtempSync(path.join(tmp, 'scen-'));
     fs.writeFileSync(path.join(dir, 'live.md'), `---\ntestScenarios: [slow-db]\n---\n${src}`);
-    expect(loadRunbooks([dir], {})[0].scenarios.sort()).toEqual(['api-down', 'api-hang', 'healthy', 'slow-db']);
+    expect(loadRunbooks([dir], {})[0].scenarios.sort()).toEqual([
+      'api-down',
+      'api-hang',
+      'healthy',
+      'slow-db',
+    ]);
   });
 
   it('wants ok in healthy, the named finding in its scenario, and skips a scenario it does not name', async () => {
     const run = async (apiUrl: string, scenario: string | null) =>
-      (await testRunbooks([loaded(src, { apiUrl })], { paths: { ...paths(tmp), apiUrl }, scenario, shimDir: null }))[0];
+      (
+        await testRunbooks([loaded(src, { apiUrl })], {
+          paths: { ...paths(tmp), apiUrl },
+          scenario,
+          shimDir: null,
+        })
+      )[0];
     mode = 'ok';
-    expect(await run(url, 'healthy')).toMatchObject({ status: 'pass', wanted: 'ok', outcome: 'ok', answer: 'ok' });
+    expect(await run(url, 'healthy')).toMatchObject({
+      status: 'pass',
+      wanted: 'ok',
+      outcome: 'ok',
+      answer: 'ok',
+    });
     // A healthy answer in a fault scenario is a failure that says what was wanted.
     const wrongPlace = await run(url, 'api-hang');
     expect(wrongPlace).toMatchObject({ status: 'fail', wanted: 'api-hung', outcome: 'ok' });
     expect(wrongPlace.reasons[0]).toBe('answered OK, wanted finding "API hung" (exit 28)');
-    expect(await run(closedUrl, 'api-down')).toMatchObject({ status: 'pass', outcome: 'finding', answer: 'api-not-listening', exitCode: 7 });
+    expect(await run(closedUrl, 'api-down')).toMatchObject({
+      status: 'pass',
+      outcome: 'finding',
+      answer: 'api-not-listening',
+      exitCode: 7,
+    });
     expect((await run(closedUrl, 'api-down')).actual).toMatch(/^API not listening: .*exit 7$/);
     expect(await run(closedUrl, 'healthy')).toMatchObject({ status: 'fail', outcome: 'finding' });
     expect(await run(closedUrl, 'slow-db')).toMatchObject({ status: 'skipped-scenario' });
@@ -238,10 +324,16 @@ describe('findings per scenario (issue 17)', () => {
 
   it('flags a step whose answers do not parse as invalid, without running it', async () => {
     const bad = `# Bad\n${fence('bash {name="b" ok="/(/" finding-x="exit 7" scenarios="api-down:nope"}', 'echo x')}`;
-    const [res] = await testRunbooks([loaded(bad)], { paths: paths(tmp), scenario: 'healthy', shimDir: null });
+    const [res] = await testRunbooks([loaded(bad)], {
+      paths: paths(tmp),
+      scenario: 'healthy',
+      shimDir: null,
+    });
     expect(res.status).toBe('invalid');
     expect(res.reasons.join('\n')).toMatch(/not a valid regular expression/);
-    expect(res.reasons.join('\n')).toContain('scenarios: api-down names "nope", which the step does not declare');
+    expect(res.reasons.join('\n')).toContain(
+      'scenarios: api-down names "nope", which the step does not declare',
+    );
   });
 });
 
@@ -252,7 +344,12 @@ describe('runPlannedSteps', () => {
     const plan = await planSteps(loaded(src), null);
     // The counter write makes the step "mutating" for the classifier; run it as planned anyway.
     plan[0].decided = null;
-    const [res] = await runPlannedSteps(plan, { paths: paths(tmp), scenario: null, shimDir: null, settleMs: 10_000 });
+    const [res] = await runPlannedSteps(plan, {
+      paths: paths(tmp),
+      scenario: null,
+      shimDir: null,
+      settleMs: 10_000,
+    });
     expect(res.status).toBe('pass');
     expect(res.attempts).toBe(2);
   });
@@ -274,7 +371,11 @@ describe('runPlannedSteps', () => {
     fs.writeFileSync(path.join(root, 'logs', 'aura-api-20261127.log'), 'x');
     const src = `# Vars\n${fence('bash {name="cwd" expect="/^aura-api-20261127.log$/m"}', 'pwd; ls logs; echo "$AURA_LOGS_PATH" "{{logsDir}}"')}`;
     const vars = { logsDir: path.join(root, 'logs') };
-    const [res] = await testRunbooks([loaded(src, vars)], { paths: paths(root), scenario: null, shimDir: null });
+    const [res] = await testRunbooks([loaded(src, vars)], {
+      paths: paths(root),
+      scenario: null,
+      shimDir: null,
+    });
     expect(res.status).toBe('pass');
     expect(res.command).toContain(path.join(root, 'logs'));
   });
@@ -291,11 +392,23 @@ describe('aura-ops runbooks test (CLI)', () => {
   beforeAll(() => {
     install = fs.mkdtempSync(path.join(tmp, 'install-'));
     fs.mkdirSync(path.join(install, 'logs'));
-    fs.writeFileSync(path.join(install, 'logs', 'errors-20261127.log'), "[2026-11-27 10:00:00.000 +00:00] [ERR] [] [] [] SQLite Error 5: 'database is locked'\n");
+    fs.writeFileSync(
+      path.join(install, 'logs', 'errors-20261127.log'),
+      "[2026-11-27 10:00:00.000 +00:00] [ERR] [] [] [] SQLite Error 5: 'database is locked'\n",
+    );
     books = fs.mkdtempSync(path.join(tmp, 'books-'));
     fs.writeFileSync(
       path.join(books, 'db.md'),
-      ['---', 'title: DB', 'testScenarios: [db-locked]', '---', '# DB', '', fence('bash {name="locked" expect="/SQLite Error 5/"}', 'cat "{{logsDir}}"/errors-*.log'), fence('bash {name="wrong" expect="/corrupt/"}', 'cat "{{logsDir}}"/errors-*.log')].join('\n'),
+      [
+        '---',
+        'title: DB',
+        'testScenarios: [db-locked]',
+        '---',
+        '# DB',
+        '',
+        fence('bash {name="locked" expect="/SQLite Error 5/"}', 'cat "{{logsDir}}"/errors-*.log'),
+        fence('bash {name="wrong" expect="/corrupt/"}', 'cat "{{logsDir}}"/errors-*.log'),
+      ].join('\n'),
     );
   });
 
@@ -307,10 +420,14 @@ describe('aura-ops runbooks test (CLI)', () => {
 
   it('refuses an unknown scenario and --scenario on a folder that is not a sandbox', async () => {
     const a = io();
-    expect(await runbooksCommand(['test', books, '--install', install, '--scenario', 'on-fire'], a.io)).toBe(2);
+    expect(await runbooksCommand(['test', books, '--install', install, '--scenario', 'on-fire'], a.io)).toBe(
+      2,
+    );
     expect(a.err.join('')).toMatch(/Unknown scenario "on-fire"/);
     const b = io();
-    expect(await runbooksCommand(['test', books, '--install', install, '--scenario', 'db-locked'], b.io)).toBe(2);
+    expect(
+      await runbooksCommand(['test', books, '--install', install, '--scenario', 'db-locked'], b.io),
+    ).toBe(2);
     expect(b.err.join('')).toMatch(/is not one: drop --scenario/);
   });
 
@@ -327,7 +444,10 @@ describe('aura-ops runbooks test (CLI)', () => {
   it('prints JSON with --json', async () => {
     const c = io();
     await runbooksCommand(['test', books, '--install', install, '--json'], c.io);
-    const data = JSON.parse(c.out.join('')) as { summary: { pass: number; fail: number }; results: StepTestResult[] };
+    const data = JSON.parse(c.out.join('')) as {
+      summary: { pass: number; fail: number };
+      results: StepTestResult[];
+    };
     expect(data.summary).toMatchObject({ pass: 1, fail: 1 });
     expect(data.results.map((r) => r.step)).toEqual(['locked', 'wrong']);
   });
@@ -349,13 +469,28 @@ describe('hostile install paths (issue 14, item 1)', () => {
     const parent = fs.mkdtempSync(path.join(tmp, 'evil-root-'));
     const root = path.join(parent, 'ev$(($(touch PWNED)0))');
     fs.mkdirSync(root);
-    const db = spawnSync('sqlite3', [path.join(root, 'aura.db'), 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'], { encoding: 'utf8' });
+    const db = spawnSync(
+      'sqlite3',
+      [path.join(root, 'aura.db'), 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'],
+      { encoding: 'utf8' },
+    );
     expect(db.status).toBe(0);
-    const source = fs.readFileSync(path.join(__dirname, '../../../../resources/runbooks/database-maintenance.md'), 'utf8');
-    const doc = parseRunbook(source, { file: 'database-maintenance.md', variables: variablesFromInstall(paths(root), new Date()) });
+    const source = fs.readFileSync(
+      path.join(__dirname, '../../../../resources/runbooks/database-maintenance.md'),
+      'utf8',
+    );
+    const doc = parseRunbook(source, {
+      file: 'database-maintenance.md',
+      variables: variablesFromInstall(paths(root), new Date()),
+    });
     const step = doc.steps.find((s) => s.id === 'integrity');
     expect(step?.missingVariables).toEqual([]);
-    const r = await runCommand(step?.filled ?? '', { shell: 'bash', cwd: root, env: process.env, timeoutMs: 10_000 });
+    const r = await runCommand(step?.filled ?? '', {
+      shell: 'bash',
+      cwd: root,
+      env: process.env,
+      timeoutMs: 10_000,
+    });
     expect(r.output).toMatch(/^ok$/m);
     expect(r.exitCode).toBe(0);
     expect(findNamed(parent, 'PWNED')).toEqual([]);
@@ -365,15 +500,26 @@ describe('hostile install paths (issue 14, item 1)', () => {
     const parent = fs.mkdtempSync(path.join(tmp, 'evil-install-'));
     const install = path.join(parent, '"; sed -n "w FILE" /etc/hostname; echo "');
     fs.mkdirSync(path.join(install, 'logs'), { recursive: true });
-    fs.writeFileSync(path.join(install, 'logs', 'errors-20261127.log'), "SQLite Error 5: 'database is locked'\n");
+    fs.writeFileSync(
+      path.join(install, 'logs', 'errors-20261127.log'),
+      "SQLite Error 5: 'database is locked'\n",
+    );
     const books = fs.mkdtempSync(path.join(tmp, 'evil-books-'));
     // The old convention (quoted by the author) and the new one (bare) must both stay one word.
     fs.writeFileSync(
       path.join(books, 'db.md'),
-      ['# DB', '', fence('bash {name="quoted" expect="/SQLite Error 5/"}', 'cat "{{logsDir}}"/errors-*.log'), fence('bash {name="bare" expect="/SQLite Error 5/"}', 'cat {{logsDir}}/errors-*.log')].join('\n'),
+      [
+        '# DB',
+        '',
+        fence('bash {name="quoted" expect="/SQLite Error 5/"}', 'cat "{{logsDir}}"/errors-*.log'),
+        fence('bash {name="bare" expect="/SQLite Error 5/"}', 'cat {{logsDir}}/errors-*.log'),
+      ].join('\n'),
     );
     const out: string[] = [];
-    const code = await runbooksCommand(['test', books, '--install', install], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    const code = await runbooksCommand(['test', books, '--install', install], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
     expect(out.join('')).toContain('2 checked step(s): 2 passed, 0 failed, 0 skipped');
     expect(code).toBe(0);
     expect(findNamed(parent, 'FILE')).toEqual([]);

@@ -98,8 +98,16 @@ const FRONT_MATTER_RE = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/;
 const SCENARIO_KEYS = ['testScenarios', 'test_scenarios', 'test-scenarios'];
 
 function asList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean);
-  if (typeof value === 'string') return value.split(/[\s,]+/).map((v) => v.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(/[\s,]+/)
+      .map((v) => v.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -145,7 +153,8 @@ export function runbookScenarios(doc: ParsedRunbook, declared: string[]): string
   const out = new Set(declared);
   for (const step of doc.steps) {
     if (!isCheckedStep(step)) continue;
-    if (step.answers.some((a) => a.kind === 'ok') && stepScenarios(doc, step).length === 0) out.add('healthy');
+    if (step.answers.some((a) => a.kind === 'ok') && stepScenarios(doc, step).length === 0)
+      out.add('healthy');
     for (const s of Object.keys(step.scenarioAnswers)) out.add(s);
     for (const s of stepScenarios(doc, step)) out.add(s);
   }
@@ -201,13 +210,24 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
     const planned: PlannedStep = { runbook: r, step, shell: shellFor(step.lang), decided: null };
     out.push(planned);
     if (step.expectError || step.answerErrors.length > 0) {
-      planned.decided = { ...base, status: 'invalid', expected: '(invalid declaration)', reasons: [...(step.expectError ? [step.expectError] : []), ...step.answerErrors] };
+      planned.decided = {
+        ...base,
+        status: 'invalid',
+        expected: '(invalid declaration)',
+        reasons: [...(step.expectError ? [step.expectError] : []), ...step.answerErrors],
+      };
       continue;
     }
     // A step with inputs is tested with their defaults; one without a valid default cannot run unattended.
     const withDefaults = step.inputs?.length ? fillInputs(step, initialValues(step.inputs, {})) : null;
     if (withDefaults && withDefaults.command === null) {
-      planned.decided = { ...base, status: 'skipped-unfilled', reasons: Object.entries(withDefaults.errors).map(([k, why]) => `input ${k} has no usable default: ${why}`) };
+      planned.decided = {
+        ...base,
+        status: 'skipped-unfilled',
+        reasons: Object.entries(withDefaults.errors).map(
+          ([k, why]) => `input ${k} has no usable default: ${why}`,
+        ),
+      };
       continue;
     }
     const risk = await classifyCommand(withDefaults?.command ?? step.filled);
@@ -217,7 +237,9 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
         status: 'skipped-mutating',
         expected: 'a read-only command',
         actual: 'mutating',
-        reasons: [`a checked step must only read (lint-level error): ${risk.reasons.join('; ')}. Remove its answers (ok, warn-*, finding-*, expect, exit) or make the command read-only.`],
+        reasons: [
+          `a checked step must only read (lint-level error): ${risk.reasons.join('; ')}. Remove its answers (ok, warn-*, finding-*, expect, exit) or make the command read-only.`,
+        ],
       };
       continue;
     }
@@ -236,7 +258,11 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
       planned.decided = {
         ...base,
         status: 'skipped-scenario',
-        reasons: [scenario === null ? `written for the sandbox scenario${named.length > 1 ? 's' : ''} ${named.join(', ')} (pass --scenario to check it)` : `no answer is named for the sandbox scenario ${scenario}${named.length > 0 ? ` (the step names ${named.join(', ')})` : ''}`],
+        reasons: [
+          scenario === null
+            ? `written for the sandbox scenario${named.length > 1 ? 's' : ''} ${named.join(', ')} (pass --scenario to check it)`
+            : `no answer is named for the sandbox scenario ${scenario}${named.length > 0 ? ` (the step names ${named.join(', ')})` : ''}`,
+        ],
       };
     }
   }
@@ -244,7 +270,11 @@ export async function planSteps(r: LoadedRunbook, scenario: string | null): Prom
 }
 
 /** The environment a step runs with: this process's, the install's AURA_* paths, `aura-ops` first on PATH. */
-export function stepEnv(paths: InstallPaths, shimDir: string | null, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function stepEnv(
+  paths: InstallPaths,
+  shimDir: string | null,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   env.AURA_DATA_PATH = paths.dataRoot;
   env.AURA_LOGS_PATH = paths.logsDir;
@@ -294,7 +324,9 @@ export function formatResults(results: StepTestResult[]): string {
   for (const r of results) {
     const where = `${r.file}:${r.line}`;
     const scen = r.scenario ? ` [${r.scenario}]` : '';
-    lines.push(`${LABEL[r.status].padEnd(5)} ${where} ${r.step}${scen}${r.status === 'pass' ? `  (${r.actual})` : ''}`);
+    lines.push(
+      `${LABEL[r.status].padEnd(5)} ${where} ${r.step}${scen}${r.status === 'pass' ? `  (${r.actual})` : ''}`,
+    );
     if (r.status === 'pass') continue;
     if (r.status === 'fail') {
       lines.push(`      wanted:   ${r.expected}`);
@@ -326,11 +358,19 @@ function walkMarkdown(dir: string, out: string[], depth = 0): void {
 }
 
 /** Read runbooks from files and folders, parsed with the install's variables. Throws on a missing path. */
-export function loadRunbooks(targets: string[], vars: Record<string, string>, cwd = process.cwd()): LoadedRunbook[] {
+export function loadRunbooks(
+  targets: string[],
+  vars: Record<string, string>,
+  cwd = process.cwd(),
+): LoadedRunbook[] {
   const files: { abs: string; root: string }[] = [];
   for (const t of targets) {
     const abs = path.resolve(cwd, t);
-    if (!fs.existsSync(abs)) throw new OpsError('not-found', `"${t}" does not exist: pass a runbook file or the folder that holds them.`);
+    if (!fs.existsSync(abs))
+      throw new OpsError(
+        'not-found',
+        `"${t}" does not exist: pass a runbook file or the folder that holds them.`,
+      );
     if (fs.statSync(abs).isDirectory()) {
       const found: string[] = [];
       walkMarkdown(abs, found);
@@ -369,7 +409,10 @@ export interface CommandResult {
 }
 
 /** Run one command with `shell -c`, stdout and stderr merged as a terminal shows them. */
-export function runCommand(command: string, opts: { shell: string; cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  opts: { shell: string; cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<CommandResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     let output = '';
@@ -379,25 +422,44 @@ export function runCommand(command: string, opts: { shell: string; cwd: string; 
       if (output.length > MAX_STEP_OUTPUT_CHARS * 2) output = output.slice(-MAX_STEP_OUTPUT_CHARS);
     };
     // Its own process group, so a timeout ends the whole pipeline, not just the shell.
-    const child = spawn(opts.shell, ['-c', command], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const child = spawn(opts.shell, ['-c', command], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
     child.stdout.on('data', append);
     child.stderr.on('data', append);
     const timer = setTimeout(() => {
       timedOut = true;
       try {
-        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+        if (child.pid !== undefined)
+          process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
       } catch (err) {
         // ESRCH: it ended between the timer firing and the kill; anything else is worth showing.
-        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') output += `\n[aura-ops: could not stop the step: ${(err as Error).message}]`;
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH')
+          output += `\n[aura-ops: could not stop the step: ${(err as Error).message}]`;
       }
     }, opts.timeoutMs);
     child.once('error', (err) => {
       clearTimeout(timer);
-      resolve({ output, exitCode: null, timedOut: false, durationMs: Date.now() - t0, spawnError: `${opts.shell} could not start (${err.message}): install it or run the step by hand.` });
+      resolve({
+        output,
+        exitCode: null,
+        timedOut: false,
+        durationMs: Date.now() - t0,
+        spawnError: `${opts.shell} could not start (${err.message}): install it or run the step by hand.`,
+      });
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ output: output.slice(-MAX_STEP_OUTPUT_CHARS), exitCode: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : null), timedOut, durationMs: Date.now() - t0, spawnError: null });
+      resolve({
+        output: output.slice(-MAX_STEP_OUTPUT_CHARS),
+        exitCode: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : null),
+        timedOut,
+        durationMs: Date.now() - t0,
+        spawnError: null,
+      });
     });
   });
 }
@@ -425,7 +487,11 @@ export function shellQuote(word: string): string {
  */
 export function createAuraOpsShim(command: string[]): { dir: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-shim-'));
-  fs.writeFileSync(path.join(dir, 'aura-ops'), `#!/bin/sh\nexec ${command.map(shellQuote).join(' ')} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(dir, 'aura-ops'),
+    `#!/bin/sh\nexec ${command.map(shellQuote).join(' ')} "$@"\n`,
+    { mode: 0o755 },
+  );
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -447,21 +513,48 @@ async function runOne(p: PlannedStep, opts: RunStepsOptions, attempts: number): 
   const installed = fillVariables(p.step.code, installVariables(opts.paths)).filled;
   // Inputs get their defaults (planSteps skipped a step without usable ones).
   const inputs = p.step.inputs ?? [];
-  const withDefaults = inputs.length > 0 ? fillInputs({ filled: installed, inputs }, initialValues(inputs, {})) : null;
+  const withDefaults =
+    inputs.length > 0 ? fillInputs({ filled: installed, inputs }, initialValues(inputs, {})) : null;
   if (withDefaults && withDefaults.command === null) {
-    return { ...blank(p.runbook, p.step, opts.scenario), status: 'skipped-unfilled', command: installed, attempts, reasons: Object.entries(withDefaults.errors).map(([k, why]) => `input ${k} has no usable default: ${why}`) };
+    return {
+      ...blank(p.runbook, p.step, opts.scenario),
+      status: 'skipped-unfilled',
+      command: installed,
+      attempts,
+      reasons: Object.entries(withDefaults.errors).map(
+        ([k, why]) => `input ${k} has no usable default: ${why}`,
+      ),
+    };
   }
   const command = withDefaults?.command ?? installed;
   const base = { ...blank(p.runbook, p.step, opts.scenario), command };
   const env = stepEnv(opts.paths, opts.shimDir);
   const cwd = fs.existsSync(opts.paths.dataRoot) ? opts.paths.dataRoot : os.tmpdir();
-  const res = await runCommand(command, { shell: p.shell, cwd, env, timeoutMs: opts.timeoutMs ?? STEP_TIMEOUT_MS });
-  if (res.spawnError) return { ...base, status: 'fail', attempts, durationMs: res.durationMs, actual: 'did not run', reasons: [res.spawnError] };
+  const res = await runCommand(command, {
+    shell: p.shell,
+    cwd,
+    env,
+    timeoutMs: opts.timeoutMs ?? STEP_TIMEOUT_MS,
+  });
+  if (res.spawnError)
+    return {
+      ...base,
+      status: 'fail',
+      attempts,
+      durationMs: res.durationMs,
+      actual: 'did not run',
+      reasons: [res.spawnError],
+    };
   const wanted = p.wanted ?? 'any';
   const check = checkStep(p.step, res.output, res.timedOut ? null : res.exitCode);
   const given = check.outcome === 'ok' || check.outcome === 'warn' || check.outcome === 'finding';
   const pass = given && (wanted === 'any' || check.answer === wanted);
-  const reasons = res.timedOut ? [`timed out after ${Math.round((opts.timeoutMs ?? STEP_TIMEOUT_MS) / 1000)} s`, ...check.reasons.filter((r) => !r.startsWith('the command did not finish'))] : check.reasons;
+  const reasons = res.timedOut
+    ? [
+        `timed out after ${Math.round((opts.timeoutMs ?? STEP_TIMEOUT_MS) / 1000)} s`,
+        ...check.reasons.filter((r) => !r.startsWith('the command did not finish')),
+      ]
+    : check.reasons;
   return {
     ...base,
     status: pass ? 'pass' : 'fail',
@@ -475,16 +568,25 @@ async function runOne(p: PlannedStep, opts: RunStepsOptions, attempts: number): 
     timedOut: res.timedOut,
     durationMs: res.durationMs,
     attempts,
-    reasons: pass ? [] : given ? [`answered ${outcomeText(check.outcome, check.label)}, wanted ${wantedText(p.step, wanted)}`] : reasons,
+    reasons: pass
+      ? []
+      : given
+        ? [`answered ${outcomeText(check.outcome, check.label)}, wanted ${wantedText(p.step, wanted)}`]
+        : reasons,
   };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Run the planned steps one after another; re-run failures until they pass or `settleMs` is over. */
-export async function runPlannedSteps(planned: PlannedStep[], opts: RunStepsOptions): Promise<StepTestResult[]> {
+export async function runPlannedSteps(
+  planned: PlannedStep[],
+  opts: RunStepsOptions,
+): Promise<StepTestResult[]> {
   const deadline = Date.now() + (opts.settleMs ?? 0);
-  const results: (StepTestResult | null)[] = planned.map((p) => (p.decided ? { ...p.decided, scenario: opts.scenario } : null));
+  const results: (StepTestResult | null)[] = planned.map((p) =>
+    p.decided ? { ...p.decided, scenario: opts.scenario } : null,
+  );
   let attempt = 0;
   for (;;) {
     attempt++;
@@ -503,7 +605,10 @@ export async function runPlannedSteps(planned: PlannedStep[], opts: RunStepsOpti
 }
 
 /** Plan and run the checked steps of these runbooks against an install in a known (or unknown) state. */
-export async function testRunbooks(runbooks: LoadedRunbook[], opts: RunStepsOptions): Promise<StepTestResult[]> {
+export async function testRunbooks(
+  runbooks: LoadedRunbook[],
+  opts: RunStepsOptions,
+): Promise<StepTestResult[]> {
   const planned = (await Promise.all(runbooks.map((r) => planSteps(r, opts.scenario)))).flat();
   return runPlannedSteps(planned, opts);
 }
@@ -518,18 +623,34 @@ export const SCENARIO_SWITCH_TIMEOUT_MS = 20_000;
  * Switch the sandbox running from `dir` to `name` through its scenario file and wait until its
  * state file reports it. Throws with what to do when no sandbox runs there.
  */
-export async function switchSandboxScenario(dir: string, name: ScenarioName, timeoutMs = SCENARIO_SWITCH_TIMEOUT_MS): Promise<void> {
+export async function switchSandboxScenario(
+  dir: string,
+  name: ScenarioName,
+  timeoutMs = SCENARIO_SWITCH_TIMEOUT_MS,
+): Promise<void> {
   const outcome = await switchScenario(dir, name, { timeoutMs, ifStopped: 'refuse' });
   switch (outcome.kind) {
     case 'switched':
       return;
     case 'not-sandbox':
-      throw new OpsError('bad-request', `--scenario switches the demo sandbox, and ${dir} is not one: drop --scenario to test a real install as it is.`);
+      throw new OpsError(
+        'bad-request',
+        `--scenario switches the demo sandbox, and ${dir} is not one: drop --scenario to test a real install as it is.`,
+      );
     case 'not-running':
-      throw new OpsError('unavailable', `No sandbox runs from ${dir}: start it first with \`aura-ops sandbox run ${dir} --port 0\`.`);
+      throw new OpsError(
+        'unavailable',
+        `No sandbox runs from ${dir}: start it first with \`aura-ops sandbox run ${dir} --port 0\`.`,
+      );
     case 'stopped':
-      throw new OpsError('unavailable', `The sandbox in ${dir} stopped while switching to ${name}: start it again.`);
+      throw new OpsError(
+        'unavailable',
+        `The sandbox in ${dir} stopped while switching to ${name}: start it again.`,
+      );
     case 'timeout':
-      throw new OpsError('timeout', `The sandbox in ${dir} did not switch to ${name} within ${timeoutMs / 1000} s (it reports ${outcome.state.scenario}): check its output.`);
+      throw new OpsError(
+        'timeout',
+        `The sandbox in ${dir} did not switch to ${name} within ${timeoutMs / 1000} s (it reports ${outcome.state.scenario}): check its output.`,
+      );
   }
 }

@@ -29,7 +29,13 @@ export function restrictFiles(...files: string[]): void {
  */
 export function touchPrivateFile(file: string): void {
   try {
-    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, PRIVATE_FILE_MODE));
+    fs.closeSync(
+      fs.openSync(
+        file,
+        fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL,
+        PRIVATE_FILE_MODE,
+      ),
+    );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }

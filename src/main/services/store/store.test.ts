@@ -33,7 +33,8 @@ describe('OpsStore', () => {
     const mode = (p: string) => fs.statSync(p).mode & 0o777;
     expect(mode(dir)).toBe(0o700);
     expect(mode(path.dirname(dir))).toBe(0o700);
-    for (const f of ['ops.db', 'ops.db-wal', 'ops.db-shm']) expect({ f, mode: mode(path.join(dir, f)) }).toEqual({ f, mode: 0o600 });
+    for (const f of ['ops.db', 'ops.db-wal', 'ops.db-shm'])
+      expect({ f, mode: mode(path.join(dir, f)) }).toEqual({ f, mode: 0o600 });
     s.close();
     // An ops.db left 0644 by an older console is made owner-only when it is opened.
     fs.chmodSync(path.join(dir, 'ops.db'), 0o644);

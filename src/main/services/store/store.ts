@@ -98,7 +98,8 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 5,
-    description: 'incident journey: one timeline entry per step run (run id), milestones, impact start, post-mortem fields, scheduled changes',
+    description:
+      'incident journey: one timeline entry per step run (run id), milestones, impact start, post-mortem fields, scheduled changes',
     up: (db) => {
       db.exec(`ALTER TABLE session_events ADD COLUMN run_id TEXT;
       CREATE UNIQUE INDEX session_events_by_run ON session_events(run_id) WHERE run_id IS NOT NULL;
@@ -184,8 +185,7 @@ export class OpsStore {
 
   getSetting<T>(key: string): T | undefined {
     const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     if (!row) return undefined;
     try {
       return JSON.parse(row.value) as T;
@@ -217,7 +217,8 @@ export class OpsStore {
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.AURA_OPS_DATA_DIR) return path.resolve(env.AURA_OPS_DATA_DIR);
   const home = env.HOME ?? env.USERPROFILE ?? '.';
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'aura-ops');
+  if (platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'aura-ops');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'aura-ops');
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'aura-ops');
 }

@@ -5,7 +5,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { descendants, hasProcTable, isAlive, parseStat, processTable, readCmdline, readStat } from './proc-table';
+import {
+  descendants,
+  hasProcTable,
+  isAlive,
+  parseStat,
+  processTable,
+  readCmdline,
+  readStat,
+} from './proc-table';
 
 /** How long a started process may take to show the state a test waits for, on a loaded machine. */
 const WAIT_MS = 15_000;
@@ -20,11 +28,21 @@ async function waitFor<T>(what: string, probe: () => T | null | undefined | fals
   }
 }
 
-const LINE = '4242 (bash) S 4000 4242 4242 34816 4242 4194560 3210 0 0 0 17 5 0 0 20 0 1 0 8675309 9277440 812 18446744073709551615';
+const LINE =
+  '4242 (bash) S 4000 4242 4242 34816 4242 4194560 3210 0 0 0 17 5 0 0 20 0 1 0 8675309 9277440 812 18446744073709551615';
 
 describe('parseStat', () => {
   it('reads the fields the console uses, numbered as in proc(5)', () => {
-    expect(parseStat(LINE)).toEqual({ pid: 4242, comm: 'bash', state: 'S', ppid: 4000, utimeTicks: 17, stimeTicks: 5, startTicks: 8675309, rssPages: 812 });
+    expect(parseStat(LINE)).toEqual({
+      pid: 4242,
+      comm: 'bash',
+      state: 'S',
+      ppid: 4000,
+      utimeTicks: 17,
+      stimeTicks: 5,
+      startTicks: 8675309,
+      rssPages: 812,
+    });
   });
 
   it("counts the fields from the last ')' so a name holding ') (' and spaces cannot shift them", () => {
@@ -33,7 +51,17 @@ describe('parseStat', () => {
   });
 
   it('refuses malformed lines instead of guessing', () => {
-    for (const bad of ['', 'garbage', '12 (x', 'x (bash) S 1', LINE.split(' ').slice(0, 20).join(' '), LINE.replace(' S ', ' 7 '), LINE.replace(' 4000 ', ' -1 '), LINE.replace('4242 (', '0 ('), LINE.replace(' 812 ', ' NaN ')]) {
+    for (const bad of [
+      '',
+      'garbage',
+      '12 (x',
+      'x (bash) S 1',
+      LINE.split(' ').slice(0, 20).join(' '),
+      LINE.replace(' S ', ' 7 '),
+      LINE.replace(' 4000 ', ' -1 '),
+      LINE.replace('4242 (', '0 ('),
+      LINE.replace(' 812 ', ' NaN '),
+    ]) {
       expect({ bad, parsed: parseStat(bad) }).toEqual({ bad, parsed: null });
     }
   });
@@ -70,7 +98,9 @@ describe.runIf(process.platform === 'linux')('the real /proc', () => {
     const stat = await waitFor('the program to start', () => readStat(child.pid!));
     expect(stat).toMatchObject({ pid: child.pid, comm: 'x) (y z', ppid: process.pid });
     expect(readCmdline(child.pid!)).toEqual([exe, '30']);
-    const ps = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(child.pid)], { encoding: 'utf8' }).trim();
+    const ps = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(child.pid)], {
+      encoding: 'utf8',
+    }).trim();
     expect(ps).toBe(`${process.pid} x) (y z`);
   });
 
@@ -93,7 +123,9 @@ describe.runIf(process.platform === 'linux')('the real /proc', () => {
   it('tells a zombie from a live process (kill(0) alone cannot)', async () => {
     // The short sleep outlives nothing: after exec its new parent (sleep 30) never reaps it.
     const child = start('bash', ['-c', 'sleep 0.05 & exec sleep 30']);
-    const zombie = await waitFor('a zombie under the exec', () => descendants(child.pid!).find((p) => readStat(p)?.state === 'Z'));
+    const zombie = await waitFor('a zombie under the exec', () =>
+      descendants(child.pid!).find((p) => readStat(p)?.state === 'Z'),
+    );
     expect(() => process.kill(zombie, 0)).not.toThrow();
     expect(isAlive(zombie)).toBe(false);
     expect(isAlive(child.pid!)).toBe(true);
@@ -106,7 +138,8 @@ describe.runIf(process.platform === 'linux')('the real /proc', () => {
     expect(readStat(pidMax + 1)).toBeNull();
     expect(readCmdline(pidMax + 1)).toBeNull();
     expect(isAlive(pidMax + 1)).toBe(false);
-    for (const pid of [0, -1, -process.pid, Number.NaN, 1.5]) expect({ pid, alive: isAlive(pid) }).toEqual({ pid, alive: false });
+    for (const pid of [0, -1, -process.pid, Number.NaN, 1.5])
+      expect({ pid, alive: isAlive(pid) }).toEqual({ pid, alive: false });
     expect(isAlive(process.pid)).toBe(true);
   });
 

@@ -32,7 +32,7 @@ async function expectSameScreen(sent: string, backlog: string, d: Dims = DIMS): 
   // The same backlog arriving in small pieces (split inside sequences and between CR and LF) cuts the same.
   const r = rng(backlog.length);
   const pieces: string[] = [];
-  for (let i = 0; i < backlog.length; ) {
+  for (let i = 0; i < backlog.length;) {
     const n = 1 + Math.floor(r() * 9000);
     pieces.push(backlog.slice(i, i + n));
     i += n;
@@ -63,10 +63,39 @@ function rng(seed: number): () => number {
 }
 
 const SGRS = [
-  '\x1b[0m', '\x1b[m', '\x1b[1m', '\x1b[2m', '\x1b[22m', '\x1b[3m', '\x1b[23m', '\x1b[4m', '\x1b[4:3m', '\x1b[4:0m',
-  '\x1b[24m', '\x1b[7m', '\x1b[27m', '\x1b[9m', '\x1b[29m', '\x1b[31m', '\x1b[92m', '\x1b[39m', '\x1b[44m',
-  '\x1b[103m', '\x1b[49m', '\x1b[38;5;208m', '\x1b[48;2;10;20;30m', '\x1b[38:2::200:100:50m', '\x1b[1;31;44m',
-  '\x1b[0;33m', '\x1b[53m', '\x1b[55m', '\x1b[8m', '\x1b[28m', '\x1b[58;5;3m', '\x1b[59m', '\x1b[21m',
+  '\x1b[0m',
+  '\x1b[m',
+  '\x1b[1m',
+  '\x1b[2m',
+  '\x1b[22m',
+  '\x1b[3m',
+  '\x1b[23m',
+  '\x1b[4m',
+  '\x1b[4:3m',
+  '\x1b[4:0m',
+  '\x1b[24m',
+  '\x1b[7m',
+  '\x1b[27m',
+  '\x1b[9m',
+  '\x1b[29m',
+  '\x1b[31m',
+  '\x1b[92m',
+  '\x1b[39m',
+  '\x1b[44m',
+  '\x1b[103m',
+  '\x1b[49m',
+  '\x1b[38;5;208m',
+  '\x1b[48;2;10;20;30m',
+  '\x1b[38:2::200:100:50m',
+  '\x1b[1;31;44m',
+  '\x1b[0;33m',
+  '\x1b[53m',
+  '\x1b[55m',
+  '\x1b[8m',
+  '\x1b[28m',
+  '\x1b[58;5;3m',
+  '\x1b[59m',
+  '\x1b[21m',
 ];
 
 describe('the flood cut', () => {
@@ -81,7 +110,10 @@ describe('the flood cut', () => {
       const r = rng(seed);
       const pick = () => SGRS[Math.floor(r() * SGRS.length)]!;
       const backlog = lines(3_000, (i) => `${pick()}[INF]${r() < 0.5 ? pick() : ''} job ${i} ${pick()}done`);
-      await expectSameScreen('\x1b[1;35mprompt$ \x1b[0m\x1b[4mcolour', `ed head\r\n${backlog}tail ${pick()}end`);
+      await expectSameScreen(
+        '\x1b[1;35mprompt$ \x1b[0m\x1b[4mcolour',
+        `ed head\r\n${backlog}tail ${pick()}end`,
+      );
     }
   });
 
@@ -102,7 +134,11 @@ describe('the flood cut', () => {
 
   it('keeps lines that wrap, wide characters, tabs, backspaces and carriage-return progress bars', async () => {
     const backlog = lines(5_000, (i) =>
-      i % 3 === 0 ? `${'long '.repeat(40)}${i}` : i % 3 === 1 ? `日本語の行\t${i}\tend\b!` : `progress 10%\r progress 90%\r done ${i}`,
+      i % 3 === 0
+        ? `${'long '.repeat(40)}${i}`
+        : i % 3 === 1
+          ? `日本語の行\t${i}\tend\b!`
+          : `progress 10%\r progress 90%\r done ${i}`,
     );
     await expectSameScreen('', `first\r\n${backlog}`);
     await expectSameScreen('', `first\r\n${backlog}`, { cols: 33, rows: 7, scrollback: 0 });
@@ -112,7 +148,9 @@ describe('the flood cut', () => {
     const keep = DIMS.scrollback + DIMS.rows;
     for (const n of [keep + DIMS.rows - 1, keep + DIMS.rows]) {
       for (const tail of ['', 'no line feed yet']) {
-        expect(await expectSameScreen('$ x\r\n', `head\r\n${lines(n, (i) => `${i}`)}${tail}`)).toBeGreaterThan(0);
+        expect(
+          await expectSameScreen('$ x\r\n', `head\r\n${lines(n, (i) => `${i}`)}${tail}`),
+        ).toBeGreaterThan(0);
       }
     }
   });
@@ -139,7 +177,9 @@ describe('the flood cut', () => {
       expect(cutFlood(`head\r\n${text}`, DIMS.rows, DIMS.scrollback, true), what).toBe('not-plain');
     }
     // The same text with the offending sequence among the kept lines is cut.
-    expect(cutFlood(`head\r\n${many}${many}\x1b[A`, DIMS.rows, DIMS.scrollback, true)).toHaveProperty('dropped');
+    expect(cutFlood(`head\r\n${many}${many}\x1b[A`, DIMS.rows, DIMS.scrollback, true)).toHaveProperty(
+      'dropped',
+    );
   });
 
   it('does not cut when the backlog began inside an escape sequence, or has too few lines', () => {
@@ -147,9 +187,13 @@ describe('the flood cut', () => {
     const keep = DIMS.scrollback + DIMS.rows;
     expect(cutFlood(`1m head\r\n${many}`, DIMS.rows, DIMS.scrollback, false)).toBe('not-plain');
     expect(cutFlood(`\x1b]633;E;echo\r\n${many}`, DIMS.rows, DIMS.scrollback, true)).toBe('not-plain');
-    expect(cutFlood(`head\r\n${lines(keep + DIMS.rows - 2, (i) => `${i}`)}`, DIMS.rows, DIMS.scrollback, true)).toBe('few-lines');
+    expect(
+      cutFlood(`head\r\n${lines(keep + DIMS.rows - 2, (i) => `${i}`)}`, DIMS.rows, DIMS.scrollback, true),
+    ).toBe('few-lines');
     expect(cutFlood(many.replace(/\r\n/g, '\n'), DIMS.rows, DIMS.scrollback, true)).toBe('few-lines');
-    expect(cutFlood(`head\r\n${many.replace(/\r\n/g, '\n')}\r\n`, DIMS.rows, DIMS.scrollback, true)).toBe('not-plain');
+    expect(cutFlood(`head\r\n${many.replace(/\r\n/g, '\n')}\r\n`, DIMS.rows, DIMS.scrollback, true)).toBe(
+      'not-plain',
+    );
   });
 });
 

@@ -23,7 +23,9 @@ export function endsInGround(wasGround: boolean, chunk: string): boolean {
   const i = chunk.lastIndexOf('\x1b');
   if (i < 0) return wasGround && !/[\x90\x9b\x9d\x9e\x9f]/.test(chunk.slice(-256));
   COMPLETE_ESCAPE.lastIndex = i;
-  return COMPLETE_ESCAPE.test(chunk) && !/[\x90\x9b\x9d\x9e\x9f]/.test(chunk.slice(COMPLETE_ESCAPE.lastIndex));
+  return (
+    COMPLETE_ESCAPE.test(chunk) && !/[\x90\x9b\x9d\x9e\x9f]/.test(chunk.slice(COMPLETE_ESCAPE.lastIndex))
+  );
 }
 
 /** The SGR code that turns each attribute off (22 turns off both bold and dim). */

@@ -139,7 +139,9 @@ export class TerminalService {
       saved = opts.settingsStore?.load();
     } catch (err) {
       // Unreadable settings must not cost the operator a terminal: start with the defaults.
-      process.stderr.write(`aura-ops: terminal settings could not be read, using defaults: ${(err as Error).message}\n`);
+      process.stderr.write(
+        `aura-ops: terminal settings could not be read, using defaults: ${(err as Error).message}\n`,
+      );
     }
     this.current = sanitizeSettings(saved);
     ctx.onDispose(() => this.dispose());

@@ -551,10 +551,13 @@ export class TerminalSession {
       this.release();
       return;
     }
-    this.releaseTimer ??= setTimeout(() => {
-      this.releaseTimer = null;
-      this.releaseWhenDue();
-    }, Math.min(wait, OUTPUT_IDLE_MS));
+    this.releaseTimer ??= setTimeout(
+      () => {
+        this.releaseTimer = null;
+        this.releaseWhenDue();
+      },
+      Math.min(wait, OUTPUT_IDLE_MS),
+    );
   }
 
   /** Sends what was held (the renderer caught up, reattached, or the shell ended). */

@@ -115,7 +115,9 @@ describe('terminal settings', () => {
     expect(r.sessionId).toBe(info.id);
     await h.waitFor(() => h.output(info.id).includes('sh=/bin/sh'), 'the sh session to answer');
 
-    const gone = harness(fx, { settingsStore: { load: () => ({ shell: '/opt/removed/fish' }), save: () => undefined } });
+    const gone = harness(fx, {
+      settingsStore: { load: () => ({ shell: '/opt/removed/fish' }), save: () => undefined },
+    });
     expect(() => gone.svc.create({})).toThrow(/"\/opt\/removed\/fish" was not found.*Set the terminal shell/);
   });
 });

@@ -153,7 +153,11 @@ describe('bash integration chains the user hooks (real pty)', () => {
       'preexec:cd "sub dir"',
       'preexec:pwd',
     ]);
-    expect(log.filter((l) => l.startsWith('precmd:')).slice(-3)).toEqual(['precmd:3', 'precmd:0', 'precmd:0']);
+    expect(log.filter((l) => l.startsWith('precmd:')).slice(-3)).toEqual([
+      'precmd:3',
+      'precmd:0',
+      'precmd:0',
+    ]);
     // bash-preexec's own trap was left in place, not wrapped.
     const t = await h.typeAndWait(info.id, 'trap -p DEBUG');
     expect(t.outputExcerpt).toContain(`trap -- '__mini_preexec_invoke "$_"' DEBUG`);

@@ -40,7 +40,10 @@ export const SHELL_INTEGRATION_SCRIPTS: readonly string[] = [BASH_SCRIPT, ...ZSH
 function readScript(name: string): string {
   const dir = shellIntegrationDir();
   if (!dir) {
-    throw new OpsError('internal', 'The shell-integration scripts (resources/shell-integration) are missing from this installation of the console: reinstall it, or run it from a complete checkout.');
+    throw new OpsError(
+      'internal',
+      'The shell-integration scripts (resources/shell-integration) are missing from this installation of the console: reinstall it, or run it from a complete checkout.',
+    );
   }
   return readFileSync(join(dir, name), 'utf8');
 }
@@ -68,7 +71,8 @@ export function prepareShellLaunch(
   if (kind === 'zsh') {
     const zdir = join(dir, 'zsh');
     mkdirSync(zdir, { recursive: true, mode: 0o700 });
-    for (const [dotfile, resource] of ZSH_SCRIPTS) writeFileSync(join(zdir, dotfile), readScript(resource), { mode: 0o600 });
+    for (const [dotfile, resource] of ZSH_SCRIPTS)
+      writeFileSync(join(zdir, dotfile), readScript(resource), { mode: 0o600 });
     const userZdotdir = baseEnv.ZDOTDIR ?? baseEnv.HOME ?? '';
     return {
       args: ['-i'],

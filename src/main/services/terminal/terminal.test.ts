@@ -168,21 +168,29 @@ describe('terminal service (real pty, bash)', () => {
     const info = h.svc.create({});
     await h.runAndWait(info.id, 'true');
     h.svc.ack(info.id, 1 << 30);
-    await h.svc.run({ sessionId: info.id, command: "seq 1 500000 | sed 's/$/\\x1b[A\\x1b[B/'", confirmed: true });
+    await h.svc.run({
+      sessionId: info.id,
+      command: "seq 1 500000 | sed 's/$/\\x1b[A\\x1b[B/'",
+      confirmed: true,
+    });
     const s = h.svc.get(info.id);
     await h.waitFor(() => s.flow.paused, 'the pty to pause');
     await new Promise((r) => setTimeout(r, 300));
     expect(h.finished(info.id).length).toBe(1);
     expect(s.droppedChars).toBe(0);
     let acked = 0;
-    const done = await h.waitFor(() => {
-      const got = h.output(info.id).length;
-      if (got > acked) {
-        h.svc.ack(info.id, got - acked);
-        acked = got;
-      }
-      return h.finished(info.id)[1];
-    }, 'the flood to finish', 30_000);
+    const done = await h.waitFor(
+      () => {
+        const got = h.output(info.id).length;
+        if (got > acked) {
+          h.svc.ack(info.id, got - acked);
+          acked = got;
+        }
+        return h.finished(info.id)[1];
+      },
+      'the flood to finish',
+      30_000,
+    );
     expect(done.exitCode).toBe(0);
     expect(h.output(info.id)).toContain('\r\n250000\x1b[A\x1b[B\r\n');
   });
@@ -315,7 +323,10 @@ describe('terminal service (real pty, bash)', () => {
     }
     // Confirmed (the operator saw it escaped), it runs, and the part after the control character ran too.
     await h.svc.run({ sessionId: info.id, command: 'echo hi\rtouch after-cr', confirmed: true });
-    await h.waitFor(() => existsSync(join(dataRoot, 'after-cr')) || null, 'the confirmed command to touch after-cr');
+    await h.waitFor(
+      () => existsSync(join(dataRoot, 'after-cr')) || null,
+      'the confirmed command to touch after-cr',
+    );
     expect(await h.svc.classify('df -h\r\nfree -m')).toEqual({ risk: 'read-only', reasons: [] });
   });
 

@@ -54,7 +54,9 @@ export const reportCommand: CliCommand = async (argv, io) => {
       else if (rows.length === 0) io.out('No walk-through sessions recorded yet.');
       else
         for (const r of rows)
-          io.out(`${r.id.slice(0, 8)}  ${new Date(r.startedAt).toISOString().slice(0, 16).replace('T', ' ')}  ${r.status.padEnd(9)} ${r.kind.padEnd(8)} ${r.severity ?? '     '}  ${r.title}`);
+          io.out(
+            `${r.id.slice(0, 8)}  ${new Date(r.startedAt).toISOString().slice(0, 16).replace('T', ' ')}  ${r.status.padEnd(9)} ${r.kind.padEnd(8)} ${r.severity ?? '     '}  ${r.title}`,
+          );
       return 0;
     }
     const report = svc.report(svc.resolveId(positionals[0]!), values.json ? 'json' : 'markdown');

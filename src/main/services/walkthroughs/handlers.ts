@@ -5,7 +5,10 @@ import type { HandlersFor } from '../../handler-types';
 import type { TerminalService } from '../terminal/service';
 import type { WalkthroughService } from './service';
 
-export function walkthroughHandlers(svc: WalkthroughService, terminal: TerminalService): HandlersFor<keyof typeof walkthroughChannels> {
+export function walkthroughHandlers(
+  svc: WalkthroughService,
+  terminal: TerminalService,
+): HandlersFor<keyof typeof walkthroughChannels> {
   return {
     'walkthrough:start': (p) => svc.start(p),
     'walkthrough:list': ({ status, limit }) => svc.list(status, limit),
@@ -15,7 +18,13 @@ export function walkthroughHandlers(svc: WalkthroughService, terminal: TerminalS
     'walkthrough:record': ({ id, event }) => svc.record(id, event),
     'walkthrough:run-step': async ({ step, mode, terminalId, confirmed }) => {
       const r = await svc.runStep(step, mode, () =>
-        terminal.run({ command: step.command, mode: mode === 'paste' ? 'paste' : 'run', confirmed, runId: step.runId, ...(terminalId ? { sessionId: terminalId } : {}) }),
+        terminal.run({
+          command: step.command,
+          mode: mode === 'paste' ? 'paste' : 'run',
+          confirmed,
+          runId: step.runId,
+          ...(terminalId ? { sessionId: terminalId } : {}),
+        }),
       );
       return { runId: step.runId, terminalId: r.sessionId, mode: r.mode };
     },
@@ -23,7 +32,8 @@ export function walkthroughHandlers(svc: WalkthroughService, terminal: TerminalS
     'walkthrough:milestone': ({ id, milestone, at, reason }) => svc.setMilestone(id, milestone, at, reason),
     'walkthrough:impact-start': ({ id, at, reason }) => svc.setImpactStart(id, at, reason),
     'walkthrough:verify': ({ id }) => svc.verify(id),
-    'walkthrough:begin': ({ id, takeRecordingFrom, timeZone }) => svc.begin(id, takeRecordingFrom ?? null, timeZone),
+    'walkthrough:begin': ({ id, takeRecordingFrom, timeZone }) =>
+      svc.begin(id, takeRecordingFrom ?? null, timeZone),
     'walkthrough:end': ({ id, ...rest }) => svc.end(id, rest),
     'walkthrough:contacts': ({ set }) => (set ? svc.setContacts(set) : svc.contacts()),
     'walkthrough:report': ({ id, format }) => svc.report(id, format),

@@ -38,19 +38,25 @@ export function lineAt(file: string, offset: number): number | null {
   }
 }
 
-export function findImpactStart(logsDir: string, before: number): { time: number | null; record: LogEvidence } | null {
+export function findImpactStart(
+  logsDir: string,
+  before: number,
+): { time: number | null; record: LogEvidence } | null {
   let records;
   try {
     records = readRecentRecords(logsDir, before - IMPACT_LOOKBACK_MS).records;
   } catch {
     return null; // no readable logs: there is simply no proposal, the operator can set one
   }
-  const errors = records.filter((r) => r.time !== null && r.time <= before && (r.level === 'ERR' || r.level === 'FTL'));
+  const errors = records.filter(
+    (r) => r.time !== null && r.time <= before && (r.level === 'ERR' || r.level === 'FTL'),
+  );
   if (errors.length === 0) return null;
   let pick = errors.find((r) => r.level === 'FTL');
   if (!pick) {
     let start = 0;
-    for (let i = 1; i < errors.length; i++) if (errors[i]!.time! - errors[i - 1]!.time! > IMPACT_QUIET_GAP_MS) start = i;
+    for (let i = 1; i < errors.length; i++)
+      if (errors[i]!.time! - errors[i - 1]!.time! > IMPACT_QUIET_GAP_MS) start = i;
     pick = errors[start]!;
   }
   const file = path.join(logsDir, pick.file);

@@ -22,7 +22,12 @@ export async function fixedSession(stepMs = 30_000) {
   dirs.push(dir);
   const store = OpsStore.open(dir);
   let t = Date.UTC(2026, 10, 27, 20, 20, 0) - stepMs;
-  const ctx: ServiceContext = { dataDir: dir, getInstall: () => null, emit: () => undefined, onDispose: () => undefined };
+  const ctx: ServiceContext = {
+    dataDir: dir,
+    getInstall: () => null,
+    emit: () => undefined,
+    onDispose: () => undefined,
+  };
   let apiUp = false;
   const svc = new WalkthroughService(store, ctx, () => (t += stepMs), {
     triage: { latest: () => sweepOf(apiUp, t - 2 * stepMs), sweep: async () => sweepOf(apiUp, t) },
@@ -34,15 +39,63 @@ export async function fixedSession(stepMs = 30_000) {
     { role: 'database', name: 'Ravi', reach: '+1 555 0100' },
   ]);
   svc.observeSweep(sweepOf(false, t - 4 * stepMs));
-  const s = svc.start({ kind: 'incident', title: 'API answers 503', fromTriage: true, runbookTitle: 'Service Degradation' });
+  const s = svc.start({
+    kind: 'incident',
+    title: 'API answers 503',
+    fromTriage: true,
+    runbookTitle: 'Service Degradation',
+  });
   svc.setImpactStart(s.id, Date.UTC(2026, 10, 27, 20, 15, 33), 'FTL line in aura-api-20261127.log');
   const ok = { pattern: '^ok$', flags: 'm', exitCode: 0 };
-  await svc.runStep({ runId: 'golden-run-1', stepId: 'db-quick-check', command: 'sqlite3 -readonly /srv/aura/aura.db "PRAGMA quick_check;"', expect: ok }, 'run-check', async () => ({ sessionId: 't1', mode: 'run' as const }));
-  svc.commandFinished({ sessionId: 't1', command: 'sqlite3', exitCode: 0, cwd: '/srv/aura', startedAt: new Date(t).toISOString(), endedAt: new Date(t + 180).toISOString(), durationMs: 180, outputExcerpt: 'ok\n', runId: 'golden-run-1' });
-  svc.stepNotRun({ runId: 'golden-run-2', stepId: 'restart-api', command: 'systemctl restart aura-api' }, 'declined');
-  svc.commandFinished({ sessionId: 't1', command: 'curl -s http://127.0.0.1:5005/health/live', exitCode: 7, cwd: '/srv/aura', startedAt: new Date(t).toISOString(), endedAt: new Date(t + 20).toISOString(), durationMs: 20, outputExcerpt: 'curl: (7) Failed to connect', runId: null });
-  svc.record(s.id, { type: 'log-pin', file: 'aura-api-20261127.log', line: 4812, level: 'FTL', timestamp: '2026-11-27 20:15:33.120 +00:00', text: 'Application terminated unexpectedly' });
-  svc.record(s.id, { type: 'severity', severity: 'SEV-2', reason: 'API back for reads; renders still failing' });
+  await svc.runStep(
+    {
+      runId: 'golden-run-1',
+      stepId: 'db-quick-check',
+      command: 'sqlite3 -readonly /srv/aura/aura.db "PRAGMA quick_check;"',
+      expect: ok,
+    },
+    'run-check',
+    async () => ({ sessionId: 't1', mode: 'run' as const }),
+  );
+  svc.commandFinished({
+    sessionId: 't1',
+    command: 'sqlite3',
+    exitCode: 0,
+    cwd: '/srv/aura',
+    startedAt: new Date(t).toISOString(),
+    endedAt: new Date(t + 180).toISOString(),
+    durationMs: 180,
+    outputExcerpt: 'ok\n',
+    runId: 'golden-run-1',
+  });
+  svc.stepNotRun(
+    { runId: 'golden-run-2', stepId: 'restart-api', command: 'systemctl restart aura-api' },
+    'declined',
+  );
+  svc.commandFinished({
+    sessionId: 't1',
+    command: 'curl -s http://127.0.0.1:5005/health/live',
+    exitCode: 7,
+    cwd: '/srv/aura',
+    startedAt: new Date(t).toISOString(),
+    endedAt: new Date(t + 20).toISOString(),
+    durationMs: 20,
+    outputExcerpt: 'curl: (7) Failed to connect',
+    runId: null,
+  });
+  svc.record(s.id, {
+    type: 'log-pin',
+    file: 'aura-api-20261127.log',
+    line: 4812,
+    level: 'FTL',
+    timestamp: '2026-11-27 20:15:33.120 +00:00',
+    text: 'Application terminated unexpectedly',
+  });
+  svc.record(s.id, {
+    type: 'severity',
+    severity: 'SEV-2',
+    reason: 'API back for reads; renders still failing',
+  });
   svc.record(s.id, { type: 'note', text: 'Did not restart: a render job was running', deviation: true });
   svc.setMilestone(s.id, 'identified', t, undefined);
   apiUp = true;

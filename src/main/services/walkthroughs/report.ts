@@ -2,9 +2,26 @@
 // time at each severity), milestones, responders, a timeline whose entries point at their evidence
 // (step output, log record with file and line, probe snapshot, DB check), verify's before/after,
 // contributing factors, what went well and what did not, action items. Markdown and JSON.
-import { CONTACT_ROLE_LABEL, type SessionDetail, type SessionEvent, type SeverityId } from '../../../shared/contract/walkthroughs';
-import { CHANGE_CHECKLISTS, EMERGENCY_CHANGE_RULE, ESCALATION_LEVELS, SEVERITY_LEVELS } from '../../../shared/handbook';
-import { MILESTONE_ORDER, formatSpan, incidentTimes, type IncidentTimes, type SeverityChange, MILESTONE_LABEL } from '../../../shared/incident-metrics';
+import {
+  CONTACT_ROLE_LABEL,
+  type SessionDetail,
+  type SessionEvent,
+  type SeverityId,
+} from '../../../shared/contract/walkthroughs';
+import {
+  CHANGE_CHECKLISTS,
+  EMERGENCY_CHANGE_RULE,
+  ESCALATION_LEVELS,
+  SEVERITY_LEVELS,
+} from '../../../shared/handbook';
+import {
+  MILESTONE_ORDER,
+  formatSpan,
+  incidentTimes,
+  type IncidentTimes,
+  type SeverityChange,
+  MILESTONE_LABEL,
+} from '../../../shared/incident-metrics';
 import { outcomeText } from '../../../shared/runbooks/findings';
 
 /** A fence longer than any backtick run inside `text`, so pasted output cannot break the report. */
@@ -58,7 +75,12 @@ export function severityChanges(s: SessionDetail): SeverityChange[] {
 }
 
 export function timesOf(s: SessionDetail, now: number): IncidentTimes {
-  return incidentTimes({ milestones: s.milestones, impactStart: s.impactStart?.at ?? null, changes: severityChanges(s), end: s.endedAt ?? now });
+  return incidentTimes({
+    milestones: s.milestones,
+    impactStart: s.impactStart?.at ?? null,
+    changes: severityChanges(s),
+    end: s.endedAt ?? now,
+  });
 }
 
 function sevName(id: SeverityId): string {
@@ -84,9 +106,13 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
       if (e.status === 'declined') return `**Declined** ${what}${e.reason ? ` — ${plain(e.reason)}` : ''}`;
       if (e.status === 'copied') return `Copied ${what}`;
       if (e.status === 'not-sent') return `**Not sent** ${what}${e.reason ? ` — ${plain(e.reason)}` : ''}`;
-      if (e.status === 'running' || e.status === 'pasted') return `${e.status === 'pasted' ? 'Pasted' : 'Ran'} ${what} — no finish was recorded`;
+      if (e.status === 'running' || e.status === 'pasted')
+        return `${e.status === 'pasted' ? 'Pasted' : 'Ran'} ${what} — no finish was recorded`;
       const exit = e.exitCode === null ? 'exit code unknown' : `exit ${e.exitCode}`;
-      const dur = e.durationMs === null ? '' : ` in ${e.durationMs < 1000 ? `${Math.round(e.durationMs)} ms` : formatSpan(e.durationMs)}`;
+      const dur =
+        e.durationMs === null
+          ? ''
+          : ` in ${e.durationMs < 1000 ? `${Math.round(e.durationMs)} ms` : formatSpan(e.durationMs)}`;
       const from = e.startedAt === null ? '' : isoLocal(e.startedAt, tz).slice(11, 19);
       const to = e.endedAt === null ? '' : isoLocal(e.endedAt, tz).slice(11, 19);
       const span = from && to && from !== to ? ` (${from}–${to})` : '';
@@ -100,7 +126,9 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
     }
     case 'command': {
       const exit = e.exitCode === null ? 'exit code unknown' : `exit ${e.exitCode}`;
-      const out = e.output.trim() ? ref(`Output of ${e.command.slice(0, 60)}`, [fence(e.output.trim(), 'text')]) : '';
+      const out = e.output.trim()
+        ? ref(`Output of ${e.command.slice(0, 60)}`, [fence(e.output.trim(), 'text')])
+        : '';
       return `Ad hoc command ${inlineCode(e.command)} → ${exit}${out}`;
     }
     case 'step-run':
@@ -108,7 +136,9 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
     case 'command-finished': {
       const exit = e.exitCode === null ? 'exit code unknown' : `exit ${e.exitCode}`;
       const check = e.check ? ` — check **${e.check.status.toUpperCase()}**` : '';
-      const out = e.output.trim() ? ref(`Output of ${e.command.slice(0, 60)}`, [fence(e.output.trim(), 'text')]) : '';
+      const out = e.output.trim()
+        ? ref(`Output of ${e.command.slice(0, 60)}`, [fence(e.output.trim(), 'text')])
+        : '';
       return `Command finished: ${inlineCode(e.command)} → ${exit}${check}${out}`;
     }
     case 'check':
@@ -134,7 +164,13 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
     case 'milestone':
       return `Milestone **${MILESTONE_LABEL[e.milestone]}** at ${isoLocal(e.time, tz)}${e.previous !== null ? ` (was ${isoLocal(e.previous, tz)})` : ''}${e.source === 'operator' ? ' set by the operator' : ''}${e.reason ? ` — ${plain(e.reason)}` : ''}`;
     case 'impact-start': {
-      const where = e.evidence ? ref(`Log record ${e.evidence.file}${e.evidence.line ? `:${e.evidence.line}` : ''}`, [inlineCode(`${e.evidence.file}${e.evidence.line ? `:${e.evidence.line}` : ''}`), '', fence(`${e.evidence.timestamp} [${e.evidence.level}] ${e.evidence.text}`, 'log')]) : '';
+      const where = e.evidence
+        ? ref(`Log record ${e.evidence.file}${e.evidence.line ? `:${e.evidence.line}` : ''}`, [
+            inlineCode(`${e.evidence.file}${e.evidence.line ? `:${e.evidence.line}` : ''}`),
+            '',
+            fence(`${e.evidence.timestamp} [${e.evidence.level}] ${e.evidence.text}`, 'log'),
+          ])
+        : '';
       return `Impact start ${e.source === 'logs' ? 'proposed from the logs' : 'set by the operator'}: ${isoLocal(e.time, tz)}${e.previous !== null ? ` (was ${isoLocal(e.previous, tz)})` : ''}${e.reason ? ` — ${plain(e.reason)}` : ''}${where}`;
     }
     case 'verify':
@@ -159,9 +195,15 @@ function describe(e: SessionEvent, tz: string | undefined, evidence: Evidence[])
 export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportOptions = {}): string {
   const tz = opts.timeZone;
   const out: string[] = [];
-  const kindTitle = s.kind === 'incident' ? 'Incident report' : s.kind === 'change' ? 'Change record' : 'Runbook walk-through';
+  const kindTitle =
+    s.kind === 'incident'
+      ? 'Incident report'
+      : s.kind === 'change'
+        ? 'Change record'
+        : 'Runbook walk-through';
   out.push(`# ${kindTitle}: ${plain(s.title)}`, '');
-  if (s.kind === 'incident') out.push('_Post-mortem draft recorded by Aura Ops Console. Review every section before sharing._', '');
+  if (s.kind === 'incident')
+    out.push('_Post-mortem draft recorded by Aura Ops Console. Review every section before sharing._', '');
   const end = s.endedAt ?? now;
   const sev = s.severity ? SEVERITY_LEVELS.find((l) => l.id === s.severity) : null;
   out.push(
@@ -194,25 +236,38 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
     for (const m of MILESTONE_ORDER) {
       const e = s.milestones[m];
       const since = e && t.origin !== null ? formatSpan(Math.max(0, e.at - t.origin)) : '—';
-      out.push(`| ${MILESTONE_LABEL[m]} | ${e ? isoLocal(e.at, tz) : '—'} | ${since} | ${e ? `${e.source}${e.reason ? `: ${plain(e.reason)}` : ''}` : '—'} |`);
+      out.push(
+        `| ${MILESTONE_LABEL[m]} | ${e ? isoLocal(e.at, tz) : '—'} | ${since} | ${e ? `${e.source}${e.reason ? `: ${plain(e.reason)}` : ''}` : '—'} |`,
+      );
     }
     out.push(
       '',
       `- **Time to acknowledge**: ${ms(t.timeToAcknowledgeMs)}`,
       `- **Time to mitigate**: ${ms(t.timeToMitigateMs)}`,
       `- **Time to resolve**: ${ms(t.timeToResolveMs)}`,
-      ...(t.outOfOrder.length ? [`- **Check**: ${t.outOfOrder.map((m) => MILESTONE_LABEL[m]).join(', ')} is earlier than a milestone before it`] : []),
+      ...(t.outOfOrder.length
+        ? [
+            `- **Check**: ${t.outOfOrder.map((m) => MILESTONE_LABEL[m]).join(', ')} is earlier than a milestone before it`,
+          ]
+        : []),
       '',
     );
     const reached = ESCALATION_LEVELS.filter((l) => end - s.startedAt >= l.fromMinute * 60_000);
     out.push('## Escalation', '');
-    for (const l of reached) out.push(`- Level ${l.level} from ${isoLocal(s.startedAt + l.fromMinute * 60_000, tz)}: ${l.action}`);
+    for (const l of reached)
+      out.push(`- Level ${l.level} from ${isoLocal(s.startedAt + l.fromMinute * 60_000, tz)}: ${l.action}`);
     out.push('');
     out.push('## Responders', '');
     const escalated = s.events.filter((e) => e.type === 'escalation');
-    if (s.contacts.length === 0 && escalated.length === 0) out.push('_No emergency contacts are set (Session panel, Emergency contacts)._');
-    for (const c of s.contacts) out.push(`- ${CONTACT_ROLE_LABEL[c.role]}: ${plain(c.name)} (${plain(c.reach)})`);
-    for (const e of escalated) if (e.type === 'escalation') out.push(`- Escalated at ${isoLocal(e.at, tz)} (level ${e.level})${e.to ? ` to ${plain(e.to)}` : ''}`);
+    if (s.contacts.length === 0 && escalated.length === 0)
+      out.push('_No emergency contacts are set (Session panel, Emergency contacts)._');
+    for (const c of s.contacts)
+      out.push(`- ${CONTACT_ROLE_LABEL[c.role]}: ${plain(c.name)} (${plain(c.reach)})`);
+    for (const e of escalated)
+      if (e.type === 'escalation')
+        out.push(
+          `- Escalated at ${isoLocal(e.at, tz)} (level ${e.level})${e.to ? ` to ${plain(e.to)}` : ''}`,
+        );
     out.push('');
   }
 
@@ -224,11 +279,22 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
 
   const verify = [...s.events].reverse().find((e) => e.type === 'verify');
   if (verify && verify.type === 'verify') {
-    out.push('## Verify: before and after', '', `Last verify at ${isoLocal(verify.at, tz)}: **${verify.green ? 'green' : 'not green'}**.`, '', '| Check | Before | After | |', '|---|---|---|---|');
-    for (const r of verify.rows) out.push(`| ${plain(r.label)} | ${plain(r.before)} | ${plain(r.after)} | ${r.ok ? 'ok' : '**not ok**'} |`);
+    out.push(
+      '## Verify: before and after',
+      '',
+      `Last verify at ${isoLocal(verify.at, tz)}: **${verify.green ? 'green' : 'not green'}**.`,
+      '',
+      '| Check | Before | After | |',
+      '|---|---|---|---|',
+    );
+    for (const r of verify.rows)
+      out.push(
+        `| ${plain(r.label)} | ${plain(r.before)} | ${plain(r.after)} | ${r.ok ? 'ok' : '**not ok**'} |`,
+      );
     out.push('');
   }
-  if (s.postmortem.resolveOverride) out.push(`**Resolved without a green verify**: ${plain(s.postmortem.resolveOverride)}`, '');
+  if (s.postmortem.resolveOverride)
+    out.push(`**Resolved without a green verify**: ${plain(s.postmortem.resolveOverride)}`, '');
 
   if (s.kind === 'incident') {
     const list = (title: string, items: string[], none: string) => {
@@ -252,9 +318,11 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
   if (s.kind === 'change') {
     const began = s.events.find((e) => e.type === 'change-began');
     out.push('## Maintenance window', '');
-    if (s.scheduledFor !== null) out.push(`- **Scheduled for**: ${isoLocal(s.scheduledFor, tz)} (not begun yet)`);
+    if (s.scheduledFor !== null)
+      out.push(`- **Scheduled for**: ${isoLocal(s.scheduledFor, tz)} (not begun yet)`);
     const sched = s.events.find((e) => e.type === 'scheduled');
-    if (sched && sched.type === 'scheduled' && s.scheduledFor === null) out.push(`- **Scheduled for**: ${isoLocal(sched.time, tz)}`);
+    if (sched && sched.type === 'scheduled' && s.scheduledFor === null)
+      out.push(`- **Scheduled for**: ${isoLocal(sched.time, tz)}`);
     if (began && began.type === 'change-began') {
       out.push(
         `- **Began**: ${isoLocal(began.at, tz)}, ${began.inWindow ? `inside the ${plain(began.window ?? '')} window (${plain(began.timeZone)})` : `outside the maintenance windows (${plain(began.timeZone)}); the handbook allows this only as an emergency: ${EMERGENCY_CHANGE_RULE}`}`,
@@ -287,7 +355,9 @@ export function renderMarkdown(s: SessionDetail, now = Date.now(), opts: ReportO
   const notes = s.events.filter((e) => e.type === 'note');
   out.push('## Notes and deviations', '');
   if (notes.length === 0) out.push('_None._');
-  for (const n of notes) if (n.type === 'note') out.push(`- ${isoLocal(n.at, tz)} ${n.deviation ? '**Deviation** ' : ''}${plain(n.text)}`);
+  for (const n of notes)
+    if (n.type === 'note')
+      out.push(`- ${isoLocal(n.at, tz)} ${n.deviation ? '**Deviation** ' : ''}${plain(n.text)}`);
   out.push('');
 
   if (evidence.length) {

@@ -56,8 +56,24 @@ function setup(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-wt-')), wit
   };
 }
 
-function finished(command: string, exitCode: number | null, output: string, runId: string | null, terminal = 't1'): TerminalCommandFinished {
-  return { sessionId: terminal, command, exitCode, cwd: '/tmp', startedAt: new Date(T0).toISOString(), endedAt: new Date(T0 + 500).toISOString(), durationMs: 500, outputExcerpt: output, runId };
+function finished(
+  command: string,
+  exitCode: number | null,
+  output: string,
+  runId: string | null,
+  terminal = 't1',
+): TerminalCommandFinished {
+  return {
+    sessionId: terminal,
+    command,
+    exitCode,
+    cwd: '/tmp',
+    startedAt: new Date(T0).toISOString(),
+    endedAt: new Date(T0 + 500).toISOString(),
+    durationMs: 500,
+    outputExcerpt: output,
+    runId,
+  };
 }
 
 const OK_EXPECT = { pattern: '^ok$', flags: 'm', exitCode: 0 };
@@ -65,14 +81,26 @@ const OK_EXPECT = { pattern: '^ok$', flags: 'm', exitCode: 0 };
 describe('WalkthroughService', () => {
   it('records a walk-through and finds it intact after a restart', () => {
     const a = setup();
-    const s = a.svc.start({ kind: 'incident', title: 'API down', runbookTitle: 'Service Degradation', severity: 'SEV-1' });
-    a.svc.record(s.id, { type: 'check', itemKey: 'diag-1', label: 'Check the health endpoint', checked: true });
+    const s = a.svc.start({
+      kind: 'incident',
+      title: 'API down',
+      runbookTitle: 'Service Degradation',
+      severity: 'SEV-1',
+    });
+    a.svc.record(s.id, {
+      type: 'check',
+      itemKey: 'diag-1',
+      label: 'Check the health endpoint',
+      checked: true,
+    });
     a.svc.record(s.id, { type: 'note', text: 'Port 5005 closed', deviation: false });
     a.store.close();
 
     const b = setup(a.dir);
     const d = b.svc.get(s.id);
-    expect(d.checks).toEqual({ 'diag-1': { label: 'Check the health endpoint', checked: true, at: expect.any(Number) } });
+    expect(d.checks).toEqual({
+      'diag-1': { label: 'Check the health endpoint', checked: true, at: expect.any(Number) },
+    });
     expect(d.events.map((e) => e.type)).toEqual(['severity', 'milestone', 'check', 'note']);
     expect(d.milestones.acknowledged?.at).toBe(d.startedAt);
     expect(b.svc.currentId()).toBe(s.id);
@@ -97,25 +125,44 @@ describe('WalkthroughService', () => {
     const { svc, store, emitted } = setup();
     const s = svc.start({ kind: 'runbook', title: 'Database Issues' });
     const cmd = 'sqlite3 -readonly aura.db "PRAGMA quick_check;"';
-    await svc.runStep({ runId: 'run-aaaa-1', stepId: 'quick', command: cmd, expect: OK_EXPECT }, 'run-check', async () => ({ sessionId: 't1', mode: 'run' as const }));
+    await svc.runStep(
+      { runId: 'run-aaaa-1', stepId: 'quick', command: cmd, expect: OK_EXPECT },
+      'run-check',
+      async () => ({ sessionId: 't1', mode: 'run' as const }),
+    );
     // Written before the command finished: a crash now still shows it.
-    expect(svc.get(s.id).events.filter((e) => e.type === 'step')).toMatchObject([{ runId: 'run-aaaa-1', status: 'running', terminalId: 't1' }]);
+    expect(svc.get(s.id).events.filter((e) => e.type === 'step')).toMatchObject([
+      { runId: 'run-aaaa-1', status: 'running', terminalId: 't1' },
+    ]);
     // Same text, another run id: the second run is its own entry with its own verdict.
-    await svc.runStep({ runId: 'run-bbbb-2', stepId: 'quick', command: cmd, expect: OK_EXPECT }, 'run-check', async () => ({ sessionId: 't2', mode: 'run' as const }));
+    await svc.runStep(
+      { runId: 'run-bbbb-2', stepId: 'quick', command: cmd, expect: OK_EXPECT },
+      'run-check',
+      async () => ({ sessionId: 't2', mode: 'run' as const }),
+    );
     svc.commandFinished(finished(cmd, 1, 'Page 7 is never used', 'run-bbbb-2', 't2'));
     svc.commandFinished(finished(cmd, 0, 'ok\n', 'run-aaaa-1', 't1'));
     const steps = svc.get(s.id).events.filter((e) => e.type === 'step');
-    expect(steps.map((e) => e.type === 'step' && [e.runId, e.status, e.exitCode, e.verdict?.status])).toEqual([
-      ['run-aaaa-1', 'finished', 0, 'pass'],
-      ['run-bbbb-2', 'finished', 1, 'fail'],
-    ]);
-    const results = emitted.filter((e) => e.event === 'walkthrough:step-result').map((e) => e.payload as { runId: string; verdict: { status: string } });
+    expect(steps.map((e) => e.type === 'step' && [e.runId, e.status, e.exitCode, e.verdict?.status])).toEqual(
+      [
+        ['run-aaaa-1', 'finished', 0, 'pass'],
+        ['run-bbbb-2', 'finished', 1, 'fail'],
+      ],
+    );
+    const results = emitted
+      .filter((e) => e.event === 'walkthrough:step-result')
+      .map((e) => e.payload as { runId: string; verdict: { status: string } });
     expect(results.map((r) => [r.runId, r.verdict.status])).toEqual([
       ['run-bbbb-2', 'fail'],
       ['run-aaaa-1', 'pass'],
     ]);
     // A run id cannot be reused.
-    await expect(svc.runStep({ runId: 'run-aaaa-1', stepId: 'quick', command: cmd }, 'run', async () => ({ sessionId: 't1', mode: 'run' as const }))).rejects.toThrow(/used before/);
+    await expect(
+      svc.runStep({ runId: 'run-aaaa-1', stepId: 'quick', command: cmd }, 'run', async () => ({
+        sessionId: 't1',
+        mode: 'run' as const,
+      })),
+    ).rejects.toThrow(/used before/);
     store.close();
   });
 
@@ -132,11 +179,18 @@ describe('WalkthroughService', () => {
   it('records a declined step as declined and a step that could not be sent as not sent', async () => {
     const { svc, store } = setup();
     const s = svc.start({ kind: 'incident', title: 'API down', severity: 'SEV-1' });
-    svc.stepNotRun({ runId: 'run-decl-001', stepId: 'restart', command: 'systemctl restart aura' }, 'declined');
+    svc.stepNotRun(
+      { runId: 'run-decl-001', stepId: 'restart', command: 'systemctl restart aura' },
+      'declined',
+    );
     await expect(
-      svc.runStep({ runId: 'run-fail-002', stepId: 'restart', command: 'systemctl restart aura' }, 'run', async () => {
-        throw new Error('This command can change things, so it needs confirmation');
-      }),
+      svc.runStep(
+        { runId: 'run-fail-002', stepId: 'restart', command: 'systemctl restart aura' },
+        'run',
+        async () => {
+          throw new Error('This command can change things, so it needs confirmation');
+        },
+      ),
     ).rejects.toThrow(/confirmation/);
     const steps = svc.get(s.id).events.filter((e) => e.type === 'step');
     expect(steps.map((e) => e.type === 'step' && [e.status, e.reason])).toEqual([
@@ -159,7 +213,11 @@ describe('WalkthroughService', () => {
     expect(svc.currentId()).toBe(a.id);
     const b = svc.start({ kind: 'change', title: 'Deploy', takeRecordingFrom: a.id });
     expect(svc.currentId()).toBe(b.id);
-    expect(svc.get(a.id).events.at(-1)).toMatchObject({ type: 'recording', recording: false, reason: 'recording moved to "Deploy"' });
+    expect(svc.get(a.id).events.at(-1)).toMatchObject({
+      type: 'recording',
+      recording: false,
+      reason: 'recording moved to "Deploy"',
+    });
     // A window that still thinks A records cannot switch over B.
     expect(() => svc.focus(a.id, a.id)).toThrow(/"Deploy" is recording now/);
     expect(svc.focus(a.id, b.id)).toBe(a.id);
@@ -168,7 +226,10 @@ describe('WalkthroughService', () => {
 
   it('starts an incident from the triage: its severity, a snapshot first, detection and the impact start from the log', () => {
     const { svc, store, install, advance } = setup(undefined, true);
-    const log = path.join(install!.paths.logsDir, `aura-api-${new Date(T0).toISOString().slice(0, 10).replace(/-/g, '')}.log`);
+    const log = path.join(
+      install!.paths.logsDir,
+      `aura-api-${new Date(T0).toISOString().slice(0, 10).replace(/-/g, '')}.log`,
+    );
     const ts = (ms: number) => `[${new Date(ms).toISOString().replace('T', ' ').replace('Z', ' +00:00')}]`;
     fs.writeFileSync(
       log,
@@ -184,13 +245,24 @@ describe('WalkthroughService', () => {
     svc.observeSweep(sweepOf(false, T0 - 120_000));
     svc.observeSweep(sweepOf(false, T0 - 60_000));
     advance(1000);
-    expect(() => svc.start({ kind: 'incident', title: 'API down', fromTriage: true, severity: 'SEV-2' })).toThrow(/triage says SEV-1/);
+    expect(() =>
+      svc.start({ kind: 'incident', title: 'API down', fromTriage: true, severity: 'SEV-2' }),
+    ).toThrow(/triage says SEV-1/);
     const s = svc.start({ kind: 'incident', title: 'API down', fromTriage: true });
     expect(s.severity).toBe('SEV-1');
-    expect(s.events[0]).toMatchObject({ type: 'triage', severity: 'SEV-1', overall: 'unreachable', probes: [{ id: 'api', state: 'unreachable' }] });
+    expect(s.events[0]).toMatchObject({
+      type: 'triage',
+      severity: 'SEV-1',
+      overall: 'unreachable',
+      probes: [{ id: 'api', state: 'unreachable' }],
+    });
     expect(s.milestones.detected?.at).toBe(T0 - 120_000);
     expect(s.milestones.acknowledged?.at).toBe(s.startedAt);
-    expect(s.impactStart).toMatchObject({ at: T0 - 4 * 60_000, source: 'logs', evidence: { file: log, line: 3, level: 'FTL' } });
+    expect(s.impactStart).toMatchObject({
+      at: T0 - 4 * 60_000,
+      source: 'logs',
+      evidence: { file: log, line: 3, level: 'FTL' },
+    });
     store.close();
   });
 
@@ -202,7 +274,10 @@ describe('WalkthroughService', () => {
     expect(svc.get(s.id).severity).toBe('SEV-1');
     expect(() => svc.setMilestone(s.id, 'acknowledged', now() - 60_000, undefined)).toThrow(/needs a reason/);
     const d = svc.setMilestone(s.id, 'acknowledged', now() - 60_000, 'paged before opening the console');
-    expect(d.milestones.acknowledged).toMatchObject({ source: 'operator', reason: 'paged before opening the console' });
+    expect(d.milestones.acknowledged).toMatchObject({
+      source: 'operator',
+      reason: 'paged before opening the console',
+    });
     expect(() => svc.setMilestone(s.id, 'identified', now() + 3_600_000, undefined)).toThrow(/future/);
     store.close();
   });
@@ -210,7 +285,11 @@ describe('WalkthroughService', () => {
   it('verifies with a before/after table, and resolves only when green or with a written override', async () => {
     const { svc, store, setApi } = setup(undefined, true);
     const s = svc.start({ kind: 'incident', title: 'API down', fromTriage: true });
-    await svc.runStep({ runId: 'run-chk-0001', stepId: 'echo-ok', command: 'echo ok', expect: OK_EXPECT }, 'run-check', async () => ({ sessionId: 't1', mode: 'run' as const }));
+    await svc.runStep(
+      { runId: 'run-chk-0001', stepId: 'echo-ok', command: 'echo ok', expect: OK_EXPECT },
+      'run-check',
+      async () => ({ sessionId: 't1', mode: 'run' as const }),
+    );
     svc.commandFinished(finished('echo ok', 1, 'fail', 'run-chk-0001'));
     // Still down: not green, so resolving needs an override.
     let d = await svc.verify(s.id);
@@ -220,7 +299,10 @@ describe('WalkthroughService', () => {
     d = await svc.verify(s.id);
     const v = d.events.at(-2);
     expect(v).toMatchObject({ type: 'verify', green: true });
-    expect(v?.type === 'verify' && v.rows.map((r) => [r.label.split(' (')[0], r.before.split(' ')[0], r.after.split(' ')[0], r.ok])).toEqual([
+    expect(
+      v?.type === 'verify' &&
+        v.rows.map((r) => [r.label.split(' (')[0], r.before.split(' ')[0], r.after.split(' ')[0], r.ok]),
+    ).toEqual([
       ['Triage', 'SEV-1', 'SEV-4', true],
       ['Aura API', 'unreachable', 'ok', true],
       // The answer's word (a finding would show its name), not pass/fail.
@@ -228,10 +310,19 @@ describe('WalkthroughService', () => {
     ]);
     expect(d.milestones.mitigated?.source).toBe('console');
     expect(() => svc.end(s.id, { status: 'resolved' })).toThrow(/summary/);
-    d = svc.end(s.id, { status: 'resolved', summary: 'Restarted the API.', actionItems: [{ text: 'Alert on FTL lines', owner: 'Dana' }], contributingFactors: ['No alert on the crash'] });
+    d = svc.end(s.id, {
+      status: 'resolved',
+      summary: 'Restarted the API.',
+      actionItems: [{ text: 'Alert on FTL lines', owner: 'Dana' }],
+      contributingFactors: ['No alert on the crash'],
+    });
     expect(d.status).toBe('resolved');
     expect(d.milestones.resolved?.at).toBe(d.endedAt);
-    expect(d.postmortem).toMatchObject({ actionItems: [{ text: 'Alert on FTL lines', owner: 'Dana' }], contributingFactors: ['No alert on the crash'], resolveOverride: null });
+    expect(d.postmortem).toMatchObject({
+      actionItems: [{ text: 'Alert on FTL lines', owner: 'Dana' }],
+      contributingFactors: ['No alert on the crash'],
+      resolveOverride: null,
+    });
     store.close();
   });
 
@@ -239,8 +330,12 @@ describe('WalkthroughService', () => {
     const { svc, store } = setup();
     // T0 is Friday 2026-11-27 20:00 UTC; the windows are weekdays 02-04 and Sunday 02-06.
     const sunday3am = Date.UTC(2026, 10, 29, 3, 0, 0);
-    expect(() => svc.start({ kind: 'change', title: 'x', scheduledFor: sunday3am, timeZone: 'Mars/Olympus' })).toThrow(/not a time zone/);
-    expect(() => svc.start({ kind: 'incident', title: 'x', scheduledFor: sunday3am })).toThrow(/Only a change/);
+    expect(() =>
+      svc.start({ kind: 'change', title: 'x', scheduledFor: sunday3am, timeZone: 'Mars/Olympus' }),
+    ).toThrow(/not a time zone/);
+    expect(() => svc.start({ kind: 'incident', title: 'x', scheduledFor: sunday3am })).toThrow(
+      /Only a change/,
+    );
     const c = svc.start({ kind: 'change', title: 'Deploy 1.4', scheduledFor: sunday3am, timeZone: 'UTC' });
     expect(c.scheduledFor).toBe(sunday3am);
     expect(c.events).toMatchObject([{ type: 'scheduled', time: sunday3am, window: 'Sunday 02:00-06:00' }]);
@@ -250,10 +345,30 @@ describe('WalkthroughService', () => {
     expect(svc.currentId()).toBe(c.id);
     expect(d.scheduledFor).toBeNull();
     // Begun on a Friday evening: outside the windows, and the record says so.
-    expect(d.events.at(-1)).toMatchObject({ type: 'change-began', inWindow: false, nextWindow: 'Sunday 02:00-06:00', scheduledFor: sunday3am });
+    expect(d.events.at(-1)).toMatchObject({
+      type: 'change-began',
+      inWindow: false,
+      nextWindow: 'Sunday 02:00-06:00',
+      scheduledFor: sunday3am,
+    });
     expect(() => svc.begin(c.id, null, 'UTC')).toThrow(/not a scheduled change/);
-    await svc.runStep({ runId: 'run-dep-0001', stepId: 'backup', runbookId: 'bundled/deployment.md', runbookTitle: 'Deployment', command: 'echo backup' }, 'run', async () => ({ sessionId: 't1', mode: 'run' as const }));
-    svc.record(c.id, { type: 'check', itemKey: 'change:pre-backup', label: 'Pre-Change: Backup completed', checked: true });
+    await svc.runStep(
+      {
+        runId: 'run-dep-0001',
+        stepId: 'backup',
+        runbookId: 'bundled/deployment.md',
+        runbookTitle: 'Deployment',
+        command: 'echo backup',
+      },
+      'run',
+      async () => ({ sessionId: 't1', mode: 'run' as const }),
+    );
+    svc.record(c.id, {
+      type: 'check',
+      itemKey: 'change:pre-backup',
+      label: 'Pre-Change: Backup completed',
+      checked: true,
+    });
     const md = svc.report(c.id, 'markdown').content;
     expect(md).toContain('- **Runbook**: Deployment');
     expect(md).toContain('**outside the maintenance windows**');
@@ -267,7 +382,9 @@ describe('WalkthroughService', () => {
   it('keeps emergency contacts in ops.db, one per role, each with a way to reach them', () => {
     const a = setup();
     expect(a.svc.contacts()).toEqual([]);
-    expect(() => a.svc.setContacts([{ role: 'on-call', name: 'Dana', reach: '' }])).toThrow(/how to reach Dana/);
+    expect(() => a.svc.setContacts([{ role: 'on-call', name: 'Dana', reach: '' }])).toThrow(
+      /how to reach Dana/,
+    );
     expect(() =>
       a.svc.setContacts([
         { role: 'on-call', name: 'Dana', reach: 'pager' },

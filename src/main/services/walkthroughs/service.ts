@@ -84,7 +84,6 @@ export interface StartInput {
   timeZone?: string;
 }
 
-
 export interface EndInput {
   status: 'resolved' | 'abandoned';
   summary?: string;
@@ -114,7 +113,13 @@ interface OpenRun {
   mode: 'run' | 'run-check' | 'paste';
 }
 
-const EMPTY_POSTMORTEM: Postmortem = { contributingFactors: [], actionItems: [], wentWell: [], wentBadly: [], resolveOverride: null };
+const EMPTY_POSTMORTEM: Postmortem = {
+  contributingFactors: [],
+  actionItems: [],
+  wentWell: [],
+  wentBadly: [],
+  resolveOverride: null,
+};
 
 /** Triage severities that mean something is wrong (SEV-4 is the all-clear or a cosmetic issue). */
 function isRed(sweep: SweepResult): boolean {
@@ -125,7 +130,9 @@ function isRed(sweep: SweepResult): boolean {
 function sessionInstallLabel(install: InstallCandidate | null): string | null {
   if (!install) return null;
   const b = install.bundle;
-  return b ? `Bundle from ${b.host} as of ${b.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${b.sha256})` : install.label;
+  return b
+    ? `Bundle from ${b.host} as of ${b.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${b.sha256})`
+    : install.label;
 }
 
 export class WalkthroughService {
@@ -142,7 +149,8 @@ export class WalkthroughService {
 
   start(input: StartInput): SessionDetail {
     const scheduled = input.kind === 'change' && input.scheduledFor !== undefined;
-    if (input.scheduledFor !== undefined && input.kind !== 'change') throw new OpsError('bad-request', 'Only a change can be scheduled.');
+    if (input.scheduledFor !== undefined && input.kind !== 'change')
+      throw new OpsError('bad-request', 'Only a change can be scheduled.');
     const tz = zoneOf(input.timeZone);
     // A scheduled change does not record until it begins, so it takes nothing from anyone.
     const recording = scheduled ? null : this.currentId();
@@ -158,9 +166,18 @@ export class WalkthroughService {
     let sweep: SweepResult | null = null;
     if (input.fromTriage) {
       sweep = this.deps.triage?.latest() ?? null;
-      if (!sweep) throw new OpsError('unavailable', 'There is no triage yet to start from.', 'Wait for the first health sweep (or press Refresh now), then start again.');
+      if (!sweep)
+        throw new OpsError(
+          'unavailable',
+          'There is no triage yet to start from.',
+          'Wait for the first health sweep (or press Refresh now), then start again.',
+        );
       if (input.severity && input.severity !== sweep.triage.severity) {
-        throw new OpsError('bad-request', `The triage says ${sweep.triage.severity}, not ${input.severity}.`, 'Start from the triage, then change the severity with a reason.');
+        throw new OpsError(
+          'bad-request',
+          `The triage says ${sweep.triage.severity}, not ${input.severity}.`,
+          'Start from the triage, then change the severity with a reason.',
+        );
       }
       severity = sweep.triage.severity;
     }
@@ -168,17 +185,38 @@ export class WalkthroughService {
     const id = crypto.randomUUID();
     const at = this.now();
     const write = this.store.db.transaction(() => {
-      if (recording) this.append(recording, { type: 'recording', recording: false, reason: `recording moved to "${input.title}"` });
+      if (recording)
+        this.append(recording, {
+          type: 'recording',
+          recording: false,
+          reason: `recording moved to "${input.title}"`,
+        });
       this.store.db
         .prepare(
           `INSERT INTO sessions (id, kind, title, runbook_id, runbook_title, severity, status, install_label, install_root, started_at, scheduled_for)
            VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
         )
-        .run(id, input.kind, input.title, input.runbookId ?? null, input.runbookTitle ?? null, severity, sessionInstallLabel(install), install?.paths.dataRoot ?? null, at, scheduled ? input.scheduledFor! : null);
+        .run(
+          id,
+          input.kind,
+          input.title,
+          input.runbookId ?? null,
+          input.runbookTitle ?? null,
+          severity,
+          sessionInstallLabel(install),
+          install?.paths.dataRoot ?? null,
+          at,
+          scheduled ? input.scheduledFor! : null,
+        );
       if (scheduled) {
         const when = new Date(input.scheduledFor!);
         const w = isInWindow(when, tz);
-        this.append(id, { type: 'scheduled', time: input.scheduledFor!, window: w.inWindow && w.window ? w.window.label : null, timeZone: tz });
+        this.append(id, {
+          type: 'scheduled',
+          time: input.scheduledFor!,
+          window: w.inWindow && w.window ? w.window.label : null,
+          timeZone: tz,
+        });
         return;
       }
       if (input.kind === 'change') this.append(id, this.windowStatus(at, tz, null));
@@ -190,17 +228,31 @@ export class WalkthroughService {
           headline: sweep.triage.headline,
           overall: sweep.overall,
           reasons: sweep.triage.suggestions.flatMap((s) => s.reasons.map((r) => `${r} -> ${s.runbook}`)),
-          probes: sweep.results.map((r) => ({ id: r.id, title: r.title, state: r.state, summary: r.summary })),
+          probes: sweep.results.map((r) => ({
+            id: r.id,
+            title: r.title,
+            state: r.state,
+            summary: r.summary,
+          })),
         });
       }
-      if (severity && input.kind === 'incident') this.append(id, { type: 'severity', severity, reason: sweep ? 'from the triage' : 'set at start' });
+      if (severity && input.kind === 'incident')
+        this.append(id, { type: 'severity', severity, reason: sweep ? 'from the triage' : 'set at start' });
       if (input.kind === 'incident') {
         const redSince = this.store.getSetting<number>(KEY_RED_SINCE);
-        if (sweep && isRed(sweep)) this.putMilestone(id, 'detected', typeof redSince === 'number' && redSince <= at ? redSince : sweep.startedAt, 'console', 'the triage first went red');
+        if (sweep && isRed(sweep))
+          this.putMilestone(
+            id,
+            'detected',
+            typeof redSince === 'number' && redSince <= at ? redSince : sweep.startedAt,
+            'console',
+            'the triage first went red',
+          );
         this.putMilestone(id, 'acknowledged', at, 'console', 'the incident was opened in the console');
         const logsDir = install?.paths.logsDir;
         const evidence = logsDir ? findImpactStart(logsDir, at) : null;
-        if (evidence && evidence.time !== null) this.putImpactStart(id, evidence.time, 'logs', evidence.record, null);
+        if (evidence && evidence.time !== null)
+          this.putImpactStart(id, evidence.time, 'logs', evidence.record, null);
       }
       this.setRecording(id, at);
     });
@@ -212,16 +264,28 @@ export class WalkthroughService {
   /** Begin a scheduled change: the window status at this moment goes on its timeline, and it records. */
   begin(id: string, takeRecordingFrom: string | null, timeZone?: string): SessionDetail {
     const row = this.row(id);
-    if (row.status !== 'active' || row.scheduled_for === null) throw new OpsError('bad-request', `"${row.title}" is not a scheduled change waiting to begin.`);
+    if (row.status !== 'active' || row.scheduled_for === null)
+      throw new OpsError('bad-request', `"${row.title}" is not a scheduled change waiting to begin.`);
     const tz = zoneOf(timeZone);
     const recording = this.currentId();
     if (recording && takeRecordingFrom !== recording) {
-      throw new OpsError('busy', `"${this.summary(recording).title}" is recording. Beginning "${row.title}" moves the recording to it.`, `Confirm the switch (takeRecordingFrom: ${recording}).`);
+      throw new OpsError(
+        'busy',
+        `"${this.summary(recording).title}" is recording. Beginning "${row.title}" moves the recording to it.`,
+        `Confirm the switch (takeRecordingFrom: ${recording}).`,
+      );
     }
     const at = this.now();
     this.store.db.transaction(() => {
-      if (recording) this.append(recording, { type: 'recording', recording: false, reason: `recording moved to "${row.title}"` });
-      this.store.db.prepare(`UPDATE sessions SET started_at = ?, scheduled_for = NULL WHERE id = ?`).run(at, id);
+      if (recording)
+        this.append(recording, {
+          type: 'recording',
+          recording: false,
+          reason: `recording moved to "${row.title}"`,
+        });
+      this.store.db
+        .prepare(`UPDATE sessions SET started_at = ?, scheduled_for = NULL WHERE id = ?`)
+        .run(at, id);
       this.append(id, this.windowStatus(at, tz, row.scheduled_for));
       this.setRecording(id, at);
     })();
@@ -266,16 +330,30 @@ export class WalkthroughService {
     const current = this.currentId();
     if (from !== current) {
       const what = current ? `"${this.summary(current).title}" is recording now` : 'Nothing is recording now';
-      throw new OpsError('busy', `Recording changed in the meantime: ${what}.`, 'Look at the recording indicator and choose again.');
+      throw new OpsError(
+        'busy',
+        `Recording changed in the meantime: ${what}.`,
+        'Look at the recording indicator and choose again.',
+      );
     }
     if (id !== null) {
       const s = this.summary(id);
-      if (s.status !== 'active') throw new OpsError('bad-request', `The session "${s.title}" is ${s.status}`, 'Open it to read it; start a new session to record.');
+      if (s.status !== 'active')
+        throw new OpsError(
+          'bad-request',
+          `The session "${s.title}" is ${s.status}`,
+          'Open it to read it; start a new session to record.',
+        );
     }
     if (id === current) return id;
     const at = this.now();
     this.store.db.transaction(() => {
-      if (current) this.append(current, { type: 'recording', recording: false, reason: id ? `recording moved to "${this.summary(id).title}"` : 'recording stopped by the operator' });
+      if (current)
+        this.append(current, {
+          type: 'recording',
+          recording: false,
+          reason: id ? `recording moved to "${this.summary(id).title}"` : 'recording stopped by the operator',
+        });
       if (id) this.setRecording(id, at);
       else this.store.deleteSetting(KEY_CURRENT);
     })();
@@ -288,7 +366,8 @@ export class WalkthroughService {
   currentId(): string | null {
     const id = this.store.getSetting<string>(KEY_CURRENT);
     if (!id) return null;
-    const row = this.store.db.prepare(`SELECT status FROM sessions WHERE id = ?`).get(id) as { status: string } | undefined;
+    const row = this.store.db.prepare(`SELECT status FROM sessions WHERE id = ?`).get(id) as
+      { status: string } | undefined;
     return row?.status === 'active' ? id : null;
   }
 
@@ -298,7 +377,12 @@ export class WalkthroughService {
     if (event.type === 'severity') {
       const prev = this.summary(id).severity;
       if (prev === event.severity) throw new OpsError('bad-request', `The severity is already ${prev}.`);
-      if (prev && !event.reason) throw new OpsError('bad-request', `Changing the severity from ${prev} to ${event.severity} needs a reason.`, 'Write why, so the record explains it.');
+      if (prev && !event.reason)
+        throw new OpsError(
+          'bad-request',
+          `Changing the severity from ${prev} to ${event.severity} needs a reason.`,
+          'Write why, so the record explains it.',
+        );
       data = { ...event };
     }
     if (event.type === 'log-pin') data = this.pinWithLine(event);
@@ -315,7 +399,14 @@ export class WalkthroughService {
   private pinWithLine(pin: Extract<SessionEventInput, { type: 'log-pin' }>): SessionEventData {
     const { offset, ...rest } = pin;
     const logsDir = this.ctx.getInstall()?.paths.logsDir;
-    if (offset === undefined || rest.line !== undefined || !logsDir || !/^[\w.-]+$/.test(rest.file) || rest.file.startsWith('.')) return rest;
+    if (
+      offset === undefined ||
+      rest.line !== undefined ||
+      !logsDir ||
+      !/^[\w.-]+$/.test(rest.file) ||
+      rest.file.startsWith('.')
+    )
+      return rest;
     const line = lineAt(path.join(logsDir, rest.file), offset);
     return line === null ? rest : { ...rest, line };
   }
@@ -326,7 +417,11 @@ export class WalkthroughService {
    * A step is about to be sent under `desc.runId`. The entry is written before the command is
    * sent, so a crash in between still shows it; `send` failing marks it not sent.
    */
-  async runStep<R extends { sessionId: string; mode: 'run' | 'paste' }>(desc: StepDescriptor, mode: 'run' | 'run-check' | 'paste', send: () => Promise<R>): Promise<R> {
+  async runStep<R extends { sessionId: string; mode: 'run' | 'paste' }>(
+    desc: StepDescriptor,
+    mode: 'run' | 'run-check' | 'paste',
+    send: () => Promise<R>,
+  ): Promise<R> {
     if (this.runs.has(desc.runId) || this.eventIdByRun(desc.runId) !== null) {
       throw new OpsError('bad-request', `Run id ${desc.runId} was used before; each run needs a new one.`);
     }
@@ -334,11 +429,17 @@ export class WalkthroughService {
     const at = this.now();
     if (sessionId) {
       this.store.db.transaction(() => {
-        this.append(sessionId, this.stepEntry(desc, mode, { status: mode === 'paste' ? 'pasted' : 'running', startedAt: at }), desc.runId);
+        this.append(
+          sessionId,
+          this.stepEntry(desc, mode, { status: mode === 'paste' ? 'pasted' : 'running', startedAt: at }),
+          desc.runId,
+        );
         // A session started without a runbook belongs to the first runbook whose steps it runs.
         if (desc.runbookId) {
           this.store.db
-            .prepare(`UPDATE sessions SET runbook_id = ?, runbook_title = coalesce(runbook_title, ?) WHERE id = ? AND runbook_id IS NULL`)
+            .prepare(
+              `UPDATE sessions SET runbook_id = ?, runbook_title = coalesce(runbook_title, ?) WHERE id = ? AND runbook_id IS NULL`,
+            )
             .run(desc.runbookId, desc.runbookTitle ?? null, sessionId);
         }
       })();
@@ -352,7 +453,11 @@ export class WalkthroughService {
       return r;
     } catch (err) {
       this.runs.delete(desc.runId);
-      if (sessionId) this.updateStep(sessionId, desc.runId, { status: 'not-sent', reason: (err as Error).message.slice(0, 2000) });
+      if (sessionId)
+        this.updateStep(sessionId, desc.runId, {
+          status: 'not-sent',
+          reason: (err as Error).message.slice(0, 2000),
+        });
       throw err;
     }
   }
@@ -361,11 +466,29 @@ export class WalkthroughService {
    * Run was let through past unmet preconditions: the reason is written on the recording
    * session's timeline. Without a recording session there is no timeline, so it is refused.
    */
-  overridePreconditions(o: { stepId: string; runbookId?: string; command: string; unmet: Array<{ label: string; why: string }>; reason: string }): SessionEvent {
+  overridePreconditions(o: {
+    stepId: string;
+    runbookId?: string;
+    command: string;
+    unmet: Array<{ label: string; why: string }>;
+    reason: string;
+  }): SessionEvent {
     const id = this.currentId();
-    if (!id) throw new OpsError('bad-request', 'No session is recording, so the override could not be recorded.', 'Start a walk-through (or record into a session) first: an override is kept on its timeline.');
+    if (!id)
+      throw new OpsError(
+        'bad-request',
+        'No session is recording, so the override could not be recorded.',
+        'Start a walk-through (or record into a session) first: an override is kept on its timeline.',
+      );
     const eventId = this.store.db.transaction(() =>
-      this.append(id, { type: 'precondition-override', stepId: o.stepId, runbookId: o.runbookId ?? null, command: o.command, unmet: o.unmet, reason: o.reason }),
+      this.append(id, {
+        type: 'precondition-override',
+        stepId: o.stepId,
+        runbookId: o.runbookId ?? null,
+        command: o.command,
+        unmet: o.unmet,
+        reason: o.reason,
+      }),
     )();
     this.touched(id);
     return this.eventById(id, eventId);
@@ -375,9 +498,17 @@ export class WalkthroughService {
   stepNotRun(desc: StepDescriptor, outcome: 'declined' | 'copied', reason?: string): { recorded: boolean } {
     const sessionId = this.currentId();
     if (!sessionId) return { recorded: false };
-    if (this.eventIdByRun(desc.runId) !== null) throw new OpsError('bad-request', `Run id ${desc.runId} was used before; each run needs a new one.`);
+    if (this.eventIdByRun(desc.runId) !== null)
+      throw new OpsError('bad-request', `Run id ${desc.runId} was used before; each run needs a new one.`);
     this.store.db.transaction(() =>
-      this.append(sessionId, this.stepEntry(desc, outcome === 'copied' ? 'copy' : 'run', { status: outcome, reason: reason ?? (outcome === 'declined' ? 'the operator cancelled the confirmation' : null) }), desc.runId),
+      this.append(
+        sessionId,
+        this.stepEntry(desc, outcome === 'copied' ? 'copy' : 'run', {
+          status: outcome,
+          reason: reason ?? (outcome === 'declined' ? 'the operator cancelled the confirmation' : null),
+        }),
+        desc.runId,
+      ),
     )();
     this.touched(sessionId);
     return { recorded: true };
@@ -392,7 +523,10 @@ export class WalkthroughService {
     const output = (cmd.outputExcerpt ?? '').slice(-OUTPUT_EXCERPT_CHARS);
     if (run && cmd.runId) {
       this.runs.delete(cmd.runId);
-      const verdict = run.mode === 'run-check' || run.desc.expect || run.desc.answers ? toVerdict(run.desc, output, cmd.exitCode) : null;
+      const verdict =
+        run.mode === 'run-check' || run.desc.expect || run.desc.answers
+          ? toVerdict(run.desc, output, cmd.exitCode)
+          : null;
       const endedAt = Date.parse(cmd.endedAt);
       if (run.sessionId && this.isActive(run.sessionId)) {
         this.updateStep(run.sessionId, cmd.runId, {
@@ -415,7 +549,10 @@ export class WalkthroughService {
       };
       // A named output is taken here, from the same output the verdict reads, for later steps' inputs.
       if (run.desc.output) {
-        const got = cmd.exitCode === 0 ? extractOutput(run.desc.output, output) : { error: `the step exited ${cmd.exitCode ?? 'with an unknown code'}` };
+        const got =
+          cmd.exitCode === 0
+            ? extractOutput(run.desc.output, output)
+            : { error: `the step exited ${cmd.exitCode ?? 'with an unknown code'}` };
         result.output = { name: run.desc.output.name, ...got };
       }
       this.ctx.emit('walkthrough:step-result', result);
@@ -424,7 +561,16 @@ export class WalkthroughService {
     const id = this.currentId();
     if (!id) return null;
     this.store.db.transaction(() =>
-      this.append(id, { type: 'command', adHoc: true, command: cmd.command, exitCode: cmd.exitCode, durationMs: cmd.durationMs ?? null, cwd: cmd.cwd ?? null, output, terminalId: cmd.sessionId ?? null }),
+      this.append(id, {
+        type: 'command',
+        adHoc: true,
+        command: cmd.command,
+        exitCode: cmd.exitCode,
+        durationMs: cmd.durationMs ?? null,
+        cwd: cmd.cwd ?? null,
+        output,
+        terminalId: cmd.sessionId ?? null,
+      }),
     )();
     this.touched(id);
     return null;
@@ -433,7 +579,10 @@ export class WalkthroughService {
   // --- what happens elsewhere in the console ---------------------------------------------
 
   /** A request finished elsewhere in the console: DB checks and backups and health sweeps are recorded. */
-  observe(channel: string, outcome: { ok: true; result: unknown } | { ok: false; error: { message: string } }): void {
+  observe(
+    channel: string,
+    outcome: { ok: true; result: unknown } | { ok: false; error: { message: string } },
+  ): void {
     if (channel !== 'db:check' && channel !== 'db:backup' && channel !== 'probes:sweep') return;
     const id = this.currentId();
     if (!id) return;
@@ -441,13 +590,32 @@ export class WalkthroughService {
     if (channel === 'db:check') {
       const r = outcome.ok ? (outcome.result as CheckResult) : null;
       data = r
-        ? { type: 'db-check', check: `${r.kind} check`, ok: r.ok, detail: r.ok ? `${r.tablesChecked} tables checked in ${Math.round(r.elapsedMs)} ms` : r.problems.join('\n').slice(0, 4000) }
+        ? {
+            type: 'db-check',
+            check: `${r.kind} check`,
+            ok: r.ok,
+            detail: r.ok
+              ? `${r.tablesChecked} tables checked in ${Math.round(r.elapsedMs)} ms`
+              : r.problems.join('\n').slice(0, 4000),
+          }
         : { type: 'db-check', check: 'check', ok: false, detail: outcome.ok ? '' : outcome.error.message };
     } else if (channel === 'db:backup') {
       const r = outcome.ok ? (outcome.result as BackupResult) : null;
       data = r
-        ? { type: 'db-backup', file: r.file, bytes: r.size, ok: true, detail: `${r.damaged ? 'DAMAGED: the copy fails quick_check (kept as evidence; do not restore from it). ' : ''}${r.pages} pages, sha256 ${r.sha256}, ${Math.round(r.elapsedMs)} ms` }
-        : { type: 'db-backup', file: '', bytes: null, ok: false, detail: outcome.ok ? '' : outcome.error.message };
+        ? {
+            type: 'db-backup',
+            file: r.file,
+            bytes: r.size,
+            ok: true,
+            detail: `${r.damaged ? 'DAMAGED: the copy fails quick_check (kept as evidence; do not restore from it). ' : ''}${r.pages} pages, sha256 ${r.sha256}, ${Math.round(r.elapsedMs)} ms`,
+          }
+        : {
+            type: 'db-backup',
+            file: '',
+            bytes: null,
+            ok: false,
+            detail: outcome.ok ? '' : outcome.error.message,
+          };
     } else {
       if (!outcome.ok) return; // a sweep that failed says so in the Health panel; nothing was seen
       const r = outcome.result as SweepResult;
@@ -456,7 +624,11 @@ export class WalkthroughService {
         type: 'probe-snapshot',
         title: 'Health sweep',
         state: r.overall,
-        summary: `${r.triage.headline}${notOk.length ? ` | ${notOk.map((p) => `${p.title}: ${p.state} (${p.summary})`).join('; ')}` : ''}`.slice(0, 4000),
+        summary:
+          `${r.triage.headline}${notOk.length ? ` | ${notOk.map((p) => `${p.title}: ${p.state} (${p.summary})`).join('; ')}` : ''}`.slice(
+            0,
+            4000,
+          ),
       };
     }
     this.store.db.transaction(() => this.append(id, data))();
@@ -476,9 +648,16 @@ export class WalkthroughService {
   setMilestone(id: string, milestone: Milestone, at: number, reason: string | undefined): SessionDetail {
     this.requireActive(id, true);
     const existing = this.milestones(id)[milestone];
-    if (existing && !reason?.trim()) throw new OpsError('bad-request', `The ${milestone} time was already set; correcting it needs a reason.`);
-    if (at > this.now() + 60_000) throw new OpsError('bad-request', `The ${milestone} time is in the future.`);
-    this.store.db.transaction(() => this.putMilestone(id, milestone, at, 'operator', reason?.trim() || null))();
+    if (existing && !reason?.trim())
+      throw new OpsError(
+        'bad-request',
+        `The ${milestone} time was already set; correcting it needs a reason.`,
+      );
+    if (at > this.now() + 60_000)
+      throw new OpsError('bad-request', `The ${milestone} time is in the future.`);
+    this.store.db.transaction(() =>
+      this.putMilestone(id, milestone, at, 'operator', reason?.trim() || null),
+    )();
     return this.changed(id);
   }
 
@@ -492,7 +671,8 @@ export class WalkthroughService {
   /** Re-run the triage and the session's checked steps; before/after becomes a timeline entry. */
   async verify(id: string): Promise<SessionDetail> {
     this.requireActive(id);
-    if (!this.deps.triage) throw new OpsError('unavailable', 'Verify needs the health probes, which this host does not run.');
+    if (!this.deps.triage)
+      throw new OpsError('unavailable', 'Verify needs the health probes, which this host does not run.');
     const d = this.detail(id);
     const rows: VerifyRow[] = [];
     // Log lines written before the fix (the crash that started it all) must not keep verify red:
@@ -504,24 +684,50 @@ export class WalkthroughService {
     const triageOk = !isRed(sweep);
     const why = triageOk ? '' : `: ${sweep.triage.suggestions[0]?.reasons[0] ?? sweep.triage.headline}`;
     const since = new Date(logsSince).toISOString().slice(11, 19);
-    rows.push({ kind: 'triage', label: `Triage (logs since ${since} UTC)`, before: snap ? `${snap.severity} (${snap.overall})` : '—', after: `${sweep.triage.severity} (${sweep.overall})${why}`, ok: triageOk });
+    rows.push({
+      kind: 'triage',
+      label: `Triage (logs since ${since} UTC)`,
+      before: snap ? `${snap.severity} (${snap.overall})` : '—',
+      after: `${sweep.triage.severity} (${sweep.overall})${why}`,
+      ok: triageOk,
+    });
     for (const r of sweep.results) {
       const before = snap?.probes.find((p) => p.id === r.id)?.state ?? '—';
       // Probe rows show what changed; the triage above already weighs them, so they do not block.
-      if (before !== r.state) rows.push({ kind: 'probe', label: r.title, before, after: r.state, ok: r.state === 'ok' || r.state === 'not-configured' });
+      if (before !== r.state)
+        rows.push({
+          kind: 'probe',
+          label: r.title,
+          before,
+          after: r.state,
+          ok: r.state === 'ok' || r.state === 'not-configured',
+        });
     }
     // Each checked step once: its first verdict in the session, and a fresh read-only re-run.
     const seen = new Set<string>();
     for (const e of d.events) {
-      if (e.type !== 'step' || e.mode !== 'run-check' || (!e.expect && !e.answers) || seen.has(e.stepId)) continue;
+      if (e.type !== 'step' || e.mode !== 'run-check' || (!e.expect && !e.answers) || seen.has(e.stepId))
+        continue;
       seen.add(e.stepId);
       const before = e.verdict ? verdictText(e.verdict) : e.status;
       if ((await classifyCommand(e.command)).risk !== 'read-only') {
-        rows.push({ kind: 'step', label: e.stepId, before, after: 'not re-run: it can change things', ok: true });
+        rows.push({
+          kind: 'step',
+          label: e.stepId,
+          before,
+          after: 'not re-run: it can change things',
+          ok: true,
+        });
         continue;
       }
       if (!this.deps.runStep) {
-        rows.push({ kind: 'step', label: e.stepId, before, after: 'not re-run: no install attached', ok: false });
+        rows.push({
+          kind: 'step',
+          label: e.stepId,
+          before,
+          after: 'not re-run: no install attached',
+          ok: false,
+        });
         continue;
       }
       const out = await this.deps.runStep(e.command);
@@ -533,22 +739,33 @@ export class WalkthroughService {
     const green = triageOk;
     this.store.db.transaction(() => {
       this.append(id, { type: 'verify', green, rows });
-      if (green && !this.milestones(id).mitigated) this.putMilestone(id, 'mitigated', this.now(), 'console', 'verify was green');
+      if (green && !this.milestones(id).mitigated)
+        this.putMilestone(id, 'mitigated', this.now(), 'console', 'verify was green');
     })();
     return this.changed(id);
   }
 
   end(id: string, input: EndInput): SessionDetail {
     const s = this.summary(id);
-    if (s.status !== 'active') throw new OpsError('bad-request', `The session "${s.title}" is already ${s.status}`);
+    if (s.status !== 'active')
+      throw new OpsError('bad-request', `The session "${s.title}" is already ${s.status}`);
     const d = this.detail(id);
     if (input.status === 'resolved' && s.kind === 'incident') {
       const lastVerify = [...d.events].reverse().find((e) => e.type === 'verify');
       const green = lastVerify?.type === 'verify' && lastVerify.green;
       if (!green && !input.override?.trim()) {
-        throw new OpsError('bad-request', 'Verify is not green, so resolving needs a written override.', 'Run Verify, or write why the incident is resolved anyway.');
+        throw new OpsError(
+          'bad-request',
+          'Verify is not green, so resolving needs a written override.',
+          'Run Verify, or write why the incident is resolved anyway.',
+        );
       }
-      if (!input.summary?.trim()) throw new OpsError('bad-request', 'Resolving an incident needs a summary.', 'Write what happened and what fixed it.');
+      if (!input.summary?.trim())
+        throw new OpsError(
+          'bad-request',
+          'Resolving an incident needs a summary.',
+          'Write what happened and what fixed it.',
+        );
     }
     const pm: Postmortem = {
       contributingFactors: input.contributingFactors ?? [],
@@ -560,11 +777,26 @@ export class WalkthroughService {
     const at = this.now();
     this.store.db.transaction(() => {
       if (input.status === 'resolved' && s.kind === 'incident') {
-        if (!this.milestones(id).mitigated) this.putMilestone(id, 'mitigated', at, 'console', pm.resolveOverride ? 'resolved with an override' : 'resolved');
-        this.putMilestone(id, 'resolved', at, 'console', pm.resolveOverride ? `resolved with an override: ${pm.resolveOverride}` : 'verify was green');
+        if (!this.milestones(id).mitigated)
+          this.putMilestone(
+            id,
+            'mitigated',
+            at,
+            'console',
+            pm.resolveOverride ? 'resolved with an override' : 'resolved',
+          );
+        this.putMilestone(
+          id,
+          'resolved',
+          at,
+          'console',
+          pm.resolveOverride ? `resolved with an override: ${pm.resolveOverride}` : 'verify was green',
+        );
       }
       this.store.db
-        .prepare(`UPDATE sessions SET status = ?, ended_at = ?, summary = coalesce(?, summary), postmortem = ? WHERE id = ?`)
+        .prepare(
+          `UPDATE sessions SET status = ?, ended_at = ?, summary = coalesce(?, summary), postmortem = ? WHERE id = ?`,
+        )
         .run(input.status, at, input.summary?.trim() || null, JSON.stringify(pm), id);
       if (this.store.getSetting<string>(KEY_CURRENT) === id) this.store.deleteSetting(KEY_CURRENT);
     })();
@@ -584,7 +816,12 @@ export class WalkthroughService {
   report(id: string, format: 'markdown' | 'json'): { fileName: string; mime: string; content: string } {
     const d = this.detail(id);
     const stamp = new Date(d.startedAt).toISOString().slice(0, 16).replace(/[-:T]/g, '');
-    const slug = d.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48) || 'session';
+    const slug =
+      d.title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 48) || 'session';
     return format === 'json'
       ? { fileName: `${stamp}-${slug}.json`, mime: 'application/json', content: renderJson(d, this.now()) }
       : { fileName: `${stamp}-${slug}.md`, mime: 'text/markdown', content: renderMarkdown(d, this.now()) };
@@ -592,10 +829,27 @@ export class WalkthroughService {
 
   /** Finds a session by full id or a unique prefix (what the CLI accepts). */
   resolveId(idOrPrefix: string): string {
-    if (!/^[0-9a-f-]{1,64}$/i.test(idOrPrefix)) throw new OpsError('bad-request', `"${idOrPrefix}" is not a session id`, 'List sessions with `aura-ops report --list`.');
-    const rows = this.store.db.prepare(`SELECT id FROM sessions WHERE id LIKE ? || '%' LIMIT 2`).all(idOrPrefix) as Array<{ id: string }>;
-    if (rows.length === 0) throw new OpsError('not-found', `No session ${idOrPrefix}`, 'List sessions with `aura-ops report --list`.');
-    if (rows.length > 1) throw new OpsError('bad-request', `"${idOrPrefix}" matches several sessions`, 'Give more characters of the id.');
+    if (!/^[0-9a-f-]{1,64}$/i.test(idOrPrefix))
+      throw new OpsError(
+        'bad-request',
+        `"${idOrPrefix}" is not a session id`,
+        'List sessions with `aura-ops report --list`.',
+      );
+    const rows = this.store.db
+      .prepare(`SELECT id FROM sessions WHERE id LIKE ? || '%' LIMIT 2`)
+      .all(idOrPrefix) as Array<{ id: string }>;
+    if (rows.length === 0)
+      throw new OpsError(
+        'not-found',
+        `No session ${idOrPrefix}`,
+        'List sessions with `aura-ops report --list`.',
+      );
+    if (rows.length > 1)
+      throw new OpsError(
+        'bad-request',
+        `"${idOrPrefix}" matches several sessions`,
+        'Give more characters of the id.',
+      );
     return rows[0]!.id;
   }
 
@@ -603,15 +857,22 @@ export class WalkthroughService {
   contacts(): Contact[] {
     const stored = this.store.getSetting<Contact[]>(KEY_CONTACTS);
     if (!Array.isArray(stored)) return [];
-    return CONTACT_ROLES.flatMap((role) => stored.filter((c) => c && c.role === role && typeof c.name === 'string' && c.name.trim()).slice(0, 1));
+    return CONTACT_ROLES.flatMap((role) =>
+      stored.filter((c) => c && c.role === role && typeof c.name === 'string' && c.name.trim()).slice(0, 1),
+    );
   }
 
   setContacts(list: Contact[]): Contact[] {
     const roles = list.map((c) => c.role);
-    if (new Set(roles).size !== roles.length) throw new OpsError('bad-request', 'Each role has one contact; a role was given twice.');
+    if (new Set(roles).size !== roles.length)
+      throw new OpsError('bad-request', 'Each role has one contact; a role was given twice.');
     const bad = list.find((c) => c.name.trim() && !c.reach.trim());
-    if (bad) throw new OpsError('bad-request', `Say how to reach ${bad.name} (${CONTACT_ROLE_LABEL[bad.role]}).`);
-    this.store.setSetting(KEY_CONTACTS, list.filter((c) => c.name.trim()));
+    if (bad)
+      throw new OpsError('bad-request', `Say how to reach ${bad.name} (${CONTACT_ROLE_LABEL[bad.role]}).`);
+    this.store.setSetting(
+      KEY_CONTACTS,
+      list.filter((c) => c.name.trim()),
+    );
     return this.contacts();
   }
 
@@ -620,13 +881,18 @@ export class WalkthroughService {
   private requireActive(id: string, allowEnded = false): SessionSummary {
     const s = this.summary(id);
     if (s.status !== 'active' && !allowEnded) {
-      throw new OpsError('bad-request', `The session "${s.title}" is ${s.status}; nothing more can be recorded in it`, 'Start a new session to go on.');
+      throw new OpsError(
+        'bad-request',
+        `The session "${s.title}" is ${s.status}; nothing more can be recorded in it`,
+        'Start a new session to go on.',
+      );
     }
     return s;
   }
 
   private isActive(id: string): boolean {
-    const row = this.store.db.prepare(`SELECT status FROM sessions WHERE id = ?`).get(id) as { status: string } | undefined;
+    const row = this.store.db.prepare(`SELECT status FROM sessions WHERE id = ?`).get(id) as
+      { status: string } | undefined;
     return row?.status === 'active';
   }
 
@@ -648,7 +914,8 @@ export class WalkthroughService {
         )
         .run(id, data.itemKey, data.label, data.checked ? 1 : 0, this.now());
     }
-    if (data.type === 'severity') this.store.db.prepare(`UPDATE sessions SET severity = ? WHERE id = ?`).run(data.severity, id);
+    if (data.type === 'severity')
+      this.store.db.prepare(`UPDATE sessions SET severity = ? WHERE id = ?`).run(data.severity, id);
     return Number(info.lastInsertRowid);
   }
 
@@ -676,21 +943,30 @@ export class WalkthroughService {
   }
 
   private eventIdByRun(runId: string): number | null {
-    const row = this.store.db.prepare(`SELECT id FROM session_events WHERE run_id = ?`).get(runId) as { id: number } | undefined;
+    const row = this.store.db.prepare(`SELECT id FROM session_events WHERE run_id = ?`).get(runId) as
+      { id: number } | undefined;
     return row?.id ?? null;
   }
 
   private updateStep(sessionId: string, runId: string, patch: Partial<StepEvent>): void {
-    const row = this.store.db.prepare(`SELECT id, data FROM session_events WHERE run_id = ? AND session_id = ?`).get(runId, sessionId) as
-      | { id: number; data: string }
-      | undefined;
+    const row = this.store.db
+      .prepare(`SELECT id, data FROM session_events WHERE run_id = ? AND session_id = ?`)
+      .get(runId, sessionId) as { id: number; data: string } | undefined;
     if (!row) return;
     const next = { ...(JSON.parse(row.data) as StepEvent), ...patch };
-    this.store.db.prepare(`UPDATE session_events SET data = ? WHERE id = ?`).run(JSON.stringify(next), row.id);
+    this.store.db
+      .prepare(`UPDATE session_events SET data = ? WHERE id = ?`)
+      .run(JSON.stringify(next), row.id);
     this.touched(sessionId);
   }
 
-  private putMilestone(id: string, milestone: Milestone, at: number, source: 'console' | 'operator', reason: string | null): void {
+  private putMilestone(
+    id: string,
+    milestone: Milestone,
+    at: number,
+    source: 'console' | 'operator',
+    reason: string | null,
+  ): void {
     const previous = this.milestones(id)[milestone]?.at ?? null;
     this.store.db
       .prepare(
@@ -701,27 +977,39 @@ export class WalkthroughService {
     this.append(id, { type: 'milestone', milestone, time: at, previous, source, reason });
   }
 
-  private putImpactStart(id: string, at: number, source: 'logs' | 'operator', evidence: LogEvidence | null, reason: string | null): void {
+  private putImpactStart(
+    id: string,
+    at: number,
+    source: 'logs' | 'operator',
+    evidence: LogEvidence | null,
+    reason: string | null,
+  ): void {
     const prev = this.impactStart(id);
-    this.store.db.prepare(`UPDATE sessions SET impact_start = ? WHERE id = ?`).run(JSON.stringify({ at, source, evidence }), id);
+    this.store.db
+      .prepare(`UPDATE sessions SET impact_start = ? WHERE id = ?`)
+      .run(JSON.stringify({ at, source, evidence }), id);
     this.append(id, { type: 'impact-start', time: at, previous: prev?.at ?? null, source, evidence, reason });
   }
 
   private milestones(id: string): Partial<Record<Milestone, MilestoneEntry>> {
     const out: Partial<Record<Milestone, MilestoneEntry>> = {};
-    for (const r of this.store.db.prepare(`SELECT milestone, at, source, reason FROM session_milestones WHERE session_id = ?`).all(id) as Array<{
+    for (const r of this.store.db
+      .prepare(`SELECT milestone, at, source, reason FROM session_milestones WHERE session_id = ?`)
+      .all(id) as Array<{
       milestone: Milestone;
       at: number;
       source: 'console' | 'operator';
       reason: string | null;
     }>) {
-      if ((MILESTONES as readonly string[]).includes(r.milestone)) out[r.milestone] = { at: r.at, source: r.source, reason: r.reason };
+      if ((MILESTONES as readonly string[]).includes(r.milestone))
+        out[r.milestone] = { at: r.at, source: r.source, reason: r.reason };
     }
     return out;
   }
 
   private impactStart(id: string): SessionDetail['impactStart'] {
-    const row = this.store.db.prepare(`SELECT impact_start FROM sessions WHERE id = ?`).get(id) as { impact_start: string | null } | undefined;
+    const row = this.store.db.prepare(`SELECT impact_start FROM sessions WHERE id = ?`).get(id) as
+      { impact_start: string | null } | undefined;
     return row?.impact_start ? (JSON.parse(row.impact_start) as SessionDetail['impactStart']) : null;
   }
 
@@ -731,28 +1019,43 @@ export class WalkthroughService {
 
   private row(id: string): SessionRow {
     const row = this.store.db
-      .prepare(`SELECT s.*, (SELECT count(*) FROM session_events e WHERE e.session_id = s.id) AS event_count FROM sessions s WHERE s.id = ?`)
+      .prepare(
+        `SELECT s.*, (SELECT count(*) FROM session_events e WHERE e.session_id = s.id) AS event_count FROM sessions s WHERE s.id = ?`,
+      )
       .get(id) as SessionRow | undefined;
-    if (!row) throw new OpsError('not-found', `No walk-through session with id ${id}`, 'It may have been recorded with another --data-dir.');
+    if (!row)
+      throw new OpsError(
+        'not-found',
+        `No walk-through session with id ${id}`,
+        'It may have been recorded with another --data-dir.',
+      );
     return row;
   }
 
   private eventById(sessionId: string, eventId: number): SessionEvent {
-    const r = this.store.db.prepare(`SELECT id, at, data FROM session_events WHERE id = ?`).get(eventId) as { id: number; at: number; data: string };
+    const r = this.store.db.prepare(`SELECT id, at, data FROM session_events WHERE id = ?`).get(eventId) as {
+      id: number;
+      at: number;
+      data: string;
+    };
     return { ...(JSON.parse(r.data) as SessionEventData), id: r.id, at: r.at, sessionId };
   }
 
   private detail(id: string): SessionDetail {
     const row = this.row(id);
     const events = (
-      this.store.db.prepare(`SELECT id, at, data FROM session_events WHERE session_id = ? ORDER BY id`).all(id) as Array<{
+      this.store.db
+        .prepare(`SELECT id, at, data FROM session_events WHERE session_id = ? ORDER BY id`)
+        .all(id) as Array<{
         id: number;
         at: number;
         data: string;
       }>
     ).map((r) => ({ ...(JSON.parse(r.data) as SessionEventData), id: r.id, at: r.at, sessionId: id }));
     const checks: SessionDetail['checks'] = {};
-    for (const c of this.store.db.prepare(`SELECT item_key, label, checked, at FROM session_checks WHERE session_id = ?`).all(id) as Array<{
+    for (const c of this.store.db
+      .prepare(`SELECT item_key, label, checked, at FROM session_checks WHERE session_id = ?`)
+      .all(id) as Array<{
       item_key: string;
       label: string;
       checked: number;
@@ -760,8 +1063,19 @@ export class WalkthroughService {
     }>) {
       checks[c.item_key] = { label: c.label, checked: c.checked === 1, at: c.at };
     }
-    const postmortem = row.postmortem ? { ...EMPTY_POSTMORTEM, ...(JSON.parse(row.postmortem) as Partial<Postmortem>) } : { ...EMPTY_POSTMORTEM };
-    return { ...toSummary(row), scheduledFor: row.scheduled_for, contacts: this.contacts(), events, checks, milestones: this.milestones(id), impactStart: this.impactStart(id), postmortem };
+    const postmortem = row.postmortem
+      ? { ...EMPTY_POSTMORTEM, ...(JSON.parse(row.postmortem) as Partial<Postmortem>) }
+      : { ...EMPTY_POSTMORTEM };
+    return {
+      ...toSummary(row),
+      scheduledFor: row.scheduled_for,
+      contacts: this.contacts(),
+      events,
+      checks,
+      milestones: this.milestones(id),
+      impactStart: this.impactStart(id),
+      postmortem,
+    };
   }
 
   /** Tell every window the session changed (its summary only: a write stays O(1) in the timeline length). */
@@ -781,17 +1095,32 @@ function zoneOf(timeZone: string | undefined): string {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new OpsError('bad-request', `"${timeZone}" is not a time zone`, 'Use an IANA name such as Europe/Berlin.');
+    throw new OpsError(
+      'bad-request',
+      `"${timeZone}" is not a time zone`,
+      'Use an IANA name such as Europe/Berlin.',
+    );
   }
   return timeZone;
 }
 
-function toVerdict(desc: Pick<StepDescriptor, 'expect' | 'answers'>, output: string, exitCode: number | null): StepVerdict {
+function toVerdict(
+  desc: Pick<StepDescriptor, 'expect' | 'answers'>,
+  output: string,
+  exitCode: number | null,
+): StepVerdict {
   // The declared answers (findings); a step of the simple form (expect/exit) has one, the healthy one.
   const answers = desc.answers ?? parseAnswers({}, desc.expect ?? null).answers;
   const r = answerStep(answers, output, exitCode);
   const status = r.outcome === 'ok' ? 'pass' : r.outcome === 'unchecked' ? 'unchecked' : 'fail';
-  return { status, expected: r.expected, actual: r.seen, reasons: r.reasons, outcome: r.outcome, finding: r.outcome === 'finding' || r.outcome === 'warn' ? r.label : null };
+  return {
+    status,
+    expected: r.expected,
+    actual: r.seen,
+    reasons: r.reasons,
+    outcome: r.outcome,
+    finding: r.outcome === 'finding' || r.outcome === 'warn' ? r.label : null,
+  };
 }
 
 /** A verdict as the verify table shows it: the finding's name, not pass/fail (older sessions: status). */

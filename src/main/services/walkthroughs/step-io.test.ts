@@ -51,7 +51,12 @@ describe('step outputs', () => {
     const t = term.svc.create({ cols: 120, rows: 30 });
     await term.svc.get(t.id).waitReady(8000);
     await api['walkthrough:run-step']({
-      step: { runId: 'run-out-0000001', stepId: 'take', command: "printf 'backup: %s\\n' /data/backups/aura-1.db", output: { name: 'backupFile', match: { source: '^backup: (\\S+)$', flags: 'm' } } },
+      step: {
+        runId: 'run-out-0000001',
+        stepId: 'take',
+        command: "printf 'backup: %s\\n' /data/backups/aura-1.db",
+        output: { name: 'backupFile', match: { source: '^backup: (\\S+)$', flags: 'm' } },
+      },
       mode: 'run',
       terminalId: t.id,
       confirmed: false,
@@ -59,7 +64,12 @@ describe('step outputs', () => {
     await term.waitFor(() => results.length === 1, 'the first result', 15_000);
     expect(results[0].output).toEqual({ name: 'backupFile', value: '/data/backups/aura-1.db' });
     await api['walkthrough:run-step']({
-      step: { runId: 'run-out-0000002', stepId: 'fails', command: 'ls /nonexistent-step-io', output: { name: 'x', match: null } },
+      step: {
+        runId: 'run-out-0000002',
+        stepId: 'fails',
+        command: 'ls /nonexistent-step-io',
+        output: { name: 'x', match: null },
+      },
       mode: 'run',
       terminalId: t.id,
       confirmed: false,
@@ -70,7 +80,13 @@ describe('step outputs', () => {
 });
 
 describe('precondition overrides', () => {
-  const override = { stepId: 'vacuum', runbookId: 'bundled:database-maintenance.md', command: 'sqlite3 aura.db VACUUM', unmet: [{ label: 'Aura API stopped', why: 'the API answers (ok)' }], reason: 'emergency: disk full, manager approved' };
+  const override = {
+    stepId: 'vacuum',
+    runbookId: 'bundled:database-maintenance.md',
+    command: 'sqlite3 aura.db VACUUM',
+    unmet: [{ label: 'Aura API stopped', why: 'the API answers (ok)' }],
+    reason: 'emergency: disk full, manager approved',
+  };
 
   it('is refused while no session records, and recorded with its reason when one does', () => {
     const { wt, api } = setup();
@@ -78,8 +94,15 @@ describe('precondition overrides', () => {
     const s = wt.start({ kind: 'change', title: 'Vacuum aura.db' });
     api['walkthrough:override'](override);
     const e = wt.get(s.id).events.find((x) => x.type === 'precondition-override');
-    expect(e).toMatchObject({ type: 'precondition-override', stepId: 'vacuum', reason: override.reason, unmet: override.unmet });
+    expect(e).toMatchObject({
+      type: 'precondition-override',
+      stepId: 'vacuum',
+      reason: override.reason,
+      unmet: override.unmet,
+    });
     const md = wt.report(s.id, 'markdown').content;
-    expect(md).toContain('**Preconditions overridden** for step **vacuum** (Aura API stopped: the API answers (ok)) — reason: emergency: disk full, manager approved');
+    expect(md).toContain(
+      '**Preconditions overridden** for step **vacuum** (Aura API stopped: the API answers (ok)) — reason: emergency: disk full, manager approved',
+    );
   });
 });

@@ -73,36 +73,51 @@ describe('step runs by run id', () => {
       expect(b.terminalId).not.toBe(t1.id);
       await term.waitFor(() => results.length === 2, 'both verdicts', 15_000);
       const byRun = Object.fromEntries(results.map((r) => [r.runId, [r.stepId, r.verdict?.status]]));
-      expect(byRun).toEqual({ 'run-a-00000001': ['mark-alpha', 'pass'], 'run-b-00000002': ['mark-beta', 'fail'] });
+      expect(byRun).toEqual({
+        'run-a-00000001': ['mark-alpha', 'pass'],
+        'run-b-00000002': ['mark-beta', 'fail'],
+      });
 
       // Typed by hand: ad hoc, no verdict, neither step.
       await term.typeAndWait(t1.id, 'echo by-hand');
       const events = wt.get(session.id).events;
       const steps = events.filter((e) => e.type === 'step');
       expect(steps).toHaveLength(2);
-      expect(steps.map((e) => e.type === 'step' && [e.stepId, e.status, e.terminalId, e.verdict?.status])).toEqual([
+      expect(
+        steps.map((e) => e.type === 'step' && [e.stepId, e.status, e.terminalId, e.verdict?.status]),
+      ).toEqual([
         ['mark-alpha', 'finished', a.terminalId, 'pass'],
         ['mark-beta', 'finished', b.terminalId, 'fail'],
       ]);
-      expect(events.filter((e) => e.type === 'command').map((e) => e.type === 'command' && [e.command, e.adHoc])).toEqual([['echo by-hand', true]]);
+      expect(
+        events.filter((e) => e.type === 'command').map((e) => e.type === 'command' && [e.command, e.adHoc]),
+      ).toEqual([['echo by-hand', true]]);
       expect(results).toHaveLength(2);
     } finally {
       cleanup();
     }
   });
 
-  it('refuses a mutating step without confirmation and records it as not sent', { timeout: 20_000 }, async () => {
-    const { term, wt, api, cleanup } = setup();
-    try {
-      const session = wt.start({ kind: 'incident', title: 'API down', severity: 'SEV-1' });
-      await expect(
-        api['walkthrough:run-step']({ step: { runId: 'run-m-00000003', stepId: 'restart', command: 'rm -rf "$HOME/cache"' }, mode: 'run', confirmed: false }),
-      ).rejects.toThrow(/needs confirmation/);
-      expect(term.svc.list().sessions).toHaveLength(0);
-      const [e] = wt.get(session.id).events.filter((x) => x.type === 'step');
-      expect(e).toMatchObject({ status: 'not-sent', stepId: 'restart' });
-    } finally {
-      cleanup();
-    }
-  });
+  it(
+    'refuses a mutating step without confirmation and records it as not sent',
+    { timeout: 20_000 },
+    async () => {
+      const { term, wt, api, cleanup } = setup();
+      try {
+        const session = wt.start({ kind: 'incident', title: 'API down', severity: 'SEV-1' });
+        await expect(
+          api['walkthrough:run-step']({
+            step: { runId: 'run-m-00000003', stepId: 'restart', command: 'rm -rf "$HOME/cache"' },
+            mode: 'run',
+            confirmed: false,
+          }),
+        ).rejects.toThrow(/needs confirmation/);
+        expect(term.svc.list().sessions).toHaveLength(0);
+        const [e] = wt.get(session.id).events.filter((x) => x.type === 'step');
+        expect(e).toMatchObject({ status: 'not-sent', stepId: 'restart' });
+      } finally {
+        cleanup();
+      }
+    },
+  );
 });

@@ -26,7 +26,17 @@ export function sweepOf(apiUp: boolean, at: number): SweepResult {
     durationMs: 5,
     overall: apiUp ? 'healthy' : 'unreachable',
     results: [
-      { id: 'api', title: 'Aura API', state: apiUp ? 'ok' : 'unreachable', value: null, summary: apiUp ? 'answers' : 'refused', details: [], checkedAt: at, durationMs: 1, shell: 'curl' },
+      {
+        id: 'api',
+        title: 'Aura API',
+        state: apiUp ? 'ok' : 'unreachable',
+        value: null,
+        summary: apiUp ? 'answers' : 'refused',
+        details: [],
+        checkedAt: at,
+        durationMs: 1,
+        shell: 'curl',
+      },
     ],
     signals: sig,
     triage: triage(sig),

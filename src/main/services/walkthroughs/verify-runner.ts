@@ -5,14 +5,30 @@ import { OpsError } from '../../../shared/errors';
 import { createAuraOpsShim, findAuraOpsBin, runCommand, stepEnv } from '../runbooks/test-runner';
 import { VERIFY_STEP_TIMEOUT_MS } from './service';
 
-export async function runVerifyStep(command: string, install: InstallCandidate | null): Promise<{ output: string; exitCode: number | null }> {
-  if (!install) throw new OpsError('unavailable', 'No Aura install is attached, so Verify cannot re-run the steps.', 'Attach an install, then verify again.');
+export async function runVerifyStep(
+  command: string,
+  install: InstallCandidate | null,
+): Promise<{ output: string; exitCode: number | null }> {
+  if (!install)
+    throw new OpsError(
+      'unavailable',
+      'No Aura install is attached, so Verify cannot re-run the steps.',
+      'Attach an install, then verify again.',
+    );
   const bin = findAuraOpsBin();
   const shim = bin ? createAuraOpsShim([process.execPath, bin]) : null;
   try {
-    const r = await runCommand(command, { shell: 'bash', cwd: install.paths.dataRoot, env: stepEnv(install.paths, shim?.dir ?? null), timeoutMs: VERIFY_STEP_TIMEOUT_MS });
+    const r = await runCommand(command, {
+      shell: 'bash',
+      cwd: install.paths.dataRoot,
+      env: stepEnv(install.paths, shim?.dir ?? null),
+      timeoutMs: VERIFY_STEP_TIMEOUT_MS,
+    });
     if (r.spawnError) return { output: r.spawnError, exitCode: null };
-    return { output: r.timedOut ? `${r.output}\n[timed out after ${VERIFY_STEP_TIMEOUT_MS / 1000} s]` : r.output, exitCode: r.exitCode };
+    return {
+      output: r.timedOut ? `${r.output}\n[timed out after ${VERIFY_STEP_TIMEOUT_MS / 1000} s]` : r.output,
+      exitCode: r.exitCode,
+    };
   } finally {
     shim?.cleanup();
   }

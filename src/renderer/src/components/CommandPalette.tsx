@@ -50,7 +50,9 @@ export default function CommandPalette({ entries, problems, textSearch, onClose 
           setHits({ q: query, hits: h });
           setSearchError(null);
         },
-        (err: unknown) => live && setSearchError(`Runbook text search failed: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) =>
+          live &&
+          setSearchError(`Runbook text search failed: ${err instanceof Error ? err.message : String(err)}`),
       );
     }, TEXT_SEARCH_DEBOUNCE_MS);
     return () => {
@@ -66,7 +68,8 @@ export default function CommandPalette({ entries, problems, textSearch, onClose 
       const present = new Set(ranked.map((r) => r.item.id));
       for (const h of hits.hits) {
         const e = entries.find((x) => x.id === h.entryId);
-        if (e && !present.has(e.id)) ranked.push({ item: { ...e, detail: h.snippet }, score: TEXT_HIT_SCORE });
+        if (e && !present.has(e.id))
+          ranked.push({ item: { ...e, detail: h.snippet }, score: TEXT_HIT_SCORE });
       }
     }
     return ranked.slice(0, MAX_ROWS).map((r) => r.item);
@@ -86,7 +89,12 @@ export default function CommandPalette({ entries, problems, textSearch, onClose 
 
   return (
     <div className="palette-backdrop" onClick={onClose}>
-      <div className="palette" role="dialog" aria-label="Command palette" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-label="Command palette"
+        onClick={(e) => e.stopPropagation()}
+      >
         <input
           ref={input}
           value={q}

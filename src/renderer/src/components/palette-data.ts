@@ -20,7 +20,14 @@ export interface PaletteSources {
   problems: string[];
 }
 
-const EMPTY: PaletteSources = { runbooks: [], sessions: [], logFamilies: [], scenarios: [], currentScenario: null, problems: [] };
+const EMPTY: PaletteSources = {
+  runbooks: [],
+  sessions: [],
+  logFamilies: [],
+  scenarios: [],
+  currentScenario: null,
+  problems: [],
+};
 
 function why(what: string, err: unknown): string {
   return `${what} could not be listed: ${err instanceof Error ? err.message : String(err)}`;
@@ -35,15 +42,27 @@ export function usePaletteSources(open: boolean, features: readonly string[], de
     let live = true;
     const has = (f: string) => key.split(',').includes(f);
     const problems: string[] = [];
-    const take = <T,>(what: string, p: Promise<T>, empty: T): Promise<T> =>
+    const take = <T>(what: string, p: Promise<T>, empty: T): Promise<T> =>
       p.catch((err: unknown) => {
         problems.push(why(what, err));
         return empty;
       });
     void Promise.all([
-      has('runbooks') ? take('Runbooks', api.invoke('runbooks:list', {}).then((l) => l.runbooks), []) : Promise.resolve([]),
+      has('runbooks')
+        ? take(
+            'Runbooks',
+            api.invoke('runbooks:list', {}).then((l) => l.runbooks),
+            [],
+          )
+        : Promise.resolve([]),
       has('walkthroughs') ? take('Sessions', api.invoke('walkthrough:list', {}), []) : Promise.resolve([]),
-      has('logs') ? take('Log families', api.invoke('logs:sources', {}).then((s) => s.families), []) : Promise.resolve([]),
+      has('logs')
+        ? take(
+            'Log families',
+            api.invoke('logs:sources', {}).then((s) => s.families),
+            [],
+          )
+        : Promise.resolve([]),
       demo ? take('Demo scenarios', api.invoke('sandbox:status', {}), null) : Promise.resolve(null),
     ]).then(([runbooks, sessions, logFamilies, sandbox]) => {
       if (!live) return;
@@ -70,7 +89,11 @@ export function useRunbookTextSearch(): (q: string) => Promise<TextHit[]> {
     (q: string) =>
       api
         .invoke('runbooks:search', { q, limit: TEXT_SEARCH_LIMIT })
-        .then((hits) => hits.filter((h) => h.summary.kind === 'runbook').map((h) => ({ entryId: `runbook-${h.id}`, snippet: h.snippet }))),
+        .then((hits) =>
+          hits
+            .filter((h) => h.summary.kind === 'runbook')
+            .map((h) => ({ entryId: `runbook-${h.id}`, snippet: h.snippet })),
+        ),
     [],
   );
 }

@@ -12,9 +12,26 @@ const actions = new Proxy({} as PaletteActions, {
 
 function runbook(id: string, title: string, kind: RunbookSummary['kind'] = 'runbook'): RunbookSummary {
   return {
-    id, folderId: 'f', file: `${id}.md`, kind, title, category: null, categorySource: 'none', severity: 'SEV-2',
-    estimatedTime: null, symptoms: ['5xx climb'], tags: ['errors'], lastReviewed: null, stale: false, reviewAgeDays: null,
-    sections: [], codeBlocks: 0, steps: 0, checkedSteps: 0, errors: 0, warnings: 0,
+    id,
+    folderId: 'f',
+    file: `${id}.md`,
+    kind,
+    title,
+    category: null,
+    categorySource: 'none',
+    severity: 'SEV-2',
+    estimatedTime: null,
+    symptoms: ['5xx climb'],
+    tags: ['errors'],
+    lastReviewed: null,
+    stale: false,
+    reviewAgeDays: null,
+    sections: [],
+    codeBlocks: 0,
+    steps: 0,
+    checkedSteps: 0,
+    errors: 0,
+    warnings: 0,
   };
 }
 
@@ -30,7 +47,9 @@ const base: PaletteData = {
 
 describe('palette entries', () => {
   it('offers scenarios only on the demo, never the one playing', () => {
-    expect(paletteEntries(base, actions).filter((e) => e.kind === 'scenario' || e.id === 'scenario-pick')).toEqual([]);
+    expect(
+      paletteEntries(base, actions).filter((e) => e.kind === 'scenario' || e.id === 'scenario-pick'),
+    ).toEqual([]);
     const demo = paletteEntries({ ...base, scenarios: SCENARIOS, currentScenario: 'healthy' }, actions);
     const titles = demo.filter((e) => e.kind === 'scenario').map((e) => e.title);
     expect(titles).toHaveLength(SCENARIOS.length - 1);
@@ -51,7 +70,15 @@ describe('palette entries', () => {
 
   it('leaves out the actions of features this build does not wire', () => {
     const ids = paletteEntries({ ...base, features: ['runbooks'] }, actions).map((e) => e.id);
-    for (const gone of ['terminal-new', 'terminal-split', 'incident-start', 'report-export', 'db-backup', 'db-integrity']) expect(ids).not.toContain(gone);
+    for (const gone of [
+      'terminal-new',
+      'terminal-split',
+      'incident-start',
+      'report-export',
+      'db-backup',
+      'db-integrity',
+    ])
+      expect(ids).not.toContain(gone);
     expect(ids).toContain('runbook-high');
     expect(ids).toContain('help-welcome');
   });

@@ -70,24 +70,73 @@ export function paletteEntries(d: PaletteData, a: PaletteActions): PaletteEntry[
   const out: PaletteEntry[] = [];
   if (has('terminal')) {
     out.push(
-      { id: 'terminal-new', kind: 'action', title: 'New terminal', keywords: ['shell', 'bash', 'tab', 'open', 'console'], detail: 'A new shell tab in the install folder', run: a.newTerminal },
-      { id: 'terminal-split', kind: 'action', title: 'Split terminal', keywords: ['side by side', 'unsplit', 'pane', 'two'], detail: 'Two terminals side by side (again: back to one)', run: a.splitTerminal },
+      {
+        id: 'terminal-new',
+        kind: 'action',
+        title: 'New terminal',
+        keywords: ['shell', 'bash', 'tab', 'open', 'console'],
+        detail: 'A new shell tab in the install folder',
+        run: a.newTerminal,
+      },
+      {
+        id: 'terminal-split',
+        kind: 'action',
+        title: 'Split terminal',
+        keywords: ['side by side', 'unsplit', 'pane', 'two'],
+        detail: 'Two terminals side by side (again: back to one)',
+        run: a.splitTerminal,
+      },
     );
   }
   if (has('walkthroughs')) {
     out.push(
-      { id: 'incident-start', kind: 'action', title: 'Start incident', keywords: ['new incident', 'outage', 'sev', 'record', 'session', 'walk-through'], detail: 'Record what you do from now on, with its severity', run: a.startIncident },
-      { id: 'report-export', kind: 'action', title: 'Export report', keywords: ['post-mortem', 'postmortem', 'markdown', 'download', 'incident', 'session'], detail: 'The post-mortem draft of the session on screen (else the latest)', run: a.exportReport },
+      {
+        id: 'incident-start',
+        kind: 'action',
+        title: 'Start incident',
+        keywords: ['new incident', 'outage', 'sev', 'record', 'session', 'walk-through'],
+        detail: 'Record what you do from now on, with its severity',
+        run: a.startIncident,
+      },
+      {
+        id: 'report-export',
+        kind: 'action',
+        title: 'Export report',
+        keywords: ['post-mortem', 'postmortem', 'markdown', 'download', 'incident', 'session'],
+        detail: 'The post-mortem draft of the session on screen (else the latest)',
+        run: a.exportReport,
+      },
     );
   }
   if (has('database')) {
     out.push(
-      { id: 'db-backup', kind: 'action', title: 'Back up aura.db', keywords: ['backup', 'copy', 'snapshot', 'database', 'sqlite'], detail: 'An online backup into the console data folder; aura.db is not written', run: a.backupDb },
-      { id: 'db-integrity', kind: 'action', title: 'Check aura.db integrity', keywords: ['integrity check', 'quick check', 'corrupt', 'corruption', 'malformed', 'database'], detail: 'PRAGMA integrity_check, table by table, in a separate process', run: a.integrityCheck },
+      {
+        id: 'db-backup',
+        kind: 'action',
+        title: 'Back up aura.db',
+        keywords: ['backup', 'copy', 'snapshot', 'database', 'sqlite'],
+        detail: 'An online backup into the console data folder; aura.db is not written',
+        run: a.backupDb,
+      },
+      {
+        id: 'db-integrity',
+        kind: 'action',
+        title: 'Check aura.db integrity',
+        keywords: ['integrity check', 'quick check', 'corrupt', 'corruption', 'malformed', 'database'],
+        detail: 'PRAGMA integrity_check, table by table, in a separate process',
+        run: a.integrityCheck,
+      },
     );
   }
   if (d.scenarios.length > 0) {
-    out.push({ id: 'scenario-pick', kind: 'action', title: 'Switch scenario…', keywords: ['demo', 'practice', 'rehearse', 'fault', 'drill'], detail: 'The demo install\u2019s fault scenarios (Install tab)', run: a.pickScenario });
+    out.push({
+      id: 'scenario-pick',
+      kind: 'action',
+      title: 'Switch scenario…',
+      keywords: ['demo', 'practice', 'rehearse', 'fault', 'drill'],
+      detail: 'The demo install\u2019s fault scenarios (Install tab)',
+      run: a.pickScenario,
+    });
     for (const s of d.scenarios) {
       if (s.name === d.currentScenario) continue;
       out.push({
@@ -111,7 +160,14 @@ export function paletteEntries(d: PaletteData, a: PaletteActions): PaletteEntry[
     });
   }
   for (const c of d.attachable) {
-    out.push({ id: `install-${c.id}`, kind: 'install', title: `Attach install: ${c.label}`, keywords: ['switch', 'install', c.kind], detail: c.paths.dataRoot, run: () => a.attachInstall(c.id) });
+    out.push({
+      id: `install-${c.id}`,
+      kind: 'install',
+      title: `Attach install: ${c.label}`,
+      keywords: ['switch', 'install', c.kind],
+      detail: c.paths.dataRoot,
+      run: () => a.attachInstall(c.id),
+    });
   }
   for (const r of d.runbooks) {
     if (r.kind !== 'runbook') continue;
@@ -135,6 +191,12 @@ export function paletteEntries(d: PaletteData, a: PaletteActions): PaletteEntry[
       run: () => a.openSession(s.id),
     });
   }
-  out.push({ id: 'help-welcome', kind: 'help', title: 'Welcome: what the demo is and how to practise', keywords: ['help', 'demo', 'scenario', 'tour', 'first'], run: a.showWelcome });
+  out.push({
+    id: 'help-welcome',
+    kind: 'help',
+    title: 'Welcome: what the demo is and how to practise',
+    keywords: ['help', 'demo', 'scenario', 'tour', 'first'],
+    run: a.showWelcome,
+  });
   return out;
 }

@@ -53,7 +53,10 @@ describe('palette matcher', () => {
   });
 
   it('takes scattered letters in a title only, never in a long description', () => {
-    const scenario = { title: 'Switch scenario: API down', detail: 'The backend process is gone: port closed, no jobs picked up' };
+    const scenario = {
+      title: 'Switch scenario: API down',
+      detail: 'The backend process is gone: port closed, no jobs picked up',
+    };
     expect(scoreEntry('backup', scenario)).toBeNull();
     expect(scoreEntry('swcnro', scenario)).not.toBeNull();
   });

@@ -77,7 +77,8 @@ export function matchWord(q: string, text: string, loose = true): number {
   if (ws.length === 0 || q.length === 0) return 0;
   if (ws.includes(q)) return MATCH.exact;
   if (ws.some((w) => w.startsWith(q))) return MATCH.prefix;
-  for (let i = 0; i < ws.length; i++) if (ws[i]![0] === q[0] && acrossWords(q, ws, i)) return MATCH.acrossWords;
+  for (let i = 0; i < ws.length; i++)
+    if (ws[i]![0] === q[0] && acrossWords(q, ws, i)) return MATCH.acrossWords;
   if (ws.some((w) => w[0] === q[0] && isSubsequence(q, w))) return MATCH.inWord;
   if (loose && q.length >= SUBSEQUENCE_MIN_CHARS && isSubsequence(q, ws.join(''))) return MATCH.subsequence;
   return 0;
@@ -103,7 +104,8 @@ export function scoreEntry(query: string, e: Matchable): number | null {
   let total = 0;
   for (const q of qs) {
     let best = 0;
-    for (const [f, text] of fields) best = Math.max(best, matchWord(q, text, f === 'title') * FIELD_WEIGHT[f]);
+    for (const [f, text] of fields)
+      best = Math.max(best, matchWord(q, text, f === 'title') * FIELD_WEIGHT[f]);
     if (best === 0) {
       total = -1;
       break;
@@ -125,7 +127,11 @@ export interface Ranked<T> {
  * Entries that match, best first; equal scores keep the shorter title first (the general command
  * before its variants: "Switch scenario…" before "Switch scenario: API down"), then input order.
  */
-export function rank<T extends Matchable>(query: string, entries: readonly T[], boost: (e: T) => number = () => 0): Ranked<T>[] {
+export function rank<T extends Matchable>(
+  query: string,
+  entries: readonly T[],
+  boost: (e: T) => number = () => 0,
+): Ranked<T>[] {
   const out: (Ranked<T> & { i: number })[] = [];
   entries.forEach((item, i) => {
     const s = scoreEntry(query, item);

@@ -82,7 +82,8 @@ export default function LockBanner({ active, seed }: { active: boolean; seed: Db
       )}
       {lock.impact && <div className="db-lock-impact">{lock.impact}</div>}
       <div className="db-lock-check">
-        Check it yourself: <code>{lock.howToCheck}</code>. The inspector only reads: it never takes a write lock.
+        Check it yourself: <code>{lock.howToCheck}</code>. The inspector only reads: it never takes a write
+        lock.
       </div>
     </div>
   );

@@ -22,7 +22,11 @@ function asJson(s: string): string | null {
 function cellPreview(cell: Cell): { text: string; title?: string; cls?: string } {
   if (cell === null) return { text: 'NULL', cls: 'db-null' };
   if (typeof cell === 'number') return { text: String(cell), cls: 'db-num' };
-  if (typeof cell === 'string') return { text: cell.slice(0, PREVIEW_CHARS), title: cell.length > PREVIEW_CHARS / 2 ? cell.slice(0, 500) : undefined };
+  if (typeof cell === 'string')
+    return {
+      text: cell.slice(0, PREVIEW_CHARS),
+      title: cell.length > PREVIEW_CHARS / 2 ? cell.slice(0, 500) : undefined,
+    };
   if (cell.kind === 'bigint') return { text: cell.value, cls: 'db-num' };
   if (cell.kind === 'blob') return { text: `blob ${cell.bytes} B`, cls: 'db-null', title: cell.hex };
   return { text: cell.text.slice(0, PREVIEW_CHARS), title: `${cell.length} chars` };
@@ -34,7 +38,12 @@ function CellView({ cell }: { cell: Cell }) {
   if (cell === null) return <span className="db-null">NULL</span>;
   if (typeof cell === 'number') return <span className="db-num">{cell}</span>;
   if (typeof cell !== 'string' && cell.kind === 'bigint') return <span className="db-num">{cell.value}</span>;
-  if (typeof cell !== 'string' && cell.kind === 'blob') return <span className="db-null">blob {cell.bytes} B · {cell.hex}</span>;
+  if (typeof cell !== 'string' && cell.kind === 'blob')
+    return (
+      <span className="db-null">
+        blob {cell.bytes} B · {cell.hex}
+      </span>
+    );
   const text = typeof cell === 'string' ? cell : cell.text;
   const fullLength = typeof cell === 'string' ? cell.length : cell.length;
   const json = asJson(text);
@@ -51,8 +60,16 @@ function CellView({ cell }: { cell: Cell }) {
   return (
     <div>
       <pre className="db-pre">{json ?? text}</pre>
-      {fullLength > text.length && <div className="db-null">(first {text.length} of {fullLength} chars; run a query with substr() for the rest)</div>}
-      {(json !== null || text.length > LONG_CHARS) && <button className="db-more" onClick={() => setOpen(false)}>less</button>}
+      {fullLength > text.length && (
+        <div className="db-null">
+          (first {text.length} of {fullLength} chars; run a query with substr() for the rest)
+        </div>
+      )}
+      {(json !== null || text.length > LONG_CHARS) && (
+        <button className="db-more" onClick={() => setOpen(false)}>
+          less
+        </button>
+      )}
     </div>
   );
 }
@@ -76,10 +93,18 @@ function RecordView({
   return (
     <section className="db-record" aria-label="Row details">
       <div className="db-toolbar">
-        <strong>Row {index + 1} of {count}</strong>
-        <button aria-label="Previous row" disabled={index === 0} onClick={() => onMove(index - 1)}>◀</button>
-        <button aria-label="Next row" disabled={index >= count - 1} onClick={() => onMove(index + 1)}>▶</button>
-        <button aria-label="Close row details" onClick={onClose}>✕</button>
+        <strong>
+          Row {index + 1} of {count}
+        </strong>
+        <button aria-label="Previous row" disabled={index === 0} onClick={() => onMove(index - 1)}>
+          ◀
+        </button>
+        <button aria-label="Next row" disabled={index >= count - 1} onClick={() => onMove(index + 1)}>
+          ▶
+        </button>
+        <button aria-label="Close row details" onClick={onClose}>
+          ✕
+        </button>
       </div>
       <dl className="db-record-fields">
         {columns.map((c, i) => (
@@ -116,7 +141,14 @@ export default function ResultTable({
   return (
     <>
       {current !== null && (
-        <RecordView columns={columns} row={rows[current]} index={current} count={rows.length} onMove={setSelected} onClose={() => setSelected(null)} />
+        <RecordView
+          columns={columns}
+          row={rows[current]}
+          index={current}
+          count={rows.length}
+          onMove={setSelected}
+          onClose={() => setSelected(null)}
+        />
       )}
       <div className="db-grid-wrap">
         <table className="db-grid">
@@ -127,7 +159,9 @@ export default function ResultTable({
                   key={c.name}
                   onClick={onSort ? () => onSort(c.name) : undefined}
                   className={onSort ? 'db-sortable' : undefined}
-                  aria-sort={sort?.column === c.name ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  aria-sort={
+                    sort?.column === c.name ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined
+                  }
                 >
                   {c.name}
                   {sort?.column === c.name ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}

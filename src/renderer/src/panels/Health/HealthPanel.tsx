@@ -2,7 +2,15 @@
 // reason), then a card per probe with its state, value, sparkline, last check and shell command.
 // Relative times ("newest 12 s ago", "Last sweep 4 s ago") tick once a second while it shows.
 import { useCallback, useEffect, useState } from 'react';
-import type { BundlePlanResult, HistoryPoint, ProbeConfig, ProbeId, ProbeResult, ProbeState, SweepResult } from '../../../../shared/contract/probes';
+import type {
+  BundlePlanResult,
+  HistoryPoint,
+  ProbeConfig,
+  ProbeId,
+  ProbeResult,
+  ProbeState,
+  SweepResult,
+} from '../../../../shared/contract/probes';
 import { ageText, reasonAt } from '../../../../shared/triage';
 import { api, ApiError } from '../../transport';
 import './health.css';
@@ -23,7 +31,14 @@ const INTERVALS: [number, string][] = [
 /** Minutes of history each sparkline shows. */
 const SPARK_MINUTES = 60;
 
-const STATE_LABEL: Record<ProbeState, string> = { ok: 'OK', degraded: 'Degraded', unhealthy: 'Unhealthy', unreachable: 'Unreachable', 'not-configured': 'Not configured', unknown: 'Unknown' };
+const STATE_LABEL: Record<ProbeState, string> = {
+  ok: 'OK',
+  degraded: 'Degraded',
+  unhealthy: 'Unhealthy',
+  unreachable: 'Unreachable',
+  'not-configured': 'Not configured',
+  unknown: 'Unknown',
+};
 
 /** How often the relative times are redrawn: they are written in whole seconds. */
 const TICK_MS = 1000;
@@ -39,7 +54,6 @@ function useNow(on: boolean): number {
   }, [on]);
   return now;
 }
-
 
 function Sparkline({ points }: { points: HistoryPoint[] }) {
   const vals = points.filter((p) => p.value !== null) as (HistoryPoint & { value: number })[];
@@ -57,13 +71,29 @@ function Sparkline({ points }: { points: HistoryPoint[] }) {
       {points
         .filter((p) => p.state !== 'ok' && p.state !== 'not-configured')
         .map((p) => (
-          <circle key={p.at} className={`dot ${p.state}`} cx={x(Math.min(Math.max(p.at, t0), t1))} cy={26} r={1.6} />
+          <circle
+            key={p.at}
+            className={`dot ${p.state}`}
+            cx={x(Math.min(Math.max(p.at, t0), t1))}
+            cy={26}
+            r={1.6}
+          />
         ))}
     </svg>
   );
 }
 
-function ProbeCard({ r, history, now, onRunCommand }: { r: ProbeResult; history: HistoryPoint[]; now: number; onRunCommand?: (cmd: string) => void }) {
+function ProbeCard({
+  r,
+  history,
+  now,
+  onRunCommand,
+}: {
+  r: ProbeResult;
+  history: HistoryPoint[];
+  now: number;
+  onRunCommand?: (cmd: string) => void;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <article className={`probe-card state-${r.state}`} data-testid={`probe-${r.id}`}>
@@ -78,7 +108,9 @@ function ProbeCard({ r, history, now, onRunCommand }: { r: ProbeResult; history:
       </div>
       <p className="probe-summary">{r.summary}</p>
       <div className="probe-meta">
-        <span title={new Date(r.checkedAt).toLocaleString()}>checked {ageText(now - r.checkedAt)} · {r.durationMs} ms</span>
+        <span title={new Date(r.checkedAt).toLocaleString()}>
+          checked {ageText(now - r.checkedAt)} · {r.durationMs} ms
+        </span>
         {r.details.length > 0 && (
           <button className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
             {open ? 'Hide details' : `Details (${r.details.length})`}
@@ -120,11 +152,17 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
   // A bundle's probes were recorded on the customer's machine: ages are counted from that moment.
   const fromBundle = sweep?.installId?.startsWith('bundle:') === true;
   const now = fromBundle && sweep ? sweep.startedAt : liveNow;
-  const show = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : String(err));
+  const show = (err: unknown) =>
+    setError(err instanceof ApiError ? `${err.message}${err.detail ? ` (${err.detail})` : ''}` : String(err));
 
   const loadHistory = useCallback(async (s: SweepResult | null) => {
     if (!s) return;
-    const pairs = await Promise.all(s.results.map(async (r) => [r.id, await api.invoke('probes:history', { probe: r.id, minutes: SPARK_MINUTES })] as const));
+    const pairs = await Promise.all(
+      s.results.map(
+        async (r) =>
+          [r.id, await api.invoke('probes:history', { probe: r.id, minutes: SPARK_MINUTES })] as const,
+      ),
+    );
     setHistory(Object.fromEntries(pairs));
   }, []);
 
@@ -152,7 +190,10 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
     let live = true;
     void (async () => {
       try {
-        const [latest, cfg] = await Promise.all([api.invoke('probes:latest', {}), api.invoke('probes:config', {})]);
+        const [latest, cfg] = await Promise.all([
+          api.invoke('probes:latest', {}),
+          api.invoke('probes:config', {}),
+        ]);
         if (!live) return;
         setConfig(cfg);
         if (latest) apply(latest);
@@ -229,7 +270,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         </button>
         <label>
           Every{' '}
-          <select value={config?.intervalMs ?? 15_000} onChange={(e) => void setCfg({ intervalMs: Number(e.target.value) })} aria-label="Refresh interval">
+          <select
+            value={config?.intervalMs ?? 15_000}
+            onChange={(e) => void setCfg({ intervalMs: Number(e.target.value) })}
+            aria-label="Refresh interval"
+          >
             {INTERVALS.map(([ms, label]) => (
               <option key={ms} value={ms}>
                 {label}
@@ -237,21 +282,33 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
             ))}
           </select>
         </label>
-        <button onClick={() => void setCfg({ paused: !config?.paused })} aria-pressed={config?.paused ?? false}>
+        <button
+          onClick={() => void setCfg({ paused: !config?.paused })}
+          aria-pressed={config?.paused ?? false}
+        >
           {config?.paused ? 'Resume' : 'Pause'}
         </button>
         {!fromBundle && (
-          <button onClick={() => void preview(true)} disabled={planBusy} title="See what a support bundle would hold, then write it">
+          <button
+            onClick={() => void preview(true)}
+            disabled={planBusy}
+            title="See what a support bundle would hold, then write it"
+          >
             Support bundle…
           </button>
         )}
         {sweep && (
           <span className="dim" data-testid="last-sweep">
-            Last sweep {ageText(now - sweep.startedAt)} ({sweep.durationMs} ms){config?.paused ? ' · paused' : ''}
+            Last sweep {ageText(now - sweep.startedAt)} ({sweep.durationMs} ms)
+            {config?.paused ? ' · paused' : ''}
           </span>
         )}
       </div>
-      {error && <p className="health-error" role="alert">{error}</p>}
+      {error && (
+        <p className="health-error" role="alert">
+          {error}
+        </p>
+      )}
       {written && (
         <p className="health-bundle" data-testid="bundle-written">
           {written}
@@ -260,8 +317,14 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
       {plan && (
         <section className="bundle-plan" aria-label="Support bundle preview">
           <label>
-            <input type="checkbox" checked={planWithDb} disabled={planBusy} onChange={(e) => void preview(e.target.checked)} /> Include a copy of aura.db and the
-            whole log files of the last 24 hours (a bundle that can be opened elsewhere)
+            <input
+              type="checkbox"
+              checked={planWithDb}
+              disabled={planBusy}
+              onChange={(e) => void preview(e.target.checked)}
+            />{' '}
+            Include a copy of aura.db and the whole log files of the last 24 hours (a bundle that can be
+            opened elsewhere)
           </label>
           <p className="dim">
             Every file passes the redaction first. Taken out:{' '}
@@ -286,7 +349,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
                       })
                     }
                   />{' '}
-                  <span className="mono">{f.name}</span> <span className="dim">{Math.max(1, Math.round(f.bytes / 1024))} KB{f.redactions ? ` · ${f.redactions} redacted` : ''}</span>
+                  <span className="mono">{f.name}</span>{' '}
+                  <span className="dim">
+                    {Math.max(1, Math.round(f.bytes / 1024))} KB
+                    {f.redactions ? ` · ${f.redactions} redacted` : ''}
+                  </span>
                 </label>
               </li>
             ))}
@@ -297,15 +364,18 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
             </p>
           ))}
           <button className="primary" disabled={planBusy} onClick={() => void writeBundle()}>
-            {planBusy ? 'Writing…' : `Write bundle${leftOut.size ? ` without ${leftOut.size} file${leftOut.size === 1 ? '' : 's'}` : ''}`}
+            {planBusy
+              ? 'Writing…'
+              : `Write bundle${leftOut.size ? ` without ${leftOut.size} file${leftOut.size === 1 ? '' : 's'}` : ''}`}
           </button>{' '}
           <button onClick={() => setPlan(null)}>Cancel</button>
         </section>
       )}
       {fromBundle && sweep && (
         <p className="health-bundle" data-testid="health-bundle">
-          {sweep.installLabel}: the probes as recorded then, as of {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC; the triage is replayed from them and the
-          bundle&apos;s logs. Nothing on this machine is probed.
+          {sweep.installLabel}: the probes as recorded then, as of{' '}
+          {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC; the triage is replayed
+          from them and the bundle&apos;s logs. Nothing on this machine is probed.
         </p>
       )}
       {t && (
@@ -314,7 +384,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
             <span className="sev-badge">{t.severity}</span>
             <strong>{t.severityName}</strong>
             {t.phase === 'recovering' && (
-              <span className="triage-phase" data-testid="triage-phase" title="No new bad record for a while and the probes agree: it clears on its own within a minute">
+              <span
+                className="triage-phase"
+                data-testid="triage-phase"
+                title="No new bad record for a while and the probes agree: it clears on its own within a minute"
+              >
                 recovering
               </span>
             )}
@@ -323,7 +397,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
           <ol className="triage-list">
             {t.suggestions.map((s) => (
               <li key={s.runbook} className={s.phase === 'recovering' ? 'recovering' : undefined}>
-                <button className="link runbook" onClick={() => onOpenRunbook?.(s.runbook)} disabled={!onOpenRunbook}>
+                <button
+                  className="link runbook"
+                  onClick={() => onOpenRunbook?.(s.runbook)}
+                  disabled={!onOpenRunbook}
+                >
                   {s.runbook}
                 </button>{' '}
                 <span className="dim">({s.severity})</span>
@@ -350,7 +428,9 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
         </section>
       )}
       <div className="probe-grid">
-        {sweep?.results.map((r) => <ProbeCard key={r.id} r={r} history={history[r.id] ?? []} now={now} onRunCommand={onRunCommand} />)}
+        {sweep?.results.map((r) => (
+          <ProbeCard key={r.id} r={r} history={history[r.id] ?? []} now={now} onRunCommand={onRunCommand} />
+        ))}
         {!sweep && !error && <p className="dim">Running the first sweep…</p>}
       </div>
     </div>

@@ -46,8 +46,8 @@ export default function DemoControls() {
     <section className="demo-controls" aria-label="Demo scenario" data-testid="demo-controls">
       <h3>Practice scenario</h3>
       <p className="dim">
-        The demo install is a sandbox Aura at <code>{status.url}</code>. Pick a fault to rehearse; the API, aura.db and the
-        logs change as they would on a real install.
+        The demo install is a sandbox Aura at <code>{status.url}</code>. Pick a fault to rehearse; the API,
+        aura.db and the logs change as they would on a real install.
       </p>
       <div className="row">
         <select

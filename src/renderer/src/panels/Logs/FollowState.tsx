@@ -19,7 +19,11 @@ export default function FollowState(p: {
     // A bundle's logs end where the customer's machine was when it was made: there is no live end.
     return (
       <span className="logs-follow away" data-testid="follow-state">
-        <span className="logs-follow-text" role="status" title="An opened support bundle: its log files do not grow">
+        <span
+          className="logs-follow-text"
+          role="status"
+          title="An opened support bundle: its log files do not grow"
+        >
           Bundle · as of {p.bundleAsOf.replace('T', ' ').slice(0, 19)} UTC · no follow
         </span>
       </span>

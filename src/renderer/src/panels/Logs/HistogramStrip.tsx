@@ -106,11 +106,13 @@ export default function HistogramStrip({ data, onJump, onRange }: Props): ReactE
       </div>
       <div className="logs-hist-axis dim" aria-hidden="true">
         {/* A label near the right edge would be cut: the last tenth gets none. */}
-        {axis.ticks.filter((t) => t.at === 0 || t.at / axis.bins.length <= 0.9).map((t) => (
-          <span key={t.at} style={{ left: `${(t.at / axis.bins.length) * 100}%` }}>
-            {t.label}
-          </span>
-        ))}
+        {axis.ticks
+          .filter((t) => t.at === 0 || t.at / axis.bins.length <= 0.9)
+          .map((t) => (
+            <span key={t.at} style={{ left: `${(t.at / axis.bins.length) * 100}%` }}>
+              {t.label}
+            </span>
+          ))}
       </div>
     </div>
   );

@@ -49,7 +49,12 @@ export function useSelectionInView(
     void (async () => {
       try {
         const { index } = await api.invoke('logs:seek-time', { paneId, time, ...viewParams });
-        const r = await api.invoke('logs:page', { paneId, fromLine: index, count: DETAIL_CHECK_ROWS, ...viewParams });
+        const r = await api.invoke('logs:page', {
+          paneId,
+          fromLine: index,
+          count: DETAIL_CHECK_ROWS,
+          ...viewParams,
+        });
         const still = r.records.some((x) => x.file === sel.file && x.offset === sel.offset);
         if (current && !still && selectedRef.current === sel) setters.current.setSelected(null);
       } catch (e) {
@@ -62,7 +67,13 @@ export function useSelectionInView(
   }, [viewKey, viewParams, paneId]);
 }
 
-export default function LogDetails({ record, onClose }: { record: LogRecord; onClose: () => void }): ReactElement {
+export default function LogDetails({
+  record,
+  onClose,
+}: {
+  record: LogRecord;
+  onClose: () => void;
+}): ReactElement {
   return (
     <div className="logs-detail">
       <div className="logs-detail-head">
@@ -78,7 +89,9 @@ export default function LogDetails({ record, onClose }: { record: LogRecord; onC
       </div>
       <pre className="mono">{record.message}</pre>
       {record.exception ? <pre className="mono exc">{record.exception}</pre> : null}
-      {record.properties ? <pre className="mono props">{JSON.stringify(record.properties, null, 2)}</pre> : null}
+      {record.properties ? (
+        <pre className="mono props">{JSON.stringify(record.properties, null, 2)}</pre>
+      ) : null}
     </div>
   );
 }
@@ -109,12 +122,17 @@ function PinButton({ record }: { record: LogRecord }): ReactElement | null {
       })
       .then(
         () => setState({ key, text: 'Pinned' }),
-        (err: unknown) => setState({ key, text: `Not pinned: ${err instanceof Error ? err.message : String(err)}` }),
+        (err: unknown) =>
+          setState({ key, text: `Not pinned: ${err instanceof Error ? err.message : String(err)}` }),
       );
   };
   return (
     <>
-      <button onClick={pin} title="Put this record on the recording session's timeline, as evidence" disabled={shown === 'Pinned'}>
+      <button
+        onClick={pin}
+        title="Put this record on the recording session's timeline, as evidence"
+        disabled={shown === 'Pinned'}
+      >
         {shown === 'Pinned' ? 'Pinned' : 'Pin to session'}
       </button>
       {shown && shown !== 'Pinned' ? (

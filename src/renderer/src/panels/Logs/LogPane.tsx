@@ -14,7 +14,14 @@ import LogTextForm from './LogTextForm';
 import LogToolbar, { type ToolGroup } from './LogToolbar';
 import { binLabel } from './histogram-bins';
 import { appliedFilter, highlightRegex, matchesFrom, stepMatch, type Filter, type Matches } from './log-view';
-import { computeWindow, missingBlocks, prependScrollPx, ROW, ROW_TWO_LINE, scrollTopForRow } from './log-window';
+import {
+  computeWindow,
+  missingBlocks,
+  prependScrollPx,
+  ROW,
+  ROW_TWO_LINE,
+  scrollTopForRow,
+} from './log-window';
 import { errText, useLogView, useViewHistogram } from './use-log-view';
 
 /** Below this pane width a one-line row would leave the message a dozen characters. */
@@ -61,7 +68,14 @@ function Highlight({ text, re }: { text: string; re: RegExp | null }) {
   return <>{parts}</>;
 }
 
-export default function LogPane({ info, correlation, onCorrelation, onClose, hidden = false, bundleAsOf = null }: Props) {
+export default function LogPane({
+  info,
+  correlation,
+  onCorrelation,
+  onClose,
+  hidden = false,
+  bundleAsOf = null,
+}: Props) {
   const [filterDraft, setFilterDraft] = useState<Filter>({ text: '', regex: false, invert: false });
   const [search, setSearch] = useState({ text: '', regex: false });
   const [matches, setMatches] = useState<Matches | null>(null);
@@ -132,7 +146,12 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
       return;
     }
     try {
-      const r = await api.invoke('logs:search', { paneId: info.paneId, pattern: search.text, regex: search.regex, ...viewParams });
+      const r = await api.invoke('logs:search', {
+        paneId: info.paneId,
+        pattern: search.text,
+        regex: search.regex,
+        ...viewParams,
+      });
       const m = matchesFrom(r.matches, r.total);
       setMatches(m);
       if (m.at >= 0) scrollToRow(m.list[m.at]);
@@ -312,7 +331,12 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
 
   const { range } = view;
   return (
-    <section className="logs-pane" data-testid={`log-pane-${info.title}`} data-cache-size={cache.size} hidden={hidden}>
+    <section
+      className="logs-pane"
+      data-testid={`log-pane-${info.title}`}
+      data-cache-size={cache.size}
+      hidden={hidden}
+    >
       <header className="logs-head">
         <strong title={`${info.dir}/${info.pattern}`}>{info.title}</strong>
         <span className="dim mono">{info.format}</span>
@@ -347,7 +371,11 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
           {range ? (
             <span className="logs-chip" data-testid="range-chip">
               time {rangeText(range.from, range.to)}{' '}
-              <button className="link" onClick={() => view.setRange(null)} aria-label="Remove the time range filter">
+              <button
+                className="link"
+                onClick={() => view.setRange(null)}
+                aria-label="Remove the time range filter"
+              >
                 ×
               </button>
             </span>
@@ -385,7 +413,9 @@ export default function LogPane({ info, correlation, onCorrelation, onClose, hid
         <div className="logs-viewport">
           {rows}
           {total === 0 ? (
-            <div className="logs-empty dim">{view.filtered ? 'No records match the filters.' : 'No records yet.'}</div>
+            <div className="logs-empty dim">
+              {view.filtered ? 'No records match the filters.' : 'No records yet.'}
+            </div>
           ) : null}
         </div>
         <div className="logs-spacer" style={{ height: Math.max(0, win.contentPx - height) }} />

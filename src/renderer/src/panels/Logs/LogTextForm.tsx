@@ -31,7 +31,11 @@ export default function LogTextForm<Q extends TextQuery>(p: {
         aria-label={p.kind === 'search' ? 'Search text' : 'Filter text'}
       />
       <label title="Regular expression">
-        <input type="checkbox" checked={value.regex} onChange={(e) => onChange({ ...value, regex: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={value.regex}
+          onChange={(e) => onChange({ ...value, regex: e.target.checked })}
+        />
         .*
       </label>
       {p.children}

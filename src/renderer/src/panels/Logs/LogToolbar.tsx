@@ -78,7 +78,12 @@ export default function LogToolbar({ groups }: { groups: ToolGroup[] }): ReactEl
     <div className="logs-tools" ref={bar}>
       {groups.map((g, i) => (
         // Groups past `fit` stay rendered (invisible) only until they were measured.
-        <div key={g.key} data-group={g.key} className="logs-group" hidden={i >= fit && widths.current.has(g.key)}>
+        <div
+          key={g.key}
+          data-group={g.key}
+          className="logs-group"
+          hidden={i >= fit && widths.current.has(g.key)}
+        >
           {i < fit || !widths.current.has(g.key) ? g.node : null}
         </div>
       ))}

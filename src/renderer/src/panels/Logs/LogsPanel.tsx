@@ -26,7 +26,12 @@ function AddRootForm({ onAdded, onClose }: { onAdded: (s: LogSources) => void; o
   const [error, setError] = useState('');
   const submit = async (confirm?: string) => {
     try {
-      onAdded(await api.invoke('logs:add-root', confirm === undefined ? { path: folder } : { path: folder, confirm }));
+      onAdded(
+        await api.invoke(
+          'logs:add-root',
+          confirm === undefined ? { path: folder } : { path: folder, confirm },
+        ),
+      );
       onClose();
     } catch (e) {
       if (e instanceof ApiError && e.detail === LOG_ROOT_CONFIRM_DETAIL) {
@@ -73,7 +78,11 @@ function AddRootForm({ onAdded, onClose }: { onAdded: (s: LogSources) => void; o
           }}
         >
           <p role="alert">{asked}</p>
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Type the folder's full path to confirm" />
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            aria-label="Type the folder's full path to confirm"
+          />
           <button type="submit" disabled={!typed}>
             Add it anyway
           </button>
@@ -85,7 +94,13 @@ function AddRootForm({ onAdded, onClose }: { onAdded: (s: LogSources) => void; o
 }
 
 /** `bundleAsOf`: the attached install is an opened support bundle recorded at this time (ISO). */
-export default function LogsPanel({ active = true, bundleAsOf = null }: { active?: boolean; bundleAsOf?: string | null }) {
+export default function LogsPanel({
+  active = true,
+  bundleAsOf = null,
+}: {
+  active?: boolean;
+  bundleAsOf?: string | null;
+}) {
   const [sources, setSources] = useState<LogSources | null>(null);
   const [panes, setPanes] = useState<PaneInfo[]>([]);
   const [layout, setLayout] = useState<'tabs' | 'columns' | 'rows'>('tabs');
@@ -246,7 +261,11 @@ export default function LogsPanel({ active = true, bundleAsOf = null }: { active
             </button>
           </span>
         ) : null}
-        <select aria-label="Pane layout" value={layout} onChange={(e) => setLayout(e.target.value as typeof layout)}>
+        <select
+          aria-label="Pane layout"
+          value={layout}
+          onChange={(e) => setLayout(e.target.value as typeof layout)}
+        >
           <option value="tabs">Tabs</option>
           <option value="rows">Stacked</option>
           <option value="columns">Side by side</option>
@@ -270,9 +289,9 @@ export default function LogsPanel({ active = true, bundleAsOf = null }: { active
       {error ? <div className="logs-error">{error}</div> : null}
       {bundleAsOf && opening.length > 0 && verify?.state === 'verifying' ? (
         <div className="logs-verifying" data-testid="log-pane-verifying" role="status">
-          Verifying {verify.current ? <code>{verify.current}</code> : 'the bundle\'s files'} against the bundle&apos;s
-          manifest (sha256)… {verify.verifiedFiles} of {verify.totalFiles} files checked. The log opens once its own
-          file matched; nothing unchecked is shown.
+          Verifying {verify.current ? <code>{verify.current}</code> : "the bundle's files"} against the
+          bundle&apos;s manifest (sha256)… {verify.verifiedFiles} of {verify.totalFiles} files checked. The
+          log opens once its own file matched; nothing unchecked is shown.
         </div>
       ) : null}
       <div className={`logs-panes layout-${layout}`}>

@@ -7,7 +7,12 @@ const counts = (inf: number, wrn = 0, err = 0) => [0, 0, inf, wrn, err, 0, 0];
 
 describe('buildAxis', () => {
   it('keeps minutes without records as empty bins on a continuous axis', () => {
-    const a = buildAxis({ buckets: [{ t: at(15, 1), counts: counts(5) }, { t: at(15, 4), counts: counts(1, 0, 2) }] });
+    const a = buildAxis({
+      buckets: [
+        { t: at(15, 1), counts: counts(5) },
+        { t: at(15, 4), counts: counts(1, 0, 2) },
+      ],
+    });
     expect(a?.binMinutes).toBe(1);
     expect(a?.bins.map((b) => binLabel(b.t, 1))).toEqual(['15:01', '15:02', '15:03', '15:04']);
     expect(a?.bins.map((b) => b.total)).toEqual([5, 0, 0, 3]);

@@ -55,13 +55,15 @@ export function buildAxis(data: HistogramResult | null): Axis | null {
   const lo = Math.min(...times);
   const hi = Math.max(...times);
   const spanMinutes = Math.floor((hi - lo) / MINUTE) + 1;
-  const binMinutes = BIN_MINUTES.find((w) => Math.ceil(spanMinutes / w) + 1 <= MAX_BINS) ?? BIN_MINUTES[BIN_MINUTES.length - 1];
+  const binMinutes =
+    BIN_MINUTES.find((w) => Math.ceil(spanMinutes / w) + 1 <= MAX_BINS) ??
+    BIN_MINUTES[BIN_MINUTES.length - 1];
   const width = binMinutes * MINUTE;
   const levels = data.buckets[0].counts.length;
   // Bins by start time: a clock change (DST) can make one local bin longer or shorter, so each
   // bin's end is the next bin's start.
   const starts: number[] = [];
-  for (let t = floorTo(lo, binMinutes); t <= hi; ) {
+  for (let t = floorTo(lo, binMinutes); t <= hi;) {
     starts.push(t);
     const next = floorTo(t + width + (binMinutes >= 1440 ? 3 * 3600_000 : 0), binMinutes);
     t = next > t ? next : t + width;

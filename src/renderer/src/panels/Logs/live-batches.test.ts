@@ -7,14 +7,30 @@ import { FILTERED_REFRESH_MS, LiveBatchHandler, type LiveBatchDeps } from './liv
 
 function rec(index: number): IndexedRecord {
   return {
-    index, offset: index * 80, file: 'aura-api-20261207.log', time: 1_000 + index, level: 'ERR',
-    correlationId: null, traceId: null, spanId: null, source: null, message: `line ${index}`,
-    properties: null, exception: null, lineCount: 1, truncated: false,
+    index,
+    offset: index * 80,
+    file: 'aura-api-20261207.log',
+    time: 1_000 + index,
+    level: 'ERR',
+    correlationId: null,
+    traceId: null,
+    spanId: null,
+    source: null,
+    message: `line ${index}`,
+    properties: null,
+    exception: null,
+    lineCount: 1,
+    truncated: false,
   };
 }
 
 function page(from: number, n: number, total: number): PageResult {
-  return { records: Array.from({ length: n }, (_, k) => rec(from + k)), from, total, unfilteredTotal: total * 3 };
+  return {
+    records: Array.from({ length: n }, (_, k) => rec(from + k)),
+    from,
+    total,
+    unfilteredTotal: total * 3,
+  };
 }
 
 /** A controllable world: a hand-driven clock and timer queue, and answers resolved by the test. */
@@ -25,7 +41,13 @@ function harness(over: Partial<LiveBatchDeps> = {}) {
   const timers: Array<{ at: number; fn: () => void; id: number }> = [];
   let nextId = 1;
   const pending: Array<{ resolve: (p: PageResult) => void; reject: (e: unknown) => void }> = [];
-  const seen = { counted: 0, live: [] as number[], tails: [] as PageResult[], errors: [] as unknown[], fetches: 0 };
+  const seen = {
+    counted: 0,
+    live: [] as number[],
+    tails: [] as PageResult[],
+    errors: [] as unknown[],
+    fetches: 0,
+  };
   const deps: LiveBatchDeps = {
     paneId: 'p1',
     filtered: true,

@@ -76,7 +76,12 @@ export function scrollTopForRow(w: LogWindow, input: Omit<WindowInput, 'scrollTo
  * The pages (of `block` rows) to fetch for rows [from, to): each page that holds a row the cache
  * lacks, counting the page's rows before `from` too (a page is fetched whole).
  */
-export function missingBlocks(from: number, to: number, has: (i: number) => boolean, block = BLOCK): number[] {
+export function missingBlocks(
+  from: number,
+  to: number,
+  has: (i: number) => boolean,
+  block = BLOCK,
+): number[] {
   const out: number[] = [];
   if (to <= from) return out;
   for (let b = Math.floor(from / block); b <= Math.floor((to - 1) / block); b++) {

@@ -76,7 +76,9 @@ export function useLogView(
   const [newCount, setNewCount] = useState(0);
   // What the tailer says about the file set; following the file is not the view following it.
   const [status, setStatus] = useState<{ kind: string; text: string }>(
-    info.file ? { kind: 'following', text: baseName(info.file) } : { kind: 'waiting-for-file', text: 'Waiting for a file…' },
+    info.file
+      ? { kind: 'following', text: baseName(info.file) }
+      : { kind: 'waiting-for-file', text: 'Waiting for a file…' },
   );
   const [indexing, setIndexing] = useState(info.indexing ? 'Indexing older records…' : '');
   const [error, setError] = useState('');
@@ -105,7 +107,12 @@ export function useLogView(
       inflight.current.add(block);
       const key = viewKeyRef.current;
       try {
-        const r = await api.invoke('logs:page', { paneId: info.paneId, fromLine: block * BLOCK, count: BLOCK, ...viewParams });
+        const r = await api.invoke('logs:page', {
+          paneId: info.paneId,
+          fromLine: block * BLOCK,
+          count: BLOCK,
+          ...viewParams,
+        });
         if (key !== viewKeyRef.current) return;
         r.records.forEach((rec, k) => cache.current.set(r.from + k, rec));
         if (!pausedRef.current) setTotal(r.total);
@@ -120,21 +127,29 @@ export function useLogView(
   );
 
   /** The view's last page again; with `keep`, the rows already cached stay until it answers. */
-  const loadTail = useCallback(async (keep: boolean) => {
-    if (!keep) cache.current.clear();
-    inflight.current.clear();
-    const key = viewKeyRef.current;
-    try {
-      const r = await api.invoke('logs:page', { paneId: info.paneId, fromLine: -BLOCK, count: BLOCK, ...viewParams });
-      if (key !== viewKeyRef.current) return;
-      r.records.forEach((rec, k) => cache.current.set(r.from + k, rec));
-      setTotal(r.total);
-      setError('');
-      bump();
-    } catch (e) {
-      setError(errText(e));
-    }
-  }, [info.paneId, viewParams]);
+  const loadTail = useCallback(
+    async (keep: boolean) => {
+      if (!keep) cache.current.clear();
+      inflight.current.clear();
+      const key = viewKeyRef.current;
+      try {
+        const r = await api.invoke('logs:page', {
+          paneId: info.paneId,
+          fromLine: -BLOCK,
+          count: BLOCK,
+          ...viewParams,
+        });
+        if (key !== viewKeyRef.current) return;
+        r.records.forEach((rec, k) => cache.current.set(r.from + k, rec));
+        setTotal(r.total);
+        setError('');
+        bump();
+      } catch (e) {
+        setError(errText(e));
+      }
+    },
+    [info.paneId, viewParams],
+  );
   const reload = useCallback(() => loadTail(false), [loadTail]);
 
   // A new view (filters changed): start over at the end.
@@ -149,7 +164,8 @@ export function useLogView(
       filtered,
       isPaused: () => pausedRef.current,
       currentKey: () => viewKeyRef.current,
-      fetchTail: () => api.invoke('logs:page', { paneId: info.paneId, fromLine: -BLOCK, count: BLOCK, ...viewParams }),
+      fetchTail: () =>
+        api.invoke('logs:page', { paneId: info.paneId, fromLine: -BLOCK, count: BLOCK, ...viewParams }),
       countNew: (n) => setNewCount((c) => c + n),
       placeLive: (records, t) => {
         records.forEach((r) => cache.current.set(r.index, r));
@@ -232,7 +248,11 @@ export function useLogView(
  * The histogram strip's data: per-minute counts over the records around `anchor` (the first row
  * on screen), in the view the pane shows; null while the view is empty.
  */
-export function useViewHistogram(view: LogView, paneId: string, anchor: number | null): HistogramResult | null {
+export function useViewHistogram(
+  view: LogView,
+  paneId: string,
+  anchor: number | null,
+): HistogramResult | null {
   const [hist, setHist] = useState<HistogramResult | null>(null);
   const { viewParams, viewKeyRef, total, setError } = view;
   useEffect(() => {

@@ -35,13 +35,19 @@ function storedName(): string {
 }
 
 export function StatusBadge({ status }: { status: Status | null | undefined }) {
-  return <span className={`rb-badge rb-review rb-review-${status ?? 'none'}`} data-testid="review-badge">{status ?? 'no status'}</span>;
+  return (
+    <span className={`rb-badge rb-review rb-review-${status ?? 'none'}`} data-testid="review-badge">
+      {status ?? 'no status'}
+    </span>
+  );
 }
 
 function Diff({ lines }: { lines: NonNullable<ReviewView['changesSinceApproval']> }) {
   const changed = lines.map((l) => l.op !== 'same');
   if (!changed.includes(true)) return <p className="rb-dim">No change since the approval.</p>;
-  const keep = lines.map((_, i) => changed.slice(Math.max(0, i - DIFF_CONTEXT_LINES), i + DIFF_CONTEXT_LINES + 1).includes(true));
+  const keep = lines.map((_, i) =>
+    changed.slice(Math.max(0, i - DIFF_CONTEXT_LINES), i + DIFF_CONTEXT_LINES + 1).includes(true),
+  );
   return (
     <pre className="rb-diff" data-testid="approval-diff">
       {lines.map((l, i) =>
@@ -51,7 +57,9 @@ function Diff({ lines }: { lines: NonNullable<ReviewView['changesSinceApproval']
             {l.text}
           </div>
         ) : keep[i - 1] ? (
-          <div key={i} className="rb-diff-gap">⋯</div>
+          <div key={i} className="rb-diff-gap">
+            ⋯
+          </div>
         ) : null,
       )}
     </pre>
@@ -87,7 +95,12 @@ export default function ReviewStatus({ doc }: { doc: RunbookDocument }) {
     run(to, () => api.invoke('runbooks:review-move', { id: doc.id, to, by: name.trim() }));
   };
 
-  if (!view) return error ? <p className="rb-walk-error" role="alert">{error}</p> : null;
+  if (!view)
+    return error ? (
+      <p className="rb-walk-error" role="alert">
+        {error}
+      </p>
+    ) : null;
   const r = view.review;
   const current = r.status;
   const next = REVIEW_STATUSES[current ? REVIEW_STATUSES.indexOf(current) + 1 : 0] ?? null;
@@ -103,12 +116,18 @@ export default function ReviewStatus({ doc }: { doc: RunbookDocument }) {
         <dt>Owner</dt>
         <dd>{r.owner ?? '—'}</dd>
         <dt>Reviewed by</dt>
-        <dd>{r.reviewedBy ? `${r.reviewedBy}${view.lastReviewed ? ` on ${view.lastReviewed}` : ''}` : '—'}</dd>
+        <dd>
+          {r.reviewedBy ? `${r.reviewedBy}${view.lastReviewed ? ` on ${view.lastReviewed}` : ''}` : '—'}
+        </dd>
         <dt>Approved by</dt>
         <dd>{r.approvedBy ? `${r.approvedBy}${r.approvedAt ? ` on ${r.approvedAt}` : ''}` : '—'}</dd>
         <dt>Last tested</dt>
         <dd data-testid="last-tested">
-          {t ? `${t.date}: ${Object.entries(t.outcomes).map(([s, o]) => `${s} ${o.pass} ok, ${o.fail} not ok, ${o.skipped} skipped`).join('; ')}` : 'never'}
+          {t
+            ? `${t.date}: ${Object.entries(t.outcomes)
+                .map(([s, o]) => `${s} ${o.pass} ok, ${o.fail} not ok, ${o.skipped} skipped`)
+                .join('; ')}`
+            : 'never'}
         </dd>
         {r.revisionOf && (
           <>
@@ -121,8 +140,12 @@ export default function ReviewStatus({ doc }: { doc: RunbookDocument }) {
         )}
       </dl>
       <p className="rb-dim">
-        Kept in {view.keptIn === 'front-matter' ? "the file's front matter" : "the console's store (bundled runbooks are read-only)"}. The handbook's
-        process: draft, test in staging, peer review, approval by the operations lead, publish and announce.
+        Kept in{' '}
+        {view.keptIn === 'front-matter'
+          ? "the file's front matter"
+          : "the console's store (bundled runbooks are read-only)"}
+        . The handbook's process: draft, test in staging, peer review, approval by the operations lead,
+        publish and announce.
       </p>
       {view.lint.map((p, i) => (
         <p key={i} className={`rb-review-lint ${p.severity}`}>
@@ -130,21 +153,35 @@ export default function ReviewStatus({ doc }: { doc: RunbookDocument }) {
         </p>
       ))}
       <div className="rb-row">
-        <input aria-label="Your name" placeholder="Your name" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          aria-label="Your name"
+          placeholder="Your name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         {next && (
           <button type="button" disabled={busy !== null || !name.trim()} onClick={() => move(next)}>
             {current === null && next === 'draft' ? 'Start as draft' : STEP_LABEL[next]}
           </button>
         )}
         {current && current !== 'draft' && (
-          <button type="button" className="ghost" disabled={busy !== null || !name.trim()} onClick={() => move('draft')}>
+          <button
+            type="button"
+            className="ghost"
+            disabled={busy !== null || !name.trim()}
+            onClick={() => move('draft')}
+          >
             {STEP_LABEL.draft}
           </button>
         )}
         <button
           type="button"
           disabled={busy !== null || !view.sandbox}
-          title={view.sandbox ? "Run the runbook's checked steps in each of its scenarios" : 'Attach the demo install to test in the sandbox'}
+          title={
+            view.sandbox
+              ? "Run the runbook's checked steps in each of its scenarios"
+              : 'Attach the demo install to test in the sandbox'
+          }
           onClick={() => run('test', () => api.invoke('runbooks:review-test', { id: doc.id }))}
         >
           {busy === 'test' ? 'Testing…' : 'Test in sandbox'}

@@ -11,19 +11,38 @@ import { highlight } from './highlight';
 
 function docFrom(text: string, linkTargets: Record<string, string> = {}): RunbookDocument {
   const parsed = parseRunbook(text, { file: 'doc.md', variables: { dbPath: '/srv/aura/aura.db' } });
-  const lint = lintRunbook(parsed, { now: new Date('2025-12-10T00:00:00Z'), exists: (t) => t in linkTargets });
+  const lint = lintRunbook(parsed, {
+    now: new Date('2025-12-10T00:00:00Z'),
+    exists: (t) => t in linkTargets,
+  });
   return {
     ...parsed,
     id: 'bundled:doc.md',
     folderId: 'bundled',
     lint,
-    linkTargets: parsed.links.map((l) => (l.target ? linkTargets[l.target] ?? null : null)),
+    linkTargets: parsed.links.map((l) => (l.target ? (linkTargets[l.target] ?? null) : null)),
     variables: { dbPath: '/srv/aura/aura.db' },
     summary: {
-      id: 'bundled:doc.md', folderId: 'bundled', file: 'doc.md', kind: 'runbook', title: parsed.meta.title ?? 'doc.md',
-      category: null, categorySource: 'none', severity: parsed.meta.severity, estimatedTime: parsed.meta.estimatedTime,
-      symptoms: [], tags: [], lastReviewed: null, stale: true, reviewAgeDays: null, sections: parsed.sections.map((s) => s.name),
-      codeBlocks: parsed.codeBlocks.length, steps: parsed.steps.length, checkedSteps: 0, errors: 0, warnings: 0,
+      id: 'bundled:doc.md',
+      folderId: 'bundled',
+      file: 'doc.md',
+      kind: 'runbook',
+      title: parsed.meta.title ?? 'doc.md',
+      category: null,
+      categorySource: 'none',
+      severity: parsed.meta.severity,
+      estimatedTime: parsed.meta.estimatedTime,
+      symptoms: [],
+      tags: [],
+      lastReviewed: null,
+      stale: true,
+      reviewAgeDays: null,
+      sections: parsed.sections.map((s) => s.name),
+      codeBlocks: parsed.codeBlocks.length,
+      steps: parsed.steps.length,
+      checkedSteps: 0,
+      errors: 0,
+      warnings: 0,
     },
   };
 }
@@ -65,7 +84,8 @@ describe('RunbookViewer (render)', () => {
   });
 
   it('renders tables, task lists, the outline and step buttons with filled variables', () => {
-    const doc = docFrom(`# Database Issues
+    const doc = docFrom(
+      `# Database Issues
 
 ## 1. Overview
 - **Severity**: High
@@ -89,10 +109,21 @@ sqlite3 {{dbPath}} "PRAGMA integrity_check;"
 - [x] Back up
 
 See [other](./other.md) and [site](https://sqlite.org/).
-`, { 'other.md': 'bundled:other.md' });
+`,
+      { 'other.md': 'bundled:other.md' },
+    );
     const a = answerStep(doc.steps[0].answers, 'ok\n', 0);
-    const check = { status: 'pass' as const, expected: a.expected, actual: a.seen, reasons: a.reasons, outcome: a.outcome, finding: a.label };
-    const html = renderToString(<RunbookViewer doc={doc} onRunStep={() => undefined} checks={{ 'db-integrity': check }} />);
+    const check = {
+      status: 'pass' as const,
+      expected: a.expected,
+      actual: a.seen,
+      reasons: a.reasons,
+      outcome: a.outcome,
+      finding: a.label,
+    };
+    const html = renderToString(
+      <RunbookViewer doc={doc} onRunStep={() => undefined} checks={{ 'db-integrity': check }} />,
+    );
     expect(html).toContain('<table>');
     expect(html).toContain('type="checkbox"');
     expect(html).toMatch(/SEV-2/);
@@ -145,7 +176,7 @@ describe('highlight', () => {
     expect(highlight('<b>x</b>', 'text')).toEqual([{ kind: 'text', text: '<b>x</b>' }]);
   });
 
-  it('shows a step\'s declared answers and a finding by its name, never FAIL (issue 17)', () => {
+  it("shows a step's declared answers and a finding by its name, never FAIL (issue 17)", () => {
     const doc = docFrom(`# Live
 ## 3. Diagnosis
 \`\`\`bash {name="liveness" ok="/HTTP 200/" finding-api-not-listening="exit 7" finding-api-hung="exit 28"}
@@ -153,14 +184,30 @@ curl -sS -o /dev/null --max-time 5 -w 'HTTP %{http_code}' {{apiUrl}}/health/live
 \`\`\`
 `);
     const a = answerStep(doc.steps[0].answers, 'curl: (7) Failed to connect to 127.0.0.1 port 5005\n', 7);
-    const verdict = { status: 'fail' as const, expected: a.expected, actual: a.seen, reasons: a.reasons, outcome: a.outcome, finding: a.label };
-    const html = renderToString(<RunbookViewer doc={doc} onRunStep={() => undefined} checks={{ liveness: verdict }} />);
+    const verdict = {
+      status: 'fail' as const,
+      expected: a.expected,
+      actual: a.seen,
+      reasons: a.reasons,
+      outcome: a.outcome,
+      finding: a.label,
+    };
+    const html = renderToString(
+      <RunbookViewer doc={doc} onRunStep={() => undefined} checks={{ liveness: verdict }} />,
+    );
     expect(html).toContain('Run &amp; check');
-    expect(html).toMatch(/class="rb-answer rb-answer-finding" title="Finding when exit 7">API not listening</);
+    expect(html).toMatch(
+      /class="rb-answer rb-answer-finding" title="Finding when exit 7">API not listening</,
+    );
     expect(html).toMatch(/data-outcome="finding"><strong>API not listening<\/strong>/);
     expect(html).not.toMatch(/FAIL/);
     // An older verdict without an outcome reads as unexpected, not as a finding.
-    const old = renderToString(<RunbookViewer doc={doc} checks={{ liveness: { status: 'fail', expected: 'x', actual: 'y', reasons: ['r'] } }} />);
+    const old = renderToString(
+      <RunbookViewer
+        doc={doc}
+        checks={{ liveness: { status: 'fail', expected: 'x', actual: 'y', reasons: ['r'] } }}
+      />,
+    );
     expect(old).toContain('data-outcome="unexpected"');
   });
 });

@@ -130,11 +130,28 @@ function CodeBlockView({
           <Highlighted code={shown} lang={block.lang} />
         </code>
       </pre>
-      {step && <StepInputs stepId={step.id} inputs={step.inputs ?? []} values={gate.values} errors={gate.errors} onChange={gate.setValue} />}
-      {step && <Preconditions stepId={step.id} statuses={gate.statuses} overridden={gate.overridden} onOverride={gate.override} />}
+      {step && (
+        <StepInputs
+          stepId={step.id}
+          inputs={step.inputs ?? []}
+          values={gate.values}
+          errors={gate.errors}
+          onChange={gate.setValue}
+        />
+      )}
+      {step && (
+        <Preconditions
+          stepId={step.id}
+          statuses={gate.statuses}
+          overridden={gate.overridden}
+          onOverride={gate.override}
+        />
+      )}
       {step && step.missingVariables.length > 0 && (
         <div className="rb-note">
-          Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill them; a value that cannot be filled safely where the step uses it is explained under the runbook's problems)
+          Not filled: {step.missingVariables.map((v) => `{{${v}}}`).join(', ')} (attach an install to fill
+          them; a value that cannot be filled safely where the step uses it is explained under the runbook's
+          problems)
         </div>
       )}
       {check && <StepVerdictView verdict={check} testId={`check-${step?.id ?? block.index}`} />}
@@ -172,11 +189,20 @@ export default function RunbookViewer({
   const pre = useMemo<NonNullable<Components['pre']>>(
     () =>
       function CodeBlockAt({ node }) {
-        const block = doc.codeBlocks.find((b) => b.line === (node?.position?.start.line ?? 0) + doc.bodyLineOffset);
+        const block = doc.codeBlocks.find(
+          (b) => b.line === (node?.position?.start.line ?? 0) + doc.bodyLineOffset,
+        );
         if (!block) return null;
         const step = doc.steps.find((s) => s.blockIndex === block.index) ?? null;
         const { checks: latest, onRunStep: run } = live.current;
-        return <CodeBlockView block={block} step={step} check={step ? latest?.[step.id] : undefined} onRunStep={run} />;
+        return (
+          <CodeBlockView
+            block={block}
+            step={step}
+            check={step ? latest?.[step.id] : undefined}
+            onRunStep={run}
+          />
+        );
       },
     [doc],
   );

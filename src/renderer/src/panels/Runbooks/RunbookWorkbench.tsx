@@ -8,7 +8,11 @@ import type { SweepResult } from '../../../../shared/contract/probes';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
 import type { SessionDetail, StepVerdict } from '../../../../shared/contract/walkthroughs';
 import { fillInputs } from '../../../../shared/runbooks/inputs';
-import { apiFactFromSweep, factsFromEvents, type PreconditionFacts } from '../../../../shared/runbooks/preconditions';
+import {
+  apiFactFromSweep,
+  factsFromEvents,
+  type PreconditionFacts,
+} from '../../../../shared/runbooks/preconditions';
 import type { Step } from '../../../../shared/runbooks/types';
 import { LIVE_LOG_VARIABLES } from '../../../../shared/runbooks/variables';
 import { recordingId, useCurrentSession } from '../../state/session-store';
@@ -44,7 +48,8 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   /** Typed input values and unused overrides of the open runbook's steps, by step id. */
   const [gates, setGates] = useState<Record<string, GateEntry>>({});
 
-  const fail = (err: unknown) => setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
+  const fail = (err: unknown) =>
+    setError(err instanceof ApiError ? `${err.message}${err.detail ? ` — ${err.detail}` : ''}` : String(err));
 
   useEffect(() => {
     if (!sessionId) return setSession(null);
@@ -119,8 +124,14 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
 
   // A step that reads a live log ({{apiLog}}, ...) is filled again as it runs: the log may have
   // rolled at size since the runbook was opened.
-  const onRunStep = (step: Step, mode: RunStepMode, doc: RunbookDocument, inputs?: Record<string, string>) => {
-    if (mode === 'copy' || !step.variables.some((v) => LIVE_LOG_NAMES.has(v))) return sendStep(step, mode, doc, inputs);
+  const onRunStep = (
+    step: Step,
+    mode: RunStepMode,
+    doc: RunbookDocument,
+    inputs?: Record<string, string>,
+  ) => {
+    if (mode === 'copy' || !step.variables.some((v) => LIVE_LOG_NAMES.has(v)))
+      return sendStep(step, mode, doc, inputs);
     void api.invoke('runbooks:get', { id: doc.id }).then((fresh) => {
       const now = fresh.steps.find((s) => s.id === step.id);
       if (!now) return fail(new Error(`Step ${step.id} is no longer in ${doc.file}: reopen the runbook.`));
@@ -131,9 +142,18 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
   const sendStep = (step: Step, mode: RunStepMode, doc: RunbookDocument, inputs?: Record<string, string>) => {
     const runId = newRunId();
     // Input values are filled by the same quoting as install variables, as late as the live logs.
-    const filled = step.inputs && step.inputs.length > 0 ? fillInputs(step, inputs ?? {}) : { command: step.filled, errors: {} };
+    const filled =
+      step.inputs && step.inputs.length > 0
+        ? fillInputs(step, inputs ?? {})
+        : { command: step.filled, errors: {} };
     if (filled.command === null) {
-      return fail(new Error(`Step ${step.id}: ${Object.entries(filled.errors).map(([k, v]) => `${k} ${v}`).join('; ')}`));
+      return fail(
+        new Error(
+          `Step ${step.id}: ${Object.entries(filled.errors)
+            .map(([k, v]) => `${k} ${v}`)
+            .join('; ')}`,
+        ),
+      );
     }
     const command = filled.command;
     const desc = {
@@ -156,9 +176,12 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
 
   // What the preconditions of the open runbook are evaluated against (default-deny: null = unknown).
   const facts = useMemo<PreconditionFacts>(() => {
-    const fromSession = active && openId ? factsFromEvents(active.events, openId) : { backups: [], stepOutcomes: {} };
+    const fromSession =
+      active && openId ? factsFromEvents(active.events, openId) : { backups: [], stepOutcomes: {} };
     // Without a session, this window's own Run & check verdicts (made in main) are what is known.
-    const local = Object.fromEntries(Object.entries(checks).map(([id, c]) => [id, { status: c.status, at: now }]));
+    const local = Object.fromEntries(
+      Object.entries(checks).map(([id, c]) => [id, { status: c.status, at: now }]),
+    );
     return {
       now,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || null,
@@ -183,22 +206,35 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
         });
       },
       gates,
-      updateGate: (stepId, f) => setGates((all) => ({ ...all, [stepId]: f(all[stepId] ?? { typed: {}, overridden: false }) })),
+      updateGate: (stepId, f) =>
+        setGates((all) => ({ ...all, [stepId]: f(all[stepId] ?? { typed: {}, overridden: false }) })),
     }),
     [facts, outputs, openId, gates],
   );
 
   const startWalk = async (doc: RunbookDocument) => {
-    const kind = doc.summary.category === 'Incident Response' ? 'incident' : doc.summary.category === 'Maintenance' ? 'change' : 'runbook';
+    const kind =
+      doc.summary.category === 'Incident Response'
+        ? 'incident'
+        : doc.summary.category === 'Maintenance'
+          ? 'change'
+          : 'runbook';
     // An incident started while the triage points at this runbook carries the triage's severity.
     const latest = kind === 'incident' ? await api.invoke('probes:latest', {}) : null;
-    const fromTriage = !!latest && latest.triage.severity !== 'SEV-4' && latest.triage.suggestions.some((s) => s.runbook === doc.summary.title);
+    const fromTriage =
+      !!latest &&
+      latest.triage.severity !== 'SEV-4' &&
+      latest.triage.suggestions.some((s) => s.runbook === doc.summary.title);
     await api.invoke('walkthrough:start', {
       kind,
       title: doc.summary.title,
       runbookId: doc.id,
       runbookTitle: doc.summary.title,
-      ...(fromTriage ? { fromTriage: true } : doc.summary.severity && kind === 'incident' ? { severity: doc.summary.severity } : {}),
+      ...(fromTriage
+        ? { fromTriage: true }
+        : doc.summary.severity && kind === 'incident'
+          ? { severity: doc.summary.severity }
+          : {}),
       takeRecordingFrom: recordingId(),
     });
   };
@@ -207,18 +243,23 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
     if (!active) return;
     const itemKey = `${doc.id}#${key}`;
     // Show the tick at once; the session reload that follows the write confirms it (or undoes it on error).
-    setSession((s) => (s ? { ...s, checks: { ...s.checks, [itemKey]: { label, checked, at: Date.now() } } } : s));
-    void api.invoke('walkthrough:record', { id: active.id, event: { type: 'check', itemKey, label, checked } }).catch((err: unknown) => {
-      fail(err);
-      void api.invoke('walkthrough:get', { id: active.id }).then(setSession, fail);
-    });
+    setSession((s) =>
+      s ? { ...s, checks: { ...s.checks, [itemKey]: { label, checked, at: Date.now() } } } : s,
+    );
+    void api
+      .invoke('walkthrough:record', { id: active.id, event: { type: 'check', itemKey, label, checked } })
+      .catch((err: unknown) => {
+        fail(err);
+        void api.invoke('walkthrough:get', { id: active.id }).then(setSession, fail);
+      });
   };
 
   const tasks = (doc: RunbookDocument | null): Record<string, boolean> | undefined => {
     if (!active || !doc) return undefined;
     const out: Record<string, boolean> = {};
     const prefix = `${doc.id}#`;
-    for (const [k, v] of Object.entries(active.checks)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v.checked;
+    for (const [k, v] of Object.entries(active.checks))
+      if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v.checked;
     return out;
   };
 
@@ -228,11 +269,13 @@ export default function RunbookWorkbench({ terminal }: { terminal: boolean }) {
         {active ? (
           <span className="rb-walk-on">● Recording in “{active.title}”</span>
         ) : (
-          <button onClick={() => void startWalk(doc).catch(fail)}>
-            Walk through
-          </button>
+          <button onClick={() => void startWalk(doc).catch(fail)}>Walk through</button>
         )}
-        {error && <span className="rb-walk-error" role="alert">{error}</span>}
+        {error && (
+          <span className="rb-walk-error" role="alert">
+            {error}
+          </span>
+        )}
         <ReviewStatus doc={doc} />
       </div>
     );

@@ -1,7 +1,12 @@
 // The Runbooks panel: the library (search, categories, stale marks, folders, "New runbook") beside
 // the viewer. The handbook index is the home page. Step buttons go to the `onRunStep` prop.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { RunbookDocument, RunbookLibraryView, RunbookSearchHit, RunbookSummary } from '../../../../shared/contract/runbooks';
+import type {
+  RunbookDocument,
+  RunbookLibraryView,
+  RunbookSearchHit,
+  RunbookSummary,
+} from '../../../../shared/contract/runbooks';
 import type { StepVerdict } from '../../../../shared/contract/walkthroughs';
 import { RUNBOOK_CATEGORIES, type RunbookCategory, type Step } from '../../../../shared/runbooks/types';
 import { openRunbookRequests } from '../../state/ui-bus';
@@ -30,13 +35,28 @@ function message(err: unknown): string {
   return err instanceof ApiError ? err.message : String(err);
 }
 
-function Item({ r, selected, onOpen }: { r: RunbookSummary; selected: boolean; onOpen: (id: string) => void }) {
+function Item({
+  r,
+  selected,
+  onOpen,
+}: {
+  r: RunbookSummary;
+  selected: boolean;
+  onOpen: (id: string) => void;
+}) {
   return (
     <li className={selected ? 'selected' : undefined}>
       <button type="button" onClick={() => onOpen(r.id)} title={r.file}>
         <span className="rb-item-title">{r.title}</span>
         {r.severity && <span className={`rb-badge rb-sev rb-${r.severity.toLowerCase()}`}>{r.severity}</span>}
-        {r.stale && <span className="rb-badge rb-stale" title={r.lastReviewed ? `Last reviewed ${r.lastReviewed}` : 'Never reviewed'}>stale</span>}
+        {r.stale && (
+          <span
+            className="rb-badge rb-stale"
+            title={r.lastReviewed ? `Last reviewed ${r.lastReviewed}` : 'Never reviewed'}
+          >
+            stale
+          </span>
+        )}
         {r.errors > 0 && <span className="rb-badge rb-lint">{r.errors} err</span>}
         {r.reviewStatus && <StatusBadge status={r.reviewStatus} />}
       </button>
@@ -47,7 +67,15 @@ function Item({ r, selected, onOpen }: { r: RunbookSummary; selected: boolean; o
 /** Below this width the library and the open runbook are shown one at a time. */
 const NARROW_PX = 720;
 
-export default function RunbooksPanel({ active = true, onRunStep, checks, tasks, onToggleTask, headerExtra, onOpen }: RunbooksPanelProps) {
+export default function RunbooksPanel({
+  active = true,
+  onRunStep,
+  checks,
+  tasks,
+  onToggleTask,
+  headerExtra,
+  onOpen,
+}: RunbooksPanelProps) {
   const [view, setView] = useState<RunbookLibraryView | null>(null);
   const [doc, setDoc] = useState<RunbookDocument | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -145,7 +173,10 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
 
   const groups = useMemo(() => {
     const runbooks = view?.runbooks.filter((r) => r.kind === 'runbook') ?? [];
-    const out: { name: string; items: RunbookSummary[] }[] = RUNBOOK_CATEGORIES.map((c) => ({ name: c, items: runbooks.filter((r) => r.category === c) }));
+    const out: { name: string; items: RunbookSummary[] }[] = RUNBOOK_CATEGORIES.map((c) => ({
+      name: c,
+      items: runbooks.filter((r) => r.category === c),
+    }));
     out.push({ name: 'Uncategorized', items: runbooks.filter((r) => r.category === null) });
     return out.filter((g) => g.items.length > 0);
   }, [view]);
@@ -167,7 +198,11 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
       return;
     }
     try {
-      const { id } = await api.invoke('runbooks:new', { folderId: folder.id, title: newTitle, category: newCategory });
+      const { id } = await api.invoke('runbooks:new', {
+        folderId: folder.id,
+        title: newTitle,
+        category: newCategory,
+      });
       setNewTitle('');
       await loadList(true);
       setOpenId(id);
@@ -199,10 +234,20 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
   return (
     <div className={`runbooks-panel${narrow ? ' narrow' : ''}`} ref={rootRef}>
       <aside className="rb-library" hidden={libraryHidden}>
-        <input className="rb-search" type="search" placeholder="Search runbooks, symptoms…" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search runbooks" />
+        <input
+          className="rb-search"
+          type="search"
+          placeholder="Search runbooks, symptoms…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          aria-label="Search runbooks"
+        />
         {error && (
           <div className="rb-error" role="alert">
-            {error} <button type="button" onClick={() => setError(null)}>×</button>
+            {error}{' '}
+            <button type="button" onClick={() => setError(null)}>
+              ×
+            </button>
           </div>
         )}
         {hits ? (
@@ -221,7 +266,11 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
           <>
             {view?.homeId && (
               <ul className="rb-list">
-                <Item r={view.runbooks.find((r) => r.id === view.homeId)!} selected={openId === view.homeId} onOpen={open} />
+                <Item
+                  r={view.runbooks.find((r) => r.id === view.homeId)!}
+                  selected={openId === view.homeId}
+                  onOpen={open}
+                />
               </ul>
             )}
             {groups.map((g) => (
@@ -234,7 +283,9 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
                 </ul>
               </section>
             ))}
-            {view && view.runbooks.length === 0 && <p className="rb-dim">No runbooks yet: add a folder below.</p>}
+            {view && view.runbooks.length === 0 && (
+              <p className="rb-dim">No runbooks yet: add a folder below.</p>
+            )}
           </>
         )}
         <details className="rb-manage">
@@ -245,7 +296,14 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
                 <span className="mono">{f.path}</span> <span className="rb-dim">({f.count})</span>
                 {f.error && <div className="rb-err">{f.error}</div>}
                 {!f.bundled && (
-                  <button type="button" onClick={() => api.invoke('runbooks:remove-folder', { id: f.id }).then(setView, (e: unknown) => setError(message(e)))}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      api
+                        .invoke('runbooks:remove-folder', { id: f.id })
+                        .then(setView, (e: unknown) => setError(message(e)))
+                    }
+                  >
                     Remove
                   </button>
                 )}
@@ -253,14 +311,28 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
             ))}
           </ul>
           <div className="rb-row">
-            <input placeholder="/path/to/runbooks" value={folderPath} onChange={(e) => setFolderPath(e.target.value)} aria-label="Folder path" />
+            <input
+              placeholder="/path/to/runbooks"
+              value={folderPath}
+              onChange={(e) => setFolderPath(e.target.value)}
+              aria-label="Folder path"
+            />
             <button type="button" disabled={!folderPath.trim()} onClick={() => void addFolder()}>
               Add folder
             </button>
           </div>
           <div className="rb-row">
-            <input placeholder="New runbook title" value={newTitle} onChange={(e) => setNewTitle(e.target.value)} aria-label="New runbook title" />
-            <select value={newCategory} onChange={(e) => setNewCategory(e.target.value as RunbookCategory)} aria-label="Category">
+            <input
+              placeholder="New runbook title"
+              value={newTitle}
+              onChange={(e) => setNewTitle(e.target.value)}
+              aria-label="New runbook title"
+            />
+            <select
+              value={newCategory}
+              onChange={(e) => setNewCategory(e.target.value as RunbookCategory)}
+              aria-label="Category"
+            >
               {RUNBOOK_CATEGORIES.map((c) => (
                 <option key={c}>{c}</option>
               ))}
@@ -282,7 +354,9 @@ export default function RunbooksPanel({ active = true, onRunStep, checks, tasks,
             doc={doc}
             checks={checks}
             tasks={tasks}
-            onToggleTask={onToggleTask ? (key, label, checked) => onToggleTask(doc, key, label, checked) : undefined}
+            onToggleTask={
+              onToggleTask ? (key, label, checked) => onToggleTask(doc, key, label, checked) : undefined
+            }
             headerExtra={headerExtra?.(doc)}
             onRunStep={onRunStep ? (step, mode, inputs) => onRunStep(step, mode, doc, inputs) : undefined}
             onOpenRunbook={(id, fragment) => {

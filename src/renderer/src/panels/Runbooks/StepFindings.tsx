@@ -11,7 +11,11 @@ export function StepAnswers({ step }: { step: Step }) {
   return (
     <span className="rb-answers" aria-label="Declared answers">
       {step.answers.map((a) => (
-        <span key={a.key} className={`rb-answer rb-answer-${a.kind}`} title={`${a.kind === 'ok' ? 'Healthy' : a.kind === 'warn' ? 'Warning' : 'Finding'} when ${a.source}`}>
+        <span
+          key={a.key}
+          className={`rb-answer rb-answer-${a.kind}`}
+          title={`${a.kind === 'ok' ? 'Healthy' : a.kind === 'warn' ? 'Warning' : 'Finding'} when ${a.source}`}
+        >
           {a.label}
         </span>
       ))}
@@ -33,7 +37,9 @@ export function StepVerdictView({ verdict, testId }: { verdict: StepVerdict; tes
       <strong>{outcomeText(outcome, verdict.finding)}</strong>
       {outcome === 'finding' && <span className="rb-dim"> (finding)</span>}
       <span> · seen {verdict.actual}</span>
-      {outcome !== 'ok' && outcome !== 'finding' && outcome !== 'warn' && verdict.reasons.length > 0 && <span className="rb-dim"> ({verdict.reasons.join('; ')})</span>}
+      {outcome !== 'ok' && outcome !== 'finding' && outcome !== 'warn' && verdict.reasons.length > 0 && (
+        <span className="rb-dim"> ({verdict.reasons.join('; ')})</span>
+      )}
       <div className="rb-dim rb-check-expected">answers: {verdict.expected}</div>
     </div>
   );
@@ -42,7 +48,14 @@ export function StepVerdictView({ verdict, testId }: { verdict: StepVerdict; tes
 /** A step's answer on the session timeline: "· finding API not listening". */
 export function StepVerdictChip({ verdict }: { verdict: StepVerdict }) {
   const outcome = outcomeOf(verdict);
-  const cls = outcome === 'ok' ? 'ok' : outcome === 'finding' || outcome === 'warn' ? 'warn' : outcome === 'unchecked' ? '' : 'err';
+  const cls =
+    outcome === 'ok'
+      ? 'ok'
+      : outcome === 'finding' || outcome === 'warn'
+        ? 'warn'
+        : outcome === 'unchecked'
+          ? ''
+          : 'err';
   return (
     <span className={`step-answer ${cls}`} data-outcome={outcome}>
       {' '}

@@ -20,10 +20,26 @@ function docFrom(text: string): RunbookDocument {
     linkTargets: [],
     variables: {},
     summary: {
-      id: 'bundled:doc.md', folderId: 'bundled', file: 'doc.md', kind: 'runbook', title: 'Doc',
-      category: null, categorySource: 'none', severity: null, estimatedTime: null,
-      symptoms: [], tags: [], lastReviewed: null, stale: false, reviewAgeDays: null, sections: [],
-      codeBlocks: parsed.codeBlocks.length, steps: parsed.steps.length, checkedSteps: 0, errors: 0, warnings: 0,
+      id: 'bundled:doc.md',
+      folderId: 'bundled',
+      file: 'doc.md',
+      kind: 'runbook',
+      title: 'Doc',
+      category: null,
+      categorySource: 'none',
+      severity: null,
+      estimatedTime: null,
+      symptoms: [],
+      tags: [],
+      lastReviewed: null,
+      stale: false,
+      reviewAgeDays: null,
+      sections: [],
+      codeBlocks: parsed.codeBlocks.length,
+      steps: parsed.steps.length,
+      checkedSteps: 0,
+      errors: 0,
+      warnings: 0,
     },
   };
 }
@@ -43,7 +59,11 @@ ls -l {{target}}
 
 /** The text a user reads (tags dropped, the entities React writes decoded). */
 function textOf(html: string): string {
-  return html.replace(/<[^>]+>/g, '').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 /** The Run button of a step, as rendered. */
@@ -53,7 +73,15 @@ function runButton(html: string, stepId: string): string {
 }
 
 const ctx = (facts: Partial<PreconditionFacts>): StepRunContextValue => ({
-  facts: { now: Date.UTC(2026, 11, 6), timeZone: 'UTC', session: { id: 's', title: 'S' }, backups: [], stepOutcomes: {}, api: null, ...facts },
+  facts: {
+    now: Date.UTC(2026, 11, 6),
+    timeZone: 'UTC',
+    session: { id: 's', title: 'S' },
+    backups: [],
+    stepOutcomes: {},
+    api: null,
+    ...facts,
+  },
   outputs: {},
   onOverride: () => Promise.resolve(),
   gates: {},
@@ -75,7 +103,11 @@ describe('step inputs and preconditions in the viewer', () => {
 
   it('with a backup in the recording session: met, and Run is enabled', () => {
     const html = renderToString(
-      <StepRunContext.Provider value={ctx({ backups: [{ at: Date.UTC(2026, 11, 6) - 60_000, file: '/b/aura.db', ok: true, damaged: false }] })}>
+      <StepRunContext.Provider
+        value={ctx({
+          backups: [{ at: Date.UTC(2026, 11, 6) - 60_000, file: '/b/aura.db', ok: true, damaged: false }],
+        })}
+      >
         <RunbookViewer doc={DOC} onRunStep={() => undefined} />
       </StepRunContext.Provider>,
     );

@@ -1,15 +1,86 @@
 // A small syntax highlighter for runbook code blocks (shell, SQL, JSON/YAML, logs): it splits code
 // into classed tokens the viewer renders as spans; never HTML strings, so nothing can inject markup.
 
-export type TokenKind = 'comment' | 'string' | 'keyword' | 'variable' | 'number' | 'flag' | 'placeholder' | 'prompt' | 'text';
+export type TokenKind =
+  'comment' | 'string' | 'keyword' | 'variable' | 'number' | 'flag' | 'placeholder' | 'prompt' | 'text';
 
 export interface Token {
   kind: TokenKind;
   text: string;
 }
 
-const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'do', 'done', 'case', 'esac', 'in', 'function', 'export', 'sudo', 'echo', 'cd', 'grep', 'tail', 'curl', 'sqlite3', 'redis-cli', 'systemctl', 'ps', 'df', 'du', 'free', 'ls', 'cat', 'find', 'wc', 'jq', 'kill', 'rm', 'cp', 'mv']);
-const SQL_KEYWORDS = new Set(['select', 'from', 'where', 'and', 'or', 'not', 'order', 'by', 'group', 'limit', 'insert', 'into', 'update', 'delete', 'set', 'values', 'pragma', 'vacuum', 'analyze', 'join', 'left', 'on', 'as', 'count', 'desc', 'asc', 'create', 'table', 'index', 'drop', 'null', 'is']);
+const SHELL_KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'in',
+  'function',
+  'export',
+  'sudo',
+  'echo',
+  'cd',
+  'grep',
+  'tail',
+  'curl',
+  'sqlite3',
+  'redis-cli',
+  'systemctl',
+  'ps',
+  'df',
+  'du',
+  'free',
+  'ls',
+  'cat',
+  'find',
+  'wc',
+  'jq',
+  'kill',
+  'rm',
+  'cp',
+  'mv',
+]);
+const SQL_KEYWORDS = new Set([
+  'select',
+  'from',
+  'where',
+  'and',
+  'or',
+  'not',
+  'order',
+  'by',
+  'group',
+  'limit',
+  'insert',
+  'into',
+  'update',
+  'delete',
+  'set',
+  'values',
+  'pragma',
+  'vacuum',
+  'analyze',
+  'join',
+  'left',
+  'on',
+  'as',
+  'count',
+  'desc',
+  'asc',
+  'create',
+  'table',
+  'index',
+  'drop',
+  'null',
+  'is',
+]);
 const JSON_KEYWORDS = new Set(['true', 'false', 'null']);
 
 const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'powershell', 'ps1', 'pwsh', 'cmd']);
@@ -36,10 +107,20 @@ function rulesFor(lang: string): Rule[] | null {
     ];
   }
   if (lang === 'sql') {
-    return [{ kind: 'comment', re: /--[^\n]*/y }, ...common, { kind: 'number', re: /\b\d+(?:\.\d+)?\b/y }, { kind: 'keyword', re: /[A-Za-z_]\w*/y }];
+    return [
+      { kind: 'comment', re: /--[^\n]*/y },
+      ...common,
+      { kind: 'number', re: /\b\d+(?:\.\d+)?\b/y },
+      { kind: 'keyword', re: /[A-Za-z_]\w*/y },
+    ];
   }
   if (lang === 'json' || lang === 'yaml' || lang === 'yml' || lang === 'jsonl') {
-    return [{ kind: 'comment', re: /(?<=^|\s)#[^\n]*/y }, ...common, { kind: 'number', re: /-?\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/y }, { kind: 'keyword', re: /[A-Za-z_]\w*/y }];
+    return [
+      { kind: 'comment', re: /(?<=^|\s)#[^\n]*/y },
+      ...common,
+      { kind: 'number', re: /-?\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/y },
+      { kind: 'keyword', re: /[A-Za-z_]\w*/y },
+    ];
   }
   return null;
 }

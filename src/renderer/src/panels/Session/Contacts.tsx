@@ -34,8 +34,18 @@ export default function Contacts({ onError }: { onError: (err: unknown) => void 
         {CONTACT_ROLES.map((role) => (
           <div className="row" key={role}>
             <span className="role">{CONTACT_ROLE_LABEL[role]}</span>
-            <input aria-label={`${CONTACT_ROLE_LABEL[role]} name`} placeholder="Name" value={get(role).name} onChange={(e) => put({ ...get(role), name: e.target.value })} />
-            <input aria-label={`${CONTACT_ROLE_LABEL[role]} how to reach`} placeholder="How to reach" value={get(role).reach} onChange={(e) => put({ ...get(role), reach: e.target.value })} />
+            <input
+              aria-label={`${CONTACT_ROLE_LABEL[role]} name`}
+              placeholder="Name"
+              value={get(role).name}
+              onChange={(e) => put({ ...get(role), name: e.target.value })}
+            />
+            <input
+              aria-label={`${CONTACT_ROLE_LABEL[role]} how to reach`}
+              placeholder="How to reach"
+              value={get(role).reach}
+              onChange={(e) => put({ ...get(role), reach: e.target.value })}
+            />
           </div>
         ))}
         <div className="row">

@@ -1,9 +1,6 @@
 // An incident's escalation clock (level, what to do, whom to reach now, the severity's response
 // time) and a change's maintenance-window line, both from the handbook.
-import {
-  CONTACT_ROLE_LABEL,
-  type SessionDetail,
-} from '../../../../shared/contract/walkthroughs';
+import { CONTACT_ROLE_LABEL, type SessionDetail } from '../../../../shared/contract/walkthroughs';
 import {
   EMERGENCY_CHANGE_RULE,
   SEVERITY_LEVELS,
@@ -35,7 +32,9 @@ export function Escalation({ s, now }: { s: SessionDetail; now: number }) {
       {esc.level >= 2 && !s.endedAt && (
         <div className="contacts-now" data-testid="contacts-now">
           {s.contacts.length === 0 ? (
-            <span className="dim">No emergency contacts are set: add them under Emergency contacts in the session list.</span>
+            <span className="dim">
+              No emergency contacts are set: add them under Emergency contacts in the session list.
+            </span>
           ) : (
             <>
               Reach now:{' '}
@@ -65,13 +64,16 @@ export function ChangeWindows({ now }: { now: number }) {
   return (
     <div className="windows" data-testid="maintenance-window">
       {inWin.inWindow && inWin.window ? (
-        <p className="ok">Now is inside the {inWin.window.label} maintenance window (until {new Date(inWin.window.end).toLocaleTimeString()}).</p>
+        <p className="ok">
+          Now is inside the {inWin.window.label} maintenance window (until{' '}
+          {new Date(inWin.window.end).toLocaleTimeString()}).
+        </p>
       ) : (
         <p className="warn">
-          Outside the maintenance windows. Next: {next.label}, {new Date(next.start).toLocaleString()} ({tz}). {EMERGENCY_CHANGE_RULE}.
+          Outside the maintenance windows. Next: {next.label}, {new Date(next.start).toLocaleString()} ({tz}).{' '}
+          {EMERGENCY_CHANGE_RULE}.
         </p>
       )}
     </div>
   );
 }
-

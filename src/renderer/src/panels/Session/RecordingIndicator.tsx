@@ -30,12 +30,19 @@ export default function RecordingIndicator({ onOpen }: { onOpen: () => void }) {
     <button
       className={`recording-indicator ghost${id ? ' on' : ''}`}
       data-testid="recording-indicator"
-      title={id ? 'Steps, commands, ticks and notes go into this session. Open it.' : 'No session records. Open the Session panel to start one.'}
+      title={
+        id
+          ? 'Steps, commands, ticks and notes go into this session. Open it.'
+          : 'No session records. Open the Session panel to start one.'
+      }
       onClick={onOpen}
     >
       {id ? (
         <>
-          <span className="dot" aria-hidden="true">●</span> Recording: {title ?? '…'}
+          <span className="dot" aria-hidden="true">
+            ●
+          </span>{' '}
+          Recording: {title ?? '…'}
         </>
       ) : (
         'Not recording'

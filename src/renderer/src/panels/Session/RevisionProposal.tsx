@@ -64,28 +64,52 @@ export default function RevisionProposal({ d }: { d: SessionDetail }) {
       </div>
       {drafts.length > 0 && (
         <ul className="revision-drafts">
-          {drafts.map((e) => (e.type === 'revision' ? <li key={e.id} className="mono">Draft saved: {e.file}</li> : null))}
+          {drafts.map((e) =>
+            e.type === 'revision' ? (
+              <li key={e.id} className="mono">
+                Draft saved: {e.file}
+              </li>
+            ) : null,
+          )}
         </ul>
       )}
       {saved && (
         <p className="ok" role="status" data-testid="revision-saved">
-          Saved as a draft: <span className="mono">{saved.path}</span>. It is in the runbook library with status draft.
+          Saved as a draft: <span className="mono">{saved.path}</span>. It is in the runbook library with
+          status draft.
         </p>
       )}
       {proposal && c && (
         <>
           <p className="dim">
-            From this session: {c.adHoc} ad hoc command(s), {c.skipped} skipped and {c.edited} edited step(s), {c.shouldSay} “the runbook should say” note(s).
-            {proposal.targetFolder ? ` Saved as a new file in ${proposal.targetFolder}; the runbook itself is not changed.` : ' The bundled runbooks are read-only: add a runbook folder of your own to save it.'}
+            From this session: {c.adHoc} ad hoc command(s), {c.skipped} skipped and {c.edited} edited step(s),{' '}
+            {c.shouldSay} “the runbook should say” note(s).
+            {proposal.targetFolder
+              ? ` Saved as a new file in ${proposal.targetFolder}; the runbook itself is not changed.`
+              : ' The bundled runbooks are read-only: add a runbook folder of your own to save it.'}
           </p>
           <div className="row revision-tabs" role="tablist">
             {(['edit', 'diff', 'preview'] as const).map((t) => (
-              <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'on' : 'ghost'} onClick={() => setTab(t)}>
+              <button
+                key={t}
+                role="tab"
+                aria-selected={tab === t}
+                className={tab === t ? 'on' : 'ghost'}
+                onClick={() => setTab(t)}
+              >
                 {t === 'edit' ? 'Edit' : t === 'diff' ? 'Diff' : 'Preview'}
               </button>
             ))}
           </div>
-          {tab === 'edit' && <textarea className="revision-text mono" aria-label="Revision draft" rows={16} value={text} onChange={(e) => setText(e.target.value)} />}
+          {tab === 'edit' && (
+            <textarea
+              className="revision-text mono"
+              aria-label="Revision draft"
+              rows={16}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          )}
           {tab === 'diff' && (
             <pre className="rb-diff" data-testid="revision-diff">
               {lineDiff(proposal.original, text)

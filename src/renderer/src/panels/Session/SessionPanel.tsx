@@ -4,9 +4,20 @@
 // and action items; the timeline; export the post-mortem draft. Everything lives in ops.db.
 // The forms' state and checks are session-forms' (unit-tested); the parts are components here.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SessionDetail, SessionEvent, SessionSummary, SeverityId } from '../../../../shared/contract/walkthroughs';
+import type {
+  SessionDetail,
+  SessionEvent,
+  SessionSummary,
+  SeverityId,
+} from '../../../../shared/contract/walkthroughs';
 import type { SweepResult } from '../../../../shared/contract/probes';
-import { CHANGE_CHECKLISTS, SEVERITY_LEVELS, escalationAt, localTimeZone, nextWindow } from '../../../../shared/handbook';
+import {
+  CHANGE_CHECKLISTS,
+  SEVERITY_LEVELS,
+  escalationAt,
+  localTimeZone,
+  nextWindow,
+} from '../../../../shared/handbook';
 import { recordingId, setRecording, useCurrentSession } from '../../state/session-store';
 import { sessionRequests, type SessionRequest } from '../../state/ui-bus';
 import { api, ApiError } from '../../transport';
@@ -61,7 +72,9 @@ export default function SessionPanel() {
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [ask, setAsk] = useState<{ message: string; confirm: string; run: () => Promise<unknown> } | null>(null);
+  const [ask, setAsk] = useState<{ message: string; confirm: string; run: () => Promise<unknown> } | null>(
+    null,
+  );
   const [resolving, setResolving] = useState(false);
   const [verifying, setVerifying] = useState(false);
   const [sevEdit, setSevEdit] = useState<{ severity: SeverityId; reason: string } | null>(null);
@@ -91,8 +104,7 @@ export default function SessionPanel() {
       if (err instanceof ApiError && err.code === 'not-found') {
         keptViewId = null;
         setViewIdState(null);
-      }
-      else fail(err);
+      } else fail(err);
     }
   }, [shownId]);
 
@@ -190,8 +202,11 @@ export default function SessionPanel() {
               setViewId(d.id);
               setForm({ ...form, title: '' });
             };
-            if ('schedule' in plan) return void api.invoke('walkthrough:start', plan.schedule).then(done, fail);
-            withSwitch(plan.start.title, (from) => api.invoke('walkthrough:start', { ...plan.start, takeRecordingFrom: from }).then(done));
+            if ('schedule' in plan)
+              return void api.invoke('walkthrough:start', plan.schedule).then(done, fail);
+            withSwitch(plan.start.title, (from) =>
+              api.invoke('walkthrough:start', { ...plan.start, takeRecordingFrom: from }).then(done),
+            );
           }}
         />
         {askBox}
@@ -220,7 +235,9 @@ export default function SessionPanel() {
     );
   }
 
-  const lastVerify = [...detail.events].reverse().find((e): e is Extract<SessionEvent, { type: 'verify' }> => e.type === 'verify');
+  const lastVerify = [...detail.events]
+    .reverse()
+    .find((e): e is Extract<SessionEvent, { type: 'verify' }> => e.type === 'verify');
   const isRecording = detail.id === recording;
   const esc = escalationAt(new Date(detail.startedAt), new Date(detail.endedAt ?? now));
 
@@ -233,13 +250,32 @@ export default function SessionPanel() {
         </button>
       </div>
       <p className="dim">
-        {detail.kind === 'incident' ? 'Incident' : detail.kind === 'change' ? 'Planned change' : 'Runbook walk-through'} · {detail.status}
-        {detail.runbookTitle ? ` · ${detail.runbookTitle}` : ''} · started {new Date(detail.startedAt).toLocaleString()}
+        {detail.kind === 'incident'
+          ? 'Incident'
+          : detail.kind === 'change'
+            ? 'Planned change'
+            : 'Runbook walk-through'}{' '}
+        · {detail.status}
+        {detail.runbookTitle ? ` · ${detail.runbookTitle}` : ''} · started{' '}
+        {new Date(detail.startedAt).toLocaleString()}
       </p>
       {detail.status === 'active' && detail.scheduledFor !== null && (
         <p className="recording-line" data-testid="scheduled">
-          Scheduled for <strong>{new Date(detail.scheduledFor).toLocaleString()}</strong>. It records once it begins.{' '}
-          <button onClick={() => withSwitch(detail.title, (from) => api.invoke('walkthrough:begin', { id: detail.id, takeRecordingFrom: from, timeZone: localTimeZone() }))}>Begin now</button>
+          Scheduled for <strong>{new Date(detail.scheduledFor).toLocaleString()}</strong>. It records once it
+          begins.{' '}
+          <button
+            onClick={() =>
+              withSwitch(detail.title, (from) =>
+                api.invoke('walkthrough:begin', {
+                  id: detail.id,
+                  takeRecordingFrom: from,
+                  timeZone: localTimeZone(),
+                }),
+              )
+            }
+          >
+            Begin now
+          </button>
         </p>
       )}
       {detail.status === 'active' && detail.scheduledFor === null && (
@@ -247,14 +283,26 @@ export default function SessionPanel() {
           {isRecording ? (
             <>
               <span className="rec-badge">● Recording</span>{' '}
-              <button className="link" onClick={() => setAsk({ message: `Stop recording into “${detail.title}”? Commands you type will no longer be recorded.`, confirm: 'Stop recording', run: () => setRecording(null) })}>
+              <button
+                className="link"
+                onClick={() =>
+                  setAsk({
+                    message: `Stop recording into “${detail.title}”? Commands you type will no longer be recorded.`,
+                    confirm: 'Stop recording',
+                    run: () => setRecording(null),
+                  })
+                }
+              >
                 Stop recording
               </button>
             </>
           ) : (
             <>
               <span className="dim">Not recording.</span>{' '}
-              <button className="link" onClick={() => withSwitch(detail.title, () => setRecording(detail.id))}>
+              <button
+                className="link"
+                onClick={() => withSwitch(detail.title, () => setRecording(detail.id))}
+              >
                 Record into this session
               </button>
             </>
@@ -284,14 +332,30 @@ export default function SessionPanel() {
           </label>
           {sevEdit && sevEdit.severity !== detail.severity && (
             <>
-              <input aria-label="Why the severity changes" placeholder="Why" value={sevEdit.reason} onChange={(e) => setSevEdit({ ...sevEdit, reason: e.target.value })} />
-              <button onClick={() => void record({ type: 'severity', severity: sevEdit.severity, ...(sevEdit.reason.trim() ? { reason: sevEdit.reason } : {}) }).then(() => setSevEdit(null))}>
+              <input
+                aria-label="Why the severity changes"
+                placeholder="Why"
+                value={sevEdit.reason}
+                onChange={(e) => setSevEdit({ ...sevEdit, reason: e.target.value })}
+              />
+              <button
+                onClick={() =>
+                  void record({
+                    type: 'severity',
+                    severity: sevEdit.severity,
+                    ...(sevEdit.reason.trim() ? { reason: sevEdit.reason } : {}),
+                  }).then(() => setSevEdit(null))
+                }
+              >
                 Change
               </button>
             </>
           )}
           <span className="spacer" />
-          <button onClick={() => void record({ type: 'escalation', level: esc.level, reason: esc.action })} title="Put this escalation on the timeline">
+          <button
+            onClick={() => void record({ type: 'escalation', level: esc.level, reason: esc.action })}
+            title="Put this escalation on the timeline"
+          >
             Record escalation (level {esc.level})
           </button>
         </div>
@@ -308,7 +372,14 @@ export default function SessionPanel() {
                   type="checkbox"
                   disabled={detail.status !== 'active'}
                   checked={detail.checks[`change:${item.id}`]?.checked ?? false}
-                  onChange={(e) => void record({ type: 'check', itemKey: `change:${item.id}`, label: `${phase.title}: ${item.text}`, checked: e.target.checked })}
+                  onChange={(e) =>
+                    void record({
+                      type: 'check',
+                      itemKey: `change:${item.id}`,
+                      label: `${phase.title}: ${item.text}`,
+                      checked: e.target.checked,
+                    })
+                  }
                 />{' '}
                 {item.text}
               </label>
@@ -323,10 +394,21 @@ export default function SessionPanel() {
             e.preventDefault();
             const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
             if (!note.trim()) return;
-            void record({ type: 'note', text: note.trim(), deviation: submitter?.value === 'deviation', shouldSay: submitter?.value === 'should-say' }).then(() => setNote(''));
+            void record({
+              type: 'note',
+              text: note.trim(),
+              deviation: submitter?.value === 'deviation',
+              shouldSay: submitter?.value === 'should-say',
+            }).then(() => setNote(''));
           }}
         >
-          <textarea aria-label="Note" rows={2} placeholder="What you saw, decided or did differently…" value={note} onChange={(e) => setNote(e.target.value)} />
+          <textarea
+            aria-label="Note"
+            rows={2}
+            placeholder="What you saw, decided or did differently…"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+          />
           <div className="row">
             <button type="submit" value="note">
               Add note
@@ -364,14 +446,30 @@ export default function SessionPanel() {
             <time>{new Date(e.at).toLocaleTimeString()}</time> <TimelineEntry e={e} />
           </li>
         ))}
-        {detail.events.length === 0 && <li className="dim">Nothing recorded yet. Steps you run, ticks and notes appear here.</li>}
+        {detail.events.length === 0 && (
+          <li className="dim">Nothing recorded yet. Steps you run, ticks and notes appear here.</li>
+        )}
       </ol>
 
       <div className="row actions">
-        <button onClick={() => void api.invoke('walkthrough:report', { id: detail.id, format: 'markdown' }).then((r) => download(r.fileName, r.mime, r.content), fail)}>
+        <button
+          onClick={() =>
+            void api
+              .invoke('walkthrough:report', { id: detail.id, format: 'markdown' })
+              .then((r) => download(r.fileName, r.mime, r.content), fail)
+          }
+        >
           Export report (Markdown)
         </button>
-        <button onClick={() => void api.invoke('walkthrough:report', { id: detail.id, format: 'json' }).then((r) => download(r.fileName, r.mime, r.content), fail)}>JSON</button>
+        <button
+          onClick={() =>
+            void api
+              .invoke('walkthrough:report', { id: detail.id, format: 'json' })
+              .then((r) => download(r.fileName, r.mime, r.content), fail)
+          }
+        >
+          JSON
+        </button>
         {detail.status === 'active' && (
           <>
             <span className="spacer" />
@@ -393,12 +491,25 @@ export default function SessionPanel() {
               onClick={() =>
                 detail.kind === 'incident'
                   ? setResolving(true)
-                  : setAsk({ message: `Mark “${detail.title}” as done?`, confirm: 'Done', run: () => api.invoke('walkthrough:end', { id: detail.id, status: 'resolved' }) })
+                  : setAsk({
+                      message: `Mark “${detail.title}” as done?`,
+                      confirm: 'Done',
+                      run: () => api.invoke('walkthrough:end', { id: detail.id, status: 'resolved' }),
+                    })
               }
             >
               Resolve
             </button>
-            <button className="ghost" onClick={() => setAsk({ message: `Abandon “${detail.title}”? It stays in the list, marked abandoned.`, confirm: 'Abandon', run: () => api.invoke('walkthrough:end', { id: detail.id, status: 'abandoned' }) })}>
+            <button
+              className="ghost"
+              onClick={() =>
+                setAsk({
+                  message: `Abandon “${detail.title}”? It stays in the list, marked abandoned.`,
+                  confirm: 'Abandon',
+                  run: () => api.invoke('walkthrough:end', { id: detail.id, status: 'abandoned' }),
+                })
+              }
+            >
               Abandon
             </button>
           </>

@@ -29,20 +29,38 @@ export default function StartForm(p: {
         p.onPlan(plan);
       }}
     >
-      <select aria-label="Kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as StartDraft['kind'] })}>
+      <select
+        aria-label="Kind"
+        value={form.kind}
+        onChange={(e) => setForm({ ...form, kind: e.target.value as StartDraft['kind'] })}
+      >
         <option value="incident">Incident</option>
         <option value="change">Planned change</option>
         <option value="runbook">Runbook walk-through</option>
       </select>
-      <input ref={p.titleRef} aria-label="Title" placeholder="What is happening?" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
+      <input
+        ref={p.titleRef}
+        aria-label="Title"
+        placeholder="What is happening?"
+        value={form.title}
+        onChange={(e) => setForm({ ...form, title: e.target.value })}
+      />
       {form.kind === 'incident' && red && (
         <label className="from-triage">
-          <input type="checkbox" checked={form.fromTriage} onChange={(e) => setForm({ ...form, fromTriage: e.target.checked })} /> From the triage (
-          {triage?.severity})
+          <input
+            type="checkbox"
+            checked={form.fromTriage}
+            onChange={(e) => setForm({ ...form, fromTriage: e.target.checked })}
+          />{' '}
+          From the triage ({triage?.severity})
         </label>
       )}
       {form.kind === 'incident' && !useTriage && (
-        <select aria-label="Severity" value={form.severity} onChange={(e) => setForm({ ...form, severity: e.target.value as SeverityId })}>
+        <select
+          aria-label="Severity"
+          value={form.severity}
+          onChange={(e) => setForm({ ...form, severity: e.target.value as SeverityId })}
+        >
           <option value="">Severity…</option>
           {SEVERITY_LEVELS.map((l) => (
             <option key={l.id} value={l.id}>
@@ -53,7 +71,14 @@ export default function StartForm(p: {
       )}
       {form.kind === 'change' && (
         <label className="when">
-          When <input type="datetime-local" step={60} aria-label="When" value={form.when} onChange={(e) => setForm({ ...form, when: e.target.value })} />
+          When{' '}
+          <input
+            type="datetime-local"
+            step={60}
+            aria-label="When"
+            value={form.when}
+            onChange={(e) => setForm({ ...form, when: e.target.value })}
+          />
         </label>
       )}
       {form.kind === 'change' && (

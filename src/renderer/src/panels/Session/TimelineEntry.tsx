@@ -11,16 +11,31 @@ export default function TimelineEntry({ e }: { e: SessionEvent }) {
     case 'step':
       return (
         <>
-          <span className={`step-status ${e.status}`}>{e.status === 'finished' ? 'Ran' : e.status === 'running' ? 'Running' : e.status === 'declined' ? 'Declined' : e.status === 'copied' ? 'Copied' : e.status === 'pasted' ? 'Pasted' : 'Not sent'}</span> step{' '}
-          <strong>{e.stepId}</strong> <code>{e.command}</code>
-          {e.status === 'finished' && <span className={e.exitCode === 0 ? 'ok' : 'err'}> · exit {e.exitCode ?? '?'}</span>}
+          <span className={`step-status ${e.status}`}>
+            {e.status === 'finished'
+              ? 'Ran'
+              : e.status === 'running'
+                ? 'Running'
+                : e.status === 'declined'
+                  ? 'Declined'
+                  : e.status === 'copied'
+                    ? 'Copied'
+                    : e.status === 'pasted'
+                      ? 'Pasted'
+                      : 'Not sent'}
+          </span>{' '}
+          step <strong>{e.stepId}</strong> <code>{e.command}</code>
+          {e.status === 'finished' && (
+            <span className={e.exitCode === 0 ? 'ok' : 'err'}> · exit {e.exitCode ?? '?'}</span>
+          )}
           {e.verdict && <StepVerdictChip verdict={e.verdict} />}
         </>
       );
     case 'command':
       return (
         <>
-          Ad hoc <code>{e.command}</code> <span className={e.exitCode === 0 ? 'ok' : 'err'}>exit {e.exitCode ?? '?'}</span>
+          Ad hoc <code>{e.command}</code>{' '}
+          <span className={e.exitCode === 0 ? 'ok' : 'err'}>exit {e.exitCode ?? '?'}</span>
         </>
       );
     case 'step-run':
@@ -32,7 +47,8 @@ export default function TimelineEntry({ e }: { e: SessionEvent }) {
     case 'command-finished':
       return (
         <>
-          <code>{e.command}</code> <span className={e.exitCode === 0 ? 'ok' : 'err'}>exit {e.exitCode ?? '?'}</span>
+          <code>{e.command}</code>{' '}
+          <span className={e.exitCode === 0 ? 'ok' : 'err'}>exit {e.exitCode ?? '?'}</span>
         </>
       );
     case 'check':
@@ -44,7 +60,11 @@ export default function TimelineEntry({ e }: { e: SessionEvent }) {
     case 'note':
       return (
         <>
-          {e.deviation ? <strong>Deviation: </strong> : e.shouldSay ? <strong>The runbook should say: </strong> : null}
+          {e.deviation ? (
+            <strong>Deviation: </strong>
+          ) : e.shouldSay ? (
+            <strong>The runbook should say: </strong>
+          ) : null}
           {e.text}
         </>
       );
@@ -91,8 +111,11 @@ export default function TimelineEntry({ e }: { e: SessionEvent }) {
     case 'impact-start':
       return (
         <>
-          Impact start {e.source === 'logs' ? 'proposed from the logs' : 'set'}: {new Date(e.time).toLocaleTimeString()}
-          {e.evidence ? ` · ${e.evidence.file.split(/[\\/]/).pop()}${e.evidence.line ? `:${e.evidence.line}` : ''}` : ''}
+          Impact start {e.source === 'logs' ? 'proposed from the logs' : 'set'}:{' '}
+          {new Date(e.time).toLocaleTimeString()}
+          {e.evidence
+            ? ` · ${e.evidence.file.split(/[\\/]/).pop()}${e.evidence.line ? `:${e.evidence.line}` : ''}`
+            : ''}
         </>
       );
     case 'verify':
@@ -104,17 +127,22 @@ export default function TimelineEntry({ e }: { e: SessionEvent }) {
     case 'scheduled':
       return (
         <>
-          Scheduled for <strong>{new Date(e.time).toLocaleString()}</strong> ({e.window ? `${e.window} window` : 'outside the maintenance windows'})
+          Scheduled for <strong>{new Date(e.time).toLocaleString()}</strong> (
+          {e.window ? `${e.window} window` : 'outside the maintenance windows'})
         </>
       );
     case 'change-began':
       return e.inWindow ? (
         <>Began inside the {e.window} maintenance window</>
       ) : (
-        <span className="warn">Began outside the maintenance windows (next: {e.nextWindow}). {EMERGENCY_CHANGE_RULE}.</span>
+        <span className="warn">
+          Began outside the maintenance windows (next: {e.nextWindow}). {EMERGENCY_CHANGE_RULE}.
+        </span>
       );
     case 'recording':
-      return <span className="dim">{e.recording ? 'Recording resumed' : `Recording stopped: ${e.reason}`}</span>;
+      return (
+        <span className="dim">{e.recording ? 'Recording resumed' : `Recording stopped: ${e.reason}`}</span>
+      );
     case 'db-backup':
       return (
         <>
@@ -136,7 +164,8 @@ export default function TimelineEntry({ e }: { e: SessionEvent }) {
     case 'precondition-override':
       return (
         <span className="warn" title={e.unmet.map((u) => `${u.label}: ${u.why}`).join('\n')}>
-          Overrode {e.unmet.map((u) => u.label.toLowerCase()).join(', ')} for step <strong>{e.stepId}</strong>: “{e.reason}”
+          Overrode {e.unmet.map((u) => u.label.toLowerCase()).join(', ')} for step <strong>{e.stepId}</strong>
+          : “{e.reason}”
         </span>
       );
   }

@@ -19,15 +19,27 @@ import {
 
 const TZ = 'Europe/Berlin';
 const draft = (over: Partial<StartDraft> = {}): StartDraft => ({
-  kind: 'incident', title: 'API down', severity: '', fromTriage: true, when: '2026-12-07T22:00:00', ...over,
+  kind: 'incident',
+  title: 'API down',
+  severity: '',
+  fromTriage: true,
+  when: '2026-12-07T22:00:00',
+  ...over,
 });
-const RED = { severity: 'SEV-2', suggestions: [{ runbook: 'High Error Rate' }, { runbook: 'API Not Responding' }] };
+const RED = {
+  severity: 'SEV-2',
+  suggestions: [{ runbook: 'High Error Rate' }, { runbook: 'API Not Responding' }],
+};
 const GREEN = { severity: 'SEV-4', suggestions: [] };
 
 describe('startPlan', () => {
   it('refuses a title of only spaces, and trims the one it sends', () => {
-    expect(startPlan(draft({ title: '  \t ' }), null, 'start', TZ)).toEqual({ error: 'Give the session a title: what is happening?' });
-    expect(startPlan(draft({ title: '  API down \n' }), null, 'start', TZ)).toEqual({ start: { kind: 'incident', title: 'API down' } });
+    expect(startPlan(draft({ title: '  \t ' }), null, 'start', TZ)).toEqual({
+      error: 'Give the session a title: what is happening?',
+    });
+    expect(startPlan(draft({ title: '  API down \n' }), null, 'start', TZ)).toEqual({
+      start: { kind: 'incident', title: 'API down' },
+    });
   });
 
   it('takes the severity and first runbook from a red triage when asked to', () => {
@@ -38,34 +50,58 @@ describe('startPlan', () => {
 
   it('uses the picked severity when the triage is green, or the operator unticked it', () => {
     expect(triageIsRed(GREEN)).toBe(false);
-    expect(startPlan(draft({ severity: 'SEV-3' }), GREEN, 'start', TZ)).toEqual({ start: { kind: 'incident', title: 'API down', severity: 'SEV-3' } });
-    expect(startPlan(draft({ severity: 'SEV-1', fromTriage: false }), RED, 'start', TZ)).toEqual({ start: { kind: 'incident', title: 'API down', severity: 'SEV-1' } });
+    expect(startPlan(draft({ severity: 'SEV-3' }), GREEN, 'start', TZ)).toEqual({
+      start: { kind: 'incident', title: 'API down', severity: 'SEV-3' },
+    });
+    expect(startPlan(draft({ severity: 'SEV-1', fromTriage: false }), RED, 'start', TZ)).toEqual({
+      start: { kind: 'incident', title: 'API down', severity: 'SEV-1' },
+    });
   });
 
   it('sends a red triage without suggestions as fromTriage alone', () => {
-    expect(startPlan(draft(), { severity: 'SEV-1', suggestions: [] }, 'start', TZ)).toEqual({ start: { kind: 'incident', title: 'API down', fromTriage: true } });
+    expect(startPlan(draft(), { severity: 'SEV-1', suggestions: [] }, 'start', TZ)).toEqual({
+      start: { kind: 'incident', title: 'API down', fromTriage: true },
+    });
   });
 
   it('never sends a severity or the triage for a change or a walk-through', () => {
-    expect(startPlan(draft({ kind: 'change', severity: 'SEV-1' }), RED, 'start', TZ)).toEqual({ start: { kind: 'change', title: 'API down', timeZone: TZ } });
-    expect(startPlan(draft({ kind: 'runbook', severity: 'SEV-1' }), RED, undefined, TZ)).toEqual({ start: { kind: 'runbook', title: 'API down' } });
+    expect(startPlan(draft({ kind: 'change', severity: 'SEV-1' }), RED, 'start', TZ)).toEqual({
+      start: { kind: 'change', title: 'API down', timeZone: TZ },
+    });
+    expect(startPlan(draft({ kind: 'runbook', severity: 'SEV-1' }), RED, undefined, TZ)).toEqual({
+      start: { kind: 'runbook', title: 'API down' },
+    });
   });
 
   it('schedules a change for the picked time, and refuses a time that is not one', () => {
     const plan = startPlan(draft({ kind: 'change', when: '2026-12-07T22:00' }), null, 'schedule', TZ);
-    expect(plan).toEqual({ schedule: { kind: 'change', title: 'API down', scheduledFor: new Date('2026-12-07T22:00').getTime(), timeZone: TZ } });
+    expect(plan).toEqual({
+      schedule: {
+        kind: 'change',
+        title: 'API down',
+        scheduledFor: new Date('2026-12-07T22:00').getTime(),
+        timeZone: TZ,
+      },
+    });
     for (const when of ['', 'tomorrow', '2026-13-45T99:00']) {
-      expect(startPlan(draft({ kind: 'change', when }), null, 'schedule', TZ)).toEqual({ error: 'Pick when the change is planned.' });
+      expect(startPlan(draft({ kind: 'change', when }), null, 'schedule', TZ)).toEqual({
+        error: 'Pick when the change is planned.',
+      });
     }
   });
 
   it('starts an incident now even when a hostile submitter says schedule', () => {
-    expect(startPlan(draft({ when: 'x' }), null, 'schedule', TZ)).toEqual({ start: { kind: 'incident', title: 'API down' } });
+    expect(startPlan(draft({ when: 'x' }), null, 'schedule', TZ)).toEqual({
+      start: { kind: 'incident', title: 'API down' },
+    });
   });
 });
 
 describe('switchQuestion', () => {
-  const sessions = [{ id: 's1', title: 'Disk full' }, { id: 's2', title: 'Upgrade' }];
+  const sessions = [
+    { id: 's1', title: 'Disk full' },
+    { id: 's2', title: 'Upgrade' },
+  ];
 
   it('asks, naming both sessions, when another session records', () => {
     const q = switchQuestion('s1', sessions, 'API down');
@@ -83,21 +119,36 @@ describe('resolveReducer and resolveRequest', () => {
   const run = (...actions: ResolveAction[]): ResolveDraft => actions.reduce(resolveReducer, EMPTY_RESOLVE);
 
   it('asks for a summary first', () => {
-    expect(resolveRequest(run({ type: 'text', field: 'summary', value: '   ' }), true)).toEqual({ problem: 'Write a summary: what happened and what fixed it.' });
+    expect(resolveRequest(run({ type: 'text', field: 'summary', value: '   ' }), true)).toEqual({
+      problem: 'Write a summary: what happened and what fixed it.',
+    });
   });
 
   it('needs both halves of an action item, and leaves empty rows out', () => {
-    const half = run({ type: 'text', field: 'summary', value: 'x' }, { type: 'item', index: 0, text: 'Add an alert' });
-    expect(resolveRequest(half, true)).toEqual({ problem: 'Each action item needs both what to do and an owner.' });
-    const whole = resolveReducer(resolveReducer(half, { type: 'item', index: 0, owner: 'Ana' }), { type: 'add-item' });
+    const half = run(
+      { type: 'text', field: 'summary', value: 'x' },
+      { type: 'item', index: 0, text: 'Add an alert' },
+    );
+    expect(resolveRequest(half, true)).toEqual({
+      problem: 'Each action item needs both what to do and an owner.',
+    });
+    const whole = resolveReducer(resolveReducer(half, { type: 'item', index: 0, owner: 'Ana' }), {
+      type: 'add-item',
+    });
     const r = resolveRequest(whole, true);
     expect('params' in r && r.params.actionItems).toEqual([{ text: 'Add an alert', owner: 'Ana' }]);
   });
 
   it('needs a written reason without a green verify, and sends it only then', () => {
     const d = run({ type: 'text', field: 'summary', value: 'Restarted the API' });
-    expect(resolveRequest(d, false)).toEqual({ problem: 'Verify is not green: write why it is resolved anyway, or run Verify.' });
-    const why = resolveReducer(d, { type: 'text', field: 'override', value: 'verify cannot reach Redis from here' });
+    expect(resolveRequest(d, false)).toEqual({
+      problem: 'Verify is not green: write why it is resolved anyway, or run Verify.',
+    });
+    const why = resolveReducer(d, {
+      type: 'text',
+      field: 'override',
+      value: 'verify cannot reach Redis from here',
+    });
     const notGreen = resolveRequest(why, false);
     expect('params' in notGreen && notGreen.params.override).toBe('verify cannot reach Redis from here');
     const green = resolveRequest(why, true);
@@ -112,12 +163,23 @@ describe('resolveReducer and resolveRequest', () => {
       { type: 'text', field: 'badly', value: '' },
     );
     expect(resolveRequest(d, true)).toEqual({
-      params: { status: 'resolved', summary: 'Disk filled', contributingFactors: ['logs not rotated', 'no alert'], wentWell: ['quick triage'], wentBadly: [], actionItems: [] },
+      params: {
+        status: 'resolved',
+        summary: 'Disk filled',
+        contributingFactors: ['logs not rotated', 'no alert'],
+        wentWell: ['quick triage'],
+        wentBadly: [],
+        actionItems: [],
+      },
     });
   });
 
   it('ignores an edit of an action item that does not exist, and keeps the start state untouched', () => {
-    const d = run({ type: 'item', index: 5, text: 'x' }, { type: 'item', index: -1, owner: 'y' }, { type: 'item', index: 0.5, owner: 'z' });
+    const d = run(
+      { type: 'item', index: 5, text: 'x' },
+      { type: 'item', index: -1, owner: 'y' },
+      { type: 'item', index: 0.5, owner: 'z' },
+    );
     expect(d.items).toEqual([{ text: '', owner: '' }]);
     run({ type: 'item', index: 0, text: 'mutate?' }, { type: 'problem', problem: 'p' });
     expect(EMPTY_RESOLVE.items).toEqual([{ text: '', owner: '' }]);

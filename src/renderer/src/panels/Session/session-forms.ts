@@ -75,7 +75,12 @@ export type StartPlan =
  * What submitting the start form asks for. `submitter` is the button's value: a change's
  * "schedule" plans it for `when`, anything else starts now.
  */
-export function startPlan(form: StartDraft, triage: TriageView | null, submitter: string | undefined, timeZone: string): StartPlan {
+export function startPlan(
+  form: StartDraft,
+  triage: TriageView | null,
+  submitter: string | undefined,
+  timeZone: string,
+): StartPlan {
   const title = form.title.trim();
   if (!title) return { error: 'Give the session a title: what is happening?' };
   if (form.kind === 'change' && submitter === 'schedule') {
@@ -144,7 +149,9 @@ export function resolveReducer(s: ResolveDraft, a: ResolveAction): ResolveDraft 
       if (!Number.isInteger(a.index) || a.index < 0 || a.index >= s.items.length) return s;
       return {
         ...s,
-        items: s.items.map((x, j) => (j === a.index ? { text: a.text ?? x.text, owner: a.owner ?? x.owner } : x)),
+        items: s.items.map((x, j) =>
+          j === a.index ? { text: a.text ?? x.text, owner: a.owner ?? x.owner } : x,
+        ),
       };
     case 'add-item':
       return { ...s, items: [...s.items, { text: '', owner: '' }] };
@@ -167,11 +174,16 @@ export interface ResolveParams {
  * The walkthrough:end request for the draft, or what is missing: a summary, both halves of each
  * action item that has either, and a reason when verify is not green. Empty item rows are left out.
  */
-export function resolveRequest(d: ResolveDraft, green: boolean): { problem: string } | { params: ResolveParams } {
+export function resolveRequest(
+  d: ResolveDraft,
+  green: boolean,
+): { problem: string } | { params: ResolveParams } {
   const actionItems = d.items.filter((i) => i.text.trim() || i.owner.trim());
   if (!d.summary.trim()) return { problem: 'Write a summary: what happened and what fixed it.' };
-  if (actionItems.some((i) => !i.text.trim() || !i.owner.trim())) return { problem: 'Each action item needs both what to do and an owner.' };
-  if (!green && !d.override.trim()) return { problem: 'Verify is not green: write why it is resolved anyway, or run Verify.' };
+  if (actionItems.some((i) => !i.text.trim() || !i.owner.trim()))
+    return { problem: 'Each action item needs both what to do and an owner.' };
+  if (!green && !d.override.trim())
+    return { problem: 'Verify is not green: write why it is resolved anyway, or run Verify.' };
   return {
     params: {
       status: 'resolved',

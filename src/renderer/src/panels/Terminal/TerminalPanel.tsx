@@ -16,7 +16,14 @@ import ConfirmCommand from './ConfirmCommand';
 import { TERMINAL_RUN_EVENT, type TerminalRunRequest } from './run-request';
 import TerminalActions from './TerminalActions';
 import TerminalSettingsPopover from './TerminalSettingsPopover';
-import { closeNeedsConfirm, initialActive, reconcileTabs, runTarget, shownPanes, splitPlan } from './terminal-tabs';
+import {
+  closeNeedsConfirm,
+  initialActive,
+  reconcileTabs,
+  runTarget,
+  shownPanes,
+  splitPlan,
+} from './terminal-tabs';
 import XtermView, { type XtermHandle } from './XtermView';
 import './terminal.css';
 
@@ -255,7 +262,12 @@ export default function TerminalPanel({ active = true }: TerminalPanelProps) {
     [],
   );
 
-  const { active: activeSession, split: splitSession, shownIds, targetId } = shownPanes(sessions, activeId, splitId, focusedId);
+  const {
+    active: activeSession,
+    split: splitSession,
+    shownIds,
+    targetId,
+  } = shownPanes(sessions, activeId, splitId, focusedId);
   const shownKey = shownIds.join(' ');
 
   useEffect(() => {

@@ -36,11 +36,15 @@ export default function TerminalSettingsPopover({ info, onClose }: TerminalSetti
     const fs = Number(fontSize);
     const sb = Number(scrollback);
     if (!Number.isInteger(fs) || fs < TERMINAL_FONT_SIZE.min || fs > TERMINAL_FONT_SIZE.max) {
-      setError(`Font size must be a whole number from ${TERMINAL_FONT_SIZE.min} to ${TERMINAL_FONT_SIZE.max}.`);
+      setError(
+        `Font size must be a whole number from ${TERMINAL_FONT_SIZE.min} to ${TERMINAL_FONT_SIZE.max}.`,
+      );
       return;
     }
     if (!Number.isInteger(sb) || sb < TERMINAL_SCROLLBACK.min || sb > TERMINAL_SCROLLBACK.max) {
-      setError(`Scrollback must be a whole number of lines from ${TERMINAL_SCROLLBACK.min} to ${TERMINAL_SCROLLBACK.max}.`);
+      setError(
+        `Scrollback must be a whole number of lines from ${TERMINAL_SCROLLBACK.min} to ${TERMINAL_SCROLLBACK.max}.`,
+      );
       return;
     }
     setSaving(true);
@@ -101,7 +105,9 @@ export default function TerminalSettingsPopover({ info, onClose }: TerminalSetti
           />
         </label>
       </div>
-      <p className="dim term-settings-hint">A new shell applies to terminals opened from now on; font and scrollback apply at once.</p>
+      <p className="dim term-settings-hint">
+        A new shell applies to terminals opened from now on; font and scrollback apply at once.
+      </p>
       {error && (
         <p className="term-settings-error" role="alert">
           {error}

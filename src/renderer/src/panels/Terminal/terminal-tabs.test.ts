@@ -2,10 +2,19 @@
 // does, which panes show and which one Find acts on, which terminal takes a run request (never a
 // busy or exited one), and when closing asks first.
 import { describe, expect, it } from 'vitest';
-import { closeNeedsConfirm, initialActive, reconcileTabs, runTarget, shownPanes, splitPlan } from './terminal-tabs';
+import {
+  closeNeedsConfirm,
+  initialActive,
+  reconcileTabs,
+  runTarget,
+  shownPanes,
+  splitPlan,
+} from './terminal-tabs';
 
 const tab = (id: string, over: { status?: 'running' | 'exited'; busy?: boolean } = {}) => ({
-  id, status: over.status ?? ('running' as const), busy: over.busy ?? false,
+  id,
+  status: over.status ?? ('running' as const),
+  busy: over.busy ?? false,
 });
 const A = tab('a');
 const B = tab('b');

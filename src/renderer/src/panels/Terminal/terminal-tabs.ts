@@ -7,7 +7,11 @@ import type { TerminalRunRequest } from './run-request';
 type Tab = Pick<TerminalSessionInfo, 'id' | 'status' | 'busy'>;
 
 /** After a reload: the tab this window had active when it still exists, else the first. */
-export function initialActive(current: string | null, list: readonly Tab[], remembered: string | null): string | null {
+export function initialActive(
+  current: string | null,
+  list: readonly Tab[],
+  remembered: string | null,
+): string | null {
   if (current !== null) return current;
   return list.some((x) => x.id === remembered) ? remembered : (list[0]?.id ?? null);
 }
