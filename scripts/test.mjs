@@ -1,6 +1,6 @@
-// `npm test`: typecheck, lint, build and the Electron security scan (side by side), then every
-// vitest suite (unit, integration, end-to-end), then the unit and integration suites again under
-// libfaketime at instants that break date logic. Stops at the first failing step, ends with one
+// `npm test`: typecheck, lint, build, the Electron security scan and Prettier's check (side by
+// side), then every vitest suite (unit, integration, end-to-end), then the unit and integration
+// suites again under libfaketime at instants that break date logic. Stops at the first failing step, ends with one
 // summary line.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -97,6 +97,8 @@ const checks = [
   ],
   ['build', bin('electron-vite'), ['build']],
   ['security scan', process.execPath, [path.join(root, 'scripts', 'scan.mjs')]],
+  // Code and configuration in Prettier's form (.prettierrc.json; .prettierignore leaves out Markdown).
+  ['format', bin('prettier'), ['--check', '.']],
 ];
 const steps = [
   [
