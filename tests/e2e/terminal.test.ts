@@ -164,7 +164,14 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
   it('runs a read-only run request without asking', async () => {
     const { page } = ui.browser;
     await typeLine(page, 'clear; echo cleared');
-    await waitScreen(page, /^cleared\ne2e\$ $/m); // idle again: the request goes to this terminal
+    await waitScreen(page, /^cleared\ne2e\$ $/m);
+    // Idle as the console sees it (the command's end reaches the tab strip after the prompt reaches
+    // the screen): only then does the request go to this terminal rather than a new one.
+    await expect
+      .poll(() => page.getByRole('tablist', { name: 'Terminals' }).locator('.term-busy').count(), {
+        timeout: 10_000,
+      })
+      .toBe(0);
     await page.evaluate(() =>
       window.dispatchEvent(
         new CustomEvent('aura-ops:terminal-run', { detail: { command: 'echo "ro-$(seq 5 5)"' } }),
