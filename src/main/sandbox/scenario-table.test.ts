@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { missingTool } from '../../../tests/tools';
 import { SCENARIO_NAMES, type ScenarioName } from '../../shared/contract/sandbox';
 import { redisCommand } from './children';
@@ -217,21 +217,30 @@ describe('every scenario on a live sandbox', () => {
   it.each(names)(
     '%s: entering changes what the operator sees, leaving gives the healthy install back',
     async (name) => {
-      await sb.setScenario(name);
-      expect(sb.scenario).toBe(name);
-      expect(readStateFile(sb.dir)?.scenario).toBe(name);
-      // api-down and api-hang answer nothing: seen through the port and the hung request instead.
-      if (name === 'api-down') expect(sb.status().listening).toBe(false);
-      else if (name === 'api-hang') await expect(getJson('/health/live', 300)).rejects.toThrow(/timed out/);
-      else expect(await observe()).not.toEqual({ ...healthy, scenario: name, stateFile: name });
-      await sb.setScenario('healthy');
-      expect(await observe()).toEqual(healthy);
+      try {
+        await sb.setScenario(name);
+        expect(sb.scenario).toBe(name);
+        expect(readStateFile(sb.dir)?.scenario).toBe(name);
+        // api-down and api-hang answer nothing: seen through the port and the hung request instead.
+        if (name === 'api-down') expect(sb.status().listening).toBe(false);
+        else if (name === 'api-hang') await expect(getJson('/health/live', 300)).rejects.toThrow(/timed out/);
+        else expect(await observe()).not.toEqual({ ...healthy, scenario: name, stateFile: name });
+        await sb.setScenario('healthy');
+        expect(await observe()).toEqual(healthy);
+      } finally {
+        // A failure above must not leave the next test on this scenario.
+        if (sb.scenario !== 'healthy') await sb.setScenario('healthy');
+      }
     },
     30_000,
   );
 });
 
 describe('a scenario name from outside', () => {
+  beforeEach(async () => {
+    if (sb.scenario !== 'healthy') await sb.setScenario('healthy');
+  });
+
   it.each(HOSTILE_NAMES.map((n) => [JSON.stringify(n).slice(0, 40), n]))(
     'the handle refuses %s and changes nothing',
     async (_label, name) => {
