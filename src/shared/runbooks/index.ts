@@ -1,14 +1,7 @@
 // The runbook domain's public surface (pure): parser, lint, step expectations, variables, search.
 export * from './types';
-export {
-  parseRunbook,
-  isIndexFile,
-  sectionNameOf,
-  parseSeverity,
-  parseCategory,
-  parseReviewDate,
-  MAX_PARSE_CHARS,
-} from './parse';
+export { parseRunbook, isIndexFile, sectionNameOf, MAX_PARSE_CHARS } from './parse';
+export { parseSeverity, parseCategory, parseReviewDate } from './metadata';
 export {
   lintRunbook,
   isStale,

@@ -2,7 +2,7 @@
 // its lint rules, a line diff, and the draft revision a walk-through proposes. Pure: no Node, no DOM.
 import { isMap, parseDocument } from 'yaml';
 import { reviewAgeDays, REVIEW_MAX_AGE_DAYS } from './lint';
-import { parseReviewDate } from './parse';
+import { parseReviewDate } from './metadata';
 import {
   REVIEW_STATUSES,
   type LastTested,

@@ -15,7 +15,8 @@ import type {
 import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { isStale, lintRunbook, reviewAgeDays, type LintContext } from '../../../shared/runbooks/lint';
-import { parseCategory, parseRunbook } from '../../../shared/runbooks/parse';
+import { parseCategory } from '../../../shared/runbooks/metadata';
+import { parseRunbook } from '../../../shared/runbooks/parse';
 import type { ReviewStatus } from '../../../shared/runbooks/review';
 import { SearchIndex } from '../../../shared/runbooks/search-index';
 import { fileNameFor, runbookTemplate } from '../../../shared/runbooks/template';

@@ -1,9 +1,10 @@
 // The proposed impact start of an incident: the first record of the symptom in Aura's main log
 // (a fatal line if there is one, else the first error after a quiet spell), with file and line so
 // the report can point at it. Only a proposal: the operator may correct it with a reason.
+// A pinned log record gets its line here too.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LogEvidence } from '../../../shared/contract/walkthroughs';
+import type { LogEvidence, SessionEventData, SessionEventInput } from '../../../shared/contract/walkthroughs';
 import { readRecentRecords } from '../probes/log-signals';
 
 /** How far back from the incident's start the symptom is looked for. */
@@ -70,4 +71,26 @@ export function findImpactStart(
       text: pick.message.slice(0, 2000),
     },
   };
+}
+
+/**
+ * A pinned record names its file and line, so the report can point at it: the line is counted
+ * from the record's byte offset in the attached install's logs folder. Only a plain file name
+ * is looked up there; anything else is kept as given, without a line.
+ */
+export function pinWithLine(
+  pin: Extract<SessionEventInput, { type: 'log-pin' }>,
+  logsDir: string | undefined,
+): SessionEventData {
+  const { offset, ...rest } = pin;
+  if (
+    offset === undefined ||
+    rest.line !== undefined ||
+    !logsDir ||
+    !/^[\w.-]+$/.test(rest.file) ||
+    rest.file.startsWith('.')
+  )
+    return rest;
+  const line = lineAt(path.join(logsDir, rest.file), offset);
+  return line === null ? rest : { ...rest, line };
 }

@@ -371,3 +371,21 @@ export function renderJson(s: SessionDetail, now = Date.now()): string {
   const t = s.kind === 'incident' ? timesOf(s, now) : null;
   return JSON.stringify({ format: 'aura-ops-session/2', ...s, times: t }, null, 2) + '\n';
 }
+
+/** The report of session `d` as a file: its name (start time and title), type and content. */
+export function reportFile(
+  d: SessionDetail,
+  format: 'markdown' | 'json',
+  now: number,
+): { fileName: string; mime: string; content: string } {
+  const stamp = new Date(d.startedAt).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  const slug =
+    d.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 48) || 'session';
+  return format === 'json'
+    ? { fileName: `${stamp}-${slug}.json`, mime: 'application/json', content: renderJson(d, now) }
+    : { fileName: `${stamp}-${slug}.md`, mime: 'text/markdown', content: renderMarkdown(d, now) };
+}

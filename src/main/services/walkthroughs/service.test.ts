@@ -11,7 +11,8 @@ import type { ServiceContext } from '../context';
 import { OpsStore } from '../store/store';
 import { fakeInstall } from '../terminal/test-support';
 import { reportCommand } from './cli';
-import { WalkthroughService, type TriageSource } from './service';
+import { WalkthroughService } from './service';
+import type { TriageSource } from './triage';
 import { runVerifyStep } from './verify-runner';
 import { sweepOf } from './test-support';
 

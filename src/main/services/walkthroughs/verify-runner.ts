@@ -3,7 +3,9 @@
 import type { InstallCandidate } from '../../../shared/install-types';
 import { OpsError } from '../../../shared/errors';
 import { createAuraOpsShim, findAuraOpsBin, runCommand, stepEnv } from '../runbooks/test-runner';
-import { VERIFY_STEP_TIMEOUT_MS } from './service';
+
+/** A verify re-run of one checked step may take this long (the runbook test runner's limit). */
+export const VERIFY_STEP_TIMEOUT_MS = 15_000;
 
 export async function runVerifyStep(
   command: string,
