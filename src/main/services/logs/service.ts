@@ -2,7 +2,6 @@
 // allowed roots). Each pane follows its file set, indexes records as they arrive, indexes the
 // older part of a big file in a worker, and serves pages, filters and searches from disk.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type {
   ErrorRateResult,
@@ -14,7 +13,6 @@ import type {
   PaneStatusKind,
   SearchResult,
 } from '../../../shared/contract/logs';
-import { LOG_ROOT_CONFIRM_DETAIL } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
 import {
   LEVELS,
@@ -39,9 +37,9 @@ import {
 } from './file-reader';
 import { buildIndex, prewarmIndexWorker } from './index-worker';
 import type { SplitLine } from './line-splitter';
-import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet, resolveReal } from './paths';
-import { judgeLogRoot, type RootPolicyContext } from './root-policy';
+import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './paths';
 import { RecordIndex } from './record-index';
+import { LogFolders } from './sources';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer, type TailFile, type TailStatus } from './tailer';
 import { nowMs } from '../../../shared/clock';
@@ -152,124 +150,32 @@ export interface OpenSetOptions {
 
 export class LogsService {
   private panes = new Map<string, Pane>();
-  private extraRoots: string[] = [];
   private nextId = 1;
-  private readonly onRootsChanged: ((roots: string[]) => void) | undefined;
+  private readonly folders: LogFolders;
   private readonly holdMs: number;
 
   constructor(
     private readonly ctx: ServiceContext,
     opts: LogsServiceOptions = {},
   ) {
-    // Roots saved before the policy existed are judged again: a system folder is dropped, loudly.
     const saved = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
-    this.extraRoots = saved.filter((r) => {
-      const verdict = judgeLogRoot(resolveReal(r), this.policyContext());
-      if (verdict.kind !== 'refuse') return true;
-      process.stderr.write(`aura-ops: dropped the saved log folder ${r}: ${verdict.reason}\n`);
-      return false;
-    });
-    this.onRootsChanged = opts.onRootsChanged;
+    this.folders = new LogFolders(ctx, saved, opts.onRootsChanged);
     this.holdMs = opts.recordHoldMs ?? RECORD_HOLD_MS;
     ctx.onDispose(() => this.dispose());
   }
 
   /** Folders panes may read: the install's logs dir, its Logs (error store) dir, added roots. */
   roots(): string[] {
-    const inst = this.ctx.getInstall();
-    const r: string[] = [];
-    if (inst) {
-      r.push(inst.paths.logsDir);
-      // ErrorLoggingService defaults to <dataRoot>/Logs, capital L (FACTS §2.4).
-      r.push(path.join(inst.paths.dataRoot, 'Logs'));
-    }
-    return [...r, ...this.extraRoots];
-  }
-
-  private policyContext(): RootPolicyContext {
-    const inst = this.ctx.getInstall();
-    return {
-      installDirs: inst ? [resolveReal(inst.paths.dataRoot), resolveReal(inst.paths.logsDir)] : [],
-      home: os.homedir() ? resolveReal(os.homedir()) : null,
-      windowsDir: process.env.SystemRoot ?? null,
-    };
+    return this.folders.roots();
   }
 
   /** Adds a folder panes may read, judged by root-policy.ts on its real path (symlinks resolved). */
   addRoot(p: string, confirm?: string): LogSources {
-    const given = path.resolve(p);
-    if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) {
-      throw new OpsError('not-found', `${p} is not a folder. Pick an existing folder that holds log files.`);
-    }
-    const abs = resolveReal(given);
-    const verdict = judgeLogRoot(abs, this.policyContext());
-    if (verdict.kind === 'refuse') {
-      throw new OpsError(
-        'forbidden-path',
-        `Refusing to add ${abs} as a log folder: ${verdict.reason} Add the folder that holds the log files instead.`,
-      );
-    }
-    if (verdict.kind === 'confirm' && confirm !== abs) {
-      throw new OpsError(
-        'forbidden-path',
-        `Every file under ${abs} would become readable in the console: ${verdict.reason} To add it anyway, type its full path: ${abs}`,
-        LOG_ROOT_CONFIRM_DETAIL,
-      );
-    }
-    if (!this.extraRoots.includes(abs)) {
-      this.extraRoots.push(abs);
-      try {
-        this.onRootsChanged?.([...this.extraRoots]);
-      } catch (err) {
-        throw new OpsError(
-          'internal',
-          `${abs} was added for this session but could not be saved (${(err as Error).message}); it will be gone after a restart. Check that the console's data folder is writable.`,
-        );
-      }
-    }
-    return this.sources();
-  }
-
-  /** The dir a family lives in: the logs dir, or <dataRoot>/Logs for the error store. */
-  private familyDir(familyId: string): string {
-    const inst = this.ctx.getInstall();
-    if (!inst) {
-      throw new OpsError(
-        'unavailable',
-        'No Aura install is attached. Attach one in the install picker, or open a file by path.',
-      );
-    }
-    const fam = familyById(familyId);
-    if (fam?.id === 'errors-jsonl') {
-      const alt = path.join(inst.paths.dataRoot, 'Logs');
-      if (
-        listFileSet(inst.paths.logsDir, fam.pattern).length === 0 &&
-        listFileSet(alt, fam.pattern).length > 0
-      )
-        return alt;
-    }
-    return inst.paths.logsDir;
+    return this.folders.addRoot(p, confirm);
   }
 
   sources(): LogSources {
-    const inst = this.ctx.getInstall();
-    const logsDir = inst?.paths.logsDir ?? null;
-    const families = inst
-      ? LOG_FAMILIES.map((f) => {
-          const dir = this.familyDir(f.id);
-          const files = listFileSet(dir, f.pattern).map((name) => {
-            const st = fs.statSync(path.join(dir, name));
-            return { name, size: st.size, mtimeMs: st.mtimeMs };
-          });
-          return { family: f.id, label: f.label, pattern: f.pattern, format: f.format, files };
-        }).filter((f) => f.files.length > 0)
-      : [];
-    return {
-      logsDir,
-      logsDirExists: logsDir !== null && fs.existsSync(logsDir),
-      roots: this.roots(),
-      families,
-    };
+    return this.folders.sources();
   }
 
   openPane(p: { family?: string; path?: string; format?: LogFormat }): PaneInfo {
@@ -282,7 +188,7 @@ export class LogsService {
         );
       }
       return this.openFileSet({
-        dir: this.familyDir(fam.id),
+        dir: this.folders.familyDir(fam.id),
         pattern: fam.pattern,
         format: p.format ?? fam.format,
         title: fam.label,
@@ -883,7 +789,7 @@ export class LogsService {
   errorRate(q: { windowMinutes: number; family: string }, now = nowMs()): ErrorRateResult {
     const fam = familyById(q.family);
     if (!fam) throw new OpsError('bad-request', `Unknown log family "${q.family}".`);
-    const dir = this.familyDir(fam.id);
+    const dir = this.folders.familyDir(fam.id);
     assertAllowedPath(dir, this.roots());
     const since = now - q.windowMinutes * 60_000;
     const { records, files } = readSetSince(dir, fam.pattern, fam.format, since);
