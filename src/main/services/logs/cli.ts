@@ -18,7 +18,7 @@ import type { CliCommand, CliIO } from '../../cli-types';
 import { compileSearch, sampleLines } from './file-reader';
 import { LineSplitter } from './line-splitter';
 import { LOG_FAMILIES, familyById, listFileSet } from './paths';
-import { RECORD_HOLD_MS } from './service';
+import { RECORD_HOLD_MS } from './ingest';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
 import { FileSetTailer } from './tailer';
 import { nowMs } from '../../../shared/clock';

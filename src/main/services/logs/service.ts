@@ -1,63 +1,48 @@
 // The logs service: tail panes over the attached install's log families (or single files under
-// allowed roots). Each pane follows its file set, indexes records as they arrive, indexes the
-// older part of a big file in a worker, and serves pages, filters and searches from disk.
+// allowed roots). Each pane follows its file set (ingest.ts), indexes the older part of a big file
+// in a worker, and serves pages, filters (views.ts) and searches from disk (pane.ts).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type {
   ErrorRateResult,
   HistogramResult,
-  IndexedRecord,
   LogSources,
   PageResult,
   PaneInfo,
-  PaneStatusKind,
   SearchResult,
 } from '../../../shared/contract/logs';
-import { LOG_ROOT_CONFIRM_DETAIL } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
-import {
-  LEVELS,
-  NO_LEVEL,
-  RecordGrouper,
-  levelIndex,
-  type LineIn,
-  type LogFormat,
-  type LogLevel,
-  type LogRecord,
-} from '../../../shared/serilog';
+import type { LogFormat, LogLevel, LogRecord } from '../../../shared/serilog';
 import type { ServiceContext } from '../context';
+import { detectFileFormat, findTailStart, readWholeRecord } from './file-reader';
+import { LiveIngest, RECORD_HOLD_MS } from './ingest';
 import {
-  compileSearch,
-  detectFileFormat,
-  findTailStart,
-  lineTester,
-  readOneRecord,
-  readWholeRecord,
-  searchRange,
-  type CompiledSearch,
-} from './file-reader';
-import { buildIndex, prewarmIndexWorker } from './index-worker';
-import type { SplitLine } from './line-splitter';
-import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet, resolveReal } from './paths';
-import { judgeLogRoot, type RootPolicyContext } from './root-policy';
+  findPosition,
+  offsetAt,
+  paneTotal,
+  readRecords,
+  segmentIndexOf,
+  type Pane,
+  type TimeRange,
+} from './pane';
+import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './paths';
 import { RecordIndex } from './record-index';
+import { LogFolders } from './sources';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
-import { FileSetTailer, type TailFile, type TailStatus } from './tailer';
+import { FileSetTailer } from './tailer';
+import {
+  compile,
+  firstAtOrAfter,
+  lowerBound,
+  matchPositions,
+  narrowed,
+  viewOf,
+  type LogFilter,
+} from './views';
 import { nowMs } from '../../../shared/clock';
 
-/** Longest wait before new records are pushed to the renderer (the contract promises <= 50 ms). */
-export const BATCH_MS = 40;
-/** Delay before a big file's background index starts, so the first paint is not slowed. */
-const INDEX_DELAY_MS = 100;
 /** Records per histogram request at most: a strip covers the visible window, not the whole file. */
 const MAX_HISTOGRAM_RECORDS = 50_000;
-/**
- * How long the last record stays open for continuation lines (a multi-line exception written in
- * several writes) once everything written was read; the next record start closes it at once.
- * Short enough that a lone last record still shows within the 150 ms write-to-screen goal.
- */
-export const RECORD_HOLD_MS = 120;
 
 export interface LogsServiceOptions {
   /** Folders added earlier (persisted by the host) that panes may open files from. */
@@ -66,81 +51,6 @@ export interface LogsServiceOptions {
   onRootsChanged?: (roots: string[]) => void;
   /** Override RECORD_HOLD_MS (tests use a long hold so a slow machine cannot split a record). */
   recordHoldMs?: number;
-}
-
-export interface LogFilter {
-  text: string;
-  regex: boolean;
-  caseSensitive: boolean;
-  invert: boolean;
-}
-
-/** A time range [from, to) in epoch ms a view is limited to. */
-export interface TimeRange {
-  from: number;
-  to: number;
-}
-
-/** What a request narrows the pane to; with none of them set the pane is shown whole. */
-interface ViewQuery {
-  levels?: LogLevel[];
-  filter?: LogFilter;
-  range?: TimeRange;
-}
-
-function narrowed(q: ViewQuery): boolean {
-  return q.levels !== undefined || q.filter !== undefined || q.range !== undefined;
-}
-
-interface Segment {
-  path: string;
-  name: string;
-  generation: number;
-  /** Position (in the known index) of this segment's first record. */
-  firstKnown: number;
-  /** The file was truncated or replaced: its old records are no longer on disk. */
-  gone: boolean;
-  /**
-   * Byte offset just past the last line the tailer has read from this file. Bytes after it are
-   * on disk but not yet known records: a file search must stop there, or a match in them would
-   * be counted against the last known record.
-   */
-  readEnd: number;
-}
-
-interface View {
-  key: string;
-  mask: boolean[];
-  /** The view's line test, compiled once: the rebuild searches the files with the same search. */
-  test: ((line: string) => boolean) | null;
-  invert: boolean;
-  range: TimeRange | null;
-  positions: number[];
-}
-
-interface Pane {
-  id: string;
-  title: string;
-  dir: string;
-  pattern: string;
-  format: LogFormat;
-  tailer: FileSetTailer | null;
-  grouper: RecordGrouper | null;
-  groupGen: number;
-  known: RecordIndex;
-  segments: Segment[];
-  prefix: RecordIndex | null;
-  indexing: boolean;
-  indexDone: Promise<void>;
-  abort: AbortController;
-  batch: IndexedRecord[];
-  batchTimer: NodeJS.Timeout | null;
-  /** Closes the held last record when no continuation line came in time. */
-  holdTimer: NodeJS.Timeout | null;
-  /** Counts onLines calls, to tell whether a check read anything. */
-  lineSeq: number;
-  view: View | null;
-  closed: boolean;
 }
 
 export interface OpenSetOptions {
@@ -152,124 +62,29 @@ export interface OpenSetOptions {
 
 export class LogsService {
   private panes = new Map<string, Pane>();
-  private extraRoots: string[] = [];
   private nextId = 1;
-  private readonly onRootsChanged: ((roots: string[]) => void) | undefined;
-  private readonly holdMs: number;
+  private readonly folders: LogFolders;
+  private readonly ingest: LiveIngest;
 
-  constructor(
-    private readonly ctx: ServiceContext,
-    opts: LogsServiceOptions = {},
-  ) {
-    // Roots saved before the policy existed are judged again: a system folder is dropped, loudly.
+  constructor(ctx: ServiceContext, opts: LogsServiceOptions = {}) {
     const saved = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
-    this.extraRoots = saved.filter((r) => {
-      const verdict = judgeLogRoot(resolveReal(r), this.policyContext());
-      if (verdict.kind !== 'refuse') return true;
-      process.stderr.write(`aura-ops: dropped the saved log folder ${r}: ${verdict.reason}\n`);
-      return false;
-    });
-    this.onRootsChanged = opts.onRootsChanged;
-    this.holdMs = opts.recordHoldMs ?? RECORD_HOLD_MS;
+    this.folders = new LogFolders(ctx, saved, opts.onRootsChanged);
+    this.ingest = new LiveIngest(ctx, opts.recordHoldMs ?? RECORD_HOLD_MS);
     ctx.onDispose(() => this.dispose());
   }
 
   /** Folders panes may read: the install's logs dir, its Logs (error store) dir, added roots. */
   roots(): string[] {
-    const inst = this.ctx.getInstall();
-    const r: string[] = [];
-    if (inst) {
-      r.push(inst.paths.logsDir);
-      // ErrorLoggingService defaults to <dataRoot>/Logs, capital L (FACTS §2.4).
-      r.push(path.join(inst.paths.dataRoot, 'Logs'));
-    }
-    return [...r, ...this.extraRoots];
-  }
-
-  private policyContext(): RootPolicyContext {
-    const inst = this.ctx.getInstall();
-    return {
-      installDirs: inst ? [resolveReal(inst.paths.dataRoot), resolveReal(inst.paths.logsDir)] : [],
-      home: os.homedir() ? resolveReal(os.homedir()) : null,
-      windowsDir: process.env.SystemRoot ?? null,
-    };
+    return this.folders.roots();
   }
 
   /** Adds a folder panes may read, judged by root-policy.ts on its real path (symlinks resolved). */
   addRoot(p: string, confirm?: string): LogSources {
-    const given = path.resolve(p);
-    if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) {
-      throw new OpsError('not-found', `${p} is not a folder. Pick an existing folder that holds log files.`);
-    }
-    const abs = resolveReal(given);
-    const verdict = judgeLogRoot(abs, this.policyContext());
-    if (verdict.kind === 'refuse') {
-      throw new OpsError(
-        'forbidden-path',
-        `Refusing to add ${abs} as a log folder: ${verdict.reason} Add the folder that holds the log files instead.`,
-      );
-    }
-    if (verdict.kind === 'confirm' && confirm !== abs) {
-      throw new OpsError(
-        'forbidden-path',
-        `Every file under ${abs} would become readable in the console: ${verdict.reason} To add it anyway, type its full path: ${abs}`,
-        LOG_ROOT_CONFIRM_DETAIL,
-      );
-    }
-    if (!this.extraRoots.includes(abs)) {
-      this.extraRoots.push(abs);
-      try {
-        this.onRootsChanged?.([...this.extraRoots]);
-      } catch (err) {
-        throw new OpsError(
-          'internal',
-          `${abs} was added for this session but could not be saved (${(err as Error).message}); it will be gone after a restart. Check that the console's data folder is writable.`,
-        );
-      }
-    }
-    return this.sources();
-  }
-
-  /** The dir a family lives in: the logs dir, or <dataRoot>/Logs for the error store. */
-  private familyDir(familyId: string): string {
-    const inst = this.ctx.getInstall();
-    if (!inst) {
-      throw new OpsError(
-        'unavailable',
-        'No Aura install is attached. Attach one in the install picker, or open a file by path.',
-      );
-    }
-    const fam = familyById(familyId);
-    if (fam?.id === 'errors-jsonl') {
-      const alt = path.join(inst.paths.dataRoot, 'Logs');
-      if (
-        listFileSet(inst.paths.logsDir, fam.pattern).length === 0 &&
-        listFileSet(alt, fam.pattern).length > 0
-      )
-        return alt;
-    }
-    return inst.paths.logsDir;
+    return this.folders.addRoot(p, confirm);
   }
 
   sources(): LogSources {
-    const inst = this.ctx.getInstall();
-    const logsDir = inst?.paths.logsDir ?? null;
-    const families = inst
-      ? LOG_FAMILIES.map((f) => {
-          const dir = this.familyDir(f.id);
-          const files = listFileSet(dir, f.pattern).map((name) => {
-            const st = fs.statSync(path.join(dir, name));
-            return { name, size: st.size, mtimeMs: st.mtimeMs };
-          });
-          return { family: f.id, label: f.label, pattern: f.pattern, format: f.format, files };
-        }).filter((f) => f.files.length > 0)
-      : [];
-    return {
-      logsDir,
-      logsDirExists: logsDir !== null && fs.existsSync(logsDir),
-      roots: this.roots(),
-      families,
-    };
+    return this.folders.sources();
   }
 
   openPane(p: { family?: string; path?: string; format?: LogFormat }): PaneInfo {
@@ -282,7 +97,7 @@ export class LogsService {
         );
       }
       return this.openFileSet({
-        dir: this.familyDir(fam.id),
+        dir: this.folders.familyDir(fam.id),
         pattern: fam.pattern,
         format: p.format ?? fam.format,
         title: fam.label,
@@ -351,83 +166,19 @@ export class LogsService {
       dir,
       pattern: o.pattern,
       startAt,
-      onLines: (lines, f) => this.onLines(pane, lines, f),
-      onIdle: () => this.onIdle(pane),
-      onStatus: (s) => this.onStatus(pane, s),
+      onLines: (lines, f) => this.ingest.onLines(pane, lines, f),
+      onIdle: () => this.ingest.onIdle(pane),
+      onStatus: (s) => this.ingest.onStatus(pane, s),
       checkPath: (fp) => {
         assertAllowedPath(fp, this.roots());
       },
     });
     pane.tailer.start();
     // What was on disk at open is complete: its last record is not held.
-    this.flushGrouper(pane);
-    if (newest && startAt > 0) {
-      const file = newest;
-      // The thread starts while the first page is served; the job is posted after the delay.
-      prewarmIndexWorker();
-      // Let the first page be served before the worker competes for the CPU.
-      const timer = setTimeout(() => this.startIndex(pane, file, startAt, resolveDone), INDEX_DELAY_MS);
-      pane.abort.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolveDone();
-      });
-    } else {
-      resolveDone();
-    }
+    this.ingest.flushGrouper(pane);
+    if (newest && startAt > 0) this.ingest.scheduleIndex(pane, newest, startAt, resolveDone);
+    else resolveDone();
     return this.info(pane);
-  }
-
-  private startIndex(pane: Pane, newest: string, startAt: number, resolveDone: () => void): void {
-    const id = pane.id;
-    const format = pane.format;
-    void buildIndex(
-      newest,
-      startAt,
-      format,
-      (pr) =>
-        this.ctx.emit('logs:index-progress', {
-          paneId: id,
-          bytes: pr.bytes,
-          totalBytes: startAt,
-          records: pr.records,
-          done: false,
-          shift: 0,
-          total: this.total(pane),
-        }),
-      pane.abort.signal,
-    )
-      .then(({ index }) => {
-        if (pane.closed) return;
-        this.flushBatch(pane);
-        pane.prefix = index;
-        pane.indexing = false;
-        pane.view = null;
-        this.ctx.emit('logs:index-progress', {
-          paneId: id,
-          bytes: startAt,
-          totalBytes: startAt,
-          records: index.count,
-          done: true,
-          shift: index.count,
-          total: this.total(pane),
-        });
-      })
-      .catch((err: unknown) => {
-        pane.indexing = false;
-        if (pane.closed) return;
-        const message = err instanceof Error ? err.message : String(err);
-        this.ctx.emit('logs:index-progress', {
-          paneId: id,
-          bytes: 0,
-          totalBytes: startAt,
-          records: 0,
-          done: true,
-          shift: 0,
-          total: this.total(pane),
-          error: message,
-        });
-      })
-      .finally(() => resolveDone());
   }
 
   panesInfo(): PaneInfo[] {
@@ -470,16 +221,8 @@ export class LogsService {
       format: p.format,
       file: p.tailer?.currentFile ?? null,
       indexing: p.indexing,
-      total: this.total(p),
+      total: paneTotal(p),
     };
-  }
-
-  private prefixCount(p: Pane): number {
-    return p.prefix?.count ?? 0;
-  }
-
-  private total(p: Pane): number {
-    return this.prefixCount(p) + p.known.count;
   }
 
   /**
@@ -488,177 +231,6 @@ export class LogsService {
    */
   heldLines(paneId: string): number {
     return this.pane(paneId).grouper?.pendingLines ?? 0;
-  }
-
-  // ---- live path -------------------------------------------------------------------------
-
-  private onLines(pane: Pane, lines: SplitLine[], f: TailFile): void {
-    pane.lineSeq++;
-    if (pane.holdTimer) {
-      clearTimeout(pane.holdTimer);
-      pane.holdTimer = null;
-    }
-    if (f.generation !== pane.groupGen) {
-      this.flushGrouper(pane);
-      pane.grouper = new RecordGrouper(pane.format, f.name);
-      pane.groupGen = f.generation;
-      pane.segments.push({
-        path: f.path,
-        name: f.name,
-        generation: f.generation,
-        firstKnown: pane.known.count,
-        gone: false,
-        readEnd: 0,
-      });
-    }
-    const last = lines[lines.length - 1];
-    if (last) pane.segments[pane.segments.length - 1].readEnd = last.offset + last.byteLength + 1;
-    const g = pane.grouper as RecordGrouper;
-    for (const l of lines) {
-      const r = g.push(l);
-      if (r) this.append(pane, r, g.lastLines);
-    }
-  }
-
-  private onIdle(pane: Pane): void {
-    // Everything written so far is read. The last record may still get continuation lines in a
-    // later write: hold it open for a moment (the next record start closes it at once).
-    if (pane.closed || pane.holdTimer || !pane.grouper?.hasPending) return;
-    pane.holdTimer = setTimeout(() => this.holdExpired(pane), this.holdMs);
-  }
-
-  private holdExpired(pane: Pane): void {
-    pane.holdTimer = null;
-    if (pane.closed) return;
-    // Read once more first: a write that came after the last check must not be split off.
-    const seq = pane.lineSeq;
-    pane.tailer?.checkNow();
-    if (pane.lineSeq !== seq) return; // new lines: onIdle armed a new hold if still needed
-    this.flushGrouper(pane);
-    this.flushBatch(pane);
-  }
-
-  private flushGrouper(pane: Pane): void {
-    if (pane.holdTimer) {
-      clearTimeout(pane.holdTimer);
-      pane.holdTimer = null;
-    }
-    const g = pane.grouper;
-    const r = g?.flush();
-    if (g && r) this.append(pane, r, g.lastLines);
-  }
-
-  private onStatus(pane: Pane, s: TailStatus): void {
-    if (s.kind === 'truncated' || s.kind === 'recreated') {
-      this.flushGrouper(pane);
-      for (const seg of pane.segments) if (seg.name === s.file) seg.gone = true;
-      pane.view = null;
-    }
-    this.ctx.emit('logs:pane-status', {
-      paneId: pane.id,
-      kind: s.kind as PaneStatusKind,
-      file: s.file,
-      message: s.message,
-    });
-  }
-
-  private append(pane: Pane, r: LogRecord, lines: readonly LineIn[]): void {
-    pane.known.append(r.offset, levelIndex(r.level));
-    const index = this.total(pane) - 1;
-    const rec: IndexedRecord = { ...r, index };
-    const v = pane.view;
-    if (v) {
-      const verdict = viewAccepts(v, rec, lines);
-      // A line cut for display cannot be judged from what was read: the next request rebuilds.
-      if (verdict === null) pane.view = null;
-      else if (verdict) v.positions.push(index);
-    }
-    pane.batch.push(rec);
-    if (!pane.batchTimer) pane.batchTimer = setTimeout(() => this.flushBatch(pane), BATCH_MS);
-  }
-
-  private flushBatch(pane: Pane): void {
-    if (pane.batchTimer) clearTimeout(pane.batchTimer);
-    pane.batchTimer = null;
-    if (pane.batch.length === 0 || pane.closed) return;
-    const records = pane.batch;
-    pane.batch = [];
-    this.ctx.emit('logs:batch', {
-      paneId: pane.id,
-      records,
-      first: records[0].index,
-      total: this.total(pane),
-    });
-  }
-
-  // ---- random access ---------------------------------------------------------------------
-
-  private offsetAt(p: Pane, i: number): number {
-    const pc = this.prefixCount(p);
-    return i < pc ? (p.prefix as RecordIndex).offset(i) : p.known.offset(i - pc);
-  }
-
-  private levelAt(p: Pane, i: number): number {
-    const pc = this.prefixCount(p);
-    return i < pc ? (p.prefix as RecordIndex).level(i) : p.known.level(i - pc);
-  }
-
-  private segmentIndexOf(p: Pane, i: number): number {
-    const k = i - this.prefixCount(p);
-    if (k < 0) return 0;
-    let lo = 0;
-    let hi = p.segments.length - 1;
-    let ans = 0;
-    while (lo <= hi) {
-      const m = (lo + hi) >>> 1;
-      if (p.segments[m].firstKnown <= k) {
-        ans = m;
-        lo = m + 1;
-      } else hi = m - 1;
-    }
-    return ans;
-  }
-
-  /** Global position range [start, end) of a segment. */
-  private segmentRange(p: Pane, s: number): [number, number] {
-    const pc = this.prefixCount(p);
-    const start = s === 0 ? 0 : pc + p.segments[s].firstKnown;
-    const end = s + 1 < p.segments.length ? pc + p.segments[s + 1].firstKnown : this.total(p);
-    return [start, end];
-  }
-
-  private readRecords(p: Pane, positions: number[]): IndexedRecord[] {
-    const out: IndexedRecord[] = [];
-    const fds = new Map<number, number>();
-    try {
-      for (const i of positions) {
-        const s = this.segmentIndexOf(p, i);
-        const seg = p.segments[s];
-        if (!seg || seg.gone) {
-          out.push(goneRecord(i, this.offsetAt(p, i), seg?.name ?? ''));
-          continue;
-        }
-        let fd = fds.get(s);
-        if (fd === undefined) {
-          try {
-            fd = fs.openSync(seg.path, 'r');
-          } catch {
-            seg.gone = true;
-            out.push(goneRecord(i, this.offsetAt(p, i), seg.name));
-            continue;
-          }
-          fds.set(s, fd);
-        }
-        const start = this.offsetAt(p, i);
-        const [, segEnd] = this.segmentRange(p, s);
-        const end = i + 1 < segEnd ? this.offsetAt(p, i + 1) : fs.fstatSync(fd).size;
-        const r = readOneRecord(fd, start, Math.max(end, start + 1), p.format, seg.name);
-        out.push({ ...r, index: i });
-      }
-    } finally {
-      for (const fd of fds.values()) fs.closeSync(fd);
-    }
-    return out;
   }
 
   async page(q: {
@@ -670,11 +242,11 @@ export class LogsService {
     range?: TimeRange;
   }): Promise<PageResult> {
     const p = this.pane(q.paneId);
-    const unfilteredTotal = this.total(p);
+    const unfilteredTotal = paneTotal(p);
     let positions: number[] | null = null;
     let total = unfilteredTotal;
     if (narrowed(q)) {
-      const v = await this.view(p, q);
+      const v = await viewOf(p, q);
       positions = v.positions;
       total = positions.length;
     }
@@ -683,110 +255,7 @@ export class LogsService {
     if (from > to) from = to;
     const want: number[] = [];
     for (let k = from; k < to; k++) want.push(positions ? positions[k] : k);
-    return { records: this.readRecords(p, want), from, total, unfilteredTotal };
-  }
-
-  private levelMask(levels?: LogLevel[]): boolean[] {
-    const mask = new Array<boolean>(NO_LEVEL + 1).fill(levels === undefined);
-    if (levels) for (const l of levels) mask[LEVELS.indexOf(l)] = true;
-    return mask;
-  }
-
-  private compile(pattern: string, regex: boolean, caseSensitive: boolean): CompiledSearch {
-    try {
-      return compileSearch(pattern, { regex, caseSensitive });
-    } catch (err) {
-      throw new OpsError(
-        'bad-request',
-        `The search pattern is not a valid regular expression: ${(err as Error).message}. Fix it or turn regex off.`,
-      );
-    }
-  }
-
-  private async view(p: Pane, q: ViewQuery): Promise<View> {
-    const { levels, filter } = q;
-    const range = q.range ?? null;
-    const key = JSON.stringify([levels ?? null, filter ?? null, range]);
-    if (p.view?.key === key) return p.view;
-    const search = filter ? this.compile(filter.text, filter.regex, filter.caseSensitive) : null;
-    const mask = this.levelMask(levels);
-    if (search || range) await p.indexDone;
-    // Records are in time order: a range is one run of positions, found by two binary searches.
-    const lo = range ? this.firstAtOrAfter(p, range.from) : 0;
-    const hi = range ? this.firstAtOrAfter(p, range.to) : this.total(p);
-    const positions: number[] = [];
-    if (search) {
-      const hits = this.matchPositions(p, search);
-      let h = 0;
-      for (let i = lo; i < hi; i++) {
-        while (h < hits.length && hits[h] < i) h++;
-        const hit = h < hits.length && hits[h] === i;
-        if (hit !== filter?.invert && mask[this.levelAt(p, i)]) positions.push(i);
-      }
-    } else {
-      for (let i = lo; i < hi; i++) if (mask[this.levelAt(p, i)]) positions.push(i);
-    }
-    const v: View = {
-      key,
-      mask,
-      test: search ? lineTester(search) : null,
-      invert: filter?.invert ?? false,
-      range,
-      positions,
-    };
-    p.view = v;
-    return v;
-  }
-
-  /**
-   * Where a segment's known records end on disk: its last read line, or the first line of a
-   * record the grouper still holds open (not yet a known record) in the file being written.
-   */
-  private knownEnd(p: Pane, s: number): number {
-    const seg = p.segments[s];
-    const held = s === p.segments.length - 1 ? p.grouper?.pendingOffset : null;
-    return held ?? seg.readEnd;
-  }
-
-  /** Positions of records with at least one matching line, ascending, deduplicated. */
-  private matchPositions(p: Pane, search: CompiledSearch): number[] {
-    const out: number[] = [];
-    for (let s = 0; s < p.segments.length; s++) {
-      const seg = p.segments[s];
-      const [a, b] = this.segmentRange(p, s);
-      if (seg.gone || a >= b) continue;
-      let fd: number;
-      try {
-        fd = fs.openSync(seg.path, 'r');
-      } catch {
-        continue;
-      }
-      try {
-        const start = this.offsetAt(p, a);
-        const end = Math.min(fs.fstatSync(fd).size, this.knownEnd(p, s));
-        let last = -1;
-        searchRange(fd, start, end, search, (off) => {
-          // Records are found in offset order, so a moving binary search lower bound suffices.
-          let lo = Math.max(a, last);
-          let hi = b - 1;
-          let ans = -1;
-          while (lo <= hi) {
-            const m = (lo + hi) >>> 1;
-            if (this.offsetAt(p, m) <= off) {
-              ans = m;
-              lo = m + 1;
-            } else hi = m - 1;
-          }
-          if (ans >= 0 && ans !== last) {
-            out.push(ans);
-            last = ans;
-          }
-        });
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    return out;
+    return { records: readRecords(p, want), from, total, unfilteredTotal };
   }
 
   async search(q: {
@@ -800,12 +269,12 @@ export class LogsService {
     limit: number;
   }): Promise<SearchResult> {
     const p = this.pane(q.paneId);
-    const search = this.compile(q.pattern, q.regex, q.caseSensitive);
+    const search = compile(q.pattern, q.regex, q.caseSensitive);
     await p.indexDone;
-    let hits = this.matchPositions(p, search);
+    let hits = matchPositions(p, search);
     if (q.levels || q.filter) {
       // Report positions in the filtered view the caller is showing.
-      const v = await this.view(p, q);
+      const v = await viewOf(p, q);
       const mapped: number[] = [];
       for (const h of hits) {
         const k = lowerBound(v.positions, h);
@@ -825,38 +294,14 @@ export class LogsService {
   }): Promise<{ index: number }> {
     const { index } = await this.seekTimeUnfiltered(q);
     if (!narrowed(q)) return { index };
-    const v = await this.view(this.pane(q.paneId), q);
+    const v = await viewOf(this.pane(q.paneId), q);
     return { index: Math.min(lowerBound(v.positions, index), Math.max(0, v.positions.length - 1)) };
   }
 
   private async seekTimeUnfiltered(q: { paneId: string; time: number }): Promise<{ index: number }> {
     const p = this.pane(q.paneId);
     await p.indexDone;
-    return { index: Math.min(this.firstAtOrAfter(p, q.time), Math.max(0, this.total(p) - 1)) };
-  }
-
-  /** Position of the first record at or after `time` (the total when there is none). */
-  private firstAtOrAfter(p: Pane, time: number): number {
-    const timeAt = (i: number): number | null => {
-      // Records without a time (orphan lines) borrow the next timed record's time.
-      for (let k = i; k < Math.min(this.total(p), i + 50); k++) {
-        const t = this.readRecords(p, [k])[0].time;
-        if (t !== null) return t;
-      }
-      return null;
-    };
-    let lo = 0;
-    let hi = this.total(p) - 1;
-    let ans = this.total(p);
-    while (lo <= hi) {
-      const m = (lo + hi) >>> 1;
-      const t = timeAt(m);
-      if (t === null || t >= time) {
-        ans = m;
-        hi = m - 1;
-      } else lo = m + 1;
-    }
-    return ans;
+    return { index: Math.min(firstAtOrAfter(p, q.time), Math.max(0, paneTotal(p) - 1)) };
   }
 
   /**
@@ -872,18 +317,18 @@ export class LogsService {
     range?: TimeRange;
   }): Promise<HistogramResult> {
     const p = this.pane(q.paneId);
-    const view = narrowed(q) ? (await this.view(p, q)).positions : null;
-    const total = view ? view.length : this.total(p);
+    const view = narrowed(q) ? (await viewOf(p, q)).positions : null;
+    const total = view ? view.length : paneTotal(p);
     const to = Math.min(total, q.toLine, q.fromLine + MAX_HISTOGRAM_RECORDS);
     const positions: number[] = [];
     for (let i = q.fromLine; i < to; i++) positions.push(view ? view[i] : i);
-    return { buckets: histogramOf(this.readRecords(p, positions)) };
+    return { buckets: histogramOf(readRecords(p, positions)) };
   }
 
   errorRate(q: { windowMinutes: number; family: string }, now = nowMs()): ErrorRateResult {
     const fam = familyById(q.family);
     if (!fam) throw new OpsError('bad-request', `Unknown log family "${q.family}".`);
-    const dir = this.familyDir(fam.id);
+    const dir = this.folders.familyDir(fam.id);
     assertAllowedPath(dir, this.roots());
     const since = now - q.windowMinutes * 60_000;
     const { records, files } = readSetSince(dir, fam.pattern, fam.format, since);
@@ -902,68 +347,11 @@ export class LogsService {
       );
     }
     assertAllowedPath(seg.path, this.roots());
-    const i = this.findPosition(p, seg, q.offset);
+    const i = findPosition(p, seg, q.offset);
     const end =
-      i !== null && i + 1 < this.total(p) && this.segmentIndexOf(p, i + 1) === this.segmentIndexOf(p, i)
-        ? this.offsetAt(p, i + 1)
+      i !== null && i + 1 < paneTotal(p) && segmentIndexOf(p, i + 1) === segmentIndexOf(p, i)
+        ? offsetAt(p, i + 1)
         : null;
     return readWholeRecord(seg.path, q.offset, end, p.format, seg.name);
   }
-
-  private findPosition(p: Pane, seg: Segment, offset: number): number | null {
-    const s = p.segments.indexOf(seg);
-    const [a, b] = this.segmentRange(p, s);
-    for (let lo = a, hi = b - 1; lo <= hi;) {
-      const m = (lo + hi) >>> 1;
-      const o = this.offsetAt(p, m);
-      if (o === offset) return m;
-      if (o < offset) lo = m + 1;
-      else hi = m - 1;
-    }
-    return null;
-  }
-}
-
-function lowerBound(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (a[m] < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
-
-function goneRecord(index: number, offset: number, file: string): IndexedRecord {
-  return {
-    index,
-    offset,
-    file,
-    time: null,
-    level: null,
-    correlationId: null,
-    traceId: null,
-    spanId: null,
-    source: null,
-    message: '(no longer on disk: the file was truncated or replaced)',
-    properties: null,
-    exception: null,
-    lineCount: 1,
-    truncated: false,
-  };
-}
-
-/**
- * Whether a live record belongs in a view: its level, then its raw lines through the view's line
- * test (a record matches when one of its lines does, as the file search counts it). Null when a
- * line was cut for display, so the lines read do not tell.
- */
-function viewAccepts(v: View, r: LogRecord, lines: readonly LineIn[]): boolean | null {
-  if (!v.mask[levelIndex(r.level)]) return false;
-  if (v.range && (r.time === null || r.time < v.range.from || r.time >= v.range.to)) return false;
-  if (!v.test) return true;
-  if (lines.some((l) => l.truncated === true)) return null;
-  const test = v.test;
-  return lines.some((l) => test(l.text)) !== v.invert;
 }
