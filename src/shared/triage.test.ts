@@ -1,18 +1,16 @@
 // Triage rules as data: bad and edge inputs first, then ranking and the response times.
 import { afterEach, describe, expect, it } from 'vitest';
+import { reasonAt, fillTemplate, triage } from './triage';
+import { TRIAGE_RULES } from './triage-rules';
 import {
   ageText,
-  reasonAt,
   CLEAR_AFTER_MS,
   emptySignals,
-  fillTemplate,
   RECOVERING_AFTER_MS,
-  TRIAGE_RULES,
-  triage,
   type LogNewest,
   type LogWindow,
   type TriageSignals,
-} from './triage';
+} from './triage-signals';
 import { SEVERITY_LEVELS } from './handbook';
 import { nowMs, pinClock } from './clock';
 

@@ -2,7 +2,7 @@
 // ProjectStates and JobProgressHistory as Aura's job runner writes them, logged as it logs them.
 import path from 'node:path';
 import * as clock from '../../shared/clock';
-import { efDate } from './generator';
+import { efDate } from './seed-db';
 import { sqliteErrorText, type AuraProcess } from './aura-process';
 
 /** The pipeline stages a job passes through, 20% each. */

@@ -1,5 +1,5 @@
 // The simulated Aura.Api's routes: health and diagnostics endpoints with their exact shapes and
-// codes (bodies in health.ts), /api/logs, prometheus metrics and the two data endpoints.
+// codes (bodies in health.ts and api-health.ts), /api/logs, prometheus metrics and the two data endpoints.
 import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
@@ -7,19 +7,17 @@ import path from 'node:path';
 import * as clock from '../../shared/clock';
 import { SAMPLE_EXCEPTIONS, type RequestIds } from './aura-events';
 import { sleep, sqliteErrorText, type AuraProcess } from './aura-process';
+import { aspChecks, aspHealthBody, type HttpAnswer } from './health';
 import {
   apiLive,
   apiReady,
-  aspChecks,
-  aspHealthBody,
   circuitBreakers,
   healthDetails,
   healthSummary,
   providerList,
   providerTypeHealth,
   systemHealth,
-  type HttpAnswer,
-} from './health';
+} from './api-health';
 import { SERILOG_LINE_RE } from './serilog-writer';
 
 const json = (res: http.ServerResponse, a: HttpAnswer): void => {

@@ -1,7 +1,8 @@
 // Contract domain "probes": health probes of the attached Aura install (API, Redis, disk, memory,
 // processes, aura.db, log error rate), their history, the sweep scheduler, triage and the bundle.
 import { z } from 'zod';
-import type { TriageResult, TriageSignals } from '../triage';
+import type { TriageResult } from '../triage';
+import type { TriageSignals } from '../triage-signals';
 import { event, request } from './define';
 
 export type ProbeState = 'ok' | 'degraded' | 'unhealthy' | 'unreachable' | 'not-configured' | 'unknown';

@@ -2,7 +2,8 @@
 // which a bundle cannot re-measure) with the log signals read again from the bundle's own log
 // files at the moment the bundle was made, so the verdict rests on the evidence that travelled.
 import type { SweepResult } from '../../../shared/contract/probes';
-import { triage, type TriageSignals } from '../../../shared/triage';
+import { triage } from '../../../shared/triage';
+import type { TriageSignals } from '../../../shared/triage-signals';
 import { probeLogs } from '../probes/log-signals';
 import { overallOf } from '../probes/sweep';
 import type { OpenedBundle } from './open';

@@ -6,7 +6,7 @@ import {
   type ApiCheckSignal,
   type AspStatus,
   type TriageSignals,
-} from '../../../shared/triage';
+} from '../../../shared/triage-signals';
 import { httpGet, type HttpOutcome } from './http';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import type { InstallCandidate } from '../../../shared/install-types';
-import type { TriageSignals } from '../../../shared/triage';
+import type { TriageSignals } from '../../../shared/triage-signals';
 import { openDatabase } from '../store/native';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';

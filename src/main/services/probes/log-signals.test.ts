@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLEAR_AFTER_MS, RECOVERING_AFTER_MS, triage, emptySignals } from '../../../shared/triage';
+import { triage } from '../../../shared/triage';
+import { CLEAR_AFTER_MS, RECOVERING_AFTER_MS, emptySignals } from '../../../shared/triage-signals';
 import { resolveRoot } from '../install/discover';
 import { probeLogs } from './log-signals';
 

@@ -14,7 +14,7 @@ import {
   type LogNewest,
   type LogSignals,
   type LogWindow,
-} from '../../../shared/triage';
+} from '../../../shared/triage-signals';
 import { listFileSet } from '../logs/paths';
 import { errorRateOf, requestStatusOf } from '../logs/stats';
 import { shellQuote } from '../../../shared/shell-quote';

@@ -3,7 +3,7 @@
 import { createClient } from 'redis';
 import type { ProbeDetail, ProbeResult, ProbeState } from '../../../shared/contract/probes';
 import type { InstallCandidate } from '../../../shared/install-types';
-import type { RedisSignal, TriageSignals } from '../../../shared/triage';
+import type { RedisSignal, TriageSignals } from '../../../shared/triage-signals';
 import { configString, readAppSettings } from '../install/appsettings';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';

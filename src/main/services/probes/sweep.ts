@@ -2,7 +2,8 @@
 // triage reads, the triage itself and the overall verdict. Used by the service, the CLI and bench.
 import type { OverallState, ProbeResult, SweepResult } from '../../../shared/contract/probes';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { emptySignals, triage, type ApiCheckSignal, type TriageSignals } from '../../../shared/triage';
+import { triage } from '../../../shared/triage';
+import { emptySignals, type ApiCheckSignal, type TriageSignals } from '../../../shared/triage-signals';
 import { API_TIMEOUT_MS, probeApi } from './api-probe';
 import { probeDatabase } from './db-probe';
 import { probeLogsOffThread } from './log-probe-off-thread';

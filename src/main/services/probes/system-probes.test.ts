@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiCheckSignal } from '../../../shared/triage';
+import type { ApiCheckSignal } from '../../../shared/triage-signals';
 import { resolveRoot } from '../install/discover';
 import { auraDiskCheck } from './sweep';
 import { AURA_DISK_LABEL, probeDisk } from './system-probes';

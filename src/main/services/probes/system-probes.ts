@@ -11,7 +11,7 @@ import {
   DISK_DEGRADED_GB,
   MEMORY_CRITICAL_MB,
   MEMORY_WARNING_MB,
-} from '../../../shared/triage';
+} from '../../../shared/triage-signals';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 import { processListWorker } from '../../workers/off-thread';

@@ -1,9 +1,8 @@
 // The runbook library: Markdown runbooks from the bundled folder and folders the operator adds,
 // parsed (with install variables filled), linted, indexed for search and browsable by category.
 // Files are re-read only when their mtime or size changes; a rescan happens at most every few s.
-import crypto from 'node:crypto';
+// Walking and parsing a folder is in library-folders.ts, the summary rows in library-summary.ts.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type {
   RunbookDocument,
@@ -14,9 +13,7 @@ import type {
 } from '../../../shared/contract/runbooks';
 import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
-import { isStale, lintRunbook, reviewAgeDays, type LintContext } from '../../../shared/runbooks/lint';
-import { parseCategory } from '../../../shared/runbooks/metadata';
-import { parseRunbook } from '../../../shared/runbooks/parse';
+import { lintRunbook } from '../../../shared/runbooks/lint';
 import type { ReviewStatus } from '../../../shared/runbooks/review';
 import { SearchIndex } from '../../../shared/runbooks/search-index';
 import { fileNameFor, runbookTemplate } from '../../../shared/runbooks/template';
@@ -25,22 +22,21 @@ import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import { installVariables } from './install-variables';
 import { now as clockNow } from '../../../shared/clock';
 import { runbookParseWorker, type TaskWorker } from '../../workers/off-thread';
+import {
+  checkFolder,
+  expandHome,
+  newFolder,
+  OFF_THREAD_PARSE_BYTES,
+  preparse,
+  scanFolder,
+  type CachedFile,
+  type Folder,
+  type Preparsed,
+} from './library-folders';
+import { indexCategories, lintContextOf, summarize, type SummaryContext } from './library-summary';
 
-/** Runbooks are small; a larger Markdown file is skipped rather than read into memory. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
-/** A folder with more Markdown than this is probably not a runbook folder (e.g. a whole home dir). */
-export const MAX_FILES_PER_FOLDER = 1000;
-/** Runbook folders are shallow; deeper trees are not walked. */
-const MAX_DEPTH = 6;
 /** Between two requests closer than this, the folders are not re-stat'ed. */
 const RESCAN_MIN_INTERVAL_MS = 2000;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'bin', 'obj']);
-/**
- * Files at least this big are parsed on the worker thread by the async paths (add folder, list,
- * get, search from a host): micromark's list handling is superlinear, so a 50 KB list takes
- * seconds and a 9 MB nested file minutes; a bundled runbook (10-20 KB of prose) takes tens of ms.
- */
-export const OFF_THREAD_PARSE_BYTES = 64 * 1024;
 
 export interface RunbookLibraryOptions {
   /** The console's own runbooks (resources/runbooks), or null (CLI on explicit folders). */
@@ -61,79 +57,12 @@ export interface RunbookLibraryOptions {
   offThreadBytes?: number;
 }
 
-/** A file parsed ahead on the worker, used by the synchronous scan when the file is unchanged. */
-interface Preparsed {
-  mtimeMs: number;
-  size: number;
-  varsKey: string;
-  doc: ParsedRunbook;
-}
-
-interface CachedFile {
-  mtimeMs: number;
-  size: number;
-  varsKey: string;
-  doc: ParsedRunbook;
-}
-
-interface Folder {
-  id: string;
-  root: string;
-  bundled: boolean;
-  error: string | null;
-  skipped: string[];
-  /** Relative posix path -> parsed file. */
-  files: Map<string, CachedFile>;
-}
-
 interface Entry {
   folder: Folder;
   rel: string;
   doc: ParsedRunbook;
   lint: LintProblem[];
   summary: RunbookSummary;
-}
-
-function folderIdFor(root: string, bundled: boolean): string {
-  if (bundled) return 'bundled';
-  return `f${crypto.createHash('sha1').update(root).digest('hex').slice(0, 10)}`;
-}
-
-function expandHome(p: string): string {
-  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
-}
-
-/** Check a folder an operator wants to add: absolute, a directory, readable. Returns its real path. */
-export function checkFolder(input: string): string {
-  const expanded = expandHome(input.trim());
-  if (!path.isAbsolute(expanded)) {
-    throw new OpsError(
-      'bad-request',
-      `"${input}" is not an absolute path: give the full path of a folder of Markdown runbooks.`,
-    );
-  }
-  let real: string;
-  try {
-    real = fs.realpathSync(expanded);
-  } catch {
-    throw new OpsError('not-found', `Folder "${expanded}" does not exist: check the path.`);
-  }
-  if (!fs.statSync(real).isDirectory())
-    throw new OpsError('bad-request', `"${real}" is a file, not a folder: add the folder that holds it.`);
-  try {
-    fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
-  } catch (err) {
-    throw new OpsError(
-      'forbidden-path',
-      `Folder "${real}" cannot be read: check its permissions.`,
-      (err as Error).message,
-    );
-  }
-  return real;
-}
-
-function toPosix(rel: string): string {
-  return rel.split(path.sep).join('/');
 }
 
 export class RunbookLibrary {
@@ -149,16 +78,18 @@ export class RunbookLibrary {
 
   constructor(opts: RunbookLibraryOptions) {
     this.opts = opts;
-    if (opts.bundledDir) this.folders.push(this.makeFolder(path.resolve(opts.bundledDir), true));
+    if (opts.bundledDir) this.folders.push(newFolder(path.resolve(opts.bundledDir), true));
     for (const f of opts.folders ?? []) {
       const root = path.resolve(expandHome(f));
-      if (!this.folders.some((x) => x.root === root)) this.folders.push(this.makeFolder(root, false));
+      if (!this.folders.some((x) => x.root === root)) this.folders.push(newFolder(root, false));
     }
   }
 
-  private makeFolder(root: string, bundled: boolean): Folder {
-    return { id: folderIdFor(root, bundled), root, bundled, error: null, skipped: [], files: new Map() };
-  }
+  /** Today and the review statuses kept outside the files, as the lint context and summaries read them. */
+  private readonly summaryContext: SummaryContext = {
+    now: () => this.now(),
+    reviewStatusOf: (id) => this.opts.reviewStatusOf?.(id) ?? null,
+  };
 
   private now(): Date {
     return this.opts.now?.() ?? clockNow();
@@ -186,152 +117,23 @@ export class RunbookLibrary {
     const vars = this.variables();
     const varsKey = JSON.stringify(vars);
     let changed = false;
-    for (const folder of this.folders) changed = this.scanFolder(folder, vars, varsKey) || changed;
+    for (const folder of this.folders) changed = scanFolder(folder, vars, varsKey) || changed;
     if (changed) this.reindex();
   }
 
-  /** The Markdown files under a folder with their stats (null when the folder cannot be read). */
-  private walkFolder(folder: Folder): Map<string, { abs: string; stat: fs.Stats }> | null {
-    folder.skipped = [];
-    const found = new Map<string, { abs: string; stat: fs.Stats }>();
-    try {
-      const st = fs.statSync(folder.root);
-      if (!st.isDirectory()) throw new Error('not a directory');
-      folder.error = null;
-    } catch (err) {
-      folder.error = `Folder ${folder.root} cannot be read (${(err as Error).message}): was it moved? Remove it or restore it.`;
-      return null;
-    }
-    const walk = (dir: string, depth: number): void => {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch (err) {
-        folder.skipped.push(`${dir}: cannot be read (${(err as Error).message})`);
-        return;
-      }
-      entries.sort((a, b) => a.name.localeCompare(b.name));
-      for (const e of entries) {
-        if (e.name.startsWith('.')) continue;
-        const abs = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name)) walk(abs, depth + 1);
-          continue;
-        }
-        if (!/\.md$/i.test(e.name) || !(e.isFile() || e.isSymbolicLink())) continue;
-        let stat: fs.Stats;
-        try {
-          // A symlinked file must stay inside the folder: never read outside a configured root.
-          if (e.isSymbolicLink()) {
-            const real = fs.realpathSync(abs);
-            if (!real.startsWith(folder.root + path.sep)) {
-              folder.skipped.push(`${toPosix(path.relative(folder.root, abs))}: links outside the folder`);
-              continue;
-            }
-          }
-          stat = fs.statSync(abs);
-        } catch (err) {
-          folder.skipped.push(`${toPosix(path.relative(folder.root, abs))}: ${(err as Error).message}`);
-          continue;
-        }
-        if (!stat.isFile()) continue;
-        if (stat.size > MAX_FILE_BYTES) {
-          folder.skipped.push(
-            `${toPosix(path.relative(folder.root, abs))}: ${Math.round(stat.size / 1048576)} MB is too large for a runbook`,
-          );
-          continue;
-        }
-        if (found.size >= MAX_FILES_PER_FOLDER) {
-          folder.skipped.push(`more than ${MAX_FILES_PER_FOLDER} Markdown files: the rest are not read`);
-          return;
-        }
-        found.set(toPosix(path.relative(folder.root, abs)), { abs, stat });
-      }
-    };
-    walk(folder.root, 0);
-    return found;
-  }
-
-  private scanFolder(
-    folder: Folder,
-    vars: Record<string, string>,
-    varsKey: string,
-    pre?: Map<string, Preparsed>,
-  ): boolean {
-    const found = this.walkFolder(folder);
-    if (!found) {
-      const had = folder.files.size > 0;
-      folder.files.clear();
-      return had;
-    }
-    let changed = false;
-    for (const rel of [...folder.files.keys()]) {
-      if (!found.has(rel)) {
-        folder.files.delete(rel);
-        changed = true;
-      }
-    }
-    for (const [rel, { abs, stat }] of found) {
-      const cached = folder.files.get(rel);
-      if (
-        cached &&
-        cached.mtimeMs === stat.mtimeMs &&
-        cached.size === stat.size &&
-        cached.varsKey === varsKey
-      )
-        continue;
-      const ahead = pre?.get(rel);
-      if (ahead && ahead.mtimeMs === stat.mtimeMs && ahead.size === stat.size && ahead.varsKey === varsKey) {
-        folder.files.set(rel, ahead);
-        changed = true;
-        continue;
-      }
-      let text: string;
-      try {
-        text = fs.readFileSync(abs, 'utf8');
-      } catch (err) {
-        folder.skipped.push(`${rel}: ${(err as Error).message}`);
-        folder.files.delete(rel);
-        continue;
-      }
-      folder.files.set(rel, {
-        mtimeMs: stat.mtimeMs,
-        size: stat.size,
-        varsKey,
-        doc: parseRunbook(text, { file: rel, variables: vars }),
-      });
-      changed = true;
-    }
-    return changed;
-  }
-
-  /**
-   * Parse on the worker the big files a scan of `folder` would parse, so that the synchronous scan
-   * after it finds them ready. A file the worker cannot parse is left to the scan, which names it.
-   */
-  private async preparse(
+  /** library-folders' preparse with this library's worker lane and size line. */
+  private preparse(
     folder: Folder,
     vars: Record<string, string>,
     varsKey: string,
   ): Promise<Map<string, Preparsed>> {
-    const out = new Map<string, Preparsed>();
-    const found = this.walkFolder(folder);
-    if (!found) return out;
-    const lane = this.opts.parseWorker ?? runbookParseWorker;
-    for (const [rel, { abs, stat }] of found) {
-      if (stat.size < (this.opts.offThreadBytes ?? OFF_THREAD_PARSE_BYTES)) continue;
-      const cached = folder.files.get(rel);
-      if (
-        cached &&
-        cached.mtimeMs === stat.mtimeMs &&
-        cached.size === stat.size &&
-        cached.varsKey === varsKey
-      )
-        continue;
-      const doc = await lane.run('parse-runbook', { abs, file: rel, variables: vars });
-      out.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, varsKey, doc });
-    }
-    return out;
+    return preparse(
+      folder,
+      vars,
+      varsKey,
+      this.opts.parseWorker ?? runbookParseWorker,
+      this.opts.offThreadBytes ?? OFF_THREAD_PARSE_BYTES,
+    );
   }
 
   private refreshing: Promise<void> | null = null;
@@ -352,7 +154,7 @@ export class RunbookLibrary {
       this.lastScan = Date.now();
       let changed = false;
       for (const folder of this.folders)
-        changed = this.scanFolder(folder, vars, varsKey, pre.get(folder)) || changed;
+        changed = scanFolder(folder, vars, varsKey, pre.get(folder)) || changed;
       if (changed) this.reindex();
     })();
     this.refreshing = run.finally(() => {
@@ -388,87 +190,23 @@ export class RunbookLibrary {
     }
   }
 
-  private lintContext(folder: Folder): LintContext {
-    const cats = this.indexCategories(folder);
-    return {
-      categoryOf: (file) => cats.get(file) ?? null,
-      now: this.now(),
-      exists: (target) => folder.files.has(target),
-      slugsOf: (target) => folder.files.get(target)?.doc.headings.map((h) => h.slug) ?? null,
-    };
-  }
-
-  /** Categories the folder's index assigns by listing a runbook under a category heading. */
-  private indexCategories(folder: Folder): Map<string, RunbookCategory> {
-    const out = new Map<string, RunbookCategory>();
-    for (const [, f] of folder.files) {
-      if (f.doc.kind !== 'index') continue;
-      for (const link of f.doc.links) {
-        if (link.kind !== 'runbook' || !link.target) continue;
-        const heading = [...f.doc.headings].reverse().find((h) => h.line <= link.line);
-        const cat = heading ? parseCategory(heading.text) : null;
-        if (cat && !out.has(link.target)) out.set(link.target, cat);
-      }
-    }
-    return out;
-  }
-
-  private summarize(
-    folder: Folder,
-    rel: string,
-    doc: ParsedRunbook,
-    lint: LintProblem[],
-    cats: Map<string, RunbookCategory>,
-  ): RunbookSummary {
-    const now = this.now();
-    const fromIndex = cats.get(rel) ?? null;
-    const category = doc.meta.category ?? fromIndex;
-    const categorySource = doc.meta.category
-      ? doc.meta.sources.category === 'front-matter'
-        ? 'front-matter'
-        : 'inferred'
-      : fromIndex
-        ? 'index'
-        : 'none';
-    return {
-      id: `${folder.id}:${rel}`,
-      folderId: folder.id,
-      file: rel,
-      kind: doc.kind,
-      title: doc.meta.title ?? rel,
-      category,
-      categorySource,
-      severity: doc.meta.severity,
-      estimatedTime: doc.meta.estimatedTime,
-      symptoms: doc.meta.symptoms,
-      tags: doc.meta.tags,
-      lastReviewed: doc.meta.lastReviewed,
-      stale: doc.kind === 'runbook' && isStale(doc.meta.lastReviewed, now),
-      reviewStatus:
-        doc.kind === 'runbook'
-          ? (this.opts.reviewStatusOf?.(`${folder.id}:${rel}`) ?? doc.review?.status ?? null)
-          : null,
-      reviewAgeDays: doc.meta.lastReviewed ? reviewAgeDays(doc.meta.lastReviewed, now) : null,
-      sections: doc.sections.map((s) => s.name),
-      codeBlocks: doc.codeBlocks.length,
-      steps: doc.steps.length,
-      checkedSteps: doc.steps.filter((s) => s.answers.length > 0).length,
-      errors: lint.filter((p) => p.severity === 'error').length,
-      warnings: lint.filter((p) => p.severity === 'warning').length,
-    };
-  }
-
   private entries(): Entry[] {
     // Staleness and review age depend on the date, so the cache also turns over at midnight.
     const key = `${this.generation}:${this.now().toISOString().slice(0, 10)}`;
     if (this.entriesCache?.key === key) return this.entriesCache.list;
     const out: Entry[] = [];
     for (const folder of this.folders) {
-      const ctx = this.lintContext(folder);
-      const cats = this.indexCategories(folder);
+      const ctx = lintContextOf(folder, this.summaryContext);
+      const cats = indexCategories(folder);
       for (const [rel, f] of folder.files) {
         const lint = lintRunbook(f.doc, ctx);
-        out.push({ folder, rel, doc: f.doc, lint, summary: this.summarize(folder, rel, f.doc, lint, cats) });
+        out.push({
+          folder,
+          rel,
+          doc: f.doc,
+          lint,
+          summary: summarize(folder, rel, f.doc, lint, cats, this.summaryContext),
+        });
       }
     }
     this.entriesCache = { key, list: out };
@@ -536,8 +274,8 @@ export class RunbookLibrary {
     this.refresh();
     const { folder, rel, file } = this.locate(id);
     const doc = file.doc;
-    const lint = lintRunbook(doc, this.lintContext(folder));
-    const summary = this.summarize(folder, rel, doc, lint, this.indexCategories(folder));
+    const lint = lintRunbook(doc, lintContextOf(folder, this.summaryContext));
+    const summary = summarize(folder, rel, doc, lint, indexCategories(folder), this.summaryContext);
     const linkTargets = doc.links.map((l) =>
       l.kind === 'runbook' && l.target && folder.files.has(l.target) ? `${folder.id}:${l.target}` : null,
     );
@@ -563,7 +301,7 @@ export class RunbookLibrary {
     const root = checkFolder(input);
     if (!this.folders.some((f) => f.root === root)) {
       const vars = this.variables();
-      this.admitFolder(this.makeFolder(root, false), vars, JSON.stringify(vars));
+      this.admitFolder(newFolder(root, false), vars, JSON.stringify(vars));
     }
     return this.list();
   }
@@ -575,7 +313,7 @@ export class RunbookLibrary {
     varsKey: string,
     pre?: Map<string, Preparsed>,
   ): void {
-    this.scanFolder(folder, vars, varsKey, pre);
+    scanFolder(folder, vars, varsKey, pre);
     if (folder.files.size === 0) {
       throw new OpsError(
         'not-found',
@@ -592,7 +330,7 @@ export class RunbookLibrary {
   async addFolderAsync(input: string): Promise<RunbookLibraryView> {
     const root = checkFolder(input);
     if (!this.folders.some((f) => f.root === root)) {
-      const folder = this.makeFolder(root, false);
+      const folder = newFolder(root, false);
       const vars = this.variables();
       const varsKey = JSON.stringify(vars);
       const pre = await this.preparse(folder, vars, varsKey);

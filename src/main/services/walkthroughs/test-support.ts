@@ -1,7 +1,8 @@
 // Test support for the walk-through suites: a sweep as the probes would report it, its triage
 // made by the real triage rules from the signals of an API that is down or up.
 import type { SweepResult } from '../../../shared/contract/probes';
-import { emptySignals, triage, type TriageSignals } from '../../../shared/triage';
+import { triage } from '../../../shared/triage';
+import { emptySignals, type TriageSignals } from '../../../shared/triage-signals';
 
 export function apiSignals(apiUp: boolean): TriageSignals {
   const s = emptySignals();

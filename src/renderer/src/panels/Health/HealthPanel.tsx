@@ -11,7 +11,8 @@ import type {
   ProbeState,
   SweepResult,
 } from '../../../../shared/contract/probes';
-import { ageText, reasonAt } from '../../../../shared/triage';
+import { reasonAt } from '../../../../shared/triage';
+import { ageText } from '../../../../shared/triage-signals';
 import { api, ApiError } from '../../transport';
 import './health.css';
 
