@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
+import { startWalkThrough } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e findings');
 /** Screenshots for a person to look at: in FINDINGS_SHOTS when set (kept), else a temp folder. */
@@ -37,10 +38,7 @@ describe.skipIf(skip)('findings in the runbook viewer and the session', () => {
         .first()
         .click();
       await page.locator('.rb-title', { hasText: 'Service Degradation' }).waitFor();
-      await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
-      await expect
-        .poll(() => page.getByTestId('recording-indicator').textContent(), { timeout: 8000 })
-        .toContain('Recording: Service Degradation');
+      await startWalkThrough(page, 'Service Degradation');
 
       // The step shows the answers it can give before it runs.
       const step = page.locator('[data-step="liveness"]');

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
+import { startWalkThrough } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e incident journey');
 /** Screenshots for a person to look at: in JOURNEY_SHOTS when set (kept), else a temp folder. */
@@ -59,10 +60,7 @@ describe.skipIf(skip)('the incident journey', () => {
       await page.locator('.rb-title', { hasText: 'Service Degradation' }).waitFor();
 
       // Walk through: the incident carries the triage's SEV-1, not the runbook's severity.
-      await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
-      await expect
-        .poll(() => page.getByTestId('recording-indicator').textContent(), { timeout: 8000 })
-        .toContain('Recording: Service Degradation');
+      await startWalkThrough(page, 'Service Degradation');
       await page.getByRole('tab', { name: 'Session' }).click();
       await expect
         .poll(() => page.getByTestId('escalation').textContent(), { timeout: 8000 })

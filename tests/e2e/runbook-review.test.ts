@@ -10,59 +10,35 @@ import { parse as parseYaml } from 'yaml';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
+import { addRunbookFolder, drillRunbook, openRunbookFile, runAndCheck, startWalkThrough } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e runbook review');
 /** Screenshots for a person to look at: in JOURNEY_SHOTS when set (kept), else a temp folder. */
 const shots = process.env.JOURNEY_SHOTS ?? tempDir('review-shots');
 fs.mkdirSync(shots, { recursive: true });
 
-const RUNBOOK = `---
-title: Review Drill
-category: Incident Response
-severity: SEV-3
-owner: ana
-status: draft
-lastReviewed: 2026-11-27
----
-# Review Drill
-
-## Overview
-A drill for revisions and reviews.
-
-## Symptoms
-- Nothing in particular
-
-## Diagnosis
-\`\`\`bash {name="live" expect="/healthy/"}
+const RUNBOOK = drillRunbook({
+  title: 'Review Drill',
+  meta: { owner: 'ana', status: 'draft' },
+  lastReviewed: '2026-11-27',
+  overview: 'A drill for revisions and reviews.',
+  diagnosis: `\`\`\`bash {name="live" expect="/healthy/"}
 curl -s -m 2 {{apiUrl}}/health/live
 \`\`\`
-
-## Resolution
-1. Remove a stale marker file.
+`,
+  resolution: `1. Remove a stale marker file.
 
 \`\`\`bash {name="cleanup"}
 rm -f {{dataRoot}}/stale-marker.tmp
 \`\`\`
-
-## Prevention
-- Keep drilling.
-
-## References
-- The handbook.
-`;
+`,
+});
 
 /** The ad hoc command; its output (review-adhoc-42) differs from its text, so the wait is on the run. */
 const AD_HOC = 'echo review-adhoc-$((6*7))';
 
 const frontMatter = (file: string) =>
   parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(fs.readFileSync(file, 'utf8'))![1]) as Record<string, unknown>;
-
-/** Open a runbook from the library by its file (a narrow column shows the library behind "← Library"). */
-async function openRunbook(page: Page, file: string) {
-  const back = page.locator('.area.left .rb-back');
-  if (await back.isVisible()) await back.click();
-  await page.locator(`.area.left button[title="${file}"]`).click();
-}
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(shots, `${name}.png`) });
@@ -81,33 +57,17 @@ describe.skipIf(skip)('revisions from a session and the review workflow', () => 
       const { page } = ui.browser;
       page.setDefaultTimeout(15_000);
       await openConsole(page, ui.serve);
-      await page.getByText('Folders and new runbook').click();
-      await page.getByLabel('Folder path').fill(folder);
-      await page.getByRole('button', { name: 'Add folder' }).click();
+      await addRunbookFolder(page, folder);
       const library = page.locator('.area.left');
-      await openRunbook(page, 'review-drill.md');
-      await page.locator('.rb-title', { hasText: 'Review Drill' }).waitFor();
+      await openRunbookFile(page, 'review-drill.md', 'Review Drill');
       // The library shows the status from the front matter.
       expect(
         await library.locator('button[title="review-drill.md"]').getByTestId('review-badge').textContent(),
       ).toBe('draft');
 
       // Walk through: one checked step, one ad hoc command typed in the terminal, one note.
-      await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
-      await expect
-        .poll(() => page.getByTestId('walkthrough-bar').textContent(), { timeout: 8000 })
-        .toContain('Recording in');
-      await page.locator('[data-step="live"]').getByRole('button', { name: 'Run & check' }).click();
-      await expect
-        .poll(
-          () =>
-            page
-              .getByTestId('check-live')
-              .textContent()
-              .catch(() => ''),
-          { timeout: 15_000 },
-        )
-        .toMatch(/^OK · /);
+      await startWalkThrough(page, 'Review Drill');
+      await runAndCheck(page, 'live', /^OK · /);
       await page.locator('[data-testid="terminal-pane"]').first().locator('.xterm').click();
       await page.keyboard.type(AD_HOC);
       await page.keyboard.press('Enter');
@@ -172,7 +132,7 @@ describe.skipIf(skip)('revisions from a session and the review workflow', () => 
 
       // The draft is in the library; it moves to published through the Review box, one step at a time.
       const draftItem = library.locator(`button[title="${drafts[0]}"]`);
-      await openRunbook(page, drafts[0]);
+      await openRunbookFile(page, drafts[0]);
       await expect
         .poll(() => page.locator('.rb-head').getByTestId('review-badge').textContent(), { timeout: 8000 })
         .toBe('draft');
@@ -232,11 +192,11 @@ describe.skipIf(skip)('revisions from a session and the review workflow', () => 
       // An edit after approval shows as a change since the approval.
       fs.appendFileSync(draft, '\nA line added after the approval.\n');
       // The console does not watch the folder: opening the runbook again reads it.
-      await openRunbook(page, 'review-drill.md');
+      await openRunbookFile(page, 'review-drill.md');
       await expect
         .poll(() => page.locator('.rb-head').getByTestId('review-badge').textContent(), { timeout: 8000 })
         .toBe('draft');
-      await openRunbook(page, drafts[0]);
+      await openRunbookFile(page, drafts[0]);
       await expect
         .poll(() => page.locator('.rb-head').getByTestId('review-badge').textContent(), { timeout: 8000 })
         .toBe('published');

@@ -7,44 +7,28 @@ import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
+import { addRunbookFolder, drillRunbook, openRunbookFile, runAndCheck, startWalkThrough } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e runbooks');
 
-const DRILL = `---
-title: E2E Drill
-category: Incident Response
-severity: SEV-3
-estimatedTime: 5 minutes
-lastReviewed: 2026-11-27
----
-# E2E Drill
-
-## Overview
-A drill used by the end-to-end tests.
-
-## Symptoms
-- Nothing in particular
-
-## Diagnosis
-\`\`\`bash {name="live" expect="/healthy/"}
+const DRILL = drillRunbook({
+  title: 'E2E Drill',
+  meta: { estimatedTime: '5 minutes' },
+  lastReviewed: '2026-11-27',
+  overview: 'A drill used by the end-to-end tests.',
+  diagnosis: `\`\`\`bash {name="live" expect="/healthy/"}
 curl -s -m 2 {{apiUrl}}/health/live
 \`\`\`
-
-## Resolution
-1. Remove a stale marker file.
+`,
+  resolution: `1. Remove a stale marker file.
 
 \`\`\`bash {name="cleanup"}
 rm -f "{{dataRoot}}/stale-marker.tmp"
 \`\`\`
 
 - [ ] Logs checked after the fix
-
-## Prevention
-- Keep drilling.
-
-## References
-- The handbook.
-`;
+`,
+});
 
 describe.skipIf(skip)('runbooks in the console', () => {
   const ui = useConsole();
@@ -57,38 +41,18 @@ describe.skipIf(skip)('runbooks in the console', () => {
     async () => {
       const { page } = ui.browser;
       await openConsole(page, ui.serve);
-      await page.getByText('Folders and new runbook').click();
-      await page.getByLabel('Folder path').fill(folder);
-      await page.getByRole('button', { name: 'Add folder' }).click();
-      await page
-        .locator('.area.left')
-        .getByRole('button', { name: /E2E Drill/ })
-        .first()
-        .click();
-      await page.locator('.rb-title', { hasText: 'E2E Drill' }).waitFor();
+      await addRunbookFolder(page, folder);
+      await openRunbookFile(page, 'e2e-drill.md', 'E2E Drill');
 
       // Start a walk-through for this runbook.
-      await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
-      await expect
-        .poll(() => page.getByTestId('walkthrough-bar').textContent(), { timeout: 8000 })
-        .toContain('Recording in');
+      await startWalkThrough(page, 'E2E Drill');
 
       // Run & check: the sandbox answers /health/live, so the step answers OK.
       const live = page.locator('[data-step="live"]');
       expect(await live.locator('pre').textContent()).toMatch(
         /curl -s -m 2 http:\/\/127\.0\.0\.1:\d+\/health\/live/,
       );
-      await live.getByRole('button', { name: 'Run & check' }).click();
-      await expect
-        .poll(
-          () =>
-            page
-              .getByTestId('check-live')
-              .textContent()
-              .catch(() => ''),
-          { timeout: 15_000 },
-        )
-        .toMatch(/^OK\b/);
+      await runAndCheck(page, 'live', /^OK\b/);
 
       // A mutating step is shown in full and nothing runs until the operator chooses.
       fs.writeFileSync(path.join(ui.serve.dataDir, 'demo', 'stale-marker.tmp'), 'x');

@@ -8,42 +8,26 @@ import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
+import { addRunbookFolder, drillRunbook, openRunbookFile, startWalkThrough } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e step inputs');
 
-const DRILL = `---
-title: Inputs Drill
-category: Incident Response
-severity: SEV-3
-estimatedTime: 5 minutes
-lastReviewed: 2026-12-01
----
-# Inputs Drill
-
-## Overview
-A drill for step inputs and preconditions.
-
-## Symptoms
-- Nothing in particular
-
-## Diagnosis
-\`\`\`bash {name="pick" output="target" output-match="/^picked: (\\\\S+)$/m"}
+const DRILL = drillRunbook({
+  title: 'Inputs Drill',
+  meta: { estimatedTime: '5 minutes' },
+  lastReviewed: '2026-12-01',
+  overview: 'A drill for step inputs and preconditions.',
+  diagnosis: `\`\`\`bash {name="pick" output="target" output-match="/^picked: (\\\\S+)$/m"}
 printf 'picked: %s\\n' from-output
 \`\`\`
-
-## Resolution
-1. Echo the target back (the step sits in the list item, as in the bundled runbooks):
+`,
+  resolution: `1. Echo the target back (the step sits in the list item, as in the bundled runbooks):
 
    \`\`\`bash {name="echo-target" input-target="text" input-target-from="pick.target" requires="backup"}
    printf '[%s]\\n' {{target}}
    \`\`\`
-
-## Prevention
-- Keep drilling.
-
-## References
-- The handbook.
-`;
+`,
+});
 
 describe.skipIf(skip)('step inputs and preconditions', () => {
   const ui = useConsole();
@@ -57,19 +41,9 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
     async () => {
       const { page } = ui.browser;
       await openConsole(page, ui.serve);
-      await page.getByText('Folders and new runbook').click();
-      await page.getByLabel('Folder path').fill(folder);
-      await page.getByRole('button', { name: 'Add folder' }).click();
-      await page
-        .locator('.area.left')
-        .getByRole('button', { name: /Inputs Drill/ })
-        .first()
-        .click();
-      await page.locator('.rb-title', { hasText: 'Inputs Drill' }).waitFor();
-      await page.getByTestId('walkthrough-bar').getByRole('button', { name: 'Walk through' }).click();
-      await expect
-        .poll(() => page.getByTestId('walkthrough-bar').textContent(), { timeout: 8000 })
-        .toContain('Recording in');
+      await addRunbookFolder(page, folder);
+      await openRunbookFile(page, 'inputs-drill.md', 'Inputs Drill');
+      await startWalkThrough(page, 'Inputs Drill');
 
       // The later step: its input waits for a value, its precondition is not met, so Run is blocked.
       const step = page.locator('[data-step="echo-target"]');

@@ -32,76 +32,22 @@ function dosTime(d: Date): { time: number; date: number } {
   };
 }
 
-/** The bytes of a zip archive holding `entries` (deflated; stored when deflate does not help). */
-export function buildZip(entries: ZipEntry[], now = clockNow()): Buffer {
-  const { time, date } = dosTime(now);
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const raw = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data;
-    const deflated = zlib.deflateRawSync(raw);
-    const useDeflate = deflated.length < raw.length;
-    const body = useDeflate ? deflated : raw;
-    const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(useDeflate ? 8 : 0, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4); // made by
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(useDeflate ? 8 : 0, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
 /**
- * The same zip format written entry by entry into a file, so a bundle with hundreds of MB of logs
- * never holds more than one file in memory. Entries are deflated whole (one log roll at most).
+ * The zip format, entry by entry, into a sink of bytes: a local header, the name and the body for
+ * each entry as it is added, then the central directory and its end record. Entries are deflated
+ * whole (one log roll at most), and stored when deflate does not make them smaller.
  */
-export class ZipFileWriter {
-  private readonly fd: number;
+class ZipAssembler {
   private readonly centrals: Buffer[] = [];
   private offset = 0;
   private count = 0;
   private readonly time: number;
   private readonly date: number;
 
-  constructor(file: string, mode: number, now = clockNow()) {
-    this.fd = fs.openSync(
-      file,
-      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
-      mode,
-    );
+  constructor(
+    private readonly sink: (b: Buffer) => void,
+    now: Date,
+  ) {
     ({ time: this.time, date: this.date } = dosTime(now));
   }
 
@@ -114,36 +60,79 @@ export class ZipFileWriter {
     const crc = crc32(raw);
     if (this.offset + body.length > 0xfffffff0 || raw.length > 0xfffffff0)
       throw new Error(`${name}: a bundle over 4 GB needs ZIP64, which this writer does not make`);
+    // The local header and the central record share these fields, the central one 2 bytes later
+    // (after its "version made by"): version needed, flags (UTF-8 names), method, time, date, CRC,
+    // sizes and the name's length.
+    const shared = (b: Buffer, at: number) => {
+      b.writeUInt16LE(20, at);
+      b.writeUInt16LE(0x0800, at + 2);
+      b.writeUInt16LE(useDeflate ? 8 : 0, at + 4);
+      b.writeUInt16LE(this.time, at + 6);
+      b.writeUInt16LE(this.date, at + 8);
+      b.writeUInt32LE(crc, at + 10);
+      b.writeUInt32LE(body.length, at + 14);
+      b.writeUInt32LE(raw.length, at + 18);
+      b.writeUInt16LE(nameBuf.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(useDeflate ? 8 : 0, 8);
-    local.writeUInt16LE(this.time, 10);
-    local.writeUInt16LE(this.date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
+    shared(local, 4);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(useDeflate ? 8 : 0, 10);
-    central.writeUInt16LE(this.time, 12);
-    central.writeUInt16LE(this.date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt16LE(20, 4); // made by
+    shared(central, 6);
     central.writeUInt32LE(this.offset, 42);
-    this.write(local);
-    this.write(nameBuf);
-    this.write(body);
+    this.sink(local);
+    this.sink(nameBuf);
+    this.sink(body);
     this.centrals.push(central, nameBuf);
     this.offset += local.length + nameBuf.length + body.length;
     this.count++;
+  }
+
+  /** Writes the directory; returns the archive's size. */
+  finish(): number {
+    const cd = Buffer.concat(this.centrals);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(this.count, 8);
+    end.writeUInt16LE(this.count, 10);
+    end.writeUInt32LE(cd.length, 12);
+    end.writeUInt32LE(this.offset, 16);
+    this.sink(cd);
+    this.sink(end);
+    return this.offset + cd.length + end.length;
+  }
+}
+
+/** The bytes of a zip archive holding `entries`. */
+export function buildZip(entries: ZipEntry[], now = clockNow()): Buffer {
+  const parts: Buffer[] = [];
+  const zip = new ZipAssembler((b) => parts.push(b), now);
+  for (const e of entries) zip.add(e.name, e.data);
+  zip.finish();
+  return Buffer.concat(parts);
+}
+
+/**
+ * The same zip format written entry by entry into a file, so a bundle with hundreds of MB of logs
+ * never holds more than one file in memory.
+ */
+export class ZipFileWriter {
+  private readonly fd: number;
+  private readonly zip: ZipAssembler;
+
+  constructor(file: string, mode: number, now = clockNow()) {
+    this.fd = fs.openSync(
+      file,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+      mode,
+    );
+    this.zip = new ZipAssembler((b) => this.write(b), now);
+  }
+
+  add(name: string, data: Buffer | string): void {
+    this.zip.add(name, data);
   }
 
   private write(b: Buffer): void {
@@ -153,17 +142,9 @@ export class ZipFileWriter {
 
   /** Writes the directory and closes the file; returns its size. */
   finish(): number {
-    const cd = Buffer.concat(this.centrals);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.count, 8);
-    end.writeUInt16LE(this.count, 10);
-    end.writeUInt32LE(cd.length, 12);
-    end.writeUInt32LE(this.offset, 16);
-    this.write(cd);
-    this.write(end);
+    const size = this.zip.finish();
     fs.closeSync(this.fd);
-    return this.offset + cd.length + end.length;
+    return size;
   }
 
   abort(): void {

@@ -1,10 +1,16 @@
 // Resolving an incident: summary, contributing factors, what went well and badly, action items
 // with owners, and a written reason when verify is not green (state in resolveReducer, the checks
 // in resolveRequest); and the last verify's before/after table.
-import { useReducer } from 'react';
+import { useReducer, type Dispatch } from 'react';
 import type { SessionDetail, SessionEvent } from '../../../../shared/contract/walkthroughs';
 import { api } from '../../transport';
-import { EMPTY_RESOLVE, resolveReducer, resolveRequest } from './session-forms';
+import {
+  EMPTY_RESOLVE,
+  resolveReducer,
+  resolveRequest,
+  type ResolveAction,
+  type ResolveDraft,
+} from './session-forms';
 
 export function VerifyTable({ e }: { e: Extract<SessionEvent, { type: 'verify' }> }) {
   return (
@@ -30,6 +36,42 @@ export function VerifyTable({ e }: { e: Extract<SessionEvent, { type: 'verify' }
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** One of the form's free-text fields: a labelled textarea bound to its field in the form's state. */
+function TextField({
+  field,
+  label,
+  aria = label,
+  rows = 2,
+  perLine = false,
+  placeholder,
+  s,
+  dispatch,
+}: {
+  field: Extract<ResolveAction, { type: 'text' }>['field'];
+  label: string;
+  aria?: string;
+  rows?: number;
+  /** The field takes one entry per line (the report lists them). */
+  perLine?: boolean;
+  placeholder?: string;
+  s: ResolveDraft;
+  dispatch: Dispatch<ResolveAction>;
+}) {
+  return (
+    <label>
+      {label}
+      {perLine && <span className="dim"> (one per line)</span>}
+      <textarea
+        aria-label={aria}
+        rows={rows}
+        value={s[field]}
+        onChange={(e) => dispatch({ type: 'text', field, value: e.target.value })}
+        placeholder={placeholder}
+      />
+    </label>
   );
 }
 
@@ -62,43 +104,17 @@ export default function ResolveForm({
     >
       <h3>Resolve</h3>
       {!green && <p className="warn">Verify is not green. Resolving anyway needs a written reason.</p>}
-      <label>
-        Summary
-        <textarea
-          aria-label="Summary"
-          rows={3}
-          value={s.summary}
-          onChange={(e) => dispatch({ type: 'text', field: 'summary', value: e.target.value })}
-          placeholder="What happened, who was affected, what fixed it"
-        />
-      </label>
-      <label>
-        Contributing factors <span className="dim">(one per line)</span>
-        <textarea
-          aria-label="Contributing factors"
-          rows={2}
-          value={s.factors}
-          onChange={(e) => dispatch({ type: 'text', field: 'factors', value: e.target.value })}
-        />
-      </label>
-      <label>
-        What went well <span className="dim">(one per line)</span>
-        <textarea
-          aria-label="What went well"
-          rows={2}
-          value={s.well}
-          onChange={(e) => dispatch({ type: 'text', field: 'well', value: e.target.value })}
-        />
-      </label>
-      <label>
-        What did not go well <span className="dim">(one per line)</span>
-        <textarea
-          aria-label="What did not go well"
-          rows={2}
-          value={s.badly}
-          onChange={(e) => dispatch({ type: 'text', field: 'badly', value: e.target.value })}
-        />
-      </label>
+      <TextField
+        field="summary"
+        label="Summary"
+        rows={3}
+        s={s}
+        dispatch={dispatch}
+        placeholder="What happened, who was affected, what fixed it"
+      />
+      <TextField field="factors" label="Contributing factors" perLine s={s} dispatch={dispatch} />
+      <TextField field="well" label="What went well" perLine s={s} dispatch={dispatch} />
+      <TextField field="badly" label="What did not go well" perLine s={s} dispatch={dispatch} />
       <fieldset>
         <legend>Action items</legend>
         {s.items.map((it, i) => (
@@ -123,15 +139,13 @@ export default function ResolveForm({
         </button>
       </fieldset>
       {!green && (
-        <label>
-          Why resolve without a green verify
-          <textarea
-            aria-label="Override reason"
-            rows={2}
-            value={s.override}
-            onChange={(e) => dispatch({ type: 'text', field: 'override', value: e.target.value })}
-          />
-        </label>
+        <TextField
+          field="override"
+          label="Why resolve without a green verify"
+          aria="Override reason"
+          s={s}
+          dispatch={dispatch}
+        />
       )}
       {s.problem && (
         <p className="error" role="alert">
