@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logsCommand } from './cli';
 
@@ -13,7 +14,8 @@ const line = (t: string, lv: string, cid: string, msg: string) =>
 async function run(...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await logsCommand(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  // As the real entry (cli.ts main) does: each out/err call is one line, ended for it.
+  const code = await logsCommand(argv, { out: (s) => (out += `${s}\n`), err: (s) => (err += `${s}\n`) });
   return { code, out, err };
 }
 
@@ -93,4 +95,63 @@ describe('logs CLI', () => {
     expect((await run('search', '--dir', dir, '(')).err).toMatch(/not valid/);
     expect((await run('tail', '--help')).out).toMatch(/Usage/);
   });
+});
+
+describe('logs tail --follow in its own process', () => {
+  const CLI = path.join(__dirname, '..', '..', 'fixtures', 'aura-ops-cli.ts');
+
+  it('prints the last record, then new ones as written, a record written in two parts whole, and the next roll', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-follow-'));
+    const day = path.join(d, 'aura-api-20251208.log');
+    fs.writeFileSync(
+      day,
+      line('10:00:00', 'INF', 'b0', 'Before') + line('10:00:01', 'INF', 'b1', 'Last before'),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'logs', 'tail', '--dir', d, '-n', '1', '-f'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    /** Waits until the output has `n` lines; fails with what it has at the deadline. */
+    const lines = async (n: number): Promise<string[]> => {
+      const end = Date.now() + 15_000;
+      for (;;) {
+        const got = out.split('\n').filter((l) => l !== '');
+        if (got.length >= n) return got;
+        if (Date.now() > end) throw new Error(`waited for ${n} lines, got: ${out} (stderr: ${err})`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    try {
+      expect(await lines(1)).toEqual(['aura-api-20251208.log 2025-12-08T10:00:01.000Z INF [b1] Last before']);
+      // A record whose exception comes in a second write: printed once, with its exception.
+      fs.appendFileSync(day, line('10:00:02', 'ERR', 'c1', 'Failed').trimEnd() + '\n');
+      fs.appendFileSync(day, 'System.Exception: boom\n   at Z()\n');
+      fs.appendFileSync(day, line('10:00:03', 'INF', 'c2', 'After'));
+      expect((await lines(5)).slice(1)).toEqual([
+        'aura-api-20251208.log 2025-12-08T10:00:02.000Z ERR [c1] Failed',
+        'System.Exception: boom',
+        '   at Z()',
+        'aura-api-20251208.log 2025-12-08T10:00:03.000Z INF [c2] After',
+      ]);
+      // The day rolls at size: the tail goes on in the _001 file.
+      fs.writeFileSync(path.join(d, 'aura-api-20251208_001.log'), line('10:00:04', 'WRN', 'r1', 'Rolled'));
+      expect((await lines(6))[5]).toBe('aura-api-20251208_001.log 2025-12-08T10:00:04.000Z WRN [r1] Rolled');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // One line per line: no blank line between records (each out() is one line, ended once).
+      expect(out).toBe(`${(await lines(6)).join('\n')}\n`);
+      expect(out.split('\n')).toHaveLength(7);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

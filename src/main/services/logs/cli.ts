@@ -1,12 +1,12 @@
 // `aura-ops logs tail|search|stats`: the logs service from the command line, for scripts and for
 // checking it from outside. Records print as text or, with --json, one JSON object per line.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OpsError } from '../../../shared/errors';
 import {
   LEVELS,
-  RecordGrouper,
   detectFormat,
   parseRecord,
   type LogFormat,
@@ -14,13 +14,14 @@ import {
   type LogRecord,
 } from '../../../shared/serilog';
 import { isRecordStart } from '../../../shared/log-record-start';
+import type { IndexedRecord } from '../../../shared/contract/logs';
 import type { CliCommand, CliIO } from '../../cli-types';
+import type { ServiceContext } from '../context';
 import { compileSearch, sampleLines } from './file-reader';
 import { LineSplitter } from './line-splitter';
 import { LOG_FAMILIES, familyById, listFileSet } from './paths';
-import { RECORD_HOLD_MS } from './ingest';
 import { errorRateOf, histogramOf, readSetSince } from './stats';
-import { FileSetTailer } from './tailer';
+import { LogsService } from './service';
 import { nowMs } from '../../../shared/clock';
 
 /** Records printed by `logs tail` without --follow (and before following). */
@@ -49,7 +50,7 @@ interface FileSet {
 }
 
 function fail(io: CliIO, message: string): number {
-  io.err(`${message}\n`);
+  io.err(message);
   return 2;
 }
 
@@ -128,35 +129,12 @@ function toJson(r: LogRecord): Record<string, unknown> {
 
 function printRecord(io: CliIO, r: LogRecord, json: boolean): void {
   if (json) {
-    io.out(`${JSON.stringify(toJson(r))}\n`);
+    io.out(JSON.stringify(toJson(r)));
     return;
   }
   const t = r.time === null ? '-' : new Date(r.time).toISOString();
   const ids = r.correlationId ? ` [${r.correlationId}]` : '';
-  io.out(`${r.file} ${t} ${r.level ?? '---'}${ids} ${r.message}${r.exception ? `\n${r.exception}` : ''}\n`);
-}
-
-/** Offset where the last `n` records of a file start (reads backwards in growing steps). */
-function lastRecordsStart(file: string, format: LogFormat, n: number): number {
-  const size = fs.statSync(file).size;
-  for (let span = 64 * 1024; ; span *= 4) {
-    const start = Math.max(0, size - span);
-    const fd = fs.openSync(file, 'r');
-    const buf = Buffer.allocUnsafe(size - start);
-    try {
-      fs.readSync(fd, buf, 0, buf.length, start);
-    } finally {
-      fs.closeSync(fd);
-    }
-    const nl = start === 0 ? -1 : buf.indexOf(0x0a);
-    const starts = new LineSplitter(start + nl + 1, 256)
-      .feed(buf.subarray(nl + 1))
-      .filter((l) => isRecordStart(l.text, format))
-      .map((l) => l.offset);
-    if (n === 0) return size;
-    if (starts.length >= n) return starts[starts.length - n];
-    if (start === 0) return 0;
-  }
+  io.out(`${r.file} ${t} ${r.level ?? '---'}${ids} ${r.message}${r.exception ? `\n${r.exception}` : ''}`);
 }
 
 async function tail(argv: string[], io: CliIO): Promise<number> {
@@ -175,7 +153,7 @@ async function tail(argv: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.help) {
-    io.out(HELP);
+    io.out(HELP.trimEnd());
     return 0;
   }
   const sets = fileSets(positionals, values.dir, values.family, values.format);
@@ -183,69 +161,67 @@ async function tail(argv: string[], io: CliIO): Promise<number> {
   const count = values.lines === undefined ? DEFAULT_TAIL_RECORDS : Number(values.lines);
   if (!Number.isInteger(count) || count < 0)
     return fail(io, `--lines wants a whole number, got "${values.lines}".`);
-  const tailers: FileSetTailer[] = [];
   for (const set of sets) {
     if (!fs.existsSync(set.dir) && !values.follow)
       return fail(io, `No such folder: ${set.dir}. Check the path or use --follow to wait for it.`);
-    const files = listFileSet(set.dir, set.pattern);
-    const newest = files.length ? path.join(set.dir, files[files.length - 1]) : null;
-    if (!newest && !values.follow) return fail(io, `No file matches ${set.pattern} in ${set.dir}.`);
-    const format = newest ? formatOf(set, newest) : (set.format ?? 'serilog');
-    const startAt = newest ? lastRecordsStart(newest, format, count) : 'start';
-    let grouper: RecordGrouper | null = null;
-    let gen = -1;
-    /** While following, the last record waits this long for continuation lines (as in panes). */
-    let hold: NodeJS.Timeout | null = null;
-    let started = false;
-    const emit = (r: LogRecord | null) => {
-      if (r && (!keep || (r.level !== null && keep.has(r.level)))) printRecord(io, r, values.json);
-    };
-    const t = new FileSetTailer({
-      dir: set.dir,
-      pattern: set.pattern,
-      startAt,
-      onLines: (lines, f) => {
-        if (hold) clearTimeout(hold);
-        hold = null;
-        if (f.generation !== gen) {
-          emit(grouper?.flush() ?? null);
-          grouper = new RecordGrouper(format, f.name);
-          gen = f.generation;
-        }
-        for (const l of lines) emit((grouper as RecordGrouper).push(l));
-      },
-      onIdle: () => {
-        // What was on disk at start is complete; later writes may continue the last record.
-        if (!started) emit(grouper?.flush() ?? null);
-        else if (!hold && grouper?.hasPending) {
-          hold = setTimeout(() => {
-            hold = null;
-            emit(grouper?.flush() ?? null);
-          }, RECORD_HOLD_MS);
-        }
-      },
-      onStatus: (s) => {
-        if (s.kind !== 'following') io.err(`[${s.kind}] ${s.message}\n`);
-      },
+    if (!values.follow && listFileSet(set.dir, set.pattern).length === 0)
+      return fail(io, `No file matches ${set.pattern} in ${set.dir}.`);
+  }
+  // The panes' own live path (tailer, record grouping and hold, batches), over the folders named
+  // here: the operator's shell could read them anyway, so the console's log-root policy, which
+  // keeps what a pane may open, does not apply to what the CLI is asked to read.
+  const disposers: (() => void | Promise<void>)[] = [];
+  /** Per pane: every record below this index was printed (or filtered out) already. */
+  const seen = new Map<string, number>();
+  const emit = (r: LogRecord) => {
+    if (!keep || (r.level !== null && keep.has(r.level))) printRecord(io, r, values.json);
+  };
+  const ctx: ServiceContext = {
+    dataDir: os.tmpdir(),
+    getInstall: () => null,
+    emit: (event, payload) => {
+      if (event === 'logs:batch') {
+        const b = payload as { paneId: string; records: IndexedRecord[] };
+        const from = seen.get(b.paneId);
+        if (from === undefined) return;
+        for (const r of b.records) if (r.index >= from) emit(r);
+        seen.set(b.paneId, Math.max(from, b.records[b.records.length - 1].index + 1));
+      } else if (event === 'logs:pane-status') {
+        const s = payload as { kind: string; message: string };
+        if (s.kind !== 'following') io.err(`[${s.kind}] ${s.message}`);
+      }
+    },
+    onDispose: (fn) => disposers.push(fn),
+  };
+  const logs = new LogsService(ctx, { roots: sets.map((s) => s.dir) });
+  try {
+    for (const set of sets) {
+      const files = listFileSet(set.dir, set.pattern);
+      const newest = files.length ? path.join(set.dir, files[files.length - 1]) : null;
+      const format = newest ? formatOf(set, newest) : (set.format ?? 'serilog');
+      const pane = logs.openFileSet({ dir: set.dir, pattern: set.pattern, format, tailRecords: count });
+      const page = await logs.page({
+        paneId: pane.paneId,
+        fromLine: -count,
+        count,
+        levels: keep ? [...keep] : undefined,
+      });
+      for (const r of count === 0 ? [] : page.records) printRecord(io, r, values.json);
+      seen.set(pane.paneId, page.unfilteredTotal);
+    }
+    if (!values.follow) return 0;
+    // The tailers' timers do not hold the process open (they serve long-lived hosts); this does.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
-    tailers.push(t);
-    t.start();
-    started = true;
-  }
-  if (!values.follow) {
-    for (const t of tailers) t.stop();
+    clearInterval(keepAlive);
     return 0;
+  } finally {
+    for (const d of disposers) await d();
   }
-  // The tailers' timers do not hold the process open (they serve long-lived hosts); this does.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  clearInterval(keepAlive);
-  for (const t of tailers) t.stop();
-  return 0;
 }
 
 async function search(argv: string[], io: CliIO): Promise<number> {
@@ -266,7 +242,7 @@ async function search(argv: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.help) {
-    io.out(HELP);
+    io.out(HELP.trimEnd());
     return 0;
   }
   const pos = [...positionals];
@@ -300,7 +276,7 @@ async function search(argv: string[], io: CliIO): Promise<number> {
       });
     }
   }
-  if (!values.json) io.err(`${matches} matching record(s)\n`);
+  if (!values.json) io.err(`${matches} matching record(s)`);
   return matches > 0 ? 0 : 1;
 }
 
@@ -363,7 +339,7 @@ async function stats(argv: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.help) {
-    io.out(HELP);
+    io.out(HELP.trimEnd());
     return 0;
   }
   if (values.dir === undefined) return fail(io, 'Give the logs folder: --dir DIR.');
@@ -379,14 +355,14 @@ async function stats(argv: string[], io: CliIO): Promise<number> {
   const rate = errorRateOf(records, since, now, files);
   const histogram = histogramOf(records.filter((r) => r.time !== null && r.time >= since));
   if (values.json) {
-    io.out(`${JSON.stringify({ ...rate, histogram })}\n`);
+    io.out(JSON.stringify({ ...rate, histogram }));
     return 0;
   }
   const pct = rate.rate5xx === null ? 'n/a (no completed requests)' : `${(rate.rate5xx * 100).toFixed(1)}%`;
   io.out(
     `Last ${minutes} min of ${fam.id} (${files.join(', ') || 'no files'}):\n` +
       `  requests completed: ${rate.requests}, 5xx: ${rate.requests5xx} (${pct})\n` +
-      `  ERR+FTL: ${rate.errors} (${rate.errorsPerMinute.toFixed(2)}/min)\n`,
+      `  ERR+FTL: ${rate.errors} (${rate.errorsPerMinute.toFixed(2)}/min)`,
   );
   return 0;
 }
@@ -405,7 +381,7 @@ export const logsCommand: CliCommand = async (argv, io) => {
       case '--help':
       case '-h':
       case 'help':
-        io.out(HELP);
+        io.out(HELP.trimEnd());
         return sub === undefined ? 2 : 0;
       default:
         return fail(io, `Unknown logs command "${sub}". Use tail, search or stats (see --help).`);

@@ -62,6 +62,25 @@ export function findTailStart(path: string, size: number, format: LogFormat, tai
   return start + nl + 1;
 }
 
+/**
+ * Offset where the last `n` records of a file of `size` bytes start (reads backwards in growing
+ * steps); `size` for none. The CLI's `logs tail -n N` starts its pane there.
+ */
+export function lastRecordsStart(file: string, size: number, format: LogFormat, n: number): number {
+  if (n === 0) return size;
+  for (let span = 64 * 1024; ; span *= 4) {
+    const start = Math.max(0, size - span);
+    const buf = withFd(file, (fd) => readAt(fd, start, size - start));
+    const nl = start === 0 ? -1 : buf.indexOf(0x0a);
+    const starts = new LineSplitter(start + nl + 1, 256)
+      .feed(buf.subarray(nl + 1))
+      .filter((l) => isRecordStart(l.text, format))
+      .map((l) => l.offset);
+    if (starts.length >= n) return starts[starts.length - n];
+    if (start === 0) return 0;
+  }
+}
+
 /** Records whose first lines lie in [start, end), grouped by the format's rules. */
 export function readRecordsInRange(
   fd: number,

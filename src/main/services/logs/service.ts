@@ -14,7 +14,7 @@ import type {
 import { OpsError } from '../../../shared/errors';
 import type { LogFormat, LogLevel, LogRecord } from '../../../shared/serilog';
 import type { ServiceContext } from '../context';
-import { detectFileFormat, findTailStart, readWholeRecord } from './file-reader';
+import { detectFileFormat, findTailStart, lastRecordsStart, readWholeRecord } from './file-reader';
 import { LiveIngest, RECORD_HOLD_MS } from './ingest';
 import {
   findPosition,
@@ -58,6 +58,11 @@ export interface OpenSetOptions {
   pattern: string;
   format?: LogFormat;
   title?: string;
+  /**
+   * Start at the last N records of the newest file and index nothing before them (`aura-ops logs
+   * tail`); without it a pane starts at the first-paint tail and indexes the rest in a worker.
+   */
+  tailRecords?: number;
 }
 
 export class LogsService {
@@ -134,7 +139,10 @@ export class LogsService {
     if (newest) {
       assertAllowedPath(newest, roots);
       size = fs.statSync(newest).size;
-      startAt = findTailStart(newest, size, format);
+      startAt =
+        o.tailRecords === undefined
+          ? findTailStart(newest, size, format)
+          : lastRecordsStart(newest, size, format, o.tailRecords);
     }
     let resolveDone: () => void = () => {};
     const pane: Pane = {
@@ -149,7 +157,7 @@ export class LogsService {
       known: new RecordIndex(),
       segments: [],
       prefix: null,
-      indexing: startAt > 0,
+      indexing: startAt > 0 && o.tailRecords === undefined,
       indexDone: new Promise<void>((r) => {
         resolveDone = r;
       }),
@@ -176,7 +184,8 @@ export class LogsService {
     pane.tailer.start();
     // What was on disk at open is complete: its last record is not held.
     this.ingest.flushGrouper(pane);
-    if (newest && startAt > 0) this.ingest.scheduleIndex(pane, newest, startAt, resolveDone);
+    if (newest && startAt > 0 && o.tailRecords === undefined)
+      this.ingest.scheduleIndex(pane, newest, startAt, resolveDone);
     else resolveDone();
     return this.info(pane);
   }

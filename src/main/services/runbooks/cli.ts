@@ -126,11 +126,11 @@ function listCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
         })),
         null,
         2,
-      )}\n`,
+      )}`,
     );
     return 0;
   }
-  if (entries.length === 0) io.out('No Markdown files found.\n');
+  if (entries.length === 0) io.out('No Markdown files found.');
   for (const e of entries) {
     const s = e.summary;
     const badges = [
@@ -139,20 +139,20 @@ function listCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
       s.estimatedTime,
       s.stale && s.kind === 'runbook' ? 'STALE' : null,
     ].filter(Boolean);
-    io.out(`${rel(e.path)}\n  ${s.kind === 'index' ? '[index] ' : ''}${s.title} (${badges.join(', ')})\n`);
+    io.out(`${rel(e.path)}\n  ${s.kind === 'index' ? '[index] ' : ''}${s.title} (${badges.join(', ')})`);
     if (s.kind === 'runbook') {
       const missing = ['Overview', 'Symptoms', 'Diagnosis', 'Resolution', 'Prevention', 'References'].filter(
         (n) => !(s.sections as string[]).includes(n),
       );
       io.out(
-        `  sections: ${s.sections.join(', ') || 'none'}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}\n`,
+        `  sections: ${s.sections.join(', ') || 'none'}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
       );
     }
     const blocks = e.doc.codeBlocks.map((b) => {
       const step = e.doc.steps.find((x) => x.blockIndex === b.index);
       return `${b.lang ?? '?'}@${b.line}${step ? ` step ${step.id}${step.answers.length > 0 ? ` +answers(${step.answers.map((a) => a.key).join(',')})` : ''}` : ''}`;
     });
-    io.out(`  code blocks: ${blocks.length}${blocks.length ? `: ${blocks.join('; ')}` : ''}\n`);
+    io.out(`  code blocks: ${blocks.length}${blocks.length ? `: ${blocks.join('; ')}` : ''}`);
   }
   return 0;
 }
@@ -163,10 +163,10 @@ function lintCmd(lib: RunbookLibrary, json: boolean, io: CliIO): number {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.filter((p) => p.severity === 'warning').length;
   if (json) {
-    io.out(`${JSON.stringify({ files: entries.length, errors, warnings, problems }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ files: entries.length, errors, warnings, problems }, null, 2)}`);
   } else {
-    for (const p of problems) io.out(`${formatProblem(p)}\n`);
-    io.out(`${entries.length} file(s): ${errors} error(s), ${warnings} warning(s)\n`);
+    for (const p of problems) io.out(`${formatProblem(p)}`);
+    io.out(`${entries.length} file(s): ${errors} error(s), ${warnings} warning(s)`);
   }
   return errors > 0 ? 1 : 0;
 }
@@ -190,13 +190,13 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
 async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: CliIO): Promise<number> {
   if (!flags.install) {
     io.err(
-      'runbooks test needs --install DIR: the Aura data root to test against (a sandbox dir, ~/.local/share/Aura, %LOCALAPPDATA%\\Aura, ...).\n',
+      'runbooks test needs --install DIR: the Aura data root to test against (a sandbox dir, ~/.local/share/Aura, %LOCALAPPDATA%\\Aura, ...).',
     );
     return 2;
   }
   const timeoutMs = seconds('timeout', flags.timeout, STEP_TIMEOUT_MS);
   if (typeof timeoutMs === 'string' || timeoutMs === 0) {
-    io.err(`${typeof timeoutMs === 'string' ? timeoutMs : '--timeout must be above 0.'}\n`);
+    io.err(`${typeof timeoutMs === 'string' ? timeoutMs : '--timeout must be above 0.'}`);
     return 2;
   }
   const install = resolveRoot(
@@ -204,17 +204,17 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
     { env: process.env },
   );
   if (!install.facts.dataRoot.exists) {
-    io.err(`No folder at ${install.paths.dataRoot}: pass the data root that holds aura.db and logs/.\n`);
+    io.err(`No folder at ${install.paths.dataRoot}: pass the data root that holds aura.db and logs/.`);
     return 2;
   }
   if (!install.found)
-    io.err(`Warning: ${install.paths.dataRoot} holds neither aura.db nor logs/; steps will probably fail.\n`);
+    io.err(`Warning: ${install.paths.dataRoot} holds neither aura.db nor logs/; steps will probably fail.`);
 
   let scenarios: (ScenarioName | null)[] = [null];
   const folders =
     targets.length > 0 ? targets : [findBundledRunbooks()].filter((d): d is string => d !== null);
   if (folders.length === 0) {
-    io.err('No runbook folder given and no resources/runbooks found: pass a folder or file.\n');
+    io.err('No runbook folder given and no resources/runbooks found: pass a folder or file.');
     return 2;
   }
   const runbooks = loadRunbooks(folders, installVariables(install.paths));
@@ -230,29 +230,27 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
       const bad = names.filter((n) => !isScenarioName(n));
       if (bad.length > 0 || names.length === 0) {
         io.err(
-          `Unknown scenario "${bad.join(', ') || flags.scenario}": use one of ${SCENARIO_NAMES.join(', ')} or all.\n`,
+          `Unknown scenario "${bad.join(', ') || flags.scenario}": use one of ${SCENARIO_NAMES.join(', ')} or all.`,
         );
         return 2;
       }
       scenarios = names as ScenarioName[];
     }
     if (scenarios.length === 0) {
-      io.err(
-        'No runbook lists a sandbox scenario under testScenarios in its front matter: nothing to test.\n',
-      );
+      io.err('No runbook lists a sandbox scenario under testScenarios in its front matter: nothing to test.');
       return 1;
     }
   }
   const settleMs = seconds('settle', flags.settle, flags.scenario !== undefined ? 20_000 : 0);
   if (typeof settleMs === 'string') {
-    io.err(`${settleMs}\n`);
+    io.err(`${settleMs}`);
     return 2;
   }
 
   const bin = findAuraOpsBin();
   if (!bin)
     io.err(
-      'Warning: bin/aura-ops.cjs not found next to this build; steps that call aura-ops use the one on PATH.\n',
+      'Warning: bin/aura-ops.cjs not found next to this build; steps that call aura-ops use the one on PATH.',
     );
   const shim = bin ? createAuraOpsShim([process.execPath, bin]) : null;
   const initial = flags.scenario === 'all' ? runningScenario(install.paths.dataRoot) : null;
@@ -262,7 +260,7 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
       const selected = scenario === null ? runbooks : runbooks.filter((r) => r.scenarios.includes(scenario));
       if (scenario !== null) {
         await switchSandboxScenario(install.paths.dataRoot, scenario);
-        if (!json) io.out(`Scenario ${scenario}: ${selected.length} runbook(s)\n`);
+        if (!json) io.out(`Scenario ${scenario}: ${selected.length} runbook(s)`);
       }
       const results = await testRunbooks(selected, {
         paths: install.paths,
@@ -278,23 +276,23 @@ async function testCmd(targets: string[], flags: TestFlags, json: boolean, io: C
     shim?.cleanup();
     if (initial && scenarios.length > 0 && scenarios[scenarios.length - 1] !== initial) {
       await switchSandboxScenario(install.paths.dataRoot, initial).catch((err: unknown) =>
-        io.err(`Could not switch the sandbox back to ${initial}: ${(err as Error).message}\n`),
+        io.err(`Could not switch the sandbox back to ${initial}: ${(err as Error).message}`),
       );
     }
   }
   const summary = summarize(all);
   if (json) {
     io.out(
-      `${JSON.stringify({ install: { dataRoot: install.paths.dataRoot, apiUrl: install.paths.apiUrl }, scenarios, summary, results: all }, null, 2)}\n`,
+      `${JSON.stringify({ install: { dataRoot: install.paths.dataRoot, apiUrl: install.paths.apiUrl }, scenarios, summary, results: all }, null, 2)}`,
     );
   } else if (scenarios.length > 1) {
     io.out(
-      `All scenarios: ${all.length} checked step(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.skipped} skipped\n`,
+      `All scenarios: ${all.length} checked step(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.skipped} skipped`,
     );
   }
   if (all.length === 0 && !json)
     io.out(
-      'No step declares answers (ok="...", finding-<name>="...", or expect="..."/exit="...") in these runbooks.\n',
+      'No step declares answers (ok="...", finding-<name>="...", or expect="..."/exit="...") in these runbooks.',
     );
   return summary.ok ? 0 : 1;
 }
@@ -328,7 +326,7 @@ export const runbooksCommand: CliCommand = async (argv, io) => {
   if (typeof parsed.values.now === 'string') {
     now = new Date(`${parsed.values.now}T12:00:00Z`);
     if (Number.isNaN(now.getTime())) {
-      io.err(`--now "${parsed.values.now}" is not a date: use yyyy-mm-dd.\n`);
+      io.err(`--now "${parsed.values.now}" is not a date: use yyyy-mm-dd.`);
       return 2;
     }
   }
@@ -354,7 +352,7 @@ export const runbooksCommand: CliCommand = async (argv, io) => {
     return 2;
   } catch (err) {
     if (err instanceof OpsError) {
-      io.err(`${err.message}\n`);
+      io.err(`${err.message}`);
       return 2;
     }
     throw err;

@@ -196,7 +196,10 @@ describe('runbooks CLI', () => {
   const run = async (...argv: string[]) => {
     let out = '';
     let err = '';
-    const code = await runbooksCommand(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    const code = await runbooksCommand(argv, {
+      out: (t) => (out += `${t}\n`),
+      err: (t) => (err += `${t}\n`),
+    });
     return { code, out, err };
   };
 
