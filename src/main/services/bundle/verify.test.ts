@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleVerifyStatus, InstallList } from '../../../shared/contract/install';
 import type { PageResult, PaneInfo } from '../../../shared/contract/logs';
 import type { DispatchResult } from '../../api';
-import { Runtime } from '../../runtime';
+import { serveRuntime } from '../../runtime-test-support';
 import { createSandbox } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../probes/bundle';
@@ -162,14 +162,7 @@ describe('an opened bundle whose files are still being verified', () => {
     const file = path.join(root, 'good.zip');
     bundle(file);
     const hold = holding(OLD);
-    const rt = new Runtime({
-      dataDir: path.join(root, 'console-a'),
-      host: 'serve',
-      env: {},
-      runbooksDir: null,
-      cli: null,
-      bundleRunner: hold.runner,
-    });
+    const rt = serveRuntime({ dataDir: path.join(root, 'console-a'), bundleRunner: hold.runner });
     try {
       const list = ok<InstallList>(await rt.api.dispatch('install:open-bundle', { file }));
       const cur = list.candidates.find((c) => c.id === list.selectedId)!;
@@ -219,14 +212,7 @@ describe('an opened bundle whose files are still being verified', () => {
     const file = path.join(root, 'late-bad.zip');
     bundle(file, OLD);
     const hold = holding(OLD);
-    const rt = new Runtime({
-      dataDir: path.join(root, 'console-b'),
-      host: 'serve',
-      env: {},
-      runbooksDir: null,
-      cli: null,
-      bundleRunner: hold.runner,
-    });
+    const rt = serveRuntime({ dataDir: path.join(root, 'console-b'), bundleRunner: hold.runner });
     const events: { event: string; payload: unknown }[] = [];
     rt.onEvent((event, payload) => events.push({ event, payload }));
     try {
@@ -288,13 +274,7 @@ describe('an opened bundle whose files are still being verified', () => {
   it('the background files run on the worker thread by default and verify the whole bundle', async () => {
     const file = path.join(root, 'worker.zip');
     bundle(file);
-    const rt = new Runtime({
-      dataDir: path.join(root, 'console-c'),
-      host: 'serve',
-      env: {},
-      runbooksDir: null,
-      cli: null,
-    });
+    const rt = serveRuntime({ dataDir: path.join(root, 'console-c') });
     try {
       ok(await rt.api.dispatch('install:open-bundle', { file }));
       const opened = rt.openedBundle()!;
