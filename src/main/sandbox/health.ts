@@ -246,6 +246,19 @@ export interface HttpAnswer {
   body: unknown;
 }
 
+/** A check as /health writes it (with its exception) and /health/ready (without that key). */
+function checkJson(c: AspCheck, withException: boolean) {
+  return {
+    name: c.name,
+    status: c.status,
+    description: c.description,
+    duration: c.duration,
+    data: c.data,
+    tags: c.tags,
+    ...(withException ? { exception: c.exception } : {}),
+  };
+}
+
 /** `/health`, `/health/ready` and `/health/{tag}` (ASP.NET writer: 503 only when unhealthy). */
 export function aspHealthBody(
   kind: 'all' | 'ready' | { tag: string },
@@ -265,15 +278,7 @@ export function aspHealthBody(
         duration: round2(durationMs),
         environment: i.environment,
         version: '1.0.0.0',
-        checks: checks.map((c) => ({
-          name: c.name,
-          status: c.status,
-          description: c.description,
-          duration: c.duration,
-          data: c.data,
-          tags: c.tags,
-          exception: c.exception,
-        })),
+        checks: checks.map((c) => checkJson(c, true)),
       },
     };
   }
@@ -284,14 +289,7 @@ export function aspHealthBody(
         status,
         timestamp,
         duration: round2(durationMs),
-        checks: checks.map((c) => ({
-          name: c.name,
-          status: c.status,
-          description: c.description,
-          duration: c.duration,
-          data: c.data,
-          tags: c.tags,
-        })),
+        checks: checks.map((c) => checkJson(c, false)),
       },
     };
   }
