@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ServiceContext } from '../src/main/services/context';
 import { compileSearch, searchRange, withFd } from '../src/main/services/logs/file-reader';
 import { buildIndex, shutdownIndexWorker } from '../src/main/services/logs/index-worker';
 import { LogsService } from '../src/main/services/logs/service';
 import { watchEventLoop } from './_loop';
+import { benchContext } from './_common';
 
 const { values } = parseArgs({
   options: {
@@ -108,16 +108,7 @@ async function compare<A, B>(
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
-  const disposers: Array<() => void | Promise<void>> = [];
-  const listeners: Array<(event: string, payload: unknown) => void> = [];
-  const ctx: ServiceContext = {
-    dataDir: dir,
-    getInstall: () => null,
-    emit: (e, p) => {
-      for (const l of listeners) l(e, p);
-    },
-    onDispose: (fn) => disposers.push(fn),
-  };
+  const { ctx, disposers, listeners } = benchContext(dir);
   try {
     const bigDir = path.join(dir, 'big');
     const smallDir = path.join(dir, 'small');
