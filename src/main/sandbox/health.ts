@@ -269,27 +269,17 @@ export function aspHealthBody(
   const status = worst(checks.map((c) => c.status));
   const code = status === 'unhealthy' ? 503 : 200;
   const timestamp = clock.now().toISOString();
-  if (kind === 'all') {
+  if (kind === 'all' || kind === 'ready') {
+    // /health adds the environment, the version and each check's exception; /health/ready does not.
+    const all = kind === 'all';
     return {
       status: code,
       body: {
         status,
         timestamp,
         duration: round2(durationMs),
-        environment: i.environment,
-        version: '1.0.0.0',
-        checks: checks.map((c) => checkJson(c, true)),
-      },
-    };
-  }
-  if (kind === 'ready') {
-    return {
-      status: code,
-      body: {
-        status,
-        timestamp,
-        duration: round2(durationMs),
-        checks: checks.map((c) => checkJson(c, false)),
+        ...(all ? { environment: i.environment, version: '1.0.0.0' } : {}),
+        checks: checks.map((c) => checkJson(c, all)),
       },
     };
   }
