@@ -8,15 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  AURA_INDEX_DDL,
-  AURA_SCHEMA_DDL,
-  EF_MIGRATIONS,
-  EF_PRODUCT_VERSION,
-  MIGRATIONS_HISTORY_DDL,
-} from '../src/main/sandbox/schema';
 import { DatabaseService } from '../src/main/services/database/service';
 import { watchEventLoop } from './_loop';
+import { fillJobQueue, rowWriter } from './_common';
 
 /** Repetitions per measurement; the median is reported. */
 const RUNS = 3;
@@ -37,26 +31,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function emit(
-  metric: string,
-  value: number,
-  unit: string,
-  baseline: number,
-  extra: Record<string, unknown> = {},
-): void {
-  const round = (n: number) => Math.round(n * 100) / 100;
-  console.log(
-    JSON.stringify({
-      bench: BENCH,
-      metric,
-      value: round(value),
-      unit,
-      baseline: round(baseline),
-      ratio: round(value / baseline),
-      ...extra,
-    }),
-  );
-}
+const emit = rowWriter(BENCH, 2);
 
 function timeMs(fn: () => void): number {
   const t0 = performance.now();
@@ -76,29 +51,7 @@ function build(file: string): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  db.exec(MIGRATIONS_HISTORY_DDL + AURA_SCHEMA_DDL + AURA_INDEX_DDL);
-  const mig = db.prepare('INSERT INTO "__EFMigrationsHistory" VALUES (?, ?)');
-  for (const m of EF_MIGRATIONS) mig.run(m, EF_PRODUCT_VERSION);
-  const ins = db.prepare(
-    `INSERT INTO "JobQueue" ("JobId","CreatedAt","EnqueuedAt","IsQuickDemo","JobDataJson","MaxRetries","Priority","ProgressPercent","RetryCount","Status","UpdatedAt")
-     VALUES (?,?,?,0,?,3,5,100,0,?,?)`,
-  );
-  const body = JSON.stringify({ brief: 'x'.repeat(payload) });
-  const batch = 50_000;
-  for (let i = 0; i < rows; i += batch) {
-    db.transaction(() => {
-      for (let j = i; j < Math.min(rows, i + batch); j++) {
-        ins.run(
-          `job-${String(j).padStart(9, '0')}`,
-          '2025-12-01 10:00:00',
-          '2025-12-01 10:00:00',
-          body,
-          j % 50 === 0 ? 'Failed' : 'Completed',
-          '2025-12-01 10:05:00',
-        );
-      }
-    })();
-  }
+  fillJobQueue(db, rows, JSON.stringify({ brief: 'x'.repeat(payload) }));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ServiceContext } from '../src/main/services/context';
 import { compileSearch, searchRange, withFd } from '../src/main/services/logs/file-reader';
 import { buildIndex, shutdownIndexWorker } from '../src/main/services/logs/index-worker';
 import { LogsService } from '../src/main/services/logs/service';
 import { watchEventLoop } from './_loop';
+import { benchContext, rowWriter } from './_common';
 
 const { values } = parseArgs({
   options: {
@@ -29,27 +29,7 @@ const WRITER_RATE = Number(values.rate);
 /** The writer rolls to a new _NNN file at this size, so rotation is part of the test. */
 const WRITER_ROLL_BYTES = 8 * 1024 ** 2;
 
-function out(
-  bench: string,
-  metric: string,
-  value: number,
-  unit: string,
-  baseline: number | null,
-  extra: Record<string, unknown> = {},
-): void {
-  const ratio = baseline === null || baseline === 0 ? null : Number((value / baseline).toFixed(3));
-  console.log(
-    JSON.stringify({
-      bench,
-      metric,
-      value: Number(value.toFixed(3)),
-      unit,
-      baseline: baseline === null ? null : Number(baseline.toFixed(3)),
-      ratio,
-      ...extra,
-    }),
-  );
-}
+const emit = rowWriter('logs');
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 function stamp(ms: number): string {
@@ -108,16 +88,7 @@ async function compare<A, B>(
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
-  const disposers: Array<() => void | Promise<void>> = [];
-  const listeners: Array<(event: string, payload: unknown) => void> = [];
-  const ctx: ServiceContext = {
-    dataDir: dir,
-    getInstall: () => null,
-    emit: (e, p) => {
-      for (const l of listeners) l(e, p);
-    },
-    onDispose: (fn) => disposers.push(fn),
-  };
+  const { ctx, disposers, listeners } = benchContext(dir);
   try {
     const bigDir = path.join(dir, 'big');
     const smallDir = path.join(dir, 'small');
@@ -146,7 +117,7 @@ async function main(): Promise<void> {
     const smallPaint = await firstPaint(small);
     svc.closePane(smallPaint.pane.paneId);
     const bigPaint = await firstPaint(big);
-    out('logs', 'first_tail_paint_big', bigPaint.ms, 'ms', smallPaint.ms, {
+    emit('first_tail_paint_big', bigPaint.ms, 'ms', smallPaint.ms, {
       file_mb: Math.round(mb),
       baseline_is: 'same on a 10 MB file',
       goal_ms: 200,
@@ -158,7 +129,7 @@ async function main(): Promise<void> {
     const records = bigPaint.pane.total;
     const info = svc.panesInfo().find((p) => p.paneId === bigPaint.pane.paneId);
     const rssAbove = (process.memoryUsage().rss - idleRss) / 1024 ** 2;
-    out('logs', 'memory_above_idle_big_indexed', rssAbove, 'MB', null, {
+    emit('memory_above_idle_big_indexed', rssAbove, 'MB', null, {
       records: info?.total ?? records,
       goal_mb: 150,
     });
@@ -179,7 +150,7 @@ async function main(): Promise<void> {
     );
     const idx = ix.a;
     const wcLines = Number(ix.b.stdout.trim().split(/\s+/)[0]);
-    out('logs', 'index_throughput', mb / (ix.aMs / 1000), 'MB/s', mb / (ix.bMs / 1000), {
+    emit('index_throughput', mb / (ix.aMs / 1000), 'MB/s', mb / (ix.bMs / 1000), {
       lines: idx.lines,
       wc_lines: wcLines,
       records: idx.index.count,
@@ -205,7 +176,7 @@ async function main(): Promise<void> {
       () => searchOnce(pattern, true),
       () => grepOnce('-cE', 'Request completed: GET [^ ]+ - 5[0-9][0-9] in'),
     );
-    out('logs', 'regex_search_time', sr.aMs, 'ms', sr.bMs, {
+    emit('regex_search_time', sr.aMs, 'ms', sr.bMs, {
       pattern,
       matches: sr.a,
       grep_matches: Number(sr.b.stdout.trim()),
@@ -216,7 +187,7 @@ async function main(): Promise<void> {
       () => searchOnce(nocase, false),
       () => grepOnce('-ciE', nocase),
     );
-    out('logs', 'regex_search_time_ignore_case', sn.aMs, 'ms', sn.bMs, {
+    emit('regex_search_time_ignore_case', sn.aMs, 'ms', sn.bMs, {
       pattern: nocase,
       matches: sn.a,
       grep_matches: Number(sn.b.stdout.trim()),
@@ -279,13 +250,13 @@ async function main(): Promise<void> {
     while (seen.size < total && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     latencies.sort((a, b) => a - b);
     const p95 = latencies.length ? latencies[Math.floor(latencies.length * 0.95)] : NaN;
-    out('logs', 'writer_lines_lost', total - seen.size, 'lines', 0, {
+    emit('writer_lines_lost', total - seen.size, 'lines', 0, {
       written: total,
       received,
       doubled: received - seen.size,
       files: fs.readdirSync(wdir).length,
     });
-    out('logs', 'write_to_batch_latency_p95', p95, 'ms', null, {
+    emit('write_to_batch_latency_p95', p95, 'ms', null, {
       p50: latencies[Math.floor(latencies.length / 2)] ?? null,
       goal_ms: 150,
       rate: WRITER_RATE,

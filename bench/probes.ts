@@ -10,23 +10,12 @@ import { parseArgs } from 'node:util';
 import { resolveRoot } from '../src/main/services/install/discover';
 import { runSweep } from '../src/main/services/probes/sweep';
 import { watchEventLoop } from './_loop';
+import { rowWriter } from './_common';
 
 /** The goal the issue sets for a full sweep on a healthy install. */
 const GOAL_MS = 300;
 
-const round = (n: number): number => Math.round(n * 1000) / 1000;
-function emit(metric: string, value: number, unit: string, baseline: number | null): void {
-  process.stdout.write(
-    JSON.stringify({
-      bench: 'probes',
-      metric,
-      value: round(value),
-      unit,
-      baseline: baseline === null ? null : round(baseline),
-      ratio: baseline ? round(value / baseline) : null,
-    }) + '\n',
-  );
-}
+const emit = rowWriter('probes');
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];

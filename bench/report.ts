@@ -10,6 +10,7 @@ import type { ServiceContext } from '../src/main/services/context';
 import { OpsStore } from '../src/main/services/store/store';
 import { WalkthroughService } from '../src/main/services/walkthroughs/service';
 import { watchEventLoop } from './_loop';
+import { rowWriter } from './_common';
 
 const { values } = parseArgs({
   options: { entries: { type: 'string', default: '1000' }, runs: { type: 'string', default: '7' } },
@@ -19,25 +20,7 @@ const RUNS = Number(values.runs);
 /** The goal for a 1,000-entry report. */
 const GOAL_MS = 200;
 
-function emit(
-  metric: string,
-  value: number,
-  unit: string,
-  baseline: number,
-  extra: Record<string, unknown> = {},
-) {
-  console.log(
-    JSON.stringify({
-      bench: 'report',
-      metric,
-      value: Math.round(value * 1000) / 1000,
-      unit,
-      baseline: Math.round(baseline * 1000) / 1000,
-      ratio: baseline > 0 ? Math.round((value / baseline) * 1000) / 1000 : null,
-      ...extra,
-    }),
-  );
-}
+const emit = rowWriter('report');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

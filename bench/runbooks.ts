@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { RunbookLibrary } from '../src/main/services/runbooks/library';
 import { tokenize } from '../src/shared/runbooks/search-index';
 import { watchEventLoop } from './_loop';
+import { rowWriter } from './_common';
 import { nestedRunbook } from '../src/main/services/runbooks/nested-runbook-fixture';
 import { runbookParseWorker } from '../src/main/workers/off-thread';
 import { LOOP_GOALS, statsOf } from './_loop';
@@ -48,18 +49,7 @@ const WORDS = [
   'wal',
 ];
 
-function emit(metric: string, value: number, unit: string, baseline: number) {
-  console.log(
-    JSON.stringify({
-      bench: 'runbooks',
-      metric,
-      value: Math.round(value * 1000) / 1000,
-      unit,
-      baseline: Math.round(baseline * 1000) / 1000,
-      ratio: baseline > 0 ? Math.round((value / baseline) * 1000) / 1000 : null,
-    }),
-  );
-}
+const emit = rowWriter('runbooks');
 
 function runbook(i: number): string {
   const w = (k: number) => WORDS[(i * 7 + k * 3) % WORDS.length];

@@ -11,31 +11,12 @@ import { startSandbox } from '../src/main/sandbox/server';
 import { formatLine } from '../src/main/sandbox/serilog-writer';
 import { AuraLogModel } from '../src/main/sandbox/aura-events';
 import { watchEventLoop } from './_loop';
+import { rowWriter } from './_common';
 
 /** Chunk size of the baseline writes: large sequential writes, what `dd bs=1M` does. */
 const BASELINE_CHUNK = 1 << 20;
 
-interface Row {
-  bench: string;
-  metric: string;
-  value: number;
-  unit: string;
-  baseline: number | null;
-  ratio: number | null;
-}
-
-function emit(metric: string, value: number, unit: string, baseline: number | null): void {
-  const row: Row = {
-    bench: 'sandbox',
-    metric,
-    value: round(value),
-    unit,
-    baseline: baseline === null ? null : round(baseline),
-    ratio: baseline ? round(value / baseline) : null,
-  };
-  process.stdout.write(JSON.stringify(row) + '\n');
-}
-const round = (n: number): number => Math.round(n * 1000) / 1000;
+const emit = rowWriter('sandbox');
 
 /** Plain sequential write of `bytes` bytes into `file` (fsync'd like the generator's files are closed). */
 function plainWrite(file: string, bytes: number): number {

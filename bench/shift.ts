@@ -13,16 +13,9 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import Database from 'better-sqlite3';
-import type { ServiceContext } from '../src/main/services/context';
+import type { InstallCandidate } from '../src/shared/install-types';
 import { OpsError } from '../src/shared/errors';
 import { DatabaseService } from '../src/main/services/database/service';
-import {
-  AURA_INDEX_DDL,
-  AURA_SCHEMA_DDL,
-  EF_MIGRATIONS,
-  EF_PRODUCT_VERSION,
-  MIGRATIONS_HISTORY_DDL,
-} from '../src/main/sandbox/schema';
 import { resolveRoot } from '../src/main/services/install/discover';
 import { shutdownIndexWorker } from '../src/main/services/logs/index-worker';
 import { LogsService } from '../src/main/services/logs/service';
@@ -33,6 +26,7 @@ import { WalkthroughService } from '../src/main/services/walkthroughs/service';
 import { logProbeWorker } from '../src/main/workers/off-thread';
 import { startSandbox } from '../src/main/sandbox';
 import { LOOP_GOALS, statsOf, watchEventLoop } from './_loop';
+import { benchContext, fillJobQueue } from './_common';
 
 const { values } = parseArgs({
   options: {
@@ -106,26 +100,7 @@ function bigAuraDb(rows: number): string {
   fs.rmSync(tmp, { force: true });
   const db = new Database(tmp);
   db.pragma('synchronous = OFF');
-  db.exec(MIGRATIONS_HISTORY_DDL + AURA_SCHEMA_DDL + AURA_INDEX_DDL);
-  const mig = db.prepare('INSERT INTO "__EFMigrationsHistory" VALUES (?, ?)');
-  for (const m of EF_MIGRATIONS) mig.run(m, EF_PRODUCT_VERSION);
-  const ins = db.prepare(
-    `INSERT INTO "JobQueue" ("JobId","CreatedAt","EnqueuedAt","IsQuickDemo","JobDataJson","MaxRetries","Priority","ProgressPercent","RetryCount","Status","UpdatedAt")
-     VALUES (?,?,?,0,?,3,5,100,0,?,?)`,
-  );
-  for (let i = 0; i < rows; i += 50_000) {
-    db.transaction(() => {
-      for (let j = i; j < Math.min(rows, i + 50_000); j++)
-        ins.run(
-          `job-${String(j).padStart(9, '0')}`,
-          '2025-12-01 10:00:00',
-          '2025-12-01 10:00:00',
-          '{"brief":"x"}',
-          j % 50 === 0 ? 'Failed' : 'Completed',
-          '2025-12-01 10:05:00',
-        );
-    })();
-  }
+  fillJobQueue(db, rows, '{"brief":"x"}');
   db.close();
   fs.renameSync(tmp, file);
   return file;
@@ -155,25 +130,18 @@ const WRITER_SRC = `
 async function main(): Promise<void> {
   const loop = await watchEventLoop('shift');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-shift-'));
-  const disposers: Array<() => void | Promise<void>> = [];
-  const listeners: Array<(event: string, payload: unknown) => void> = [];
+  // The probed install (a live sandbox, below) is known once it runs.
+  let install: InstallCandidate | null = null;
+  const { ctx, disposers, listeners } = benchContext(root, () => install);
   try {
     const dbFile = bigAuraDb(ROWS);
     // The probed install: a live sandbox Aura in this process, as the serve host runs the demo.
     const sandbox = await startSandbox(path.join(root, 'sandbox'), { port: 0, create: { days: 1 } });
     disposers.push(() => sandbox.stop());
-    const install = resolveRoot(
+    install = resolveRoot(
       { kind: 'sandbox', dataRoot: sandbox.dir, source: 'bench', useEnv: false },
       { env: {} },
     );
-    const ctx: ServiceContext = {
-      dataDir: root,
-      getInstall: () => install,
-      emit: (e, p) => {
-        for (const l of listeners) l(e, p);
-      },
-      onDispose: (fn) => disposers.push(fn),
-    };
     const store = OpsStore.open(root);
     disposers.push(() => store.close());
     const logs = new LogsService(ctx, { roots: [root] });

@@ -176,6 +176,25 @@ export function shellContexts(
     if (f === 'sub' || f === 'paren') return 'plain';
     return f as ShellContext;
   };
+  /**
+   * Opens the expansion a '$' at `at` starts ($((…)), $(…) or ${…}), in double quotes and in words
+   * alike: how many characters after the '$' it takes (0: none starts there).
+   */
+  const openExpansion = (at: number): number => {
+    if (text.startsWith('((', at + 1)) {
+      push('arith', at + 3);
+      return 2;
+    }
+    if (text[at + 1] === '(') {
+      push('sub', at + 2);
+      return 1;
+    }
+    if (text[at + 1] === '{') {
+      push('brace', at + 2);
+      return 1;
+    }
+    return 0;
+  };
   let i = 0;
   while (i < text.length) {
     if (next < positions.length && i === positions[next]) {
@@ -218,16 +237,8 @@ export function shellContexts(
     }
     if (f === 'double') {
       if (c === '"') pop();
-      else if (c === '$' && text.startsWith('((', i + 1)) {
-        push('arith', i + 3);
-        i += 2;
-      } else if (c === '$' && text[i + 1] === '(') {
-        push('sub', i + 2);
-        i++;
-      } else if (c === '$' && text[i + 1] === '{') {
-        push('brace', i + 2);
-        i++;
-      } else if (c === '`') push('backtick', i + 1);
+      else if (c === '$') i += openExpansion(i);
+      else if (c === '`') push('backtick', i + 1);
       i++;
       continue;
     }
@@ -252,19 +263,11 @@ export function shellContexts(
     else if (c === '$' && text[i + 1] === "'") {
       push('ansi', i + 2);
       i++;
-    } else if (c === '$' && text.startsWith('((', i + 1)) {
-      push('arith', i + 3);
-      i += 2;
     } else if (c === '$' && text[i + 1] === '[') {
       push('oldarith', i + 2);
       i++;
-    } else if (c === '$' && text[i + 1] === '(') {
-      push('sub', i + 2);
-      i++;
-    } else if (c === '$' && text[i + 1] === '{') {
-      push('brace', i + 2);
-      i++;
-    } else if (c === '(' && text[i + 1] === '(' && wordStart(i)) {
+    } else if (c === '$') i += openExpansion(i);
+    else if (c === '(' && text[i + 1] === '(' && wordStart(i)) {
       push('arith', i + 2);
       i++;
     } else if (c === '[' && text[i + 1] === '[' && wordStart(i)) {

@@ -80,6 +80,21 @@ describe('the desktop app, booted from another folder with the native split', ()
   }, BOOT_MS + 10_000);
   afterAll(() => app?.kill());
 
+  /** Creates a terminal over IPC, runs `command` there (confirmed) and returns its finished record. */
+  async function runInNewTerminal(command: string, what: string): Promise<Finished> {
+    const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
+    expect(created.ok).toBe(true);
+    const sessionId = (created.result as { id: string }).id;
+    const run = (await app.invoke(
+      'terminal:run',
+      { sessionId, command, confirmed: true },
+      renderer,
+    )) as IpcResult;
+    expect(run.ok).toBe(true);
+    const done = await app.waitFor(what, (r) => finishedOf(r, command) !== null, COMMAND_MS);
+    return finishedOf(done, command)!;
+  }
+
   it('opens the window on the built renderer with the preload, and shows no error', () => {
     const load = app.reports.find((r) => r.t === 'load');
     expect(load).toEqual({ t: 'load', url: renderer });
@@ -128,22 +143,7 @@ describe('the desktop app, booted from another folder with the native split', ()
   it(
     'runs a terminal command over IPC',
     async () => {
-      const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
-      expect(created.ok).toBe(true);
-      const sessionId = (created.result as { id: string }).id;
-      const command = 'echo "desktop $((6 * 7))"';
-      const run = (await app.invoke(
-        'terminal:run',
-        { sessionId, command, confirmed: true },
-        renderer,
-      )) as IpcResult;
-      expect(run.ok).toBe(true);
-      const done = await app.waitFor(
-        'the command finishing',
-        (r) => finishedOf(r, command) !== null,
-        COMMAND_MS,
-      );
-      const f = finishedOf(done, command)!;
+      const f = await runInNewTerminal('echo "desktop $((6 * 7))"', 'the command finishing');
       expect(f.exitCode).toBe(0);
       expect(f.outputExcerpt).toContain('desktop 42');
     },
@@ -178,21 +178,7 @@ describe('the desktop app, booted from another folder with the native split', ()
       });
       const step = steps.find((s) => s.filled.startsWith('aura-ops db overview'));
       expect(step, 'the Database Maintenance overview step').toBeDefined();
-      const command = step!.filled;
-      const created = (await app.invoke('terminal:create', {}, renderer, COMMAND_MS)) as IpcResult;
-      const sessionId = (created.result as { id: string }).id;
-      const run = (await app.invoke(
-        'terminal:run',
-        { sessionId, command, confirmed: true },
-        renderer,
-      )) as IpcResult;
-      expect(run.ok).toBe(true);
-      const done = await app.waitFor(
-        'the runbook step finishing',
-        (r) => finishedOf(r, command) !== null,
-        COMMAND_MS,
-      );
-      const f = finishedOf(done, command)!;
+      const f = await runInNewTerminal(step!.filled, 'the runbook step finishing');
       expect(f.outputExcerpt).not.toMatch(/command not found/);
       expect(f.outputExcerpt).toMatch(/journal\s+wal/);
       expect(f.exitCode).toBe(0);

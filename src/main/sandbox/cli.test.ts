@@ -2,7 +2,6 @@
 // its own process: SIGTERM stops it cleanly, SIGKILL still takes redis-server and the lock holder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { missingTool } from '../../../tests/tools';
 import { SCENARIOS } from '../../shared/contract/sandbox';
 import { sandboxCommand } from './cli';
 import { readScenarioFile } from './control';
+import { portOpen, until } from './test-support';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-'));
 const RUN_CLI = path.join(__dirname, 'fixtures', 'run-cli.ts');
@@ -99,23 +99,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-const portOpen = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await fn();
-  }
-  return v;
-}
 const sqliteWrite = (db: string): Promise<number | null> =>
   new Promise((resolve) =>
     spawn('sqlite3', [db, 'UPDATE JobQueue SET Priority = Priority;'], { stdio: 'ignore' }).on(

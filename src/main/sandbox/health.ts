@@ -246,6 +246,19 @@ export interface HttpAnswer {
   body: unknown;
 }
 
+/** A check as /health writes it (with its exception) and /health/ready (without that key). */
+function checkJson(c: AspCheck, withException: boolean) {
+  return {
+    name: c.name,
+    status: c.status,
+    description: c.description,
+    duration: c.duration,
+    data: c.data,
+    tags: c.tags,
+    ...(withException ? { exception: c.exception } : {}),
+  };
+}
+
 /** `/health`, `/health/ready` and `/health/{tag}` (ASP.NET writer: 503 only when unhealthy). */
 export function aspHealthBody(
   kind: 'all' | 'ready' | { tag: string },
@@ -256,42 +269,17 @@ export function aspHealthBody(
   const status = worst(checks.map((c) => c.status));
   const code = status === 'unhealthy' ? 503 : 200;
   const timestamp = clock.now().toISOString();
-  if (kind === 'all') {
+  if (kind === 'all' || kind === 'ready') {
+    // /health adds the environment, the version and each check's exception; /health/ready does not.
+    const all = kind === 'all';
     return {
       status: code,
       body: {
         status,
         timestamp,
         duration: round2(durationMs),
-        environment: i.environment,
-        version: '1.0.0.0',
-        checks: checks.map((c) => ({
-          name: c.name,
-          status: c.status,
-          description: c.description,
-          duration: c.duration,
-          data: c.data,
-          tags: c.tags,
-          exception: c.exception,
-        })),
-      },
-    };
-  }
-  if (kind === 'ready') {
-    return {
-      status: code,
-      body: {
-        status,
-        timestamp,
-        duration: round2(durationMs),
-        checks: checks.map((c) => ({
-          name: c.name,
-          status: c.status,
-          description: c.description,
-          duration: c.duration,
-          data: c.data,
-          tags: c.tags,
-        })),
+        ...(all ? { environment: i.environment, version: '1.0.0.0' } : {}),
+        checks: checks.map((c) => checkJson(c, all)),
       },
     };
   }

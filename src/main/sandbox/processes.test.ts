@@ -2,12 +2,12 @@
 // switching from another process through the CLI, and a real redis-server going away.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingTool } from '../../../tests/tools';
 import { startSandbox, type SandboxHandle } from './server';
+import { portOpen, until } from './test-support';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-proc-'));
 const RUN_CLI = path.join(__dirname, 'fixtures', 'run-cli.ts');
@@ -51,23 +51,6 @@ const tail = async (family: string, n = 400): Promise<string> => {
     .sort();
   return (await run('tail', ['-n', String(n), path.join(sb.layout.logsDir, names[names.length - 1])])).out;
 };
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await fn();
-  }
-  return v;
-}
-const portOpen = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 
 describe('a scenario switch, seen by curl, sqlite3 and tail', () => {
   it('db-corrupt: curl gets 503, sqlite3 integrity_check fails, tail shows malformed-database errors; healthy restores the file', async () => {

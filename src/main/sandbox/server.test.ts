@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../../shared/contract/sandbox';
 import { localOffsetMinutes } from './serilog-writer';
 import { startSandbox, type SandboxHandle } from './server';
+import { until } from './test-support';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-srv-'));
 let sb: SandboxHandle;
@@ -15,15 +16,6 @@ let sb: SandboxHandle;
 const SIZE_LIMIT = 1_000_000;
 const todayStamp = (): string =>
   new Date(Date.now() + localOffsetMinutes(new Date()) * 60_000).toISOString().slice(0, 10).replace(/-/g, '');
-async function until<T>(fn: () => T, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = fn();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = fn();
-  }
-  return v;
-}
 
 beforeAll(async () => {
   sb = await startSandbox(path.join(tmp, 'sb'), {
@@ -560,7 +552,7 @@ describe('status codes per scenario', () => {
       fs.readdirSync(sb.layout.logsDir).filter((n) => n.startsWith(`aura-api-${todayStamp()}`));
     const before = todays().length;
     await sb.setScenario('log-flood');
-    const after = await until(todays, (names) => names.length > before);
+    const after = await until(todays, (names) => names.length > before, 8000, 50);
     await sb.setScenario('healthy');
     expect(after.length).toBeGreaterThan(before);
     expect(after.some((n) => /^aura-api-\d{8}_\d{3}\.log$/.test(n))).toBe(true);

@@ -14,10 +14,10 @@ import {
   transitionProblem,
   type SessionFacts,
 } from './review';
+import { apiDownRunbook } from './test-fixtures';
 
-const RUNBOOK = `---
-title: API Down
-status: published
+const RUNBOOK = apiDownRunbook(
+  `status: published
 owner: ana
 approvedBy: lee
 lastReviewed: 2026-11-20
@@ -26,40 +26,10 @@ lastTested:
   scenarios: [api-down]
   outcomes:
     api-down: { pass: 2, fail: 0, skipped: 1 }
----
-# API Down
-
-## Overview
-
-The API does not answer.
-
-## Symptoms
-
-- Requests fail
-
-## Diagnosis
-
-\`\`\`bash {name="liveness" expect="/200/"}
-curl -s {{apiUrl}}/health/live
-\`\`\`
-
-## Resolution
-
-1. Restart it.
-
-\`\`\`bash {name="restart"}
-systemctl restart aura
-\`\`\`
-
-## Prevention
-
-Watch it.
-
-## References
-
-- none
-`;
-
+`,
+  '{{apiUrl}}',
+  'Restart it.',
+);
 const now = new Date('2026-12-07T03:00:00Z');
 const ctx = { now, exists: () => true };
 const lintOf = (src: string) =>

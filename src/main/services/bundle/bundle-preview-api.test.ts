@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BundlePlanResult, BundleResult } from '../../../shared/contract/probes';
-import { Runtime } from '../../runtime';
+import type { Runtime } from '../../runtime';
+import { serveRuntime } from '../../runtime-test-support';
 import { createSandbox } from '../../sandbox';
 import { openBundle } from './open';
 
@@ -25,14 +26,10 @@ beforeAll(() => {
       Caching: { UseRedis: false, RedisConnection: '127.0.0.1:6379,password=s3cret-Redis-pw' },
     }),
   );
-  rt = new Runtime({
+  rt = serveRuntime({
     dataDir: path.join(root, 'console'),
     home: path.join(root, 'home'),
-    env: {},
-    host: 'serve',
     explicitInstall: data,
-    runbooksDir: null,
-    cli: null,
   });
 }, 60_000);
 

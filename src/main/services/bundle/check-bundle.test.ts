@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCENARIOS, type ScenarioName } from '../../../shared/contract/sandbox';
 import type { CliIO } from '../../cli-types';
-import { startSandbox, type SandboxHandle } from '../../sandbox';
+import { suiteSandbox } from '../../sandbox/test-support';
 import { bundleCommand, checkCommand } from '../probes/cli';
 import { buildZip } from '../probes/zip';
 import { craftZip } from './craft-zip';
@@ -19,8 +19,12 @@ const SCENARIO_DEADLINE_MS = 30_000;
 /** Pause between two live checks while waiting for the scenario. */
 const POLL_MS = 250;
 
-let root: string;
-let sb: SandboxHandle;
+const suite = suiteSandbox('aura-ops-check-bundle-', {
+  port: 0,
+  jobTickMs: 100,
+  trafficMs: 40,
+  create: { days: 1 },
+});
 
 function io(): CliIO & { out: (t: string) => void; text: () => string; errText: () => string } {
   const out: string[] = [];
@@ -48,21 +52,6 @@ const view = (c: CheckJson) => ({
   top: c.triage.suggestions[0]?.runbook ?? null,
 });
 
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-check-bundle-'));
-  sb = await startSandbox(path.join(root, 'sandbox'), {
-    port: 0,
-    jobTickMs: 100,
-    trafficMs: 40,
-    create: { days: 1 },
-  });
-});
-
-afterAll(async () => {
-  await sb?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
 /**
  * Switches the sandbox, waits until the live check shows the scenario, then bundles; repeated
  * (within the deadline) when the bundle's own sweep caught the install mid-change.
@@ -71,19 +60,19 @@ async function bundleOf(
   name: ScenarioName,
 ): Promise<{ file: string; recorded: { severity: string; top: string | null } }> {
   const sc = SCENARIOS.find((x) => x.name === name)!;
-  await sb.setScenario(name);
+  await suite.sb.setScenario(name);
   const deadline = Date.now() + SCENARIO_DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     const live = io();
-    await checkCommand(['--install', sb.dir, '--json'], live);
+    await checkCommand(['--install', suite.sb.dir, '--json'], live);
     const seen = view(JSON.parse(live.text()) as CheckJson);
     if (seen.severity === sc.severity && seen.top === sc.runbook) {
-      const file = path.join(root, `${name}-${attempt}.zip`);
+      const file = path.join(suite.root, `${name}-${attempt}.zip`);
       const b = io();
-      expect(await bundleCommand(['--install', sb.dir, '--with-db', '--hours', '48', '--out', file], b)).toBe(
-        0,
-      );
-      const opened = await openBundle(file, path.join(root, 'peek'));
+      expect(
+        await bundleCommand(['--install', suite.sb.dir, '--with-db', '--hours', '48', '--out', file], b),
+      ).toBe(0);
+      const opened = await openBundle(file, path.join(suite.root, 'peek'));
       const recorded = {
         severity: opened.recorded.triage.severity,
         top: opened.recorded.triage.suggestions[0]?.runbook ?? null,
@@ -132,10 +121,10 @@ describe('check --bundle gives what the live check gave', () => {
 
 describe('a full bundle', () => {
   it('holds aura.db, whole log files and a manifest with every sha256; a changed file is refused', async () => {
-    await sb.setScenario('healthy');
-    const file = path.join(root, 'full.zip');
-    expect(await bundleCommand(['--install', sb.dir, '--with-db', '--out', file], io())).toBe(0);
-    const opened = await openBundle(file, path.join(root, 'open'));
+    await suite.sb.setScenario('healthy');
+    const file = path.join(suite.root, 'full.zip');
+    expect(await bundleCommand(['--install', suite.sb.dir, '--with-db', '--out', file], io())).toBe(0);
+    const opened = await openBundle(file, path.join(suite.root, 'open'));
     const m = opened.manifest;
     expect(Object.keys(m.files)).toEqual(
       expect.arrayContaining(['db/aura.db', 'probes.json', 'triage.json', 'probe-history.json']),
@@ -152,7 +141,7 @@ describe('a full bundle', () => {
     const apiLogs = fs.readdirSync(path.join(opened.dir, 'logs')).filter((f) => f.startsWith('aura-api-'));
     expect(apiLogs.length).toBeGreaterThan(0);
     const newest = apiLogs.sort().at(-1)!;
-    const firstLine = fs.readFileSync(path.join(sb.dir, 'logs', newest), 'utf8').split('\n')[0];
+    const firstLine = fs.readFileSync(path.join(suite.sb.dir, 'logs', newest), 'utf8').split('\n')[0];
     expect(fs.readFileSync(path.join(opened.dir, 'logs', newest), 'utf8').split('\n')[0]).toBe(firstLine);
     expect(opened.install.paths.logsDir).toBe(path.join(opened.dir, 'logs'));
     expect(opened.install.paths.dbPath).toBe(path.join(opened.dir, 'db', 'aura.db'));
@@ -172,33 +161,33 @@ describe('a full bundle', () => {
           }
         : e,
     );
-    fs.writeFileSync(path.join(root, 'tampered.zip'), buildZip(tampered));
+    fs.writeFileSync(path.join(suite.root, 'tampered.zip'), buildZip(tampered));
     const c = io();
-    expect(await checkCommand(['--bundle', path.join(root, 'tampered.zip')], c)).toBe(4);
+    expect(await checkCommand(['--bundle', path.join(suite.root, 'tampered.zip')], c)).toBe(4);
     expect(c.errText()).toMatch(
       new RegExp(`logs/${newest.replace(/\./g, '\\.')} does not match its manifest`),
     );
     // A file the manifest does not list, and a manifest of another format.
     fs.writeFileSync(
-      path.join(root, 'extra.zip'),
+      path.join(suite.root, 'extra.zip'),
       buildZip([...entries, { name: 'logs/extra.log', data: 'x' }]),
     );
     const e = io();
-    expect(await checkCommand(['--bundle', path.join(root, 'extra.zip')], e)).toBe(4);
+    expect(await checkCommand(['--bundle', path.join(suite.root, 'extra.zip')], e)).toBe(4);
     expect(e.errText()).toMatch(/logs\/extra\.log, which its manifest does not list/);
     fs.writeFileSync(
-      path.join(root, 'oldfmt.zip'),
+      path.join(suite.root, 'oldfmt.zip'),
       buildZip([
         { name: 'manifest.json', data: JSON.stringify({ console: 'Aura Ops Console', version: '0.1.0' }) },
       ]),
     );
     const o = io();
-    expect(await checkCommand(['--bundle', path.join(root, 'oldfmt.zip')], o)).toBe(4);
+    expect(await checkCommand(['--bundle', path.join(suite.root, 'oldfmt.zip')], o)).toBe(4);
     expect(o.errText()).toMatch(/manifest\.json is not one this console can open/);
     // Hostile zips through the same door: slip and symlink, refused before any JSON is read.
-    fs.writeFileSync(path.join(root, 'slip.zip'), craftZip([{ name: '../../evil.txt', data: 'x' }]));
+    fs.writeFileSync(path.join(suite.root, 'slip.zip'), craftZip([{ name: '../../evil.txt', data: 'x' }]));
     const s = io();
-    expect(await checkCommand(['--bundle', path.join(root, 'slip.zip')], s)).toBe(4);
+    expect(await checkCommand(['--bundle', path.join(suite.root, 'slip.zip')], s)).toBe(4);
     expect(s.errText()).toMatch(/would leave the bundle folder/);
     // Nothing is left behind in the temp folder by the refused opens.
     expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('aura-ops-bundle-check-'))).toEqual([]);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { InstallList } from '../../../shared/contract/install';
 import type { SweepResult } from '../../../shared/contract/probes';
-import { Runtime } from '../../runtime';
+import type { Runtime } from '../../runtime';
+import { serveRuntime } from '../../runtime-test-support';
 import { createSandbox } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
 import { writeBundle } from '../probes/bundle';
@@ -27,14 +28,7 @@ beforeAll(async () => {
   const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
   good = path.join(root, 'good.zip');
   writeBundle({ install, sweep, outFile: good, full: { hours: 48, dbBackup: install.paths.dbPath } });
-  rt = new Runtime({
-    dataDir: path.join(root, 'console'),
-    home: path.join(root, 'home'),
-    env: {},
-    host: 'serve',
-    runbooksDir: null,
-    cli: null,
-  });
+  rt = serveRuntime({ dataDir: path.join(root, 'console'), home: path.join(root, 'home') });
 }, 60_000);
 
 afterAll(async () => {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleVerifyStatus, InstallList } from '../../../shared/contract/install';
 import type { PageResult, PaneInfo } from '../../../shared/contract/logs';
 import type { DispatchResult } from '../../api';
-import { Runtime } from '../../runtime';
+import type { Runtime } from '../../runtime';
+import { serveRuntime } from '../../runtime-test-support';
 import { createSandbox } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../probes/bundle';
@@ -93,6 +94,34 @@ function holding(name: string): { runner: EntryRunner; started: Promise<void>; r
   return { runner, started: startedP, release };
 }
 
+/**
+ * A console in root/consoleDir whose background extraction holds OLD back until released: fn runs
+ * with it, then OLD is released and the console disposed.
+ */
+async function onHeldConsole(
+  consoleDir: string,
+  fn: (rt: Runtime, hold: ReturnType<typeof holding>) => Promise<void>,
+): Promise<void> {
+  const hold = holding(OLD);
+  const rt = serveRuntime({ dataDir: path.join(root, consoleDir), bundleRunner: hold.runner });
+  try {
+    await fn(rt, hold);
+  } finally {
+    hold.release();
+    await rt.dispose();
+  }
+}
+
+/** Opens the bundle and the main log's pane, which shows the newest file at once: the bundle's install and that pane. */
+async function openWithMainPane(rt: Runtime, file: string) {
+  const list = ok<InstallList>(await rt.api.dispatch('install:open-bundle', { file }));
+  const cur = list.candidates.find((c) => c.id === list.selectedId)!;
+  expect(cur.kind).toBe('bundle');
+  const main = ok<PaneInfo>(await rt.api.dispatch('logs:open-pane', { family: 'aura-api' }));
+  expect(path.basename(main.file ?? '')).toBe(path.basename(NEW));
+  return { cur, main };
+}
+
 function ok<T>(r: DispatchResult): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.result as T;
@@ -161,22 +190,9 @@ describe('an opened bundle whose files are still being verified', () => {
   it('a pane on a file not yet verified waits (verifying, not on disk) and then shows its records', async () => {
     const file = path.join(root, 'good.zip');
     bundle(file);
-    const hold = holding(OLD);
-    const rt = new Runtime({
-      dataDir: path.join(root, 'console-a'),
-      host: 'serve',
-      env: {},
-      runbooksDir: null,
-      cli: null,
-      bundleRunner: hold.runner,
-    });
-    try {
-      const list = ok<InstallList>(await rt.api.dispatch('install:open-bundle', { file }));
-      const cur = list.candidates.find((c) => c.id === list.selectedId)!;
-      expect(cur.kind).toBe('bundle');
+    await onHeldConsole('console-a', async (rt, hold) => {
       // The first paint's file is there at once: the main log's pane shows the newest file's records.
-      const main = ok<PaneInfo>(await rt.api.dispatch('logs:open-pane', { family: 'aura-api' }));
-      expect(path.basename(main.file ?? '')).toBe(path.basename(NEW));
+      const { cur, main } = await openWithMainPane(rt, file);
       const mainPage = ok<PageResult>(
         await rt.api.dispatch('logs:page', { paneId: main.paneId, fromLine: -3, count: 3 }),
       );
@@ -209,33 +225,17 @@ describe('an opened bundle whose files are still being verified', () => {
         verifiedFiles: 5,
         error: null,
       });
-    } finally {
-      hold.release();
-      await rt.dispose();
-    }
+    });
   }, 60_000);
 
   it('a mismatch in a file verified late closes the bundle, names the file and removes its folder', async () => {
     const file = path.join(root, 'late-bad.zip');
     bundle(file, OLD);
-    const hold = holding(OLD);
-    const rt = new Runtime({
-      dataDir: path.join(root, 'console-b'),
-      host: 'serve',
-      env: {},
-      runbooksDir: null,
-      cli: null,
-      bundleRunner: hold.runner,
-    });
-    const events: { event: string; payload: unknown }[] = [];
-    rt.onEvent((event, payload) => events.push({ event, payload }));
-    try {
+    await onHeldConsole('console-b', async (rt, hold) => {
+      const events: { event: string; payload: unknown }[] = [];
+      rt.onEvent((event, payload) => events.push({ event, payload }));
       // The directory and the manifest are fine (same size, same names): the bundle opens.
-      const list = ok<InstallList>(await rt.api.dispatch('install:open-bundle', { file }));
-      const cur = list.candidates.find((c) => c.id === list.selectedId)!;
-      expect(cur.kind).toBe('bundle');
-      const main = ok<PaneInfo>(await rt.api.dispatch('logs:open-pane', { family: 'aura-api' }));
-      expect(path.basename(main.file ?? '')).toBe(path.basename(NEW));
+      const { cur, main } = await openWithMainPane(rt, file);
       await hold.started;
       const oldPath = path.join(cur.paths.dataRoot, ...OLD.split('/'));
       const waiting = rt.api.dispatch('logs:open-pane', { path: oldPath });
@@ -279,22 +279,13 @@ describe('an opened bundle whose files are still being verified', () => {
       expect(
         await rt.api.dispatch('logs:page', { paneId: main.paneId, fromLine: -1, count: 1 }),
       ).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    } finally {
-      hold.release();
-      await rt.dispose();
-    }
+    });
   }, 60_000);
 
   it('the background files run on the worker thread by default and verify the whole bundle', async () => {
     const file = path.join(root, 'worker.zip');
     bundle(file);
-    const rt = new Runtime({
-      dataDir: path.join(root, 'console-c'),
-      host: 'serve',
-      env: {},
-      runbooksDir: null,
-      cli: null,
-    });
+    const rt = serveRuntime({ dataDir: path.join(root, 'console-c') });
     try {
       ok(await rt.api.dispatch('install:open-bundle', { file }));
       const opened = rt.openedBundle()!;

@@ -6,43 +6,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { OpsError } from '../../../shared/errors';
 import { dbCommand } from './cli';
 import { devParts, LockWatch, lockFilesOf, parseProcLocks } from './lock-state';
 import { DatabaseService } from './service';
-import { damageTablePage, listDir, makeAuraDb, tempDir } from './test-fixtures';
+import { damageTablePage, errorOf, listDir, makeAuraDb, serviceRig } from './test-fixtures';
 
-const dirs: string[] = [];
-const services: DatabaseService[] = [];
+const { freshDir, service, disposeServices, removeDirs } = serviceRig();
 const holders: ChildProcess[] = [];
 /** How long a lock holder (the sqlite3 shell) may take to start and report, on a loaded machine. */
 const HOLDER_START_MS = 15_000;
-
-function freshDir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-
-function service(dbPath: string | (() => string)): DatabaseService {
-  const svc = new DatabaseService({
-    dataDir: freshDir(),
-    dbPath: typeof dbPath === 'string' ? () => dbPath : dbPath,
-    emit: () => undefined,
-  });
-  services.push(svc);
-  return svc;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof OpsError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Reads every cell of the table (count(*) could be answered from an index or a page header). */
 const PROJECTS_SQL = 'SELECT count("Title") FROM "ProjectStates" NOT INDEXED';
@@ -85,13 +57,11 @@ async function release(child: ChildProcess): Promise<void> {
 }
 
 afterEach(async () => {
-  await Promise.all(services.splice(0).map((s) => s.dispose()));
+  await disposeServices();
   for (const h of holders.splice(0)) if (h.exitCode === null) h.kill('SIGKILL');
 });
 
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => removeDirs());
 
 describe('a changed file reopens the readers', () => {
   test('damaged, then restored with fresh -wal/-shm (the db-corrupt scenario and back): the next read is ok', async () => {

@@ -5,39 +5,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { OpsError } from '../../../shared/errors';
-import { DatabaseService } from './service';
-import { damageTablePage, listDir, makeAuraDb, tempDir } from './test-fixtures';
+import { damageTablePage, errorOf, listDir, makeAuraDb, serviceRig } from './test-fixtures';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const dirs: string[] = [];
-const services: DatabaseService[] = [];
+const { freshDir, service, disposeServices, removeDirs } = serviceRig();
 const children: ChildProcess[] = [];
-
-function freshDir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-
-function service(
-  dbPath: string,
-  opts: ConstructorParameters<typeof DatabaseService>[1] = {},
-): DatabaseService {
-  const svc = new DatabaseService({ dataDir: freshDir(), dbPath: () => dbPath, emit: () => undefined }, opts);
-  services.push(svc);
-  return svc;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof OpsError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function startChild(script: string, args: string[]): Promise<ChildProcess> {
   const child = fork(path.join(FIXTURES, script), args, {
@@ -64,13 +36,11 @@ async function processGone(pid: number): Promise<boolean> {
   return false;
 }
 
-afterEach(async () => {
-  await Promise.all(services.splice(0).map((s) => s.dispose()));
-});
+afterEach(() => disposeServices());
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  removeDirs();
 });
 
 describe('rollback-journal aura.db', () => {

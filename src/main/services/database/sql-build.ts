@@ -2,6 +2,7 @@
 // values are always ? parameters. Also the console's statement guard. Pure functions.
 import { OpsError } from '../../../shared/errors';
 import type { ColumnDetail, FilterOp } from '../../../shared/contract/database';
+import { REPORTING_PRAGMAS } from '../../../shared/sqlite-pragmas';
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -84,37 +85,7 @@ export function buildRowsQuery(input: RowsQueryInput): { sql: string; params: (s
 }
 
 /** Read pragmas the console allows; anything else could change connection state or files. */
-const READ_PRAGMAS = new Set([
-  'table_info',
-  'table_xinfo',
-  'table_list',
-  'index_list',
-  'index_info',
-  'index_xinfo',
-  'foreign_key_list',
-  'foreign_key_check',
-  'page_count',
-  'page_size',
-  'freelist_count',
-  'journal_mode',
-  'user_version',
-  'schema_version',
-  'application_id',
-  'encoding',
-  'integrity_check',
-  'quick_check',
-  'compile_options',
-  'database_list',
-  'collation_list',
-  'function_list',
-  'module_list',
-  'pragma_list',
-  'auto_vacuum',
-  'data_version',
-  'max_page_count',
-  'cell_size_check',
-  'stats',
-]);
+const READ_PRAGMAS = new Set([...REPORTING_PRAGMAS, 'cell_size_check', 'stats']);
 
 /** Statements that change connection state or files even when SQLite calls them read-only. */
 const BLOCKED_HEADS = new Set([

@@ -1,5 +1,6 @@
 // Fixture databases for the inspector's tests and bench: Aura's real EF schema (from the sandbox)
-// with a few rows, in WAL or rollback-journal mode, plus ways to damage a file.
+// with a few rows, in WAL or rollback-journal mode, plus ways to damage a file; and the temp folders
+// and services a file-level suite makes and disposes.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import {
   EF_PRODUCT_VERSION,
   MIGRATIONS_HISTORY_DDL,
 } from '../../sandbox/schema';
+import { OpsError } from '../../../shared/errors';
+import { DatabaseService } from './service';
 
 export function tempDir(prefix = 'aura-ops-dbtest-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -167,4 +170,53 @@ export function damageTablePage(file: string, table: string): void {
 /** The names in `dir`, sorted: to prove nothing was created next to a DB. */
 export function listDir(dir: string): string[] {
   return fs.readdirSync(dir).sort();
+}
+
+/**
+ * The temp folders and services one test file makes: freshDir() and service() record what they
+ * make; disposeServices() (afterEach) and removeDirs() (afterAll) clean it up.
+ */
+export function serviceRig() {
+  const dirs: string[] = [];
+  const services: DatabaseService[] = [];
+  const freshDir = (): string => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
+  return {
+    freshDir,
+    service(
+      dbPath: string | (() => string),
+      opts: ConstructorParameters<typeof DatabaseService>[1] = {},
+    ): DatabaseService {
+      const svc = new DatabaseService(
+        {
+          dataDir: freshDir(),
+          dbPath: typeof dbPath === 'string' ? () => dbPath : dbPath,
+          emit: () => undefined,
+        },
+        opts,
+      );
+      services.push(svc);
+      return svc;
+    },
+    async disposeServices(): Promise<void> {
+      await Promise.all(services.splice(0).map((s) => s.dispose()));
+    },
+    removeDirs(): void {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The OpsError a call fails with (fails the test if it resolves or throws something else). */
+export async function errorOf(p: Promise<unknown>): Promise<OpsError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof OpsError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
 }

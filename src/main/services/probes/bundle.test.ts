@@ -93,6 +93,17 @@ function extract(zip: string): Map<string, string> {
   return files;
 }
 
+/** `aura-ops bundle --json` of `install` into root/zipName, keeping `lines` log lines: the files of the zip. */
+async function bundleFilesOf(install: string, zipName: string, lines: number): Promise<Map<string, string>> {
+  const out: string[] = [];
+  const code = await bundleCommand(
+    ['--install', install, '--out', path.join(root, zipName), '--lines', String(lines), '--json'],
+    { out: (t) => out.push(t), err: (t) => out.push(t) },
+  );
+  expect(code).toBe(0);
+  return extract(JSON.parse(out.join('\n')).file);
+}
+
 describe('support bundle', () => {
   it('leaves no secret of the config or the logs in any file of the zip', async () => {
     const install = resolveRoot({ kind: 'manual', dataRoot, source: 'test', useEnv: false }, { env: {} });
@@ -162,14 +173,7 @@ describe('support bundle', () => {
         [...PLANTED.map((p) => `${stamp} [WRN] [] [] [] ${p.log}`), ...ordinary].join('\n') + '\n',
       );
     }
-    const out: string[] = [];
-    expect(
-      await bundleCommand(
-        ['--install', inst, '--out', path.join(root, 'corpus.zip'), '--lines', '200', '--json'],
-        { out: (t) => out.push(t), err: (t) => out.push(t) },
-      ),
-    ).toBe(0);
-    const files = extract(JSON.parse(out.join('\n')).file);
+    const files = await bundleFilesOf(inst, 'corpus.zip', 200);
     for (const [name, text] of files) {
       for (const p of PLANTED)
         expect({ name, id: p.id, leaked: text.includes(p.secret) }).toEqual({
@@ -312,13 +316,7 @@ describe('support bundle', () => {
       path.join(bad, 'appsettings.json'),
       `{ "Caching": { "RedisConnection": "h:1,password=${SECRETS.redisPass}" `,
     );
-    const out: string[] = [];
-    const code = await bundleCommand(
-      ['--install', bad, '--out', path.join(root, 'b2.zip'), '--lines', '5', '--json'],
-      { out: (t) => out.push(t), err: (t) => out.push(t) },
-    );
-    expect(code).toBe(0);
-    const files = extract(JSON.parse(out.join('\n')).file);
+    const files = await bundleFilesOf(bad, 'b2.zip', 5);
     expect(files.get('config/appsettings.redacted.json')).toContain('could not be parsed');
     for (const text of files.values()) expect(text.includes(SECRETS.redisPass)).toBe(false);
   });
@@ -334,14 +332,7 @@ describe('support bundle', () => {
     fs.symlinkSync('/etc/shadow', path.join(logs, 'errors-29991231.log'));
     fs.linkSync(outside, path.join(logs, 'warnings-29991231.log'));
     fs.mkdirSync(path.join(logs, 'audit-29991231.log'));
-    const out: string[] = [];
-    expect(
-      await bundleCommand(
-        ['--install', inst, '--out', path.join(root, 'links.zip'), '--lines', '5', '--json'],
-        { out: (t) => out.push(t), err: (t) => out.push(t) },
-      ),
-    ).toBe(0);
-    const files = extract(JSON.parse(out.join('\n')).file);
+    const files = await bundleFilesOf(inst, 'links.zip', 5);
     const shadow = fs.existsSync('/etc/shadow')
       ? fs.readFileSync('/etc/shadow', 'utf8').split('\n')[0]
       : 'no-shadow-here';

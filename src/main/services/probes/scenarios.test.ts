@@ -1,12 +1,10 @@
 // Every sandbox scenario, probed for real over HTTP, Redis and files: probe states, the handbook
 // severity and the top runbook must be the ones SCENARIOS names. One sandbox, switched in place.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProbeId, ProbeState, SweepResult } from '../../../shared/contract/probes';
 import { SCENARIOS, type ScenarioName } from '../../../shared/contract/sandbox';
-import { startSandbox, type SandboxHandle } from '../../sandbox';
+import { suiteSandbox } from '../../sandbox/test-support';
 import type { CliIO } from '../../cli-types';
 import { resolveRoot } from '../install/discover';
 import { OpsStore } from '../store/store';
@@ -41,10 +39,14 @@ const EXPECT: Record<ScenarioName, Partial<Record<ProbeId, ProbeState>>> = {
   'log-flood': { logs: 'degraded' },
 };
 
-let root: string;
-let sb: SandboxHandle;
+const suite = suiteSandbox('aura-ops-probes-', {
+  port: 0,
+  jobTickMs: 100,
+  trafficMs: 40,
+  create: { days: 1 },
+});
 const install = () =>
-  resolveRoot({ kind: 'sandbox', dataRoot: sb.dir, source: 'test', useEnv: false }, { env: {} });
+  resolveRoot({ kind: 'sandbox', dataRoot: suite.sb.dir, source: 'test', useEnv: false }, { env: {} });
 /** Each scenario must show in the sweep within this long after the switch (a loaded machine included). */
 const SCENARIO_DEADLINE_MS = 15_000;
 /** Pause between two sweeps while waiting for a scenario to show. */
@@ -91,26 +93,11 @@ async function sweepUntilShown(
   }
 }
 
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-probes-'));
-  sb = await startSandbox(path.join(root, 'sandbox'), {
-    port: 0,
-    jobTickMs: 100,
-    trafficMs: 40,
-    create: { days: 1 },
-  });
-});
-
-afterAll(async () => {
-  await sb?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
 describe('triage of every sandbox scenario', () => {
   const results = new Map<ScenarioName, SweepResult>();
   for (const sc of SCENARIOS) {
     it(`${sc.name}: ${sc.severity}, top runbook ${sc.runbook}`, async () => {
-      await sb.setScenario(sc.name);
+      await suite.sb.setScenario(sc.name);
       const { s, ms } = await sweepUntilShown(sc, LOG_SETTLE_MS[sc.name] ?? SETTLE_MS);
       results.set(sc.name, s);
       expect(observed(s, sc)).toEqual({ states: EXPECT[sc.name], severity: sc.severity, top: sc.runbook });
@@ -145,7 +132,7 @@ describe('triage of every sandbox scenario', () => {
       'Providers',
       'Startup',
     ]);
-    expect(api.shell).toBe(`curl -s -m 2 ${sb.url}/health/ready`);
+    expect(api.shell).toBe(`curl -s -m 2 ${suite.sb.url}/health/ready`);
     expect(api.details.find((d) => d.label === 'Version')?.value).toMatch(/1\.0\.0/);
   });
 
@@ -186,7 +173,7 @@ describe('aura-ops check', () => {
   };
 
   it('exits 0 on a healthy install and prints the sweep as JSON', async () => {
-    await sb.setScenario('healthy');
+    await suite.sb.setScenario('healthy');
     // --since 0.005 min: only what happened in the last 0.3 s counts, so the previous scenario's
     // requests drop out of the window; check again until healthy shows or the deadline passes.
     const deadline = Date.now() + SCENARIO_DEADLINE_MS;
@@ -194,7 +181,7 @@ describe('aura-ops check', () => {
     let out: string[];
     for (;;) {
       const r = io();
-      code = await checkCommand(['--install', sb.dir, '--json', '--since', '0.005'], r.cli);
+      code = await checkCommand(['--install', suite.sb.dir, '--json', '--since', '0.005'], r.cli);
       out = r.out;
       if (code === 0 || Date.now() > deadline) break;
       await new Promise((res) => setTimeout(res, SWEEP_POLL_MS));
@@ -208,13 +195,13 @@ describe('aura-ops check', () => {
   });
 
   it('exits 3 when the API is down, with a readable summary', async () => {
-    await sb.setScenario('api-down');
+    await suite.sb.setScenario('api-down');
     const { cli, out } = io();
-    const code = await checkCommand(['--install', sb.dir], cli);
+    const code = await checkCommand(['--install', suite.sb.dir], cli);
     expect(code).toBe(3);
     expect(out.join('\n')).toMatch(/\[DOWN\] Aura API .*ECONNREFUSED/);
     expect(out.join('\n')).toMatch(/1\. Service Degradation \(SEV-1\)/);
-    await sb.setScenario('healthy');
+    await suite.sb.setScenario('healthy');
   });
 
   it('rejects a bad --since and an unknown flag with usage, and a missing install with 4', async () => {
@@ -224,14 +211,14 @@ describe('aura-ops check', () => {
     expect(await checkCommand(['--bogus'], b.cli)).toBe(64);
     expect(b.err.join('\n')).toContain('Usage: aura-ops check');
     const c = io();
-    expect(await checkCommand(['--install', path.join(root, 'nowhere')], c.cli)).toBe(4);
+    expect(await checkCommand(['--install', path.join(suite.root, 'nowhere')], c.cli)).toBe(4);
     expect(c.err.join('\n')).toContain('No Aura data folder');
   });
 });
 
 describe('ProbesService', () => {
   it('started by a host: schedules the next sweep after each one, and sweeps at once for a new install', async () => {
-    const dataDir = path.join(root, 'ops-sched');
+    const dataDir = path.join(suite.root, 'ops-sched');
     const store = OpsStore.open(dataDir);
     const disposers: (() => void)[] = [];
     const inst = install();
@@ -279,7 +266,7 @@ describe('ProbesService', () => {
   });
 
   it('gives a sweep asked with options its own run, not the one already under way', async () => {
-    const dataDir = path.join(root, 'ops-options');
+    const dataDir = path.join(suite.root, 'ops-options');
     const store = OpsStore.open(dataDir);
     const inst = install();
     const svc = new ProbesService(
@@ -301,7 +288,7 @@ describe('ProbesService', () => {
   });
 
   it('shows an error spike as SEV-2 within 20 s between sweeps a minute apart (the log watch)', async () => {
-    const dataDir = path.join(root, 'ops-watch');
+    const dataDir = path.join(suite.root, 'ops-watch');
     const store = OpsStore.open(dataDir);
     const inst = install();
     const events: SweepResult[] = [];
@@ -316,13 +303,13 @@ describe('ProbesService', () => {
       { autoStart: false },
     );
     try {
-      await sb.setScenario('healthy');
+      await suite.sb.setScenario('healthy');
       svc.config({ intervalMs: 60_000, paused: false });
       svc.start();
       const end = Date.now() + 15_000;
       while (!svc.latest() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       expect(svc.latest()?.installId).toBe(inst.id);
-      await sb.setScenario('error-spike');
+      await suite.sb.setScenario('error-spike');
       const spikeAt = Date.now();
       const deadline = spikeAt + 20_000;
       const spikeNow = () =>
@@ -339,13 +326,13 @@ describe('ProbesService', () => {
       expect(events.at(-1)?.triage.severity).toBe('SEV-2');
     } finally {
       svc.dispose();
-      await sb.setScenario('healthy');
+      await suite.sb.setScenario('healthy');
       store.close();
     }
   });
 
   it('records history, emits probes:update only on change, and keeps its config', async () => {
-    const dataDir = path.join(root, 'ops');
+    const dataDir = path.join(suite.root, 'ops');
     const store = OpsStore.open(dataDir);
     const events: string[] = [];
     const disposers: (() => void)[] = [];
@@ -363,7 +350,7 @@ describe('ProbesService', () => {
       { autoStart: false, sweep: { logsSince: Date.now() } },
     );
     try {
-      await sb.setScenario('healthy');
+      await suite.sb.setScenario('healthy');
       // What counts as a change is the service's signature (probe states, severity, phase, rules).
       // On a loaded machine a healthy API can turn 'slow' between two sweeps, which is a change,
       // so sweep until two in a row are the same, counting the changes on the way.
@@ -379,7 +366,7 @@ describe('ProbesService', () => {
         expect(events).toHaveLength(changes);
       }
       expect(sawSame, 'two consecutive healthy sweeps with the same states').toBe(true);
-      await sb.setScenario('redis-down');
+      await suite.sb.setScenario('redis-down');
       await svc.sweep();
       expect(events).toHaveLength(changes + 1);
       const hist = svc.history('redis', 10);
@@ -400,7 +387,7 @@ describe('ProbesService', () => {
       expect(again.config().paused).toBe(true);
     } finally {
       for (const d of disposers) d();
-      await sb.setScenario('healthy');
+      await suite.sb.setScenario('healthy');
       store.close();
     }
   });

@@ -10,47 +10,15 @@ import type { ServiceContext } from '../context';
 import { OpsStore } from '../store/store';
 import { WalkthroughService } from '../walkthroughs/service';
 import { parseRunbook } from '../../../shared/runbooks/parse';
+import { apiDownRunbook } from '../../../shared/runbooks/test-fixtures';
 import { RunbookLibrary } from './library';
 import { ReviewService } from './review-service';
 
-const RUNBOOK = `---
-title: API Down
-category: Incident Response
-owner: ana
----
-# API Down
-
-## Overview
-
-The API does not answer.
-
-## Symptoms
-
-- Requests fail
-
-## Diagnosis
-
-\`\`\`bash {name="liveness" expect="/200/"}
-curl -s http://127.0.0.1:5005/health/live
-\`\`\`
-
-## Resolution
-
-1. Restart the API.
-
-\`\`\`bash {name="restart"}
-systemctl restart aura
-\`\`\`
-
-## Prevention
-
-Watch it.
-
-## References
-
-- none
-`;
-
+const RUNBOOK = apiDownRunbook(
+  'category: Incident Response\nowner: ana\n',
+  'http://127.0.0.1:5005',
+  'Restart the API.',
+);
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();

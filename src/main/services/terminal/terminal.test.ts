@@ -37,6 +37,36 @@ function harness(
   return makeHarness(fx, opts, install, autoAck);
 }
 
+/**
+ * A shell for the flood tests: small flow-control watermarks, no automatic ack, past its first
+ * command with everything so far acked.
+ */
+async function floodShell(create: { cols?: number; rows?: number } = {}, scrollback?: number) {
+  const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
+  if (scrollback !== undefined) h.svc.updateSettings({ scrollback });
+  const info = h.svc.create(create);
+  await h.runAndWait(info.id, 'true');
+  h.svc.ack(info.id, 1 << 30);
+  return { h, info };
+}
+
+/** Acks what arrives, as a renderer that keeps up does, until the flood (the second command) finishes. */
+function ackUntilFloodDone(h: Harness, id: string, ms?: number) {
+  let acked = 0;
+  return h.waitFor(
+    () => {
+      const got = h.output(id).length;
+      if (got > acked) {
+        h.svc.ack(id, got - acked);
+        acked = got;
+      }
+      return h.finished(id)[1];
+    },
+    'the flood to finish',
+    ms,
+  );
+}
+
 describe('terminal service (real pty, bash)', () => {
   it('starts in the install data root with the AURA_* variables and reports each command', async () => {
     const h = harness();
@@ -95,10 +125,7 @@ describe('terminal service (real pty, bash)', () => {
   });
 
   it('pauses the pty when output is not acknowledged, and resumes on ack', async () => {
-    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
-    const info = h.svc.create({});
-    await h.runAndWait(info.id, 'true');
-    h.svc.ack(info.id, 1 << 30);
+    const { h, info } = await floodShell();
     await h.svc.run({
       sessionId: info.id,
       command: 'head -c 2000000 /dev/zero | tr "\\0" "x"; echo',
@@ -113,25 +140,13 @@ describe('terminal service (real pty, bash)', () => {
     expect(h.output(info.id).length).toBeLessThan(500_000);
     expect(h.finished(info.id).length).toBe(1);
     // A consumer that acks what it got lets the command finish.
-    let acked = 0;
-    const done = await h.waitFor(() => {
-      const got = h.output(info.id).length;
-      if (got > acked) {
-        h.svc.ack(info.id, got - acked);
-        acked = got;
-      }
-      return h.finished(info.id)[1];
-    }, 'the flood to finish');
+    const done = await ackUntilFloodDone(h, info.id);
     expect(done.exitCode).toBe(0);
     expect((h.output(info.id).match(/x/g) ?? []).length).toBeGreaterThanOrEqual(2_000_000);
   });
 
   it('keeps reading a plain flood the renderer cannot keep up with, and sends only what stays on screen', async () => {
-    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
-    h.svc.updateSettings({ scrollback: 1_000 });
-    const info = h.svc.create({ cols: 100, rows: 30 });
-    await h.runAndWait(info.id, 'true');
-    h.svc.ack(info.id, 1 << 30);
+    const { h, info } = await floodShell({ cols: 100, rows: 30 }, 1_000);
     const before = h.output(info.id).length;
     // 2,000,000 numbered lines (~15 MB) and no ack at all: the command still finishes.
     await h.svc.run({ sessionId: info.id, command: 'seq 1 2000000', confirmed: true });
@@ -164,10 +179,7 @@ describe('terminal service (real pty, bash)', () => {
   });
 
   it('pauses a flood it cannot cut (cursor moves between the lines)', async () => {
-    const h = harness({ highWatermark: 50_000, lowWatermark: 5_000 }, fakeInstall(dataRoot), false);
-    const info = h.svc.create({});
-    await h.runAndWait(info.id, 'true');
-    h.svc.ack(info.id, 1 << 30);
+    const { h, info } = await floodShell();
     await h.svc.run({
       sessionId: info.id,
       command: "seq 1 500000 | sed 's/$/\\x1b[A\\x1b[B/'",
@@ -178,19 +190,7 @@ describe('terminal service (real pty, bash)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(h.finished(info.id).length).toBe(1);
     expect(s.droppedChars).toBe(0);
-    let acked = 0;
-    const done = await h.waitFor(
-      () => {
-        const got = h.output(info.id).length;
-        if (got > acked) {
-          h.svc.ack(info.id, got - acked);
-          acked = got;
-        }
-        return h.finished(info.id)[1];
-      },
-      'the flood to finish',
-      30_000,
-    );
+    const done = await ackUntilFloodDone(h, info.id, 30_000);
     expect(done.exitCode).toBe(0);
     expect(h.output(info.id)).toContain('\r\n250000\x1b[A\x1b[B\r\n');
   });

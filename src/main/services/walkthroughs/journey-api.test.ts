@@ -21,6 +21,18 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
+/** A generated Aura install in a temp folder. */
+const sandboxInstall = (): string => {
+  const install = tmp();
+  createSandbox(install, { days: 1, projects: 4, logMb: 0.05 });
+  return install;
+};
+/** A serve console in temp folders, attached to `install` (or to none); afterEach disposes it. */
+const consoleOn = (install: string | null): Runtime => {
+  const r = new Runtime({ dataDir: tmp(), home: tmp(), env: {}, host: 'serve', explicitInstall: install });
+  runtimes.push(r);
+  return r;
+};
 
 async function call<T>(r: Runtime, channel: string, params: unknown): Promise<T> {
   const res = await r.api.dispatch(channel, params);
@@ -33,16 +45,7 @@ describe('everything done in the console lands on the timeline', () => {
     'records DB checks, backups (failed ones too) and sweeps into the recording session only',
     { timeout: 60_000 },
     async () => {
-      const install = tmp();
-      createSandbox(install, { days: 1, projects: 4, logMb: 0.05 });
-      const r = new Runtime({
-        dataDir: tmp(),
-        home: tmp(),
-        env: {},
-        host: 'serve',
-        explicitInstall: install,
-      });
-      runtimes.push(r);
+      const r = consoleOn(sandboxInstall());
       // Nothing records yet: a check goes nowhere.
       await call(r, 'db:check', { kind: 'quick', jobId: 'j0' });
       const s = await call<SessionDetail>(r, 'walkthrough:start', {
@@ -84,17 +87,9 @@ describe('a damaged backup on the timeline', () => {
     'is recorded as written, and says DAMAGED (kept as evidence, not to restore from)',
     { timeout: 60_000 },
     async () => {
-      const install = tmp();
-      createSandbox(install, { days: 1, projects: 4, logMb: 0.05 });
+      const install = sandboxInstall();
       damageTablePage(path.join(install, 'aura.db'), 'ProjectStates');
-      const r = new Runtime({
-        dataDir: tmp(),
-        home: tmp(),
-        env: {},
-        host: 'serve',
-        explicitInstall: install,
-      });
-      runtimes.push(r);
+      const r = consoleOn(install);
       const s = await call<SessionDetail>(r, 'walkthrough:start', {
         kind: 'incident',
         title: 'DB damaged',
@@ -118,8 +113,7 @@ describe('a damaged backup on the timeline', () => {
 
 describe('hostile input to the journey channels', () => {
   it('refuses a run id that is not an id, a bogus time zone, times before 1970 and a reasonless impact start', async () => {
-    const r = new Runtime({ dataDir: tmp(), home: tmp(), env: {}, host: 'serve', explicitInstall: null });
-    runtimes.push(r);
+    const r = consoleOn(null);
     const bad = async (channel: string, params: unknown) => {
       const res = await r.api.dispatch(channel, params);
       expect(res.ok, `${channel} ${JSON.stringify(params)}`).toBe(false);

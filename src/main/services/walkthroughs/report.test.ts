@@ -47,6 +47,24 @@ export async function fixedSession(stepMs = 30_000) {
   });
   svc.setImpactStart(s.id, Date.UTC(2026, 10, 27, 20, 15, 33), 'FTL line in aura-api-20261127.log');
   const ok = { pattern: '^ok$', flags: 'm', exitCode: 0 };
+  /** A command that finished in terminal t1 at /srv/aura, started now and running durationMs. */
+  const finished = (
+    command: string,
+    exitCode: number,
+    durationMs: number,
+    outputExcerpt: string,
+    runId: string | null,
+  ) => ({
+    sessionId: 't1',
+    command,
+    exitCode,
+    cwd: '/srv/aura',
+    startedAt: new Date(t).toISOString(),
+    endedAt: new Date(t + durationMs).toISOString(),
+    durationMs,
+    outputExcerpt,
+    runId,
+  });
   await svc.runStep(
     {
       runId: 'golden-run-1',
@@ -57,32 +75,14 @@ export async function fixedSession(stepMs = 30_000) {
     'run-check',
     async () => ({ sessionId: 't1', mode: 'run' as const }),
   );
-  svc.commandFinished({
-    sessionId: 't1',
-    command: 'sqlite3',
-    exitCode: 0,
-    cwd: '/srv/aura',
-    startedAt: new Date(t).toISOString(),
-    endedAt: new Date(t + 180).toISOString(),
-    durationMs: 180,
-    outputExcerpt: 'ok\n',
-    runId: 'golden-run-1',
-  });
+  svc.commandFinished(finished('sqlite3', 0, 180, 'ok\n', 'golden-run-1'));
   svc.stepNotRun(
     { runId: 'golden-run-2', stepId: 'restart-api', command: 'systemctl restart aura-api' },
     'declined',
   );
-  svc.commandFinished({
-    sessionId: 't1',
-    command: 'curl -s http://127.0.0.1:5005/health/live',
-    exitCode: 7,
-    cwd: '/srv/aura',
-    startedAt: new Date(t).toISOString(),
-    endedAt: new Date(t + 20).toISOString(),
-    durationMs: 20,
-    outputExcerpt: 'curl: (7) Failed to connect',
-    runId: null,
-  });
+  svc.commandFinished(
+    finished('curl -s http://127.0.0.1:5005/health/live', 7, 20, 'curl: (7) Failed to connect', null),
+  );
   svc.record(s.id, {
     type: 'log-pin',
     file: 'aura-api-20261127.log',

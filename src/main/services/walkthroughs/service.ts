@@ -120,12 +120,7 @@ export class WalkthroughService {
     const id = crypto.randomUUID();
     const at = this.now();
     this.log.transaction(() => {
-      if (recording)
-        this.log.append(recording, {
-          type: 'recording',
-          recording: false,
-          reason: `recording moved to "${input.title}"`,
-        });
+      this.noteRecordingMoved(recording, input.title);
       this.log.insert({
         id,
         kind: input.kind,
@@ -191,18 +186,23 @@ export class WalkthroughService {
     }
     const at = this.now();
     this.log.transaction(() => {
-      if (recording)
-        this.log.append(recording, {
-          type: 'recording',
-          recording: false,
-          reason: `recording moved to "${row.title}"`,
-        });
+      this.noteRecordingMoved(recording, row.title);
       this.log.markBegun(id, at);
       this.log.append(id, changeBeganEntry(at, tz, row.scheduled_for));
       this.log.setRecording(id, at);
     });
     if (recording) this.log.touched(recording);
     return this.log.changed(id);
+  }
+
+  /** In the transaction that moves the recording: the session that recorded until now (if any) says where it went. */
+  private noteRecordingMoved(from: string | null, toTitle: string): void {
+    if (from)
+      this.log.append(from, {
+        type: 'recording',
+        recording: false,
+        reason: `recording moved to "${toTitle}"`,
+      });
   }
 
   list(status?: SessionStatus, limit = 50): SessionSummary[] {

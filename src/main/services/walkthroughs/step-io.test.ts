@@ -1,49 +1,18 @@
 // Step outputs and precondition overrides through the walk-through service on a real shell: a
 // step's named output comes back with its result, and an override needs a recording session and
 // lands on its timeline and in the report.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { StepResult } from '../../../shared/contract/walkthroughs';
-import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
-import type { ServiceContext } from '../context';
-import { OpsStore } from '../store/store';
-import { harness, makeFixture } from '../terminal/test-support';
-import { walkthroughHandlers } from './handlers';
-import { WalkthroughService } from './service';
+import { makeFixture } from '../terminal/test-support';
+import { shellRigs } from './test-support';
 
 const fx = makeFixture('aura-step-io-');
-const stores: OpsStore[] = [];
-const dirs: string[] = [];
+const rigs = shellRigs(fx, 'aura-step-io-data-');
 afterEach(() => {
   fx.disposeServices();
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  rigs.dispose();
 });
 afterAll(() => fx.cleanup());
-
-function setup() {
-  const term = harness(fx);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-step-io-data-'));
-  dirs.push(dataDir);
-  const store = OpsStore.open(dataDir);
-  stores.push(store);
-  const results: StepResult[] = [];
-  const ctx: ServiceContext = {
-    dataDir,
-    getInstall: () => null,
-    emit: (event, payload) => {
-      if (event === 'walkthrough:step-result') results.push(payload as StepResult);
-    },
-    onDispose: () => undefined,
-  };
-  const wt = new WalkthroughService(store, ctx);
-  term.svc.onEvent((event, payload) => {
-    if (event === 'terminal:command-finished') wt.commandFinished(payload as TerminalCommandFinished);
-  });
-  return { term, wt, api: walkthroughHandlers(wt, term.svc), results };
-}
+const setup = rigs.rig;
 
 describe('step outputs', () => {
   it('returns the named output of a finished step, or why there is none', { timeout: 30_000 }, async () => {

@@ -2,44 +2,20 @@
 // connection checkpoints the WAL into aura.db) and every statement is a query: SELECT/VALUES/WITH
 // without a writing keyword, PRAGMA in its read form from a known list, and display dot-commands.
 // SQL functions that write or run code (writefile, edit, load_extension) ask.
+import { REPORTING_PRAGMAS } from '../../../../shared/sqlite-pragmas';
 import { parseOptions } from '../options';
 import { type ToolRule, shown } from '../types';
 
 /** Pragmas whose read form (`PRAGMA name;`, `PRAGMA name(arg);`, `pragma_name(...)`) only reports. */
 const READ_PRAGMAS = new Set([
-  'quick_check',
-  'integrity_check',
-  'journal_mode',
-  'page_count',
-  'page_size',
-  'freelist_count',
-  'user_version',
-  'schema_version',
-  'application_id',
-  'table_info',
-  'table_xinfo',
-  'table_list',
-  'index_list',
-  'index_info',
-  'index_xinfo',
-  'foreign_key_list',
-  'foreign_key_check',
-  'database_list',
-  'compile_options',
-  'encoding',
-  'auto_vacuum',
+  ...REPORTING_PRAGMAS,
+  // In a one-off sqlite3 shell the read form of a connection setting only reports it.
   'busy_timeout',
   'cache_size',
-  'function_list',
-  'pragma_list',
-  'module_list',
-  'collation_list',
-  'data_version',
   'synchronous',
   'locking_mode',
   'temp_store',
   'wal_autocheckpoint',
-  'max_page_count',
   'foreign_keys',
   'mmap_size',
 ]);

@@ -2,27 +2,9 @@
 // view's tail at most every FILTERED_REFRESH_MS, and an answer for a view the pane has left (the
 // filter changed while the request was out) is dropped, as the pane's other fetches do.
 import { describe, expect, it } from 'vitest';
-import type { IndexedRecord, PageResult } from '../../../../shared/contract/logs';
+import type { PageResult } from '../../../../shared/contract/logs';
 import { FILTERED_REFRESH_MS, LiveBatchHandler, type LiveBatchDeps } from './live-batches';
-
-function rec(index: number): IndexedRecord {
-  return {
-    index,
-    offset: index * 80,
-    file: 'aura-api-20261207.log',
-    time: 1_000 + index,
-    level: 'ERR',
-    correlationId: null,
-    traceId: null,
-    spanId: null,
-    source: null,
-    message: `line ${index}`,
-    properties: null,
-    exception: null,
-    lineCount: 1,
-    truncated: false,
-  };
-}
+import { rec } from './test-records';
 
 function page(from: number, n: number, total: number): PageResult {
   return {

@@ -1,26 +1,7 @@
 // The log pane's record cache stays bounded through a flood and keeps the rows around the focus.
 import { describe, expect, it } from 'vitest';
-import type { IndexedRecord } from '../../../../shared/contract/logs';
 import { CACHE_KEEP_ROWS, CACHE_MAX_ROWS, RecordCache } from './record-cache';
-
-function rec(index: number): IndexedRecord {
-  return {
-    index,
-    offset: index * 100,
-    file: 'aura-api-20261207.log',
-    time: index * 10,
-    level: 'INF',
-    correlationId: null,
-    traceId: null,
-    spanId: null,
-    source: null,
-    message: `line ${index}`,
-    properties: null,
-    exception: null,
-    lineCount: 1,
-    truncated: false,
-  };
-}
+import { rec } from './test-records';
 
 describe('RecordCache', () => {
   it('stays bounded while following a flood and keeps the live end', () => {

@@ -1,0 +1,32 @@
+// The SQLite pragmas whose read form (`PRAGMA name;`, `PRAGMA name(arg);`, `pragma_name(...)`) only
+// reports on the database, its schema or the library: shared by the console's statement guard and
+// the command-risk rule for sqlite3, which each add the few their own setting allows.
+export const REPORTING_PRAGMAS: readonly string[] = [
+  'table_info',
+  'table_xinfo',
+  'table_list',
+  'index_list',
+  'index_info',
+  'index_xinfo',
+  'foreign_key_list',
+  'foreign_key_check',
+  'page_count',
+  'page_size',
+  'freelist_count',
+  'journal_mode',
+  'user_version',
+  'schema_version',
+  'application_id',
+  'encoding',
+  'integrity_check',
+  'quick_check',
+  'compile_options',
+  'database_list',
+  'collation_list',
+  'function_list',
+  'module_list',
+  'pragma_list',
+  'auto_vacuum',
+  'data_version',
+  'max_page_count',
+];
