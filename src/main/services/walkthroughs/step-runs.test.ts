@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { StepResult } from '../../../shared/contract/walkthroughs';
+import type { StepResult } from '../../../shared/contract/walkthroughs-steps';
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
 import type { ServiceContext } from '../context';
 import { OpsStore } from '../store/store';

@@ -4,7 +4,7 @@
 import type { RunbookSummary } from '../../../shared/contract/runbooks';
 import type { LogSourceInfo } from '../../../shared/contract/logs';
 import type { ScenarioInfo } from '../../../shared/contract/sandbox';
-import type { SessionSummary } from '../../../shared/contract/walkthroughs';
+import type { SessionSummary } from '../../../shared/contract/walkthroughs-session';
 import type { InstallCandidate } from '../../../shared/install-types';
 import type { Matchable } from './palette-match';
 

@@ -9,7 +9,7 @@ import type {
   SessionEvent,
   SessionSummary,
   SeverityId,
-} from '../../../../shared/contract/walkthroughs';
+} from '../../../../shared/contract/walkthroughs-session';
 import type { SweepResult } from '../../../../shared/contract/probes';
 import {
   CHANGE_CHECKLISTS,

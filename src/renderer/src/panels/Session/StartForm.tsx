@@ -2,7 +2,7 @@
 // its first runbook), a planned change (now, or scheduled for a time), or a runbook walk-through.
 // What a submit asks for is startPlan's.
 import type { Dispatch, RefObject, SetStateAction } from 'react';
-import type { SeverityId } from '../../../../shared/contract/walkthroughs';
+import type { SeverityId } from '../../../../shared/contract/walkthroughs-session';
 import { SEVERITY_LEVELS, localTimeZone } from '../../../../shared/handbook';
 import { startPlan, triageIsRed, type StartDraft, type StartPlan, type TriageView } from './session-forms';
 

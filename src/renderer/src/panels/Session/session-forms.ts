@@ -1,7 +1,11 @@
 // The session panel's forms as pure state: the start form's plan (what walkthrough:start or a
 // schedule is asked for, or why not), the resolve form's reducer and its checks before
 // walkthrough:end, the question asked before recording moves, and the times the panel prints.
-import type { ActionItem, SessionSummary, SeverityId } from '../../../../shared/contract/walkthroughs';
+import type {
+  ActionItem,
+  SessionSummary,
+  SeverityId,
+} from '../../../../shared/contract/walkthroughs-session';
 
 /** A duration as m:ss, or h:mm:ss from an hour on; negative spans show as 0:00. */
 export function mmss(ms: number): string {
