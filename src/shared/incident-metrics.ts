@@ -1,7 +1,7 @@
 // The arithmetic of an incident record: time to acknowledge, mitigate and resolve (from detection,
 // or the impact start when earlier), impact duration, and time spent at each severity. Pure, so the
 // report, the Session panel and the tests agree to the millisecond.
-import type { Milestone, MilestoneEntry, SeverityId } from './contract/walkthroughs';
+import type { Milestone, MilestoneEntry, SeverityId } from './contract/walkthroughs-session';
 
 export interface SeverityChange {
   at: number;

@@ -1,13 +1,9 @@
 // The console shell: a header naming the attached install, and the panels of the features this
 // build wires (runbooks on the left, terminal over logs in the middle, install/health/database on
 // the side). Areas with no panel are not drawn. Resizable, themeable, keyboard reachable (Ctrl+K).
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { AppInfo, UiSettings } from '../../shared/contract/app';
-import type { ScenarioName } from '../../shared/contract/sandbox';
-import type { InstallList } from '../../shared/contract/install';
+// The state and wiring are shell/'s hooks; which panel goes where is shell/layout.ts.
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import CommandPalette from './components/CommandPalette';
-import { paletteEntries, type PaletteEntry } from './components/palette-entries';
-import { usePaletteSources, useRunbookTextSearch } from './components/palette-data';
 import WelcomeCard from './components/WelcomeCard';
 import Splitter from './components/Splitter';
 import InstallPanel from './panels/Install/InstallPanel';
@@ -19,128 +15,38 @@ import TerminalPanel from './panels/Terminal/TerminalPanel';
 import { requestTerminalRun } from './panels/Terminal/run-request';
 import LogsPanel from './panels/Logs/LogsPanel';
 import HealthPanel from './panels/Health/HealthPanel';
-import { attachableInstalls } from './state/installs';
-import {
-  databaseRequests,
-  demoRequests,
-  logRequests,
-  openRunbookRequests,
-  sessionRequests,
-  terminalActions,
-} from './state/ui-bus';
-import { api, type ConnectionState } from './transport';
+import { panelsByArea, pct, shownAreas, shownSidePanel, type Placeable } from './shell/layout';
+import { useColumnSizes, useColumns } from './shell/use-columns';
+import { useConsoleData } from './shell/use-console-data';
+import { usePaletteToggle } from './shell/use-palette';
+import { useShellCommands } from './shell/use-shell-commands';
+import { openRunbookRequests } from './state/ui-bus';
+import { api } from './transport';
 
-type Area = 'left' | 'main' | 'bottom' | 'side';
-
-interface PanelDef {
-  id: string;
+interface PanelDef extends Placeable {
   title: string;
-  area: Area;
-  feature: string;
   render: () => ReactNode;
 }
 
 export default function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [ui, setUi] = useState<UiSettings | null>(null);
-  const [dragLayout, setDragLayout] = useState<Partial<UiSettings['layout']>>({});
-  const [installs, setInstalls] = useState<InstallList | null>(null);
-  const [conn, setConn] = useState<ConnectionState>('connecting');
-  const [paletteOpen, setPaletteOpen] = useState(false);
-  /** Where focus was when the palette opened (the terminal, say): it goes back there on close. */
-  const focusBeforePalette = useRef<HTMLElement | null>(null);
-  const [paletteError, setPaletteError] = useState<string | null>(null);
+  const columns = useColumns();
+  const { folded, toggle, show, sideTab, setSideTab, showSide } = columns;
+  const { info, ui, installs, setInstalls, conn, fatal, saveUi } = useConsoleData(() =>
+    setSideTab('install'),
+  );
+  const { layout, setLayout } = useColumnSizes(ui?.layout, saveUi);
+  const palette = usePaletteToggle();
   const [welcomeOpen, setWelcomeOpen] = useState(false);
-  const [sideTab, setSideTab] = useState('health');
-  const [fatal, setFatal] = useState<string | null>(null);
-  /** Columns the operator folded away to give the terminal and logs room (Ctrl+B, Ctrl+J). */
-  const [hidden, setHidden] = useState<{ left: boolean; side: boolean }>({ left: false, side: false });
-
-  const load = useCallback(async () => {
-    try {
-      const [i, u, l] = await Promise.all([
-        api.invoke('app:info', {}),
-        api.invoke('app:get-ui-settings', {}),
-        api.invoke('install:list', {}),
-      ]);
-      setInfo(i);
-      setUi(u);
-      setInstalls(l);
-      if (!l.selectedId) setSideTab('install');
-      setFatal(null);
-    } catch (err) {
-      setFatal((err as Error).message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    const offConn = api.onConnection((s) => {
-      setConn(s);
-      if (s === 'open') void load();
-    });
-    const offInstall = api.on('install:changed', setInstalls);
-    return () => {
-      offConn();
-      offInstall();
-    };
-  }, [load]);
-
-  useEffect(() => {
-    document.documentElement.dataset.theme = ui?.theme ?? 'dark';
-  }, [ui?.theme]);
-
-  const paletteOpenRef = useRef(false);
-  const closePalette = useCallback(() => {
-    paletteOpenRef.current = false;
-    setPaletteOpen(false);
-    const back = focusBeforePalette.current;
-    focusBeforePalette.current = null;
-    if (back?.isConnected) back.focus();
-  }, []);
-
-  // The palette keys are taken in the capture phase, before the terminal's textarea (xterm would
-  // send Ctrl+K to the shell and stop the event) or any other element sees them.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!isPaletteKey(e)) return;
-      e.preventDefault();
-      e.stopPropagation();
-      if (e.repeat) return;
-      if (paletteOpenRef.current) return closePalette();
-      focusBeforePalette.current =
-        document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      paletteOpenRef.current = true;
-      setPaletteOpen(true);
-    };
-    window.addEventListener('keydown', onKey, { capture: true });
-    return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, [closePalette]);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'b') {
-        e.preventDefault();
-        setHidden((h) => ({ ...h, left: !h.left }));
-      } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'j') {
-        e.preventDefault();
-        setHidden((h) => ({ ...h, side: !h.side }));
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
-  const saveUi = useCallback(async (patch: Partial<UiSettings>) => {
-    setUi(await api.invoke('app:set-ui-settings', patch));
-  }, []);
 
   const current = installs?.candidates.find((c) => c.id === installs.selectedId) ?? null;
 
-  const openRunbook = useCallback((title: string) => {
-    setHidden((h) => ({ ...h, left: false }));
-    openRunbookRequests.request({ title });
-  }, []);
+  const openRunbook = useCallback(
+    (title: string) => {
+      show('left');
+      openRunbookRequests.request({ title });
+    },
+    [show],
+  );
 
   const panels: PanelDef[] = useMemo(
     () => [
@@ -204,108 +110,24 @@ export default function App() {
         render: () => <LogsPanel bundleAsOf={current?.bundle?.asOf ?? null} />,
       },
     ],
-    [installs, sideTab, openRunbook, info, current],
+    [installs, setInstalls, sideTab, openRunbook, info, current],
   );
-  const enabled = panels.filter((p) => info?.features.includes(p.feature));
-  const inArea = (a: Area) => enabled.filter((p) => p.area === a);
-  const left = hidden.left ? [] : inArea('left');
-  const main = inArea('main');
-  const bottom = inArea('bottom');
-  const side = hidden.side ? [] : inArea('side');
-  const centerEmpty = main.length === 0 && bottom.length === 0;
+  const byArea = panelsByArea(panels, info?.features ?? []);
+  const { left, main, bottom, side, centerEmpty } = shownAreas(byArea, folded);
 
   const demo = current?.kind === 'sandbox';
-  const sources = usePaletteSources(paletteOpen, info?.features ?? [], demo);
-  const textSearch = useRunbookTextSearch();
-  const showSide = (tab: string) => {
-    setHidden((h) => ({ ...h, side: false }));
-    setSideTab(tab);
-  };
-  const paletteFailed = (what: string) => (err: unknown) =>
-    setPaletteError(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
-  const commands: PaletteEntry[] = [
-    ...paletteEntries(
-      { ...sources, attachable: attachableInstalls(installs), features: info?.features ?? [] },
-      {
-        openRunbook: (id) => {
-          setHidden((h) => ({ ...h, left: false }));
-          openRunbookRequests.request({ id });
-        },
-        newTerminal: () => terminalActions.request('new'),
-        splitTerminal: () => terminalActions.request('split'),
-        startIncident: () => {
-          showSide('session');
-          sessionRequests.request({ startIncident: true });
-        },
-        exportReport: () => {
-          showSide('session');
-          sessionRequests.request({ exportReport: true });
-        },
-        backupDb: () => {
-          showSide('database');
-          databaseRequests.request('backup');
-        },
-        integrityCheck: () => {
-          showSide('database');
-          databaseRequests.request('integrity');
-        },
-        pickScenario: () => {
-          showSide('install');
-          demoRequests.request('pick-scenario');
-        },
-        switchScenario: (name) => {
-          showSide('install');
-          void api
-            .invoke('sandbox:set-scenario', { name: name as ScenarioName })
-            .catch(paletteFailed('Switching the scenario'));
-        },
-        openLog: (family) => logRequests.request({ family }),
-        attachInstall: (id) =>
-          void api.invoke('install:select', { id }).then(setInstalls, paletteFailed('Attaching the install')),
-        openSession: (id) => {
-          showSide('session');
-          sessionRequests.request({ open: id });
-        },
-        showWelcome: () => setWelcomeOpen(true),
-      },
-    ),
-    {
-      id: 'theme',
-      kind: 'view',
-      title: `Switch to ${ui?.theme === 'light' ? 'dark' : 'light'} theme`,
-      keywords: ['theme', 'dark', 'light', 'colours'],
-      run: () => void saveUi({ theme: ui?.theme === 'light' ? 'dark' : 'light' }),
-    },
-    {
-      id: 'toggle-left',
-      kind: 'view',
-      title: `${hidden.left ? 'Show' : 'Hide'} the runbook column`,
-      shortcut: 'Ctrl+B',
-      run: () => setHidden((h) => ({ ...h, left: !h.left })),
-    },
-    {
-      id: 'toggle-side',
-      kind: 'view',
-      title: `${hidden.side ? 'Show' : 'Hide'} the side column`,
-      shortcut: 'Ctrl+J',
-      run: () => setHidden((h) => ({ ...h, side: !h.side })),
-    },
-    {
-      id: 'rescan',
-      kind: 'action',
-      title: 'Rescan for Aura installs',
-      keywords: ['find', 'install', 'discover'],
-      run: () =>
-        void api.invoke('install:list', { rescan: true }).then(setInstalls, paletteFailed('The rescan')),
-    },
-    ...inArea('side').map((p): PaletteEntry => ({
-      id: `show-${p.id}`,
-      kind: 'view',
-      title: `Show ${p.title}`,
-      keywords: ['tab', 'panel'],
-      run: () => showSide(p.id),
-    })),
-  ];
+  const commands = useShellCommands({
+    paletteOpen: palette.open,
+    info,
+    ui,
+    installs,
+    setInstalls,
+    saveUi,
+    demo,
+    columns,
+    sideTabs: byArea.side,
+    showWelcome: () => setWelcomeOpen(true),
+  });
 
   if (conn === 'unauthorized') {
     return (
@@ -331,14 +153,7 @@ export default function App() {
     );
   }
 
-  const sidePanel = side.find((p) => p.id === sideTab) ?? side[0];
-  const layout = { ...(ui?.layout ?? { leftWidth: 0.3, sideWidth: 0.3, bottomHeight: 0.48 }), ...dragLayout };
-  /** While a splitter is dragged the layout lives here; it is saved (one ops.db write) when the drag ends. */
-  const setLayout = (patch: Partial<UiSettings['layout']>, done: boolean) => {
-    if (!done) return setDragLayout((d) => ({ ...d, ...patch }));
-    void saveUi({ layout: { ...layout, ...patch } }).finally(() => setDragLayout({}));
-  };
-  const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
+  const sidePanel = shownSidePanel(side, sideTab);
 
   return (
     <div className="shell">
@@ -360,30 +175,23 @@ export default function App() {
             <span className="dim">No install attached</span>
           )}
         </span>
-        {info?.features.includes('walkthroughs') && (
-          <RecordingIndicator
-            onOpen={() => {
-              setHidden((h) => ({ ...h, side: false }));
-              setSideTab('session');
-            }}
-          />
-        )}
+        {info?.features.includes('walkthroughs') && <RecordingIndicator onOpen={() => showSide('session')} />}
         <span className="spacer" />
-        {inArea('left').length > 0 && (
+        {byArea.left.length > 0 && (
           <button
             className="ghost"
-            aria-pressed={!hidden.left}
+            aria-pressed={!folded.left}
             title="Runbook column (Ctrl+B)"
-            onClick={() => setHidden((h) => ({ ...h, left: !h.left }))}
+            onClick={() => toggle('left')}
           >
             Runbooks
           </button>
         )}
         <button
           className="ghost"
-          aria-pressed={!hidden.side}
+          aria-pressed={!folded.side}
           title="Side column (Ctrl+J)"
-          onClick={() => setHidden((h) => ({ ...h, side: !h.side }))}
+          onClick={() => toggle('side')}
         >
           Side
         </button>
@@ -394,11 +202,7 @@ export default function App() {
         )}
         <button
           className="ghost"
-          onClick={() => {
-            focusBeforePalette.current = null;
-            paletteOpenRef.current = true;
-            setPaletteOpen(true);
-          }}
+          onClick={palette.openFromButton}
           title="Command palette (Ctrl+K or Ctrl+Shift+P)"
         >
           Commands <kbd>Ctrl K</kbd>
@@ -411,10 +215,10 @@ export default function App() {
           {ui?.theme === 'light' ? 'Dark' : 'Light'}
         </button>
       </header>
-      {paletteError && (
+      {commands.error && (
         <div className="palette-error error" role="alert">
-          {paletteError}{' '}
-          <button className="link" onClick={() => setPaletteError(null)}>
+          {commands.error}{' '}
+          <button className="link" onClick={commands.dismissError}>
             Dismiss
           </button>
         </div>
@@ -422,13 +226,10 @@ export default function App() {
       {(welcomeOpen || (demo && ui !== null && !ui.welcomeDismissed)) && (
         <WelcomeCard
           demo={demo}
-          onPickScenario={() => {
-            showSide('install');
-            demoRequests.request('pick-scenario');
-          }}
+          onPickScenario={commands.pickScenario}
           onDismiss={() => {
             setWelcomeOpen(false);
-            void saveUi({ welcomeDismissed: true }).catch(paletteFailed('Saving the dismissal'));
+            void saveUi({ welcomeDismissed: true }).catch(commands.failed('Saving the dismissal'));
           }}
         />
       )}
@@ -493,21 +294,14 @@ export default function App() {
           </>
         )}
       </div>
-      {paletteOpen && (
+      {palette.open && (
         <CommandPalette
-          entries={commands}
-          problems={sources.problems}
-          textSearch={info?.features.includes('runbooks') ? textSearch : undefined}
-          onClose={closePalette}
+          entries={commands.entries}
+          problems={commands.problems}
+          textSearch={commands.textSearch}
+          onClose={palette.close}
         />
       )}
     </div>
   );
-}
-
-/** Ctrl+K or Ctrl+Shift+P (Cmd on macOS) opens and closes the palette. */
-function isPaletteKey(e: KeyboardEvent): boolean {
-  if (!(e.ctrlKey || e.metaKey) || e.altKey) return false;
-  const k = e.key.toLowerCase();
-  return (k === 'k' && !e.shiftKey) || (k === 'p' && e.shiftKey);
 }

@@ -1,6 +1,7 @@
 // The contract: every request channel ('domain:verb') with its params schema and result type, and
 // every pushed event. Hosts validate with it, the preload allowlist and renderer client derive from it.
-// Each domain owns one file here; this index joins them (one import + one spread per domain).
+// Each domain owns one file here (a large domain keeps its shapes beside it, as walkthroughs-session.ts
+// and walkthroughs-steps.ts); this index joins them (one import + one spread per domain).
 import type { z } from 'zod';
 import type { ChannelDef, EventDef } from './define';
 import { appChannels, appEvents } from './app';

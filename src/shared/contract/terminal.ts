@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { CommandClassification } from '../command-risk';
 import { event, request } from './define';
-import { runIdSchema } from './walkthroughs';
+import { runIdSchema } from './walkthroughs-steps';
 
 export interface TerminalSessionInfo {
   id: string;

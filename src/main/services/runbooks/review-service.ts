@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { now as clockNow } from '../../../shared/clock';
 import type { ReviewTestRow, ReviewView, RevisionProposal } from '../../../shared/contract/runbooks';
-import type { SessionDetail } from '../../../shared/contract/walkthroughs';
+import type { SessionDetail } from '../../../shared/contract/walkthroughs-session';
 import { OpsError } from '../../../shared/errors';
 import type { InstallCandidate } from '../../../shared/install-types';
 import { parseRunbook } from '../../../shared/runbooks/parse';

@@ -1,6 +1,6 @@
 // Changes and the handbook's change windows: the time zone a change is planned in, and the
 // timeline entries that say whether it was scheduled in, or began in, a window.
-import type { SessionEventData } from '../../../shared/contract/walkthroughs';
+import type { SessionEventData } from '../../../shared/contract/walkthroughs-session';
 import { OpsError } from '../../../shared/errors';
 import { isInWindow, localTimeZone, nextWindow } from '../../../shared/handbook';
 

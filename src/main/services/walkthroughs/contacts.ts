@@ -1,5 +1,9 @@
 // The emergency contacts the reports name, one per role, kept as a setting in ops.db.
-import { CONTACT_ROLES, CONTACT_ROLE_LABEL, type Contact } from '../../../shared/contract/walkthroughs';
+import {
+  CONTACT_ROLES,
+  CONTACT_ROLE_LABEL,
+  type Contact,
+} from '../../../shared/contract/walkthroughs-session';
 import { OpsError } from '../../../shared/errors';
 import type { OpsStore } from '../store/store';
 

@@ -4,7 +4,11 @@
 // A pinned log record gets its line here too.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LogEvidence, SessionEventData, SessionEventInput } from '../../../shared/contract/walkthroughs';
+import type {
+  LogEvidence,
+  SessionEventData,
+  SessionEventInput,
+} from '../../../shared/contract/walkthroughs-session';
 import { readRecentRecords } from '../probes/log-signals';
 
 /** How far back from the incident's start the symptom is looked for. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../sandbox/generator';
 import { Runtime } from '../../runtime';
-import type { SessionDetail } from '../../../shared/contract/walkthroughs';
+import type { SessionDetail } from '../../../shared/contract/walkthroughs-session';
 import { damageTablePage } from '../database/test-fixtures';
 
 const dirs: string[] = [];

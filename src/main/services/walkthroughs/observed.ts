@@ -2,7 +2,7 @@
 // health sweeps become timeline entries (of the recording session; the service writes them).
 import type { BackupResult, CheckResult } from '../../../shared/contract/database';
 import type { SweepResult } from '../../../shared/contract/probes';
-import type { SessionEventData } from '../../../shared/contract/walkthroughs';
+import type { SessionEventData } from '../../../shared/contract/walkthroughs-session';
 
 /** The request outcome as the API reports it to its observers. */
 export type RequestOutcome = { ok: true; result: unknown } | { ok: false; error: { message: string } };

@@ -7,7 +7,7 @@ import {
   type SessionDetail,
   type SessionEvent,
   type SeverityId,
-} from '../../../shared/contract/walkthroughs';
+} from '../../../shared/contract/walkthroughs-session';
 import {
   CHANGE_CHECKLISTS,
   EMERGENCY_CHANGE_RULE,

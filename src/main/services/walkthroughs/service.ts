@@ -17,9 +17,8 @@ import type {
   SessionStatus,
   SessionSummary,
   SeverityId,
-  StepDescriptor,
-  StepResult,
-} from '../../../shared/contract/walkthroughs';
+} from '../../../shared/contract/walkthroughs-session';
+import type { StepDescriptor, StepResult } from '../../../shared/contract/walkthroughs-steps';
 import { OpsError } from '../../../shared/errors';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';

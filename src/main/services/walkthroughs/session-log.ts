@@ -15,7 +15,7 @@ import {
   type SessionSummary,
   type SeverityId,
   type SystemEvent,
-} from '../../../shared/contract/walkthroughs';
+} from '../../../shared/contract/walkthroughs-session';
 import { OpsError } from '../../../shared/errors';
 import type { ServiceContext } from '../context';
 import type { OpsStore } from '../store/store';

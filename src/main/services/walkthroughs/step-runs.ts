@@ -2,7 +2,8 @@
 // when sent and completed when its command finishes (checked here, once); hand-typed commands are
 // recorded as ad hoc. Steps declined or only copied, and runs past unmet preconditions, are recorded too.
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
-import type { SessionEvent, StepDescriptor, StepResult } from '../../../shared/contract/walkthroughs';
+import type { SessionEvent } from '../../../shared/contract/walkthroughs-session';
+import type { StepDescriptor, StepResult } from '../../../shared/contract/walkthroughs-steps';
 import { OpsError } from '../../../shared/errors';
 import { extractOutput } from '../../../shared/runbooks/inputs';
 import type { ServiceContext } from '../context';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SweepResult } from '../../../shared/contract/probes';
 import type { TerminalCommandFinished } from '../../../shared/contract/terminal';
-import type { StepResult } from '../../../shared/contract/walkthroughs';
+import type { StepResult } from '../../../shared/contract/walkthroughs-steps';
 import { triage } from '../../../shared/triage';
 import { emptySignals, type TriageSignals } from '../../../shared/triage-signals';
 import type { ServiceContext } from '../context';

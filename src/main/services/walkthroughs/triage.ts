@@ -1,7 +1,7 @@
 // What walk-throughs take from the health probes: the source of sweeps, when a triage is red, and
 // the triage entry that opens an incident started from it.
 import type { SweepResult } from '../../../shared/contract/probes';
-import type { SessionEventData } from '../../../shared/contract/walkthroughs';
+import type { SessionEventData } from '../../../shared/contract/walkthroughs-session';
 
 /** What the service needs from the probes (absent in the CLI, where nothing sweeps). */
 export interface TriageSource {

@@ -1,6 +1,6 @@
 // A checked step's verdict from its output and exit code, by its declared answers (findings), and
 // the verdict as Verify's before/after table shows it.
-import type { StepDescriptor, StepVerdict } from '../../../shared/contract/walkthroughs';
+import type { StepDescriptor, StepVerdict } from '../../../shared/contract/walkthroughs-steps';
 import { answerStep, outcomeText, parseAnswers } from '../../../shared/runbooks/findings';
 
 export function toVerdict(

@@ -1,6 +1,6 @@
 // Verify: the triage run again (logs read from the fix on) and each checked step of the session
 // re-run read-only, as before/after rows. The triage alone decides whether verify is green.
-import type { SessionDetail, SessionEvent, VerifyRow } from '../../../shared/contract/walkthroughs';
+import type { SessionDetail, SessionEvent, VerifyRow } from '../../../shared/contract/walkthroughs-session';
 import { classifyCommand } from '../command-risk';
 import { isRed, type TriageSource } from './triage';
 import { toVerdict, verdictText } from './verdict';

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LogSourceInfo } from '../../../shared/contract/logs';
 import type { RunbookSummary } from '../../../shared/contract/runbooks';
 import { SCENARIOS, type ScenarioInfo } from '../../../shared/contract/sandbox';
-import type { SessionSummary } from '../../../shared/contract/walkthroughs';
+import type { SessionSummary } from '../../../shared/contract/walkthroughs-session';
 import { api } from '../transport';
 import type { TextHit } from './CommandPalette';
 

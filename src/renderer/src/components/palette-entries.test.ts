@@ -1,14 +1,24 @@
 // What the palette offers depends on what is there: scenarios only on the demo (never the current
-// one), actions only for wired features, runbooks but not folder indexes, one row per log family.
+// one), actions only for wired features, runbooks but not folder indexes, one row per log family;
+// the shell's entries name the theme and columns as they are now, and one Show per side tab.
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../../shared/contract/sandbox';
 import type { RunbookSummary } from '../../../shared/contract/runbooks';
-import { paletteEntries, type PaletteActions, type PaletteData } from './palette-entries';
+import {
+  paletteEntries,
+  shellEntries,
+  type PaletteActions,
+  type PaletteData,
+  type ShellActions,
+} from './palette-entries';
 
 const calls: string[] = [];
-const actions = new Proxy({} as PaletteActions, {
-  get: (_t, name: string) => (arg?: string) => calls.push(arg === undefined ? name : `${name}:${arg}`),
-});
+const recorder = {
+  get: (_t: object, name: string) => (arg?: string) =>
+    calls.push(arg === undefined ? name : `${name}:${arg}`),
+};
+const actions = new Proxy<PaletteActions>({} as PaletteActions, recorder);
+const shellActions = new Proxy<ShellActions>({} as ShellActions, recorder);
 
 function runbook(id: string, title: string, kind: RunbookSummary['kind'] = 'runbook'): RunbookSummary {
   return {
@@ -81,5 +91,47 @@ describe('palette entries', () => {
       expect(ids).not.toContain(gone);
     expect(ids).toContain('runbook-high');
     expect(ids).toContain('help-welcome');
+  });
+});
+
+describe('shell entries', () => {
+  const view = {
+    theme: 'dark' as const,
+    folded: { left: false, side: true },
+    sideTabs: [
+      { id: 'health', title: 'Health' },
+      { id: 'session', title: 'Session' },
+    ],
+  };
+
+  it('offer the other theme (dark before the settings are read), and say what each toggle will do', () => {
+    const e = shellEntries(view, shellActions);
+    expect(e.map((x) => x.title)).toEqual([
+      'Switch to light theme',
+      'Hide the runbook column',
+      'Show the side column',
+      'Rescan for Aura installs',
+      'Show Health',
+      'Show Session',
+    ]);
+    e.find((x) => x.id === 'theme')!.run();
+    expect(calls.at(-1)).toBe('setTheme:light');
+    const light = shellEntries(
+      { ...view, theme: 'light', folded: { left: true, side: false } },
+      shellActions,
+    );
+    expect(light.slice(0, 3).map((x) => x.title)).toEqual([
+      'Switch to dark theme',
+      'Show the runbook column',
+      'Hide the side column',
+    ]);
+    expect(shellEntries({ ...view, theme: undefined }, shellActions)[0]!.title).toBe('Switch to light theme');
+  });
+
+  it('fold the column they name, rescan, and bring a side tab to the front', () => {
+    const e = shellEntries(view, shellActions);
+    for (const id of ['toggle-left', 'toggle-side', 'rescan', 'show-session'])
+      e.find((x) => x.id === id)!.run();
+    expect(calls.slice(-4)).toEqual(['toggleColumn:left', 'toggleColumn:side', 'rescan', 'showSide:session']);
   });
 });

@@ -1,10 +1,12 @@
 // What the command palette offers: runbooks, actions, demo scenarios, log families, recorded
-// sessions, installs and view toggles, each with its kind, words to find it by and what it does.
-// Built from plain data and callbacks, so it knows nothing of the panels it drives.
+// sessions, installs (paletteEntries) and the shell's own view toggles (shellEntries), each with its
+// kind, words to find it by and what it does. Built from plain data and callbacks, so it knows
+// nothing of the panels it drives.
+import type { ThemeName } from '../../../shared/contract/app';
 import type { RunbookSummary } from '../../../shared/contract/runbooks';
 import type { LogSourceInfo } from '../../../shared/contract/logs';
 import type { ScenarioInfo } from '../../../shared/contract/sandbox';
-import type { SessionSummary } from '../../../shared/contract/walkthroughs';
+import type { SessionSummary } from '../../../shared/contract/walkthroughs-session';
 import type { InstallCandidate } from '../../../shared/install-types';
 import type { Matchable } from './palette-match';
 
@@ -199,4 +201,60 @@ export function paletteEntries(d: PaletteData, a: PaletteActions): PaletteEntry[
     run: a.showWelcome,
   });
   return out;
+}
+
+/** What the shell's own entries read: the theme, the folded columns and the side column's tabs. */
+export interface ShellView {
+  theme: ThemeName | undefined;
+  folded: { left: boolean; side: boolean };
+  sideTabs: ReadonlyArray<{ id: string; title: string }>;
+}
+
+export interface ShellActions {
+  setTheme(theme: ThemeName): void;
+  toggleColumn(column: 'left' | 'side'): void;
+  rescan(): void;
+  showSide(id: string): void;
+}
+
+/** The shell's entries, after the panels' ones: the theme, folding the columns, a rescan, each side tab. */
+export function shellEntries(v: ShellView, a: ShellActions): PaletteEntry[] {
+  const other: ThemeName = v.theme === 'light' ? 'dark' : 'light';
+  return [
+    {
+      id: 'theme',
+      kind: 'view',
+      title: `Switch to ${other} theme`,
+      keywords: ['theme', 'dark', 'light', 'colours'],
+      run: () => a.setTheme(other),
+    },
+    {
+      id: 'toggle-left',
+      kind: 'view',
+      title: `${v.folded.left ? 'Show' : 'Hide'} the runbook column`,
+      shortcut: 'Ctrl+B',
+      run: () => a.toggleColumn('left'),
+    },
+    {
+      id: 'toggle-side',
+      kind: 'view',
+      title: `${v.folded.side ? 'Show' : 'Hide'} the side column`,
+      shortcut: 'Ctrl+J',
+      run: () => a.toggleColumn('side'),
+    },
+    {
+      id: 'rescan',
+      kind: 'action',
+      title: 'Rescan for Aura installs',
+      keywords: ['find', 'install', 'discover'],
+      run: a.rescan,
+    },
+    ...v.sideTabs.map((p): PaletteEntry => ({
+      id: `show-${p.id}`,
+      kind: 'view',
+      title: `Show ${p.title}`,
+      keywords: ['tab', 'panel'],
+      run: () => a.showSide(p.id),
+    })),
+  ];
 }

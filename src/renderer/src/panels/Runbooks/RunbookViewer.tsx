@@ -5,7 +5,7 @@ import { createContext, useContext, useMemo, useRef, useState, type ReactNode } 
 import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
-import type { StepVerdict } from '../../../../shared/contract/walkthroughs';
+import type { StepVerdict } from '../../../../shared/contract/walkthroughs-steps';
 import { isCheckedStep } from '../../../../shared/runbooks/findings';
 import { isExternalUrl, isRefusedUrl } from '../../../../shared/runbooks/paths';
 import { SECTION_NAMES, type CodeBlock, type Step } from '../../../../shared/runbooks/types';

@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SweepResult } from '../../../../shared/contract/probes';
 import type { RunbookDocument } from '../../../../shared/contract/runbooks';
-import type { SessionDetail, StepVerdict } from '../../../../shared/contract/walkthroughs';
+import type { SessionDetail } from '../../../../shared/contract/walkthroughs-session';
+import type { StepVerdict } from '../../../../shared/contract/walkthroughs-steps';
 import { fillInputs } from '../../../../shared/runbooks/inputs';
 import {
   apiFactFromSweep,

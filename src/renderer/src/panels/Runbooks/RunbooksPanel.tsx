@@ -7,7 +7,7 @@ import type {
   RunbookSearchHit,
   RunbookSummary,
 } from '../../../../shared/contract/runbooks';
-import type { StepVerdict } from '../../../../shared/contract/walkthroughs';
+import type { StepVerdict } from '../../../../shared/contract/walkthroughs-steps';
 import { RUNBOOK_CATEGORIES, type RunbookCategory, type Step } from '../../../../shared/runbooks/types';
 import { openRunbookRequests } from '../../state/ui-bus';
 import { api, ApiError, openExternal } from '../../transport';

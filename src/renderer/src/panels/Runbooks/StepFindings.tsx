@@ -1,6 +1,6 @@
 // A checked step's declared answers (ok, warnings, findings) in its header, and main's answer after
 // Run & check: the finding's name ("API not listening") rather than a red FAIL.
-import type { StepVerdict } from '../../../../shared/contract/walkthroughs';
+import type { StepVerdict } from '../../../../shared/contract/walkthroughs-steps';
 import { outcomeText, type Outcome } from '../../../../shared/runbooks/findings';
 import type { Step } from '../../../../shared/runbooks/types';
 

@@ -1,6 +1,10 @@
 // The handbook's emergency contacts, one per role, read from and saved to ops.db.
 import { useEffect, useRef, useState } from 'react';
-import { CONTACT_ROLES, CONTACT_ROLE_LABEL, type Contact } from '../../../../shared/contract/walkthroughs';
+import {
+  CONTACT_ROLES,
+  CONTACT_ROLE_LABEL,
+  type Contact,
+} from '../../../../shared/contract/walkthroughs-session';
 import { api } from '../../transport';
 
 /** The handbook's emergency contacts, one per role, kept in ops.db. */

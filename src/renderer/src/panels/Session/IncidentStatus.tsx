@@ -1,6 +1,6 @@
 // An incident's escalation clock (level, what to do, whom to reach now, the severity's response
 // time) and a change's maintenance-window line, both from the handbook.
-import { CONTACT_ROLE_LABEL, type SessionDetail } from '../../../../shared/contract/walkthroughs';
+import { CONTACT_ROLE_LABEL, type SessionDetail } from '../../../../shared/contract/walkthroughs-session';
 import {
   EMERGENCY_CHANGE_RULE,
   SEVERITY_LEVELS,

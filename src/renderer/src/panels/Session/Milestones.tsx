@@ -1,7 +1,7 @@
 // An incident's impact start and milestones (acknowledged, mitigated, resolved) with the times
 // between them; an active incident's times can be set or corrected with a reason.
 import { useState } from 'react';
-import type { Milestone, SessionDetail } from '../../../../shared/contract/walkthroughs';
+import type { Milestone, SessionDetail } from '../../../../shared/contract/walkthroughs-session';
 import {
   MILESTONE_ORDER,
   formatSpan,

@@ -2,7 +2,7 @@
 // with owners, and a written reason when verify is not green (state in resolveReducer, the checks
 // in resolveRequest); and the last verify's before/after table.
 import { useReducer, type Dispatch } from 'react';
-import type { SessionDetail, SessionEvent } from '../../../../shared/contract/walkthroughs';
+import type { SessionDetail, SessionEvent } from '../../../../shared/contract/walkthroughs-session';
 import { api } from '../../transport';
 import {
   EMPTY_RESOLVE,

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import type { RevisionProposal as Proposal } from '../../../../shared/contract/runbooks';
-import type { SessionDetail } from '../../../../shared/contract/walkthroughs';
+import type { SessionDetail } from '../../../../shared/contract/walkthroughs-session';
 import { lineDiff } from '../../../../shared/runbooks/review-status';
 import { safeUrl } from '../Runbooks/RunbookViewer';
 import { api, ApiError } from '../../transport';

@@ -2,9 +2,16 @@
 // its first runbook), a planned change (now, or scheduled for a time), or a runbook walk-through.
 // What a submit asks for is startPlan's.
 import type { Dispatch, RefObject, SetStateAction } from 'react';
-import type { SeverityId } from '../../../../shared/contract/walkthroughs';
+import type { SeverityId } from '../../../../shared/contract/walkthroughs-session';
 import { SEVERITY_LEVELS, localTimeZone } from '../../../../shared/handbook';
-import { startPlan, triageIsRed, type StartDraft, type StartPlan, type TriageView } from './session-forms';
+import {
+  startPlan,
+  submitterValue,
+  triageIsRed,
+  type StartDraft,
+  type StartPlan,
+  type TriageView,
+} from './session-forms';
 
 export default function StartForm(p: {
   form: StartDraft;
@@ -23,8 +30,7 @@ export default function StartForm(p: {
       className="start"
       onSubmit={(e) => {
         e.preventDefault();
-        const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-        const plan = startPlan(form, triage, submitter?.value, localTimeZone());
+        const plan = startPlan(form, triage, submitterValue(e), localTimeZone());
         if ('error' in plan) return p.onError(plan.error);
         p.onPlan(plan);
       }}

@@ -1,6 +1,6 @@
 // One timeline entry of a session as the panel shows it: steps and commands with their exits,
 // ticks, notes, probes, pins, severity and escalation, milestones, verify, backups and overrides.
-import type { SessionEvent } from '../../../../shared/contract/walkthroughs';
+import type { SessionEvent } from '../../../../shared/contract/walkthroughs-session';
 import { EMERGENCY_CHANGE_RULE } from '../../../../shared/handbook';
 import { MILESTONE_LABEL } from '../../../../shared/incident-metrics';
 import { StepVerdictChip } from '../Runbooks/StepFindings';

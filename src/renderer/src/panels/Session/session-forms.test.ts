@@ -1,14 +1,21 @@
 // The session panel's forms as pure state: what the start form asks for (or why not), the
-// resolve form's reducer and its checks, the question before recording moves, and the times.
+// resolve form's reducer and its checks, the events the note, severity and checklist controls
+// record, the question before recording moves, and the times.
 import { describe, expect, it } from 'vitest';
+import { nextWindow } from '../../../../shared/handbook';
 import {
   EMPTY_RESOLVE,
+  changeCheckEvent,
   fromLocalInput,
+  initialStartDraft,
   lines,
   mmss,
+  noteEvent,
   resolveReducer,
   resolveRequest,
+  severityEvent,
   startPlan,
+  submitterValue,
   switchQuestion,
   toLocalInput,
   triageIsRed,
@@ -93,6 +100,66 @@ describe('startPlan', () => {
   it('starts an incident now even when a hostile submitter says schedule', () => {
     expect(startPlan(draft({ when: 'x' }), null, 'schedule', TZ)).toEqual({
       start: { kind: 'incident', title: 'API down' },
+    });
+  });
+});
+
+describe('initialStartDraft', () => {
+  it('is an untitled incident from the triage, a change in it planned for the next maintenance window', () => {
+    const now = new Date('2026-12-07T10:00:00Z');
+    const d = initialStartDraft(now, TZ);
+    expect({ ...d, when: '' }).toEqual({
+      kind: 'incident',
+      title: '',
+      severity: '',
+      fromTriage: true,
+      when: '',
+    });
+    expect(fromLocalInput(d.when)).toBe(nextWindow(now, TZ).start.getTime());
+  });
+});
+
+describe('submitterValue', () => {
+  it('is the value of the button that submitted the form, and none when no button did', () => {
+    expect(submitterValue({ nativeEvent: { submitter: { value: 'schedule' } } as unknown as Event })).toBe(
+      'schedule',
+    );
+    expect(submitterValue({ nativeEvent: { submitter: null } as unknown as Event })).toBeUndefined();
+  });
+});
+
+describe('events recorded by hand', () => {
+  it('records a note trimmed, as a deviation or for the runbook by the button pressed, and no blank one', () => {
+    expect(noteEvent('  saw 5xx \n', 'note')).toEqual({
+      type: 'note',
+      text: 'saw 5xx',
+      deviation: false,
+      shouldSay: false,
+    });
+    expect(noteEvent('skipped step 3', 'deviation')).toMatchObject({ deviation: true, shouldSay: false });
+    expect(noteEvent('check the disk first', 'should-say')).toMatchObject({
+      deviation: false,
+      shouldSay: true,
+    });
+    expect(noteEvent('pressed Enter', undefined)).toMatchObject({ deviation: false, shouldSay: false });
+    expect(noteEvent(' \n\t', 'note')).toBeNull();
+  });
+
+  it('sends a severity change with its reason only when one was written', () => {
+    expect(severityEvent('SEV-1', 'customers see errors')).toEqual({
+      type: 'severity',
+      severity: 'SEV-1',
+      reason: 'customers see errors',
+    });
+    expect(severityEvent('SEV-3', '   ')).toEqual({ type: 'severity', severity: 'SEV-3' });
+  });
+
+  it('keys a change checklist tick by its item and labels it with its phase', () => {
+    expect(changeCheckEvent('Pre-Change', { id: 'backup', text: 'Back up aura.db' }, true)).toEqual({
+      type: 'check',
+      itemKey: 'change:backup',
+      label: 'Pre-Change: Back up aura.db',
+      checked: true,
     });
   });
 });

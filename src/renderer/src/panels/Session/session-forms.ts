@@ -1,7 +1,14 @@
 // The session panel's forms as pure state: the start form's plan (what walkthrough:start or a
 // schedule is asked for, or why not), the resolve form's reducer and its checks before
-// walkthrough:end, the question asked before recording moves, and the times the panel prints.
-import type { ActionItem, SessionSummary, SeverityId } from '../../../../shared/contract/walkthroughs';
+// walkthrough:end, the timeline events the note, severity and checklist controls record, the
+// question asked before recording moves, and the times the panel prints.
+import type {
+  ActionItem,
+  SessionEventInput,
+  SessionSummary,
+  SeverityId,
+} from '../../../../shared/contract/walkthroughs-session';
+import { nextWindow } from '../../../../shared/handbook';
 
 /** A duration as m:ss, or h:mm:ss from an hour on; negative spans show as 0:00. */
 export function mmss(ms: number): string {
@@ -44,6 +51,23 @@ export interface StartDraft {
   fromTriage: boolean;
   /** A change's planned time (datetime-local). */
   when: string;
+}
+
+/** The start form before the operator types: an incident, its severity from the triage when red. */
+export function initialStartDraft(now: Date, timeZone: string): StartDraft {
+  return {
+    kind: 'incident',
+    title: '',
+    severity: '',
+    fromTriage: true,
+    // A change is planned for the next maintenance window unless the operator picks another time.
+    when: toLocalInput(nextWindow(now, timeZone).start.getTime()),
+  };
+}
+
+/** The value of the button that submitted a form ("schedule", "deviation"…), when a button did. */
+export function submitterValue(e: { nativeEvent: Event }): string | undefined {
+  return ((e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
 }
 
 /** The part of the latest triage the start form reads. */
@@ -108,6 +132,40 @@ export function switchQuestion(
   const cur = from ? sessions.find((s) => s.id === from) : undefined;
   if (!cur) return null;
   return `“${cur.title}” is recording. Move recording to “${targetTitle}”? “${cur.title}” stays open; its timeline notes the switch.`;
+}
+
+// ---- Recording by hand ----
+
+/**
+ * The note the note form records, or null for a blank one. `submitter` is the button's value:
+ * "deviation" marks it a deviation, "should-say" sends it into the runbook's proposed revision.
+ */
+export function noteEvent(text: string, submitter: string | undefined): SessionEventInput | null {
+  if (!text.trim()) return null;
+  return {
+    type: 'note',
+    text: text.trim(),
+    deviation: submitter === 'deviation',
+    shouldSay: submitter === 'should-say',
+  };
+}
+
+/** A severity change, with its reason when one was written. */
+export function severityEvent(severity: SeverityId, reason: string): SessionEventInput {
+  return { type: 'severity', severity, ...(reason.trim() ? { reason } : {}) };
+}
+
+/** A tick of a change checklist item: keyed "change:<item>", labelled with its phase. */
+export function changeCheckEvent(
+  phaseTitle: string,
+  item: { id: string; text: string },
+  checked: boolean,
+): SessionEventInput {
+  return { type: 'check', itemKey: changeCheckKey(item.id), label: `${phaseTitle}: ${item.text}`, checked };
+}
+
+export function changeCheckKey(itemId: string): string {
+  return `change:${itemId}`;
 }
 
 // ---- Resolving an incident ----

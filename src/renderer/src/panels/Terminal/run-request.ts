@@ -1,7 +1,7 @@
 // How other panels (the runbook viewer) ask the terminal to run or paste a command: a window event
 // the TerminalPanel answers by classifying it and, when it is mutating, asking the operator first.
 
-import type { StepDescriptor } from '../../../../shared/contract/walkthroughs';
+import type { StepDescriptor } from '../../../../shared/contract/walkthroughs-steps';
 
 export interface TerminalRunRequest {
   command: string;
