@@ -12,7 +12,8 @@ import { parseRunbook } from '../../../shared/runbooks/parse';
 import type { InstallPaths } from '../../../shared/install-types';
 import { dbCommand } from '../database/cli';
 import { makeAuraDb } from '../database/test-fixtures';
-import { testRunbooks, type LoadedRunbook } from './test-runner';
+import { testRunbooks } from './test-runner';
+import { type LoadedRunbook } from './test-types';
 
 const RUNBOOKS_DIR = path.resolve(__dirname, '../../../../resources/runbooks');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundled-step-io-'));

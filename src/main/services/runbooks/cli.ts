@@ -11,17 +11,10 @@ import { installVariables } from './install-variables';
 import type { CliCommand, CliIO } from '../../cli-types';
 import { resolveRoot } from '../install/discover';
 import { RunbookLibrary } from './library';
-import {
-  STEP_TIMEOUT_MS,
-  createAuraOpsShim,
-  findAuraOpsBin,
-  formatResults,
-  loadRunbooks,
-  summarize,
-  switchSandboxScenario,
-  testRunbooks,
-  type StepTestResult,
-} from './test-runner';
+import { createAuraOpsShim, findAuraOpsBin } from './step-command';
+import { formatResults, summarize } from './test-report';
+import { loadRunbooks, switchSandboxScenario, testRunbooks } from './test-runner';
+import { STEP_TIMEOUT_MS, type StepTestResult } from './test-types';
 import { isScenarioName, runningScenario } from '../../sandbox/control';
 import { now as clockNow } from '../../../shared/clock';
 

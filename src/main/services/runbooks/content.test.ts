@@ -13,15 +13,11 @@ import { createSandbox, startSandbox, type SandboxHandle } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
 import { installVariables, listLogNames } from './install-variables';
 import { RunbookLibrary } from './library';
-import {
-  createAuraOpsShim,
-  formatResults,
-  FAILING_STATUSES,
-  loadRunbooks,
-  planSteps,
-  testRunbooks,
-  type LoadedRunbook,
-} from './test-runner';
+import { createAuraOpsShim } from './step-command';
+import { planSteps } from './test-plan';
+import { formatResults } from './test-report';
+import { loadRunbooks, testRunbooks } from './test-runner';
+import { FAILING_STATUSES, type LoadedRunbook } from './test-types';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const RUNBOOKS_DIR = path.join(REPO, 'resources', 'runbooks');

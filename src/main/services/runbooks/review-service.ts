@@ -27,13 +27,9 @@ import type { OpsStore } from '../store/store';
 import type { WalkthroughService } from '../walkthroughs/service';
 import { installVariables } from './install-variables';
 import type { RunbookLibrary } from './library';
-import {
-  loadRunbooks,
-  summarize,
-  switchSandboxScenario,
-  testRunbooks,
-  type StepTestResult,
-} from './test-runner';
+import { summarize } from './test-report';
+import { loadRunbooks, switchSandboxScenario, testRunbooks } from './test-runner';
+import { type StepTestResult } from './test-types';
 
 /** A scenario's symptoms take seconds to reach the logs; failing steps are re-run for this long (as the CLI's --scenario). */
 export const SANDBOX_SETTLE_MS = 20_000;

@@ -11,22 +11,11 @@ import type { InstallPaths } from '../../../shared/install-types';
 import { parseRunbook } from '../../../shared/runbooks/parse';
 import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import { runbooksCommand } from './cli';
-import {
-  createAuraOpsShim,
-  declaredScenarios,
-  excerptOf,
-  formatResults,
-  loadRunbooks,
-  planSteps,
-  runCommand,
-  runPlannedSteps,
-  shellQuote,
-  stepEnv,
-  summarize,
-  testRunbooks,
-  type LoadedRunbook,
-  type StepTestResult,
-} from './test-runner';
+import { createAuraOpsShim, runCommand, shellQuote, stepEnv } from './step-command';
+import { declaredScenarios, planSteps } from './test-plan';
+import { excerptOf, formatResults, summarize } from './test-report';
+import { loadRunbooks, runPlannedSteps, testRunbooks } from './test-runner';
+import { type LoadedRunbook, type StepTestResult } from './test-types';
 
 let tmp: string;
 beforeAll(() => {

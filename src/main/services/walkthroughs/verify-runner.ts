@@ -2,7 +2,7 @@
 // with the install's AURA_* paths and this console's CLI first on PATH), within the step time limit.
 import type { InstallCandidate } from '../../../shared/install-types';
 import { OpsError } from '../../../shared/errors';
-import { createAuraOpsShim, findAuraOpsBin, runCommand, stepEnv } from '../runbooks/test-runner';
+import { createAuraOpsShim, findAuraOpsBin, runCommand, stepEnv } from '../runbooks/step-command';
 
 /** A verify re-run of one checked step may take this long (the runbook test runner's limit). */
 export const VERIFY_STEP_TIMEOUT_MS = 15_000;
