@@ -1,6 +1,7 @@
 // The `aura-ops` command line: the same services as the window, for scripts, headless machines and
 // the end-to-end tests. Each sub-command lives with its service; this file only dispatches.
 import type { CliCommand, CliIO } from './cli-types';
+import { runAsProcess } from './cli-process';
 import { serveCommand } from './hosts/serve-command';
 import { sandboxCommand } from './sandbox/cli';
 import { reportCommand } from './services/walkthroughs/cli';
@@ -90,20 +91,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 /** Process entry: run with this process's argv and set its exit code. */
 export function main(): void {
-  const io: CliIO = {
-    out: (t) => process.stdout.write(`${t}\n`),
-    err: (t) => process.stderr.write(`${t}\n`),
-  };
-  runCli(process.argv.slice(2), io).then(
-    (code) => {
-      // Long-running commands (serve) resolve only when they are done; exit with their code.
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`aura-ops: ${(err as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runAsProcess(runCli, process.argv.slice(2));
 }
 
 if (require.main === module) main();

@@ -113,6 +113,7 @@ class IndexWorkerHost {
   private cancel(job: Job): void {
     if (job.abandoned) return;
     job.abandoned = true;
+    job.index.close();
     Atomics.store(new Int32Array(job.cancel), 0, 1);
     this.queue = this.queue.filter((j) => j !== job);
     job.reject(new OpsError('cancelled', 'Indexing was cancelled (the pane was closed).'));
@@ -122,6 +123,7 @@ class IndexWorkerHost {
   private fail(job: Job, why: string): void {
     if (job.abandoned) return;
     job.abandoned = true;
+    job.index.close();
     job.reject(new OpsError('internal', `Indexing ${job.path} failed: ${why}`));
   }
 

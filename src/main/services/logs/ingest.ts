@@ -60,7 +60,10 @@ export class LiveIngest {
       pane.abort.signal,
     )
       .then(({ index }) => {
-        if (pane.closed) return;
+        if (pane.closed) {
+          index.close();
+          return;
+        }
         this.flushBatch(pane);
         pane.prefix = index;
         pane.indexing = false;

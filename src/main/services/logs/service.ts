@@ -205,6 +205,8 @@ export class LogsService {
     pane.closed = true;
     pane.abort.abort();
     pane.tailer?.stop();
+    pane.known.close();
+    pane.prefix?.close();
     if (pane.batchTimer) clearTimeout(pane.batchTimer);
     if (pane.holdTimer) clearTimeout(pane.holdTimer);
     this.panes.delete(paneId);
