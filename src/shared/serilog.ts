@@ -77,7 +77,8 @@ export function splitProperties(line: string): { text: string; properties: Recor
   return null;
 }
 
-function emptyRecord(): LogRecord {
+/** A record with no fields set (no time, level, ids or text). */
+export function emptyRecord(): LogRecord {
   return {
     offset: 0,
     file: '',

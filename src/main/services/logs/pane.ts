@@ -2,7 +2,7 @@
 // file in front of the live known index, split in file segments, each record read back from disk.
 import fs from 'node:fs';
 import type { IndexedRecord } from '../../../shared/contract/logs';
-import type { LogFormat, RecordGrouper } from '../../../shared/serilog';
+import { emptyRecord, type LogFormat, type RecordGrouper } from '../../../shared/serilog';
 import { readOneRecord } from './file-reader';
 import type { RecordIndex } from './record-index';
 import type { FileSetTailer } from './tailer';
@@ -167,19 +167,11 @@ export function findPosition(p: Pane, seg: Segment, offset: number): number | nu
 
 function goneRecord(index: number, offset: number, file: string): IndexedRecord {
   return {
+    ...emptyRecord(),
     index,
     offset,
     file,
-    time: null,
-    level: null,
-    correlationId: null,
-    traceId: null,
-    spanId: null,
-    source: null,
     message: '(no longer on disk: the file was truncated or replaced)',
-    properties: null,
-    exception: null,
     lineCount: 1,
-    truncated: false,
   };
 }
