@@ -11,6 +11,8 @@ import { runSweep } from './sweep';
 
 /** Each probe command runs for at most this long (curl and redis-cli aim at closed ports). */
 const COMMAND_TIMEOUT_MS = 10_000;
+/** The aura.db read, which must finish: generous, as a loaded CI machine under faketime is slow to start processes. */
+const DB_READ_TIMEOUT_MS = 40_000;
 
 let parent: string;
 beforeAll(() => {
@@ -45,7 +47,11 @@ describe('probe shell equivalents (issue 14, item 1)', () => {
     }
     // The aura.db command really reads the file at that path.
     const db = shells.find((s) => s.includes('sqlite3'))!;
-    const r = spawnSync('bash', ['-c', db], { cwd: parent, encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
-    expect(r.stdout).toMatch(/^ok$/m);
-  }, 60_000);
+    const r = spawnSync('bash', ['-c', db], { cwd: parent, encoding: 'utf8', timeout: DB_READ_TIMEOUT_MS });
+    // On a failure, say how it ended (a timeout kills with SIGTERM; sqlite3 explains itself on stderr).
+    expect({
+      stdout: r.stdout,
+      how: { status: r.status, signal: r.signal, error: r.error?.message, stderr: r.stderr },
+    }).toMatchObject({ stdout: expect.stringMatching(/^ok$/m) });
+  }, 120_000);
 });
