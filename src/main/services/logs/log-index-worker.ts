@@ -68,58 +68,41 @@ function scan(
       let s = pos === 0 ? utf8BomLength(b) : 0;
       let next = -1;
       let ls = 0; // start of the current line (s is past a BOM on the file's first line)
-      if (serilog) {
-        // The file's first line is a record even when it is no Serilog start (an orphan).
-        if (pos === 0 && serilogLevelAt(b, s) < 0) {
-          offs[n] = 0;
-          lvls[n] = NO_LEVEL;
-          n++;
-          records++;
+      // The file's first line is a record even when it is no Serilog start (an orphan).
+      if (serilog && pos === 0 && serilogLevelAt(b, s) < 0) {
+        offs[n] = 0;
+        lvls[n] = NO_LEVEL;
+        n++;
+        records++;
+      }
+      for (;;) {
+        if (!last && s + window > got) {
+          next = ls;
+          break;
         }
-        for (;;) {
-          if (!last && s + SERILOG_WINDOW > got) {
-            next = ls;
-            break;
-          }
-          if (s >= got) break;
-          const lv = serilogLevelAt(b, s);
-          if (lv >= 0) {
-            offs[n] = pos + ls;
-            lvls[n] = lv;
-            n++;
-            records++;
-            if (n === BATCH_RECORDS) sendBatch();
-          }
-          const nl = b.indexOf(10, s);
-          if (nl < 0) {
-            next = -1;
-            break;
-          }
-          nLines++;
-          s = ls = nl + 1;
-          if (s >= got) break;
-        }
-      } else {
-        for (;;) {
-          if (!last && s + window > got) {
-            next = ls;
-            break;
-          }
-          if (s >= got) break;
+        if (s >= got) break;
+        // Serilog: a line is a record only where a head starts (else it continues the last one).
+        // JSON and plain: every line is a record.
+        const lv = serilog
+          ? serilogLevelAt(b, s)
+          : plain
+            ? NO_LEVEL
+            : jsonLevelAt(b, s, Math.min(got, s + window), format);
+        if (lv >= 0) {
           offs[n] = pos + ls;
-          lvls[n] = plain ? NO_LEVEL : jsonLevelAt(b, s, Math.min(got, s + window), format);
+          lvls[n] = lv;
           n++;
           records++;
           if (n === BATCH_RECORDS) sendBatch();
-          const nl = b.indexOf(10, s);
-          if (nl < 0) {
-            next = -1;
-            break;
-          }
-          nLines++;
-          s = ls = nl + 1;
-          if (s >= got) break;
         }
+        const nl = b.indexOf(10, s);
+        if (nl < 0) {
+          next = -1;
+          break;
+        }
+        nLines++;
+        s = ls = nl + 1;
+        if (s >= got) break;
       }
       if (next >= 0) {
         pos += next;
