@@ -9,7 +9,7 @@ import {
 } from '../../../shared/triage-signals';
 import { httpGet, type HttpOutcome } from './http';
 import { shellQuote } from '../../../shared/shell-quote';
-import { nowMs } from '../../../shared/clock';
+import { probeResult } from './result';
 
 /** Hard cap on what the API probe costs: an API that hangs is reported after this. */
 export const API_TIMEOUT_MS = 2000;
@@ -96,7 +96,7 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
   const api: TriageSignals['api'] = { ...emptyApiSignals(base), reachable: answered.length > 0 };
   const shell = `curl -s -m ${Math.ceil(API_TIMEOUT_MS / 1000)} ${shellQuote(`${base}/health/ready`)}`;
   const done = (state: ProbeState, value: number | null, summary: string): ApiProbeOutput => ({
-    result: {
+    result: probeResult(t0, {
       id: 'api',
       title: 'Aura API',
       state,
@@ -104,10 +104,8 @@ export async function probeApi(baseUrl: string, timeoutMs = API_TIMEOUT_MS): Pro
       unit: 'ms',
       summary,
       details,
-      checkedAt: nowMs(),
-      durationMs: Math.round(performance.now() - t0),
       shell,
-    },
+    }),
     api,
   });
 

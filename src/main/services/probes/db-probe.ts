@@ -8,6 +8,7 @@ import { openDatabase } from '../store/native';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 import { lockFilesOf, sharedLockWatch as lockWatch } from '../database/lock-state';
+import { probeResult } from './result';
 
 /** quick_check reads every page: only on files up to this size, so a sweep stays fast. */
 export const QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024;
@@ -103,7 +104,7 @@ function probeDatabaseFile(install: InstallCandidate): DbProbeOutput {
     summary: string,
     database: TriageSignals['database'],
   ): DbProbeOutput => ({
-    result: {
+    result: probeResult(t0, {
       id: 'database',
       title: 'aura.db',
       state,
@@ -111,10 +112,8 @@ function probeDatabaseFile(install: InstallCandidate): DbProbeOutput {
       unit: 'MB',
       summary,
       details,
-      checkedAt: nowMs(),
-      durationMs: Math.round(performance.now() - t0),
       shell,
-    },
+    }),
     database,
   });
   let st: fs.Stats;

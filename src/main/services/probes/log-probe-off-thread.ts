@@ -6,6 +6,7 @@ import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 import { logProbeWorker, type TaskWorker } from '../../workers/off-thread';
 import type { LogProbeOutput } from './log-signals';
+import { probeResult } from './result';
 
 /**
  * probeLogs on the worker. A worker that cannot run gives an 'unknown' card naming why (never a
@@ -23,7 +24,7 @@ export async function probeLogsOffThread(
   } catch (err) {
     return {
       logs: null,
-      result: {
+      result: probeResult(t0, {
         id: 'logs',
         title: 'Log error rate',
         state: 'unknown',
@@ -31,10 +32,8 @@ export async function probeLogsOffThread(
         unit: '% 5xx',
         summary: `The log probe could not run: ${(err as Error).message}`,
         details: [],
-        checkedAt: nowMs(),
-        durationMs: Math.round(performance.now() - t0),
         shell: `tail -n 100 ${shellQuote(path.join(install.paths.logsDir, 'errors-'))}"$(date +%Y%m%d)".log`,
-      },
+      }),
     };
   }
 }

@@ -19,6 +19,7 @@ import { listFileSet } from '../logs/paths';
 import { errorRateOf, requestStatusOf } from '../logs/stats';
 import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
+import { probeResult } from './result';
 
 /** Bytes of log read per sweep at most: about 15k lines, a few tens of ms to parse. */
 export const LOG_SCAN_BUDGET_BYTES = 2 * 1024 * 1024;
@@ -166,7 +167,7 @@ export function probeLogs(
     summary: string,
     logs: LogSignals | null,
   ): LogProbeOutput => ({
-    result: {
+    result: probeResult(t0, {
       id: 'logs',
       title: 'Log error rate',
       state,
@@ -174,10 +175,8 @@ export function probeLogs(
       unit: '% 5xx',
       summary,
       details,
-      checkedAt: nowMs(),
-      durationMs: Math.round(performance.now() - t0),
       shell,
-    },
+    }),
     logs,
   });
   if (!fs.existsSync(dir))

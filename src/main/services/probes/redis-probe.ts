@@ -6,7 +6,7 @@ import type { InstallCandidate } from '../../../shared/install-types';
 import type { RedisSignal, TriageSignals } from '../../../shared/triage-signals';
 import { configString, readAppSettings } from '../install/appsettings';
 import { shellQuote } from '../../../shared/shell-quote';
-import { nowMs } from '../../../shared/clock';
+import { probeResult } from './result';
 
 /** Hard cap on the whole Redis probe (connect, AUTH, PING, INFO, SCAN). */
 export const REDIS_TIMEOUT_MS = 2000;
@@ -108,7 +108,7 @@ export async function probeRedis(
     signal: RedisSignal,
     error: string | null,
   ): RedisProbeOutput => ({
-    result: {
+    result: probeResult(t0, {
       id: 'redis',
       title: 'Redis cache',
       state,
@@ -116,10 +116,8 @@ export async function probeRedis(
       unit: 'ms',
       summary,
       details,
-      checkedAt: nowMs(),
-      durationMs: Math.round(performance.now() - t0),
       shell: shellFor(target),
-    },
+    }),
     redis: { state: signal, error },
   });
   if (!cfg.enabled) {

@@ -16,6 +16,7 @@ import { shellQuote } from '../../../shared/shell-quote';
 import { nowMs } from '../../../shared/clock';
 import { processListWorker } from '../../workers/off-thread';
 import { PAGE_SIZE, USER_HZ, hasProcTable, processTable, readCmdline } from '../system/proc-table';
+import { probeResult } from './result';
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -128,7 +129,7 @@ export function probeDisk(install: InstallCandidate, aura: AuraDiskCheck | null 
   const quoted = [...new Set(targets.map(([, p]) => existingAncestor(p)))]
     .map((p) => shellQuote(p))
     .join(' ');
-  const result: ProbeResult = {
+  const result: ProbeResult = probeResult(t0, {
     id: 'disk',
     title: 'Disk space',
     state,
@@ -136,10 +137,8 @@ export function probeDisk(install: InstallCandidate, aura: AuraDiskCheck | null 
     unit: 'GB free',
     summary,
     details,
-    checkedAt: nowMs(),
-    durationMs: Math.round(performance.now() - t0),
     shell: process.platform === 'win32' ? 'wmic logicaldisk get caption,freespace,size' : `df -h ${quoted}`,
-  };
+  });
   return {
     result,
     fullest:
@@ -251,7 +250,7 @@ export async function probeProcesses(): Promise<{ result: ProbeResult; procs: Pr
         : `${aura.length ? `Aura.Api running (pid ${aura.map((p) => p.pid).join(', ')})` : 'No Aura.Api/dotnet process on this machine (a remote or containerised API is probed over HTTP only)'}; also ${names.join(', ')}.`;
     return {
       procs,
-      result: {
+      result: probeResult(t0, {
         id: 'processes',
         title: 'Processes',
         state: 'ok',
@@ -259,25 +258,21 @@ export async function probeProcesses(): Promise<{ result: ProbeResult; procs: Pr
         unit: 'processes',
         summary,
         details,
-        checkedAt: nowMs(),
-        durationMs: Math.round(performance.now() - t0),
         shell,
-      },
+      }),
     };
   } catch (err) {
     return {
       procs: [],
-      result: {
+      result: probeResult(t0, {
         id: 'processes',
         title: 'Processes',
         state: 'unknown',
         value: null,
         summary: `Could not list processes: ${(err as Error).message}. Run the command by hand.`,
         details: [],
-        checkedAt: nowMs(),
-        durationMs: Math.round(performance.now() - t0),
         shell,
-      },
+      }),
     };
   }
 }
@@ -337,7 +332,7 @@ export function probeMemory(
         : `Aura uses ${ws.toFixed(0)} MB, above the ${wsState === 'unhealthy' ? MEMORY_CRITICAL_MB : MEMORY_WARNING_MB} MB threshold: capture a dump (dotnet-dump collect) and see Performance Tuning.`;
   return {
     auraWorkingSetMb: ws === null ? null : Math.round(ws),
-    result: {
+    result: probeResult(t0, {
       id: 'memory',
       title: 'Memory',
       state: sysLow && state === 'ok' ? 'degraded' : state,
@@ -345,14 +340,12 @@ export function probeMemory(
       unit: 'MB',
       summary,
       details,
-      checkedAt: nowMs(),
-      durationMs: Math.round(performance.now() - t0),
       shell:
         process.platform === 'linux'
           ? 'free -h'
           : process.platform === 'darwin'
             ? 'vm_stat'
             : 'systeminfo | findstr Memory',
-    },
+    }),
   };
 }
