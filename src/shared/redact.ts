@@ -11,14 +11,11 @@ const ENTROPY_MIN_BITS = 3.9;
 /** Longest key name the key=value rule reads (longer is not a name). */
 const MAX_KEY_NAME = 64;
 
+/** Words for a password: their values are secrets, numbers included. */
+const PASSWORD_WORDS = ['password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret'];
 /** Words of a key name that mark its value as a secret (matched on camelCase/snake/kebab words). */
 const SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pwd',
-  'pass',
-  'passphrase',
-  'secret',
+  ...PASSWORD_WORDS,
   'secrets',
   'token',
   'auth',
@@ -63,16 +60,7 @@ const KEY_QUALIFIERS = new Set([
   'secondary',
 ]);
 /** Names whose numbers are secrets too (a PIN, a numeric password); elsewhere numbers are kept. */
-const NUMERIC_SECRET_WORDS = new Set([
-  'password',
-  'passwd',
-  'pwd',
-  'pass',
-  'passphrase',
-  'secret',
-  'pin',
-  'code',
-]);
+const NUMERIC_SECRET_WORDS = new Set([...PASSWORD_WORDS, 'pin', 'code']);
 
 /** "X-API-Key" -> ["x", "api", "key"], "ConnectionStrings" -> ["connection", "strings"]. */
 function nameWords(name: string): string[] {
