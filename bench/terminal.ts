@@ -49,16 +49,21 @@ function p95(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)];
 }
 
+/** A bare pty at the console's default size, outside the terminal service: the raw baseline. */
+function rawPty(file: string, args: string[]): pty.IPty {
+  return pty.spawn(file, args, {
+    cols: 120,
+    rows: 40,
+    cwd: tmpdir(),
+    env: process.env as Record<string, string>,
+  });
+}
+
 function rawCat(files: string[]): Promise<{ ms: number; chars: number }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     let chars = 0;
-    const p = pty.spawn('/bin/cat', files, {
-      cols: 120,
-      rows: 40,
-      cwd: tmpdir(),
-      env: process.env as Record<string, string>,
-    });
+    const p = rawPty('/bin/cat', files);
     p.onData((d) => {
       chars += d.length;
     });
@@ -70,12 +75,7 @@ function rawCtrlC(): Promise<number> {
   return new Promise((resolve) => {
     let chars = 0;
     let sentAt = 0;
-    const p = pty.spawn('/usr/bin/yes', ['flood'], {
-      cols: 120,
-      rows: 40,
-      cwd: tmpdir(),
-      env: process.env as Record<string, string>,
-    });
+    const p = rawPty('/usr/bin/yes', ['flood']);
     p.onData((d) => {
       chars += d.length;
       if (!sentAt && chars > FLOOD_BEFORE_CTRL_C) {

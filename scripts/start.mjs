@@ -90,18 +90,10 @@ function ensureElectronSqlite() {
   const why = [];
   // First a prebuilt binary for Electron's ABI (what better-sqlite3's own install tries): no compiler needed.
   const pkgRequire = createRequire(fs.realpathSync(path.join(pkg, 'package.json')));
-  const prebuild = [
+  const prebuild = firstExisting([
     () => pkgRequire.resolve('prebuild-install/bin.js'),
     () => require.resolve('prebuild-install/bin.js'),
-  ]
-    .map((f) => {
-      try {
-        return f();
-      } catch {
-        return null;
-      }
-    })
-    .find((p) => p && fs.existsSync(p));
+  ]);
   if (prebuild) {
     const r = spawnSync(
       process.execPath,
@@ -118,7 +110,7 @@ function ensureElectronSqlite() {
   } else why.push('prebuild-install is not installed');
   // Then compile it against Electron's headers (needs a C++ toolchain and the network).
   if (!fs.existsSync(built)) {
-    const gyp = [
+    const gyp = firstExisting([
       () => require.resolve('node-gyp/bin/node-gyp.js'),
       () =>
         path.join(
@@ -132,15 +124,7 @@ function ensureElectronSqlite() {
           'bin',
           'node-gyp.js',
         ),
-    ]
-      .map((f) => {
-        try {
-          return f();
-        } catch {
-          return null;
-        }
-      })
-      .find((p) => p && fs.existsSync(p));
+    ]);
     if (!gyp)
       return `better-sqlite3 for Electron ${version}: ${why.join('; ')}, and node-gyp was not found to build it`;
     const r = spawnSync(
@@ -207,4 +191,17 @@ if (blocker) {
       serve(`Electron exited at once (${line})`);
     } else process.exit(code ?? 0);
   });
+}
+
+/** The first of `candidates` (each a path getter that may throw) naming a file that exists, or null. */
+function firstExisting(candidates) {
+  for (const get of candidates) {
+    try {
+      const p = get();
+      if (p && fs.existsSync(p)) return p;
+    } catch {
+      // not resolvable: try the next
+    }
+  }
+  return null;
 }
