@@ -99,11 +99,12 @@ const filter = z
   .strict()
   .optional();
 /** A time range [from, to) in epoch ms the view is limited to (the histogram's drag selection). */
-const range = z
+const timeRange = z
   .object({ from: z.number().finite(), to: z.number().finite() })
   .strict()
-  .refine((r) => r.from < r.to, 'the range must start before it ends')
-  .optional();
+  .refine((r) => r.from < r.to, 'the range must start before it ends');
+export type TimeRange = z.infer<typeof timeRange>;
+const range = timeRange.optional();
 
 export const logsChannels = {
   'logs:sources': request<LogSources>()(z.object({}).strict()),

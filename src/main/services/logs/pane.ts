@@ -1,17 +1,11 @@
 // A log pane's state, and its records by position: the worker's index of the older part of the
 // file in front of the live known index, split in file segments, each record read back from disk.
 import fs from 'node:fs';
-import type { IndexedRecord } from '../../../shared/contract/logs';
+import type { IndexedRecord, TimeRange } from '../../../shared/contract/logs';
 import { emptyRecord, type LogFormat, type RecordGrouper } from '../../../shared/serilog';
 import { readOneRecord } from './file-reader';
 import type { RecordIndex } from './record-index';
 import type { FileSetTailer } from './tailer';
-
-/** A time range [from, to) in epoch ms a view is limited to. */
-export interface TimeRange {
-  from: number;
-  to: number;
-}
 
 export interface Segment {
   path: string;

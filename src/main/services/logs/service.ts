@@ -10,21 +10,14 @@ import type {
   PageResult,
   PaneInfo,
   SearchResult,
+  TimeRange,
 } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
 import type { LogFormat, LogLevel, LogRecord } from '../../../shared/serilog';
 import type { ServiceContext } from '../context';
 import { detectFileFormat, findTailStart, lastRecordsStart, readWholeRecord } from './file-reader';
 import { LiveIngest, RECORD_HOLD_MS } from './ingest';
-import {
-  findPosition,
-  offsetAt,
-  paneTotal,
-  readRecords,
-  segmentIndexOf,
-  type Pane,
-  type TimeRange,
-} from './pane';
+import { findPosition, offsetAt, paneTotal, readRecords, segmentIndexOf, type Pane } from './pane';
 import { LOG_FAMILIES, assertAllowedPath, familyById, listFileSet } from './paths';
 import { RecordIndex } from './record-index';
 import { LogFolders } from './sources';

@@ -2,6 +2,7 @@
 // from the index and a search of the files, and kept current as live records arrive; plus the file
 // search and the seek by time the view and the service's queries share.
 import fs from 'node:fs';
+import type { TimeRange } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
 import {
   LEVELS,
@@ -20,7 +21,6 @@ import {
   readRecords,
   segmentRange,
   type Pane,
-  type TimeRange,
   type View,
 } from './pane';
 

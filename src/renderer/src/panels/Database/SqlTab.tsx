@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry, PlanStep, QueryResult, SavedQuery } from '../../../../shared/contract/database';
 import { api, type ApiError } from '../../transport';
 import { ErrorBox, newId, toApiError } from './db-common';
-import { download, toCsv, toJson } from './export';
+import { download } from '../../download';
+import { toCsv, toJson } from './export';
 import ResultTable from './ResultTable';
 
 export default function SqlTab() {

@@ -27,13 +27,3 @@ export function toJson(columns: ColumnInfo[], rows: Cell[][]): string {
     2,
   );
 }
-
-/** Offers text as a file download (works in Electron and in the browser). */
-export function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

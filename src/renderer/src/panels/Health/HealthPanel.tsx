@@ -14,6 +14,7 @@ import type {
 import { reasonAt } from '../../../../shared/triage';
 import { ageText } from '../../../../shared/triage-signals';
 import { api, ApiError } from '../../transport';
+import { useNow } from '../../use-now';
 import './health.css';
 
 interface Props {
@@ -40,21 +41,6 @@ const STATE_LABEL: Record<ProbeState, string> = {
   'not-configured': 'Not configured',
   unknown: 'Unknown',
 };
-
-/** How often the relative times are redrawn: they are written in whole seconds. */
-const TICK_MS = 1000;
-
-/** The current time, updated every TICK_MS while `on` (so "… ago" counts up on screen). */
-function useNow(on: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!on) return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), TICK_MS);
-    return () => clearInterval(t);
-  }, [on]);
-  return now;
-}
 
 function Sparkline({ points }: { points: HistoryPoint[] }) {
   const vals = points.filter((p) => p.value !== null) as (HistoryPoint & { value: number })[];

@@ -1,6 +1,7 @@
 // What a log pane asks the server for, as pure functions: the view parameters (levels, one text
 // filter, a time range), the key that tells one view from the next, and the small state steps
 // (level toggles, match stepping, the search highlight) the pane's controls take.
+import type { TimeRange } from '../../../../shared/contract/logs';
 import { LEVELS, type LogLevel } from '../../../../shared/serilog';
 
 /** The filter form's applied value: text matched in or out, plain or as a regular expression. */
@@ -8,12 +9,6 @@ export interface Filter {
   text: string;
   regex: boolean;
   invert: boolean;
-}
-
-/** A time range [from, to) in epoch ms (the histogram's drag selection). */
-export interface TimeRange {
-  from: number;
-  to: number;
 }
 
 /** The view part of logs:page, logs:search, logs:seek-time and logs:histogram requests. */

@@ -13,9 +13,9 @@ import {
   toggleLevel as toggled,
   viewKeyOf,
   type Filter,
-  type TimeRange,
   type ViewParams,
 } from './log-view';
+import type { TimeRange } from '../../../../shared/contract/logs';
 import { RecordCache } from './record-cache';
 
 /** Records either side of the viewport the histogram strip covers (in the filtered view). */

@@ -7,25 +7,13 @@ import type { SweepResult } from '../../../../shared/contract/probes';
 import type { SessionDetail, SessionSummary } from '../../../../shared/contract/walkthroughs-session';
 import { useCurrentSession } from '../../state/session-store';
 import { api, ApiError } from '../../transport';
+import { useNow } from '../../use-now';
 
 /**
  * The session shown, kept while the panel is hidden behind another tab (undefined: follow the
  * recording one). Browsing never changes which session records.
  */
 let keptViewId: string | null | undefined;
-
-/** The clock redraws once a second; escalation levels change on minute boundaries. */
-const CLOCK_TICK_MS = 1000;
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
 
 export interface SessionData {
   /** The session recording now, or null. */

@@ -7,6 +7,7 @@ import type { SessionDetail, SeverityId } from '../../../../shared/contract/walk
 import { localTimeZone } from '../../../../shared/handbook';
 import { recordingId } from '../../state/session-store';
 import { sessionRequests, type SessionRequest } from '../../state/ui-bus';
+import { download } from '../../download';
 import { api } from '../../transport';
 import {
   initialStartDraft,
@@ -18,16 +19,6 @@ import {
 } from './session-forms';
 import type { Question } from './session-view';
 import { useSessionData, type SessionData } from './use-session-data';
-
-/** Saves `content` as a file through the browser's download (the report export). */
-function download(fileName: string, mime: string, content: string) {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** A question on screen, and what confirming it does. */
 export interface Ask extends Question {
@@ -135,7 +126,7 @@ export function useSessionPanel(): SessionPanelState {
   const exportReport = (id: string, format: 'markdown' | 'json') =>
     void api
       .invoke('walkthrough:report', { id, format })
-      .then((r) => download(r.fileName, r.mime, r.content), fail);
+      .then((r) => download(r.fileName, r.content, r.mime), fail);
 
   // Requests from the command palette: open a session, start an incident, export the report.
   const titleRef = useRef<HTMLInputElement>(null);
@@ -155,7 +146,7 @@ export function useSessionPanel(): SessionPanelState {
         if (!target) return setError('No session to export yet: start an incident or a walk-through first.');
         setViewId(target);
         const rep = await api.invoke('walkthrough:report', { id: target, format: 'markdown' });
-        download(rep.fileName, rep.mime, rep.content);
+        download(rep.fileName, rep.content, rep.mime);
       })
       .catch(fail);
   };
