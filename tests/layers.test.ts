@@ -113,7 +113,7 @@ describe('layer globals (tsc per layer)', () => {
     );
     const r = spawnSync(
       process.execPath,
-      [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', sub],
+      [path.join(REPO, 'node_modules', 'typescript-native', 'bin', 'tsc'), '--noEmit', '-p', sub],
       { encoding: 'utf8' },
     );
     const lines = [...r.stdout.matchAll(/probe\.ts\((\d+),\d+\): error TS\d+: Cannot find name/g)].map((m) =>
