@@ -269,6 +269,8 @@ describe.skipIf(skip)('layout at three window sizes in both themes', () => {
     await page.getByRole('tab', { name: 'Install' }).click();
     await page.getByTestId('demo-controls').getByLabel('Scenario').selectOption('api-down');
     await page.getByRole('tab', { name: 'Health' }).click();
+    // A sweep now, rather than waiting up to the 15 s interval for the next one.
+    await page.getByRole('button', { name: 'Refresh now' }).click();
     await until(
       'a SEV-1 triage',
       async () => (await page.locator('.sev-badge').textContent()) === 'SEV-1',
