@@ -87,6 +87,22 @@ const FAKETIME_EXCLUDE = [
   // The desktop host booted under a stand-in Electron: window, hardening and shutdown. Its demo's
   // dated files are the sandbox's, whose own suites stay in.
   'tests/desktop/**',
+  // Pure rules that never read a clock nor name anything by date: the renderer's palette match, keys,
+  // layout, browse paging, export, log window and cache, and terminal tabs; the command gate of a
+  // bundle, serve's Host/Origin checks and the preload's allowlist; the record index and its
+  // worker (byte offsets and levels); the log-root policy; the contract's schemas for runbooks and
+  // answers; the Serilog record-start rule; the command-risk and redaction tables.
+  'src/renderer/src/components/palette-match.test.ts',
+  'src/renderer/src/shell/{keys,layout}.test.ts',
+  'src/renderer/src/panels/Database/{db-browse,export}.test.ts',
+  'src/renderer/src/panels/Logs/{log-window,record-cache}.test.ts',
+  'src/renderer/src/panels/Terminal/terminal-tabs.test.ts',
+  'src/main/services/bundle/gate.test.ts',
+  'src/main/hosts/security.test.ts',
+  'src/preload/preload.test.ts',
+  'src/main/services/logs/{record-index,index-worker,root-policy}.test.ts',
+  'src/shared/contract/{runbooks,walkthroughs-answers}.test.ts',
+  'src/shared/{log-record-start,command-risk,redact}.test.ts',
 ];
 
 /**
