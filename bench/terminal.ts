@@ -211,7 +211,8 @@ async function uiPath(file: string, uncutFile: string): Promise<UiResult> {
           super(url, protocols);
           this.addEventListener('message', (ev: MessageEvent) => {
             const text = String(ev.data);
-            if (text.startsWith('{"event":"terminal:data"')) w.benchWireChars += text.length;
+            // serve's event frames: {"seq":N,"event":"terminal:data",...}
+            if (/^\{"seq":\d+,"event":"terminal:data"/.test(text)) w.benchWireChars += text.length;
           });
         }
       };
