@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingTool } from '../../../tests/tools';
+import { controlFiles } from './control';
 import { startSandbox, type SandboxHandle } from './server';
 import { portOpen, until } from './test-support';
 
@@ -156,4 +157,35 @@ describe('a scenario switch, seen by curl, sqlite3 and tail', () => {
       ).toMatch(/absexp\s+sldexp\s+data/);
     },
   );
+});
+
+describe('children a crashed run left behind', () => {
+  it('kills its own sqlite3 lock holder at the next start, found by command line, and no stranger', async () => {
+    const dir = path.join(tmp, 'orphan');
+    const first = await startSandbox(dir, { create: { days: 1, logMb: 0.05, projects: 1 } });
+    const dbPath = first.layout.dbPath;
+    await first.stop();
+    // Two live sqlite3 shells waiting on stdin: one on this sandbox's aura.db (what a crashed run's
+    // db-locked holder looks like), one on another file. Both pids are in the crashed run's record.
+    const other = path.join(tmp, 'other.db');
+    const ours = spawn('sqlite3', [dbPath], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const stranger = spawn('sqlite3', [other], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const ended = (c: typeof ours) =>
+      new Promise<string | null>((r) => c.once('exit', (_code, signal) => r(signal)));
+    const oursEnded = ended(ours);
+    try {
+      fs.writeFileSync(controlFiles(dir).children, JSON.stringify({ pids: [ours.pid, stranger.pid] }));
+      const second = await startSandbox(dir, {});
+      try {
+        expect(await oursEnded).toBe('SIGKILL');
+        expect(stranger.exitCode).toBeNull();
+        expect(stranger.signalCode).toBeNull();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      ours.kill('SIGKILL');
+      stranger.kill('SIGKILL');
+    }
+  });
 });

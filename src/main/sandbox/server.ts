@@ -34,6 +34,7 @@ import { jobTick } from './job-loop';
 import { SCENARIO_TABLE, scenarioEntry, type ScenarioAction } from './scenario-table';
 import { AURA_FILE_SIZE_LIMIT, SerilogFileSet } from './serilog-writer';
 import { UiTraffic, startFlood } from './traffic';
+import { readCmdline } from '../services/system/proc-table';
 
 /** Background job loop period: one progress step per tick (20% a step). */
 export const DEFAULT_JOB_TICK_MS = 1000;
@@ -81,7 +82,7 @@ function reapOrphans(dir: string): void {
   }
   for (const pid of pids) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const cmd = (readCmdline(pid) ?? []).join(' ');
       const ours =
         (cmd.includes('redis-server') && cmd.includes(controlFiles(dir).redisDir)) ||
         (cmd.includes('sqlite3') && cmd.includes(sandboxLayout(dir).dbPath));
