@@ -1,8 +1,9 @@
 // The runbook column's common moves for e2e tests, written once: a drill runbook's text, adding a
-// folder to the library, opening a runbook from it, starting a walk-through and reading a step's
-// Run & check answer. Each waits for what the operator would see before it returns.
+// folder to the library, opening a runbook from it, starting a walk-through (or all of these at
+// once) and reading a step's Run & check answer. Each waits for what the operator would see before it returns.
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { openConsole, type ServeProc } from './harness';
 
 export interface DrillText {
   title: string;
@@ -70,6 +71,21 @@ export async function startWalkThrough(page: Page, title: string): Promise<void>
   await expect
     .poll(() => page.getByTestId('recording-indicator').textContent(), { timeout: 8000 })
     .toContain(`Recording: ${title}`);
+}
+
+/**
+ * The start of every drill: the console loaded, `folder` added to the library, its `file` opened
+ * (showing `title`) and a walk-through of it recording.
+ */
+export async function walkDrill(
+  page: Page,
+  serve: Pick<ServeProc, 'url' | 'openUrl'>,
+  drill: { folder: string; file: string; title: string },
+): Promise<void> {
+  await openConsole(page, serve);
+  await addRunbookFolder(page, drill.folder);
+  await openRunbookFile(page, drill.file, drill.title);
+  await startWalkThrough(page, drill.title);
 }
 
 /** Clicks a step's Run & check and waits until its answer matches `answer`; returns the answer. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
-import { addRunbookFolder, drillRunbook, openRunbookFile, runAndCheck, startWalkThrough } from './runbook-ui';
+import { drillRunbook, runAndCheck, walkDrill } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e runbooks');
 
@@ -40,12 +40,7 @@ describe.skipIf(skip)('runbooks in the console', () => {
     { timeout: 90_000 },
     async () => {
       const { page } = ui.browser;
-      await openConsole(page, ui.serve);
-      await addRunbookFolder(page, folder);
-      await openRunbookFile(page, 'e2e-drill.md', 'E2E Drill');
-
-      // Start a walk-through for this runbook.
-      await startWalkThrough(page, 'E2E Drill');
+      await walkDrill(page, ui.serve, { folder, file: 'e2e-drill.md', title: 'E2E Drill' });
 
       // Run & check: the sandbox answers /health/live, so the step answers OK.
       const live = page.locator('[data-step="live"]');

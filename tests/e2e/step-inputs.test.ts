@@ -7,8 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
-import { tempDir, openConsole } from './harness';
-import { addRunbookFolder, drillRunbook, openRunbookFile, startWalkThrough } from './runbook-ui';
+import { tempDir } from './harness';
+import { drillRunbook, walkDrill } from './runbook-ui';
 
 const skip = missingTool('chromium', 'e2e step inputs');
 
@@ -40,10 +40,7 @@ describe.skipIf(skip)('step inputs and preconditions', () => {
     { timeout: 90_000 },
     async () => {
       const { page } = ui.browser;
-      await openConsole(page, ui.serve);
-      await addRunbookFolder(page, folder);
-      await openRunbookFile(page, 'inputs-drill.md', 'Inputs Drill');
-      await startWalkThrough(page, 'Inputs Drill');
+      await walkDrill(page, ui.serve, { folder, file: 'inputs-drill.md', title: 'Inputs Drill' });
 
       // The later step: its input waits for a value, its precondition is not met, so Run is blocked.
       const step = page.locator('[data-step="echo-target"]');
