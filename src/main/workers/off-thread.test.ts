@@ -10,6 +10,7 @@ import { probeLogs } from '../services/probes/log-signals';
 import { probeLogsOffThread } from '../services/probes/log-probe-off-thread';
 import { nestedRunbook } from '../services/runbooks/nested-runbook-fixture';
 import { TaskWorker, taskWorkerScript, type WorkerScript } from './off-thread';
+import { turnsWhile } from './loop-turns';
 
 let root: string;
 const lanes: TaskWorker[] = [];
@@ -26,23 +27,6 @@ afterAll(async () => {
   for (const l of lanes) await l.shutdown();
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** Counts main-loop turns until `p` settles: 0 means the work ran on the main thread. */
-async function turnsWhile<T>(p: Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let done = false;
-  const spin = (): void => {
-    if (done) return;
-    turns++;
-    setImmediate(spin);
-  };
-  setImmediate(spin);
-  try {
-    return { value: await p, turns };
-  } finally {
-    done = true;
-  }
-}
 
 describe('task worker', () => {
   it('parses a big nested runbook to the same document, on another thread', async () => {

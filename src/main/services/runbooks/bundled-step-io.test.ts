@@ -9,11 +9,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractOutput, fillInputs } from '../../../shared/runbooks/inputs';
 import { parseRunbook } from '../../../shared/runbooks/parse';
-import type { InstallPaths } from '../../../shared/install-types';
 import { dbCommand } from '../database/cli';
 import { makeAuraDb } from '../database/test-fixtures';
 import { testRunbooks } from './test-runner';
 import { type LoadedRunbook } from './test-types';
+import { offlinePaths } from './test-support';
 
 const RUNBOOKS_DIR = path.resolve(__dirname, '../../../../resources/runbooks');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundled-step-io-'));
@@ -87,15 +87,7 @@ describe('bundled runbooks: inputs, outputs and preconditions', () => {
 describe('runbooks test and step inputs', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-test-inputs-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-  const paths: InstallPaths = {
-    dataRoot: root,
-    logsDir: path.join(root, 'logs'),
-    dbPath: path.join(root, 'aura.db'),
-    appSettingsPath: null,
-    apiUrl: 'http://127.0.0.1:9',
-    tempDir: path.join(root, 'Temp'),
-    redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
-  };
+  const paths = offlinePaths(root);
   const source = [
     '# Inputs under test',
     '## Diagnosis',

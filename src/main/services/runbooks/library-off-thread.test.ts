@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskWorker } from '../../workers/off-thread';
 import { RunbookLibrary } from './library';
 import { nestedRunbook } from './nested-runbook-fixture';
+import { turnsWhile } from '../../workers/loop-turns';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const NOW = new Date('2025-12-10T12:00:00Z');
@@ -36,17 +37,7 @@ const lib = (parseWorker?: TaskWorker) =>
 
 describe('RunbookLibrary off the main thread', () => {
   it('adds a folder with a big nested file: same view as the synchronous add, the main loop keeps turning', async () => {
-    let turns = 0;
-    let done = false;
-    const spin = (): void => {
-      if (done) return;
-      turns++;
-      setImmediate(spin);
-    };
-    setImmediate(spin);
-    const asyncView = await lib()
-      .addFolderAsync(big)
-      .finally(() => (done = true));
+    const { value: asyncView, turns } = await turnsWhile(lib().addFolderAsync(big));
     const syncView = lib().addFolder(big);
     expect(asyncView).toEqual(syncView);
     expect(asyncView.runbooks.map((r) => r.file)).toContain('deep/deeper/huge.md');

@@ -7,7 +7,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstallPaths } from '../../../shared/install-types';
 import { parseRunbook } from '../../../shared/runbooks/parse';
 import { variablesFromInstall } from '../../../shared/runbooks/variables';
 import { runbooksCommand } from './cli';
@@ -16,6 +15,7 @@ import { declaredScenarios, planSteps } from './test-plan';
 import { excerptOf, formatResults, summarize } from './test-report';
 import { loadRunbooks, runPlannedSteps, testRunbooks } from './test-runner';
 import { type LoadedRunbook, type StepTestResult } from './test-types';
+import { offlinePaths } from './test-support';
 
 let tmp: string;
 beforeAll(() => {
@@ -24,18 +24,6 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-function paths(root: string): InstallPaths {
-  return {
-    dataRoot: root,
-    logsDir: path.join(root, 'logs'),
-    dbPath: path.join(root, 'aura.db'),
-    appSettingsPath: null,
-    apiUrl: 'http://127.0.0.1:9',
-    tempDir: path.join(root, 'Temp'),
-    redis: { enabled: false, connection: null, host: null, port: null, hasPassword: false },
-  };
-}
 
 function loaded(source: string, vars: Record<string, string> = {}): LoadedRunbook {
   return {
@@ -109,7 +97,7 @@ describe('planSteps', () => {
 
 describe('stepEnv, excerptOf, summarize, formatResults', () => {
   it("sets the install's AURA_* variables and puts the shim first on PATH", () => {
-    const env = stepEnv(paths('/data'), '/shim', { PATH: '/usr/bin', HOME: '/h' });
+    const env = stepEnv(offlinePaths('/data'), '/shim', { PATH: '/usr/bin', HOME: '/h' });
     expect(env).toMatchObject({
       AURA_DATA_PATH: '/data',
       AURA_LOGS_PATH: '/data/logs',
@@ -212,7 +200,7 @@ describe('createAuraOpsShim', () => {
       const r = await runCommand('aura-ops logs stats', {
         shell: 'bash',
         cwd: tmp,
-        env: stepEnv(paths(tmp), shim.dir),
+        env: stepEnv(offlinePaths(tmp), shim.dir),
         timeoutMs: 5000,
       });
       expect(r.output.trim()).toBe("it's logs stats");
@@ -273,7 +261,7 @@ describe('findings per scenario (issue 17)', () => {
     const run = async (apiUrl: string, scenario: string | null) =>
       (
         await testRunbooks([loaded(src, { apiUrl })], {
-          paths: { ...paths(tmp), apiUrl },
+          paths: { ...offlinePaths(tmp), apiUrl },
           scenario,
           shimDir: null,
         })
@@ -306,7 +294,11 @@ describe('findings per scenario (issue 17)', () => {
 
   it('fails an answer the step does not declare, saying what was seen', async () => {
     const odd = `# Odd\n${fence('bash {name="odd" ok="/^up$/m" finding-down="/^down$/m"}', 'echo sideways')}`;
-    const [res] = await testRunbooks([loaded(odd)], { paths: paths(tmp), scenario: null, shimDir: null });
+    const [res] = await testRunbooks([loaded(odd)], {
+      paths: offlinePaths(tmp),
+      scenario: null,
+      shimDir: null,
+    });
     expect(res).toMatchObject({ status: 'fail', outcome: 'unexpected' });
     expect(res.reasons[0]).toBe('none of the declared answers matches: saw last line "sideways", exit 0');
   });
@@ -314,7 +306,7 @@ describe('findings per scenario (issue 17)', () => {
   it('flags a step whose answers do not parse as invalid, without running it', async () => {
     const bad = `# Bad\n${fence('bash {name="b" ok="/(/" finding-x="exit 7" scenarios="api-down:nope"}', 'echo x')}`;
     const [res] = await testRunbooks([loaded(bad)], {
-      paths: paths(tmp),
+      paths: offlinePaths(tmp),
       scenario: 'healthy',
       shimDir: null,
     });
@@ -334,7 +326,7 @@ describe('runPlannedSteps', () => {
     // The counter write makes the step "mutating" for the classifier; run it as planned anyway.
     plan[0].decided = null;
     const [res] = await runPlannedSteps(plan, {
-      paths: paths(tmp),
+      paths: offlinePaths(tmp),
       scenario: null,
       shimDir: null,
       settleMs: 10_000,
@@ -345,7 +337,11 @@ describe('runPlannedSteps', () => {
 
   it('reports expected against actual and an excerpt when a step fails', async () => {
     const src = `# Fail\n${fence('bash {name="nope" expect="/^ready$/m"}', 'echo "not ready"; echo "still not"')}`;
-    const [res] = await testRunbooks([loaded(src)], { paths: paths(tmp), scenario: null, shimDir: null });
+    const [res] = await testRunbooks([loaded(src)], {
+      paths: offlinePaths(tmp),
+      scenario: null,
+      shimDir: null,
+    });
     expect(res.status).toBe('fail');
     expect(res.expected).toBe('any declared answer');
     expect(res.actual).toBe('UNEXPECTED: last line "still not", exit 0');
@@ -361,7 +357,7 @@ describe('runPlannedSteps', () => {
     const src = `# Vars\n${fence('bash {name="cwd" expect="/^aura-api-20261127.log$/m"}', 'pwd; ls logs; echo "$AURA_LOGS_PATH" "{{logsDir}}"')}`;
     const vars = { logsDir: path.join(root, 'logs') };
     const [res] = await testRunbooks([loaded(src, vars)], {
-      paths: paths(root),
+      paths: offlinePaths(root),
       scenario: null,
       shimDir: null,
     });
@@ -470,7 +466,7 @@ describe('hostile install paths (issue 14, item 1)', () => {
     );
     const doc = parseRunbook(source, {
       file: 'database-maintenance.md',
-      variables: variablesFromInstall(paths(root), new Date()),
+      variables: variablesFromInstall(offlinePaths(root), new Date()),
     });
     const step = doc.steps.find((s) => s.id === 'integrity');
     expect(step?.missingVariables).toEqual([]);
