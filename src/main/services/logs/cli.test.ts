@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logsCommand } from './cli';
 
 let dir: string;
@@ -94,6 +94,99 @@ describe('logs CLI', () => {
     expect((await run('tail', '--dir', dir, '--level', 'LOUD')).err).toMatch(/Unknown level/);
     expect((await run('search', '--dir', dir, '(')).err).toMatch(/not valid/);
     expect((await run('tail', '--help')).out).toMatch(/Usage/);
+  });
+});
+
+describe('logs search over a time window', () => {
+  const at = (day: string, t: string, lv: string, cid: string, msg: string) =>
+    line(t, lv, cid, msg).replace('2025-12-08', day);
+
+  it('reads across the day turn and the rolls, only the files and the part of each inside the window', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-window-'));
+    try {
+      // Two days ago (outside the window), yesterday rolled at size, and today's file a few
+      // seconds old: the evidence of the last minutes is in three files.
+      fs.writeFileSync(
+        path.join(d, 'aura-api-20251206.log'),
+        at('2025-12-06', '23:59:59', 'WRN', 'x0', 'Slow request: GET /old took 900ms'),
+      );
+      const filler = Array.from({ length: 30_000 }, (_, i) =>
+        at('2025-12-07', '23:00:00', 'INF', `f${i}`, 'Request completed: GET /api/ok - 200 in 1ms'),
+      ).join('');
+      fs.writeFileSync(
+        path.join(d, 'aura-api-20251207.log'),
+        filler + at('2025-12-07', '23:10:00', 'WRN', 'y0', 'Slow request: GET /api/jobs took 1500ms'),
+      );
+      fs.writeFileSync(
+        path.join(d, 'aura-api-20251207_001.log'),
+        at('2025-12-07', '23:59:50', 'WRN', 'y1', 'Slow request: GET /api/script took 2100ms'),
+      );
+      fs.writeFileSync(
+        path.join(d, 'aura-api-20251208.log'),
+        at('2025-12-08', '00:00:05', 'INF', 't0', 'Incoming request: GET /api/health'),
+      );
+      const opened = vi.spyOn(fs, 'openSync');
+      const reads = vi.spyOn(fs, 'readSync');
+      const r = await run(
+        'search',
+        '--dir',
+        d,
+        '--since',
+        '2025-12-07T23:05:00Z',
+        '--regex',
+        'Slow request:',
+      );
+      // Which file each read was on: descriptors are reused, so follow the calls in order.
+      const files = opened.mock.calls.map((c) => path.basename(String(c[0])));
+      const events = [
+        ...opened.mock.calls.map((c, i) => ({
+          at: opened.mock.invocationCallOrder[i],
+          open: path.basename(String(c[0])),
+          fd: opened.mock.results[i].value as number,
+          pos: 0,
+        })),
+        ...reads.mock.calls.map((c, i) => ({
+          at: reads.mock.invocationCallOrder[i],
+          open: null,
+          fd: c[0],
+          pos: Number((c as unknown[])[4]), // readSync(fd, buffer, offset, length, position)
+        })),
+      ].sort((x, y) => x.at - y.at);
+      const fdName = new Map<number, string>();
+      let firstRead = Infinity;
+      for (const e of events) {
+        if (e.open !== null) fdName.set(e.fd, e.open);
+        else if (fdName.get(e.fd) === 'aura-api-20251207.log') firstRead = Math.min(firstRead, e.pos);
+      }
+      opened.mockRestore();
+      reads.mockRestore();
+      expect(r.code).toBe(0);
+      expect(r.out.trim().split('\n')).toEqual([
+        'aura-api-20251207.log 2025-12-07T23:10:00.000Z WRN [y0] Slow request: GET /api/jobs took 1500ms',
+        'aura-api-20251207_001.log 2025-12-07T23:59:50.000Z WRN [y1] Slow request: GET /api/script took 2100ms',
+      ]);
+      // The file of two days ago is not opened at all; of yesterday's first file (4 MB, nearly all
+      // before the window) only the last MB is read.
+      expect(firstRead).toBeGreaterThan(2 * 1024 * 1024);
+      expect(new Set(files)).toEqual(
+        new Set(['aura-api-20251207.log', 'aura-api-20251207_001.log', 'aura-api-20251208.log']),
+      );
+      // --count, as grep -c: the number, and exit 1 on none.
+      const c = await run(
+        'search',
+        '--dir',
+        d,
+        '--since',
+        '2025-12-07T23:05:00Z',
+        '--count',
+        'Slow request:',
+      );
+      expect([c.code, c.out]).toEqual([0, '2\n']);
+      const none = await run('search', '--dir', d, '--since', '2025-12-08T00:00:00Z', '-c', 'Slow request:');
+      expect([none.code, none.out]).toEqual([1, '0\n']);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
   });
 });
 

@@ -20,7 +20,7 @@ import type { ServiceContext } from '../context';
 import { compileSearch, sampleLines } from './file-reader';
 import { LineSplitter } from './line-splitter';
 import { LOG_FAMILIES, familyById, listFileSet } from './paths';
-import { errorRateOf, histogramOf, readSetSince } from './stats';
+import { errorRateOf, histogramOf, readSetSince, windowStart } from './stats';
 import { LogsService } from './service';
 import { nowMs } from '../../../shared/clock';
 
@@ -31,14 +31,16 @@ const HELP = `Usage:
   aura-ops logs tail [FILE-PATTERN...] [--dir DIR] [--family aura-api] [--level WRN] [--lines N]
                      [--follow] [--format F] [--json]
   aura-ops logs search [FILE-PATTERN...] --regex R [--dir DIR] [--family F] [--level L]
-                     [--since T] [--until T] [--ignore-case] [--json]
+                     [--since T] [--until T] [--ignore-case] [--count] [--json]
   aura-ops logs search --dir DIR REGEX ...
   aura-ops logs stats --dir DIR [--family aura-api] [--minutes 15] [--json]
 
 FILE-PATTERN is a path with * or ? in its file name (e.g. logs/aura-api-*.log); --dir with
 --family names one of: ${LOG_FAMILIES.map((f) => f.id).join(', ')}.
 --level L keeps records at L and above (VRB DBG INF WRN ERR FTL).
---since/--until take an ISO time or a relative age such as 15m, 2h, 1d.
+--since/--until take an ISO time or a relative age such as 15m, 2h, 1d. A window reads every
+file it spans (a day's rolls, the day before) and only the part of each inside it.
+--count prints the number of matching records, as grep -c does (exit 1 when it is 0).
 --json prints one object per record: file, offset, time, level, correlationId, traceId, spanId,
 source, message, exception, properties.
 `;
@@ -237,6 +239,7 @@ async function search(argv: string[], io: CliIO): Promise<number> {
       until: { type: 'string' },
       format: { type: 'string' },
       'ignore-case': { type: 'boolean', short: 'i', default: false },
+      count: { type: 'boolean', short: 'c', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -264,26 +267,53 @@ async function search(argv: string[], io: CliIO): Promise<number> {
   const until = parseTimeArg(values.until);
   let matches = 0;
   for (const set of fileSets(pos, values.dir, values.family, values.format)) {
-    for (const name of listFileSet(set.dir, set.pattern)) {
+    for (const { name, from } of filesToScan(set, since)) {
       const file = path.join(set.dir, name);
       const format = formatOf(set, file);
-      matches += scanFile(file, name, format, single, (r) => {
+      matches += scanFile(file, name, from, format, single, (r) => {
         if (keep && (r.level === null || !keep.has(r.level))) return false;
         if (since !== null && (r.time === null || r.time < since)) return false;
         if (until !== null && (r.time === null || r.time > until)) return false;
-        printRecord(io, r, values.json);
+        if (!values.count) printRecord(io, r, values.json);
         return true;
       });
     }
   }
-  if (!values.json) io.err(`${matches} matching record(s)`);
+  // As grep -c: the count on stdout, and exit 1 when it is 0.
+  if (values.count) io.out(String(matches));
+  else if (!values.json) io.err(`${matches} matching record(s)`);
   return matches > 0 ? 0 : 1;
+}
+
+/**
+ * The files of a set to read, oldest first, each with the offset to start at. With --since, only
+ * the files that reach into the window, each from where the window starts in it (found by the
+ * records' own times, read backwards from the end), so a window over a big day costs its tail.
+ */
+function filesToScan(set: FileSet, since: number | null): { name: string; from: number }[] {
+  const names = listFileSet(set.dir, set.pattern);
+  if (since === null) return names.map((name) => ({ name, from: 0 }));
+  const plan: { name: string; from: number }[] = [];
+  for (const name of names.reverse()) {
+    const file = path.join(set.dir, name);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const { from, reachedOlder } = windowStart(fd, size, since, formatOf(set, file), Infinity);
+      plan.unshift({ name, from });
+      if (reachedOlder) break;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return plan;
 }
 
 /** Stream a file record by record; records with a line matching `re` go to `accept`. */
 function scanFile(
   file: string,
   name: string,
+  start: number,
   format: LogFormat,
   re: RegExp,
   accept: (r: LogRecord) => boolean,
@@ -302,11 +332,11 @@ function scanFile(
     lines = [];
     hit = false;
   };
-  const s = new LineSplitter(0);
+  const s = new LineSplitter(start);
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
   try {
-    let pos = 0;
+    let pos = start;
     for (;;) {
       const got = fs.readSync(fd, buf, 0, buf.length, pos);
       const fed = got > 0 ? s.feed(buf.subarray(0, got)) : [s.flushPartial()].filter((l) => l !== null);

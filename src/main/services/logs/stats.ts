@@ -88,6 +88,49 @@ export function histogramOf(records: Iterable<LogRecord>): HistogramBucket[] {
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([t, counts]) => ({ t, counts }));
 }
 
+/**
+ * Where the records with time >= since begin in an open file: walk back from the end a chunk at a
+ * time, peeking at the first record of each chunk, until one is older than `since` (then
+ * `reachedOlder`), the file's start, or `maxBytes` back. Returns a line start at or before the
+ * first record of the window.
+ */
+export function windowStart(
+  fd: number,
+  size: number,
+  since: number,
+  format: LogFormat,
+  maxBytes = MAX_WINDOW_BYTES,
+): { from: number; reachedOlder: boolean } {
+  let start = size;
+  let reachedOlder = false;
+  while (start > 0 && size - start < maxBytes) {
+    start = Math.max(0, start - BACK_CHUNK_BYTES);
+    // Peek at the first complete line of this chunk: older than the window means we are done.
+    const probe = Buffer.allocUnsafe(Math.min(BACK_CHUNK_BYTES, size - start));
+    const n = fs.readSync(fd, probe, 0, probe.length, start);
+    const text = probe.subarray(0, n);
+    const nl = start === 0 ? -1 : text.indexOf(0x0a);
+    // The first record is all we need: parse only the head of the chunk.
+    const head = text.subarray(nl + 1, Math.min(text.length, nl + 1 + PROBE_BYTES));
+    const lines = new LineSplitter(start + nl + 1, 512).feed(head);
+    const g = new RecordGrouper(format);
+    const firstRec = g.pushAll(lines)[0] ?? g.flush();
+    if (firstRec && firstRec.time !== null && firstRec.time < since) {
+      reachedOlder = true;
+      break;
+    }
+  }
+  // Align to a line start.
+  let from = start;
+  if (from > 0) {
+    const probe = Buffer.allocUnsafe(64 * 1024);
+    const n = fs.readSync(fd, probe, 0, probe.length, from);
+    const nl = probe.subarray(0, n).indexOf(0x0a);
+    from = nl < 0 ? from + n : from + nl + 1;
+  }
+  return { from, reachedOlder };
+}
+
 /** Records of one file with time >= since, read backwards in chunks from the end. */
 export function readFileSince(
   filePath: string,
@@ -97,33 +140,7 @@ export function readFileSince(
   const fd = fs.openSync(filePath, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    let start = size;
-    let reachedOlder = false;
-    while (start > 0 && size - start < MAX_WINDOW_BYTES) {
-      start = Math.max(0, start - BACK_CHUNK_BYTES);
-      // Peek at the first complete line of this chunk: older than the window means we are done.
-      const probe = Buffer.allocUnsafe(Math.min(BACK_CHUNK_BYTES, size - start));
-      const n = fs.readSync(fd, probe, 0, probe.length, start);
-      const text = probe.subarray(0, n);
-      const nl = start === 0 ? -1 : text.indexOf(0x0a);
-      // The first record is all we need: parse only the head of the chunk.
-      const head = text.subarray(nl + 1, Math.min(text.length, nl + 1 + PROBE_BYTES));
-      const lines = new LineSplitter(start + nl + 1, 512).feed(head);
-      const g = new RecordGrouper(format);
-      const firstRec = g.pushAll(lines)[0] ?? g.flush();
-      if (firstRec && firstRec.time !== null && firstRec.time < since) {
-        reachedOlder = true;
-        break;
-      }
-    }
-    // Align to a line start, then parse [start, size) forward once.
-    let from = start;
-    if (from > 0) {
-      const probe = Buffer.allocUnsafe(64 * 1024);
-      const n = fs.readSync(fd, probe, 0, probe.length, from);
-      const nl = probe.subarray(0, n).indexOf(0x0a);
-      from = nl < 0 ? from + n : from + nl + 1;
-    }
+    const { from, reachedOlder } = windowStart(fd, size, since, format);
     const records: LogRecord[] = [];
     const g = new RecordGrouper(format, path.basename(filePath));
     const s = new LineSplitter(from);
