@@ -190,6 +190,35 @@ describe('logs search over a time window', () => {
   });
 });
 
+describe('relative ages on a support bundle', () => {
+  it("count back from AURA_OPS_AS_OF (the bundle's recorded time) when it is set", async () => {
+    const before = process.env.AURA_OPS_AS_OF;
+    try {
+      delete process.env.AURA_OPS_AS_OF;
+      // Now, the fixture's records (2025) are far older than an hour.
+      expect((await run('search', '--dir', dir, '--since', '1h', '--count', 'Request completed')).out).toBe(
+        '0\n',
+      );
+      process.env.AURA_OPS_AS_OF = '2025-12-08T10:30:00Z';
+      const r = await run('search', '--dir', dir, '--since', '1h', '--count', 'Request completed');
+      expect([r.code, r.out]).toEqual([0, '2\n']);
+      const s = await run('stats', '--dir', dir, '--minutes', '60');
+      expect(s.out).toMatch(
+        /^Last 60 min before 2025-12-08T10:30:00\.000Z \(the bundle's time\) of aura-api/,
+      );
+      expect(s.out).toMatch(/requests completed: 2, 5xx: 1 \(50\.0%\)/);
+      // A value that is no time is ignored: ages count from now again.
+      process.env.AURA_OPS_AS_OF = 'yesterday-ish';
+      expect((await run('search', '--dir', dir, '--since', '1h', '--count', 'Request completed')).out).toBe(
+        '0\n',
+      );
+    } finally {
+      if (before === undefined) delete process.env.AURA_OPS_AS_OF;
+      else process.env.AURA_OPS_AS_OF = before;
+    }
+  });
+});
+
 describe('logs tail --follow in its own process', () => {
   const CLI = path.join(__dirname, '..', '..', 'fixtures', 'logs-cli.ts');
 

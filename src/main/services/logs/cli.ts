@@ -23,6 +23,7 @@ import { LOG_FAMILIES, familyById, listFileSet } from './paths';
 import { errorRateOf, histogramOf, readSetSince, windowStart } from './stats';
 import { LogsService } from './service';
 import { nowMs } from '../../../shared/clock';
+import { AS_OF_ENV } from '../install/env';
 
 /** Records printed by `logs tail` without --follow (and before following). */
 const DEFAULT_TAIL_RECORDS = 20;
@@ -41,6 +42,8 @@ FILE-PATTERN is a path with * or ? in its file name (e.g. logs/aura-api-*.log); 
 --since/--until take an ISO time or a relative age such as 15m, 2h, 1d. A window reads every
 file it spans (a day's rolls, the day before) and only the part of each inside it.
 --count prints the number of matching records, as grep -c does (exit 1 when it is 0).
+Ages count back from now, or from ${'$'}AURA_OPS_AS_OF when set (ISO): the console sets it to a
+support bundle's recorded time in the bundle's shells and steps.
 --json prints one object per record: file, offset, time, level, correlationId, traceId, spanId,
 source, message, exception, properties.
 `;
@@ -63,7 +66,18 @@ function minLevelList(level: string | undefined): Set<LogLevel> | null {
   return new Set(LEVELS.slice(i));
 }
 
-export function parseTimeArg(s: string | undefined, now = nowMs()): number | null {
+/**
+ * The instant relative ages (--since 15m, --minutes 5) count back from: now, or on a support
+ * bundle the time it was recorded, which the console gives its steps and shells as
+ * AURA_OPS_AS_OF (ISO, install/env.ts). A bundle opened a week later still reads its last hour, not this one.
+ */
+export function anchorMs(env: NodeJS.ProcessEnv = process.env): { ms: number; asOf: string | null } {
+  const v = env[AS_OF_ENV];
+  const t = v ? Date.parse(v) : Number.NaN;
+  return Number.isNaN(t) ? { ms: nowMs(), asOf: null } : { ms: t, asOf: new Date(t).toISOString() };
+}
+
+export function parseTimeArg(s: string | undefined, now = anchorMs().ms): number | null {
   if (s === undefined) return null;
   const rel = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s.trim());
   if (rel) {
@@ -379,7 +393,7 @@ async function stats(argv: string[], io: CliIO): Promise<number> {
   if (!(minutes > 0)) return fail(io, `--minutes wants a positive number, got "${values.minutes}".`);
   const dir = path.resolve(values.dir);
   if (!fs.existsSync(dir)) return fail(io, `No such folder: ${dir}.`);
-  const now = nowMs();
+  const { ms: now, asOf } = anchorMs();
   const since = now - minutes * 60_000;
   const { records, files } = readSetSince(dir, fam.pattern, fam.format, since);
   const rate = errorRateOf(records, since, now, files);
@@ -390,7 +404,7 @@ async function stats(argv: string[], io: CliIO): Promise<number> {
   }
   const pct = rate.rate5xx === null ? 'n/a (no completed requests)' : `${(rate.rate5xx * 100).toFixed(1)}%`;
   io.out(
-    `Last ${minutes} min of ${fam.id} (${files.join(', ') || 'no files'}):\n` +
+    `Last ${minutes} min${asOf ? ` before ${asOf} (the bundle's time)` : ''} of ${fam.id} (${files.join(', ') || 'no files'}):\n` +
       `  requests completed: ${rate.requests}, 5xx: ${rate.requests5xx} (${pct})\n` +
       `  ERR+FTL: ${rate.errors} (${rate.errorsPerMinute.toFixed(2)}/min)`,
   );

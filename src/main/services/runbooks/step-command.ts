@@ -5,19 +5,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InstallPaths } from '../../../shared/install-types';
+import { AS_OF_ENV, installEnv } from '../install/env';
 import { MAX_STEP_OUTPUT_CHARS } from './test-types';
 
-/** The environment a step runs with: this process's, the install's AURA_* paths, `aura-ops` first on PATH. */
+/**
+ * The environment a step runs with: this process's, the install's AURA_* paths (and a bundle's
+ * recorded time, installEnv), `aura-ops` first on PATH.
+ */
 export function stepEnv(
   paths: InstallPaths,
   shimDir: string | null,
   base: NodeJS.ProcessEnv = process.env,
+  bundleAsOf: string | null = null,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  env.AURA_DATA_PATH = paths.dataRoot;
-  env.AURA_LOGS_PATH = paths.logsDir;
-  env.AURA_DATABASE_PATH = paths.dbPath;
-  env.AURA_API_URL = paths.apiUrl;
+  // Never an as-of time inherited from the console's own environment: only the install's.
+  delete env[AS_OF_ENV];
+  Object.assign(env, installEnv(paths, bundleAsOf));
   env.PATH = shimDir ? `${shimDir}${path.delimiter}${base.PATH ?? ''}` : (base.PATH ?? '');
   // Plain output: no colours or pagers in captured output.
   env.NO_COLOR = '1';

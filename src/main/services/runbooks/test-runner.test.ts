@@ -106,6 +106,15 @@ describe('stepEnv, excerptOf, summarize, formatResults', () => {
       HOME: '/h',
     });
     expect(env.PATH).toBe(`/shim${path.delimiter}/usr/bin`);
+    // A live install's steps never carry an as-of time, even one in the console's environment.
+    expect(env.AURA_OPS_AS_OF).toBeUndefined();
+    const inherited = stepEnv(offlinePaths('/data'), null, { AURA_OPS_AS_OF: '2020-01-01T00:00:00Z' });
+    expect(inherited.AURA_OPS_AS_OF).toBeUndefined();
+  });
+
+  it("gives a bundle's steps its recorded time, which aura-ops logs counts ages back from", () => {
+    const env = stepEnv(offlinePaths('/b'), null, { PATH: '/usr/bin' }, '2026-12-01T09:30:00.000Z');
+    expect(env.AURA_OPS_AS_OF).toBe('2026-12-01T09:30:00.000Z');
   });
 
   it('keeps the last lines of a long output', () => {

@@ -19,6 +19,7 @@ import {
   type TerminalSettingsInfo,
 } from '../../../shared/contract/terminal';
 import { OpsError } from '../../../shared/errors';
+import { AS_OF_ENV, installEnv } from '../install/env';
 import type { ServiceContext } from '../context';
 import { prepareShellLaunch } from './shell-integration';
 import { DEFAULT_TUNABLES, TerminalSession, type SessionTunables } from './session';
@@ -269,12 +270,8 @@ export class TerminalService {
       { TERM: 'xterm-256color', COLORTERM: 'truecolor', TERM_PROGRAM: 'aura-ops' },
       launch.env,
     );
-    if (install) {
-      env.AURA_DATA_PATH = install.paths.dataRoot;
-      env.AURA_LOGS_PATH = install.paths.logsDir;
-      env.AURA_DATABASE_PATH = install.paths.dbPath;
-      env.AURA_API_URL = install.paths.apiUrl;
-    }
+    delete env[AS_OF_ENV];
+    if (install) Object.assign(env, installEnv(install.paths, install.bundle?.asOf ?? null));
     const cols = p.cols ?? session.cols;
     const rows = p.rows ?? session.rows;
     let proc: pty.IPty;

@@ -110,6 +110,35 @@ describe('terminal service (real pty, bash)', () => {
     expect(r.outputExcerpt).toContain('[unset]');
   });
 
+  it("gives a bundle's shell the bundle's recorded time (AURA_OPS_AS_OF), and a live install's shell none", async () => {
+    const live = harness();
+    const l = live.svc.create({});
+    expect((await live.runAndWait(l.id, 'echo "[${AURA_OPS_AS_OF-unset}]"')).outputExcerpt).toContain(
+      '[unset]',
+    );
+    const asOf = '2026-12-01T09:30:00.000Z';
+    const b = harness(
+      {},
+      {
+        ...fakeInstall(dataRoot),
+        kind: 'bundle',
+        bundle: {
+          file: '/b.zip',
+          sha256: 'a'.repeat(64),
+          host: 'pc',
+          asOf,
+          timeZone: 'UTC',
+          auraVersion: null,
+          consoleVersion: 't',
+        },
+      },
+    );
+    const info = b.svc.create({});
+    expect((await b.runAndWait(info.id, 'echo "[${AURA_OPS_AS_OF-unset}]"')).outputExcerpt).toContain(
+      `[${asOf}]`,
+    );
+  });
+
   it('refuses a wrong shell path with a clear message', () => {
     const h = harness();
     expect(() => h.svc.create({ shell: '/nope/bash' })).toThrow(OpsError);

@@ -23,7 +23,7 @@ export async function runVerifyStep(
     const r = await runCommand(command, {
       shell: 'bash',
       cwd: install.paths.dataRoot,
-      env: stepEnv(install.paths, shim?.dir ?? null),
+      env: stepEnv(install.paths, shim?.dir ?? null, process.env, install.bundle?.asOf ?? null),
       timeoutMs: VERIFY_STEP_TIMEOUT_MS,
     });
     if (r.spawnError) return { output: r.spawnError, exitCode: null };
