@@ -13,6 +13,8 @@ import { bundleCommand, checkCommand } from '../probes/cli';
 import { buildZip } from '../probes/zip';
 import { craftZip } from './craft-zip';
 import { openBundle } from './open';
+import { readSegment } from './segments';
+import { readZipDirectory } from './unzip';
 
 /** How long a scenario may take to show in the live check on a loaded machine. */
 const SCENARIO_DEADLINE_MS = 30_000;
@@ -146,6 +148,15 @@ describe('a full bundle', () => {
     expect(opened.install.paths.logsDir).toBe(path.join(opened.dir, 'logs'));
     expect(opened.install.paths.dbPath).toBe(path.join(opened.dir, 'db', 'aura.db'));
     expect(opened.install.kind).toBe('bundle');
+    // Every log is indexed in segments; the newest one's last segment reads back alone, checked,
+    // as the file's own tail.
+    const logNames = Object.keys(m.files).filter((n) => n.startsWith('logs/'));
+    expect(Object.keys(m.segments ?? {}).sort()).toEqual(logNames.sort());
+    const entry = readZipDirectory(file).find((x) => x.name === `logs/${newest}`)!;
+    const idx = m.segments![`logs/${newest}`]!;
+    const last = idx.at.length - 1;
+    const whole = fs.readFileSync(path.join(opened.dir, 'logs', newest));
+    expect(readSegment(file, entry, idx, last).equals(whole.subarray(last * idx.bytes))).toBe(true);
 
     // The same files re-zipped with one log line changed: the manifest's sha256 catches it.
     const names = Object.keys(m.files);
@@ -184,6 +195,17 @@ describe('a full bundle', () => {
     const o = io();
     expect(await checkCommand(['--bundle', path.join(suite.root, 'oldfmt.zip')], o)).toBe(4);
     expect(o.errText()).toMatch(/manifest\.json is not one this console can open/);
+    // A segment index that reaches outside its entry is refused before any log is read.
+    const manifest = JSON.parse(entries[0].data.toString()) as typeof m;
+    const lyingIdx = manifest.segments![`logs/${newest}`]!;
+    lyingIdx.at[lyingIdx.at.length - 1] = 1e9;
+    fs.writeFileSync(
+      path.join(suite.root, 'lying-index.zip'),
+      buildZip([{ name: 'manifest.json', data: JSON.stringify(manifest) }, ...entries.slice(1)]),
+    );
+    const li = io();
+    expect(await checkCommand(['--bundle', path.join(suite.root, 'lying-index.zip')], li)).toBe(4);
+    expect(li.errText()).toMatch(/manifest gives logs\/\S+ a segment index that does not fit it/);
     // Hostile zips through the same door: slip and symlink, refused before any JSON is read.
     fs.writeFileSync(path.join(suite.root, 'slip.zip'), craftZip([{ name: '../../evil.txt', data: 'x' }]));
     const s = io();

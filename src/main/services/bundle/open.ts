@@ -24,6 +24,7 @@ import {
   type ZipEntryInfo,
   type ZipLimits,
 } from './unzip';
+import { checkSegmentIndex, segmentIndexSchema } from './segments';
 import { BundleFiles, type EntryRunner } from './verify';
 
 /** A manifest larger than this is not a manifest (a few thousand file names at most). */
@@ -48,6 +49,8 @@ const manifestSchema = z
       byRule: z.record(z.string(), z.number().int().nonnegative()),
     }),
     files: z.record(z.string().max(1024), z.object({ bytes: z.number().int().nonnegative(), sha256: sha })),
+    /** The log files deflated in segments (probes/zip.ts), each segment with its own sha256. */
+    segments: z.record(z.string().max(1024), segmentIndexSchema).optional(),
   })
   .passthrough();
 export type BundleManifest = z.infer<typeof manifestSchema>;
@@ -277,6 +280,13 @@ export async function openBundle(
       throw refuse(
         `The bundle's manifest lists ${[...listed].slice(0, 3).join(', ')}, which the zip does not hold.`,
       );
+    // Each segment index fits its entry (offsets inside it, one per segment), so a segment read
+    // before its whole file is verified can reach nothing else.
+    for (const [name, idx] of Object.entries(manifest.segments ?? {})) {
+      const e = rest.find((x) => x.name === name);
+      if (!e) throw refuse(`The bundle's manifest has segments for ${name}, which the zip does not hold.`);
+      checkSegmentIndex(e, idx);
+    }
     const t3 = performance.now();
     const { ordered, firstPaint } = verifyOrder(rest);
     const background = opts.background === true;

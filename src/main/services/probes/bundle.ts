@@ -16,7 +16,7 @@ import { LOG_FAMILIES } from '../logs/paths';
 import { makePrivateDir, PRIVATE_FILE_MODE, restrictFiles } from '../store/private-files';
 import { dbOverview } from './bundle-db-overview';
 import { lastRecords, readWholeLog, recentLogFiles, type RecordsTail } from './bundle-logs';
-import { ZipFileWriter } from './zip';
+import { ZipFileWriter, type SegmentIndex } from './zip';
 import { now as clockNow } from '../../../shared/clock';
 
 /** Default number of log records per family. */
@@ -47,6 +47,8 @@ export const BUNDLE_FORMAT = 'aura-ops-bundle';
 export const BUNDLE_FORMAT_VERSION = 2;
 /** Where a full bundle keeps its WAL-safe copy of aura.db. */
 export const BUNDLE_DB_NAME = 'db/aura.db';
+/** Bytes per deflate segment of a bundled log: a tail read inflates one or two of them. */
+export const LOG_SEGMENT_BYTES = 1024 * 1024;
 /** Default span of whole log files in a full bundle: the day of the incident and the night before. */
 export const DEFAULT_BUNDLE_HOURS = 24;
 
@@ -212,6 +214,7 @@ export function writeBundle(input: BundleInput): BundleResult {
   // Owner-only: the bundle holds log lines, configuration and (full) a copy of aura.db.
   const zip = new ZipFileWriter(tmp, PRIVATE_FILE_MODE);
   const hashes: Record<string, { bytes: number; sha256: string }> = {};
+  const segments: Record<string, SegmentIndex> = {};
   const leftOut: { name: string; reason: string }[] = [];
   if (full?.dbLeftOutReason) leftOut.push({ name: BUNDLE_DB_NAME, reason: full.dbLeftOutReason });
   const names: string[] = [];
@@ -234,7 +237,9 @@ export function writeBundle(input: BundleInput): BundleResult {
       }
       const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       hashes[f.name] = { bytes: buf.length, sha256: crypto.createHash('sha256').update(buf).digest('hex') };
-      zip.add(f.name, buf);
+      // Logs in segments, so an opened bundle can show a big file's tail, checked, before the whole.
+      const idx = zip.add(f.name, buf, f.name.startsWith('logs/') ? LOG_SEGMENT_BYTES : undefined);
+      if (idx) segments[f.name] = idx;
       names.push(f.name);
     }
     const manifest = {
@@ -259,6 +264,7 @@ export function writeBundle(input: BundleInput): BundleResult {
       redactions: { total: totalOf(redact.counts), byRule: redact.counts },
       leftOut,
       files: hashes,
+      segments,
     };
     zip.add('manifest.json', JSON.stringify(manifest, null, 2));
     names.unshift('manifest.json');

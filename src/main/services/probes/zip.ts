@@ -1,5 +1,7 @@
 // A minimal zip writer (deflate via node:zlib, CRC-32 by table) for the support bundle: no new
-// dependency, UTF-8 names; in memory (buildZip) or entry by entry into a file (ZipFileWriter).
+// dependency, UTF-8 names; in memory (buildZip) or entry by entry into a file (ZipFileWriter). A big
+// file can be deflated in independent segments, so a reader can inflate and check its tail alone.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { now as clockNow } from '../../../shared/clock';
@@ -23,6 +25,44 @@ export function crc32(buf: Uint8Array): number {
 export interface ZipEntry {
   name: string;
   data: Buffer | string;
+}
+
+/**
+ * Where each segment of a segmented entry starts in the entry's stored bytes, and its own sha256:
+ * segment i holds the file's bytes [i * bytes, (i + 1) * bytes). Each was deflated on its own and
+ * ended with a full flush (byte-aligned, no back-reference into the one before), so the entry is
+ * one valid deflate stream that any unzip inflates whole, and any segment also inflates alone from
+ * its offset. A stored entry's offsets are the file's own.
+ */
+export interface SegmentIndex {
+  bytes: number;
+  at: number[];
+  sha256: string[];
+}
+
+/** The last block of a segmented stream: empty, fixed Huffman, BFINAL set. */
+const FINAL_BLOCK = zlib.deflateRawSync(Buffer.alloc(0));
+
+/** `raw` deflated in independent segments of `segmentBytes`, and where each starts. */
+function deflateSegments(
+  raw: Buffer,
+  segmentBytes: number,
+): { body: Buffer; at: number[]; sha256: string[] } {
+  const parts: Buffer[] = [];
+  const at: number[] = [];
+  const sha256: string[] = [];
+  let size = 0;
+  const count = Math.max(1, Math.ceil(raw.length / segmentBytes));
+  for (let i = 0; i < count; i++) {
+    const seg = raw.subarray(i * segmentBytes, (i + 1) * segmentBytes);
+    const d = zlib.deflateRawSync(seg, { finishFlush: zlib.constants.Z_FULL_FLUSH });
+    at.push(size);
+    sha256.push(crypto.createHash('sha256').update(seg).digest('hex'));
+    parts.push(d);
+    size += d.length;
+  }
+  parts.push(FINAL_BLOCK);
+  return { body: Buffer.concat(parts), at, sha256 };
 }
 
 function dosTime(d: Date): { time: number; date: number } {
@@ -51,9 +91,11 @@ class ZipAssembler {
     ({ time: this.time, date: this.date } = dosTime(now));
   }
 
-  add(name: string, data: Buffer | string): void {
+  /** Adds an entry; with `segmentBytes`, deflated in segments, whose index it returns. */
+  add(name: string, data: Buffer | string, segmentBytes?: number): SegmentIndex | null {
     const raw = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    const deflated = zlib.deflateRawSync(raw);
+    const segmented = segmentBytes ? deflateSegments(raw, segmentBytes) : null;
+    const deflated = segmented ? segmented.body : zlib.deflateRawSync(raw);
     const useDeflate = deflated.length < raw.length;
     const body = useDeflate ? deflated : raw;
     const nameBuf = Buffer.from(name, 'utf8');
@@ -88,6 +130,12 @@ class ZipAssembler {
     this.centrals.push(central, nameBuf);
     this.offset += local.length + nameBuf.length + body.length;
     this.count++;
+    if (!segmented || !segmentBytes) return null;
+    return {
+      bytes: segmentBytes,
+      at: useDeflate ? segmented.at : segmented.at.map((_, i) => i * segmentBytes),
+      sha256: segmented.sha256,
+    };
   }
 
   /** Writes the directory; returns the archive's size. */
@@ -131,8 +179,8 @@ export class ZipFileWriter {
     this.zip = new ZipAssembler((b) => this.write(b), now);
   }
 
-  add(name: string, data: Buffer | string): void {
-    this.zip.add(name, data);
+  add(name: string, data: Buffer | string, segmentBytes?: number): SegmentIndex | null {
+    return this.zip.add(name, data, segmentBytes);
   }
 
   private write(b: Buffer): void {
