@@ -52,6 +52,12 @@ export interface RuntimeOptions {
    * extraction to hold one file back and see what waits for it.
    */
   bundleRunner?: EntryRunner;
+  /**
+   * Holds an opened bundle's background verification back this long before its first file, as a
+   * slow disk or a big bundle would (the serve host reads AURA_OPS_TEST_VERIFY_DELAY_MS): the
+   * end-to-end test of what the console shows while a bundle is still verifying.
+   */
+  bundleVerifyDelayMs?: number;
 }
 
 const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
@@ -83,12 +89,14 @@ export class Runtime {
   /** Inflates and hashes the bundle's files off the main loop (made when a bundle is opened). */
   private bundleLane: TaskWorker | null = null;
   private readonly bundleRunner: EntryRunner | null;
+  private readonly bundleVerifyDelayMs: number;
   /** The folder holding the `aura-ops` launcher, first on the terminal's PATH (null: none). */
   readonly cliBinDir: string | null;
 
   constructor(opts: RuntimeOptions) {
     this.dataDir = path.resolve(opts.dataDir);
     this.bundleRunner = opts.bundleRunner ?? null;
+    this.bundleVerifyDelayMs = opts.bundleVerifyDelayMs ?? 0;
     this.bus.setMaxListeners(0);
     this.store = OpsStore.open(this.dataDir);
     this.install = new InstallService({
@@ -164,6 +172,22 @@ export class Runtime {
     this.logs = new LogsService(this.ctx, {
       roots: this.store.getSetting<string[]>(KEY_LOG_ROOTS) ?? [],
       onRootsChanged: (roots) => this.store.setSetting(KEY_LOG_ROOTS, roots),
+      // While an attached bundle is verifying, a family's pane opens on its newest file's checked tail.
+      previewOf: (familyId) => {
+        const t = this.attachedBundle()?.previewTail(familyId) ?? null;
+        if (!t) return null;
+        return {
+          dir: path.dirname(t.path),
+          preview: { file: path.basename(t.path), shownBytes: t.shownBytes, fileBytes: t.fileBytes },
+        };
+      },
+      // ... and the log picker lists the files still verifying from the bundle's manifest.
+      pendingFiles: (familyId) => {
+        const b = this.attachedBundle();
+        if (!b) return [];
+        const asOf = Date.parse(b.origin.asOf);
+        return b.pendingLogs(familyId).map((f) => ({ ...f, mtimeMs: asOf, pending: true }));
+      },
     });
     // Sweeps start with the host (startBackground), not whenever a runtime is made (tests, CLI).
     this.probes = new ProbesService(this.ctx, this.store, { autoStart: false });
@@ -205,8 +229,8 @@ export class Runtime {
       openBundle: (file) => this.openBundle(file),
       bundleStatus: () => this.lastBundleStatus,
       bundleReady: async (channel, params) => {
-        const b = this.opened;
-        if (b && this.install.current()?.id === b.install.id) await bundleReadiness(channel, params, b);
+        const b = this.attachedBundle();
+        if (b) await bundleReadiness(channel, params, b);
       },
     });
   }
@@ -246,15 +270,25 @@ export class Runtime {
     }
     const lane = this.bundleLane;
     let opened: OpenedBundle | null = null;
+    const run: EntryRunner =
+      this.bundleRunner ??
+      (async (zip, entry, target) => {
+        const r = await lane.run('bundle-extract', { zip, entry, target });
+        if (!r.ok) throw new OpsError(r.code as OpsError['code'], r.message);
+        return r.digest;
+      });
+    const delayMs = this.bundleVerifyDelayMs;
+    let held: Promise<void> | null = null;
     const next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
       background: true,
       runLater:
-        this.bundleRunner ??
-        (async (zip, entry, target) => {
-          const r = await lane.run('bundle-extract', { zip, entry, target });
-          if (!r.ok) throw new OpsError(r.code as OpsError['code'], r.message);
-          return r.digest;
-        }),
+        delayMs > 0
+          ? async (zip, entry, target) => {
+              held ??= new Promise((r) => setTimeout(r, delayMs));
+              await held;
+              return run(zip, entry, target);
+            }
+          : run,
       onStatus: (s) => {
         if (opened !== null && this.opened !== opened) return;
         this.lastBundleStatus = s;
@@ -288,6 +322,12 @@ export class Runtime {
   private closeBundle(b: OpenedBundle): void {
     this.logs.dispose();
     b.close();
+  }
+
+  /** The opened bundle while it is the attached install, else null. */
+  private attachedBundle(): OpenedBundle | null {
+    const b = this.opened;
+    return b && this.install.current()?.id === b.install.id ? b : null;
   }
 
   /** A file of the open bundle did not match: nothing of it stays attached or on disk. */

@@ -142,4 +142,40 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
       expect(fs.readdirSync(bundleLogs).length).toBe(1);
     },
   );
+
+  describe('while its files are still being verified', () => {
+    /** The background verification is held back this long, as a big bundle or a slow disk would. */
+    const HOLD_MS = 12_000;
+    const held = useConsole(() => ({
+      args: ['--bundle', file],
+      env: { AURA_OPS_TEST_VERIFY_DELAY_MS: String(HOLD_MS) },
+    }));
+
+    it(
+      'paints the main log from its checked tail at once, then opens the whole file in its place',
+      { timeout: 90_000 },
+      async () => {
+        const { page } = held.browser;
+        await openConsole(page, held.serve);
+        const main = page.getByTestId('log-pane-Main log (aura-api)');
+        const banner = main.getByTestId('log-pane-preview');
+        await expect
+          .poll(() => banner.textContent().catch(() => ''), { timeout: 15_000 })
+          .toMatch(
+            /^Showing (the last [\d.]+ [KM]B of )?aura-api-\d{8}(_\d{3})?\.log \([\d.]+ [KM]B\), checked against the bundle's manifest, while the (rest of the )?bundle is verified\./,
+          );
+        // The tail's records are on screen while the rest still verifies.
+        await expect.poll(() => main.getByTestId('log-row').count(), { timeout: 15_000 }).toBeGreaterThan(2);
+        const tailRows = await main.getByTestId('log-row').allTextContents();
+        await page.screenshot({ path: path.join(dir, 'bundle-preview.png') });
+        // Once verified, the same tab shows the whole file: no banner, the same last record.
+        await expect.poll(() => banner.count(), { timeout: HOLD_MS + 45_000 }).toBe(0);
+        await expect.poll(() => main.getByTestId('log-row').count(), { timeout: 15_000 }).toBeGreaterThan(2);
+        await expect
+          .poll(async () => (await main.getByTestId('log-row').allTextContents()).at(-1), { timeout: 15_000 })
+          .toBe(tailRows.at(-1));
+        expect(held.serve.output()).toContain('read-only, extracted in');
+      },
+    );
+  });
 });

@@ -75,10 +75,13 @@ export const serveCommand: CliCommand = async (argv, io) => {
   const host = values.host ?? '127.0.0.1';
   const given = readGivenToken(values.token, values['token-file'], io);
   if (given === false) return 2;
+  // A test seam: the end-to-end test of a bundle's first paint holds its verification back.
+  const verifyDelay = Number(process.env.AURA_OPS_TEST_VERIFY_DELAY_MS ?? 0);
   const runtime = new Runtime({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     host: 'serve',
     explicitInstall: values.install ?? null,
+    ...(verifyDelay > 0 && verifyDelay <= 60_000 ? { bundleVerifyDelayMs: verifyDelay } : {}),
   });
   if (values.bundle !== undefined) {
     if (values.install !== undefined || values.demo) {

@@ -8,6 +8,8 @@ export interface LogFileInfo {
   name: string;
   size: number;
   mtimeMs: number;
+  /** A support bundle's file still being verified: listed from its manifest, not yet readable. */
+  pending?: boolean;
 }
 
 export interface LogSourceInfo {
@@ -43,6 +45,18 @@ export interface PaneInfo {
   indexing: boolean;
   /** Records known now (grows; jumps when the index finishes, see logs:index-progress.shift). */
   total: number;
+  /**
+   * On a support bundle still being verified: the pane shows only the checked tail of its newest
+   * file (the last `shownBytes` of `fileBytes`); the whole file opens once the bundle is verified.
+   */
+  preview?: PanePreview;
+}
+
+export interface PanePreview {
+  /** The bundled file (its base name) the tail is from. */
+  file: string;
+  shownBytes: number;
+  fileBytes: number;
 }
 
 /** A record plus its position in the pane (0 = oldest indexed record). */

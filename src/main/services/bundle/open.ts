@@ -13,7 +13,7 @@ import { resolveRoot } from '../install/discover';
 import { BUNDLE_DB_NAME, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../probes/bundle';
 import { makePrivateDir } from '../store/private-files';
 import type { BundleVerifyStatus } from '../../../shared/contract/install';
-import { LOG_FAMILIES, compareRollOrder, globToRegExp } from '../logs/paths';
+import { LOG_FAMILIES, compareRollOrder, familyById, globToRegExp } from '../logs/paths';
 import { PRIVATE_DIR_MODE } from '../store/private-files';
 import {
   DEFAULT_ZIP_LIMITS,
@@ -25,6 +25,7 @@ import {
   type ZipLimits,
 } from './unzip';
 import { checkSegmentIndex, segmentIndexSchema } from './segments';
+import { writeTailPreview, type TailPreview } from './tail-preview';
 import { BundleFiles, type EntryRunner } from './verify';
 
 /** A manifest larger than this is not a manifest (a few thousand file names at most). */
@@ -82,6 +83,18 @@ export interface OpenedBundle {
   files: BundleFiles;
   /** Where the open's time went (ms), for the bench and the log line. */
   timing: { directoryMs: number; manifestMs: number; sweepFilesMs: number; zipSha256WaitMs: number };
+  /**
+   * Whether a pane of `familyId` can show a checked tail before its file is verified: the family's
+   * newest file is one, deflated in segments.
+   */
+  previewable(familyId: string): boolean;
+  /**
+   * The checked tail of `familyId`'s newest file (tail-preview.ts), written once; null when that
+   * file is verified already or cannot be previewed. Throws when a segment does not match.
+   */
+  previewTail(familyId: string): TailPreview | null;
+  /** The family's log files under logs/ that are not verified yet (base names, sizes from the manifest). */
+  pendingLogs(familyId: string): { name: string; size: number }[];
   /** Stop verifying and remove everything extracted (the console stops, another bundle replaces it). */
   close(): void;
 }
@@ -152,9 +165,14 @@ export function newestOfFamilies(names: string[]): Map<string, string[]> {
 /**
  * The order files are verified in: the recorded sweep, then what the first paint needs (the
  * newest file of each log family, smallest first), then aura.db, then the rest newest first.
- * Returns the ordered entries and how many of them form the first-paint set.
+ * Returns the ordered entries and how many of them form the first-paint set, verified in this
+ * thread at once. A newest file in `previewed` (a pane shows its checked tail meanwhile) comes
+ * right after that set instead, verified with the rest off the main thread.
  */
-export function verifyOrder(entries: ZipEntryInfo[]): { ordered: ZipEntryInfo[]; firstPaint: number } {
+export function verifyOrder(
+  entries: ZipEntryInfo[],
+  previewed: ReadonlySet<string> = new Set(),
+): { ordered: ZipEntryInfo[]; firstPaint: number } {
   const byName = new Map(entries.map((e) => [e.name, e]));
   const first: ZipEntryInfo[] = [];
   for (const n of SWEEP_FILES) {
@@ -165,9 +183,10 @@ export function verifyOrder(entries: ZipEntryInfo[]): { ordered: ZipEntryInfo[];
   for (const names of newestOfFamilies(entries.map((e) => e.name)).values())
     for (const n of names) if (!newest.some((e) => e.name === n)) newest.push(byName.get(n) as ZipEntryInfo);
   newest.sort((x, y) => x.size - y.size);
-  first.push(...newest);
+  first.push(...newest.filter((e) => !previewed.has(e.name)));
+  const soon = newest.filter((e) => previewed.has(e.name));
   const db = byName.get(BUNDLE_DB_NAME);
-  const taken = new Set(first.map((e) => e.name));
+  const taken = new Set([...first, ...soon].map((e) => e.name));
   if (db) taken.add(db.name);
   // Newest first: roll order descending within the same folder, then anything else by name.
   const rest = entries
@@ -177,7 +196,7 @@ export function verifyOrder(entries: ZipEntryInfo[]): { ordered: ZipEntryInfo[];
         compareRollOrder(path.posix.basename(y.name), path.posix.basename(x.name)) ||
         x.name.localeCompare(y.name),
     );
-  return { ordered: [...first, ...(db ? [db] : []), ...rest], firstPaint: first.length };
+  return { ordered: [...first, ...soon, ...(db ? [db] : []), ...rest], firstPaint: first.length };
 }
 
 /** Runs one entry in this thread (inflate on libuv's pool, count/CRC/hash between chunks). */
@@ -288,7 +307,17 @@ export async function openBundle(
       checkSegmentIndex(e, idx);
     }
     const t3 = performance.now();
-    const { ordered, firstPaint } = verifyOrder(rest);
+    const segments = manifest.segments ?? {};
+    const newestNames = newestOfFamilies(rest.map((e) => e.name));
+    /** The family's one newest file, when it has a segment index (its pane can show a checked tail). */
+    const previewName = (familyId: string): string | null => {
+      const names = newestNames.get(familyId) ?? [];
+      return names.length === 1 && segments[names[0]] ? names[0] : null;
+    };
+    const previewed = new Set(
+      LOG_FAMILIES.map((f) => previewName(f.id)).filter((n): n is string => n !== null),
+    );
+    const { ordered, firstPaint } = verifyOrder(rest, previewed);
     const background = opts.background === true;
     files = new BundleFiles({
       zip: file,
@@ -358,6 +387,7 @@ export async function openBundle(
       triage: triageRaw.data as unknown as TriageResult,
     };
     const verifier = files;
+    const previews = new Map<string, TailPreview>();
     return {
       origin,
       dir,
@@ -366,6 +396,33 @@ export async function openBundle(
       recorded,
       files: verifier,
       timing: { directoryMs: t1 - t0, manifestMs: t3 - t2, sweepFilesMs: t4 - t3, zipSha256WaitMs: t5 - t4 },
+      previewable: (familyId) => previewName(familyId) !== null,
+      previewTail: (familyId) => {
+        const name = previewName(familyId);
+        if (name === null || verifier.isReady(name)) return null;
+        const had = previews.get(name);
+        if (had) return had;
+        const entry = rest.find((e) => e.name === name) as ZipEntryInfo;
+        const fam = familyById(familyId);
+        const made = writeTailPreview(
+          file,
+          entry,
+          segments[name],
+          fam?.format ?? 'serilog',
+          path.join(container, 'previews', ...path.posix.dirname(name).split('/')),
+        );
+        previews.set(name, made);
+        return made;
+      },
+      pendingLogs: (familyId) => {
+        const fam = familyById(familyId);
+        if (!fam) return [];
+        const re = globToRegExp(fam.pattern);
+        return rest
+          .filter((e) => e.name.startsWith('logs/') && !verifier.isReady(e.name))
+          .map((e) => ({ name: e.name.slice('logs/'.length), size: e.size }))
+          .filter((x) => !x.name.includes('/') && re.test(x.name));
+      },
       close: () => verifier.close(),
     };
   } catch (err) {

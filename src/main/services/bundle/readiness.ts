@@ -1,8 +1,11 @@
 // What a request on an opened bundle waits for while its files are still being verified: a log
-// pane its own file, the inspector aura.db, the log picker and runbooks the first-paint set, and
-// anything else every file. Default-deny: only requests that read none of the bundle go at once.
+// pane its own file (a family pane whose newest file is segmented: nothing, it shows the checked
+// tail), the inspector aura.db, the log picker the newest files that have no tail to show (it
+// lists the others from the manifest), runbooks the newest file of each family, and anything else
+// every file. Default-deny: only requests that read none of the bundle go at once.
 import path from 'node:path';
 import { BUNDLE_DB_NAME } from '../probes/bundle';
+import { LOG_FAMILIES } from '../logs/paths';
 import { newestOfFamilies, type OpenedBundle } from './open';
 
 /** Requests that read nothing of the bundle (the console's own state, the shell, open panes). */
@@ -40,9 +43,8 @@ const FREE = new Set([
   'probes:config',
   'probes:history',
 ]);
-/** Requests that list the log files or fill runbook variables from them: the newest of each family. */
+/** Requests that fill runbook variables from the log files: the newest of each family. */
 const FIRST_PAINT_PREFIXES = ['runbooks:'];
-const FIRST_PAINT = new Set(['logs:sources']);
 
 /** The manifest name of `p` when it lies inside the bundle's folder, else null. */
 function nameInside(dir: string, p: string): string | null {
@@ -60,6 +62,8 @@ export async function bundleReadiness(channel: string, params: unknown, b: Opene
   if (channel === 'logs:open-pane') {
     const p = params as { family?: string; path?: string };
     if (p.family !== undefined) {
+      // A family whose newest file is segmented opens at once on its checked tail (previewTail).
+      if (b.previewable(p.family)) return;
       await Promise.all((newestOfFamilies(names).get(p.family) ?? []).map((n) => files.ready(n)));
       return;
     }
@@ -67,7 +71,20 @@ export async function bundleReadiness(channel: string, params: unknown, b: Opene
     if (name !== null) await files.ready(name);
     return;
   }
-  if (FIRST_PAINT.has(channel) || FIRST_PAINT_PREFIXES.some((x) => channel.startsWith(x))) {
+  if (channel === 'logs:sources') {
+    // Lists a file still verifying from the manifest (pending): waits for the first-paint set only.
+    const previewed = new Set(
+      LOG_FAMILIES.filter((f) => b.previewable(f.id)).flatMap((f) => newestOfFamilies(names).get(f.id) ?? []),
+    );
+    await Promise.all(
+      [...newestOfFamilies(names).values()]
+        .flat()
+        .filter((n) => !previewed.has(n))
+        .map((n) => files.ready(n)),
+    );
+    return;
+  }
+  if (FIRST_PAINT_PREFIXES.some((x) => channel.startsWith(x))) {
     await Promise.all([...newestOfFamilies(names).values()].flat().map((n) => files.ready(n)));
     return;
   }

@@ -1,7 +1,7 @@
 // A log pane's state, and its records by position: the worker's index of the older part of the
 // file in front of the live known index, split in file segments, each record read back from disk.
 import fs from 'node:fs';
-import type { IndexedRecord, TimeRange } from '../../../shared/contract/logs';
+import type { IndexedRecord, PanePreview, TimeRange } from '../../../shared/contract/logs';
 import { emptyRecord, type LogFormat, type RecordGrouper } from '../../../shared/serilog';
 import { readOneRecord } from './file-reader';
 import type { RecordIndex } from './record-index';
@@ -56,6 +56,8 @@ export interface Pane {
   lineSeq: number;
   view: View | null;
   closed: boolean;
+  /** The pane shows a bundled file's checked tail (PaneInfo.preview), or null. */
+  preview: PanePreview | null;
 }
 
 export function prefixCount(p: Pane): number {

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  LogFileInfo,
+  PanePreview,
   ErrorRateResult,
   HistogramResult,
   LogSources,
@@ -44,6 +46,13 @@ export interface LogsServiceOptions {
   onRootsChanged?: (roots: string[]) => void;
   /** Override RECORD_HOLD_MS (tests use a long hold so a slow machine cannot split a record). */
   recordHoldMs?: number;
+  /**
+   * The host's source of checked tails: for a family whose newest file an opened bundle is still
+   * verifying, the folder holding its tail; null to open the family's own folder.
+   */
+  previewOf?: (familyId: string) => PreviewSource | null;
+  /** Files of a family that are not on disk yet, listed by logs:sources (an opened bundle's). */
+  pendingFiles?: (familyId: string) => LogFileInfo[];
 }
 
 export interface OpenSetOptions {
@@ -56,6 +65,14 @@ export interface OpenSetOptions {
    * tail`); without it a pane starts at the first-paint tail and indexes the rest in a worker.
    */
   tailRecords?: number;
+  /** The pane shows a bundled file's checked tail (PaneInfo.preview). */
+  preview?: PanePreview;
+}
+
+/** A folder of checked tails for a family, from the opened bundle (LogsServiceOptions.previewOf). */
+export interface PreviewSource {
+  dir: string;
+  preview: PanePreview;
 }
 
 export class LogsService {
@@ -64,16 +81,24 @@ export class LogsService {
   private readonly folders: LogFolders;
   private readonly ingest: LiveIngest;
 
+  /** Folders of checked tails this service was given (previewOf): readable by their panes. */
+  private readonly previewDirs = new Set<string>();
+  private readonly previewOf: ((familyId: string) => PreviewSource | null) | undefined;
+
   constructor(ctx: ServiceContext, opts: LogsServiceOptions = {}) {
     const saved = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
-    this.folders = new LogFolders(ctx, saved, opts.onRootsChanged);
+    this.folders = new LogFolders(ctx, saved, opts.onRootsChanged, opts.pendingFiles);
     this.ingest = new LiveIngest(ctx, opts.recordHoldMs ?? RECORD_HOLD_MS);
+    this.previewOf = opts.previewOf;
     ctx.onDispose(() => this.dispose());
   }
 
-  /** Folders panes may read: the install's logs dir, its Logs (error store) dir, added roots. */
+  /**
+   * Folders panes may read: the install's logs dir, its Logs (error store) dir, added roots, and
+   * the folders of checked tails the host made (never one a request named).
+   */
   roots(): string[] {
-    return this.folders.roots();
+    return [...this.folders.roots(), ...this.previewDirs];
   }
 
   /** Adds a folder panes may read, judged by root-policy.ts on its real path (symlinks resolved). */
@@ -94,11 +119,15 @@ export class LogsService {
           `Unknown log family "${p.family}". Use one of: ${LOG_FAMILIES.map((f) => f.id).join(', ')}.`,
         );
       }
+      // An opened bundle still verifying this family's newest file: its checked tail, at once.
+      const preview = this.previewOf?.(fam.id) ?? null;
+      if (preview) this.previewDirs.add(path.resolve(preview.dir));
       return this.openFileSet({
-        dir: this.folders.familyDir(fam.id),
+        dir: preview ? preview.dir : this.folders.familyDir(fam.id),
         pattern: fam.pattern,
         format: p.format ?? fam.format,
         title: fam.label,
+        ...(preview ? { preview: preview.preview } : {}),
       });
     }
     const file = p.path as string;
@@ -161,6 +190,7 @@ export class LogsService {
       lineSeq: 0,
       view: null,
       closed: false,
+      preview: o.preview ?? null,
     };
     this.panes.set(id, pane);
     pane.tailer = new FileSetTailer({
@@ -226,6 +256,7 @@ export class LogsService {
       file: p.tailer?.currentFile ?? null,
       indexing: p.indexing,
       total: paneTotal(p),
+      ...(p.preview ? { preview: p.preview } : {}),
     };
   }
 

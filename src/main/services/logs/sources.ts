@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LogSources } from '../../../shared/contract/logs';
+import type { LogFileInfo, LogSources } from '../../../shared/contract/logs';
 import { LOG_ROOT_CONFIRM_DETAIL } from '../../../shared/contract/logs';
 import { OpsError } from '../../../shared/errors';
 import type { ServiceContext } from '../context';
-import { LOG_FAMILIES, familyById, listFileSet, resolveReal } from './paths';
+import { LOG_FAMILIES, compareRollOrder, familyById, listFileSet, resolveReal } from './paths';
 import { judgeLogRoot, type RootPolicyContext } from './root-policy';
 
 export class LogFolders {
@@ -17,6 +17,8 @@ export class LogFolders {
     private readonly ctx: ServiceContext,
     saved: string[],
     private readonly onRootsChanged: ((roots: string[]) => void) | undefined,
+    /** Files of a family not on disk yet (an opened bundle's, still verifying). */
+    private readonly pendingFiles: ((familyId: string) => LogFileInfo[]) | undefined = undefined,
   ) {
     // Roots saved before the policy existed are judged again: a system folder is dropped, loudly.
     this.extraRoots = saved.filter((r) => {
@@ -110,10 +112,16 @@ export class LogFolders {
     const families = inst
       ? LOG_FAMILIES.map((f) => {
           const dir = this.familyDir(f.id);
-          const files = listFileSet(dir, f.pattern).map((name) => {
+          const files: LogFileInfo[] = listFileSet(dir, f.pattern).map((name) => {
             const st = fs.statSync(path.join(dir, name));
             return { name, size: st.size, mtimeMs: st.mtimeMs };
           });
+          const have = new Set(files.map((x) => x.name));
+          const pending = (this.pendingFiles?.(f.id) ?? []).filter((x) => !have.has(x.name));
+          if (pending.length) {
+            files.push(...pending);
+            files.sort((x, y) => compareRollOrder(x.name, y.name));
+          }
           return { family: f.id, label: f.label, pattern: f.pattern, format: f.format, files };
         }).filter((f) => f.files.length > 0)
       : [];

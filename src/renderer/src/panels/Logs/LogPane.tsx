@@ -13,6 +13,7 @@ import LogDetails, { timeText, useSelectionInView } from './LogDetails';
 import LogTextForm from './LogTextForm';
 import LogToolbar, { type ToolGroup } from './LogToolbar';
 import { binLabel } from './histogram-bins';
+import { formatBytes } from '../../format';
 import { appliedFilter, highlightRegex, matchesFrom, stepMatch, type Filter, type Matches } from './log-view';
 import {
   computeWindow,
@@ -357,6 +358,23 @@ export default function LogPane({
           ×
         </button>
       </header>
+      {info.preview ? (
+        <div className="logs-preview" role="status" data-testid="log-pane-preview">
+          {info.preview.shownBytes < info.preview.fileBytes ? (
+            <>
+              Showing the last {formatBytes(info.preview.shownBytes)} of <code>{info.preview.file}</code> (
+              {formatBytes(info.preview.fileBytes)}), checked against the bundle&apos;s manifest, while the
+              bundle is verified. The whole file opens here when it is.
+            </>
+          ) : (
+            <>
+              Showing <code>{info.preview.file}</code> ({formatBytes(info.preview.fileBytes)}), checked
+              against the bundle&apos;s manifest, while the rest of the bundle is verified. It opens here with
+              its older files when that is done.
+            </>
+          )}
+        </div>
+      ) : null}
       <LogToolbar groups={groups} />
       {correlation || range ? (
         <div className="logs-chips">

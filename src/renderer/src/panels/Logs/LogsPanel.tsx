@@ -166,6 +166,29 @@ export default function LogsPanel({
     [],
   );
 
+  // A pane that shows a bundled file's checked tail opens the whole file once the bundle is
+  // verified, in its place (same tab, same family); the tail's pane is closed.
+  const reopening = useRef(new Set<string>());
+  useEffect(() => {
+    if (verify?.state !== 'verified') return;
+    for (const p of panes) {
+      const family = paneFamily.current.get(p.paneId);
+      if (!p.preview || !family || reopening.current.has(p.paneId)) continue;
+      reopening.current.add(p.paneId);
+      api
+        .invoke('logs:open-pane', { family })
+        .then((info) => {
+          paneFamily.current.delete(p.paneId);
+          paneFamily.current.set(info.paneId, family);
+          setPanes((prev) => prev.map((x) => (x.paneId === p.paneId ? info : x)));
+          setShown((s) => (s === p.paneId ? info.paneId : s));
+          return api.invoke('logs:close-pane', { paneId: p.paneId });
+        })
+        .catch((e: unknown) => setError(errText(e)))
+        .finally(() => reopening.current.delete(p.paneId));
+    }
+  }, [verify?.state, panes]);
+
   const refreshSources = async () => {
     try {
       const s = await api.invoke('logs:sources', {});
