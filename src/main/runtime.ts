@@ -23,7 +23,7 @@ import { bundledRunbooksDir } from './paths';
 import { electronNativeBinding } from './services/store/native';
 import { APP_VERSION } from './version';
 import { builtCliScript, writeCliLauncher, type CliCommand } from './cli-launcher';
-import { openBundle, type OpenedBundle } from './services/bundle/open';
+import { bundleLabel, openBundle, type OpenedBundle } from './services/bundle/open';
 import type { EntryRunner } from './services/bundle/verify';
 import { bundleReadiness } from './services/bundle/readiness';
 import type { BundleVerifyStatus } from '../shared/contract/install';
@@ -311,6 +311,26 @@ export class Runtime {
     this.lastBundleStatus = next.files.status();
     this.probes.setBundle(next);
     this.install.setBundle(next.install);
+    // The zip's sha256 was still being read: the header, the recorded sweep and the sessions get
+    // it when it is known (a walk-through waits for it, readiness.ts).
+    next.zipSha256.then(
+      (sha256) => {
+        if (this.opened !== next) return;
+        next.origin.sha256 = sha256;
+        const label = bundleLabel(next.origin);
+        next.install = { ...next.install, label, bundle: next.origin };
+        next.recorded.installLabel = label;
+        this.install.updateBundle(next.install);
+      },
+      (err: unknown) => {
+        if (this.opened !== next) return;
+        next.close();
+        this.bundleFailed(
+          next,
+          new OpsError('corrupt', `The bundle could not be read whole: ${(err as Error).message}.`),
+        );
+      },
+    );
     return next.install;
   }
 

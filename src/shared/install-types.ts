@@ -68,8 +68,12 @@ export interface InstallCandidate {
 export interface BundleOrigin {
   /** The zip that was opened. */
   file: string;
-  /** sha256 of the whole zip: what a walk-through on it records. */
-  sha256: string;
+  /**
+   * sha256 of the whole zip: what a walk-through on it records. Null for the moment after opening
+   * while the zip is still being hashed (the console paints first; anything that records the
+   * bundle waits for it).
+   */
+  sha256: string | null;
   host: string;
   /** When the recorded sweep ran on the customer's machine (ISO). */
   asOf: string;

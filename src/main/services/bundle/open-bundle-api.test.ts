@@ -1,12 +1,14 @@
 // "Open bundle…" through the console's API (what the Install panel calls): a hostile or changed
 // bundle is refused with its reason and nothing is attached; a good one is attached read-only,
 // its sweep is the replayed record, and a step that needs the live API is refused.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { InstallList } from '../../../shared/contract/install';
 import type { SweepResult } from '../../../shared/contract/probes';
+import type { SessionDetail } from '../../../shared/contract/walkthroughs-session';
 import type { Runtime } from '../../runtime';
 import { serveRuntime } from '../../runtime-test-support';
 import { createSandbox } from '../../sandbox';
@@ -58,11 +60,24 @@ it('attaches a good bundle read-only: replayed sweep, live-only steps refused', 
   const list = (r as { ok: true; result: InstallList }).result;
   const cur = list.candidates.find((c) => c.id === list.selectedId)!;
   expect(cur.kind).toBe('bundle');
-  expect(cur.label).toMatch(new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 [0-9a-f]{12}…\\)$`));
+  // Attached before the whole zip is hashed; its sha256 (what sha256sum prints) fills in after.
+  expect(cur.label).toMatch(
+    new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 (being computed…|[0-9a-f]{12}…)\\)$`),
+  );
+  const zipSha = crypto.createHash('sha256').update(fs.readFileSync(good)).digest('hex');
+  let now = cur;
+  for (const end = Date.now() + 15_000; now.bundle?.sha256 !== zipSha && Date.now() < end;) {
+    await new Promise((r) => setTimeout(r, 20));
+    const l = (await rt.api.dispatch('install:list', {})) as { ok: true; result: InstallList };
+    now = l.result.candidates.find((c) => c.id === cur.id)!;
+  }
+  expect(now.bundle?.sha256).toBe(zipSha);
+  expect(now.label).toMatch(new RegExp(`\\(sha256 ${zipSha.slice(0, 12)}…\\)$`));
   const s = await rt.api.dispatch('probes:sweep', {});
   expect(s.ok).toBe(true);
   const sweep = (s as { ok: true; result: SweepResult }).result;
   expect(sweep.installId).toBe(cur.id);
+  expect(sweep.installLabel).toBe(now.label);
   expect(sweep.startedAt).toBe(cur.bundle && Date.parse(cur.bundle.asOf));
   const curl = await rt.api.dispatch('terminal:run', { command: `curl -s ${cur.paths.apiUrl}/health/ready` });
   expect(curl).toMatchObject({
@@ -71,4 +86,16 @@ it('attaches a good bundle read-only: replayed sweep, live-only steps refused', 
   });
   const scen = await rt.api.dispatch('sandbox:set-scenario', { name: 'healthy' });
   expect(scen).toMatchObject({ ok: false, error: { code: 'read-only' } });
+});
+
+it("a walk-through started the moment a bundle opens records the whole zip's sha256", async () => {
+  const r = await rt.api.dispatch('install:open-bundle', { file: good });
+  expect(r.ok).toBe(true);
+  // At once, before the zip's hash is known: the start waits for it (and for the files).
+  const s = await rt.api.dispatch('walkthrough:start', { kind: 'incident', title: 'Customer DB locked' });
+  expect(s.ok).toBe(true);
+  const zipSha = crypto.createHash('sha256').update(fs.readFileSync(good)).digest('hex');
+  expect((s as { ok: true; result: SessionDetail }).result.installLabel).toMatch(
+    new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 ${zipSha}\\)$`),
+  );
 });

@@ -81,6 +81,8 @@ export interface OpenedBundle {
   recorded: SweepResult;
   /** The files' verification (all verified already unless opened with `background`). */
   files: BundleFiles;
+  /** The whole zip's sha256 (origin.sha256 is null until the runtime fills it in from this). */
+  zipSha256: Promise<string>;
   /** Where the open's time went (ms), for the bench and the log line. */
   timing: { directoryMs: number; manifestMs: number; sweepFilesMs: number; zipSha256WaitMs: number };
   /**
@@ -341,9 +343,17 @@ export async function openBundle(
     if (!triageRaw.success)
       throw refuse(`The bundle's triage.json is not a recorded triage (${issuesOf(triageRaw.error)}).`);
     const t4 = performance.now();
-    const sha256 = await sha256Pending;
+    // In the background the zip's sha256 is still being read: the console paints meanwhile and
+    // fills it in (Runtime.openBundle); whatever records the bundle waits for it (readiness.ts).
+    const sha256 = background ? null : await sha256Pending;
     const t5 = performance.now();
     if (!background) await files.all();
+    // The install's id: the manifest's own sha256 (it holds every file's), known at once and the
+    // same for the same bundle.
+    const manifestSha256 = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, 'manifest.json')))
+      .digest('hex');
     const origin: BundleOrigin = {
       file,
       sha256,
@@ -365,7 +375,7 @@ export async function openBundle(
     );
     const install: InstallCandidate = {
       ...base,
-      id: `bundle:${sha256}`,
+      id: `bundle:${manifestSha256}`,
       label: bundleLabel(origin),
       // The API, Redis and the temp folder were the customer's: nothing here may reach them.
       paths: {
@@ -395,6 +405,7 @@ export async function openBundle(
       install,
       recorded,
       files: verifier,
+      zipSha256: sha256Pending,
       timing: { directoryMs: t1 - t0, manifestMs: t3 - t2, sweepFilesMs: t4 - t3, zipSha256WaitMs: t5 - t4 },
       previewable: (familyId) => previewName(familyId) !== null,
       previewTail: (familyId) => {
@@ -435,5 +446,6 @@ export async function openBundle(
 
 /** "Bundle from <host> as of <time> (sha256 <first 12>…)": the words every view of a bundle uses. */
 export function bundleLabel(o: BundleOrigin): string {
-  return `Bundle from ${o.host} as of ${o.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${o.sha256.slice(0, 12)}…)`;
+  const sha = o.sha256 === null ? 'being computed…' : `${o.sha256.slice(0, 12)}…`;
+  return `Bundle from ${o.host} as of ${o.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${sha})`;
 }

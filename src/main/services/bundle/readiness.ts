@@ -2,7 +2,7 @@
 // pane its own file (a family pane whose newest file is segmented: nothing, it shows the checked
 // tail), the inspector aura.db, the log picker the newest files that have no tail to show (it
 // lists the others from the manifest), runbooks the newest file of each family, and anything else
-// every file. Default-deny: only requests that read none of the bundle go at once.
+// every file and the zip's sha256. Default-deny: only requests that read none of the bundle go at once.
 import path from 'node:path';
 import { BUNDLE_DB_NAME } from '../probes/bundle';
 import { LOG_FAMILIES } from '../logs/paths';
@@ -56,7 +56,7 @@ function nameInside(dir: string, p: string): string | null {
 /** Resolves when `channel` with `params` may run on `b`; rejects with the bundle's error. */
 export async function bundleReadiness(channel: string, params: unknown, b: OpenedBundle): Promise<void> {
   const files = b.files;
-  if (files.status().state === 'verified') return;
+  if (files.status().state === 'verified' && b.origin.sha256 !== null) return;
   if (FREE.has(channel) || FREE_PREFIXES.some((x) => channel.startsWith(x))) return;
   const names = Object.keys(b.manifest.files);
   if (channel === 'logs:open-pane') {
@@ -93,4 +93,6 @@ export async function bundleReadiness(channel: string, params: unknown, b: Opene
     return;
   }
   await files.all();
+  // What records the bundle (a walk-through, a report) names it by its zip's sha256.
+  await b.zipSha256;
 }

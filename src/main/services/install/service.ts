@@ -70,6 +70,14 @@ export class InstallService {
     return this.publish();
   }
 
+  /** The attached bundle's candidate changed (its zip's sha256 became known): same id, same selection. */
+  updateBundle(candidate: InstallCandidate): InstallList | null {
+    if (this.bundle?.id !== candidate.id) return null;
+    this.bundle = candidate;
+    this.candidates = this.candidates.map((c) => (c.id === candidate.id ? candidate : c));
+    return this.publish();
+  }
+
   /** Detach the opened bundle (it was closed): the list goes back to the installs on this machine. */
   clearBundle(): InstallList {
     const id = this.bundle?.id ?? null;

@@ -61,7 +61,7 @@ function sessionInstallLabel(install: InstallCandidate | null): string | null {
   if (!install) return null;
   const b = install.bundle;
   return b
-    ? `Bundle from ${b.host} as of ${b.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${b.sha256})`
+    ? `Bundle from ${b.host} as of ${b.asOf.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} (sha256 ${b.sha256 ?? 'not computed yet'})`
     : install.label;
 }
 
