@@ -281,6 +281,8 @@ export class Runtime {
     let held: Promise<void> | null = null;
     const next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
       background: true,
+      // Tens of MB hashed: on the lane, not between the first paint's requests.
+      hashZip: (zip) => lane.run('sha256-file', { file: zip }),
       runLater:
         delayMs > 0
           ? async (zip, entry, target) => {

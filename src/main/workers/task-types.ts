@@ -19,6 +19,8 @@ export interface Tasks {
    * One entry of an opened support bundle inflated into `target`, counted, CRC-checked and hashed
    * (inflate, hash and write off the main loop). A refused entry answers its reason, not a throw.
    */
+  /** sha256 of a whole file (an opened bundle's zip: tens of MB hashed off the main loop). */
+  'sha256-file': { args: { file: string }; result: string };
   'bundle-extract': {
     args: { zip: string; entry: ZipEntryInfo; target: string };
     result: { ok: true; digest: EntryDigest } | { ok: false; code: string; message: string };

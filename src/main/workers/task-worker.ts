@@ -5,7 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import { probeLogs } from '../services/probes/log-signals';
 import { parseRunbook } from '../../shared/runbooks/parse';
 import { listProcProcesses } from '../services/probes/system-probes';
-import { extractEntry } from '../services/bundle/unzip';
+import { extractEntry, sha256File } from '../services/bundle/unzip';
+
 import { OpsError } from '../../shared/errors';
 import type { TaskName, TaskRequest, TaskReply, Tasks } from './task-types';
 
@@ -15,6 +16,7 @@ const run: { [K in TaskName]: (args: Tasks[K]['args']) => Tasks[K]['result'] | P
     'parse-runbook': ({ abs, file, variables }) =>
       parseRunbook(fs.readFileSync(abs, 'utf8'), { file, variables }),
     'list-processes': () => listProcProcesses(),
+    'sha256-file': ({ file }) => sha256File(file),
     'bundle-extract': ({ zip, entry, target }) =>
       extractEntry(zip, entry, target).then(
         (digest) => ({ ok: true as const, digest }),

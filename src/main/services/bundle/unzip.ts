@@ -389,3 +389,11 @@ export async function extractZip(
   }
   return { dir: root, files };
 }
+
+/** sha256 of a whole file, read in 1 MiB chunks. */
+export async function sha256File(file: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 }))
+    h.update(chunk as Buffer);
+  return h.digest('hex');
+}
