@@ -310,7 +310,7 @@ export async function openBundle(
     /** The family's one newest file, when it has a segment index (its pane can show a checked tail). */
     const previewName = (familyId: string): string | null => {
       const names = newestNames.get(familyId) ?? [];
-      return names.length === 1 && segments[names[0]] ? names[0] : null;
+      return names.length === 1 && Object.hasOwn(segments, names[0]) ? names[0] : null;
     };
     const previewed = new Set(
       LOG_FAMILIES.map((f) => previewName(f.id)).filter((n): n is string => n !== null),
