@@ -145,7 +145,7 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
 
   describe('while its files are still being verified', () => {
     /** The background verification is held back this long, as a big bundle or a slow disk would. */
-    const HOLD_MS = 12_000;
+    const HOLD_MS = 20_000;
     const held = useConsole(() => ({
       args: ['--bundle', file],
       env: { AURA_OPS_TEST_VERIFY_DELAY_MS: String(HOLD_MS) },
