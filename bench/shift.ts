@@ -354,6 +354,7 @@ async function main(): Promise<void> {
           rssAnon: slope('rssAnonMb'),
           rssFile: slope('rssFileMb'),
         },
+        threads_per_hour: slope('threads'),
       });
     }
     const lost = panes.map((p) => wrote - p.distinct);
@@ -398,6 +399,8 @@ interface MemorySample {
   /** Anonymous (malloc, V8, buffers) and file-backed (code, mapped files) parts of RSS. */
   rssAnonMb: number;
   rssFileMb: number;
+  /** Threads of the process: worker threads that are never ended would keep their heaps. */
+  threads: number;
 }
 
 function memorySample(minute: number): MemorySample {
@@ -414,6 +417,7 @@ function memorySample(minute: number): MemorySample {
     arrayBuffersMb: r1(mb(u.arrayBuffers)),
     rssAnonMb: r1(kb('RssAnon')),
     rssFileMb: r1(kb('RssFile')),
+    threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? NaN),
   };
 }
 
