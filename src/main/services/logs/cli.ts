@@ -281,10 +281,8 @@ async function search(argv: string[], io: CliIO): Promise<number> {
   const until = parseTimeArg(values.until);
   let matches = 0;
   for (const set of fileSets(pos, values.dir, values.family, values.format)) {
-    for (const { name, from } of filesToScan(set, since)) {
-      const file = path.join(set.dir, name);
-      const format = formatOf(set, file);
-      matches += scanFile(file, name, from, format, single, (r) => {
+    for (const { name, from, format } of filesToScan(set, since)) {
+      matches += scanFile(path.join(set.dir, name), name, from, format, single, (r) => {
         if (keep && (r.level === null || !keep.has(r.level))) return false;
         if (since !== null && (r.time === null || r.time < since)) return false;
         if (until !== null && (r.time === null || r.time > until)) return false;
@@ -304,17 +302,20 @@ async function search(argv: string[], io: CliIO): Promise<number> {
  * the files that reach into the window, each from where the window starts in it (found by the
  * records' own times, read backwards from the end), so a window over a big day costs its tail.
  */
-function filesToScan(set: FileSet, since: number | null): { name: string; from: number }[] {
+function filesToScan(
+  set: FileSet,
+  since: number | null,
+): { name: string; from: number; format: LogFormat }[] {
   const names = listFileSet(set.dir, set.pattern);
-  if (since === null) return names.map((name) => ({ name, from: 0 }));
-  const plan: { name: string; from: number }[] = [];
+  const formatIn = (name: string) => formatOf(set, path.join(set.dir, name));
+  if (since === null) return names.map((name) => ({ name, from: 0, format: formatIn(name) }));
+  const plan: { name: string; from: number; format: LogFormat }[] = [];
   for (const name of names.reverse()) {
-    const file = path.join(set.dir, name);
-    const fd = fs.openSync(file, 'r');
+    const format = formatIn(name);
+    const fd = fs.openSync(path.join(set.dir, name), 'r');
     try {
-      const size = fs.fstatSync(fd).size;
-      const { from, reachedOlder } = windowStart(fd, size, since, formatOf(set, file), Infinity);
-      plan.unshift({ name, from });
+      const { from, reachedOlder } = windowStart(fd, fs.fstatSync(fd).size, since, format, Infinity);
+      plan.unshift({ name, from, format });
       if (reachedOlder) break;
     } finally {
       fs.closeSync(fd);
