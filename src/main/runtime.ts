@@ -17,6 +17,7 @@ import { DatabaseService } from './services/database/service';
 import { ReviewService } from './services/runbooks/review-service';
 import { RunbookLibrary } from './services/runbooks/library';
 import { LogsService } from './services/logs/service';
+import { isInside } from './services/logs/paths';
 import { ProbesService } from './services/probes/service';
 import { TerminalService } from './services/terminal/service';
 import { bundledRunbooksDir } from './paths';
@@ -187,6 +188,11 @@ export class Runtime {
         if (!b) return [];
         const asOf = Date.parse(b.origin.asOf);
         return b.pendingLogs(familyId).map((f) => ({ ...f, mtimeMs: asOf, pending: true }));
+      },
+      // A bundle's files end where the copy was made: a last line without its newline is whole.
+      filesEnded: (dir) => {
+        const b = this.attachedBundle();
+        return b !== null && isInside(path.resolve(b.dir), path.resolve(dir));
       },
     });
     // Sweeps start with the host (startBackground), not whenever a runtime is made (tests, CLI).

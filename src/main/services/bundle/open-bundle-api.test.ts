@@ -7,12 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { InstallList } from '../../../shared/contract/install';
+import type { PageResult, PaneInfo } from '../../../shared/contract/logs';
 import type { SweepResult } from '../../../shared/contract/probes';
 import type { SessionDetail } from '../../../shared/contract/walkthroughs-session';
 import type { Runtime } from '../../runtime';
 import { serveRuntime } from '../../runtime-test-support';
 import { createSandbox } from '../../sandbox';
 import { resolveRoot } from '../install/discover';
+import { listFileSet } from '../logs/paths';
 import { writeBundle } from '../probes/bundle';
 import { runSweep } from '../probes/sweep';
 import { craftZip } from './craft-zip';
@@ -27,6 +29,10 @@ beforeAll(async () => {
   createSandbox(data, { days: 1, projects: 2 });
   fs.writeFileSync(path.join(data, 'appsettings.json'), JSON.stringify({ Urls: 'http://127.0.0.1:1' }));
   const install = resolveRoot({ kind: 'manual', dataRoot: data, source: 'test', useEnv: false }, { env: {} });
+  // The bundle is made while Aura writes its last record: the copy ends mid-line.
+  const newest = path.join(install.paths.logsDir, listFileSet(install.paths.logsDir, 'aura-api-*.log').at(-1)!);
+  const lastTime = /^\[[^\]]+\]/.exec(fs.readFileSync(newest, 'utf8').trimEnd().split('\n').at(-1)!)![0];
+  fs.appendFileSync(newest, `${lastTime} [INF] [] [] [] Request completed: GET /api/jo`);
   const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
   good = path.join(root, 'good.zip');
   writeBundle({ install, sweep, outFile: good, full: { hours: 48, dbBackup: install.paths.dbPath } });
@@ -86,6 +92,22 @@ it('attaches a good bundle read-only: replayed sweep, live-only steps refused', 
   });
   const scen = await rt.api.dispatch('sandbox:set-scenario', { name: 'healthy' });
   expect(scen).toMatchObject({ ok: false, error: { code: 'read-only' } });
+  // The main log's pane, once its file is verified, ends with the record the copy cut: nothing
+  // more will come, so it is not held back waiting for its newline.
+  let pane: PaneInfo | null = null;
+  for (const end = Date.now() + 15_000; ; ) {
+    const o = await rt.api.dispatch('logs:open-pane', { family: 'aura-api' });
+    expect(o.ok).toBe(true);
+    pane = (o as { ok: true; result: PaneInfo }).result;
+    if (!pane.preview || Date.now() > end) break;
+    await rt.api.dispatch('logs:close-pane', { paneId: pane.paneId });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(pane.preview).toBeUndefined();
+  const page = await rt.api.dispatch('logs:page', { paneId: pane.paneId, fromLine: -1, count: 1 });
+  expect(page.ok).toBe(true);
+  const last = (page as { ok: true; result: PageResult }).result.records.at(-1);
+  expect(last?.message).toBe('Request completed: GET /api/jo');
 });
 
 it("a walk-through started the moment a bundle opens records the whole zip's sha256", async () => {

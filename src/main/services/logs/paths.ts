@@ -64,7 +64,8 @@ export function listFileSet(dir: string, pattern: string): string[] {
   return names.filter((n) => re.test(n)).sort(compareRollOrder);
 }
 
-function isInside(root: string, p: string): boolean {
+/** Is `p` the folder `root` or inside it (by path, links not followed)? */
+export function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -53,6 +53,11 @@ export interface LogsServiceOptions {
   previewOf?: (familyId: string) => PreviewSource | null;
   /** Files of a family that are not on disk yet, listed by logs:sources (an opened bundle's). */
   pendingFiles?: (familyId: string) => LogFileInfo[];
+  /**
+   * Whether the files in `dir` will never grow (an opened bundle's): a pane over them shows a last
+   * line without its newline as a record instead of waiting for the rest of it.
+   */
+  filesEnded?: (dir: string) => boolean;
 }
 
 export interface OpenSetOptions {
@@ -84,12 +89,14 @@ export class LogsService {
   /** Folders of checked tails this service was given (previewOf): readable by their panes. */
   private readonly previewDirs = new Set<string>();
   private readonly previewOf: ((familyId: string) => PreviewSource | null) | undefined;
+  private readonly filesEnded: (dir: string) => boolean;
 
   constructor(ctx: ServiceContext, opts: LogsServiceOptions = {}) {
     const saved = [...new Set((opts.roots ?? []).map((r) => path.resolve(r)))];
     this.folders = new LogFolders(ctx, saved, opts.onRootsChanged, opts.pendingFiles);
     this.ingest = new LiveIngest(ctx, opts.recordHoldMs ?? RECORD_HOLD_MS);
     this.previewOf = opts.previewOf;
+    this.filesEnded = opts.filesEnded ?? (() => false);
     ctx.onDispose(() => this.dispose());
   }
 
@@ -203,6 +210,7 @@ export class LogsService {
       checkPath: (fp) => {
         assertAllowedPath(fp, this.roots());
       },
+      ended: o.preview !== undefined || this.filesEnded(dir),
     });
     pane.tailer.start();
     // What was on disk at open is complete: its last record is not held.

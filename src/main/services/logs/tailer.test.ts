@@ -27,7 +27,12 @@ async function waitFor(pred: () => boolean, what: string, ms = 8000): Promise<vo
   }
 }
 
-function follow(sub = '', pattern = 'aura-api-*.log', startAt: 'start' | 'end' = 'start') {
+function follow(
+  sub = '',
+  pattern = 'aura-api-*.log',
+  startAt: 'start' | 'end' = 'start',
+  ended = false,
+) {
   const lines: string[] = [];
   const meta: Array<{ text: string; file: string; offset: number; truncated: boolean; byteLength: number }> =
     [];
@@ -50,6 +55,7 @@ function follow(sub = '', pattern = 'aura-api-*.log', startAt: 'start' | 'end' =
       }
     },
     onStatus: (s) => statuses.push(s),
+    ended,
   });
   tailers.push(t);
   t.start();
@@ -201,6 +207,20 @@ describe('FileSetTailer', () => {
     fs.writeFileSync(path.join(dir, 'later/logs/aura-api-20251208.log'), 'hello\n');
     await waitFor(() => lines.length === 1, 'line after dir appears');
     expect(lines).toEqual(['hello']);
+  });
+
+  it('shows the last line without its newline of a set that will not grow (a bundle copy), and holds it in a live one', () => {
+    // A copy made while Aura wrote its last record ends mid-line: nothing more will ever come.
+    fs.writeFileSync(f('aura-api-20251208.log'), 'first\nsecond\nthird, cut where the copy was made');
+    const live = follow();
+    const ended = follow('', 'aura-api-*.log', 'start', true);
+    // start() reads synchronously: both have read the file once here.
+    expect(live.lines).toEqual(['first', 'second']);
+    expect(ended.lines).toEqual(['first', 'second', 'third, cut where the copy was made']);
+    expect(ended.meta[2]).toMatchObject({ offset: 13, byteLength: 34 });
+    // Read again: the cut line is not emitted twice.
+    ended.t.checkNow();
+    expect(ended.lines).toHaveLength(3);
   });
 
   it('starts at the end of the newest file when asked and ignores older files', async () => {

@@ -49,6 +49,11 @@ export interface TailerOptions {
   onStatus?(status: TailStatus): void;
   /** Throws to refuse a file (path guard); the tailer reports it as an error status. */
   checkPath?(p: string): void;
+  /**
+   * The file set will not grow (an opened bundle's copy): a last line without its newline is a
+   * whole line, cut where the copy was made, not one still being written.
+   */
+  ended?: boolean;
 }
 
 interface Current {
@@ -263,6 +268,7 @@ export class FileSetTailer {
         this.status('rotated', next, `Rolled over from ${cur.name} to ${next}.`);
         continue;
       }
+      if (this.opts.ended) this.emit(cur, this.flushPartial(cur));
       return false;
     }
     return true;
