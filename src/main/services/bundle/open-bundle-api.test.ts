@@ -22,6 +22,7 @@ import { craftZip } from './craft-zip';
 let root: string;
 let rt: Runtime;
 let good: string;
+let recordedSeverity: string;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-ops-open-api-'));
@@ -34,6 +35,7 @@ beforeAll(async () => {
   const lastTime = /^\[[^\]]+\]/.exec(fs.readFileSync(newest, 'utf8').trimEnd().split('\n').at(-1)!)![0];
   fs.appendFileSync(newest, `${lastTime} [INF] [] [] [] Request completed: GET /api/jo`);
   const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
+  recordedSeverity = sweep.triage.severity;
   good = path.join(root, 'good.zip');
   writeBundle({ install, sweep, outFile: good, full: { hours: 48, dbBackup: install.paths.dbPath } });
   rt = serveRuntime({ dataDir: path.join(root, 'console'), home: path.join(root, 'home') });
@@ -66,6 +68,12 @@ it('attaches a good bundle read-only: replayed sweep, live-only steps refused', 
   const list = (r as { ok: true; result: InstallList }).result;
   const cur = list.candidates.find((c) => c.id === list.selectedId)!;
   expect(cur.kind).toBe('bundle');
+  // The Health panel shows the recorded sweep at once, not "first sweep" until every file verified.
+  const latest = await rt.api.dispatch('probes:latest', {});
+  expect(latest).toMatchObject({ ok: true, result: { installId: cur.id } });
+  expect((latest as { ok: true; result: SweepResult }).result.triage.severity).toBe(
+    recordedSeverity,
+  );
   // Attached before the whole zip is hashed; its sha256 (what sha256sum prints) fills in after.
   expect(cur.label).toMatch(
     new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 (being computed…|[0-9a-f]{12}…)\\)$`),

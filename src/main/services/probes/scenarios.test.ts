@@ -254,6 +254,8 @@ describe('ProbesService', () => {
       // The demo install is attached a moment after start: its sweep does not wait a minute.
       current = inst;
       svc.installChanged();
+      // Until it has swept the new install, it shows no sweep rather than the last install's.
+      expect(svc.latest()).toBeNull();
       const second = await waitFor(
         () => svc.latest()?.installId === inst.id && svc.latest(),
         'a sweep of the new install',

@@ -127,6 +127,12 @@ export class ProbesService {
   /** The bundle whose recorded sweep stands in for probing while it is attached (null: none). */
   setBundle(b: OpenedBundle | null): void {
     this.openedBundle = b;
+    if (!b || this.disposed) return;
+    // Shown at once: the sweep the customer's console recorded (verified with the manifest). The
+    // replay over the bundle's own logs replaces it once every file is verified.
+    this.latestSweep = b.recorded;
+    this.lastSignature = signature(b.recorded);
+    this.ctx.emit('probes:update', b.recorded);
   }
 
   /** Run every probe now; concurrent callers without options share one sweep. Resets the scheduler's clock. */
@@ -169,12 +175,14 @@ export class ProbesService {
     return run;
   }
 
+  /** The latest sweep of the attached install (null until it has one: never another install's). */
   latest(): SweepResult | null {
-    return this.latestSweep;
+    const s = this.latestSweep;
+    return s && s.installId === (this.ctx.getInstall()?.id ?? null) ? s : null;
   }
 
   async triage(): Promise<TriageResult> {
-    return (this.latestSweep ?? (await this.sweep())).triage;
+    return (this.latest() ?? (await this.sweep())).triage;
   }
 
   history(probe: ProbeId, minutes: number, now = nowMs()): HistoryPoint[] {
@@ -267,9 +275,9 @@ export class ProbesService {
   }
 
   private async sweepForBundle(): Promise<SweepResult> {
-    return this.latestSweep && Date.now() - this.latestSweep.startedAt < this.intervalMs
-      ? this.latestSweep
-      : await this.sweep();
+    // The attached install's own sweep when it is fresh: never one of the install attached before.
+    const last = this.latest();
+    return last && Date.now() - last.startedAt < this.intervalMs ? last : await this.sweep();
   }
 
   /** Every probe's history of the last day from ops.db (thinned like the sparklines). */
