@@ -49,6 +49,11 @@ export interface SweepResult {
   results: ProbeResult[];
   signals: TriageSignals;
   triage: TriageResult;
+  /**
+   * On an opened bundle: 'recorded' while its files are verified (the customer's own sweep and
+   * triage), then 'replayed' (the triage read again from the bundle's logs). Absent on a live install.
+   */
+  bundleTriage?: 'recorded' | 'replayed';
 }
 
 export interface ProbeConfig {

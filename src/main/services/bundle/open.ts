@@ -391,6 +391,7 @@ export async function openBundle(
       results: sweepRaw.data.results as unknown as ProbeResult[],
       signals: sweepRaw.data.signals as unknown as TriageSignals,
       triage: triageRaw.data as unknown as TriageResult,
+      bundleTriage: 'recorded',
     };
     const verifier = files;
     const previews = new Map<string, TailPreview>();

@@ -22,7 +22,14 @@ export function replayCheck(b: OpenedBundle): ReplayedCheck {
   const results = b.recorded.results.map((r) => (r.id === 'logs' ? { ...logs.result, checkedAt: at } : r));
   const signals: TriageSignals = { ...b.recorded.signals, logs: logs.logs };
   const t = triage(signals, undefined, at);
-  const sweep: SweepResult = { ...b.recorded, results, signals, triage: t, overall: overallOf(results) };
+  const sweep: SweepResult = {
+    ...b.recorded,
+    results,
+    signals,
+    triage: t,
+    overall: overallOf(results),
+    bundleTriage: 'replayed',
+  };
   const recorded = {
     severity: b.recorded.triage.severity,
     top: b.recorded.triage.suggestions[0]?.runbook ?? null,

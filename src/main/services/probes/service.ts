@@ -72,6 +72,7 @@ export function signature(s: SweepResult): string {
     s.triage.severity,
     s.triage.phase,
     s.triage.matches.map((m) => [m.ruleId, m.phase]),
+    s.bundleTriage ?? null,
   ]);
 }
 

@@ -361,8 +361,11 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
       {fromBundle && sweep && (
         <p className="health-bundle" data-testid="health-bundle">
           {sweep.installLabel}: the probes as recorded then, as of{' '}
-          {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC; the triage is replayed
-          from them and the bundle&apos;s logs. Nothing on this machine is probed.
+          {new Date(sweep.startedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC;{' '}
+          {sweep.bundleTriage === 'recorded'
+            ? "the triage as the customer's console gave it, read again from the bundle's logs once its files are verified."
+            : "the triage is replayed from them and the bundle's logs."}{' '}
+          Nothing on this machine is probed.
         </p>
       )}
       {t && (
