@@ -5,15 +5,36 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/main/cli-types';
 import { startSandbox } from '../../src/main/sandbox';
+import { listFileSet } from '../../src/main/services/logs/paths';
 import { bundleCommand, checkCommand } from '../../src/main/services/probes/cli';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
 import { tempDir, openConsole } from './harness';
 
 const skip = missingTool('chromium', 'e2e bundle');
+
+/**
+ * The message of a log file's last record: after the time, level and three ids, before the
+ * properties. The bundle was made while the sandbox wrote: its last record may be cut anywhere.
+ */
+function lastMessage(file: string): string {
+  const lastRecord = fs
+    .readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((l) => /^(\[[^\]]*\] ){5}/.test(l))
+    .at(-1)!;
+  return lastRecord.replace(/^(\[[^\]]*\] ){5}/, '').replace(/ \{.*$/, '');
+}
+
+/** The text of the last row a log pane draws. */
+async function lastRowOf(pane: Locator): Promise<string> {
+  return (await pane.getByTestId('log-row').allTextContents()).at(-1) ?? '';
+}
 /** db-locked shows in the live check within a few seconds; a loaded machine gets this long. */
 const SCENARIO_DEADLINE_MS = 30_000;
 
@@ -85,6 +106,16 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
           { timeout: 15_000 },
         )
         .toMatch(/^Bundle · as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · no follow$/);
+      // The newest file's last record is on screen, and stays there when the pane gets shorter.
+      const opened = path.join(ui.serve.dataDir, 'opened-bundles');
+      const logs = path.join(opened, fs.readdirSync(opened)[0], 'bundle', 'logs');
+      const message = lastMessage(path.join(logs, listFileSet(logs, 'aura-api-*.log').at(-1)!));
+      const mainPane = page.getByTestId('log-pane-Main log (aura-api)');
+      await expect.poll(() => lastRowOf(mainPane), { timeout: 15_000 }).toContain(message);
+      const size = page.viewportSize()!;
+      await page.setViewportSize({ width: size.width, height: size.height - 160 });
+      await expect.poll(() => lastRowOf(mainPane), { timeout: 5_000 }).toContain(message);
+      await page.setViewportSize(size);
 
       // The triage is the one recorded on the customer's machine, said to be so.
       await page
@@ -173,21 +204,39 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
           .filter((d) => fs.existsSync(d));
         expect(previews).toHaveLength(1);
         const tailFile = fs.readdirSync(previews[0]).find((n) => n.startsWith('aura-api-'))!;
-        const lastRecord = fs
-          .readFileSync(path.join(previews[0], tailFile), 'utf8')
-          .trimEnd()
-          .split('\n')
-          .filter((l) => /^(\[[^\]]*\] ){5}/.test(l))
-          .at(-1)!;
-        // The message: after the time, level and three ids, before the properties. The bundle was
-        // made while the sandbox wrote: its last record may be cut anywhere, its properties too.
-        const message = lastRecord.replace(/^(\[[^\]]*\] ){5}/, '').replace(/ \{.*$/, '');
-        const lastRow = async () => (await main.getByTestId('log-row').allTextContents()).at(-1) ?? '';
+        const message = lastMessage(path.join(previews[0], tailFile));
+        const lastRow = () => lastRowOf(main);
         await expect.poll(lastRow, { timeout: 15_000 }).toContain(message);
         await page.screenshot({ path: path.join(dir, 'bundle-preview.png') });
+        // Health shows the customer's recorded sweep and triage at once, and says it is the recorded one.
+        // (The side column opens on Health; the click is for a layout that saved another tab.)
+        await page
+          .getByRole('button', { name: 'Health', exact: true })
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
+        const healthNote = () =>
+          page
+            .getByTestId('health-bundle')
+            .textContent()
+            .catch(() => '');
+        await expect
+          .poll(healthNote, { timeout: 10_000 })
+          .toContain("the triage as the customer's console gave it");
+        await expect
+          .poll(() => page.getByLabel('Triage').textContent(), { timeout: 10_000 })
+          .toContain('SEV-2');
+        expect(fs.readdirSync(previews[0]).length).toBeGreaterThan(0);
+        await page.screenshot({ path: path.join(dir, 'bundle-health-recorded.png') });
         // Once verified, the same tab shows the whole file: no banner, the same last record.
         await expect.poll(() => banner.count(), { timeout: HOLD_MS + 45_000 }).toBe(0);
         await expect.poll(lastRow, { timeout: 15_000 }).toContain(message);
+        // ... and the triage is replayed from the bundle's logs.
+        await expect
+          .poll(healthNote, { timeout: 30_000 })
+          .toContain("the triage is replayed from them and the bundle's logs");
+        await expect
+          .poll(() => page.getByLabel('Triage').textContent(), { timeout: 10_000 })
+          .toContain('SEV-2');
         expect(held.serve.output()).toContain('read-only, extracted in');
       },
     );

@@ -31,7 +31,10 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(data, 'appsettings.json'), JSON.stringify({ Urls: 'http://127.0.0.1:1' }));
   const install = resolveRoot({ kind: 'manual', dataRoot: data, source: 'test', useEnv: false }, { env: {} });
   // The bundle is made while Aura writes its last record: the copy ends mid-line.
-  const newest = path.join(install.paths.logsDir, listFileSet(install.paths.logsDir, 'aura-api-*.log').at(-1)!);
+  const newest = path.join(
+    install.paths.logsDir,
+    listFileSet(install.paths.logsDir, 'aura-api-*.log').at(-1)!,
+  );
   const lastTime = /^\[[^\]]+\]/.exec(fs.readFileSync(newest, 'utf8').trimEnd().split('\n').at(-1)!)![0];
   fs.appendFileSync(newest, `${lastTime} [INF] [] [] [] Request completed: GET /api/jo`);
   const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
@@ -71,9 +74,7 @@ it('attaches a good bundle read-only: replayed sweep, live-only steps refused', 
   // The Health panel shows the recorded sweep at once, not "first sweep" until every file verified.
   const latest = await rt.api.dispatch('probes:latest', {});
   expect(latest).toMatchObject({ ok: true, result: { installId: cur.id } });
-  expect((latest as { ok: true; result: SweepResult }).result.triage.severity).toBe(
-    recordedSeverity,
-  );
+  expect((latest as { ok: true; result: SweepResult }).result.triage.severity).toBe(recordedSeverity);
   // Attached before the whole zip is hashed; its sha256 (what sha256sum prints) fills in after.
   expect(cur.label).toMatch(
     new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 (being computed…|[0-9a-f]{12}…)\\)$`),
@@ -103,7 +104,7 @@ it('attaches a good bundle read-only: replayed sweep, live-only steps refused', 
   // The main log's pane, once its file is verified, ends with the record the copy cut: nothing
   // more will come, so it is not held back waiting for its newline.
   let pane: PaneInfo | null = null;
-  for (const end = Date.now() + 15_000; ; ) {
+  for (const end = Date.now() + 15_000; ;) {
     const o = await rt.api.dispatch('logs:open-pane', { family: 'aura-api' });
     expect(o.ok).toBe(true);
     pane = (o as { ok: true; result: PaneInfo }).result;

@@ -27,12 +27,7 @@ async function waitFor(pred: () => boolean, what: string, ms = 8000): Promise<vo
   }
 }
 
-function follow(
-  sub = '',
-  pattern = 'aura-api-*.log',
-  startAt: 'start' | 'end' = 'start',
-  ended = false,
-) {
+function follow(sub = '', pattern = 'aura-api-*.log', startAt: 'start' | 'end' = 'start', ended = false) {
   const lines: string[] = [];
   const meta: Array<{ text: string; file: string; offset: number; truncated: boolean; byteLength: number }> =
     [];

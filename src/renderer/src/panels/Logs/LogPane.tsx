@@ -119,10 +119,12 @@ export default function LogPane({
   const { first, visible, frac } = win;
   cache.setFocus(first);
 
-  // Follow: stick to the bottom whenever the total grows.
+  // Follow: stick to the bottom whenever the total grows, and whenever the pane's height or row
+  // height changes (a banner or the strip above it appears, the window is resized): the scroller
+  // keeps its scrollTop when it shrinks, which would hide the newest rows under its bottom edge.
   useEffect(() => {
     if (follow && !paused && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
-  }, [total, follow, paused]);
+  }, [total, follow, paused, height, row]);
 
   // Fetch missing rows of the window.
   useEffect(() => {
