@@ -132,6 +132,12 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
           { timeout: 15_000 },
         )
         .toContain('Nothing on this machine is probed');
+      // Nothing to re-probe or run against the customer's machine from here.
+      const health = page.locator('.health-panel');
+      expect(await health.getByTestId('last-sweep').textContent()).toMatch(/^Recorded sweep \(\d+ ms\)$/);
+      expect(await health.getByRole('button', { name: 'Refresh now' }).count()).toBe(0);
+      expect(await health.getByRole('button', { name: 'Run in terminal' }).count()).toBe(0);
+      expect(await health.getByTestId('probe-api').locator('code').textContent()).toContain('curl');
       await expect
         .poll(
           () =>

@@ -252,42 +252,48 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
   return (
     <div className="health-panel">
       <div className="health-toolbar">
-        <button onClick={() => void refreshNow()} disabled={busy}>
-          {busy ? 'Checking…' : 'Refresh now'}
-        </button>
-        <label>
-          Every{' '}
-          <select
-            value={config?.intervalMs ?? 15_000}
-            onChange={(e) => void setCfg({ intervalMs: Number(e.target.value) })}
-            aria-label="Refresh interval"
-          >
-            {INTERVALS.map(([ms, label]) => (
-              <option key={ms} value={ms}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button
-          onClick={() => void setCfg({ paused: !config?.paused })}
-          aria-pressed={config?.paused ?? false}
-        >
-          {config?.paused ? 'Resume' : 'Pause'}
-        </button>
+        {/* A bundle's probes were recorded on the customer's machine: nothing here probes again, and
+            an opened bundle is not bundled again. */}
         {!fromBundle && (
-          <button
-            onClick={() => void preview(true)}
-            disabled={planBusy}
-            title="See what a support bundle would hold, then write it"
-          >
-            Support bundle…
-          </button>
+          <>
+            <button onClick={() => void refreshNow()} disabled={busy}>
+              {busy ? 'Checking…' : 'Refresh now'}
+            </button>
+            <label>
+              Every{' '}
+              <select
+                value={config?.intervalMs ?? 15_000}
+                onChange={(e) => void setCfg({ intervalMs: Number(e.target.value) })}
+                aria-label="Refresh interval"
+              >
+                {INTERVALS.map(([ms, label]) => (
+                  <option key={ms} value={ms}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              onClick={() => void setCfg({ paused: !config?.paused })}
+              aria-pressed={config?.paused ?? false}
+            >
+              {config?.paused ? 'Resume' : 'Pause'}
+            </button>
+            <button
+              onClick={() => void preview(true)}
+              disabled={planBusy}
+              title="See what a support bundle would hold, then write it"
+            >
+              Support bundle…
+            </button>
+          </>
         )}
         {sweep && (
           <span className="dim" data-testid="last-sweep">
-            Last sweep {ageText(now - sweep.startedAt)} ({sweep.durationMs} ms)
-            {config?.paused ? ' · paused' : ''}
+            {fromBundle
+              ? `Recorded sweep (${sweep.durationMs} ms)`
+              : `Last sweep ${ageText(now - sweep.startedAt)} (${sweep.durationMs} ms)`}
+            {!fromBundle && config?.paused ? ' · paused' : ''}
           </span>
         )}
       </div>
@@ -419,7 +425,14 @@ export default function HealthPanel({ active = true, onRunCommand, onOpenRunbook
       )}
       <div className="probe-grid">
         {sweep?.results.map((r) => (
-          <ProbeCard key={r.id} r={r} history={history[r.id] ?? []} now={now} onRunCommand={onRunCommand} />
+          <ProbeCard
+            key={r.id}
+            r={r}
+            history={history[r.id] ?? []}
+            now={now}
+            // Its commands ask the customer's machine (API, Redis, today's log): not this one.
+            onRunCommand={fromBundle ? undefined : onRunCommand}
+          />
         ))}
         {!sweep && !error && <p className="dim">Running the first sweep…</p>}
       </div>
