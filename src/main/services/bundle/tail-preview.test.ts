@@ -175,6 +175,10 @@ describe('a family pane on a bundle still verifying its newest file', () => {
       expect(path.basename(whole.file ?? '')).toBe(newestName);
       const after = ok<LogSources>(await rt.api.dispatch('logs:sources', {}));
       expect(after.families.find((f) => f.family === 'aura-api')!.files.some((f) => f.pending)).toBe(false);
+      // Another bundle replaces this one: the first one's tail folder is no longer one panes may read.
+      expect(rt.logs.roots()).toContain(pane.dir);
+      ok(await rt.api.dispatch('install:open-bundle', { file: bundleFile }));
+      expect(rt.logs.roots()).not.toContain(pane.dir);
     } finally {
       release();
       await rt.dispose();

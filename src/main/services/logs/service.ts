@@ -244,8 +244,10 @@ export class LogsService {
     return { closed: true };
   }
 
+  /** Closes every pane; the folders of checked tails go with them (their bundle is closing). */
   dispose(): void {
     for (const id of [...this.panes.keys()]) this.closePane(id);
+    this.previewDirs.clear();
   }
 
   private pane(id: string): Pane {
