@@ -210,8 +210,10 @@ export function scanFolder(
 }
 
 /**
- * Parse on the worker the big files a scan of `folder` would parse, so that the synchronous scan
- * after it finds them ready. A file the worker cannot parse is left to the scan, which names it.
+ * Parse on the worker the files a scan of `folder` would parse, so that the synchronous scan after
+ * it finds them ready: the big ones, and all of them when together they come to `offThreadBytes`
+ * (200 small runbooks block the loop as long as one big one). A file the worker cannot parse is
+ * left to the scan, which names it.
  */
 export async function preparse(
   folder: Folder,
@@ -223,9 +225,10 @@ export async function preparse(
   const out = new Map<string, Preparsed>();
   const found = walkFolder(folder);
   if (!found) return out;
-  for (const [rel, { abs, stat }] of found) {
-    if (stat.size < offThreadBytes) continue;
-    if (isCurrent(folder.files.get(rel), stat, varsKey)) continue;
+  const stale = [...found].filter(([rel, { stat }]) => !isCurrent(folder.files.get(rel), stat, varsKey));
+  const all = stale.reduce((n, [, { stat }]) => n + stat.size, 0) >= offThreadBytes;
+  for (const [rel, { abs, stat }] of stale) {
+    if (!all && stat.size < offThreadBytes) continue;
     const doc = await lane.run('parse-runbook', { abs, file: rel, variables: vars });
     out.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, varsKey, doc });
   }

@@ -45,6 +45,22 @@ describe('RunbookLibrary off the main thread', () => {
     expect(turns).toBeGreaterThan(5);
   });
 
+  it('adds a folder of many small files on the worker too: they add up to a big one', async () => {
+    const many = path.join(tmp, 'many');
+    fs.mkdirSync(many);
+    for (let i = 0; i < 40; i++)
+      fs.writeFileSync(
+        path.join(many, `rb-${i}.md`),
+        `---\ntitle: Small ${i}\n---\n# Small ${i}\n\n## Overview\nok\n\n## Diagnosis\n\`\`\`bash\necho ${i}\n\`\`\`\n`,
+      );
+    // Each file is far under the 1 KiB line; together they are over it.
+    expect(fs.statSync(path.join(many, 'rb-0.md')).size).toBeLessThan(1024 / 4);
+    const { value: asyncView, turns } = await turnsWhile(lib().addFolderAsync(many));
+    expect(asyncView).toEqual(lib().addFolder(many));
+    expect(asyncView.runbooks.filter((r) => r.file.startsWith('rb-'))).toHaveLength(40);
+    expect(turns).toBeGreaterThan(20);
+  });
+
   it('refreshAsync picks up a changed big file and get() returns the new text', async () => {
     const dir = path.join(tmp, 'changing');
     fs.mkdirSync(dir);
