@@ -101,6 +101,8 @@ export const HIGH_ERROR_RATE = 0.05;
 export const MIN_REQUESTS_FOR_RATE = 10;
 /** Failed requests the 30-second window needs besides the rate: at a quiet 1 req/s, two stray 500s are 5.1%. */
 export const RECENT_MIN_5XX = 3;
+/** Slow-request warnings in 5 minutes that make a symptom: one or two are a busy moment, not a trend. */
+export const SLOW_REQUESTS_MIN = 3;
 /** Lines per second a healthy Aura never reaches; the log-flood scenario writes > 5,000. */
 export const LOG_FLOOD_LINES_PER_SECOND = 1000;
 /** Aura's disk thresholds (HealthChecks:DiskSpaceThresholdGB / DiskSpaceCriticalGB). */

@@ -169,7 +169,12 @@ describe.skipIf(skip)('triage from current state', () => {
       process.stdout.write(`triage e2e: healthy again -> all-clear after ${clearMs} ms\n`);
       expect(clearMs).toBeLessThanOrEqual(RECOVERY_CLEARS_MS);
       expect(await page.getByTestId('triage-phase').count()).toBe(0);
-      expect(await page.getByTestId('probe-logs').locator('.state-badge').textContent()).toBe('OK');
+      // The logs card agrees with the all-clear (its text says why when it does not).
+      const logsCard = page.getByTestId('probe-logs');
+      expect(
+        await logsCard.locator('.state-badge').textContent(),
+        `the logs card: ${await logsCard.textContent()}`,
+      ).toBe('OK');
       await shot(page, '4-clear');
 
       // Disk low: the triage and the Disk card name the same volume and the same free space.

@@ -105,4 +105,25 @@ describe('probeLogs: newest records and fading', () => {
     s.logs = gone.logs;
     expect(triage(s)).toMatchObject({ severity: 'SEV-4', phase: 'clear' });
   });
+  it('counts slow requests against the card from the same number the triage does, so they never disagree', () => {
+    const slow = (t: number): string =>
+      `[${stamp(t)}] [WRN] [c0ffee] [c0ffee] [5eed] SLOW REQUEST DETECTED: GET /api/jobs took 1520ms (Status: 200) {"SourceContext":"Aura.Api.Middleware.PerformanceMiddleware"}`;
+    const s = emptySignals();
+    s.installed = true;
+    s.api.reachable = true;
+    const withSlow = (n: number) => {
+      const lines: string[] = [];
+      for (let t = NOW - 200_000; t <= NOW - 1000; t += 2000) lines.push(request(t, 200));
+      for (let i = 0; i < n; i++) lines.push(slow(NOW - 5000 - i * 1000));
+      fs.writeFileSync(path.join(root, 'logs', 'aura-api-20261206.log'), lines.sort().join('\n') + '\n');
+      const r = probeLogs(install(), { now: NOW });
+      s.logs = r.logs;
+      return { card: r.result.state, severity: triage(s).severity };
+    };
+    // One or two slow requests (a busy machine) are no symptom for either: the card stays OK
+    // while the triage says every probe is healthy, and the row still shows them.
+    expect(withSlow(2)).toEqual({ card: 'ok', severity: 'SEV-4' });
+    // From the triage's own line on, both say so.
+    expect(withSlow(3)).toEqual({ card: 'degraded', severity: 'SEV-3' });
+  });
 });

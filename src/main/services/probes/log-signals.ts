@@ -11,6 +11,7 @@ import {
   highErrorWindow,
   LOG_FLOOD_LINES_PER_SECOND,
   logPhase,
+  SLOW_REQUESTS_MIN,
   type LogNewest,
   type LogSignals,
   type LogWindow,
@@ -266,29 +267,30 @@ export function probeLogs(
   );
   // The same fading as the triage (logPhase): a symptom quiet for a while is "recovering", then no
   // longer counts against the card's state, so card and triage never disagree.
-  const named: [string, number, number | null][] = [
-    ['"database is locked"', logs.dbLocked, newest.dbLocked],
-    ['corruption errors', logs.dbCorrupt, newest.dbCorrupt],
-    ['cache failures', logs.cacheFailures, newest.cacheFailures],
-    ['provider failures', logs.providerFailures, newest.providerFailures],
-    ['slow requests', logs.slowRequests, newest.slowRequests],
-    ['fatal (FTL)', logs.fatal, newest.fatal],
+  // [label, count, newest, the count from which it is a symptom (the triage rule's own line)]
+  const named: [string, number, number | null, number][] = [
+    ['"database is locked"', logs.dbLocked, newest.dbLocked, 1],
+    ['corruption errors', logs.dbCorrupt, newest.dbCorrupt, 1],
+    ['cache failures', logs.cacheFailures, newest.cacheFailures, 1],
+    ['provider failures', logs.providerFailures, newest.providerFailures, 1],
+    ['slow requests', logs.slowRequests, newest.slowRequests, SLOW_REQUESTS_MIN],
+    ['fatal (FTL)', logs.fatal, newest.fatal, 1],
   ];
   const phase = (t: number | null): string => {
     const p = logPhase(t, now);
     return p === 'now' ? '' : p === 'recovering' ? ' (recovering)' : ' (quiet since)';
   };
-  for (const [label, n, t] of named)
+  for (const [label, n, t, min] of named)
     if (n > 0)
       details.push({
         label,
-        value: `${n} in 5 min${age(t)}${phase(t)}`,
-        state: logPhase(t, now) === 'gone' ? 'ok' : 'degraded',
+        value: `${n} in 5 min${age(t)}${n < min ? ` (under ${min}: not a symptom)` : phase(t)}`,
+        state: n < min || logPhase(t, now) === 'gone' ? 'ok' : 'degraded',
       });
   details.push({ label: 'Files read', value: read.files.join(', ') || 'none in the window' });
 
   const symptoms = [
-    ...named.filter(([, n]) => n > 0).map(([, , t]) => logPhase(t, now)),
+    ...named.filter(([, n, , min]) => n >= min).map(([, , t]) => logPhase(t, now)),
     ...(m5.requests5xx > 0 ? [logPhase(newest.r5xx, now)] : []),
   ];
   const flooding = linesPerSecond > LOG_FLOOD_LINES_PER_SECOND;
