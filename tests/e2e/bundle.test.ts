@@ -233,6 +233,10 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
           .toContain('SEV-2');
         expect(fs.readdirSync(previews[0]).length).toBeGreaterThan(0);
         await page.screenshot({ path: path.join(dir, 'bundle-health-recorded.png') });
+        // The bundle's long name gives way in the header; "Not recording" beside it is not cut.
+        const rec = page.getByTestId('recording-indicator');
+        expect(await rec.textContent()).toContain('Not recording');
+        expect(await rec.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
         // Once verified, the same tab shows the whole file: no banner, the same last record.
         await expect.poll(() => banner.count(), { timeout: HOLD_MS + 45_000 }).toBe(0);
         await expect.poll(lastRow, { timeout: 15_000 }).toContain(message);
