@@ -237,6 +237,10 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
         const rec = page.getByTestId('recording-indicator');
         expect(await rec.textContent()).toContain('Not recording');
         expect(await rec.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+        // The pane's name says which log it is, whole; the long "as of" line beside it gives way.
+        const paneName = main.locator('.logs-head > strong');
+        expect(await paneName.textContent()).toBe('Main log (aura-api)');
+        expect(await paneName.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
         // Once verified, the same tab shows the whole file: no banner, the same last record.
         await expect.poll(() => banner.count(), { timeout: HOLD_MS + 45_000 }).toBe(0);
         await expect.poll(lastRow, { timeout: 15_000 }).toContain(message);

@@ -17,14 +17,15 @@ export default function FollowState(p: {
   const live = p.follow && !p.paused;
   if (p.bundleAsOf !== null) {
     // A bundle's logs end where the customer's machine was when it was made: there is no live end.
+    const text = `Bundle · as of ${p.bundleAsOf.replace('T', ' ').slice(0, 19)} UTC · no follow`;
     return (
-      <span className="logs-follow away" data-testid="follow-state">
+      <span className="logs-follow away bundle" data-testid="follow-state">
         <span
           className="logs-follow-text"
           role="status"
-          title="An opened support bundle: its log files do not grow"
+          title={`${text}: an opened support bundle, whose log files do not grow`}
         >
-          Bundle · as of {p.bundleAsOf.replace('T', ' ').slice(0, 19)} UTC · no follow
+          {text}
         </span>
       </span>
     );
