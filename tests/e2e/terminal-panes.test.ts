@@ -75,8 +75,15 @@ describe.skipIf(skip)('terminal tabs and panes in Chromium', () => {
   it('gives the keyboard to the terminal a click on "+" opened', async () => {
     const { page } = ui.browser;
     const before = await termTabs(page).count();
+    const oldSession = await paneSession(page, 0);
     await page.getByRole('button', { name: 'New terminal' }).click();
     await expect.poll(() => termTabs(page).count()).toBe(before + 1);
+    // The new terminal is the one shown, and it has the keyboard (its cursor is the focused one)
+    // before anything is typed: until then pane 0 may still draw the old tab, whose prompt is the same.
+    await expect.poll(() => paneSession(page, 0)).not.toBe(oldSession);
+    const focusedSession = () =>
+      page.evaluate(() => document.activeElement?.closest('.xterm')?.getAttribute('data-session-id') ?? null);
+    await expect.poll(focusedSession).toBe(await paneSession(page, 0));
     await waitScreen(page, /e2e\$ $/m);
     // Typed straight away, without a click into the terminal: spaces and Enter must not reach "+".
     await page.keyboard.type('echo typed into the new tab');
