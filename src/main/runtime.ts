@@ -27,6 +27,7 @@ import { builtCliScript, writeCliLauncher, type CliCommand } from './cli-launche
 import { bundleLabel, openBundle, type OpenedBundle } from './services/bundle/open';
 import type { EntryRunner } from './services/bundle/verify';
 import { bundleReadiness } from './services/bundle/readiness';
+import { QuietGate } from './services/bundle/quiet-gate';
 import type { BundleVerifyStatus } from '../shared/contract/install';
 import { OpsError } from '../shared/errors';
 import { TaskWorker } from './workers/off-thread';
@@ -59,11 +60,19 @@ export interface RuntimeOptions {
    * end-to-end test of what the console shows while a bundle is still verifying.
    */
   bundleVerifyDelayMs?: number;
+  /** When an opened bundle's background work starts (quiet-gate.ts); tests stretch it to see it wait. */
+  bundleFirstPaint?: { quietMs: number; maxMs: number };
 }
 
 const KEY_RUNBOOK_FOLDERS = 'runbooks.folders';
 const KEY_LOG_ROOTS = 'logs.roots';
 const KEY_TERMINAL_SETTINGS = 'terminal.settings';
+/**
+ * An opened bundle's background work starts once no request came for this long (the first paint's
+ * panes and pages arrive a few ms apart), and at most this long after the open.
+ */
+const BUNDLE_FIRST_PAINT_QUIET_MS = 100;
+const BUNDLE_FIRST_PAINT_MAX_MS = 1_000;
 
 export type EventListener = (event: string, payload: unknown) => void;
 
@@ -89,8 +98,11 @@ export class Runtime {
   private lastBundleStatus: BundleVerifyStatus | null = null;
   /** Inflates and hashes the bundle's files off the main loop (made when a bundle is opened). */
   private bundleLane: TaskWorker | null = null;
+  /** Holds the opened bundle's background work until the first paint's requests have stopped. */
+  private bundleGate: QuietGate | null = null;
   private readonly bundleRunner: EntryRunner | null;
   private readonly bundleVerifyDelayMs: number;
+  private readonly bundleFirstPaint: { quietMs: number; maxMs: number };
   /** The folder holding the `aura-ops` launcher, first on the terminal's PATH (null: none). */
   readonly cliBinDir: string | null;
 
@@ -98,6 +110,10 @@ export class Runtime {
     this.dataDir = path.resolve(opts.dataDir);
     this.bundleRunner = opts.bundleRunner ?? null;
     this.bundleVerifyDelayMs = opts.bundleVerifyDelayMs ?? 0;
+    this.bundleFirstPaint = opts.bundleFirstPaint ?? {
+      quietMs: BUNDLE_FIRST_PAINT_QUIET_MS,
+      maxMs: BUNDLE_FIRST_PAINT_MAX_MS,
+    };
     this.bus.setMaxListeners(0);
     this.store = OpsStore.open(this.dataDir);
     this.install = new InstallService({
@@ -236,7 +252,10 @@ export class Runtime {
       bundleStatus: () => this.lastBundleStatus,
       bundleReady: async (channel, params) => {
         const b = this.attachedBundle();
-        if (b) await bundleReadiness(channel, params, b);
+        if (!b) return;
+        // A request of the first paint: the background work waits for quiet again.
+        this.bundleGate?.touch();
+        await bundleReadiness(channel, params, b);
       },
     });
   }
@@ -285,37 +304,56 @@ export class Runtime {
       });
     const delayMs = this.bundleVerifyDelayMs;
     let held: Promise<void> | null = null;
-    const next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
-      background: true,
-      // Tens of MB hashed: on the lane, not between the first paint's requests.
-      hashZip: (zip) => lane.run('sha256-file', { file: zip }),
-      runLater:
-        delayMs > 0
-          ? async (zip, entry, target) => {
-              held ??= new Promise((r) => setTimeout(r, delayMs));
-              await held;
-              return run(zip, entry, target);
-            }
-          : run,
-      onStatus: (s) => {
-        if (opened !== null && this.opened !== opened) return;
-        this.lastBundleStatus = s;
-        this.emit('install:bundle-verify', s);
-      },
-      onFailed: (err) => {
-        if (opened !== null) this.bundleFailed(opened, err);
-      },
-    });
+    // The zip's sha256 and the files past the first paint's wait until the console has stopped
+    // asking for its first paint (quiet-gate.ts); a bundle refused or closed meanwhile starts none.
+    const gate = new QuietGate(this.bundleFirstPaint.quietMs, this.bundleFirstPaint.maxMs);
+    const afterGate = async (): Promise<void> => {
+      await gate.opened;
+      if (gate.cancelled) throw new OpsError('unavailable', 'The bundle was closed before it was verified.');
+    };
+    let next: OpenedBundle;
+    try {
+      next = await openBundle(file, path.join(this.dataDir, 'opened-bundles'), {
+        background: true,
+        // Tens of MB hashed: on the lane, not between the first paint's requests.
+        hashZip: async (zip) => {
+          await afterGate();
+          return lane.run('sha256-file', { file: zip });
+        },
+        runLater: async (zip, entry, target) => {
+          await afterGate();
+          if (delayMs > 0) {
+            held ??= new Promise((r) => setTimeout(r, delayMs));
+            await held;
+          }
+          return run(zip, entry, target);
+        },
+        onStatus: (s) => {
+          if (opened !== null && this.opened !== opened) return;
+          this.lastBundleStatus = s;
+          this.emit('install:bundle-verify', s);
+        },
+        onFailed: (err) => {
+          if (opened !== null) this.bundleFailed(opened, err);
+        },
+      });
+    } catch (err) {
+      gate.cancel();
+      throw err;
+    }
     opened = next;
     const before = this.opened;
     if (before) {
       this.closeBundle(before);
     } else {
       this.disposers.push(() => {
+        this.bundleGate?.cancel();
         if (this.opened) this.opened.close();
       });
     }
     this.opened = next;
+    this.bundleGate = gate;
+    gate.start();
     this.lastBundleStatus = next.files.status();
     this.probes.setBundle(next);
     this.install.setBundle(next.install);
@@ -348,6 +386,7 @@ export class Runtime {
   }
 
   private closeBundle(b: OpenedBundle): void {
+    if (this.opened === b) this.bundleGate?.cancel();
     this.logs.dispose();
     b.close();
   }
@@ -362,6 +401,8 @@ export class Runtime {
   private bundleFailed(b: OpenedBundle, err: OpsError): void {
     if (this.opened !== b) return;
     this.opened = null;
+    this.bundleGate?.cancel();
+    this.bundleGate = null;
     // Its panes go with it; the folder was removed by the verifier before this call.
     this.logs.dispose();
     this.probes.setBundle(null);

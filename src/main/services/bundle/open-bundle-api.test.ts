@@ -18,6 +18,8 @@ import { listFileSet } from '../logs/paths';
 import { writeBundle } from '../probes/bundle';
 import { runSweep } from '../probes/sweep';
 import { craftZip } from './craft-zip';
+import { runInThread } from './open';
+import type { EntryRunner } from './verify';
 
 let root: string;
 let rt: Runtime;
@@ -129,4 +131,40 @@ it("a walk-through started the moment a bundle opens records the whole zip's sha
   expect((s as { ok: true; result: SessionDetail }).result.installLabel).toMatch(
     new RegExp(`^Bundle from ${os.hostname()} as of .* \\(sha256 ${zipSha}\\)$`),
   );
+});
+
+it("keeps the bundle's background work off the first paint: it starts once the requests stop", async () => {
+  const QUIET_MS = 1_500;
+  const calls: number[] = [];
+  const runner: EntryRunner = (zip, entry, target) => {
+    calls.push(performance.now());
+    return runInThread(zip, entry, target);
+  };
+  const own = serveRuntime({
+    dataDir: path.join(root, 'console-gate'),
+    bundleRunner: runner,
+    bundleFirstPaint: { quietMs: QUIET_MS, maxMs: 60_000 },
+  });
+  try {
+    expect((await own.api.dispatch('install:open-bundle', { file: good })).ok).toBe(true);
+    expect(calls).toEqual([]);
+    // The first paint: the main log's pane on its checked tail, and its last page.
+    const o = await own.api.dispatch('logs:open-pane', { family: 'aura-api' });
+    expect(o.ok).toBe(true);
+    const pane = (o as { ok: true; result: PaneInfo }).result;
+    expect(pane.preview).toBeDefined();
+    const lastRequest = performance.now();
+    const page = await own.api.dispatch('logs:page', { paneId: pane.paneId, fromLine: -50, count: 50 });
+    expect(page.ok).toBe(true);
+    expect(calls).toEqual([]);
+    expect(own.openedBundle()?.origin.sha256).toBeNull();
+    // Then everything is verified, the first file no sooner than the quiet time after the last request.
+    await own.openedBundle()!.files.all();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls[0] - lastRequest).toBeGreaterThanOrEqual(QUIET_MS - 5);
+    const zipSha = crypto.createHash('sha256').update(fs.readFileSync(good)).digest('hex');
+    expect(await own.openedBundle()!.zipSha256).toBe(zipSha);
+  } finally {
+    await own.dispose();
+  }
 });

@@ -231,22 +231,15 @@ export async function openBundle(
       'Give the path of the .zip that aura-ops bundle wrote.',
     );
   const t0 = performance.now();
+  // The zip's sha256 names the bundle; it is read while the directory, the manifest and the sweep
+  // are checked (the runtime holds it until the first paint is served). Its failure is thrown where
+  // it is awaited below; this only keeps a refusal in between from leaving it unhandled.
   const sha256Pending = (opts.hashZip ?? sha256File)(file);
-  // The whole directory is checked while the zip's sha256 is read (no byte written yet).
-  const limits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...opts.limits };
-  let entries: ZipEntryInfo[];
-  try {
-    entries = readZipDirectory(file, limits);
-  } catch (err) {
-    await sha256Pending.catch(() => undefined);
-    throw err;
-  }
-  const t1 = performance.now();
-  // The zip's sha256 names the bundle; it is read while the manifest and the sweep are checked.
-  // Its failure is thrown where it is awaited below; this only keeps a refusal in between from
-  // leaving it unhandled.
   sha256Pending.catch(() => undefined);
-  const t2 = performance.now();
+  // The whole directory is checked before any byte is written.
+  const limits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...opts.limits };
+  const entries = readZipDirectory(file, limits);
+  const t1 = performance.now();
   const manifestEntry = entries.find((e) => e.name === 'manifest.json');
   if (!manifestEntry) throw refuse('The bundle has no manifest.json.');
   if (manifestEntry.size > MAX_MANIFEST_BYTES)
@@ -403,7 +396,7 @@ export async function openBundle(
       recorded,
       files: verifier,
       zipSha256: sha256Pending,
-      timing: { directoryMs: t1 - t0, manifestMs: t3 - t2, sweepFilesMs: t4 - t3, zipSha256WaitMs: t5 - t4 },
+      timing: { directoryMs: t1 - t0, manifestMs: t3 - t1, sweepFilesMs: t4 - t3, zipSha256WaitMs: t5 - t4 },
       previewable: (familyId) => previewName(familyId) !== null,
       previewTail: (familyId) => {
         const name = previewName(familyId);
