@@ -159,10 +159,126 @@ describe('the flood cut', () => {
     await expectSameScreen('half a li', `ne\r\n${lines(2_000, (i) => `row ${i}`)}partial last`);
   });
 
-  it('does not cut across anything but plain text and colours', () => {
+  it('drops cursor moves and one-row edits (progress output that redraws): up and down, to a column, to a row', async () => {
+    // What bench/terminal's uncuttable flood was: a move up and back down on every line.
+    const upDown = lines(3_000, (i) => `2026-12-08 [INF] job ${i} progressed\x1b[A\x1b[B`);
+    expect(await expectSameScreen('$ run\r\n', `head\r\n${upDown}`)).toBeGreaterThan(upDown.length * 0.8);
+    // A status line redrawn above the newest row, in colour, with erases and edits of the row.
+    const redraw = lines(3_000, (i) =>
+      i % 3 === 0
+        ? `row ${i}\x1b[2A\r\x1b[33mstatus ${i}\x1b[0m\x1b[K\x1b[2B`
+        : i % 3 === 1
+          ? `\x1b[Fabove\x1b[3X\x1b[E${i}\x1b[10G|\x1b[2P\x1b[4@x\x1b[3C\x1b[2Dy\x1b[5\`z`
+          : `\x1b[0A\x1b[0Bplain ${i}`,
+    );
+    await expectSameScreen('', `head\r\n${redraw}`);
+    await expectSameScreen('', `head\r\n${redraw}`, { cols: 20, rows: 4, scrollback: 10 });
+    // Moves to a row (a redraw from the top), then enough lines to bring the cursor back down.
+    const screens = Array.from(
+      { length: 40 },
+      (_, k) => `\x1b[H\x1b[${1 + (k % 30)};5Hframe ${k}\x1b[${k % 7}d${lines(30, (i) => `f${k} ${i}`)}`,
+    ).join('');
+    const keep = DIMS.scrollback + DIMS.rows;
+    await expectSameScreen('$ top\r\n', `head\r\n${screens}${lines(keep + DIMS.rows, (i) => `after ${i}`)}`);
+  });
+
+  it('drops random mixes of moves and edits only when the terminal ends the same', async () => {
+    const edits = [
+      (n: number) => `\x1b[${n}C`,
+      (n: number) => `\x1b[${n}D`,
+      (n: number) => `\x1b[${n}G`,
+      (n: number) => `\x1b[${n}\``,
+      (n: number) => `\x1b[${n}X`,
+      (n: number) => `\x1b[${n}P`,
+      (n: number) => `\x1b[${n}@`,
+      () => '\x1b[K',
+      () => '\x1b[1K',
+      () => '\x1b[31;44m',
+      () => '\x1b[0m',
+    ];
+    const ups = [(n: number) => `\x1b[${n}A`, (n: number) => `\x1b[${n}F`];
+    const downs = [(n: number) => `\x1b[${n}B`, (n: number) => `\x1b[${n}E`];
+    const rows = [(n: number) => `\x1b[${n}d`, (n: number) => `\x1b[${n};${n * 3}H`];
+    const any = [...edits, ...ups, ...downs, ...rows];
+    const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+    /** Lines whose moves up come back down (progress redraws) or, when `free`, moves of any kind anywhere. */
+    const stream = (r: () => number, free: boolean) =>
+      lines(1_500, (i) => {
+        let l = `${i}`;
+        for (let k = Math.floor(r() * 4); k > 0; k--) {
+          const n = Math.floor(r() * 6);
+          if (free) l += pick(r, any)(n) + 'ab';
+          else if (r() < 0.3)
+            l += `${pick(r, ups)(n)}${pick(r, edits)(n)}up${pick(r, downs)(Math.max(1, n))}`;
+          else if (r() < 0.02) l += `${pick(r, rows)(n)}top`;
+          else l += pick(r, edits)(n) + 'ab';
+        }
+        return l;
+      });
+    let balancedCuts = 0;
+    let freeCuts = 0;
+    for (let seed = 11; seed < 31; seed++) {
+      const r = rng(seed);
+      const d: Dims = {
+        cols: 10 + Math.floor(r() * 60),
+        rows: 2 + Math.floor(r() * 20),
+        scrollback: Math.floor(r() * 60),
+      };
+      for (const free of [false, true]) {
+        const backlog = `head\r\n${stream(r, free)}`;
+        const cut = cutFlood(backlog, d.rows, d.scrollback, true);
+        if (typeof cut === 'string') {
+          // Never because of what it holds: only moves and edits (the cursor was not surely at the bottom).
+          expect(cut, `seed ${seed}`).not.toBe('not-plain');
+          continue;
+        }
+        if (free) freeCuts++;
+        else balancedCuts++;
+        await expectSameScreen('sent$ ', backlog, d);
+      }
+    }
+    expect(balancedCuts).toBeGreaterThanOrEqual(15);
+    expect(freeCuts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('waits for more lines when a move up leaves the cursor off the bottom row at the cut', () => {
+    const keep = DIMS.scrollback + DIMS.rows;
+    const before = lines(3 * keep, (i) => `row ${i}`);
+    const after = lines(keep - 1, (i) => `kept ${i}`);
+    // The cut falls between the two: 5 rows up just before it, 2 line feeds to come back down.
+    const text = `head\r\n${before}\x1b[5A\r\n\r\n${after}`;
+    expect(cutFlood(text, DIMS.rows, DIMS.scrollback, true)).toBe('few-lines');
+    expect(
+      cutFlood(`${text}${lines(DIMS.rows, (i) => `more ${i}`)}`, DIMS.rows, DIMS.scrollback, true),
+    ).toHaveProperty('dropped');
+  });
+
+  it('cuts earlier when moves up among the kept lines keep them from scrolling the old rows out', async () => {
+    const keep = DIMS.scrollback + DIMS.rows;
+    // Each of the last lines climbs two rows and comes down one: they stop scrolling at once.
+    const backlog = `head\r\n${lines(3 * keep, (i) => `row ${i}`)}${lines(12, (i) => `climb ${i}\x1b[2A`)}`;
+    const plainCut = cutFlood(
+      `head\r\n${lines(3 * keep + 12, (i) => `row ${i}`)}`,
+      DIMS.rows,
+      DIMS.scrollback,
+      true,
+    );
+    const cut = cutFlood(backlog, DIMS.rows, DIMS.scrollback, true);
+    if (typeof cut === 'string' || typeof plainCut === 'string') throw new Error('cuts were expected');
+    expect(cut.dropped).toBeLessThan(plainCut.dropped);
+    await expectSameScreen('$ climb\r\n', backlog);
+  });
+
+  it('does not cut across modes, scrolling, screen erases, marks or a saved cursor', () => {
     const many = lines(2_000, (i) => `row ${i}`);
     const cases: Record<string, string> = {
-      'cursor up': `${many}\x1b[A${many}`,
+      'save and restore the cursor': `${many}\x1b7${many}`,
+      'save the cursor (CSI s)': `${many}\x1b[s${many}`,
+      'scroll up': `${many}\x1b[S${many}`,
+      'reverse index': `${many}\x1bM${many}`,
+      'insert a line': `${many}\x1b[L${many}`,
+      'a move relative to the row (VPR)': `${many}\x1b[e${many}`,
+      'hide the cursor': `${many}\x1b[?25l${many}`,
       'an OSC 633 mark': `${many}\x1b]633;D;0\x07${many}`,
       'the alternate screen': `${many}\x1b[?1049h${many}`,
       'a title': `${many}\x1b]0;title\x07${many}`,

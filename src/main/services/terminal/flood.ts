@@ -3,13 +3,20 @@
 // waiting than that, the lines before them would scroll out of the buffer without ever being seen:
 // they are dropped here instead of crossing the wire and being parsed and drawn, and the terminal
 // ends in exactly the state the whole stream would have left (mosh and ConPTY skip frames the same
-// way). Only text that changes nothing but the rows it writes is dropped: printable characters, CR,
-// LF, TAB, BS, erase-in-line (what `grep --color` ends each match with) and SGR colour sequences,
-// whose net effect is kept as one sequence. Anything else (cursor moves, modes, titles, OSC marks,
-// the alternate screen) stops the cut, and the session falls back to pausing the pty.
+// way). Only text that changes nothing but the rows it writes and the cursor is dropped: printable
+// characters, CR, LF, TAB, BS, erase-in-line (what `grep --color` ends each match with), SGR colour
+// sequences, whose net effect is kept as one sequence, the cursor moves (up, down, to a column, to a
+// row: what progress output redraws with) and the edits of one row (erase, insert and delete
+// characters), provided the cursor is surely on the bottom row when the kept part begins. Anything
+// else (modes, scrolling, erasing the screen, titles, OSC marks, the alternate screen, saving the
+// cursor) stops the cut, and the session falls back to pausing the pty.
 
-/** A control or an escape other than SGR and EL: text containing one is not dropped. */
-const NOT_PLAIN = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\x1b(?!\[[0-9;:]*m|\[[012]?K)/;
+/** A control or an escape other than SGR, EL, a cursor move or a one-row edit: text containing one is not dropped. */
+const NOT_PLAIN =
+  /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\x1b(?!\[[0-9;:]*m|\[[012]?K|\[\d*[ABCDEFG`dXP@]|\[\d*(?:;\d*)?[Hf])/;
+/** What moves the cursor between rows: a line feed, a relative row move, or an absolute one. */
+const ROW_EVENT = /\n|\x1b\[(\d*)(?:;\d*)?([ABEFdHf])/g;
+const ROW_MOVE = /\x1b\[\d*(?:;\d*)?[ABEFdHf]/;
 const SGR = /\x1b\[([0-9;:]*)m/g;
 /** One complete escape sequence starting at lastIndex (CSI, OSC, DCS/SOS/PM/APC, or a short ESC). */
 const COMPLETE_ESCAPE =
@@ -215,21 +222,76 @@ class ChunkText {
   }
 }
 
-/** An escape at the end of a piece that may be the start of an SGR or EL finished in the next piece. */
+/** An escape at the end of a piece that may be the start of a sequence finished in the next piece. */
 const SGR_PREFIX = /^\x1b(?:\[[0-9;:]*)?$/;
-const SGR_OR_EL_AT_START = /^\x1b\[(?:([0-9;:]*)m|[012]?K)/;
+const DROPPABLE_AT_START = /^\x1b\[(?:([0-9;:]*)m|[012]?K|\d*[ABCDEFG`dXP@]|\d*(?:;\d*)?[Hf])/;
 
 /**
- * Whether `pieces` (consecutive) are plain text, SGR and EL only, folding the SGR into `sgr`; a
- * sequence split between two pieces counts as one. (EL erases only the row it is on, which is
- * dropped with it.)
+ * The most rows the cursor can be above the bottom row, over text whose start it knows nothing of
+ * (no scroll region: the session checks). A line feed takes it one row down; a move up or down by
+ * n, n rows; a move to a row, that row. Lines that wrap only take it lower, so the bound holds.
  */
-function plainPieces(pieces: readonly string[], sgr: SgrChange): boolean {
+class RowsAboveBottom {
+  most: number;
+  /** `most` just before the last line feed followed (0: that line feed surely scrolled). */
+  beforeLastLf: number;
+  /** Line feeds followed that surely scrolled (the cursor was surely on the bottom row). */
+  scrolls = 0;
+  /** Whether a row move was followed. */
+  moved = false;
+
+  /** `most` starts at the top row (nothing known), or at `startMost` when the row is known. */
+  constructor(
+    private readonly rows: number,
+    startMost = rows - 1,
+  ) {
+    this.most = startMost;
+    this.beforeLastLf = startMost;
+  }
+
+  /** Follows the line feeds and row moves in `text`. */
+  follow(text: string): void {
+    if (!ROW_MOVE.test(text)) {
+      // Line feeds only: the first `most` of them come down, every one after scrolls.
+      let lfs = 0;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lfs++;
+      if (lfs === 0) return;
+      this.beforeLastLf = Math.max(0, this.most - (lfs - 1));
+      this.scrolls += Math.max(0, lfs - this.most);
+      this.most = Math.max(0, this.most - lfs);
+      return;
+    }
+    this.moved = true;
+    for (const m of text.matchAll(ROW_EVENT)) {
+      if (m[0] === '\n') {
+        this.beforeLastLf = this.most;
+        if (this.most === 0) this.scrolls++;
+        this.most = Math.max(0, this.most - 1);
+        continue;
+      }
+      const n = Math.max(1, Number(m[1] || 1));
+      const f = m[2];
+      if (f === 'A' || f === 'F') this.most = Math.min(this.rows - 1, this.most + n);
+      else if (f === 'B' || f === 'E') this.most = Math.max(0, this.most - n);
+      // VPA, CUP and HVP: the row is the first parameter (1-based), clamped to the screen.
+      else this.most = this.rows - Math.min(this.rows, n);
+    }
+  }
+}
+
+/**
+ * Whether `pieces` (consecutive) hold only what can be dropped (plain text, SGR, EL, cursor moves,
+ * one-row edits), folding the SGR into `sgr` and following the cursor's row in `row`; a sequence
+ * split between two pieces counts as one. (EL and the one-row edits change only the row they are
+ * on, which scrolls out with the dropped part.)
+ */
+function droppablePieces(pieces: readonly string[], sgr: SgrChange, row: RowsAboveBottom): boolean {
   let carry = '';
   for (let piece of pieces) {
     if (carry) {
-      const m = SGR_OR_EL_AT_START.exec(carry + piece.slice(0, 64));
+      const m = DROPPABLE_AT_START.exec(carry + piece.slice(0, 64));
       if (!m || m[0].length <= carry.length || (m[1] !== undefined && !sgr.apply(m[1]))) return false;
+      row.follow(m[0]);
       piece = piece.slice(m[0].length - carry.length);
       carry = '';
     }
@@ -240,9 +302,39 @@ function plainPieces(pieces: readonly string[], sgr: SgrChange): boolean {
     }
     if (NOT_PLAIN.test(piece)) return false;
     for (const m of piece.matchAll(SGR)) if (!sgr.apply(m[1]!)) return false;
+    row.follow(piece);
   }
   return carry === '';
 }
+
+/**
+ * Whether the kept part, which starts with the cursor on the bottom row, surely scrolls every row
+ * that was on screen before it out of `keep` rows (what the cut relies on: the dropped part's rows
+ * differ from what the renderer has there). Line feeds all scroll unless the cursor moves up; with
+ * a move among them, `keep - 1` of them must surely scroll before anything else (a mode, a mark)
+ * makes the rows unknown. Returns how many more line feeds the kept part needs (0: none).
+ */
+function keptScrollDeficit(kept: readonly string[], rows: number, keep: number): number {
+  const row = new RowsAboveBottom(rows, 0);
+  let carry = '';
+  for (const p of kept) {
+    let piece = carry + p;
+    carry = '';
+    // A sequence cut off at the end of the piece is finished in the next one.
+    const e = piece.lastIndexOf('\x1b');
+    if (e >= 0 && piece.length - e < 64 && SGR_PREFIX.test(piece.slice(e))) {
+      carry = piece.slice(e);
+      piece = piece.slice(0, e);
+    }
+    const bad = NOT_PLAIN.exec(piece);
+    row.follow(bad ? piece.slice(0, bad.index) : piece);
+    if (bad) break;
+  }
+  return row.moved ? Math.max(0, keep - 1 - row.scrolls) : 0;
+}
+
+/** Kept parts that need more line feeds are tried this many times, each cut that much earlier. */
+const MAX_CUT_TRIES = 4;
 
 /**
  * Cuts held output (which began in the ground state when `startGround`) down to its first line
@@ -265,26 +357,39 @@ export function cutFlood(
   // The kept part starts after the keep-th LF from the end, at column 0 of a fresh row, and spans
   // at least `keep` rows: every row the terminal holds at the end comes from it.
   const keep = scrollback + rows;
-  let pos = text.length;
-  let cutAt = -1;
-  // The dropped part must itself hold `rows` line feeds, so the screen was full and scrolling when
-  // the kept part began (a row made by scrolling takes the current background colour).
-  for (let n = 0; n < keep + rows - 1; n++) {
-    const i = text.prevLf(pos);
-    if (i < dropFrom) return 'few-lines';
-    pos = i;
-    if (n === keep - 1) cutAt = i;
-  }
-  if (text.charAt(cutAt - 1) !== '\r') return 'not-plain';
-  const dropTo = cutAt + 1;
   const head = text.pieces(0, lf - 1);
   if (!endsInGround(true, head.join(''))) return 'not-plain';
-  const sgr = new SgrChange();
-  if (!plainPieces(text.pieces(dropFrom, dropTo), sgr)) return 'not-plain';
-  // The net rendition goes first, then a screenful of line feeds: the kept part then starts, as it
-  // did in the whole stream, on a row that scrolling made with the background colour then current.
-  return {
-    chunks: [...head, sgr.sequence() + '\r\n'.repeat(rows), ...text.pieces(dropTo, text.length)],
-    dropped: dropTo - dropFrom,
-  };
+  let keptLfs = keep;
+  for (let attempt = 0; attempt < MAX_CUT_TRIES; attempt++) {
+    let pos = text.length;
+    let cutAt = -1;
+    // The dropped part must itself hold `rows` line feeds, so the screen was full and scrolling when
+    // the kept part began (a row made by scrolling takes the current background colour), and its
+    // last line feed must surely scroll whatever its moves (checked below).
+    for (let n = 0; n < keptLfs + rows - 1; n++) {
+      const i = text.prevLf(pos);
+      if (i < dropFrom) return 'few-lines';
+      pos = i;
+      if (n === keptLfs - 1) cutAt = i;
+    }
+    if (text.charAt(cutAt - 1) !== '\r') return 'not-plain';
+    const dropTo = cutAt + 1;
+    const sgr = new SgrChange();
+    const row = new RowsAboveBottom(rows);
+    if (!droppablePieces(text.pieces(dropFrom, dropTo), sgr, row)) return 'not-plain';
+    // A move up too close to the cut: more output moves the cut past it.
+    if (row.beforeLastLf > 0) return 'few-lines';
+    const deficit = keptScrollDeficit(text.pieces(dropTo, text.length), rows, keep);
+    if (deficit > 0) {
+      keptLfs += deficit;
+      continue;
+    }
+    // The net rendition goes first, then a screenful of line feeds: the kept part then starts, as it
+    // did in the whole stream, on a row that scrolling made with the background colour then current.
+    return {
+      chunks: [...head, sgr.sequence() + '\r\n'.repeat(rows), ...text.pieces(dropTo, text.length)],
+      dropped: dropTo - dropFrom,
+    };
+  }
+  return 'not-plain';
 }
