@@ -3,8 +3,10 @@
 // sentinel line, against raw node-pty on the same file in the same run (both warm; the first cat of
 // the session, on cold code, is reported too); the chars that crossed the WebSocket for it (plain
 // lines that would scroll out of the terminal unseen are held back and dropped, see
-// services/terminal/flood.ts); the same file with a cursor move on every line, which cannot be
-// cut; Ctrl-C latency during a flood typed in the UI (until xterm shows the prompt again) against a
+// services/terminal/flood.ts); the same file with a cursor move up and back down on every line
+// (progress output: cut like plain lines once the cursor is surely back on the bottom row), and
+// with the cursor saved and restored on every line, which cannot be cut (the pty waits for the
+// renderer); Ctrl-C latency during a flood typed in the UI (until xterm shows the prompt again) against a
 // raw pty running `yes`; and the renderer's JS heap after a 2x flood, against the heap before any
 // flood.
 // Usage: npx tsx bench/terminal.ts [--size-mb 50] [--trials 10]   (needs `npm run build` first)
@@ -175,6 +177,7 @@ interface UiResult {
   coldMs: number;
   /** Chars of terminal output that reached the page during the cat. */
   catWireChars: number;
+  movesMs: number;
   uncutMs: number;
   ctrlC: number[];
   heapBefore: number;
@@ -193,7 +196,7 @@ async function heapUsed(page: Page, browser: Browser): Promise<number> {
   }
 }
 
-async function uiPath(file: string, uncutFile: string): Promise<UiResult> {
+async function uiPath(file: string, movesFile: string, uncutFile: string): Promise<UiResult> {
   let serve: ServeProc | null = null;
   let browser: Browser | null = null;
   try {
@@ -243,12 +246,17 @@ async function uiPath(file: string, uncutFile: string): Promise<UiResult> {
     const catWireChars = warm.wireChars;
     const coldMs = cold.ms;
 
-    // The same with a cursor move on every line: nothing can be dropped, the pty is paused.
-    await typeCommand(page, `clear; cat ${uncutFile}; echo BENCH-$((40+2))-UNCUT`);
-    const t2 = performance.now();
-    await page.keyboard.press('Enter');
-    await waitTail(page, '^BENCH-42-UNCUT$', 'the end of the uncut cat', 20);
-    const uncutMs = performance.now() - t2;
+    // The same with a cursor move up and back down on every line, then with a saved cursor on
+    // every line (nothing can be dropped, the pty is paused).
+    const timedFile = async (f: string, tag: string): Promise<number> => {
+      await typeCommand(page, `clear; cat ${f}; echo BENCH-$((40+2))-${tag}`);
+      const t = performance.now();
+      await page.keyboard.press('Enter');
+      await waitTail(page, `^BENCH-42-${tag}$`, `the end of the ${tag} cat`, 20);
+      return performance.now() - t;
+    };
+    const movesMs = await timedFile(movesFile, 'MOVES');
+    const uncutMs = await timedFile(uncutFile, 'UNCUT');
 
     // Ctrl-C during a flood: keypress -> the prompt is back on screen (measured in the page).
     const ctrlC: number[] = [];
@@ -279,7 +287,7 @@ async function uiPath(file: string, uncutFile: string): Promise<UiResult> {
     await waitTail(page, '^BENCH-42-TWICE$', 'the end of the double cat', 20);
     const flood2Ms = performance.now() - t1;
     const heapAfter = await heapUsed(page, browser);
-    return { catMs, coldMs, catWireChars, uncutMs, ctrlC, heapBefore, heapAfter, flood2Ms };
+    return { catMs, coldMs, catWireChars, movesMs, uncutMs, ctrlC, heapBefore, heapAfter, flood2Ms };
   } finally {
     await browser?.close();
     if (serve) {
@@ -299,8 +307,11 @@ async function main(): Promise<void> {
     const rows = Math.ceil((sizeMb * 1024 * 1024) / row.length);
     writeFileSync(file, row.repeat(rows));
     // Up and down again: nothing changes on screen, but a cursor move is never dropped.
-    const uncutFile = join(dir, 'flood-cursor.log');
-    writeFileSync(uncutFile, row.replace('\n', '\x1b[A\x1b[B\n').repeat(rows));
+    const movesFile = join(dir, 'flood-cursor.log');
+    writeFileSync(movesFile, row.replace('\n', '\x1b[A\x1b[B\n').repeat(rows));
+    // Saved and restored: DECRC also restores the colours and the charset, so it is never dropped.
+    const uncutFile = join(dir, 'flood-saved-cursor.log');
+    writeFileSync(uncutFile, row.replace('\n', '\x1b7\x1b8\n').repeat(rows));
     const mb = (rows * row.length) / (1024 * 1024);
     const mbs = (ms: number, n = 1) => (n * mb) / (ms / 1000);
     /** A throughput line: `ms` for n copies of the file against raw node-pty's `rawMs` for the same. */
@@ -324,7 +335,7 @@ async function main(): Promise<void> {
     await rawCat([file]);
     const raw = Math.min((await rawCat([file])).ms, (await rawCat([file])).ms);
     const svc = await serviceCat(dir, file);
-    const ui = await uiPath(file, uncutFile);
+    const ui = await uiPath(file, movesFile, uncutFile);
     const raw2 = (await rawCat([file, file])).ms;
 
     throughput(`cat_${sizeMb}mb_ui_throughput`, ui.catMs, raw, { goal: '>= 0.5 of raw and >= 20 MB/s' });
@@ -339,8 +350,12 @@ async function main(): Promise<void> {
       ratio: +(ui.catWireChars / (rows * row.length)).toFixed(3),
       note: 'plain lines that would scroll out of the 5,000-row scrollback unseen are not sent',
     });
+    throughput(`cat_${sizeMb}mb_cursor_moves_ui_throughput`, ui.movesMs, raw, {
+      note: 'a cursor move up and back down on every line (as progress output redraws): cut like plain lines',
+      goal: '>= 0.3 of raw and >= 25 MB/s',
+    });
     throughput(`cat_${sizeMb}mb_uncuttable_ui_throughput`, ui.uncutMs, raw, {
-      note: 'a cursor move on every line (as progress bars do): nothing is dropped, the pty waits for the renderer',
+      note: 'the cursor saved and restored on every line: nothing is dropped, the pty waits for the renderer',
     });
     throughput(`cat_${sizeMb}mb_service_throughput`, svc.ms, raw);
     line({

@@ -14,9 +14,6 @@
 /** A control or an escape other than SGR, EL, a cursor move or a one-row edit: text containing one is not dropped. */
 const NOT_PLAIN =
   /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]|\x1b(?!\[[0-9;:]*m|\[[012]?K|\[\d*[ABCDEFG`dXP@]|\[\d*(?:;\d*)?[Hf])/;
-/** What moves the cursor between rows: a line feed, a relative row move, or an absolute one. */
-const ROW_EVENT = /\n|\x1b\[(\d*)(?:;\d*)?([ABEFdHf])/g;
-const ROW_MOVE = /\x1b\[\d*(?:;\d*)?[ABEFdHf]/;
 const SGR = /\x1b\[([0-9;:]*)m/g;
 /** One complete escape sequence starting at lastIndex (CSI, OSC, DCS/SOS/PM/APC, or a short ESC). */
 const COMPLETE_ESCAPE =
@@ -251,31 +248,40 @@ class RowsAboveBottom {
 
   /** Follows the line feeds and row moves in `text`. */
   follow(text: string): void {
-    if (!ROW_MOVE.test(text)) {
-      // Line feeds only: the first `most` of them come down, every one after scrolls.
-      let lfs = 0;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lfs++;
-      if (lfs === 0) return;
-      this.beforeLastLf = Math.max(0, this.most - (lfs - 1));
-      this.scrolls += Math.max(0, lfs - this.most);
-      this.most = Math.max(0, this.most - lfs);
-      return;
+    // Checked text only (droppable, or cut before the first sequence that is not): every escape in
+    // it is a CSI. Scanned by hand, not by a regex: a flood being cut holds a million of them.
+    let from = 0;
+    for (let e = text.indexOf('\x1b', from); e >= 0; e = text.indexOf('\x1b', from)) {
+      this.lineFeeds(text, from, e);
+      let i = e + 2;
+      let n = 0;
+      while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39)
+        n = n * 10 + text.charCodeAt(i++) - 0x30;
+      while (i < text.length && (text.charCodeAt(i) < 0x40 || text.charCodeAt(i) > 0x7e)) i++;
+      this.move(text[i], Math.max(1, n));
+      from = i + 1;
     }
+    this.lineFeeds(text, from, text.length);
+  }
+
+  /** The line feeds in text[from, to): the first `most` of them come down, every one after scrolls. */
+  private lineFeeds(text: string, from: number, to: number): void {
+    let lfs = 0;
+    for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) lfs++;
+    if (lfs === 0) return;
+    this.beforeLastLf = Math.max(0, this.most - (lfs - 1));
+    this.scrolls += Math.max(0, lfs - this.most);
+    this.most = Math.max(0, this.most - lfs);
+  }
+
+  /** A CSI ending in `f` whose first parameter is n (1 when 0 or none). */
+  private move(f: string | undefined, n: number): void {
+    if (f === 'A' || f === 'F') this.most = Math.min(this.rows - 1, this.most + n);
+    else if (f === 'B' || f === 'E') this.most = Math.max(0, this.most - n);
+    // VPA, CUP and HVP: the row is the first parameter (1-based), clamped to the screen.
+    else if (f === 'd' || f === 'H' || f === 'f') this.most = this.rows - Math.min(this.rows, n);
+    else return;
     this.moved = true;
-    for (const m of text.matchAll(ROW_EVENT)) {
-      if (m[0] === '\n') {
-        this.beforeLastLf = this.most;
-        if (this.most === 0) this.scrolls++;
-        this.most = Math.max(0, this.most - 1);
-        continue;
-      }
-      const n = Math.max(1, Number(m[1] || 1));
-      const f = m[2];
-      if (f === 'A' || f === 'F') this.most = Math.min(this.rows - 1, this.most + n);
-      else if (f === 'B' || f === 'E') this.most = Math.max(0, this.most - n);
-      // VPA, CUP and HVP: the row is the first parameter (1-based), clamped to the screen.
-      else this.most = this.rows - Math.min(this.rows, n);
-    }
   }
 }
 
