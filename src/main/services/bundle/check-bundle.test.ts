@@ -206,6 +206,35 @@ describe('a full bundle', () => {
     const li = io();
     expect(await checkCommand(['--bundle', path.join(suite.root, 'lying-index.zip')], li)).toBe(4);
     expect(li.errText()).toMatch(/manifest gives logs\/\S+ a segment index that does not fit it/);
+    // Manifests of the right format whose maps are not what they claim: refused, naming the field.
+    const shapes: Array<[string, (m: typeof manifest) => void, RegExp]> = [
+      ['bad-sha', (x) => (Object.values(x.files)[0]!.sha256 = 'Z'.repeat(64)), /\(files: expected/],
+      ['files-array', (x) => ((x as { files: unknown }).files = []), /\(files: expected/],
+      ['negative-bytes', (x) => (Object.values(x.files)[0]!.bytes = -1), /\(files: expected/],
+      [
+        'offset-string',
+        (x) => ((x.segments![`logs/${newest}`]!.at as unknown[])[0] = '0'),
+        /\(segments: expected/,
+      ],
+      [
+        'extra-key',
+        (x) => Object.assign(x.segments![`logs/${newest}`]!, { evil: 1 }),
+        /\(segments: expected/,
+      ],
+      ['huge-segment', (x) => (x.segments![`logs/${newest}`]!.bytes = 1e12), /\(segments: expected/],
+    ];
+    for (const [name, spoil, why] of shapes) {
+      const bad = JSON.parse(entries[0].data.toString()) as typeof manifest;
+      spoil(bad);
+      fs.writeFileSync(
+        path.join(suite.root, `${name}.zip`),
+        buildZip([{ name: 'manifest.json', data: JSON.stringify(bad) }, ...entries.slice(1)]),
+      );
+      const b = io();
+      expect(await checkCommand(['--bundle', path.join(suite.root, `${name}.zip`)], b), name).toBe(4);
+      expect(b.errText(), name).toMatch(/manifest\.json is not one this console can open/);
+      expect(b.errText(), name).toMatch(why);
+    }
     // Hostile zips through the same door: slip and symlink, refused before any JSON is read.
     fs.writeFileSync(path.join(suite.root, 'slip.zip'), craftZip([{ name: '../../evil.txt', data: 'x' }]));
     const s = io();

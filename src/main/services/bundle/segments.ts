@@ -5,7 +5,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { z } from 'zod';
 import { OpsError } from '../../../shared/errors';
 import type { SegmentIndex } from '../probes/zip';
 import type { ZipEntryInfo } from './unzip';
@@ -13,13 +12,25 @@ import type { ZipEntryInfo } from './unzip';
 /** Largest segment a manifest may declare: a segment is inflated in memory at once. */
 export const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
 
-export const segmentIndexSchema = z
-  .object({
-    bytes: z.number().int().positive().max(MAX_SEGMENT_BYTES),
-    at: z.array(z.number().int().nonnegative()),
-    sha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
-  })
-  .strict();
+const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * Whether `v` is a segment index as a manifest gives it: a segment size up to MAX_SEGMENT_BYTES,
+ * and arrays of offsets and sha256s (that they fit the entry is checkSegmentIndex's job).
+ */
+export function isSegmentIndex(v: unknown): v is SegmentIndex {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  if (Object.keys(o).some((k) => k !== 'bytes' && k !== 'at' && k !== 'sha256')) return false;
+  return (
+    Number.isSafeInteger(o.bytes) &&
+    (o.bytes as number) > 0 &&
+    (o.bytes as number) <= MAX_SEGMENT_BYTES &&
+    Array.isArray(o.at) &&
+    o.at.every((n) => Number.isSafeInteger(n) && (n as number) >= 0) &&
+    Array.isArray(o.sha256) &&
+    o.sha256.every((h) => typeof h === 'string' && SHA256.test(h))
+  );
+}
 
 const corrupt = (message: string): OpsError =>
   new OpsError(
