@@ -207,11 +207,42 @@ describe('terminal service (real pty, bash)', () => {
     expect(rows[0]).toMatch(/^\d+$/);
   });
 
-  it('pauses a flood it cannot cut (cursor moves between the lines)', async () => {
+  it('keeps reading a progress flood that moves the cursor up and back down, and cuts it like plain lines', async () => {
+    const { h, info } = await floodShell({ cols: 100, rows: 30 }, 1_000);
+    const before = h.output(info.id).length;
+    await h.svc.run({
+      sessionId: info.id,
+      command: "seq 1 1000000 | sed 's/$/\\x1b[A\\x1b[B/'",
+      confirmed: true,
+    });
+    const s = h.svc.get(info.id);
+    const done = await h.waitFor(() => h.finished(info.id)[1], 'the flood to finish without acks', 30_000);
+    expect(done.exitCode).toBe(0);
+    expect(s.flow.paused).toBe(false);
+    expect(h.output(info.id).length - before).toBeLessThan(100_000);
+    h.svc.ack(info.id, 1 << 30);
+    const out = await h.waitFor(() => {
+      const o = h.output(info.id);
+      return o.includes('1000000') && o.slice(o.lastIndexOf('1000000')).includes('\x1b]633;D') && o;
+    }, 'the held output');
+    expect(s.droppedChars).toBeGreaterThan(5_000_000);
+    const term = new Terminal({ cols: 100, rows: 30, scrollback: 1_000, allowProposedApi: true });
+    await new Promise<void>((r) => term.write(out, r));
+    const b = term.buffer.active;
+    const rows: string[] = [];
+    for (let i = 0; i < b.length; i++) rows.push(b.getLine(i)!.translateToString(true));
+    term.dispose();
+    const numbers = rows.filter((r) => /^\d+$/.test(r)).map(Number);
+    expect(numbers.length).toBeGreaterThan(1_000);
+    expect(numbers[numbers.length - 1]).toBe(1_000_000);
+    expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+  });
+
+  it('pauses a flood it cannot cut (the cursor saved and restored on every line)', async () => {
     const { h, info } = await floodShell();
     await h.svc.run({
       sessionId: info.id,
-      command: "seq 1 500000 | sed 's/$/\\x1b[A\\x1b[B/'",
+      command: "seq 1 500000 | sed 's/$/\\x1b7\\x1b8/'",
       confirmed: true,
     });
     const s = h.svc.get(info.id);
@@ -221,7 +252,7 @@ describe('terminal service (real pty, bash)', () => {
     expect(s.droppedChars).toBe(0);
     const done = await ackUntilFloodDone(h, info.id, 30_000);
     expect(done.exitCode).toBe(0);
-    expect(h.output(info.id)).toContain('\r\n250000\x1b[A\x1b[B\r\n');
+    expect(h.output(info.id)).toContain('\r\n250000\x1b7\x1b8\r\n');
   });
 
   it('delivers Ctrl-C during a flood', async () => {
