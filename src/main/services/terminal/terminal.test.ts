@@ -174,58 +174,28 @@ describe('terminal service (real pty, bash)', () => {
     expect((h.output(info.id).match(/x/g) ?? []).length).toBeGreaterThanOrEqual(2_000_000);
   });
 
-  it('keeps reading a plain flood the renderer cannot keep up with, and sends only what stays on screen', async () => {
+  /**
+   * Runs `command`, which prints the numbers 1 to `last` a line each, on a 100x30 terminal with
+   * 1,000 rows of scrollback and no ack at all: it must finish, and little may be sent meanwhile.
+   * Then the renderer catches up: what it gets must leave its terminal as the whole stream would
+   * have, every row it holds there, consecutive, up to `last`. Lines are at most `lineChars` long:
+   * what is held stays within twice what the terminal holds. Returns the session and its record.
+   */
+  async function floodToTheEnd(command: string, last: number, lineChars: number) {
     const { h, info } = await floodShell({ cols: 100, rows: 30 }, 1_000);
     const before = h.output(info.id).length;
-    // 2,000,000 numbered lines (~15 MB) and no ack at all: the command still finishes.
-    await h.svc.run({ sessionId: info.id, command: 'seq 1 2000000', confirmed: true });
-    const s = h.svc.get(info.id);
-    const done = await h.waitFor(() => h.finished(info.id)[1], 'seq to finish without acks', 30_000);
-    expect(done.exitCode).toBe(0);
-    expect(done.outputExcerpt).toMatch(/1999999\r?\n2000000/);
-    expect(s.flow.paused).toBe(false);
-    expect(s.flow.held).toBeLessThan(2 * (1_000 + 30) * 9 + 100_000);
-    expect(h.output(info.id).length - before).toBeLessThan(100_000);
-    // The renderer catches up: what it gets leaves its terminal as the whole stream would have.
-    h.svc.ack(info.id, 1 << 30);
-    const out = await h.waitFor(() => {
-      const o = h.output(info.id);
-      return o.includes('2000000') && o.slice(o.lastIndexOf('2000000')).includes('\x1b]633;D') && o;
-    }, 'the held output');
-    expect(s.droppedChars).toBeGreaterThan(10_000_000);
-    const term = new Terminal({ cols: 100, rows: 30, scrollback: 1_000, allowProposedApi: true });
-    await new Promise<void>((r) => term.write(out, r));
-    const b = term.buffer.active;
-    const rows: string[] = [];
-    for (let i = 0; i < b.length; i++) rows.push(b.getLine(i)!.translateToString(true));
-    term.dispose();
-    const numbers = rows.filter((r) => /^\d+$/.test(r)).map(Number);
-    // Every row the terminal holds is there, consecutive, up to the last line seq printed.
-    expect(numbers.length).toBeGreaterThan(1_000);
-    expect(numbers[numbers.length - 1]).toBe(2_000_000);
-    expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
-    expect(rows[0]).toMatch(/^\d+$/);
-  });
-
-  it('keeps reading a progress flood that moves the cursor up and back down, and cuts it like plain lines', async () => {
-    const { h, info } = await floodShell({ cols: 100, rows: 30 }, 1_000);
-    const before = h.output(info.id).length;
-    await h.svc.run({
-      sessionId: info.id,
-      command: "seq 1 1000000 | sed 's/$/\\x1b[A\\x1b[B/'",
-      confirmed: true,
-    });
+    await h.svc.run({ sessionId: info.id, command, confirmed: true });
     const s = h.svc.get(info.id);
     const done = await h.waitFor(() => h.finished(info.id)[1], 'the flood to finish without acks', 30_000);
     expect(done.exitCode).toBe(0);
     expect(s.flow.paused).toBe(false);
+    expect(s.flow.held).toBeLessThan(2 * (1_000 + 30) * lineChars + 100_000);
     expect(h.output(info.id).length - before).toBeLessThan(100_000);
     h.svc.ack(info.id, 1 << 30);
     const out = await h.waitFor(() => {
       const o = h.output(info.id);
-      return o.includes('1000000') && o.slice(o.lastIndexOf('1000000')).includes('\x1b]633;D') && o;
+      return o.includes(String(last)) && o.slice(o.lastIndexOf(String(last))).includes('\x1b]633;D') && o;
     }, 'the held output');
-    expect(s.droppedChars).toBeGreaterThan(5_000_000);
     const term = new Terminal({ cols: 100, rows: 30, scrollback: 1_000, allowProposedApi: true });
     await new Promise<void>((r) => term.write(out, r));
     const b = term.buffer.active;
@@ -234,8 +204,22 @@ describe('terminal service (real pty, bash)', () => {
     term.dispose();
     const numbers = rows.filter((r) => /^\d+$/.test(r)).map(Number);
     expect(numbers.length).toBeGreaterThan(1_000);
-    expect(numbers[numbers.length - 1]).toBe(1_000_000);
+    expect(numbers[numbers.length - 1]).toBe(last);
     expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+    expect(rows[0]).toMatch(/^\d+$/);
+    return { done, session: s };
+  }
+
+  it('keeps reading a plain flood the renderer cannot keep up with, and sends only what stays on screen', async () => {
+    // 2,000,000 numbered lines (~15 MB), 9 chars at most with CRLF.
+    const { done, session } = await floodToTheEnd('seq 1 2000000', 2_000_000, 9);
+    expect(done.outputExcerpt).toMatch(/1999999\r?\n2000000/);
+    expect(session.droppedChars).toBeGreaterThan(10_000_000);
+  });
+
+  it('keeps reading a progress flood that moves the cursor up and back down, and cuts it like plain lines', async () => {
+    const { session } = await floodToTheEnd("seq 1 1000000 | sed 's/$/\\x1b[A\\x1b[B/'", 1_000_000, 15);
+    expect(session.droppedChars).toBeGreaterThan(5_000_000);
   });
 
   it('pauses a flood it cannot cut (the cursor saved and restored on every line)', async () => {
