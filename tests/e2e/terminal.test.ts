@@ -225,6 +225,21 @@ describe.skipIf(skip)('terminal panel in Chromium', () => {
     expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
   });
 
+  it('ends a progress flood (a cursor move up and back down on every line) the same way', async () => {
+    const { page } = ui.browser;
+    // Cut like plain lines since the cut follows the cursor: the rows the terminal holds at the end
+    // are the last ones, in order, none drawn twice or left blank.
+    await typeLine(page, "clear; seq 1 300000 | sed 's/$/\\x1b[A\\x1b[B/'; echo progress-$((40+2))-done");
+    const text = await waitScreen(page, /^progress-42-done$/m);
+    const rows = text.split('\n').map((l) => l.trim());
+    const numbers = rows.filter((l) => /^\d+$/.test(l)).map(Number);
+    expect(numbers[numbers.length - 1]).toBe(300_000);
+    expect(numbers.length).toBeGreaterThanOrEqual(4_990);
+    expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+    const last = rows.lastIndexOf('300000');
+    expect(rows[last + 1]).toBe('progress-42-done');
+  });
+
   it('saves terminal settings from the popover: refuses a missing shell, applies font and shell', async () => {
     const { page } = ui.browser;
     const open = async () => {
