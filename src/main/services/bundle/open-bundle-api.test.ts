@@ -37,7 +37,14 @@ beforeAll(async () => {
     install.paths.logsDir,
     listFileSet(install.paths.logsDir, 'aura-api-*.log').at(-1)!,
   );
-  const lastTime = /^\[[^\]]+\]/.exec(fs.readFileSync(newest, 'utf8').trimEnd().split('\n').at(-1)!)![0];
+  // The time of the last record: the file may end with an exception's stack lines, which have none.
+  const lastTime = fs
+    .readFileSync(newest, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => /^\[[^\]]+\]/.exec(l)?.[0])
+    .filter((t): t is string => t !== undefined)
+    .at(-1)!;
   fs.appendFileSync(newest, `${lastTime} [INF] [] [] [] Request completed: GET /api/jo`);
   const sweep = await runSweep(install, { apiTimeoutMs: 500, redisTimeoutMs: 500 });
   recordedSeverity = sweep.triage.severity;
