@@ -9,7 +9,7 @@ import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/main/cli-types';
 import { startSandbox } from '../../src/main/sandbox';
-import { listFileSet } from '../../src/main/services/logs/paths';
+import { compareRollOrder } from '../../src/main/services/logs/paths';
 import { bundleCommand, checkCommand } from '../../src/main/services/probes/cli';
 import { missingTool } from '../tools';
 import { useConsole } from './console';
@@ -29,6 +29,12 @@ function lastMessage(file: string): string {
     .filter((l) => /^(\[[^\]]*\] ){5}/.test(l))
     .at(-1)!;
   return lastRecord.replace(/^(\[[^\]]*\] ){5}/, '').replace(/ \{.*$/, '');
+}
+
+/** The newest API log among a manifest's names (logs/aura-api-yyyyMMdd[_NNN].log, in roll order). */
+function newestApiLog(names: string[]): string {
+  const api = names.filter((n) => /^logs\/aura-api-\d{8}(_\d{3})?\.log$/.test(n)).map((n) => n.slice(5));
+  return `logs/${api.sort(compareRollOrder).at(-1)!}`;
 }
 
 /** The text of the last row a log pane draws. */
@@ -107,9 +113,16 @@ describe.skipIf(skip)('a support bundle opened in the console', () => {
         )
         .toMatch(/^Bundle · as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · no follow$/);
       // The newest file's last record is on screen, and stays there when the pane gets shorter.
+      // Read from the bundle's folder, where a file appears once it is verified: the pane may show
+      // its checked tail before that, and verification starts once the first paint's requests stop.
       const opened = path.join(ui.serve.dataDir, 'opened-bundles');
-      const logs = path.join(opened, fs.readdirSync(opened)[0], 'bundle', 'logs');
-      const message = lastMessage(path.join(logs, listFileSet(logs, 'aura-api-*.log').at(-1)!));
+      const dir = path.join(opened, fs.readdirSync(opened)[0], 'bundle');
+      const listed = Object.keys(
+        (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: object }).files,
+      );
+      const newest = newestApiLog(listed);
+      await expect.poll(() => fs.existsSync(path.join(dir, newest)), { timeout: 15_000 }).toBe(true);
+      const message = lastMessage(path.join(dir, newest));
       const mainPane = page.getByTestId('log-pane-Main log (aura-api)');
       await expect.poll(() => lastRowOf(mainPane), { timeout: 15_000 }).toContain(message);
       const size = page.viewportSize()!;
