@@ -241,6 +241,24 @@ describe('the flood cut', () => {
     expect(freeCuts).toBeGreaterThanOrEqual(1);
   });
 
+  it('cuts a flood whose sent part ended inside a sequence, which the held part finishes', async () => {
+    const upDown = lines(3_000, (i) => `job ${i}\x1b[A\x1b[B`);
+    // The batch before holding began ended in the middle of a move: "...job 9\x1b[" | "A\x1b[B\r\n...".
+    const sent = `$ run\r\n${lines(10, (i) => `early ${i}`)}job 9\x1b[`;
+    const backlog = `A\x1b[B\r\n${upDown}`;
+    expect(cutFlood(backlog, DIMS.rows, DIMS.scrollback, false)).toBe('not-plain');
+    const cut = cutFlood(backlog, DIMS.rows, DIMS.scrollback, false, '\x1b[');
+    if (typeof cut === 'string') throw new Error(`a cut was expected, got "${cut}"`);
+    expect(cut.dropped).toBeGreaterThan(upDown.length * 0.8);
+    const [whole, short] = await Promise.all([render([sent, backlog]), render([sent, ...cut.chunks])]);
+    expect(short.cursor).toBe(whole.cursor);
+    expect(short.text).toBe(whole.text);
+    // A sequence that the head does not finish (a title running past the line) is still not cut.
+    expect(cutFlood(`still the title\r\n${upDown}`, DIMS.rows, DIMS.scrollback, false, '\x1b]0;')).toBe(
+      'not-plain',
+    );
+  });
+
   it('waits for more lines when a move up leaves the cursor off the bottom row at the cut', () => {
     const keep = DIMS.scrollback + DIMS.rows;
     const before = lines(3 * keep, (i) => `row ${i}`);

@@ -343,7 +343,8 @@ function keptScrollDeficit(kept: readonly string[], rows: number, keep: number):
 const MAX_CUT_TRIES = 4;
 
 /**
- * Cuts held output (which began in the ground state when `startGround`) down to its first line
+ * Cuts held output (which began in the ground state when `startGround`, or inside the escape
+ * sequence `open` that the sent stream ended with) down to its first line
  * and the lines that fill the last `scrollback + rows` rows, when everything between is plain;
  * otherwise says why not. Assumes no scroll region is set (the session checks).
  */
@@ -352,8 +353,9 @@ export function cutFlood(
   rows: number,
   scrollback: number,
   startGround: boolean,
+  open = '',
 ): FloodCut | FloodRefusal {
-  if (!startGround || rows < 1) return 'not-plain';
+  if ((!startGround && !open) || rows < 1) return 'not-plain';
   const text = new ChunkText(typeof held === 'string' ? [held] : held);
   // The head runs to the first CRLF: it may finish a line (or a sequence) begun before the backlog.
   let lf = text.nextLf(0);
@@ -364,7 +366,8 @@ export function cutFlood(
   // at least `keep` rows: every row the terminal holds at the end comes from it.
   const keep = scrollback + rows;
   const head = text.pieces(0, lf - 1);
-  if (!endsInGround(true, head.join(''))) return 'not-plain';
+  // The head (after the sequence the sent stream ended inside, if any) must end outside any sequence.
+  if (!endsInGround(true, (startGround ? '' : open) + head.join(''))) return 'not-plain';
   let keptLfs = keep;
   for (let attempt = 0; attempt < MAX_CUT_TRIES; attempt++) {
     let pos = text.length;

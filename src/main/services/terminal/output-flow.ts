@@ -36,6 +36,8 @@ const CUT_RELEASE_MS = 200;
 const OUTPUT_IDLE_MS = 10;
 /** DECSTBM (set the scroll region) or RIS (full reset), as the session watches for them. */
 const SCROLL_REGION_OR_RIS = /\x1b\[(\d*)(?:;(\d*))?r|\x1bc/g;
+/** An unfinished escape sequence longer than this (a long OSC) is not kept: no cut after it. */
+const MAX_OPEN_ESCAPE_CHARS = 256;
 /** Held output is sent in events of at most this many chars (the renderer writes 1 MB at a time). */
 const RELEASE_EVENT_CHARS = 1024 * 1024;
 
@@ -66,6 +68,8 @@ export class OutputFlow {
   private heldLen = 0;
   private heldCutAt = 0;
   private heldGround = true;
+  /** The escape sequence the sent stream ended inside when holding began ('' when none or unknown). */
+  private heldOpen = '';
   /** Why the last cut attempt failed, if it did. */
   private heldRefusal: FloodRefusal | null = null;
   /** Cuts made since holding began: a flood being cut is sent a few times a second. */
@@ -75,6 +79,12 @@ export class OutputFlow {
   private lastOutput = 0;
   /** The emitted stream ends outside any escape sequence. */
   private streamGround = true;
+  /**
+   * The unfinished escape sequence the emitted stream ends with, while it ends inside one ('' when
+   * it does not, or when the sequence is too long to keep): a flood split by the batching in the
+   * middle of a sequence can still be cut, the head finishing it.
+   */
+  private streamOpen = '';
   /** A scroll region smaller than the screen is set: lines do not reach the scrollback, no cuts. */
   private scrollRegion = false;
   /** Chars of output never sent because they would have scrolled out of the terminal unseen. */
@@ -95,6 +105,7 @@ export class OutputFlow {
     this.held = [];
     this.heldLen = 0;
     this.streamGround = true;
+    this.streamOpen = '';
     this.scrollRegion = false;
   }
 
@@ -142,6 +153,7 @@ export class OutputFlow {
       this.flush();
       this.holding = true;
       this.heldGround = this.streamGround;
+      this.heldOpen = this.streamGround ? '' : this.streamOpen;
       this.heldCutAt = FIRST_CUT_CHARS;
       this.heldRefusal = null;
       this.heldCuts = 0;
@@ -201,7 +213,9 @@ export class OutputFlow {
   private cutHeld(scrollback: number): FloodRefusal | null {
     const rows = this.sink.rows();
     const keep = scrollback + rows;
-    const cut = this.scrollRegion ? 'not-plain' : cutFlood(this.held, rows, keep, this.heldGround);
+    const cut = this.scrollRegion
+      ? 'not-plain'
+      : cutFlood(this.held, rows, keep, this.heldGround, this.heldOpen);
     if (typeof cut === 'string') return cut;
     this.held = cut.chunks;
     this.heldLen = this.held.reduce((n, c) => n + c.length, 0);
@@ -289,6 +303,12 @@ export class OutputFlow {
 
   private emitData(data: string): void {
     this.streamGround = endsInGround(this.streamGround, data);
+    if (this.streamGround) this.streamOpen = '';
+    else {
+      const e = data.lastIndexOf('\x1b');
+      const open = e >= 0 ? data.slice(e) : this.streamOpen ? this.streamOpen + data : '';
+      this.streamOpen = open.length <= MAX_OPEN_ESCAPE_CHARS ? open : '';
+    }
     this.replay.push(data);
     const offset = this.offset;
     this.offset += data.length;
